@@ -1,0 +1,2 @@
+export { StewardInputError } from './errors.js';
+export * from './metrics/index.js';

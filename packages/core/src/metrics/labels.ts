@@ -1,0 +1,33 @@
+import type { Label, Labels } from './input.js';
+
+/** Orders labels as `numpy.unique` does: numbers ascending, strings by code unit. */
+export function compareLabels(a: Label, b: Label): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+export function sortedUnique(labels: Iterable<Label>): Label[] {
+  return [...new Set(labels)].sort(compareLabels);
+}
+
+/** The sorted distinct labels of one or more label arrays. */
+export function uniqueLabels(...arrays: Labels[]): Label[] {
+  const seen = new Set<Label>();
+  for (const y of arrays) for (let i = 0; i < y.length; i++) seen.add(y[i]);
+  return sortedUnique(seen);
+}
+
+/** Maps each label to its index in `classes`; labels not in `classes` map to -1. */
+export function encodeLabels(y: Labels, classes: readonly Label[]): Int32Array {
+  const index = new Map<Label, number>();
+  classes.forEach((c, i) => index.set(c, i));
+  const codes = new Int32Array(y.length);
+  for (let i = 0; i < y.length; i++) codes[i] = index.get(y[i]) ?? -1;
+  return codes;
+}
+
+export function formatLabels(labels: readonly Label[]): string {
+  return `[${labels.map((l) => (typeof l === 'string' ? `'${l}'` : String(l))).join(', ')}]`;
+}
