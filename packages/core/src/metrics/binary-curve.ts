@@ -46,7 +46,12 @@ export function binaryCurve(positive: Uint8Array, scores: Numbers, sampleWeight?
   posIdx.sort(byScore);
   negIdx.sort(byScore);
   const gather = (idx: Uint32Array, from: Numbers) => Float64Array.from(idx, (i) => from[i]);
-  return mergeFromTop(gather(posIdx, scores), gather(posIdx, sampleWeight), gather(negIdx, scores), gather(negIdx, sampleWeight));
+  return mergeFromTop(
+    gather(posIdx, scores),
+    gather(posIdx, sampleWeight),
+    gather(negIdx, scores),
+    gather(negIdx, sampleWeight),
+  );
 }
 
 function mergeFromTop(

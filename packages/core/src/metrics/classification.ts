@@ -53,7 +53,11 @@ export function f1(yTrue: Labels, yPred: Labels, options: ClassificationOptions 
  * F-beta score: recall counts beta times as much as precision (scikit-learn's `fbeta_score`).
  * @example fbeta([0, 1, 2, 0, 1, 2], [0, 2, 1, 0, 0, 1], { beta: 0.5, average: 'macro' }); // 0.23809523809523805
  */
-export function fbeta(yTrue: Labels, yPred: Labels, options: ClassificationOptions & { beta: number }): number {
+export function fbeta(
+  yTrue: Labels,
+  yPred: Labels,
+  options: ClassificationOptions & { beta: number },
+): number {
   return countsOf(yTrue, yPred, options.sampleWeight).fbeta(options.beta, options);
 }
 
@@ -82,7 +86,11 @@ export function confusionMatrix(
  * Matthews correlation coefficient, in [-1, 1] (scikit-learn's `matthews_corrcoef`).
  * @example matthewsCorrcoef([1, 1, 1, 0], [1, 0, 1, 1]); // -0.3333333333333333
  */
-export function matthewsCorrcoef(yTrue: Labels, yPred: Labels, options: { sampleWeight?: Numbers } = {}): number {
+export function matthewsCorrcoef(
+  yTrue: Labels,
+  yPred: Labels,
+  options: { sampleWeight?: Numbers } = {},
+): number {
   return countsOf(yTrue, yPred, options.sampleWeight).matthewsCorrcoef();
 }
 

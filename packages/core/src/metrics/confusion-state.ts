@@ -1,7 +1,20 @@
 import { StewardInputError } from '../errors.js';
-import { checkClassLabels, checkNotEmpty, checkSameLength, checkSampleWeight, type Label, type Labels, type Numbers } from './input.js';
+import {
+  checkClassLabels,
+  checkSameLength,
+  checkSampleWeight,
+  type Label,
+  type Labels,
+  type Numbers,
+} from './input.js';
 import { compareLabels, formatLabels } from './labels.js';
-import { type AveragedScores, averagedScores, type PerClassScores, perClassScores, type SetWiseOptions } from './set-wise.js';
+import {
+  type AveragedScores,
+  averagedScores,
+  type PerClassScores,
+  perClassScores,
+  type SetWiseOptions,
+} from './set-wise.js';
 
 export interface ConfusionMatrixOptions {
   /** Rows and columns, in this order. Default: every label seen, sorted. */
@@ -44,7 +57,10 @@ export class ConfusionState {
     }
     const k = json.classes.length;
     if (!Array.isArray(json.counts) || json.counts.length !== k * k) {
-      throw new StewardInputError(`confusion state counts must have ${k * k} values for ${k} classes`, 'counts');
+      throw new StewardInputError(
+        `confusion state counts must have ${k * k} values for ${k} classes`,
+        'counts',
+      );
     }
     const state = new ConfusionState();
     state.#ensureClasses(json.classes);
@@ -136,7 +152,8 @@ export class ConfusionState {
     for (let c = 0; c < k; c++) correct += this.#counts[c * k + c];
     if (options.normalize === false) return correct;
     const total = this.total;
-    if (total === 0) throw new StewardInputError('sample weights sum to zero: accuracy is undefined', 'sampleWeight');
+    if (total === 0)
+      throw new StewardInputError('sample weights sum to zero: accuracy is undefined', 'sampleWeight');
     return correct / total;
   }
 
@@ -144,7 +161,8 @@ export class ConfusionState {
   confusionMatrix(options: ConfusionMatrixOptions = {}): number[][] {
     this.#checkNotEmpty();
     const labels = options.labels ?? this.#classes;
-    if (labels.length === 0) throw new StewardInputError('labels is empty: give at least one label', 'labels');
+    if (labels.length === 0)
+      throw new StewardInputError('labels is empty: give at least one label', 'labels');
     const k = this.#classes.length;
     const idx = labels.map((l) => this.#index.get(l));
     const inTrue = idx.some((c) => c !== undefined && this.#rowSum(c) > 0);
@@ -154,7 +172,9 @@ export class ConfusionState {
         'labels',
       );
     }
-    const matrix = idx.map((t) => idx.map((p) => (t === undefined || p === undefined ? 0 : this.#counts[t * k + p])));
+    const matrix = idx.map((t) =>
+      idx.map((p) => (t === undefined || p === undefined ? 0 : this.#counts[t * k + p])),
+    );
     return normalizeMatrix(matrix, options.normalize);
   }
 
@@ -229,7 +249,8 @@ export class ConfusionState {
       sum += this.#counts[c * k + c] / row;
       present++;
     }
-    if (present === 0) throw new StewardInputError('no true labels with non-zero weight: balanced accuracy is undefined');
+    if (present === 0)
+      throw new StewardInputError('no true labels with non-zero weight: balanced accuracy is undefined');
     let score = sum / present;
     if (options.adjusted) {
       const chance = 1 / present;
@@ -246,7 +267,8 @@ export class ConfusionState {
   }
 
   #checkNotEmpty(): void {
-    if (this.#classes.length === 0) throw new StewardInputError('no samples counted yet: the metric is undefined');
+    if (this.#classes.length === 0)
+      throw new StewardInputError('no samples counted yet: the metric is undefined');
   }
 
   #newLabels(yTrue: Labels, yPred: Labels): Label[] {
@@ -288,7 +310,10 @@ function normalizeMatrix(matrix: number[][], normalize: ConfusionMatrixOptions['
     const total = sum(matrix.map(sum));
     return matrix.map((row) => row.map((v) => safe(v, total)));
   }
-  throw new StewardInputError(`normalize is '${String(normalize)}'; it must be 'true', 'pred' or 'all'`, 'normalize');
+  throw new StewardInputError(
+    `normalize is '${String(normalize)}'; it must be 'true', 'pred' or 'all'`,
+    'normalize',
+  );
 }
 
 function sum(values: readonly number[]): number {

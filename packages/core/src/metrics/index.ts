@@ -12,7 +12,7 @@ export {
 } from './classification.js';
 export { type ConfusionMatrixOptions, ConfusionState, type ConfusionStateJSON } from './confusion-state.js';
 export type { Label, Labels, Numbers, ScoreMatrix } from './input.js';
-export { type LogLossOptions, brierScore, logLoss } from './probabilistic.js';
+export { brierScore, type LogLossOptions, logLoss } from './probabilistic.js';
 export {
   averagePrecision,
   type CurveOptions,
@@ -25,5 +25,10 @@ export {
 } from './ranking.js';
 export { explainedVariance, mae, mape, mse, type RegressionOptions, r2, rmse } from './regression.js';
 export { RegressionState, type RegressionStateJSON } from './regression-state.js';
-export { type ApproximateAuc, ScoreHistogram, type ScoreHistogramJSON, type ScoreHistogramOptions } from './score-histogram.js';
+export {
+  type ApproximateAuc,
+  ScoreHistogram,
+  type ScoreHistogramJSON,
+  type ScoreHistogramOptions,
+} from './score-histogram.js';
 export type { Average, AveragedScores, PerClassScores, SetWiseOptions, ZeroDivision } from './set-wise.js';

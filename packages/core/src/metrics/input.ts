@@ -10,7 +10,8 @@ export type Numbers = ArrayLike<number>;
 export type ScoreMatrix = ArrayLike<ArrayLike<number>>;
 
 export function checkNotEmpty(name: string, values: ArrayLike<unknown>): void {
-  if (values.length === 0) throw new StewardInputError(`${name} is empty: a metric needs at least one sample`, name);
+  if (values.length === 0)
+    throw new StewardInputError(`${name} is empty: a metric needs at least one sample`, name);
 }
 
 export function checkSameLength(arrays: Record<string, ArrayLike<unknown> | undefined>): number {
@@ -51,7 +52,10 @@ export function checkClassLabels(name: string, y: Labels): 'number' | 'string' {
         );
       }
     } else if (k !== 'string') {
-      throw new StewardInputError(`${name}[${i}] is ${String(v)}: a class label must be an integer or a string`, name);
+      throw new StewardInputError(
+        `${name}[${i}] is ${String(v)}: a class label must be an integer or a string`,
+        name,
+      );
     }
     if (kind === undefined) kind = k as 'number' | 'string';
     else if (kind !== k) {
@@ -98,6 +102,7 @@ export function weightedMean(values: Numbers, sampleWeight: Numbers | undefined)
     sum += values[i] * sampleWeight[i];
     wsum += sampleWeight[i];
   }
-  if (wsum === 0) throw new StewardInputError('sampleWeight sums to zero: weights cannot be normalised', 'sampleWeight');
+  if (wsum === 0)
+    throw new StewardInputError('sampleWeight sums to zero: weights cannot be normalised', 'sampleWeight');
   return sum / wsum;
 }

@@ -19,15 +19,6 @@ export function uniqueLabels(...arrays: Labels[]): Label[] {
   return sortedUnique(seen);
 }
 
-/** Maps each label to its index in `classes`; labels not in `classes` map to -1. */
-export function encodeLabels(y: Labels, classes: readonly Label[]): Int32Array {
-  const index = new Map<Label, number>();
-  classes.forEach((c, i) => index.set(c, i));
-  const codes = new Int32Array(y.length);
-  for (let i = 0; i < y.length; i++) codes[i] = index.get(y[i]) ?? -1;
-  return codes;
-}
-
 export function formatLabels(labels: readonly Label[]): string {
   return `[${labels.map((l) => (typeof l === 'string' ? `'${l}'` : String(l))).join(', ')}]`;
 }

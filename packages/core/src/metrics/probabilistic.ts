@@ -59,28 +59,37 @@ export function logLoss(yTrue: Labels, yPred: Numbers | ScoreMatrix, options: Lo
   }
   const index = new Map(classes.map((c, i) => [c, i]));
   const eps = options.eps ?? FLOAT64_EPS;
-  const clip = (p: number) => (p < eps ? eps : p > 1 - eps ? 1 - eps : p);
+  const clip = (p: number) => (p < eps ? eps : Math.min(p, 1 - eps));
   const losses = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const c = index.get(yTrue[i]);
     if (c === undefined) {
-      throw new StewardInputError(`yTrue[${i}] is ${JSON.stringify(yTrue[i])}, which is not among labels ${formatLabels(classes)}`, 'yTrue');
+      throw new StewardInputError(
+        `yTrue[${i}] is ${JSON.stringify(yTrue[i])}, which is not among labels ${formatLabels(classes)}`,
+        'yTrue',
+      );
     }
     let pTrue: number;
     let sum: number;
     if (isMatrix(yPred)) {
       const row = yPred[i];
-      if (row.length !== columns) throw new StewardInputError(`yPred[${i}] has ${row.length} columns but yPred[0] has ${columns}`, 'yPred');
+      if (row.length !== columns)
+        throw new StewardInputError(
+          `yPred[${i}] has ${row.length} columns but yPred[0] has ${columns}`,
+          'yPred',
+        );
       sum = 0;
       for (let j = 0; j < columns; j++) {
         const v = row[j];
-        if (typeof v !== 'number' || Number.isNaN(v)) throw new StewardInputError(`yPred[${i}][${j}] is ${String(v)}: expected a probability`, 'yPred');
+        if (typeof v !== 'number' || Number.isNaN(v))
+          throw new StewardInputError(`yPred[${i}][${j}] is ${String(v)}: expected a probability`, 'yPred');
         sum += clip(v);
       }
       pTrue = clip(row[c]);
     } else {
       const v = yPred[i];
-      if (typeof v !== 'number' || Number.isNaN(v)) throw new StewardInputError(`yPred[${i}] is ${String(v)}: expected a probability`, 'yPred');
+      if (typeof v !== 'number' || Number.isNaN(v))
+        throw new StewardInputError(`yPred[${i}] is ${String(v)}: expected a probability`, 'yPred');
       const p = clip(v);
       sum = 1 - p + p;
       pTrue = c === 1 ? p : 1 - p;
@@ -89,7 +98,8 @@ export function logLoss(yTrue: Labels, yPred: Numbers | ScoreMatrix, options: Lo
   }
   if (options.normalize === false) {
     let total = 0;
-    for (let i = 0; i < n; i++) total += losses[i] * (options.sampleWeight === undefined ? 1 : options.sampleWeight[i]);
+    for (let i = 0; i < n; i++)
+      total += losses[i] * (options.sampleWeight === undefined ? 1 : options.sampleWeight[i]);
     return total;
   }
   return weightedMean(losses, options.sampleWeight);
@@ -101,7 +111,11 @@ export function logLoss(yTrue: Labels, yPred: Numbers | ScoreMatrix, options: Lo
  * to the greater label for other numbers; string labels need it.
  * @example brierScore([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3]); // 0.03749999999999999
  */
-export function brierScore(yTrue: Labels, yProb: Numbers, options: { posLabel?: Label; sampleWeight?: Numbers } = {}): number {
+export function brierScore(
+  yTrue: Labels,
+  yProb: Numbers,
+  options: { posLabel?: Label; sampleWeight?: Numbers } = {},
+): number {
   checkNotEmpty('yTrue', yTrue);
   const n = checkSameLength({ yTrue, yProb });
   checkSampleWeight(options.sampleWeight, n);
@@ -109,11 +123,19 @@ export function brierScore(yTrue: Labels, yProb: Numbers, options: { posLabel?: 
   checkFinite('yProb', yProb);
   const classes = uniqueLabels(yTrue);
   if (classes.length > 2) {
-    throw new StewardInputError(`brierScore supports binary targets only; yTrue has labels ${formatLabels(classes)}`, 'yTrue');
+    throw new StewardInputError(
+      `brierScore supports binary targets only; yTrue has labels ${formatLabels(classes)}`,
+      'yTrue',
+    );
   }
   for (let i = 0; i < n; i++) {
-    if (yProb[i] > 1) throw new StewardInputError(`yProb[${i}] is ${yProb[i]}, greater than 1: expected a probability`, 'yProb');
-    if (yProb[i] < 0) throw new StewardInputError(`yProb[${i}] is ${yProb[i]}, less than 0: expected a probability`, 'yProb');
+    if (yProb[i] > 1)
+      throw new StewardInputError(
+        `yProb[${i}] is ${yProb[i]}, greater than 1: expected a probability`,
+        'yProb',
+      );
+    if (yProb[i] < 0)
+      throw new StewardInputError(`yProb[${i}] is ${yProb[i]}, less than 0: expected a probability`, 'yProb');
   }
   let posLabel = options.posLabel;
   if (posLabel === undefined) {
@@ -121,7 +143,10 @@ export function brierScore(yTrue: Labels, yProb: Numbers, options: { posLabel?: 
       (allowed) => allowed.length === classes.length && allowed.every((v, i) => v === classes[i]),
     );
     if (kind === 'string') {
-      throw new StewardInputError(`yTrue takes values in ${formatLabels(classes)}: pass posLabel to say which is positive`, 'posLabel');
+      throw new StewardInputError(
+        `yTrue takes values in ${formatLabels(classes)}: pass posLabel to say which is positive`,
+        'posLabel',
+      );
     }
     posLabel = standard ? 1 : classes[classes.length - 1];
   }

@@ -53,9 +53,11 @@ function isMatrix(yScore: Numbers | ScoreMatrix): yScore is ScoreMatrix {
 function resolvePosLabel(yTrue: Labels, posLabel: Label | undefined): Label {
   if (posLabel !== undefined) return posLabel;
   const classes = uniqueLabels(yTrue);
-  const ok = classes.every((c) => typeof c === 'number') && [[0, 1], [-1, 1], [0], [-1], [1]].some(
-    (allowed) => allowed.length === classes.length && allowed.every((v, i) => v === classes[i]),
-  );
+  const ok =
+    classes.every((c) => typeof c === 'number') &&
+    [[0, 1], [-1, 1], [0], [-1], [1]].some(
+      (allowed) => allowed.length === classes.length && allowed.every((v, i) => v === classes[i]),
+    );
   if (!ok) {
     throw new StewardInputError(
       `yTrue takes values in ${formatLabels(classes)} and posLabel is not given: make yTrue take values in {0, 1} or {-1, 1}, or pass posLabel`,
@@ -96,7 +98,8 @@ function curveAuc(curve: BinaryCurve, maxFpr: number | undefined): number {
     }
     return area / 2 / (totalTp * totalFp);
   }
-  if (!(maxFpr > 0 && maxFpr <= 1)) throw new StewardInputError(`maxFpr is ${maxFpr}; it must be in (0, 1]`, 'maxFpr');
+  if (!(maxFpr > 0 && maxFpr <= 1))
+    throw new StewardInputError(`maxFpr is ${maxFpr}; it must be in (0, 1]`, 'maxFpr');
   // Partial AUC up to maxFpr, with a point interpolated at maxFpr, then McClish's standardisation.
   let area = 0;
   let x0 = 0;
@@ -117,11 +120,19 @@ function curveAuc(curve: BinaryCurve, maxFpr: number | undefined): number {
   return 0.5 * (1 + (area - minArea) / (maxFpr - minArea));
 }
 
-function binaryAuc(positive: Uint8Array, scores: Numbers, sampleWeight: Numbers | undefined, maxFpr?: number): number {
+function binaryAuc(
+  positive: Uint8Array,
+  scores: Numbers,
+  sampleWeight: Numbers | undefined,
+  maxFpr?: number,
+): number {
   let nPos = 0;
   for (let i = 0; i < positive.length; i++) nPos += positive[i];
   if (nPos === 0 || nPos === positive.length) {
-    throw new StewardInputError('only one class is present in yTrue: ROC AUC is not defined in that case', 'yTrue');
+    throw new StewardInputError(
+      'only one class is present in yTrue: ROC AUC is not defined in that case',
+      'yTrue',
+    );
   }
   return curveAuc(binaryCurve(positive, scores, sampleWeight), maxFpr);
 }
@@ -140,7 +151,10 @@ export function rocAuc(yTrue: Labels, yScore: Numbers | ScoreMatrix, options: Ro
   const classes = uniqueLabels(yTrue);
   if (classes.length <= 2 && !(isMatrix(yScore) && yScore[0].length > 2)) {
     if (isMatrix(yScore)) {
-      throw new StewardInputError('for a binary target, yScore must be one score per sample (of the greater label)', 'yScore');
+      throw new StewardInputError(
+        'for a binary target, yScore must be one score per sample (of the greater label)',
+        'yScore',
+      );
     }
     checkFinite('yScore', yScore);
     const posLabel = classes[classes.length - 1];
@@ -156,7 +170,10 @@ export function rocAuc(yTrue: Labels, yScore: Numbers | ScoreMatrix, options: Ro
     );
   }
   if (!isMatrix(yScore)) {
-    throw new StewardInputError('for a multiclass target, yScore must have one row per sample and one column per class', 'yScore');
+    throw new StewardInputError(
+      'for a multiclass target, yScore must have one row per sample and one column per class',
+      'yScore',
+    );
   }
   return multiclassAuc(yTrue, yScore, classes, options);
 }
@@ -166,27 +183,38 @@ function multiclassAuc(yTrue: Labels, yScore: ScoreMatrix, present: Label[], opt
   const average = options.average ?? 'macro';
   const allowed = multiClass === 'ovr' ? ['micro', 'macro', 'weighted'] : ['macro', 'weighted'];
   if (!allowed.includes(average)) {
-    throw new StewardInputError(`average '${average}' is not available with multiClass '${multiClass}'; use one of ${allowed.join(', ')}`, 'average');
+    throw new StewardInputError(
+      `average '${average}' is not available with multiClass '${multiClass}'; use one of ${allowed.join(', ')}`,
+      'average',
+    );
   }
   if (multiClass !== 'ovr' && multiClass !== 'ovo') {
-    throw new StewardInputError(`multiClass is '${String(multiClass)}'; it must be 'ovr' or 'ovo'`, 'multiClass');
+    throw new StewardInputError(
+      `multiClass is '${String(multiClass)}'; it must be 'ovr' or 'ovo'`,
+      'multiClass',
+    );
   }
   const n = yTrue.length;
   const k = yScore[0].length;
   const columns: Float64Array[] = Array.from({ length: k }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {
     const row = yScore[i];
-    if (row.length !== k) throw new StewardInputError(`yScore[${i}] has ${row.length} columns but yScore[0] has ${k}`, 'yScore');
+    if (row.length !== k)
+      throw new StewardInputError(`yScore[${i}] has ${row.length} columns but yScore[0] has ${k}`, 'yScore');
     let sum = 0;
     for (let c = 0; c < k; c++) {
       const v = row[c];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new StewardInputError(`yScore[${i}][${c}] is ${String(v)}: expected a finite number`, 'yScore');
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new StewardInputError(`yScore[${i}][${c}] is ${String(v)}: expected a finite number`, 'yScore');
       columns[c][i] = v;
       sum += v;
     }
     // numpy.allclose(1, sum): |sum - 1| <= 1e-8 + 1e-5 * |sum|
     if (!(Math.abs(sum - 1) <= 1e-8 + 1e-5 * Math.abs(sum))) {
-      throw new StewardInputError(`yScore[${i}] sums to ${sum}: multiclass ROC AUC needs probabilities that sum to 1 over classes`, 'yScore');
+      throw new StewardInputError(
+        `yScore[${i}] sums to ${sum}: multiclass ROC AUC needs probabilities that sum to 1 over classes`,
+        'yScore',
+      );
     }
   }
   const classes = resolveScoreClasses(present, options.labels, k);
@@ -197,22 +225,40 @@ function multiclassAuc(yTrue: Labels, yScore: ScoreMatrix, present: Label[], opt
     : oneVsRest(codes, columns, average, sampleWeight);
 }
 
-function resolveScoreClasses(present: Label[], labels: readonly Label[] | undefined, k: number): readonly Label[] {
+function resolveScoreClasses(
+  present: Label[],
+  labels: readonly Label[] | undefined,
+  k: number,
+): readonly Label[] {
   if (labels === undefined) {
     if (present.length !== k) {
-      throw new StewardInputError(`yTrue has ${present.length} classes but yScore has ${k} columns: pass labels to name the columns`, 'yScore');
+      throw new StewardInputError(
+        `yTrue has ${present.length} classes but yScore has ${k} columns: pass labels to name the columns`,
+        'yScore',
+      );
     }
     return present;
   }
   if (new Set(labels).size !== labels.length) throw new StewardInputError('labels must be unique', 'labels');
-  if (labels.some((l, i) => i > 0 && compareLabels(labels[i - 1], l) > 0)) throw new StewardInputError('labels must be sorted', 'labels');
-  if (labels.length !== k) throw new StewardInputError(`${labels.length} labels given but yScore has ${k} columns`, 'labels');
+  if (labels.some((l, i) => i > 0 && compareLabels(labels[i - 1], l) > 0))
+    throw new StewardInputError('labels must be sorted', 'labels');
+  if (labels.length !== k)
+    throw new StewardInputError(`${labels.length} labels given but yScore has ${k} columns`, 'labels');
   const missing = present.filter((c) => !labels.includes(c));
-  if (missing.length > 0) throw new StewardInputError(`yTrue holds labels ${formatLabels(missing)} that are not in labels`, 'labels');
+  if (missing.length > 0)
+    throw new StewardInputError(
+      `yTrue holds labels ${formatLabels(missing)} that are not in labels`,
+      'labels',
+    );
   return labels;
 }
 
-function oneVsRest(codes: Int32Array, columns: Float64Array[], average: string, sampleWeight: Numbers | undefined): number {
+function oneVsRest(
+  codes: Int32Array,
+  columns: Float64Array[],
+  average: string,
+  sampleWeight: Numbers | undefined,
+): number {
   const n = codes.length;
   const k = columns.length;
   if (average === 'micro') {
@@ -247,9 +293,17 @@ function oneVsRest(codes: Int32Array, columns: Float64Array[], average: string, 
 }
 
 /** Hand & Till (2001): mean over class pairs of the two one-against-the-other AUCs. */
-function oneVsOne(codes: Int32Array, columns: Float64Array[], average: string, sampleWeight: Numbers | undefined): number {
+function oneVsOne(
+  codes: Int32Array,
+  columns: Float64Array[],
+  average: string,
+  sampleWeight: Numbers | undefined,
+): number {
   if (sampleWeight !== undefined) {
-    throw new StewardInputError('sampleWeight is not supported for one-vs-one multiclass ROC AUC', 'sampleWeight');
+    throw new StewardInputError(
+      'sampleWeight is not supported for one-vs-one multiclass ROC AUC',
+      'sampleWeight',
+    );
   }
   const n = codes.length;
   const present = [...new Set(codes)].sort((a, b) => a - b);
@@ -263,8 +317,16 @@ function oneVsOne(codes: Int32Array, columns: Float64Array[], average: string, s
       for (let i = 0; i < n; i++) if (codes[i] === a || codes[i] === b) rows.push(i);
       const isA = Uint8Array.from(rows, (i) => (codes[i] === a ? 1 : 0));
       const isB = Uint8Array.from(isA, (v) => 1 - v);
-      const aucA = binaryAuc(isA, Float64Array.from(rows, (i) => columns[a][i]), undefined);
-      const aucB = binaryAuc(isB, Float64Array.from(rows, (i) => columns[b][i]), undefined);
+      const aucA = binaryAuc(
+        isA,
+        Float64Array.from(rows, (i) => columns[a][i]),
+        undefined,
+      );
+      const aucB = binaryAuc(
+        isB,
+        Float64Array.from(rows, (i) => columns[b][i]),
+        undefined,
+      );
       const weight = average === 'weighted' ? rows.length / n : 1;
       sum += ((aucA + aucB) / 2) * weight;
       wsum += weight;
@@ -277,7 +339,10 @@ function binaryCurveFor(yTrue: Labels, yScore: Numbers, options: CurveOptions): 
   checkScores(yTrue, yScore, options.sampleWeight);
   const classes = uniqueLabels(yTrue);
   if (classes.length > 2) {
-    throw new StewardInputError(`yTrue has ${classes.length} classes ${formatLabels(classes)}: this metric supports binary targets only`, 'yTrue');
+    throw new StewardInputError(
+      `yTrue has ${classes.length} classes ${formatLabels(classes)}: this metric supports binary targets only`,
+      'yTrue',
+    );
   }
   const posLabel = resolvePosLabel(yTrue, options.posLabel);
   return binaryCurve(positiveMask(yTrue, posLabel), yScore, options.sampleWeight);
@@ -288,12 +353,19 @@ function binaryCurveFor(yTrue: Labels, yScore: Numbers, options: CurveOptions): 
  * `average_precision_score`, binary targets; no interpolation).
  * @example averagePrecision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.8333333333333333
  */
-export function averagePrecision(yTrue: Labels, yScore: Numbers, options: Omit<CurveOptions, 'posLabel'> & { posLabel?: Label } = {}): number {
+export function averagePrecision(
+  yTrue: Labels,
+  yScore: Numbers,
+  options: Omit<CurveOptions, 'posLabel'> & { posLabel?: Label } = {},
+): number {
   checkNotEmpty('yTrue', yTrue);
   const posLabel = options.posLabel ?? 1;
   const present = uniqueLabels(yTrue);
   if (present.length === 2 && !present.includes(posLabel)) {
-    throw new StewardInputError(`posLabel=${JSON.stringify(posLabel)} is not a valid label: it should be one of ${formatLabels(present)}`, 'posLabel');
+    throw new StewardInputError(
+      `posLabel=${JSON.stringify(posLabel)} is not a valid label: it should be one of ${formatLabels(present)}`,
+      'posLabel',
+    );
   }
   const { tps, fps } = binaryCurveFor(yTrue, yScore, { ...options, posLabel });
   const m = tps.length;
@@ -313,7 +385,11 @@ export function averagePrecision(yTrue: Labels, yScore: Numbers, options: Omit<C
  * The ROC curve (scikit-learn 1.2's `roc_curve`): false and true positive rates at each threshold, with
  * collinear points dropped unless `dropIntermediate` is false. A rate with no samples to divide by is NaN.
  */
-export function rocCurve(yTrue: Labels, yScore: Numbers, options: CurveOptions & { dropIntermediate?: boolean } = {}): RocCurve {
+export function rocCurve(
+  yTrue: Labels,
+  yScore: Numbers,
+  options: CurveOptions & { dropIntermediate?: boolean } = {},
+): RocCurve {
   let { thresholds, tps, fps } = binaryCurveFor(yTrue, yScore, options);
   const m = tps.length;
   if ((options.dropIntermediate ?? true) && m > 2) {
@@ -341,7 +417,11 @@ export function rocCurve(yTrue: Labels, yScore: Numbers, options: CurveOptions &
  * Precision and recall at each threshold (scikit-learn 1.2's `precision_recall_curve`), ordered by increasing
  * threshold and ending with the point (recall 0, precision 1). With no positives recall is 1 throughout.
  */
-export function precisionRecallCurve(yTrue: Labels, yScore: Numbers, options: CurveOptions = {}): PrecisionRecallCurve {
+export function precisionRecallCurve(
+  yTrue: Labels,
+  yScore: Numbers,
+  options: CurveOptions = {},
+): PrecisionRecallCurve {
   const { thresholds, tps, fps } = binaryCurveFor(yTrue, yScore, options);
   const m = tps.length;
   const totalTp = tps[m - 1];

@@ -8,6 +8,7 @@ export interface RegressionStateJSON {
   version: 1;
   count: number;
   weight: number;
+  shift: number;
   meanTrue: number;
   m2True: number;
   meanError: number;
@@ -22,7 +23,9 @@ const EPS = 2 ** -52;
 /**
  * Mergeable sums for regression metrics over a window: weighted means and centred second moments of the target
  * and of the error (merged with Chan, Golub & LeVeque's pairwise update, so merging stays numerically stable),
- * plus plain sums. Merged states equal the one-shot metrics up to floating-point rounding.
+ * plus plain sums. The target's mean is kept relative to `shift` (the first target seen), so targets with a
+ * large offset (prices, timestamps) keep their precision. Merged states equal the one-shot metrics up to
+ * floating-point rounding.
  *
  * @example
  * const s = RegressionState.from([3, -0.5], [2.5, 0.0]).merge(RegressionState.from([2, 7], [2, 8]));
@@ -31,6 +34,8 @@ const EPS = 2 ** -52;
 export class RegressionState {
   count = 0;
   weight = 0;
+  shift = 0;
+  /** Weighted mean of yTrue - shift. */
   meanTrue = 0;
   m2True = 0;
   meanError = 0;
@@ -49,7 +54,8 @@ export class RegressionState {
     }
     const state = new RegressionState();
     for (const key of FIELDS) {
-      if (typeof json[key] !== 'number') throw new StewardInputError(`regression state field ${key} must be a number`, key);
+      if (typeof json[key] !== 'number')
+        throw new StewardInputError(`regression state field ${key} must be a number`, key);
       state[key] = json[key];
     }
     return state;
@@ -63,6 +69,7 @@ export class RegressionState {
     checkFinite('yPred', yPred);
     if (n === 0) return this;
     const batch = new RegressionState();
+    batch.shift = this.count === 0 ? yTrue[0] : this.shift;
     let w = 0;
     let sy = 0;
     let se = 0;
@@ -70,7 +77,7 @@ export class RegressionState {
       const wi = sampleWeight === undefined ? 1 : sampleWeight[i];
       const e = yTrue[i] - yPred[i];
       w += wi;
-      sy += wi * yTrue[i];
+      sy += wi * (yTrue[i] - batch.shift);
       se += wi * e;
       batch.sumSquaredError += wi * e * e;
       batch.sumAbsError += wi * Math.abs(e);
@@ -82,7 +89,7 @@ export class RegressionState {
     batch.meanError = w === 0 ? 0 : se / w;
     for (let i = 0; i < n; i++) {
       const wi = sampleWeight === undefined ? 1 : sampleWeight[i];
-      const dy = yTrue[i] - batch.meanTrue;
+      const dy = yTrue[i] - batch.shift - batch.meanTrue;
       const de = yTrue[i] - yPred[i] - batch.meanError;
       batch.m2True += wi * dy * dy;
       batch.m2Error += wi * de * de;
@@ -92,8 +99,9 @@ export class RegressionState {
 
   merge(other: RegressionState): this {
     if (other.count === 0) return this;
+    if (this.count === 0) this.shift = other.shift;
     const w = this.weight + other.weight;
-    const dy = other.meanTrue - this.meanTrue;
+    const dy = other.meanTrue + (other.shift - this.shift) - this.meanTrue;
     const de = other.meanError - this.meanError;
     const cross = w === 0 ? 0 : (this.weight * other.weight) / w;
     this.m2True += other.m2True + dy * dy * cross;
@@ -150,7 +158,8 @@ export class RegressionState {
 
   #perWeight(sum: number): number {
     this.#checkNotEmpty();
-    if (this.weight === 0) throw new StewardInputError('sample weights sum to zero: the metric is undefined', 'sampleWeight');
+    if (this.weight === 0)
+      throw new StewardInputError('sample weights sum to zero: the metric is undefined', 'sampleWeight');
     return sum / this.weight;
   }
 
@@ -162,6 +171,7 @@ export class RegressionState {
 const FIELDS = [
   'count',
   'weight',
+  'shift',
   'meanTrue',
   'm2True',
   'meanError',

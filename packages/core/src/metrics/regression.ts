@@ -1,4 +1,11 @@
-import { checkFinite, checkNotEmpty, checkSameLength, checkSampleWeight, type Numbers, weightedMean } from './input.js';
+import {
+  checkFinite,
+  checkNotEmpty,
+  checkSameLength,
+  checkSampleWeight,
+  type Numbers,
+  weightedMean,
+} from './input.js';
 
 /** Options of the regression metrics. */
 export interface RegressionOptions {

@@ -1,5 +1,13 @@
 import { StewardInputError } from '../errors.js';
-import { checkClassLabels, checkFinite, checkSameLength, checkSampleWeight, type Label, type Labels, type Numbers } from './input.js';
+import {
+  checkClassLabels,
+  checkFinite,
+  checkSameLength,
+  checkSampleWeight,
+  type Label,
+  type Labels,
+  type Numbers,
+} from './input.js';
 
 export interface ScoreHistogramOptions {
   /** Number of equal-width bins. Default 1000. */
@@ -47,7 +55,8 @@ export class ScoreHistogram {
   constructor(options: ScoreHistogramOptions = {}) {
     const bins = options.bins ?? 1000;
     const range = options.range ?? [0, 1];
-    if (!Number.isInteger(bins) || bins < 1) throw new StewardInputError(`bins is ${bins}; it must be a positive integer`, 'bins');
+    if (!Number.isInteger(bins) || bins < 1)
+      throw new StewardInputError(`bins is ${bins}; it must be a positive integer`, 'bins');
     if (!(range[0] < range[1]) || !Number.isFinite(range[0]) || !Number.isFinite(range[1])) {
       throw new StewardInputError(`range [${range[0]}, ${range[1]}] must be finite with low < high`, 'range');
     }
@@ -60,10 +69,16 @@ export class ScoreHistogram {
 
   static fromJSON(json: ScoreHistogramJSON): ScoreHistogram {
     if (json?.kind !== 'score-histogram' || json.version !== 1) {
-      throw new StewardInputError('not a score histogram (expected kind "score-histogram", version 1)', 'kind');
+      throw new StewardInputError(
+        'not a score histogram (expected kind "score-histogram", version 1)',
+        'kind',
+      );
     }
     if (!Array.isArray(json.positives) || json.positives.length !== json.negatives?.length) {
-      throw new StewardInputError('score histogram positives and negatives must be arrays of one length', 'positives');
+      throw new StewardInputError(
+        'score histogram positives and negatives must be arrays of one length',
+        'positives',
+      );
     }
     const h = new ScoreHistogram({ bins: json.positives.length, range: json.range, posLabel: json.posLabel });
     h.positives.set(json.positives);
@@ -82,7 +97,7 @@ export class ScoreHistogram {
     const last = this.bins - 1;
     for (let i = 0; i < n; i++) {
       const raw = Math.floor((scores[i] - lo) * scale);
-      const bin = raw < 0 ? 0 : raw > last ? last : raw;
+      const bin = raw < 0 ? 0 : Math.min(raw, last);
       const w = sampleWeight === undefined ? 1 : sampleWeight[i];
       if (yTrue[i] === this.posLabel) this.positives[bin] += w;
       else this.negatives[bin] += w;
@@ -91,7 +106,12 @@ export class ScoreHistogram {
   }
 
   merge(other: ScoreHistogram): this {
-    if (other.bins !== this.bins || other.range[0] !== this.range[0] || other.range[1] !== this.range[1] || other.posLabel !== this.posLabel) {
+    if (
+      other.bins !== this.bins ||
+      other.range[0] !== this.range[0] ||
+      other.range[1] !== this.range[1] ||
+      other.posLabel !== this.posLabel
+    ) {
       throw new StewardInputError('cannot merge score histograms with different bins, range or posLabel');
     }
     for (let b = 0; b < this.bins; b++) {
@@ -128,7 +148,10 @@ export class ScoreHistogram {
     }
     const pairs = totalPos * negBelow;
     if (pairs === 0) {
-      throw new StewardInputError('only one class has been seen: ROC AUC is not defined in that case', 'yTrue');
+      throw new StewardInputError(
+        'only one class has been seen: ROC AUC is not defined in that case',
+        'yTrue',
+      );
     }
     return { value: credit / pairs, errorBound: (0.5 * shared) / pairs };
   }

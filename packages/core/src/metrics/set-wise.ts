@@ -86,7 +86,8 @@ function resolveLabels(view: ConfusionCounts, options: SetWiseOptions): readonly
     return [posLabel];
   }
   if (options.labels !== undefined) {
-    if (options.labels.length === 0) throw new StewardInputError('labels is empty: give at least one label', 'labels');
+    if (options.labels.length === 0)
+      throw new StewardInputError('labels is empty: give at least one label', 'labels');
     return options.labels;
   }
   return view.classes;
@@ -147,7 +148,11 @@ export function perClassScores(
 }
 
 /** Averaged precision, recall and F-beta with scikit-learn 1.2's rules (`precision_recall_fscore_support`). */
-export function averagedScores(view: ConfusionCounts, beta: number, options: SetWiseOptions = {}): AveragedScores {
+export function averagedScores(
+  view: ConfusionCounts,
+  beta: number,
+  options: SetWiseOptions = {},
+): AveragedScores {
   checkBeta(beta);
   const average = options.average ?? 'binary';
   const labels = resolveLabels(view, options);
@@ -170,7 +175,11 @@ export function averagedScores(view: ConfusionCounts, beta: number, options: Set
         ? { precision: zero, recall: zero, fScore: zero }
         : { precision: 0, recall: zero, fScore: 0 };
     }
-    return { precision: mean(precision, trueSum), recall: mean(recall, trueSum), fScore: mean(fScore, trueSum) };
+    return {
+      precision: mean(precision, trueSum),
+      recall: mean(recall, trueSum),
+      fScore: mean(fScore, trueSum),
+    };
   }
   return { precision: mean(precision), recall: mean(recall), fScore: mean(fScore) };
 }
