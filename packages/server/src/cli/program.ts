@@ -1,0 +1,39 @@
+import { StewardInputError } from '@steward/core';
+import { Command, CommanderError } from 'commander';
+import { CliError } from './cli-error.js';
+import type { CliIo } from './cli-io.js';
+import { registerEval } from './commands/eval.js';
+
+export const VERSION = '0.1.0';
+
+export function createProgram(io: CliIo): Command {
+  const program = new Command('steward')
+    .description('Steward keeps deployed machine-learning models healthy.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  registerEval(program, io);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code; never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliError) {
+      io.stderr.write(`steward: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof StewardInputError) {
+      io.stderr.write(`steward: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`steward: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

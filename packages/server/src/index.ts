@@ -1,0 +1,1 @@
+export { type EvalInput, type EvalReport, evaluate, type Task } from './eval/evaluate.js';
