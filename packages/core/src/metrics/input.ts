@@ -9,6 +9,12 @@ export type Numbers = ArrayLike<number>;
 /** Per-class scores, one row per sample and one column per class (in sorted class order). */
 export type ScoreMatrix = ArrayLike<ArrayLike<number>>;
 
+/** A score matrix has rows (one per sample); a score vector has numbers. */
+export function isScoreMatrix(scores: Numbers | ScoreMatrix): scores is ScoreMatrix {
+  const first = scores[0];
+  return first !== undefined && typeof first === 'object';
+}
+
 export function checkNotEmpty(name: string, values: ArrayLike<unknown>): void {
   if (values.length === 0)
     throw new StewardInputError(`${name} is empty: a metric needs at least one sample`, name);
@@ -70,9 +76,9 @@ export function checkClassLabels(name: string, y: Labels): 'number' | 'string' {
 
 export function checkFinite(name: string, values: Numbers): void {
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new StewardInputError(`${name}[${i}] is ${String(v)}: expected a finite number`, name);
+    // Number.isFinite is false for non-numbers too, so no typeof test is needed
+    if (!Number.isFinite(values[i])) {
+      throw new StewardInputError(`${name}[${i}] is ${String(values[i])}: expected a finite number`, name);
     }
   }
 }

@@ -22,3 +22,11 @@ export function uniqueLabels(...arrays: Labels[]): Label[] {
 export function formatLabels(labels: readonly Label[]): string {
   return `[${labels.map((l) => (typeof l === 'string' ? `'${l}'` : String(l))).join(', ')}]`;
 }
+
+/** True for label sets scikit-learn gives a default positive class (1): within {0, 1} or {-1, 1}. */
+export function hasDefaultPositive(classes: readonly Label[]): boolean {
+  return (
+    classes.length > 0 &&
+    (classes.every((c) => c === 0 || c === 1) || classes.every((c) => c === -1 || c === 1))
+  );
+}

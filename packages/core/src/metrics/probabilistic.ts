@@ -5,13 +5,14 @@ import {
   checkNotEmpty,
   checkSameLength,
   checkSampleWeight,
+  isScoreMatrix,
   type Label,
   type Labels,
   type Numbers,
   type ScoreMatrix,
   weightedMean,
 } from './input.js';
-import { formatLabels, sortedUnique, uniqueLabels } from './labels.js';
+import { formatLabels, hasDefaultPositive, sortedUnique, uniqueLabels } from './labels.js';
 
 export interface LogLossOptions {
   /** Probabilities are clipped to [eps, 1 - eps]. Default: float64 machine epsilon (2.22e-16). */
@@ -24,11 +25,6 @@ export interface LogLossOptions {
 }
 
 const FLOAT64_EPS = 2 ** -52;
-
-function isMatrix(y: Numbers | ScoreMatrix): y is ScoreMatrix {
-  const first = y[0];
-  return first !== undefined && typeof first === 'object';
-}
 
 /**
  * Cross-entropy of predicted probabilities (scikit-learn 1.2's `log_loss`): probabilities are clipped, each row
@@ -50,10 +46,10 @@ export function logLoss(yTrue: Labels, yPred: Numbers | ScoreMatrix, options: Lo
       options.labels === undefined ? 'yTrue' : 'labels',
     );
   }
-  const columns = isMatrix(yPred) ? yPred[0].length : 2;
+  const columns = isScoreMatrix(yPred) ? yPred[0].length : 2;
   if (columns !== classes.length) {
     throw new StewardInputError(
-      `there are ${classes.length} classes ${formatLabels(classes)} but yPred has ${isMatrix(yPred) ? columns : 1} column${isMatrix(yPred) ? 's' : ''}: pass the classes through labels`,
+      `there are ${classes.length} classes ${formatLabels(classes)} but yPred has ${isScoreMatrix(yPred) ? columns : 1} column${isScoreMatrix(yPred) ? 's' : ''}: pass the classes through labels`,
       'yPred',
     );
   }
@@ -71,7 +67,7 @@ export function logLoss(yTrue: Labels, yPred: Numbers | ScoreMatrix, options: Lo
     }
     let pTrue: number;
     let sum: number;
-    if (isMatrix(yPred)) {
+    if (isScoreMatrix(yPred)) {
       const row = yPred[i];
       if (row.length !== columns)
         throw new StewardInputError(
@@ -139,9 +135,7 @@ export function brierScore(
   }
   let posLabel = options.posLabel;
   if (posLabel === undefined) {
-    const standard = [[0, 1], [-1, 1], [0], [-1], [1]].some(
-      (allowed) => allowed.length === classes.length && allowed.every((v, i) => v === classes[i]),
-    );
+    const standard = hasDefaultPositive(classes);
     if (kind === 'string') {
       throw new StewardInputError(
         `yTrue takes values in ${formatLabels(classes)}: pass posLabel to say which is positive`,

@@ -6,12 +6,13 @@ import {
   checkNotEmpty,
   checkSameLength,
   checkSampleWeight,
+  isScoreMatrix,
   type Label,
   type Labels,
   type Numbers,
   type ScoreMatrix,
 } from './input.js';
-import { compareLabels, formatLabels, uniqueLabels } from './labels.js';
+import { compareLabels, formatLabels, hasDefaultPositive, uniqueLabels } from './labels.js';
 
 export interface RocAucOptions {
   /** Multiclass averaging. Default `'macro'`; `'micro'` only with `multiClass: 'ovr'`. */
@@ -44,21 +45,11 @@ export interface PrecisionRecallCurve {
   thresholds: number[];
 }
 
-function isMatrix(yScore: Numbers | ScoreMatrix): yScore is ScoreMatrix {
-  const first = yScore[0];
-  return first !== undefined && typeof first === 'object';
-}
-
 /** scikit-learn's `_check_pos_label_consistency`: a default positive class only for {0,1} or {-1,1} labels. */
 function resolvePosLabel(yTrue: Labels, posLabel: Label | undefined): Label {
   if (posLabel !== undefined) return posLabel;
   const classes = uniqueLabels(yTrue);
-  const ok =
-    classes.every((c) => typeof c === 'number') &&
-    [[0, 1], [-1, 1], [0], [-1], [1]].some(
-      (allowed) => allowed.length === classes.length && allowed.every((v, i) => v === classes[i]),
-    );
-  if (!ok) {
+  if (!hasDefaultPositive(classes)) {
     throw new StewardInputError(
       `yTrue takes values in ${formatLabels(classes)} and posLabel is not given: make yTrue take values in {0, 1} or {-1, 1}, or pass posLabel`,
       'posLabel',
@@ -149,8 +140,8 @@ export function rocAuc(yTrue: Labels, yScore: Numbers | ScoreMatrix, options: Ro
   checkSampleWeight(sampleWeight, n);
   checkClassLabels('yTrue', yTrue);
   const classes = uniqueLabels(yTrue);
-  if (classes.length <= 2 && !(isMatrix(yScore) && yScore[0].length > 2)) {
-    if (isMatrix(yScore)) {
+  if (classes.length <= 2 && !(isScoreMatrix(yScore) && yScore[0].length > 2)) {
+    if (isScoreMatrix(yScore)) {
       throw new StewardInputError(
         'for a binary target, yScore must be one score per sample (of the greater label)',
         'yScore',
@@ -169,7 +160,7 @@ export function rocAuc(yTrue: Labels, yScore: Numbers | ScoreMatrix, options: Ro
       'multiClass',
     );
   }
-  if (!isMatrix(yScore)) {
+  if (!isScoreMatrix(yScore)) {
     throw new StewardInputError(
       'for a multiclass target, yScore must have one row per sample and one column per class',
       'yScore',
