@@ -1,0 +1,1 @@
+export { QuantileSketch, type QuantileSketchJSON, type QuantileSketchOptions } from './quantile-sketch.js';

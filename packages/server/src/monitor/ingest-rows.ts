@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import type { FeatureSpec, ModelSpec } from './model-spec.js';
+
+export type FeatureValue = number | string | boolean | number[] | null;
+export type ClassValue = string | number;
+
+/** A prediction after validation: time in epoch milliseconds, missing features as null. */
+export interface PredictionRecord {
+  id: string;
+  time: number;
+  version: string | null;
+  segment: string | null;
+  features: Record<string, FeatureValue>;
+  output: ClassValue;
+  score: number | null;
+  proba: Record<string, number> | null;
+}
+
+export interface LabelRecord {
+  predictionId: string;
+  label: ClassValue;
+  time: number;
+}
+
+/** One problem in a batch: the 0-based row, the field path and what is wrong. */
+export interface RowError {
+  row: number;
+  field: string;
+  message: string;
+}
+
+export type BatchResult<T> =
+  | { ok: true; records: T[] }
+  | { ok: false; errors: RowError[]; errorCount: number };
+
+const MAX_REPORTED_ERRORS = 100;
+const PREDICTION_KEYS = new Set(['id', 'time', 'version', 'segment', 'features', 'output', 'score', 'proba']);
+const LABEL_KEYS = new Set(['predictionId', 'label', 'time']);
+
+class ErrorList {
+  readonly errors: RowError[] = [];
+  count = 0;
+  add(row: number, field: string, message: string): void {
+    this.count++;
+    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push({ row, field, message });
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return typeof value === 'object' ? 'an object' : String(value);
+}
+
+// Times: epoch milliseconds or an ISO 8601 string with a zone; absent means "now" (when received).
+function parseTime(value: unknown, now: number): number | string {
+  if (value === undefined) return now;
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && value >= 0 && value < 8.64e15
+      ? Math.floor(value)
+      : 'must be epoch milliseconds';
+  }
+  if (typeof value === 'string' && /\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
+    const ms = Date.parse(value);
+    if (Number.isFinite(ms)) return ms;
+  }
+  return `must be an ISO 8601 time with a zone (e.g. 2026-01-31T12:00:00Z) or epoch milliseconds, got ${describe(value)}`;
+}
+
+function parseId(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.length > 0 && value.length <= 256) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return undefined;
+}
+
+type FeatureCheck = (value: unknown) => string | undefined;
+
+function featureCheck(feature: FeatureSpec): FeatureCheck {
+  switch (feature.type) {
+    case 'numeric':
+      return (v) =>
+        typeof v === 'number' && Number.isFinite(v)
+          ? undefined
+          : `expected a finite number or null, got ${describe(v)}`;
+    case 'categorical':
+      return (v) =>
+        typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))
+          ? undefined
+          : `expected a category (string, number or boolean) or null, got ${describe(v)}`;
+    case 'text':
+      return (v) => (typeof v === 'string' ? undefined : `expected a string or null, got ${describe(v)}`);
+    case 'embedding': {
+      const dims = feature.dimensions as number;
+      return (v) => {
+        if (!Array.isArray(v) || v.length !== dims)
+          return `expected an array of ${dims} numbers, got ${describe(v)}${Array.isArray(v) ? ` of length ${v.length}` : ''}`;
+        for (const x of v)
+          if (typeof x !== 'number' || !Number.isFinite(x)) return 'embedding values must be finite numbers';
+        return undefined;
+      };
+    }
+  }
+}
+
+/** The classes a classification model accepts, or undefined when any class is accepted (multiclass without a list). */
+export function modelClasses(spec: ModelSpec): ClassValue[] | undefined {
+  if (spec.task === 'regression') return undefined;
+  return spec.classes ?? (spec.task === 'binary' ? [0, 1] : undefined);
+}
+
+export function positiveClass(spec: ModelSpec): ClassValue {
+  const classes = modelClasses(spec) ?? [1];
+  return spec.positiveClass ?? (classes[classes.length - 1] as ClassValue);
+}
+
+/**
+ * Validators for one model, compiled once when the model is loaded. A batch is accepted whole or refused with
+ * every problem listed (up to 100, with the total), so nothing is half-stored.
+ */
+export interface BatchValidator {
+  predictions(rows: unknown, now: number): BatchResult<PredictionRecord>;
+  labels(rows: unknown, now: number): BatchResult<LabelRecord>;
+}
+
+export function compileValidator(spec: ModelSpec): BatchValidator {
+  const features = spec.features.map((f) => ({ name: f.name, check: featureCheck(f) }));
+  const featureNames = new Set(spec.features.map((f) => f.name));
+  const classes = modelClasses(spec);
+  const classSet = classes ? new Set<ClassValue>(classes) : undefined;
+  const classList = classes?.map((c) => JSON.stringify(c)).join(', ');
+
+  const checkClass = (value: unknown): string | undefined => {
+    if (spec.task === 'regression') {
+      return typeof value === 'number' && Number.isFinite(value)
+        ? undefined
+        : `expected a finite number, got ${describe(value)}`;
+    }
+    if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+      return `expected a class (string or number), got ${describe(value)}`;
+    }
+    if (classSet && !classSet.has(value))
+      return `${describe(value)} is not one of the model's classes (${classList})`;
+    return undefined;
+  };
+
+  return {
+    predictions(rows, now) {
+      if (!Array.isArray(rows))
+        return {
+          ok: false,
+          errors: [{ row: -1, field: 'body', message: 'expected an array of predictions' }],
+          errorCount: 1,
+        };
+      if (rows.length === 0)
+        return {
+          ok: false,
+          errors: [{ row: -1, field: 'body', message: 'the batch is empty' }],
+          errorCount: 1,
+        };
+      const errors = new ErrorList();
+      const records: PredictionRecord[] = new Array(rows.length);
+      const ids = new Map<string, number>();
+      for (let r = 0; r < rows.length; r++) {
+        const row: unknown = rows[r];
+        if (!isPlainObject(row)) {
+          errors.add(r, '', `expected an object, got ${describe(row)}`);
+          continue;
+        }
+        for (const key in row)
+          if (!PREDICTION_KEYS.has(key))
+            errors.add(r, key, `unknown field (expected ${[...PREDICTION_KEYS].join(', ')})`);
+        let id: string;
+        if (row.id === undefined) id = randomUUID();
+        else {
+          const parsed = parseId(row.id);
+          if (parsed === undefined) {
+            errors.add(
+              r,
+              'id',
+              `expected a non-empty string (max 256) or an integer, got ${describe(row.id)}`,
+            );
+            continue;
+          }
+          id = parsed;
+          const first = ids.get(id);
+          if (first !== undefined) errors.add(r, 'id', `duplicate id "${id}" (also row ${first})`);
+          else ids.set(id, r);
+        }
+        const time = parseTime(row.time, now);
+        if (typeof time === 'string') errors.add(r, 'time', time);
+        const values = row.features;
+        const out: Record<string, FeatureValue> = {};
+        if (!isPlainObject(values))
+          errors.add(r, 'features', `expected an object of feature values, got ${describe(values)}`);
+        else {
+          for (const f of features) {
+            const v = values[f.name];
+            if (v === undefined || v === null) out[f.name] = null;
+            else {
+              const problem = f.check(v);
+              if (problem) errors.add(r, `features.${f.name}`, problem);
+              else out[f.name] = v as FeatureValue;
+            }
+          }
+          for (const key in values)
+            if (!featureNames.has(key))
+              errors.add(r, `features.${key}`, "unknown feature (not in the model's schema)");
+        }
+        const outputProblem = row.output === undefined ? 'is required' : checkClass(row.output);
+        if (outputProblem) errors.add(r, 'output', outputProblem);
+        let score: number | null = null;
+        if (row.score !== undefined && row.score !== null) {
+          if (spec.task !== 'binary')
+            errors.add(r, 'score', 'only binary models take a score (use proba for multiclass)');
+          else if (typeof row.score !== 'number' || !(row.score >= 0 && row.score <= 1))
+            errors.add(r, 'score', `expected a probability in [0, 1], got ${describe(row.score)}`);
+          else score = row.score;
+        }
+        let proba: Record<string, number> | null = null;
+        if (row.proba !== undefined && row.proba !== null) {
+          if (spec.task !== 'multiclass')
+            errors.add(r, 'proba', 'only multiclass models take proba (binary models take score)');
+          else if (!isPlainObject(row.proba))
+            errors.add(r, 'proba', 'expected an object of class → probability');
+          else {
+            for (const [k, p] of Object.entries(row.proba)) {
+              if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+                errors.add(r, `proba.${k}`, `expected a probability in [0, 1], got ${describe(p)}`);
+            }
+            proba = row.proba as Record<string, number>;
+          }
+        }
+        const version = row.version ?? null;
+        if (version !== null && (typeof version !== 'string' || version.length > 128))
+          errors.add(r, 'version', 'expected a string (max 128)');
+        const segment = row.segment ?? null;
+        if (segment !== null && (typeof segment !== 'string' || segment.length > 128))
+          errors.add(r, 'segment', 'expected a string (max 128)');
+        if (errors.count === 0) {
+          records[r] = {
+            id,
+            time: time as number,
+            version: version as string | null,
+            segment: segment as string | null,
+            features: out,
+            output: row.output as ClassValue,
+            score,
+            proba,
+          };
+        }
+      }
+      return errors.count > 0
+        ? { ok: false, errors: errors.errors, errorCount: errors.count }
+        : { ok: true, records };
+    },
+
+    labels(rows, now) {
+      if (!Array.isArray(rows))
+        return {
+          ok: false,
+          errors: [{ row: -1, field: 'body', message: 'expected an array of labels' }],
+          errorCount: 1,
+        };
+      if (rows.length === 0)
+        return {
+          ok: false,
+          errors: [{ row: -1, field: 'body', message: 'the batch is empty' }],
+          errorCount: 1,
+        };
+      const errors = new ErrorList();
+      const records: LabelRecord[] = new Array(rows.length);
+      const ids = new Map<string, number>();
+      for (let r = 0; r < rows.length; r++) {
+        const row: unknown = rows[r];
+        if (!isPlainObject(row)) {
+          errors.add(r, '', `expected an object, got ${describe(row)}`);
+          continue;
+        }
+        for (const key in row)
+          if (!LABEL_KEYS.has(key))
+            errors.add(r, key, `unknown field (expected ${[...LABEL_KEYS].join(', ')})`);
+        const id = parseId(row.predictionId);
+        if (id === undefined)
+          errors.add(
+            r,
+            'predictionId',
+            `expected the prediction's id (string or integer), got ${describe(row.predictionId)}`,
+          );
+        else {
+          const first = ids.get(id);
+          if (first !== undefined)
+            errors.add(r, 'predictionId', `duplicate predictionId "${id}" (also row ${first})`);
+          else ids.set(id, r);
+        }
+        const problem = row.label === undefined ? 'is required' : checkClass(row.label);
+        if (problem) errors.add(r, 'label', problem);
+        const time = parseTime(row.time, now);
+        if (typeof time === 'string') errors.add(r, 'time', time);
+        if (errors.count === 0)
+          records[r] = { predictionId: id as string, label: row.label as ClassValue, time: time as number };
+      }
+      return errors.count > 0
+        ? { ok: false, errors: errors.errors, errorCount: errors.count }
+        : { ok: true, records };
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import type { StoreConnection } from '../store/open-store.js';
+import { type BatchValidator, compileValidator } from './ingest-rows.js';
+import { formatIssues, type ModelSpec, type ModelSpecInput, modelSpec } from './model-spec.js';
+
+/** A model as the server uses it: its validated spec and the batch validator compiled from it. */
+export interface LoadedModel {
+  spec: ModelSpec;
+  validator: BatchValidator;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export class ModelSpecError extends Error {
+  constructor(readonly issues: Array<{ field: string; message: string }>) {
+    super(`invalid model: ${issues.map((i) => `${i.field || 'model'}: ${i.message}`).join('; ')}`);
+    this.name = 'ModelSpecError';
+  }
+}
+
+/** Validates a model spec from the API, the CLI or steward.yaml; throws {@link ModelSpecError} naming each field. */
+export function parseModelSpec(input: unknown): ModelSpec {
+  const parsed = modelSpec.safeParse(input);
+  if (!parsed.success) throw new ModelSpecError(formatIssues(parsed.error));
+  return parsed.data;
+}
+
+// Other server processes may change a model; a cached copy is re-read after this long.
+const CACHE_MS = 5_000;
+
+/** Models by name, cached with their compiled validators. */
+export class ModelCatalog {
+  private readonly cache = new Map<string, { model: LoadedModel; loadedAt: number }>();
+
+  constructor(private readonly store: StoreConnection) {}
+
+  /** Creates or replaces a model. Returns whether it was created. */
+  async put(input: ModelSpecInput | unknown): Promise<{ model: LoadedModel; created: boolean }> {
+    const spec = parseModelSpec(input);
+    const now = Date.now();
+    const existing = await this.store.db
+      .selectFrom('models')
+      .select(['spec', 'created_at'])
+      .where('name', '=', spec.name)
+      .executeTakeFirst();
+    if (existing) {
+      const before = JSON.parse(existing.spec) as ModelSpec;
+      for (const field of ['task', 'window'] as const) {
+        if (before[field] !== spec[field]) {
+          throw new ModelSpecError([
+            {
+              field,
+              message: `model "${spec.name}" has ${field} ${JSON.stringify(before[field])}; it cannot change once data is recorded (create a new model)`,
+            },
+          ]);
+        }
+      }
+    }
+    await this.store.db
+      .insertInto('models')
+      .values({
+        name: spec.name,
+        task: spec.task,
+        spec: JSON.stringify(spec),
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ spec: JSON.stringify(spec), updated_at: now }))
+      .execute();
+    const model: LoadedModel = {
+      spec,
+      validator: compileValidator(spec),
+      createdAt: Number(existing?.created_at ?? now),
+      updatedAt: now,
+    };
+    this.cache.set(spec.name, { model, loadedAt: now });
+    return { model, created: existing === undefined };
+  }
+
+  async get(name: string): Promise<LoadedModel | undefined> {
+    const cached = this.cache.get(name);
+    if (cached && Date.now() - cached.loadedAt < CACHE_MS) return cached.model;
+    const row = await this.store.db
+      .selectFrom('models')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (!row) {
+      this.cache.delete(name);
+      return undefined;
+    }
+    if (cached && cached.model.updatedAt === Number(row.updated_at)) {
+      cached.loadedAt = Date.now();
+      return cached.model;
+    }
+    const spec = parseModelSpec(JSON.parse(row.spec));
+    const model: LoadedModel = {
+      spec,
+      validator: compileValidator(spec),
+      createdAt: Number(row.created_at),
+      updatedAt: Number(row.updated_at),
+    };
+    this.cache.set(name, { model, loadedAt: Date.now() });
+    return model;
+  }
+
+  async list(): Promise<LoadedModel[]> {
+    const rows = await this.store.db.selectFrom('models').select('name').orderBy('name').execute();
+    const models: LoadedModel[] = [];
+    for (const row of rows) {
+      const model = await this.get(row.name);
+      if (model) models.push(model);
+    }
+    return models;
+  }
+
+  /** Deletes a model and everything recorded for it. */
+  async delete(name: string): Promise<boolean> {
+    return this.store.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom('models').where('name', '=', name).executeTakeFirst();
+      for (const table of [
+        'predictions',
+        'labels',
+        'profiles',
+        'references',
+        'check_states',
+        'check_results',
+        'alerts',
+      ] as const) {
+        await trx.deleteFrom(table).where('model', '=', name).execute();
+      }
+      this.cache.delete(name);
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+}

@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const duration = (what: string) =>
+  z
+    .union([z.string(), z.number()])
+    .refine((v) => parseDuration(v) !== undefined, {
+      message: `${what} must be a duration such as "30s", "5m", "1h", "1d" or milliseconds`,
+    })
+    .transform((v) => parseDuration(v) as number);
+
+const className = z.union([z.string().min(1), z.number().finite()]);
+
+export const featureSpec = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/, 'feature names are letters, digits, _ . - (max 128)'),
+  type: z.enum(['numeric', 'categorical', 'text', 'embedding']),
+  /** Length of an embedding vector. */
+  dimensions: z.number().int().positive().optional(),
+});
+
+const severity = z.enum(['info', 'warning', 'critical']);
+const checkName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'check names are letters, digits, _ . -');
+
+export const METRIC_NAMES = [
+  'accuracy',
+  'balancedAccuracy',
+  'precision',
+  'recall',
+  'f1',
+  'rocAuc',
+  'logLoss',
+  'brierScore',
+  'mse',
+  'rmse',
+  'mae',
+  'mape',
+  'r2',
+  'explainedVariance',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+export const DETECTOR_NAMES = ['ADWIN', 'DDM', 'EDDM', 'HDDM_A', 'HDDM_W', 'PageHinkley', 'KSWIN'] as const;
+
+export const checkSpec = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('metric'),
+    name: checkName,
+    metric: z.enum(METRIC_NAMES),
+    /** Fail when the metric is below `min` or above `max`; warn within `warnMargin` of the bound. */
+    min: z.number().optional(),
+    max: z.number().optional(),
+    warnMargin: z.number().nonnegative().default(0),
+    /** Windows with fewer labelled predictions are skipped (too few to judge). */
+    minLabels: z.number().int().positive().default(30),
+    severity: severity.default('critical'),
+  }),
+  z.strictObject({
+    type: z.literal('drift'),
+    name: checkName,
+    /** A stored reference data set by name (`PUT …/references/:name`), or the window starting at an ISO time. */
+    reference: z.union([z.string(), z.strictObject({ window: z.string() })]).default('training'),
+    /** Dataset drift when at least this share of the checked columns drifted (Evidently's default 0.5). */
+    driftShare: z.number().gt(0).lte(1).default(0.5),
+    columns: z.array(z.string()).optional(),
+    minRows: z.number().int().positive().default(30),
+    severity: severity.default('warning'),
+  }),
+  z.strictObject({
+    type: z.literal('detector'),
+    name: checkName,
+    detector: z.enum(DETECTOR_NAMES),
+    /** The detector's options, as in @steward/core (River's defaults when absent). */
+    options: z.record(z.string(), z.union([z.number(), z.boolean()])).default({}),
+    severity: severity.default('warning'),
+  }),
+  z.strictObject({
+    type: z.literal('anomaly'),
+    name: checkName,
+    metric: z.union([z.enum(METRIC_NAMES), z.literal('count')]),
+    method: z.enum(['ewma', 'robust', 'seasonal']).default('robust'),
+    options: z.record(z.string(), z.number()).default({}),
+    severity: severity.default('warning'),
+  }),
+  z.strictObject({
+    type: z.literal('dataQuality'),
+    name: checkName,
+    /** Fail when a feature's share of missing values in a window exceeds this. */
+    maxMissingShare: z.number().min(0).max(1).default(0.05),
+    severity: severity.default('warning'),
+  }),
+]);
+
+export const notifierSpec = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('webhook'),
+    url: z.url({ protocol: /^https?$/ }),
+    headers: z.record(z.string(), z.string()).default({}),
+    retries: z.number().int().min(0).max(10).default(3),
+  }),
+  z.strictObject({ type: z.literal('log') }),
+]);
+
+export const modelSpec = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'model names are letters, digits, _ . - (max 64)'),
+    task: z.enum(['binary', 'multiclass', 'regression']),
+    description: z.string().max(2000).optional(),
+    features: z.array(featureSpec).min(1, 'a model needs at least one feature'),
+    /** Classification: the classes the model predicts. Binary default [0, 1]. */
+    classes: z.array(className).min(2).optional(),
+    /** Binary: the class `score` is the probability of. Default the last of `classes`. */
+    positiveClass: className.optional(),
+    /** Length of the tumbling time windows profiles are kept for. Default 1h. */
+    window: duration('window').default(3_600_000),
+    /** How long after a window closes its checks wait for late labels. Default 0. */
+    labelGrace: duration('labelGrace').default(0),
+    /** A repeated alert is notified again only after this long. Default 1h. */
+    alertCooldown: duration('alertCooldown').default(3_600_000),
+    checks: z.array(checkSpec).default([]),
+    notifiers: z.array(notifierSpec).default([{ type: 'log' }]),
+  })
+  .superRefine((spec, ctx) => {
+    const seen = new Set<string>();
+    spec.features.forEach((f, i) => {
+      if (seen.has(f.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', i, 'name'],
+          message: `duplicate feature "${f.name}"`,
+        });
+      seen.add(f.name);
+      if (f.type === 'embedding' && f.dimensions === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', i, 'dimensions'],
+          message: 'embedding features need dimensions',
+        });
+      }
+    });
+    const checks = new Set<string>();
+    spec.checks.forEach((c, i) => {
+      if (checks.has(c.name))
+        ctx.addIssue({ code: 'custom', path: ['checks', i, 'name'], message: `duplicate check "${c.name}"` });
+      checks.add(c.name);
+      if (c.type === 'metric' && c.min === undefined && c.max === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['checks', i], message: 'a metric check needs min or max' });
+      }
+      if (c.type === 'metric' || c.type === 'anomaly') {
+        const regression = ['mse', 'rmse', 'mae', 'mape', 'r2', 'explainedVariance'].includes(c.metric);
+        if (c.metric !== 'count' && regression !== (spec.task === 'regression')) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['checks', i, 'metric'],
+            message: `${c.metric} does not apply to a ${spec.task} model`,
+          });
+        }
+      }
+    });
+    if (spec.task === 'regression' && spec.classes !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['classes'], message: 'a regression model has no classes' });
+    }
+    if (spec.task === 'binary' && spec.classes !== undefined && spec.classes.length !== 2) {
+      ctx.addIssue({ code: 'custom', path: ['classes'], message: 'a binary model has exactly two classes' });
+    }
+    const classes = spec.classes ?? (spec.task === 'binary' ? [0, 1] : undefined);
+    if (spec.positiveClass !== undefined && !classes?.includes(spec.positiveClass)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['positiveClass'],
+        message: 'positiveClass must be one of classes',
+      });
+    }
+  });
+
+/** A model as the user writes it (API body, `steward.yaml`). */
+export type ModelSpecInput = z.input<typeof modelSpec>;
+/** A validated model with defaults filled in; durations in milliseconds. */
+export type ModelSpec = z.output<typeof modelSpec>;
+export type FeatureSpec = z.output<typeof featureSpec>;
+export type CheckSpec = z.output<typeof checkSpec>;
+export type NotifierSpec = z.output<typeof notifierSpec>;
+export type Severity = z.output<typeof severity>;
+
+/** A zod issue list as `path: message` lines, the form every 400 uses. */
+export function formatIssues(error: z.ZodError, prefix = ''): Array<{ field: string; message: string }> {
+  return error.issues.map((issue) => ({
+    field:
+      prefix +
+      issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, ''),
+    message: issue.message,
+  }));
+}

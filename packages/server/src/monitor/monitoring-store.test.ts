@@ -1,0 +1,218 @@
+import { accuracy, rocAuc } from '@steward/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreConnection } from '../store/open-store.js';
+import { ELEC2_MODEL, type Elec2Prediction, elec2Predictions } from '../testing/elec2.js';
+import { testStores } from '../testing/test-stores.js';
+import type { PredictionRecord } from './ingest-rows.js';
+import { Ingestion } from './ingestion.js';
+import { type LoadedModel, ModelCatalog, ModelSpecError } from './model-catalog.js';
+import { countWindows, timeWindows } from './windows.js';
+
+const all = elec2Predictions();
+const DAY = 86_400_000;
+const firstDays = (n: number) =>
+  all.filter(
+    (p) => p.time < (all[0] as Elec2Prediction).time - ((all[0] as Elec2Prediction).time % DAY) + n * DAY,
+  );
+
+function validated(model: LoadedModel, rows: Elec2Prediction[]): PredictionRecord[] {
+  const result = model.validator.predictions(
+    rows.map(({ label: _label, ...p }) => p),
+    Date.now(),
+  );
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.records;
+}
+
+function labelsOf(model: LoadedModel, rows: Elec2Prediction[]) {
+  const result = model.validator.labels(
+    rows.map((p) => ({ predictionId: p.id, label: p.label, time: p.time + 3_600_000 })),
+    Date.now(),
+  );
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.records;
+}
+
+for (const target of testStores()) {
+  describe.skipIf(target.skip !== undefined)(
+    `monitoring store on ${target.name}${target.skip ? ` (${target.skip})` : ''}`,
+    () => {
+      let store: StoreConnection;
+      let catalog: ModelCatalog;
+      let model: LoadedModel;
+
+      beforeEach(async () => {
+        store = await target.open();
+        catalog = new ModelCatalog(store);
+        model = (await catalog.put(ELEC2_MODEL)).model;
+      });
+      afterEach(async () => {
+        await store.close();
+      });
+
+      it('profiles each day of Elec2 predictions at ingest and computes metrics once labels join', async () => {
+        const rows = firstDays(3);
+        const ingestion = new Ingestion(store);
+        expect(await ingestion.predictions(model, validated(model, rows))).toEqual({
+          inserted: rows.length,
+          duplicates: 0,
+        });
+        const range = {
+          from: (rows[0] as Elec2Prediction).time,
+          to: (rows.at(-1) as Elec2Prediction).time + 1,
+        };
+        let windows = await timeWindows(store, model.spec, range);
+        expect(windows.map((w) => w.count).reduce((a, b) => a + b)).toBe(rows.length);
+        expect(windows.every((w) => w.labelled === 0 && Object.keys(w.metrics).length === 0)).toBe(true);
+        const price = windows[1]?.profile.features.get('nswprice')?.quantiles;
+        const dayTwo = rows.filter(
+          (r) =>
+            r.time >= (windows[1] as { start: number }).start && r.time < (windows[1] as { end: number }).end,
+        );
+        expect(price?.count).toBe(dayTwo.length);
+        expect(price?.max).toBe(Math.max(...dayTwo.map((r) => r.features.nswprice as number)));
+
+        expect(await ingestion.labels(model, labelsOf(model, rows))).toEqual({
+          accepted: rows.length,
+          matched: rows.length,
+        });
+        windows = await timeWindows(store, model.spec, range);
+        for (const w of windows) {
+          const mine = rows.filter((r) => r.time >= w.start && r.time < w.end);
+          expect(w.labelled).toBe(mine.length);
+          expect(w.metrics.accuracy).toBe(
+            accuracy(
+              mine.map((r) => r.label),
+              mine.map((r) => r.output),
+            ),
+          );
+          expect(w.metrics.rocAuc).toBe(
+            rocAuc(
+              mine.map((r) => r.label),
+              mine.map((r) => r.score),
+            ),
+          );
+        }
+      });
+
+      it("joins a late label to its prediction and moves that window's accuracy; labels may also come first", async () => {
+        const rows = firstDays(1);
+        const ingestion = new Ingestion(store);
+        const [early, late] = [rows.slice(0, 10), rows.slice(10)];
+        await ingestion.labels(model, labelsOf(model, late.slice(0, 5)));
+        await ingestion.predictions(model, validated(model, rows));
+        await ingestion.labels(model, labelsOf(model, early));
+        const range = {
+          from: (rows[0] as Elec2Prediction).time,
+          to: (rows.at(-1) as Elec2Prediction).time + 1,
+        };
+        let [w] = await timeWindows(store, model.spec, range);
+        expect(w?.labelled).toBe(15);
+        const labelled = [...early, ...late.slice(0, 5)];
+        expect(w?.metrics.accuracy).toBe(
+          accuracy(
+            labelled.map((r) => r.label),
+            labelled.map((r) => r.output),
+          ),
+        );
+
+        const wrong = late[5] as Elec2Prediction;
+        const result = await ingestion.labels(
+          model,
+          labelsOf(model, [{ ...wrong, label: 1 - wrong.output }]),
+        );
+        expect(result).toEqual({ accepted: 1, matched: 1 });
+        [w] = await timeWindows(store, model.spec, range);
+        expect(w?.labelled).toBe(16);
+        const correct = labelled.filter((r) => r.label === r.output).length;
+        expect(w?.metrics.accuracy).toBeCloseTo(correct / 16, 15);
+      });
+
+      it('skips a re-sent batch instead of counting it twice', async () => {
+        const rows = firstDays(1);
+        const ingestion = new Ingestion(store);
+        await ingestion.predictions(model, validated(model, rows));
+        expect(await ingestion.predictions(model, validated(model, rows))).toEqual({
+          inserted: 0,
+          duplicates: rows.length,
+        });
+        const restarted = new Ingestion(store);
+        expect(await restarted.predictions(model, validated(model, rows.slice(0, 7)))).toEqual({
+          inserted: 0,
+          duplicates: 7,
+        });
+        const [w] = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(w?.count).toBe(rows.length);
+      });
+
+      it('merges the profiles of several writers into the figures one writer builds', async () => {
+        const rows = firstDays(4);
+        const single = await target.open();
+        try {
+          const singleModel = (await new ModelCatalog(single).put(ELEC2_MODEL)).model;
+          await new Ingestion(single).predictions(singleModel, validated(singleModel, rows));
+          const writers = [new Ingestion(store), new Ingestion(store), new Ingestion(store)];
+          for (let i = 0; i < rows.length; i += 25) {
+            await (writers[(i / 25) % 3] as Ingestion).predictions(
+              model,
+              validated(model, rows.slice(i, i + 25)),
+            );
+          }
+          const range = { from: 0, to: Date.UTC(2000, 0), size: 2 * DAY };
+          const one = await timeWindows(single, singleModel.spec, range);
+          const three = await timeWindows(store, model.spec, range);
+          expect(three.map((w) => w.count)).toEqual(one.map((w) => w.count));
+          for (let i = 0; i < one.length; i++) {
+            const a = (one[i] as (typeof one)[number]).profile.toJSON();
+            const b = (three[i] as (typeof three)[number]).profile.toJSON();
+            for (const name of Object.keys(a.features)) {
+              const [sa, sb] = [a.features[name], b.features[name]] as [
+                { sketch: { sum: number } },
+                { sketch: { sum: number } },
+              ];
+              expect(sb.sketch.sum).toBeCloseTo(sa.sketch.sum, 9);
+              expect({ ...sb, sketch: { ...sb.sketch, sum: 0 } }).toEqual({
+                ...sa,
+                sketch: { ...sa.sketch, sum: 0 },
+              });
+            }
+            expect(b.output).toEqual(a.output);
+          }
+        } finally {
+          await single.close();
+        }
+      });
+
+      it('cuts windows of N consecutive predictions', async () => {
+        const rows = firstDays(2);
+        const ingestion = new Ingestion(store);
+        await ingestion.predictions(model, validated(model, rows));
+        await ingestion.labels(model, labelsOf(model, rows));
+        const windows = await countWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0), count: 40 });
+        expect(windows.map((w) => w.count)).toEqual([40, 40, rows.length - 80]);
+        const second = rows.slice(40, 80);
+        expect(windows[1]?.start).toBe(second[0]?.time);
+        expect(windows[1]?.metrics.accuracy).toBe(
+          accuracy(
+            second.map((r) => r.label),
+            second.map((r) => r.output),
+          ),
+        );
+      });
+
+      it('refuses a model spec with every problem named, and a change of task', async () => {
+        await expect(catalog.put({ name: 'bad name!', task: 'binary', features: [] })).rejects.toThrow(
+          ModelSpecError,
+        );
+        const error = await catalog
+          .put({ name: 'm', task: 'binary', features: [{ name: 'x', type: 'vector' }], window: 'soon' })
+          .catch((e: unknown) => e);
+        expect((error as ModelSpecError).issues.map((i) => i.field)).toEqual(['features[0].type', 'window']);
+        await expect(catalog.put({ ...ELEC2_MODEL, task: 'regression' })).rejects.toThrow(
+          /has task "binary"; it cannot change/,
+        );
+        expect((await catalog.list()).map((m) => m.spec.name)).toEqual(['elec2']);
+      });
+    },
+  );
+}

@@ -1,0 +1,192 @@
+import { QuantileSketch, type QuantileSketchJSON } from '@steward/core';
+import type { ClassValue, FeatureValue, PredictionRecord } from './ingest-rows.js';
+import type { FeatureSpec, ModelSpec } from './model-spec.js';
+
+/** Categories beyond this many distinct values per feature and window are counted together as `other`. */
+export const MAX_CATEGORIES = 1000;
+
+export type ColumnSummaryJSON =
+  | { kind: 'numeric'; missing: number; sketch: QuantileSketchJSON }
+  | { kind: 'categorical'; missing: number; counts: Record<string, number>; other: number }
+  | { kind: 'text'; missing: number; lengths: QuantileSketchJSON }
+  | { kind: 'embedding'; missing: number; norms: QuantileSketchJSON };
+
+export interface WindowProfileJSON {
+  version: 1;
+  count: number;
+  features: Record<string, ColumnSummaryJSON>;
+  output: ColumnSummaryJSON;
+  score: ColumnSummaryJSON | null;
+}
+
+type ColumnKind = ColumnSummaryJSON['kind'];
+
+/** A mergeable summary of one column in one window; counts merge exactly, quantiles within the sketch's 1%. */
+export class ColumnSummary {
+  missing = 0;
+  private readonly sketch: QuantileSketch | undefined;
+  private readonly counts: Map<string, number> | undefined;
+  private other = 0;
+
+  constructor(readonly kind: ColumnKind) {
+    if (kind === 'categorical') this.counts = new Map();
+    else this.sketch = new QuantileSketch();
+  }
+
+  static fromJSON(json: ColumnSummaryJSON): ColumnSummary {
+    const summary = new ColumnSummary(json.kind);
+    summary.missing = json.missing;
+    if (json.kind === 'categorical') {
+      for (const [k, c] of Object.entries(json.counts)) summary.counts?.set(k, c);
+      summary.other = json.other;
+    } else {
+      const sketchJson =
+        json.kind === 'numeric' ? json.sketch : json.kind === 'text' ? json.lengths : json.norms;
+      summary.sketch?.merge(QuantileSketch.fromJSON(sketchJson));
+    }
+    return summary;
+  }
+
+  add(value: FeatureValue): void {
+    if (value === null) {
+      this.missing++;
+      return;
+    }
+    switch (this.kind) {
+      case 'numeric':
+        this.sketch?.add(value as number);
+        return;
+      case 'categorical':
+        this.addCategory(String(value), 1);
+        return;
+      case 'text':
+        this.sketch?.add((value as string).length);
+        return;
+      case 'embedding': {
+        let sq = 0;
+        for (const x of value as number[]) sq += x * x;
+        this.sketch?.add(Math.sqrt(sq));
+        return;
+      }
+    }
+  }
+
+  merge(other: ColumnSummary): void {
+    this.missing += other.missing;
+    if (this.counts && other.counts) {
+      for (const [k, c] of other.counts) this.addCategory(k, c);
+      this.other += other.other;
+    } else if (this.sketch && other.sketch) this.sketch.merge(other.sketch);
+  }
+
+  /** Values present plus missing. */
+  get total(): number {
+    return this.missing + this.present;
+  }
+
+  get present(): number {
+    if (this.counts) {
+      let n = this.other;
+      for (const c of this.counts.values()) n += c;
+      return n;
+    }
+    return this.sketch?.count ?? 0;
+  }
+
+  /** The quantile sketch of a numeric column (text: lengths; embedding: vector norms). */
+  get quantiles(): QuantileSketch | undefined {
+    return this.sketch;
+  }
+
+  /** Category counts, sorted by count (categorical columns). */
+  get categories(): Array<[string, number]> | undefined {
+    return this.counts ? [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)) : undefined;
+  }
+
+  toJSON(): ColumnSummaryJSON {
+    if (this.kind === 'categorical') {
+      return {
+        kind: 'categorical',
+        missing: this.missing,
+        counts: Object.fromEntries(this.counts ?? []),
+        other: this.other,
+      };
+    }
+    const sketch = (this.sketch as QuantileSketch).toJSON();
+    if (this.kind === 'numeric') return { kind: 'numeric', missing: this.missing, sketch };
+    if (this.kind === 'text') return { kind: 'text', missing: this.missing, lengths: sketch };
+    return { kind: 'embedding', missing: this.missing, norms: sketch };
+  }
+
+  private addCategory(key: string, count: number): void {
+    const counts = this.counts as Map<string, number>;
+    const current = counts.get(key);
+    if (current !== undefined) counts.set(key, current + count);
+    else if (counts.size < MAX_CATEGORIES) counts.set(key, count);
+    else this.other += count;
+  }
+}
+
+/**
+ * The profile of one model's predictions in one window: per-feature summaries, the prediction distribution and
+ * (binary) the score distribution. Built at ingest by each server process for its own share and merged on read.
+ */
+export class WindowProfile {
+  count = 0;
+  readonly features = new Map<string, ColumnSummary>();
+  readonly output: ColumnSummary;
+  readonly score: ColumnSummary | null;
+
+  constructor(spec: Pick<ModelSpec, 'task' | 'features'>) {
+    for (const f of spec.features) this.features.set(f.name, new ColumnSummary(f.type));
+    this.output = new ColumnSummary(spec.task === 'regression' ? 'numeric' : 'categorical');
+    this.score = spec.task === 'binary' ? new ColumnSummary('numeric') : null;
+  }
+
+  static fromJSON(spec: Pick<ModelSpec, 'task' | 'features'>, json: WindowProfileJSON): WindowProfile {
+    const profile = new WindowProfile(spec);
+    profile.count = json.count;
+    for (const [name, summary] of Object.entries(json.features)) {
+      if (profile.features.has(name)) profile.features.set(name, ColumnSummary.fromJSON(summary));
+    }
+    profile.output.merge(ColumnSummary.fromJSON(json.output));
+    if (json.score && profile.score) profile.score.merge(ColumnSummary.fromJSON(json.score));
+    return profile;
+  }
+
+  add(record: PredictionRecord): void {
+    this.count++;
+    for (const [name, summary] of this.features) summary.add(record.features[name] ?? null);
+    this.output.add(record.output as ClassValue);
+    if (this.score) this.score.add(record.score);
+  }
+
+  merge(other: WindowProfile): this {
+    this.count += other.count;
+    for (const [name, summary] of other.features) {
+      const mine = this.features.get(name);
+      if (mine) mine.merge(summary);
+    }
+    this.output.merge(other.output);
+    if (this.score && other.score) this.score.merge(other.score);
+    return this;
+  }
+
+  clone(spec: Pick<ModelSpec, 'task' | 'features'>): WindowProfile {
+    return WindowProfile.fromJSON(spec, this.toJSON());
+  }
+
+  toJSON(): WindowProfileJSON {
+    const features: Record<string, ColumnSummaryJSON> = {};
+    for (const [name, summary] of this.features) features[name] = summary.toJSON();
+    return {
+      version: 1,
+      count: this.count,
+      features,
+      output: this.output.toJSON(),
+      score: this.score?.toJSON() ?? null,
+    };
+  }
+}
+
+export type { FeatureSpec };

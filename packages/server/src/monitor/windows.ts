@@ -1,0 +1,134 @@
+import type { StoreConnection } from '../store/open-store.js';
+import { queryPredictions, readProfiles } from '../store/predictions.js';
+import { windowStart } from './ingestion.js';
+import type { ModelSpec } from './model-spec.js';
+import { computeMetrics, type WindowMetrics } from './window-metrics.js';
+import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
+
+export interface WindowSummary {
+  start: number;
+  end: number;
+  /** Predictions in the window. */
+  count: number;
+  /** Of those, how many have a label. */
+  labelled: number;
+  metrics: WindowMetrics;
+  profile: WindowProfile;
+}
+
+export interface TimeWindowQuery {
+  from: number;
+  to: number;
+  /** Window length in ms: the model's window (default) or a multiple of it. */
+  size?: number;
+  /** Skip the per-window metrics (reads only the profiles). */
+  metrics?: boolean;
+}
+
+/** Clear errors for window queries; the HTTP layer answers 400 with the message. */
+export class WindowQueryError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = 'WindowQueryError';
+  }
+}
+
+const MAX_WINDOWS = 10_000;
+
+/**
+ * Tumbling time windows over [from, to): profiles merged from every process's shard (base windows merged into
+ * larger ones), metrics from the labelled predictions. Empty windows are left out.
+ */
+export async function timeWindows(
+  store: StoreConnection,
+  spec: ModelSpec,
+  query: TimeWindowQuery,
+): Promise<WindowSummary[]> {
+  const base = spec.window;
+  const size = query.size ?? base;
+  if (!(size >= base && size % base === 0)) {
+    throw new WindowQueryError(
+      `size must be a multiple of the model's window (${base} ms), got ${size}`,
+      'size',
+    );
+  }
+  if (!(query.to > query.from)) throw new WindowQueryError('to must be after from', 'to');
+  const from = windowStart(query.from, size);
+  const rows = await readProfiles(store.db, spec.name, from, query.to);
+  const windows = new Map<number, WindowSummary>();
+  for (const row of rows) {
+    const start = windowStart(row.window_start, size);
+    const part = WindowProfile.fromJSON(spec, JSON.parse(row.profile) as WindowProfileJSON);
+    const existing = windows.get(start);
+    if (existing) {
+      existing.profile.merge(part);
+      existing.count = existing.profile.count;
+    } else
+      windows.set(start, {
+        start,
+        end: start + size,
+        count: part.count,
+        labelled: 0,
+        metrics: {},
+        profile: part,
+      });
+  }
+  const ordered = [...windows.values()].sort((a, b) => a.start - b.start);
+  if (query.metrics !== false && ordered.length > 0) {
+    const joined = await queryPredictions(store.db, spec.name, {
+      from,
+      to: (ordered.at(-1) as WindowSummary).end,
+      labelled: true,
+    });
+    let i = 0;
+    for (const w of ordered) {
+      const mine = [];
+      while (i < joined.length && (joined[i]?.time as number) < w.start) i++;
+      while (i < joined.length && (joined[i]?.time as number) < w.end)
+        mine.push(joined[i++] as (typeof joined)[number]);
+      w.labelled = mine.length;
+      w.metrics = computeMetrics(spec, mine);
+    }
+  }
+  return ordered;
+}
+
+/**
+ * Windows of `count` consecutive predictions (by time, then id) starting at `from`; the last may be partial.
+ * Built from the stored rows, so they are the same whichever process ingested what.
+ */
+export async function countWindows(
+  store: StoreConnection,
+  spec: ModelSpec,
+  query: { from: number; to: number; count: number },
+): Promise<WindowSummary[]> {
+  if (!(Number.isInteger(query.count) && query.count > 0))
+    throw new WindowQueryError('count must be a positive integer', 'count');
+  const rows = await queryPredictions(store.db, spec.name, {
+    from: query.from,
+    to: query.to,
+    features: true,
+    limit: query.count * MAX_WINDOWS,
+  });
+  const windows: WindowSummary[] = [];
+  for (let s = 0; s < rows.length; s += query.count) {
+    const chunk = rows.slice(s, s + query.count);
+    const profile = new WindowProfile(spec);
+    for (const r of chunk) {
+      profile.add({ ...r, features: r.features as Record<string, never> });
+    }
+    const labelled = chunk.filter((r) => r.label !== null);
+    windows.push({
+      start: (chunk[0] as (typeof chunk)[number]).time,
+      end: (chunk.at(-1) as (typeof chunk)[number]).time + 1,
+      count: chunk.length,
+      labelled: labelled.length,
+      metrics: computeMetrics(spec, labelled),
+      profile,
+    });
+  }
+  return windows;
+}

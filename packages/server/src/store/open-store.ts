@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+} from 'kysely';
+import pg from 'pg';
+import { monitoringMigration } from './migrations/001-monitoring.js';
+import type { Database } from './schema.js';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** An open store: a typed Kysely handle on a migrated schema, SQLite or PostgreSQL. */
+export interface StoreConnection {
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  /** Where the data lives: a file path for SQLite, the URL without password for PostgreSQL. */
+  readonly location: string;
+  /** The PostgreSQL schema in use, if one was chosen. */
+  readonly schema?: string;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** `postgres://…` / `postgresql://…`, a SQLite file path, or `:memory:`. Default `STEWARD_DB` or `./.steward/steward.db`. */
+  url?: string;
+  /** PostgreSQL schema to use (created if missing); lets tests and tenants share one database. */
+  schema?: string;
+  /** PostgreSQL pool size. Default 10. */
+  poolSize?: number;
+}
+
+/** The default database: `STEWARD_DB`, else `./.steward/steward.db` under the working directory. */
+export function defaultStoreUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.STEWARD_DB && env.STEWARD_DB.length > 0 ? env.STEWARD_DB : resolve('.steward', 'steward.db');
+}
+
+/** Opens (creating if needed) and migrates the store. */
+export async function openStore(options: OpenStoreOptions = {}): Promise<StoreConnection> {
+  const url = options.url ?? defaultStoreUrl();
+  const connection = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url, options) : openSqlite(url);
+  try {
+    await migrate(connection);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  return connection;
+}
+
+function openSqlite(path: string): StoreConnection {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  // FULL: every commit is fsynced before the API acknowledges it (durable before 2xx, even on power loss).
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, options: OpenStoreOptions): Promise<StoreConnection> {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new Error(`PostgreSQL schema name must match [a-z_][a-z0-9_]*, got "${schema}"`);
+  }
+  if (schema !== undefined) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+    // BIGINT (oid 20) holds epoch milliseconds and counts: both fit a double exactly.
+    types: {
+      getTypeParser: (oid: number, format?: string) =>
+        oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'),
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') + (schema ? ` (schema ${schema})` : '');
+  return { db, dialect: 'postgres', location, ...(schema ? { schema } : {}), close: () => db.destroy() };
+}
+
+async function migrate(connection: StoreConnection): Promise<void> {
+  const migrations: Record<string, Migration> = { '001-monitoring': monitoringMigration(connection.dialect) };
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  // Kysely finds its bookkeeping tables by name in any schema unless told which one.
+  const migrator = new Migrator({
+    db: connection.db,
+    provider,
+    ...(connection.schema ? { migrationTableSchema: connection.schema } : {}),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw new Error(`store migration failed: ${(error as Error).message ?? String(error)}`);
+}

@@ -1,0 +1,185 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { LabelRecord, PredictionRecord } from '../monitor/ingest-rows.js';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const INSERT_CHUNK = 1000;
+
+/** Inserts predictions, skipping ids the model already has (a retried batch); returns the ids inserted. */
+export async function insertPredictions(
+  db: Db,
+  model: string,
+  records: readonly PredictionRecord[],
+  now: number,
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let start = 0; start < records.length; start += INSERT_CHUNK) {
+    const chunk = records.slice(start, start + INSERT_CHUNK).map((r) => ({
+      model,
+      id: r.id,
+      time: r.time,
+      version: r.version,
+      segment: r.segment,
+      features: JSON.stringify(r.features),
+      output: JSON.stringify(r.output),
+      score: r.score,
+      proba: r.proba === null ? null : JSON.stringify(r.proba),
+      ingested_at: now,
+    }));
+    const rows = await db
+      .insertInto('predictions')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['model', 'id']).doNothing())
+      .returning('id')
+      .execute();
+    for (const row of rows) inserted.add(row.id);
+  }
+  return inserted;
+}
+
+/** Stores labels; a label for an id that already has one replaces it (a correction). Returns how many match a stored prediction. */
+export async function upsertLabels(
+  db: Db,
+  model: string,
+  records: readonly LabelRecord[],
+  now: number,
+): Promise<number> {
+  for (let start = 0; start < records.length; start += INSERT_CHUNK) {
+    const chunk = records.slice(start, start + INSERT_CHUNK).map((r) => ({
+      model,
+      prediction_id: r.predictionId,
+      label: JSON.stringify(r.label),
+      time: r.time,
+      ingested_at: now,
+    }));
+    await db
+      .insertInto('labels')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['model', 'prediction_id']).doUpdateSet((eb) => ({
+          label: eb.ref('excluded.label'),
+          time: eb.ref('excluded.time'),
+          ingested_at: eb.ref('excluded.ingested_at'),
+        })),
+      )
+      .execute();
+  }
+  let matched = 0;
+  for (let start = 0; start < records.length; start += INSERT_CHUNK) {
+    const ids = records.slice(start, start + INSERT_CHUNK).map((r) => r.predictionId);
+    const row = await db
+      .selectFrom('predictions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('model', '=', model)
+      .where('id', 'in', ids)
+      .executeTakeFirstOrThrow();
+    matched += Number(row.n);
+  }
+  return matched;
+}
+
+/** A stored prediction joined with its label when one has arrived. */
+export interface JoinedPrediction {
+  id: string;
+  time: number;
+  version: string | null;
+  segment: string | null;
+  features: Record<string, unknown>;
+  output: string | number;
+  score: number | null;
+  proba: Record<string, number> | null;
+  label: string | number | null;
+}
+
+export interface PredictionQuery {
+  from: number;
+  to: number;
+  /** Only predictions that have a label. */
+  labelled?: boolean;
+  /** Include the feature values (drift, data quality); metrics do without. */
+  features?: boolean;
+  limit?: number;
+}
+
+/** Predictions of a model with time in [from, to), oldest first (ties by id), each with its label if any. */
+export async function queryPredictions(
+  db: Db,
+  model: string,
+  query: PredictionQuery,
+): Promise<JoinedPrediction[]> {
+  let q = db
+    .selectFrom('predictions as p')
+    .leftJoin('labels as l', (join) =>
+      join.onRef('l.model', '=', 'p.model').onRef('l.prediction_id', '=', 'p.id'),
+    )
+    .select(['p.id', 'p.time', 'p.version', 'p.segment', 'p.output', 'p.score', 'p.proba', 'l.label'])
+    .where('p.model', '=', model)
+    .where('p.time', '>=', query.from)
+    .where('p.time', '<', query.to)
+    .orderBy('p.time')
+    .orderBy('p.id');
+  if (query.labelled) q = q.where('l.label', 'is not', null);
+  if (query.limit !== undefined) q = q.limit(query.limit);
+  const rows = query.features ? await q.select('p.features').execute() : await q.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    time: Number(row.time),
+    version: row.version,
+    segment: row.segment,
+    features: 'features' in row ? (JSON.parse(row.features as string) as Record<string, unknown>) : {},
+    output: JSON.parse(row.output) as string | number,
+    score: row.score,
+    proba: row.proba === null ? null : (JSON.parse(row.proba) as Record<string, number>),
+    label: row.label === null ? null : (JSON.parse(row.label) as string | number),
+  }));
+}
+
+export async function countPredictions(
+  db: Db,
+  model: string,
+): Promise<{ predictions: number; labels: number }> {
+  const p = await db
+    .selectFrom('predictions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('model', '=', model)
+    .executeTakeFirstOrThrow();
+  const l = await db
+    .selectFrom('labels')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('model', '=', model)
+    .executeTakeFirstOrThrow();
+  return { predictions: Number(p.n), labels: Number(l.n) };
+}
+
+/** Upserts this process's share of a window profile. */
+export async function writeProfile(db: Db, row: Database['profiles']): Promise<void> {
+  await db
+    .insertInto('profiles')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .columns(['model', 'window_start', 'shard'])
+        .doUpdateSet({ count: row.count, profile: row.profile, updated_at: row.updated_at }),
+    )
+    .execute();
+}
+
+export async function readProfiles(
+  db: Db,
+  model: string,
+  from: number,
+  to: number,
+  shard?: string,
+): Promise<Array<{ window_start: number; shard: string; profile: string }>> {
+  let q = db
+    .selectFrom('profiles')
+    .select(['window_start', 'shard', 'profile'])
+    .where('model', '=', model)
+    .where('window_start', '>=', from)
+    .where('window_start', '<', to)
+    .orderBy('window_start');
+  if (shard !== undefined) q = q.where('shard', '=', shard);
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, window_start: Number(r.window_start) }));
+}

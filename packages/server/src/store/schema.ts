@@ -1,0 +1,106 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Times are milliseconds since the Unix epoch (UTC) in BIGINT columns; JSON is stored as text in both stores. */
+export interface ModelsTable {
+  name: string;
+  task: string;
+  spec: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PredictionsTable {
+  model: string;
+  id: string;
+  time: number;
+  version: string | null;
+  segment: string | null;
+  features: string;
+  output: string;
+  score: number | null;
+  proba: string | null;
+  ingested_at: number;
+}
+
+export interface LabelsTable {
+  model: string;
+  prediction_id: string;
+  label: string;
+  time: number;
+  ingested_at: number;
+}
+
+/** One row per model, base window and writer process: profiles are merged on read (see monitor/profile.ts). */
+export interface ProfilesTable {
+  model: string;
+  window_start: number;
+  shard: string;
+  count: number;
+  profile: string;
+  updated_at: number;
+}
+
+export interface ReferencesTable {
+  model: string;
+  name: string;
+  rows: string;
+  created_at: number;
+}
+
+export interface CheckStatesTable {
+  model: string;
+  check_name: string;
+  last_window: number | null;
+  state: string | null;
+  updated_at: number;
+}
+
+export interface CheckResultsTable {
+  id: Generated<number>;
+  model: string;
+  check_name: string;
+  window_start: number;
+  window_end: number;
+  status: string;
+  value: number | null;
+  message: string;
+  detail: string | null;
+  created_at: number;
+}
+
+export interface AlertsTable {
+  id: string;
+  model: string;
+  check_name: string;
+  severity: string;
+  status: string;
+  message: string;
+  detail: string | null;
+  occurrences: number;
+  first_at: number;
+  last_at: number;
+  notified_at: number | null;
+  resolved_at: number | null;
+}
+
+export interface TokensTable {
+  id: string;
+  name: string;
+  hash: string;
+  scopes: string;
+  created_at: number;
+  last_used_at: ColumnType<number | null, number | null | undefined, number | null>;
+  revoked_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export interface Database {
+  models: ModelsTable;
+  predictions: PredictionsTable;
+  labels: LabelsTable;
+  profiles: ProfilesTable;
+  references: ReferencesTable;
+  check_states: CheckStatesTable;
+  check_results: CheckResultsTable;
+  alerts: AlertsTable;
+  tokens: TokensTable;
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const dataDir = fileURLToPath(new URL('../../../../data/', import.meta.url));
+
+/** Elec2 starts on 7 May 1996; one row every 30 minutes. */
+export const ELEC2_START = Date.UTC(1996, 4, 7);
+export const ELEC2_STEP = 30 * 60 * 1000;
+export const ELEC2_FEATURES = [
+  'period',
+  'nswprice',
+  'nswdemand',
+  'vicprice',
+  'vicdemand',
+  'transfer',
+] as const;
+
+export interface Elec2Prediction {
+  id: string;
+  time: number;
+  features: Record<string, number>;
+  output: number;
+  score: number;
+  label: number;
+}
+
+/** The committed example predictions of a model trained on Elec2's first weeks, with their rows' features and labels. */
+export function elec2Predictions(): Elec2Prediction[] {
+  const data = readFileSync(`${dataDir}elec2.csv`, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
+  return readFileSync(`${dataDir}examples/elec2-predictions.csv`, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const [row, label, pred, score] = line.split(',').map(Number) as [number, number, number, number];
+      const values = data[row] as number[];
+      return {
+        id: `r${row}`,
+        time: ELEC2_START + row * ELEC2_STEP,
+        features: Object.fromEntries(ELEC2_FEATURES.map((f, i) => [f, values[i] as number])),
+        output: pred,
+        score,
+        label,
+      };
+    });
+}
+
+export const ELEC2_MODEL = {
+  name: 'elec2',
+  task: 'binary',
+  features: ELEC2_FEATURES.map((name) => ({ name, type: 'numeric' })),
+  window: '1d',
+} as const;
