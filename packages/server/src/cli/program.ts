@@ -5,8 +5,9 @@ import type { CliIo } from './cli-io.js';
 import { registerDrift } from './commands/drift.js';
 import { registerEval } from './commands/eval.js';
 import { registerTune } from './commands/tune.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 export function createProgram(io: CliIo): Command {
   const program = new Command('steward')

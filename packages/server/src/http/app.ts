@@ -1,0 +1,162 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { VERSION } from '../cli/version.js';
+import { CheckRunner } from '../monitor/check-runner.js';
+import { Ingestion } from '../monitor/ingestion.js';
+import { ModelCatalog, ModelSpecError } from '../monitor/model-catalog.js';
+import type { NotifierContext } from '../monitor/notifiers.js';
+import { ReferenceDataError } from '../monitor/references.js';
+import { WindowQueryError } from '../monitor/windows.js';
+import type { StoreConnection } from '../store/open-store.js';
+import { ApiError } from './api-error.js';
+import { authHook } from './auth.js';
+import { parseBody } from './body.js';
+import type { ApiContext } from './context.js';
+import { createMetrics } from './prometheus.js';
+import { ingestRoutes } from './routes/ingest-routes.js';
+import { modelRoutes } from './routes/model-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+
+export interface AppOptions {
+  store: StoreConnection;
+  /** Require API tokens on /api routes. The CLI sets this whenever the server listens beyond loopback. */
+  requireAuth?: boolean;
+  /** Largest ingestion request body in bytes; larger ones get 413. Default 64 MiB. */
+  bodyLimit?: number;
+  /** Where alerts and errors are logged, and the fetch webhooks use. */
+  notifier?: Partial<NotifierContext>;
+  /** This process's profile shard (default: a random id per process). */
+  shard?: string;
+  logger?: boolean;
+}
+
+export interface StewardApp {
+  app: FastifyInstance;
+  context: ApiContext;
+}
+
+/** The Steward HTTP API on a store. Call `app.listen` to serve, `app.inject` to test. */
+export async function createApp(options: AppOptions): Promise<StewardApp> {
+  const { store } = options;
+  const bodyLimit = options.bodyLimit ?? 64 * 1024 * 1024;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 8 * 1024 * 1024,
+    forceCloseConnections: true,
+  });
+  const catalog = new ModelCatalog(store);
+  const notifier: NotifierContext = { log: (line) => process.stdout.write(`${line}\n`), ...options.notifier };
+  const context: ApiContext = {
+    store,
+    catalog,
+    ingestion: new Ingestion(store, options.shard),
+    checks: new CheckRunner(store, catalog, notifier),
+    metrics: createMetrics(store, catalog),
+  };
+
+  // Route schemas document the API (OpenAPI); requests are validated by our own validators, which name rows and fields.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/json', 'application/x-ndjson', 'application/jsonl', 'application/ndjson'],
+    { parseAs: 'string' },
+    (request, body, done) => {
+      try {
+        done(null, parseBody(body as string, request.headers['content-type'] ?? 'application/json'));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Steward API',
+        version: VERSION,
+        description:
+          'Monitoring of deployed machine-learning models: ingest predictions and labels, read windows, metrics, drift and alerts.',
+      },
+      components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
+      security: [{ token: [] }],
+    },
+  });
+
+  app.addHook('onRequest', authHook(store, { required: options.requireAuth ?? false }));
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    context.metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    context.metrics.duration.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    if (error instanceof ApiError)
+      return reply.code(error.status).send({
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      });
+    if (error instanceof ModelSpecError) {
+      return reply
+        .code(400)
+        .send({ error: { code: 'invalid_model', message: error.message, details: error.issues } });
+    }
+    if (error instanceof ReferenceDataError)
+      return reply
+        .code(400)
+        .send({ error: { code: 'invalid_reference', message: error.message, details: error.issues } });
+    if (error instanceof WindowQueryError)
+      return reply.code(400).send({
+        error: {
+          code: 'bad_query',
+          message: error.message,
+          details: [{ field: error.field, message: error.message }],
+        },
+      });
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({
+        error: {
+          code: 'too_large',
+          message: `request body over the limit of ${bodyLimit} bytes: send smaller batches`,
+        },
+      });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send({
+        error: { code: 'unsupported_media_type', message: 'send application/json or application/x-ndjson' },
+      });
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: { code: 'bad_request', message: error.message } });
+    }
+    notifier.log(
+      JSON.stringify({ level: 'error', msg: 'request failed', error: error.stack ?? error.message }),
+    );
+    return reply.code(500).send({
+      error: {
+        code: 'internal',
+        message:
+          'internal error; nothing from this request was stored unless a 2xx was sent (see the server log)',
+      },
+    });
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => {
+    await store.db.selectFrom('models').select('name').limit(1).execute();
+    return { status: 'ok', store: store.dialect, version: VERSION };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', context.metrics.registry.contentType);
+    return context.metrics.registry.metrics();
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  modelRoutes(app, context);
+  ingestRoutes(app, context, bodyLimit);
+  tokenRoutes(app, context);
+  await app.ready();
+  return { app, context };
+}

@@ -1,0 +1,21 @@
+import type { CheckRunner } from '../monitor/check-runner.js';
+import type { Ingestion } from '../monitor/ingestion.js';
+import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
+import type { StoreConnection } from '../store/open-store.js';
+import { notFound } from './api-error.js';
+import type { ServerMetrics } from './prometheus.js';
+
+/** What every route handler works with. */
+export interface ApiContext {
+  store: StoreConnection;
+  catalog: ModelCatalog;
+  ingestion: Ingestion;
+  checks: CheckRunner;
+  metrics: ServerMetrics;
+}
+
+export async function requireModel(context: ApiContext, name: string): Promise<LoadedModel> {
+  const model = await context.catalog.get(name);
+  if (!model) throw notFound(`model "${name}"`);
+  return model;
+}

@@ -1,0 +1,63 @@
+import type { ColumnSummary, WindowProfile } from '../monitor/window-profile.js';
+import type { WindowSummary } from '../monitor/windows.js';
+
+const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
+
+export interface ColumnView {
+  kind: string;
+  count: number;
+  missing: number;
+  missingShare: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  quantiles?: Record<string, number>;
+  top?: Array<[string, number]>;
+  other?: number;
+}
+
+const finite = (v: number) => (Number.isFinite(v) ? v : null);
+
+/** A column summary as the API shows it: counts, missing share, and quantiles or the top categories. */
+export function columnView(summary: ColumnSummary): ColumnView {
+  const view: ColumnView = {
+    kind: summary.kind,
+    count: summary.total,
+    missing: summary.missing,
+    missingShare: summary.total > 0 ? summary.missing / summary.total : 0,
+  };
+  const sketch = summary.quantiles;
+  if (sketch && sketch.count > 0) {
+    view.min = sketch.min;
+    view.max = sketch.max;
+    view.mean = finite(sketch.mean) ?? undefined;
+    view.quantiles = Object.fromEntries(
+      QUANTILES.map((q) => [`p${Math.round(q * 100)}`, sketch.quantile(q)]),
+    );
+  }
+  const categories = summary.categories;
+  if (categories) {
+    view.top = categories.slice(0, 20);
+    view.other = summary.present - view.top.reduce((a, [, c]) => a + c, 0);
+  }
+  return view;
+}
+
+export function profileView(profile: WindowProfile) {
+  return {
+    features: Object.fromEntries([...profile.features].map(([name, summary]) => [name, columnView(summary)])),
+    output: columnView(profile.output),
+    ...(profile.score ? { score: columnView(profile.score) } : {}),
+  };
+}
+
+export function windowView(window: WindowSummary, withProfile: boolean) {
+  return {
+    start: new Date(window.start).toISOString(),
+    end: new Date(window.end).toISOString(),
+    count: window.count,
+    labelled: window.labelled,
+    metrics: window.metrics,
+    ...(withProfile ? { profile: profileView(window.profile) } : {}),
+  };
+}

@@ -1,0 +1,77 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { modelHealth } from '../monitor/health.js';
+import type { ModelCatalog } from '../monitor/model-catalog.js';
+import type { StoreConnection } from '../store/open-store.js';
+
+const HEALTH_VALUE = { ok: 0, warning: 1, failing: 2 } as const;
+
+/** The server's Prometheus registry: HTTP and ingestion counters, and per-model health gauges read at scrape time. */
+export function createMetrics(store: StoreConnection, catalog: ModelCatalog) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'steward_process_' });
+  const requests = new Counter({
+    name: 'steward_http_requests_total',
+    help: 'HTTP requests by method, route and status code.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'steward_http_request_duration_seconds',
+    help: 'HTTP request latency by route.',
+    labelNames: ['route'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  });
+  const predictions = new Counter({
+    name: 'steward_predictions_ingested_total',
+    help: 'Predictions stored, by model.',
+    labelNames: ['model'],
+    registers: [registry],
+  });
+  const labels = new Counter({
+    name: 'steward_labels_ingested_total',
+    help: 'Labels stored, by model.',
+    labelNames: ['model'],
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'steward_batches_rejected_total',
+    help: 'Batches refused as invalid, by model and kind.',
+    labelNames: ['model', 'kind'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'steward_model_health',
+    help: 'Model health from its latest checks: 0 ok, 1 warning, 2 failing.',
+    labelNames: ['model'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const model of await catalog.list()) {
+        this.set(
+          { model: model.spec.name },
+          HEALTH_VALUE[(await modelHealth(store, model.spec.name)).status],
+        );
+      }
+    },
+  });
+  new Gauge({
+    name: 'steward_open_alerts',
+    help: 'Open alerts by model.',
+    labelNames: ['model'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await store.db
+        .selectFrom('alerts')
+        .select(['model', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', '=', 'open')
+        .groupBy('model')
+        .execute();
+      for (const r of rows) this.set({ model: r.model }, Number(r.n));
+    },
+  });
+  return { registry, requests, duration, predictions, labels, rejected };
+}
+
+export type ServerMetrics = ReturnType<typeof createMetrics>;

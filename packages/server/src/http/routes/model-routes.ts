@@ -1,0 +1,261 @@
+import { detectDrift } from '@steward/core';
+import type { FastifyInstance } from 'fastify';
+import { listAlerts } from '../../monitor/alerts.js';
+import { modelHealth } from '../../monitor/health.js';
+import { getReference, listReferences, putReference } from '../../monitor/references.js';
+import { countWindows, timeWindows } from '../../monitor/windows.js';
+import { countPredictions, queryPredictions } from '../../store/predictions.js';
+import { ApiError, notFound } from '../api-error.js';
+import { type ApiContext, requireModel } from '../context.js';
+import { modelSpecSchema, rangeQuery } from '../openapi-schemas.js';
+import { windowView } from '../profile-json.js';
+import { durationParam, intParam, timeParam } from '../time-param.js';
+
+type RangeQuery = { from?: string; to?: string; size?: string; count?: string; profile?: string };
+const WEEK = 7 * 86_400_000;
+
+function range(query: RangeQuery) {
+  const to = timeParam('to', query.to, Date.now());
+  const from = timeParam('from', query.from, to - WEEK);
+  if (!(to > from))
+    throw new ApiError(400, 'bad_query', 'to must be after from', [{ field: 'to', message: 'before from' }]);
+  return { from, to };
+}
+
+export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.get(
+    '/api/v1/models',
+    { config: { scope: 'read' }, schema: { summary: 'List models with their health', tags: ['models'] } },
+    async () => {
+      const models = await context.catalog.list();
+      return Promise.all(
+        models.map(async (m) => ({
+          name: m.spec.name,
+          task: m.spec.task,
+          health: (await modelHealth(context.store, m.spec.name)).status,
+        })),
+      );
+    },
+  );
+
+  const putModel = async (body: unknown, name?: string) => {
+    if (
+      name !== undefined &&
+      typeof body === 'object' &&
+      body !== null &&
+      'name' in body &&
+      body.name !== name
+    ) {
+      throw new ApiError(
+        400,
+        'invalid_model',
+        `the body names model "${String(body.name)}" but the URL names "${name}"`,
+        [{ field: 'name', message: 'differs from the URL' }],
+      );
+    }
+    const input = name !== undefined && typeof body === 'object' && body !== null ? { ...body, name } : body;
+    return context.catalog.put(input);
+  };
+
+  app.post(
+    '/api/v1/models',
+    {
+      config: { scope: 'admin' },
+      schema: { summary: 'Create or replace a model', tags: ['models'], body: modelSpecSchema },
+    },
+    async (request, reply) => {
+      const { model, created } = await putModel(request.body);
+      reply.code(created ? 201 : 200);
+      return model.spec;
+    },
+  );
+
+  app.put<{ Params: { name: string } }>(
+    '/api/v1/models/:name',
+    {
+      config: { scope: 'admin' },
+      schema: { summary: 'Create or replace a model', tags: ['models'], body: modelSpecSchema },
+    },
+    async (request, reply) => {
+      const { model, created } = await putModel(request.body, request.params.name);
+      reply.code(created ? 201 : 200);
+      return model.spec;
+    },
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/models/:name',
+    { config: { scope: 'read' }, schema: { summary: 'A model: spec, health, counts', tags: ['models'] } },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      return {
+        spec: model.spec,
+        health: await modelHealth(context.store, model.spec.name),
+        counts: await countPredictions(context.store.db, model.spec.name),
+        references: await listReferences(context.store, model.spec.name),
+      };
+    },
+  );
+
+  app.delete<{ Params: { name: string } }>(
+    '/api/v1/models/:name',
+    { config: { scope: 'admin' }, schema: { summary: 'Delete a model and its data', tags: ['models'] } },
+    async (request, reply) => {
+      if (!(await context.catalog.delete(request.params.name)))
+        throw notFound(`model "${request.params.name}"`);
+      reply.code(204);
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: RangeQuery }>(
+    '/api/v1/models/:name/windows',
+    {
+      config: { scope: 'read' },
+      schema: { summary: 'Windows with profiles and metrics', tags: ['monitoring'], querystring: rangeQuery },
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      const { from, to } = range(request.query);
+      const count = intParam('count', request.query.count);
+      const size = durationParam('size', request.query.size);
+      const windows =
+        count !== undefined
+          ? await countWindows(context.store, model.spec, { from, to, count })
+          : await timeWindows(context.store, model.spec, { from, to, ...(size ? { size } : {}) });
+      return windows.map((w) => windowView(w, request.query.profile !== 'false'));
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: RangeQuery }>(
+    '/api/v1/models/:name/metrics',
+    {
+      config: { scope: 'read' },
+      schema: { summary: 'Metric series over a time range', tags: ['monitoring'], querystring: rangeQuery },
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      const { from, to } = range(request.query);
+      const size = durationParam('size', request.query.size);
+      const windows = await timeWindows(context.store, model.spec, { from, to, ...(size ? { size } : {}) });
+      return windows.map((w) => windowView(w, false));
+    },
+  );
+
+  app.put<{ Params: { name: string; ref: string } }>(
+    '/api/v1/models/:name/references/:ref',
+    {
+      config: { scope: 'admin' },
+      bodyLimit: 256 * 1024 * 1024,
+      schema: {
+        summary: 'Store a reference data set (e.g. training data) for drift checks',
+        tags: ['monitoring'],
+      },
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      return {
+        name: request.params.ref,
+        rows: await putReference(context.store, model.spec, request.params.ref, request.body),
+      };
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: RangeQuery & { reference?: string } }>(
+    '/api/v1/models/:name/drift',
+    {
+      config: { scope: 'read' },
+      schema: { summary: 'Drift report of a time range against a reference', tags: ['monitoring'] },
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      const { from, to } = range(request.query);
+      const name = request.query.reference ?? 'training';
+      const reference = await getReference(context.store, model.spec.name, name);
+      if (!reference) throw notFound(`reference "${name}" of model "${model.spec.name}"`);
+      const rows = await queryPredictions(context.store.db, model.spec.name, {
+        from,
+        to,
+        features: true,
+        limit: 100_000,
+      });
+      if (rows.length === 0) throw new ApiError(400, 'no_data', 'no predictions in that range');
+      return detectDrift(
+        reference as Array<Record<string, never>>,
+        rows.map((r) => r.features as Record<string, never>),
+        {
+          columns: model.spec.features.map((f) => f.name),
+        },
+      );
+    },
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/models/:name/health',
+    {
+      config: { scope: 'read' },
+      schema: { summary: 'Model health from its latest checks', tags: ['monitoring'] },
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      return modelHealth(context.store, model.spec.name);
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: { check?: string; limit?: string } }>(
+    '/api/v1/models/:name/checks',
+    { config: { scope: 'read' }, schema: { summary: 'Check results, newest first', tags: ['monitoring'] } },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      let q = context.store.db
+        .selectFrom('check_results')
+        .selectAll()
+        .where('model', '=', model.spec.name)
+        .orderBy('window_start', 'desc')
+        .orderBy('id', 'desc')
+        .limit(intParam('limit', request.query.limit) ?? 200);
+      if (request.query.check) q = q.where('check_name', '=', request.query.check);
+      const rows = await q.execute();
+      return rows.map((r) => ({
+        check: r.check_name,
+        windowStart: new Date(Number(r.window_start)).toISOString(),
+        windowEnd: new Date(Number(r.window_end)).toISOString(),
+        status: r.status,
+        value: r.value,
+        message: r.message,
+        detail: r.detail === null ? null : JSON.parse(r.detail),
+      }));
+    },
+  );
+
+  app.post(
+    '/api/v1/checks/run',
+    {
+      config: { scope: 'admin' },
+      schema: { summary: 'Run all checks on closed windows now', tags: ['monitoring'] },
+    },
+    async () => {
+      const summary = await context.checks.runOnce();
+      return {
+        results: summary.results.map((r) => ({ ...r, windowStart: new Date(r.windowStart).toISOString() })),
+      };
+    },
+  );
+
+  app.get<{ Querystring: { model?: string; status?: string; limit?: string } }>(
+    '/api/v1/alerts',
+    { config: { scope: 'read' }, schema: { summary: 'Alerts, most recent first', tags: ['monitoring'] } },
+    async (request) => {
+      const status = request.query.status;
+      if (status !== undefined && status !== 'open' && status !== 'resolved') {
+        throw new ApiError(400, 'bad_query', 'status must be open or resolved', [
+          { field: 'status', message: 'not open or resolved' },
+        ]);
+      }
+      return listAlerts(context.store, {
+        ...(request.query.model ? { model: request.query.model } : {}),
+        ...(status ? { status } : {}),
+        limit: intParam('limit', request.query.limit) ?? 100,
+      });
+    },
+  );
+}

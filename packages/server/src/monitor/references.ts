@@ -1,0 +1,80 @@
+import type { StoreConnection } from '../store/open-store.js';
+import type { ModelSpec } from './model-spec.js';
+
+const MAX_REFERENCE_ROWS = 100_000;
+
+export class ReferenceDataError extends Error {
+  constructor(readonly issues: Array<{ row: number; field: string; message: string }>) {
+    super(
+      `invalid reference: ${issues
+        .slice(0, 5)
+        .map((i) => `row ${i.row} ${i.field}: ${i.message}`)
+        .join('; ')}`,
+    );
+    this.name = 'ReferenceDataError';
+  }
+}
+
+/** Stores a named reference data set (for example the training data) as rows of the model's features. */
+export async function putReference(
+  store: StoreConnection,
+  spec: ModelSpec,
+  name: string,
+  rows: unknown,
+): Promise<number> {
+  if (!Array.isArray(rows) || rows.length === 0)
+    throw new ReferenceDataError([
+      { row: -1, field: 'body', message: 'expected a non-empty array of feature rows' },
+    ]);
+  if (rows.length > MAX_REFERENCE_ROWS)
+    throw new ReferenceDataError([
+      { row: -1, field: 'body', message: `at most ${MAX_REFERENCE_ROWS} rows (sample the reference)` },
+    ]);
+  const names = new Set(spec.features.map((f) => f.name));
+  const issues: Array<{ row: number; field: string; message: string }> = [];
+  rows.forEach((row, i) => {
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      issues.push({ row: i, field: '', message: 'expected an object of feature values' });
+    else
+      for (const key of Object.keys(row))
+        if (!names.has(key))
+          issues.push({ row: i, field: key, message: "unknown feature (not in the model's schema)" });
+  });
+  if (issues.length > 0) throw new ReferenceDataError(issues.slice(0, 100));
+  const now = Date.now();
+  await store.db
+    .insertInto('references')
+    .values({ model: spec.name, name, rows: JSON.stringify(rows), created_at: now })
+    .onConflict((oc) =>
+      oc.columns(['model', 'name']).doUpdateSet({ rows: JSON.stringify(rows), created_at: now }),
+    )
+    .execute();
+  return rows.length;
+}
+
+export async function getReference(
+  store: StoreConnection,
+  model: string,
+  name: string,
+): Promise<Array<Record<string, unknown>> | undefined> {
+  const row = await store.db
+    .selectFrom('references')
+    .select('rows')
+    .where('model', '=', model)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.rows) as Array<Record<string, unknown>>) : undefined;
+}
+
+export async function listReferences(
+  store: StoreConnection,
+  model: string,
+): Promise<Array<{ name: string; createdAt: number }>> {
+  const rows = await store.db
+    .selectFrom('references')
+    .select(['name', 'created_at'])
+    .where('model', '=', model)
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => ({ name: r.name, createdAt: Number(r.created_at) }));
+}
