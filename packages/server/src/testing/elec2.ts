@@ -55,3 +55,23 @@ export const ELEC2_MODEL = {
   features: ELEC2_FEATURES.map((name) => ({ name, type: 'numeric' })),
   window: '1d',
 } as const;
+
+/** Every row of elec2.csv as feature values and class, in time order. */
+export function elec2Rows(): Array<Record<(typeof ELEC2_FEATURES)[number] | 'class', number>> {
+  return readFileSync(`${dataDir}elec2.csv`, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const v = line.split(',').map(Number);
+      return {
+        period: v[0],
+        nswprice: v[1],
+        nswdemand: v[2],
+        vicprice: v[3],
+        vicdemand: v[4],
+        transfer: v[5],
+        class: v[6],
+      } as Record<(typeof ELEC2_FEATURES)[number] | 'class', number>;
+    });
+}
