@@ -4,6 +4,9 @@ import { CliError } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
 import { registerDrift } from './commands/drift.js';
 import { registerEval } from './commands/eval.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerApply, registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
 import { registerTune } from './commands/tune.js';
 import { VERSION } from './version.js';
 
@@ -18,6 +21,10 @@ export function createProgram(io: CliIo): Command {
   registerEval(program, io);
   registerDrift(program, io);
   registerTune(program, io);
+  registerServe(program, io);
+  registerApply(program, io);
+  registerIngest(program, io);
+  registerToken(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
