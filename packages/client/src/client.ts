@@ -49,9 +49,7 @@ export class StewardClient {
     return this.request('PUT', `/api/v1/models/${encodeURIComponent(spec.name)}`, spec);
   }
 
-  getModel(
-    name: string,
-  ): Promise<{
+  getModel(name: string): Promise<{
     spec: ModelSpecInput & { window: number };
     health: ModelHealth;
     counts: { predictions: number; labels: number };
