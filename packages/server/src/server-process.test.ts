@@ -1,0 +1,128 @@
+import { StewardClient } from '@steward/client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ModelCatalog } from './monitor/model-catalog.js';
+import { timeWindows } from './monitor/windows.js';
+import { openStore, type StoreConnection } from './store/open-store.js';
+import { ELEC2_MODEL, type Elec2Prediction, elec2Predictions } from './testing/elec2.js';
+import { type ServerProcess, startServer } from './testing/server-process.js';
+import { PG_SKIP_REASON, type TestStore, testStores } from './testing/test-stores.js';
+
+const predictions = elec2Predictions();
+const asRow = ({ label: _label, ...p }: Elec2Prediction) => p;
+const storeArgs = (target: TestStore) => {
+  const url = target.lastUrl as { url: string; schema?: string };
+  return { args: ['--db', url.url], env: url.schema ? { PGOPTIONS: `-c search_path=${url.schema}` } : {} };
+};
+
+const servers: ServerProcess[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
+});
+
+for (const target of testStores()) {
+  describe.skipIf(target.skip !== undefined)(
+    `steward serve on ${target.name}${target.skip ? ` (${target.skip})` : ''}`,
+    () => {
+      it('loses no acknowledged prediction when killed with SIGKILL during steady ingestion', async () => {
+        const store = await target.open();
+        await new ModelCatalog(store).put(ELEC2_MODEL);
+        const { args, env } = storeArgs(target);
+        const server = await startServer(args, env);
+        servers.push(server);
+        const client = new StewardClient({ url: server.url, timeoutMs: 5000 });
+        const acknowledged = new Set<string>();
+        const writers = [0, 1, 2].map(async (w) => {
+          for (let b = w; ; b += 3) {
+            const batch = predictions
+              .slice((b * 100) % predictions.length, ((b * 100) % predictions.length) + 100)
+              .map((p) => ({ ...asRow(p), id: `${b}-${p.id}` }));
+            try {
+              await client.logPredictions('elec2', batch);
+            } catch {
+              return;
+            }
+            for (const p of batch) acknowledged.add(p.id);
+          }
+        });
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        server.process.kill('SIGKILL');
+        await Promise.all(writers);
+        expect(acknowledged.size).toBeGreaterThan(1000);
+
+        const after: StoreConnection = await openStore(target.lastUrl as { url: string; schema?: string });
+        try {
+          const stored = new Set(
+            (await after.db.selectFrom('predictions').select('id').execute()).map((r) => r.id),
+          );
+          const lost = [...acknowledged].filter((id) => !stored.has(id));
+          expect(lost).toEqual([]);
+          // The profiles count exactly the stored rows (they are written in the same transaction).
+          const spec = (await new ModelCatalog(after).get('elec2'))?.spec;
+          const windows = await timeWindows(after, spec as NonNullable<typeof spec>, {
+            from: 0,
+            to: Date.UTC(2001, 0),
+            metrics: false,
+          });
+          expect(windows.reduce((n, w) => n + w.count, 0)).toBe(stored.size);
+        } finally {
+          await after.close();
+          await store.close();
+        }
+      });
+    },
+  );
+}
+
+describe.skipIf(PG_SKIP_REASON !== undefined)(
+  `two steward processes on one PostgreSQL${PG_SKIP_REASON ? ` (${PG_SKIP_REASON})` : ''}`,
+  () => {
+    it('give the same window figures as one process', async () => {
+      const target = testStores()[1] as TestStore;
+      const rows = predictions.slice(0, 48 * 20);
+      const labels = rows.map((p) => ({ predictionId: p.id, label: p.label, time: p.time + 3_600_000 }));
+      const figures: unknown[] = [];
+      for (const processes of [1, 2]) {
+        const store = await target.open();
+        await new ModelCatalog(store).put(ELEC2_MODEL);
+        const { args, env } = storeArgs(target);
+        const started = await Promise.all(Array.from({ length: processes }, () => startServer(args, env)));
+        servers.push(...started);
+        const clients = started.map((s) => new StewardClient({ url: s.url }));
+        // Interleaved batches; each label batch goes to a different process than its predictions.
+        await Promise.all(
+          Array.from({ length: rows.length / 48 }, async (_, b) => {
+            const chunk = rows.slice(b * 48, (b + 1) * 48);
+            await (clients[b % processes] as StewardClient).logPredictions('elec2', chunk.map(asRow));
+            await (clients[(b + 1) % processes] as StewardClient).logLabels(
+              'elec2',
+              labels.slice(b * 48, (b + 1) * 48),
+            );
+          }),
+        );
+        const windows = await (clients[0] as StewardClient).windows('elec2', {
+          from: 0,
+          to: Date.UTC(2001, 0),
+          size: '2d',
+        });
+        figures.push(windows);
+        if (processes === 2) {
+          const shards = await store.db.selectFrom('profiles').select('shard').distinct().execute();
+          expect(shards).toHaveLength(2);
+        }
+        await Promise.all(started.map((s) => s.stop()));
+        await store.close();
+      }
+      const [one, two] = figures as Array<
+        Array<{ count: number; labelled: number; metrics: Record<string, number>; profile: unknown }>
+      >;
+      expect(one?.reduce((n, w) => n + w.count, 0)).toBe(rows.length);
+      expect(two?.map((w) => [w.count, w.labelled, w.metrics])).toEqual(
+        one?.map((w) => [w.count, w.labelled, w.metrics]),
+      );
+      // Quantiles and counts merge exactly; only float sums (the mean) may differ in the last bits.
+      const strip = (w: { profile: unknown }) =>
+        JSON.parse(JSON.stringify(w.profile, (k, v) => (k === 'mean' ? undefined : v)));
+      expect(two?.map(strip)).toEqual(one?.map(strip));
+    });
+  },
+);
