@@ -1,0 +1,91 @@
+// Predictions per second over HTTP on loopback into one `steward serve` process, 1000-row batches of Elec2
+// predictions, SQLite and (with STEWARD_TEST_PG) PostgreSQL, beside JSON.parse alone on the same payloads (the
+// ceiling: the server must at least parse them). Results: bench/results/ingest.json.
+//   npm run bench:ingest
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ModelCatalog } from '../../packages/server/src/monitor/model-catalog.js';
+import { openStore } from '../../packages/server/src/store/open-store.js';
+import { ELEC2_MODEL, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
+import { startServer } from '../../packages/server/src/testing/server-process.js';
+import { best, writeResults } from '../lib.js';
+
+const BATCH = 1000;
+const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const source = elec2Predictions();
+const payloads = Array.from({ length: BATCHES }, (_, b) =>
+  JSON.stringify(
+    Array.from({ length: BATCH }, (_, i) => {
+      const { label: _label, ...p } = source[(b * BATCH + i) % source.length] as (typeof source)[number];
+      return { ...p, id: `b${b}-${i}` };
+    }),
+  ),
+);
+const rows = BATCH * BATCHES;
+
+const parse = best(5, () => {
+  let n = 0;
+  for (const payload of payloads) n += (JSON.parse(payload) as unknown[]).length;
+  return n;
+});
+const parseRate = rows / parse.seconds;
+console.log(`JSON.parse alone: ${(parseRate / 1e6).toFixed(2)} M predictions/s (the ceiling)`);
+
+async function run(label: string, url: string, schema?: string) {
+  const store = await openStore({ url, ...(schema ? { schema } : {}) });
+  await new ModelCatalog(store).put(ELEC2_MODEL);
+  await store.close();
+  const server = await startServer(['--db', url], schema ? { PGOPTIONS: `-c search_path=${schema}` } : {});
+  try {
+    const endpoint = `${server.url}/api/v1/models/elec2/predictions`;
+    const send = async (payload: string) => {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: payload,
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+    };
+    await send(payloads[0] as string); // warm-up (its rows count as duplicates below)
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < payloads.length) await send(payloads[next++] as string);
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const rate = rows / seconds;
+    console.log(
+      `${label}: ${(rate / 1e3).toFixed(0)} k predictions/s over HTTP (${((rate / parseRate) * 100).toFixed(1)}% of JSON.parse)`,
+    );
+    return { predictionsPerSecond: Math.round(rate), ratioToJsonParse: rate / parseRate, seconds };
+  } finally {
+    await server.stop();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
+const results: Record<string, unknown> = {
+  batch: BATCH,
+  batches: BATCHES,
+  concurrency: CONCURRENCY,
+  jsonParsePredictionsPerSecond: Math.round(parseRate),
+  sqlite: await run('SQLite (WAL, synchronous=FULL)', join(dir, 'bench.db')),
+};
+rmSync(dir, { recursive: true, force: true });
+const pgUrl = process.env.STEWARD_TEST_PG;
+if (pgUrl) {
+  const schema = `steward_bench_${process.pid}`;
+  results.postgres = await run('PostgreSQL', pgUrl, schema);
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  await client.query(`drop schema ${schema} cascade`);
+  await client.end();
+} else console.log('PostgreSQL skipped: STEWARD_TEST_PG is unset');
+results.goal = 'at least 200,000 predictions/s into one SQLite-backed process';
+writeResults('ingest', { reference: 'JSON.parse of the same payloads, same process run' }, results);
