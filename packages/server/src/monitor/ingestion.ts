@@ -62,8 +62,10 @@ export class Ingestion {
     const windowMs = model.spec.window;
     const now = Date.now();
     const updated = new Map<string, WindowProfile>();
-    const insertedCount = await this.store.db.transaction().execute(async (trx) => {
-      const inserted = await insertPredictions(trx, name, records, now);
+    // Cached profiles are updated in place; if the transaction fails they are dropped and re-read from the store.
+    const touched: string[] = [];
+    const write = this.store.db.transaction().execute(async (trx) => {
+      const inserted = await insertPredictions(trx, name, records, now, this.store.sqlite);
       const byWindow = new Map<number, PredictionRecord[]>();
       for (const r of records) {
         if (!inserted.has(r.id)) continue;
@@ -74,8 +76,8 @@ export class Ingestion {
       }
       for (const [start, rows] of byWindow) {
         const key = `${name}\u0000${windowMs}\u0000${start}`;
-        const base = this.profiles.get(key) ?? (await this.loadOwnProfile(trx, model, start));
-        const profile = base.clone(model.spec);
+        const profile = this.profiles.get(key) ?? (await this.loadOwnProfile(trx, model, start));
+        touched.push(key);
         for (const r of rows) profile.add(r);
         await writeProfile(trx, {
           model: name,
@@ -89,7 +91,13 @@ export class Ingestion {
       }
       return inserted.size;
     });
-    // Only after the commit: a failed transaction leaves the cached profiles as the store has them.
+    let insertedCount: number;
+    try {
+      insertedCount = await write;
+    } catch (error) {
+      for (const key of touched) this.profiles.delete(key);
+      throw error;
+    }
     for (const [key, profile] of updated) {
       this.profiles.delete(key);
       this.profiles.set(key, profile);

@@ -21,6 +21,8 @@ export interface StoreConnection {
   readonly dialect: StoreDialect;
   /** Where the data lives: a file path for SQLite, the URL without password for PostgreSQL. */
   readonly location: string;
+  /** SQLite only: the database handle itself, for the prepared statements of the ingestion hot path. */
+  readonly sqlite?: BetterSqlite3.Database;
   /** The PostgreSQL schema in use, if one was chosen. */
   readonly schema?: string;
   close(): Promise<void>;
@@ -62,7 +64,7 @@ function openSqlite(path: string): StoreConnection {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', location: path, sqlite: database, close: () => db.destroy() };
 }
 
 async function openPostgres(url: string, options: OpenStoreOptions): Promise<StoreConnection> {

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import type { LabelRecord, PredictionRecord } from '../monitor/ingest-rows.js';
 import type { Database } from './schema.js';
@@ -6,13 +7,56 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 const INSERT_CHUNK = 1000;
 
-/** Inserts predictions, skipping ids the model already has (a retried batch); returns the ids inserted. */
+const sqliteInserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+
+/**
+ * SQLite: one prepared single-row statement run per row (inside the caller's transaction on the same connection)
+ * costs a fraction of building and preparing a 1000-row statement through Kysely for every batch.
+ */
+function insertSqlite(
+  database: BetterSqlite3.Database,
+  model: string,
+  records: readonly PredictionRecord[],
+  now: number,
+): Set<string> {
+  let statement = sqliteInserts.get(database);
+  if (!statement) {
+    statement = database.prepare(
+      'insert into predictions (model, id, time, version, segment, features, output, score, proba, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (model, id) do nothing',
+    );
+    sqliteInserts.set(database, statement);
+  }
+  const inserted = new Set<string>();
+  for (const r of records) {
+    const result = statement.run(
+      model,
+      r.id,
+      r.time,
+      r.version,
+      r.segment,
+      JSON.stringify(r.features),
+      JSON.stringify(r.output),
+      r.score,
+      r.proba === null ? null : JSON.stringify(r.proba),
+      now,
+    );
+    if (result.changes === 1) inserted.add(r.id);
+  }
+  return inserted;
+}
+
+/**
+ * Inserts predictions, skipping ids the model already has (a retried batch); returns the ids inserted. Pass the
+ * SQLite handle to take the prepared-statement path (it must be the connection `db`'s transaction runs on).
+ */
 export async function insertPredictions(
   db: Db,
   model: string,
   records: readonly PredictionRecord[],
   now: number,
+  sqlite?: BetterSqlite3.Database,
 ): Promise<Set<string>> {
+  if (sqlite) return insertSqlite(sqlite, model, records, now);
   const inserted = new Set<string>();
   for (let start = 0; start < records.length; start += INSERT_CHUNK) {
     const chunk = records.slice(start, start + INSERT_CHUNK).map((r) => ({
