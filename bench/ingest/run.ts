@@ -1,5 +1,5 @@
 // Predictions per second over HTTP on loopback into one `steward serve` process, 1000-row batches of Elec2
-// predictions, SQLite and (with STEWARD_TEST_PG) PostgreSQL, beside JSON.parse alone on the same payloads (the
+// predictions streamed in time order, SQLite and (with STEWARD_TEST_PG) PostgreSQL, beside JSON.parse alone on the same payloads (the
 // ceiling: the server must at least parse them). Results: bench/results/ingest.json.
 //   npm run bench:ingest
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,11 +16,13 @@ const BATCH = 1000;
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const source = elec2Predictions();
+const STREAM_START = Date.UTC(2026, 0, 1);
 const payloads = Array.from({ length: BATCHES }, (_, b) =>
   JSON.stringify(
     Array.from({ length: BATCH }, (_, i) => {
       const { label: _label, ...p } = source[(b * BATCH + i) % source.length] as (typeof source)[number];
-      return { ...p, id: `b${b}-${i}` };
+      // Steady streaming: one prediction a second in time order (Elec2's own half-hours span years).
+      return { ...p, id: `b${b}-${i}`, time: STREAM_START + (b * BATCH + i) * 1000 };
     }),
   ),
 );
