@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { StewardClient } from '@steward/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelCatalog } from './monitor/model-catalog.js';
@@ -126,3 +128,45 @@ describe.skipIf(PG_SKIP_REASON !== undefined)(
     });
   },
 );
+
+describe('steward serve and the SDK as separate processes', () => {
+  it('requires tokens when listening beyond loopback', async () => {
+    const target = testStores()[0] as TestStore;
+    const store = await target.open();
+    try {
+      const server = await startServer(['--db', (target.lastUrl as { url: string }).url, '--host', '0.0.0.0']);
+      servers.push(server);
+      expect(server.output()).toMatch(/auth required/);
+      expect(server.output()).toMatch(/none exists: create one with `steward token create/);
+      const url = server.url.replace('0.0.0.0', '127.0.0.1');
+      const response = await fetch(`${url}/api/v1/models`);
+      expect(response.status).toBe(401);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('flushes what a PredictionLogger buffered when the process exits without close()', async () => {
+    const target = testStores()[0] as TestStore;
+    const store = await target.open();
+    try {
+      await new ModelCatalog(store).put(ELEC2_MODEL);
+      const server = await startServer(['--db', (target.lastUrl as { url: string }).url]);
+      servers.push(server);
+      const client = fileURLToPath(new URL('../../client/dist/index.js', import.meta.url));
+      const rows = predictions.slice(0, 25).map(asRow);
+      const script = `
+        const { StewardClient, PredictionLogger } = await import(${JSON.stringify(client)});
+        const logger = new PredictionLogger(new StewardClient({ url: ${JSON.stringify(server.url)} }), 'elec2', { flushIntervalMs: 60000 });
+        for (const row of ${JSON.stringify(rows)}) logger.log(row);
+      `;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+      expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+      const stored = await store.db.selectFrom('predictions').select('id').execute();
+      expect(stored.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    } finally {
+      await store.close();
+    }
+  });
+});
