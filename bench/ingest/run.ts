@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { ModelCatalog } from '../../packages/server/src/monitor/model-catalog.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
@@ -71,8 +72,50 @@ async function run(label: string, url: string, schema?: string) {
   }
 }
 
+// A second reference: SQLite alone storing the same rows (same schema, WAL, synchronous=FULL, one prepared
+// statement, 1000 rows per transaction), without HTTP, parsing, validation or profiles: the storage floor.
+async function sqliteAlone(path: string) {
+  const store = await openStore({ url: path });
+  await store.close();
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  const insert = database.prepare(
+    'insert into predictions (model, id, time, version, segment, features, output, score, proba, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (model, id) do nothing',
+  );
+  const parsed = payloads.map(
+    (p) =>
+      JSON.parse(p) as Array<{ id: string; time: number; features: unknown; output: number; score: number }>,
+  );
+  const started = performance.now();
+  for (const batch of parsed) {
+    database.transaction(() => {
+      for (const r of batch)
+        insert.run(
+          'elec2',
+          r.id,
+          r.time,
+          null,
+          null,
+          JSON.stringify(r.features),
+          JSON.stringify(r.output),
+          r.score,
+          null,
+          0,
+        );
+    })();
+  }
+  const rate = rows / ((performance.now() - started) / 1000);
+  database.close();
+  console.log(
+    `SQLite alone (better-sqlite3, same rows and schema): ${(rate / 1e3).toFixed(0)} k rows/s (the storage floor)`,
+  );
+  return Math.round(rate);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
 const results: Record<string, unknown> = {
+  sqliteAloneRowsPerSecond: await sqliteAlone(join(dir, 'alone.db')),
   batch: BATCH,
   batches: BATCHES,
   concurrency: CONCURRENCY,

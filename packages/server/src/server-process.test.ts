@@ -134,7 +134,12 @@ describe('steward serve and the SDK as separate processes', () => {
     const target = testStores()[0] as TestStore;
     const store = await target.open();
     try {
-      const server = await startServer(['--db', (target.lastUrl as { url: string }).url, '--host', '0.0.0.0']);
+      const server = await startServer([
+        '--db',
+        (target.lastUrl as { url: string }).url,
+        '--host',
+        '0.0.0.0',
+      ]);
       servers.push(server);
       expect(server.output()).toMatch(/auth required/);
       expect(server.output()).toMatch(/none exists: create one with `steward token create/);

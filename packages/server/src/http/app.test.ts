@@ -2,7 +2,13 @@ import { accuracy, detectDrift } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../store/open-store.js';
 import { createToken } from '../store/tokens.js';
-import { ELEC2_FEATURES, ELEC2_MODEL, type Elec2Prediction, elec2Predictions, elec2Rows } from '../testing/elec2.js';
+import {
+  ELEC2_FEATURES,
+  ELEC2_MODEL,
+  type Elec2Prediction,
+  elec2Predictions,
+  elec2Rows,
+} from '../testing/elec2.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
 import { createApp, type StewardApp } from './app.js';
 
@@ -184,44 +190,86 @@ for (const target of testStores()) {
       });
 
       it('reports drift against an uploaded reference, cuts count windows, and shows failing checks as health', async () => {
-      const reference = elec2Rows().slice(0, 1344).map((r) => Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])));
-      const put = await steward.app.inject({ method: 'PUT', url: '/api/v1/models/elec2/references/training', payload: reference });
-      expect(put.json()).toEqual({ name: 'training', rows: 1344 });
-      const badRef = await steward.app.inject({ method: 'PUT', url: '/api/v1/models/elec2/references/x', payload: [{ price: 1 }] });
-      expect(badRef.json().error.details).toEqual([{ row: 0, field: 'price', message: "unknown feature (not in the model's schema)" }]);
-      const rows = [...day(0), ...day(1)];
-      await steward.app.inject({ method: 'POST', url: '/api/v1/models/elec2/predictions', payload: asRows(rows) });
-      await steward.app.inject({ method: 'POST', url: '/api/v1/models/elec2/labels', payload: rows.map((r) => ({ predictionId: r.id, label: r.label })) });
-      const range = `from=${rows[0]?.time}&to=${(rows.at(-1)?.time as number) + 1}`;
-      const drift = (await steward.app.inject({ url: `/api/v1/models/elec2/drift?${range}` })).json();
-      const direct = detectDrift(reference, rows.map((r) => r.features), { columns: [...ELEC2_FEATURES] });
-      expect(drift.driftShare).toBe(direct.driftShare);
-      expect(drift.columns.map((c: { column: string; statistic: number }) => [c.column, c.statistic])).toEqual(direct.columns.map((c) => [c.column, c.statistic]));
-      const counted = (await steward.app.inject({ url: `/api/v1/models/elec2/windows?${range}&count=30&profile=false` })).json();
-      expect(counted.map((w: { count: number }) => w.count)).toEqual([30, 30, 30, 6]);
-      expect(counted[0].metrics.accuracy).toBe(accuracy(rows.slice(0, 30).map((r) => r.label), rows.slice(0, 30).map((r) => r.output)));
+        const reference = elec2Rows()
+          .slice(0, 1344)
+          .map((r) => Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])));
+        const put = await steward.app.inject({
+          method: 'PUT',
+          url: '/api/v1/models/elec2/references/training',
+          payload: reference,
+        });
+        expect(put.json()).toEqual({ name: 'training', rows: 1344 });
+        const badRef = await steward.app.inject({
+          method: 'PUT',
+          url: '/api/v1/models/elec2/references/x',
+          payload: [{ price: 1 }],
+        });
+        expect(badRef.json().error.details).toEqual([
+          { row: 0, field: 'price', message: "unknown feature (not in the model's schema)" },
+        ]);
+        const rows = [...day(0), ...day(1)];
+        await steward.app.inject({
+          method: 'POST',
+          url: '/api/v1/models/elec2/predictions',
+          payload: asRows(rows),
+        });
+        await steward.app.inject({
+          method: 'POST',
+          url: '/api/v1/models/elec2/labels',
+          payload: rows.map((r) => ({ predictionId: r.id, label: r.label })),
+        });
+        const range = `from=${rows[0]?.time}&to=${(rows.at(-1)?.time as number) + 1}`;
+        const drift = (await steward.app.inject({ url: `/api/v1/models/elec2/drift?${range}` })).json();
+        const direct = detectDrift(
+          reference,
+          rows.map((r) => r.features),
+          { columns: [...ELEC2_FEATURES] },
+        );
+        expect(drift.driftShare).toBe(direct.driftShare);
+        expect(
+          drift.columns.map((c: { column: string; statistic: number }) => [c.column, c.statistic]),
+        ).toEqual(direct.columns.map((c) => [c.column, c.statistic]));
+        const counted = (
+          await steward.app.inject({ url: `/api/v1/models/elec2/windows?${range}&count=30&profile=false` })
+        ).json();
+        expect(counted.map((w: { count: number }) => w.count)).toEqual([30, 30, 30, 6]);
+        expect(counted[0].metrics.accuracy).toBe(
+          accuracy(
+            rows.slice(0, 30).map((r) => r.label),
+            rows.slice(0, 30).map((r) => r.output),
+          ),
+        );
 
-      await steward.app.inject({
-        method: 'PUT',
-        url: '/api/v1/models/elec2',
-        payload: { ...ELEC2_MODEL, notifiers: [], checks: [{ type: 'metric', name: 'perfect', metric: 'accuracy', min: 0.99, minLabels: 10 }] },
+        await steward.app.inject({
+          method: 'PUT',
+          url: '/api/v1/models/elec2',
+          payload: {
+            ...ELEC2_MODEL,
+            notifiers: [],
+            checks: [{ type: 'metric', name: 'perfect', metric: 'accuracy', min: 0.99, minLabels: 10 }],
+          },
+        });
+        const run = (await steward.app.inject({ method: 'POST', url: '/api/v1/checks/run' })).json();
+        expect(run.results.map((r: { result: { status: string } }) => r.result.status)).toEqual([
+          'failing',
+          'failing',
+        ]);
+        const health = (await steward.app.inject({ url: '/api/v1/models/elec2/health' })).json();
+        expect(health).toMatchObject({ status: 'failing', openAlerts: 1 });
+        const alerts = (await steward.app.inject({ url: '/api/v1/alerts?model=elec2&status=open' })).json();
+        expect(alerts).toHaveLength(1);
+        expect(alerts[0]).toMatchObject({ check: 'perfect', occurrences: 2, severity: 'critical' });
+        const checks = (
+          await steward.app.inject({ url: '/api/v1/models/elec2/checks?check=perfect' })
+        ).json();
+        expect(checks).toHaveLength(2);
+        const metrics = (await steward.app.inject({ url: '/metrics' })).body;
+        expect(metrics).toContain('steward_model_health{model="elec2"} 2');
+        expect(metrics).toContain('steward_open_alerts{model="elec2"} 1');
+        expect((await steward.app.inject({ url: '/api/v1/alerts?status=closed' })).statusCode).toBe(400);
       });
-      const run = (await steward.app.inject({ method: 'POST', url: '/api/v1/checks/run' })).json();
-      expect(run.results.map((r: { result: { status: string } }) => r.result.status)).toEqual(['failing', 'failing']);
-      const health = (await steward.app.inject({ url: '/api/v1/models/elec2/health' })).json();
-      expect(health).toMatchObject({ status: 'failing', openAlerts: 1 });
-      const alerts = (await steward.app.inject({ url: '/api/v1/alerts?model=elec2&status=open' })).json();
-      expect(alerts).toHaveLength(1);
-      expect(alerts[0]).toMatchObject({ check: 'perfect', occurrences: 2, severity: 'critical' });
-      const checks = (await steward.app.inject({ url: '/api/v1/models/elec2/checks?check=perfect' })).json();
-      expect(checks).toHaveLength(2);
-      const metrics = (await steward.app.inject({ url: '/metrics' })).body;
-      expect(metrics).toContain('steward_model_health{model="elec2"} 2');
-      expect(metrics).toContain('steward_open_alerts{model="elec2"} 1');
-      expect((await steward.app.inject({ url: '/api/v1/alerts?status=closed' })).statusCode).toBe(400);
-    });
 
-    it('serves the OpenAPI document, health and Prometheus metrics', async () => {
+      it('serves the OpenAPI document, health and Prometheus metrics', async () => {
         const doc = (await steward.app.inject({ url: '/api/v1/openapi.json' })).json();
         expect(doc.openapi).toBe('3.0.3');
         expect(Object.keys(doc.paths)).toEqual(

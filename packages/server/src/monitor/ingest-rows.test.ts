@@ -15,20 +15,39 @@ const tickets = compileValidator(
     ],
   }),
 );
-const demand = compileValidator(parseModelSpec({ name: 'demand', task: 'regression', features: [{ name: 'hour', type: 'numeric' }] }));
+const demand = compileValidator(
+  parseModelSpec({ name: 'demand', task: 'regression', features: [{ name: 'hour', type: 'numeric' }] }),
+);
 
 describe('batch validation', () => {
   it('accepts every feature type, multiclass probabilities and both time forms; missing features become null', () => {
     const result = tickets.predictions(
       [
-        { id: 7, time: '2026-03-01T10:00:00+01:00', features: { subject: 'refund?', plan: 'pro', vector: [0.1, 0, -2], age_days: 3 }, output: 'billing', proba: { billing: 0.7, bug: 0.2, other: 0.1 } },
-        { time: 1772355600000, features: { plan: true, age_days: null }, output: 'other', segment: 'eu', version: 'v2' },
+        {
+          id: 7,
+          time: '2026-03-01T10:00:00+01:00',
+          features: { subject: 'refund?', plan: 'pro', vector: [0.1, 0, -2], age_days: 3 },
+          output: 'billing',
+          proba: { billing: 0.7, bug: 0.2, other: 0.1 },
+        },
+        {
+          time: 1772355600000,
+          features: { plan: true, age_days: null },
+          output: 'other',
+          segment: 'eu',
+          version: 'v2',
+        },
       ],
       1,
     );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.records[0]).toMatchObject({ id: '7', time: Date.UTC(2026, 2, 1, 9), output: 'billing', score: null });
+    expect(result.records[0]).toMatchObject({
+      id: '7',
+      time: Date.UTC(2026, 2, 1, 9),
+      output: 'billing',
+      score: null,
+    });
     expect(result.records[1]?.features).toEqual({ subject: null, plan: true, vector: null, age_days: null });
     expect(result.records[1]?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(demand.predictions([{ features: { hour: 3 }, output: 41.5 }], 123).ok).toBe(true);
@@ -37,7 +56,12 @@ describe('batch validation', () => {
   it('names every problem by row and field', () => {
     const result = tickets.predictions(
       [
-        { id: 'a', features: { subject: 5, vector: [1, 2], age_days: Number.NaN }, output: 'spam', score: 0.5 },
+        {
+          id: 'a',
+          features: { subject: 5, vector: [1, 2], age_days: Number.NaN },
+          output: 'spam',
+          score: 0.5,
+        },
         { id: 'a', time: 'yesterday', features: {}, output: 'bug', proba: { bug: 2 } },
         'not a row',
       ],
@@ -47,17 +71,36 @@ describe('batch validation', () => {
     if (result.ok) return;
     expect(result.errors).toEqual([
       { row: 0, field: 'features.subject', message: 'expected a string or null, got 5' },
-      { row: 0, field: 'features.vector', message: 'expected an array of 3 numbers, got an array of length 2' },
+      {
+        row: 0,
+        field: 'features.vector',
+        message: 'expected an array of 3 numbers, got an array of length 2',
+      },
       { row: 0, field: 'features.age_days', message: 'expected a finite number or null, got NaN' },
-      { row: 0, field: 'output', message: '"spam" is not one of the model\'s classes ("billing", "bug", "other")' },
+      {
+        row: 0,
+        field: 'output',
+        message: '"spam" is not one of the model\'s classes ("billing", "bug", "other")',
+      },
       { row: 0, field: 'score', message: 'only binary models take a score (use proba for multiclass)' },
       { row: 1, field: 'id', message: 'duplicate id "a" (also row 0)' },
-      { row: 1, field: 'time', message: 'must be an ISO 8601 time with a zone (e.g. 2026-01-31T12:00:00Z) or epoch milliseconds, got "yesterday"' },
+      {
+        row: 1,
+        field: 'time',
+        message:
+          'must be an ISO 8601 time with a zone (e.g. 2026-01-31T12:00:00Z) or epoch milliseconds, got "yesterday"',
+      },
       { row: 1, field: 'proba.bug', message: 'expected a probability in [0, 1], got 2' },
       { row: 2, field: '', message: 'expected an object, got "not a row"' },
     ]);
-    expect(demand.predictions([{ features: { hour: 1 }, output: 'high' }], 0)).toMatchObject({ ok: false, errors: [{ row: 0, field: 'output', message: 'expected a finite number, got "high"' }] });
-    expect(demand.predictions({ rows: [] }, 0)).toMatchObject({ ok: false, errors: [{ row: -1, field: 'body' }] });
+    expect(demand.predictions([{ features: { hour: 1 }, output: 'high' }], 0)).toMatchObject({
+      ok: false,
+      errors: [{ row: 0, field: 'output', message: 'expected a finite number, got "high"' }],
+    });
+    expect(demand.predictions({ rows: [] }, 0)).toMatchObject({
+      ok: false,
+      errors: [{ row: -1, field: 'body' }],
+    });
   });
 
   it('caps the listed problems at 100 and gives the total', () => {
@@ -68,11 +111,22 @@ describe('batch validation', () => {
   });
 
   it('validates labels: known classes, one per prediction per batch', () => {
-    expect(tickets.labels([{ predictionId: 7, label: 'bug' }], 5)).toEqual({ ok: true, records: [{ predictionId: '7', label: 'bug', time: 5 }] });
-    const bad = tickets.labels([{ predictionId: 'x', label: 'bug' }, { predictionId: 'x', label: 'nope', extra: 1 }, { label: 'bug' }], 0);
+    expect(tickets.labels([{ predictionId: 7, label: 'bug' }], 5)).toEqual({
+      ok: true,
+      records: [{ predictionId: '7', label: 'bug', time: 5 }],
+    });
+    const bad = tickets.labels(
+      [{ predictionId: 'x', label: 'bug' }, { predictionId: 'x', label: 'nope', extra: 1 }, { label: 'bug' }],
+      0,
+    );
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
-      expect(bad.errors.map((e) => `${e.row} ${e.field}`)).toEqual(['1 extra', '1 predictionId', '1 label', '2 predictionId']);
+      expect(bad.errors.map((e) => `${e.row} ${e.field}`)).toEqual([
+        '1 extra',
+        '1 predictionId',
+        '1 label',
+        '2 predictionId',
+      ]);
     }
   });
 });

@@ -75,7 +75,7 @@ export class Ingestion {
         else byWindow.set(start, [r]);
       }
       for (const [start, rows] of byWindow) {
-        const key = `${name}\u0000${windowMs}\u0000${start}`;
+        const key = `${name}\u0000${model.createdAt}\u0000${start}`;
         const profile = this.profiles.get(key) ?? (await this.loadOwnProfile(trx, model, start));
         touched.push(key);
         for (const r of rows) profile.add(r);

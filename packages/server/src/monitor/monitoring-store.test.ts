@@ -183,6 +183,18 @@ for (const target of testStores()) {
         }
       });
 
+      it('starts a deleted and re-created model from empty profiles', async () => {
+        const rows = firstDays(1);
+        const ingestion = new Ingestion(store);
+        await ingestion.predictions(model, validated(model, rows));
+        expect(await catalog.delete('elec2')).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        const again = (await catalog.put(ELEC2_MODEL)).model;
+        await ingestion.predictions(again, validated(again, rows.slice(0, 10)));
+        const windows = await timeWindows(store, again.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.map((w) => w.count)).toEqual([10]);
+      });
+
       it('cuts windows of N consecutive predictions', async () => {
         const rows = firstDays(2);
         const ingestion = new Ingestion(store);

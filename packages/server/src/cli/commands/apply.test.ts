@@ -24,12 +24,20 @@ describe('steward apply', () => {
     const first = await steward('apply', file, '--db', db);
     expect(first.stderr).toBe('');
     expect(first.stdout).toBe('created model elec2\ncreated model demand\n');
-    expect((await steward('apply', file, '--db', db)).stdout).toBe('updated model elec2\nupdated model demand\n');
+    expect((await steward('apply', file, '--db', db)).stdout).toBe(
+      'updated model elec2\nupdated model demand\n',
+    );
     const store = await openStore({ url: db });
     try {
       const model = await new ModelCatalog(store).get('elec2');
       expect(model?.spec.window).toBe(86_400_000);
-      expect(model?.spec.checks[0]).toMatchObject({ type: 'metric', metric: 'accuracy', min: 0.75, minLabels: 30, severity: 'critical' });
+      expect(model?.spec.checks[0]).toMatchObject({
+        type: 'metric',
+        metric: 'accuracy',
+        min: 0.75,
+        minLabels: 30,
+        severity: 'critical',
+      });
     } finally {
       await store.close();
     }
@@ -40,7 +48,11 @@ describe('steward apply', () => {
     const db = tempFile('x', '').replace(/x$/, 'store.db');
     const result = await steward('apply', bad, '--db', db);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/models\[0\]: invalid model: checks\[0\]\.metric: r2 does not apply to a binary model/);
-    expect((await steward('apply', tempFile('empty.yaml', 'services: []'), '--db', db)).stderr).toMatch(/expected a top-level "models:" list/);
+    expect(result.stderr).toMatch(
+      /models\[0\]: invalid model: checks\[0\]\.metric: r2 does not apply to a binary model/,
+    );
+    expect((await steward('apply', tempFile('empty.yaml', 'services: []'), '--db', db)).stderr).toMatch(
+      /expected a top-level "models:" list/,
+    );
   });
 });
