@@ -1,20 +1,8 @@
+import type { ColumnView, WindowView } from '@steward/client';
 import type { ColumnSummary, WindowProfile } from '../monitor/window-profile.js';
 import type { WindowSummary } from '../monitor/windows.js';
 
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
-
-export interface ColumnView {
-  kind: string;
-  count: number;
-  missing: number;
-  missingShare: number;
-  min?: number;
-  max?: number;
-  mean?: number;
-  quantiles?: Record<string, number>;
-  top?: Array<[string, number]>;
-  other?: number;
-}
 
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
@@ -43,7 +31,7 @@ export function columnView(summary: ColumnSummary): ColumnView {
   return view;
 }
 
-export function profileView(profile: WindowProfile) {
+export function profileView(profile: WindowProfile): NonNullable<WindowView['profile']> {
   return {
     features: Object.fromEntries([...profile.features].map(([name, summary]) => [name, columnView(summary)])),
     output: columnView(profile.output),
@@ -51,7 +39,8 @@ export function profileView(profile: WindowProfile) {
   };
 }
 
-export function windowView(window: WindowSummary, withProfile: boolean) {
+/** A window as the API answers it; typed by the client SDK's declaration so the two cannot drift apart. */
+export function windowView(window: WindowSummary, withProfile: boolean): WindowView {
   return {
     start: new Date(window.start).toISOString(),
     end: new Date(window.end).toISOString(),

@@ -107,6 +107,57 @@ function featureCheck(feature: FeatureSpec): FeatureCheck {
   }
 }
 
+/** Ids seen in one batch: a second row with the same id is an error naming the first. */
+class BatchIds {
+  private readonly seen = new Map<string, number>();
+  check(row: number, field: string, id: string, errors: ErrorList): void {
+    const first = this.seen.get(id);
+    if (first !== undefined) errors.add(row, field, `duplicate ${field} "${id}" (also row ${first})`);
+    else this.seen.set(id, row);
+  }
+}
+
+type RowValidator<T> = (
+  row: Record<string, unknown>,
+  index: number,
+  errors: ErrorList,
+  ids: BatchIds,
+) => T | undefined;
+
+// The part every batch shares: an array of objects without unknown fields, all rows valid or the batch refused.
+function validateBatch<T>(
+  rows: unknown,
+  what: string,
+  keys: ReadonlySet<string>,
+  validateRow: RowValidator<T>,
+): BatchResult<T> {
+  const refuse = (message: string): BatchResult<T> => ({
+    ok: false,
+    errors: [{ row: -1, field: 'body', message }],
+    errorCount: 1,
+  });
+  if (!Array.isArray(rows)) return refuse(`expected an array of ${what}`);
+  if (rows.length === 0) return refuse('the batch is empty');
+  const errors = new ErrorList();
+  const ids = new BatchIds();
+  const records: T[] = new Array(rows.length);
+  const expected = [...keys].join(', ');
+  for (let r = 0; r < rows.length; r++) {
+    const row: unknown = rows[r];
+    if (!isPlainObject(row)) {
+      errors.add(r, '', `expected an object, got ${describe(row)}`);
+      continue;
+    }
+    for (const key in row) if (!keys.has(key)) errors.add(r, key, `unknown field (expected ${expected})`);
+    const before = errors.count;
+    const record = validateRow(row, r, errors, ids);
+    if (record !== undefined && errors.count === before) records[r] = record;
+  }
+  return errors.count > 0
+    ? { ok: false, errors: errors.errors, errorCount: errors.count }
+    : { ok: true, records };
+}
+
 /** The classes a classification model accepts, or undefined when any class is accepted (multiclass without a list). */
 export function modelClasses(spec: ModelSpec): ClassValue[] | undefined {
   if (spec.task === 'regression') return undefined;
@@ -150,99 +201,77 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
 
   return {
     predictions(rows, now) {
-      if (!Array.isArray(rows))
-        return {
-          ok: false,
-          errors: [{ row: -1, field: 'body', message: 'expected an array of predictions' }],
-          errorCount: 1,
-        };
-      if (rows.length === 0)
-        return {
-          ok: false,
-          errors: [{ row: -1, field: 'body', message: 'the batch is empty' }],
-          errorCount: 1,
-        };
-      const errors = new ErrorList();
-      const records: PredictionRecord[] = new Array(rows.length);
-      const ids = new Map<string, number>();
-      for (let r = 0; r < rows.length; r++) {
-        const row: unknown = rows[r];
-        if (!isPlainObject(row)) {
-          errors.add(r, '', `expected an object, got ${describe(row)}`);
-          continue;
-        }
-        for (const key in row)
-          if (!PREDICTION_KEYS.has(key))
-            errors.add(r, key, `unknown field (expected ${[...PREDICTION_KEYS].join(', ')})`);
-        let id: string;
-        if (row.id === undefined) id = randomUUID();
-        else {
-          const parsed = parseId(row.id);
-          if (parsed === undefined) {
-            errors.add(
-              r,
-              'id',
-              `expected a non-empty string (max 256) or an integer, got ${describe(row.id)}`,
-            );
-            continue;
-          }
-          id = parsed;
-          const first = ids.get(id);
-          if (first !== undefined) errors.add(r, 'id', `duplicate id "${id}" (also row ${first})`);
-          else ids.set(id, r);
-        }
-        const time = parseTime(row.time, now);
-        if (typeof time === 'string') errors.add(r, 'time', time);
-        const values = row.features;
-        const out: Record<string, FeatureValue> = {};
-        if (!isPlainObject(values))
-          errors.add(r, 'features', `expected an object of feature values, got ${describe(values)}`);
-        else {
-          for (const f of features) {
-            const v = values[f.name];
-            if (v === undefined || v === null) out[f.name] = null;
-            else {
-              const problem = f.check(v);
-              if (problem) errors.add(r, `features.${f.name}`, problem);
-              else out[f.name] = v as FeatureValue;
-            }
-          }
-          for (const key in values)
-            if (!featureNames.has(key))
-              errors.add(r, `features.${key}`, "unknown feature (not in the model's schema)");
-        }
-        const outputProblem = row.output === undefined ? 'is required' : checkClass(row.output);
-        if (outputProblem) errors.add(r, 'output', outputProblem);
-        let score: number | null = null;
-        if (row.score !== undefined && row.score !== null) {
-          if (spec.task !== 'binary')
-            errors.add(r, 'score', 'only binary models take a score (use proba for multiclass)');
-          else if (typeof row.score !== 'number' || !(row.score >= 0 && row.score <= 1))
-            errors.add(r, 'score', `expected a probability in [0, 1], got ${describe(row.score)}`);
-          else score = row.score;
-        }
-        let proba: Record<string, number> | null = null;
-        if (row.proba !== undefined && row.proba !== null) {
-          if (spec.task !== 'multiclass')
-            errors.add(r, 'proba', 'only multiclass models take proba (binary models take score)');
-          else if (!isPlainObject(row.proba))
-            errors.add(r, 'proba', 'expected an object of class → probability');
+      return validateBatch(
+        rows,
+        'predictions',
+        PREDICTION_KEYS,
+        (row, r, errors, ids): PredictionRecord | undefined => {
+          let id: string;
+          if (row.id === undefined) id = randomUUID();
           else {
-            for (const [k, p] of Object.entries(row.proba)) {
-              if (typeof p !== 'number' || !(p >= 0 && p <= 1))
-                errors.add(r, `proba.${k}`, `expected a probability in [0, 1], got ${describe(p)}`);
+            const parsed = parseId(row.id);
+            if (parsed === undefined) {
+              errors.add(
+                r,
+                'id',
+                `expected a non-empty string (max 256) or an integer, got ${describe(row.id)}`,
+              );
+              return undefined;
             }
-            proba = row.proba as Record<string, number>;
+            id = parsed;
+            ids.check(r, 'id', id, errors);
           }
-        }
-        const version = row.version ?? null;
-        if (version !== null && (typeof version !== 'string' || version.length > 128))
-          errors.add(r, 'version', 'expected a string (max 128)');
-        const segment = row.segment ?? null;
-        if (segment !== null && (typeof segment !== 'string' || segment.length > 128))
-          errors.add(r, 'segment', 'expected a string (max 128)');
-        if (errors.count === 0) {
-          records[r] = {
+          const time = parseTime(row.time, now);
+          if (typeof time === 'string') errors.add(r, 'time', time);
+          const values = row.features;
+          const out: Record<string, FeatureValue> = {};
+          if (!isPlainObject(values))
+            errors.add(r, 'features', `expected an object of feature values, got ${describe(values)}`);
+          else {
+            for (const f of features) {
+              const v = values[f.name];
+              if (v === undefined || v === null) out[f.name] = null;
+              else {
+                const problem = f.check(v);
+                if (problem) errors.add(r, `features.${f.name}`, problem);
+                else out[f.name] = v as FeatureValue;
+              }
+            }
+            for (const key in values)
+              if (!featureNames.has(key))
+                errors.add(r, `features.${key}`, "unknown feature (not in the model's schema)");
+          }
+          const outputProblem = row.output === undefined ? 'is required' : checkClass(row.output);
+          if (outputProblem) errors.add(r, 'output', outputProblem);
+          let score: number | null = null;
+          if (row.score !== undefined && row.score !== null) {
+            if (spec.task !== 'binary')
+              errors.add(r, 'score', 'only binary models take a score (use proba for multiclass)');
+            else if (typeof row.score !== 'number' || !(row.score >= 0 && row.score <= 1))
+              errors.add(r, 'score', `expected a probability in [0, 1], got ${describe(row.score)}`);
+            else score = row.score;
+          }
+          let proba: Record<string, number> | null = null;
+          if (row.proba !== undefined && row.proba !== null) {
+            if (spec.task !== 'multiclass')
+              errors.add(r, 'proba', 'only multiclass models take proba (binary models take score)');
+            else if (!isPlainObject(row.proba))
+              errors.add(r, 'proba', 'expected an object of class → probability');
+            else {
+              for (const [k, p] of Object.entries(row.proba)) {
+                if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+                  errors.add(r, `proba.${k}`, `expected a probability in [0, 1], got ${describe(p)}`);
+              }
+              proba = row.proba as Record<string, number>;
+            }
+          }
+          const version = row.version ?? null;
+          if (version !== null && (typeof version !== 'string' || version.length > 128))
+            errors.add(r, 'version', 'expected a string (max 128)');
+          const segment = row.segment ?? null;
+          if (segment !== null && (typeof segment !== 'string' || segment.length > 128))
+            errors.add(r, 'segment', 'expected a string (max 128)');
+          return {
             id,
             time: time as number,
             version: version as string | null,
@@ -252,38 +281,12 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
             score,
             proba,
           };
-        }
-      }
-      return errors.count > 0
-        ? { ok: false, errors: errors.errors, errorCount: errors.count }
-        : { ok: true, records };
+        },
+      );
     },
 
     labels(rows, now) {
-      if (!Array.isArray(rows))
-        return {
-          ok: false,
-          errors: [{ row: -1, field: 'body', message: 'expected an array of labels' }],
-          errorCount: 1,
-        };
-      if (rows.length === 0)
-        return {
-          ok: false,
-          errors: [{ row: -1, field: 'body', message: 'the batch is empty' }],
-          errorCount: 1,
-        };
-      const errors = new ErrorList();
-      const records: LabelRecord[] = new Array(rows.length);
-      const ids = new Map<string, number>();
-      for (let r = 0; r < rows.length; r++) {
-        const row: unknown = rows[r];
-        if (!isPlainObject(row)) {
-          errors.add(r, '', `expected an object, got ${describe(row)}`);
-          continue;
-        }
-        for (const key in row)
-          if (!LABEL_KEYS.has(key))
-            errors.add(r, key, `unknown field (expected ${[...LABEL_KEYS].join(', ')})`);
+      return validateBatch(rows, 'labels', LABEL_KEYS, (row, r, errors, ids): LabelRecord | undefined => {
         const id = parseId(row.predictionId);
         if (id === undefined)
           errors.add(
@@ -291,22 +294,13 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
             'predictionId',
             `expected the prediction's id (string or integer), got ${describe(row.predictionId)}`,
           );
-        else {
-          const first = ids.get(id);
-          if (first !== undefined)
-            errors.add(r, 'predictionId', `duplicate predictionId "${id}" (also row ${first})`);
-          else ids.set(id, r);
-        }
+        else ids.check(r, 'predictionId', id, errors);
         const problem = row.label === undefined ? 'is required' : checkClass(row.label);
         if (problem) errors.add(r, 'label', problem);
         const time = parseTime(row.time, now);
         if (typeof time === 'string') errors.add(r, 'time', time);
-        if (errors.count === 0)
-          records[r] = { predictionId: id as string, label: row.label as ClassValue, time: time as number };
-      }
-      return errors.count > 0
-        ? { ok: false, errors: errors.errors, errorCount: errors.count }
-        : { ok: true, records };
+        return { predictionId: id as string, label: row.label as ClassValue, time: time as number };
+      });
     },
   };
 }
