@@ -11,6 +11,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { monitoringMigration } from './migrations/001-monitoring.js';
+import { registryMigration } from './migrations/002-registry.js';
 import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -97,7 +98,10 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
 }
 
 async function migrate(connection: StoreConnection): Promise<void> {
-  const migrations: Record<string, Migration> = { '001-monitoring': monitoringMigration(connection.dialect) };
+  const migrations: Record<string, Migration> = {
+    '001-monitoring': monitoringMigration(connection.dialect),
+    '002-registry': registryMigration(connection.dialect),
+  };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.
   const migrator = new Migrator({

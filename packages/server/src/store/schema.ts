@@ -93,6 +93,56 @@ export interface TokensTable {
   revoked_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
+export interface VersionsTable {
+  model: string;
+  version: number;
+  sha256: string;
+  format: string;
+  size: number;
+  parent: number | null;
+  description: string | null;
+  lineage: string;
+  created_by: string;
+  created_at: number;
+}
+
+export interface AliasesTable {
+  model: string;
+  alias: string;
+  version: number;
+  updated_at: number;
+}
+
+export interface AliasHistoryTable {
+  id: Generated<number>;
+  model: string;
+  alias: string;
+  action: string;
+  from_version: number | null;
+  to_version: number | null;
+  reason: string | null;
+  actor: string;
+  at: number;
+}
+
+export interface TrainingStepsTable {
+  model: string;
+  version: number;
+  metric: string;
+  step: number;
+  value: number;
+  at: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  model: string | null;
+  detail: string;
+}
+
 export interface Database {
   models: ModelsTable;
   predictions: PredictionsTable;
@@ -103,4 +153,9 @@ export interface Database {
   check_results: CheckResultsTable;
   alerts: AlertsTable;
   tokens: TokensTable;
+  versions: VersionsTable;
+  aliases: AliasesTable;
+  alias_history: AliasHistoryTable;
+  training_steps: TrainingStepsTable;
+  audit_events: AuditEventsTable;
 }
