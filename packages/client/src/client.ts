@@ -1,13 +1,17 @@
 import { StewardApiError } from './api-error.js';
 import type {
   AlertView,
+  Alias,
+  AliasChange,
   LabelBatchResult,
   LabelInput,
   ModelHealth,
   ModelSpecInput,
+  ModelVersion,
   PredictionBatchResult,
   PredictionInput,
   TimeInput,
+  UploadOptions,
   WindowQuery,
   WindowView,
 } from './types.js';
@@ -105,16 +109,93 @@ export class StewardClient {
     return this.request('POST', '/api/v1/checks/run');
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+  /** Registers a model file (Steward JSON or ONNX bytes) as the model's next version. */
+  uploadVersion(model: string, artifact: Uint8Array, options: UploadOptions = {}): Promise<ModelVersion> {
+    const query = queryString({
+      format: options.format,
+      parent: options.parent,
+      description: options.description,
+    });
+    return this.request('POST', `/api/v1/models/${encodeURIComponent(model)}/versions${query}`, artifact, {
+      ...(options.lineage ? { 'x-steward-lineage': JSON.stringify(options.lineage) } : {}),
+    });
+  }
+
+  listVersions(model: string): Promise<ModelVersion[]> {
+    return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/versions`);
+  }
+
+  getVersion(model: string, version: number): Promise<ModelVersion> {
+    return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/versions/${version}`);
+  }
+
+  /** The artifact's bytes (verified against the sha256 the server sends). */
+  async downloadArtifact(model: string, version: number): Promise<Uint8Array> {
+    return this.request(
+      'GET',
+      `/api/v1/models/${encodeURIComponent(model)}/versions/${version}/artifact`,
+      undefined,
+      {},
+      'bytes',
+    );
+  }
+
+  promote(
+    model: string,
+    version: number,
+    alias: Alias = 'production',
+    reason?: string,
+  ): Promise<AliasChange> {
+    return this.request('PUT', `/api/v1/models/${encodeURIComponent(model)}/aliases/${alias}`, {
+      version,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  rollback(model: string, alias: Alias = 'production', reason?: string): Promise<AliasChange> {
+    return this.request(
+      'POST',
+      `/api/v1/models/${encodeURIComponent(model)}/aliases/${alias}/rollback`,
+      reason ? { reason } : {},
+    );
+  }
+
+  aliases(model: string): Promise<{ current: Partial<Record<Alias, number>>; history: AliasChange[] }> {
+    return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/aliases`);
+  }
+
+  logSteps(
+    model: string,
+    version: number,
+    points: Array<{ step: number; metric: string; value: number }>,
+  ): Promise<{ stored: number }> {
+    return this.request(
+      'POST',
+      `/api/v1/models/${encodeURIComponent(model)}/versions/${version}/steps`,
+      points,
+    );
+  }
+
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+    as: 'json' | 'bytes' = 'json',
+  ): Promise<T> {
+    const headers: Record<string, string> = { ...extraHeaders };
+    const binary = body instanceof Uint8Array;
+    if (body !== undefined)
+      headers['content-type'] = binary ? 'application/octet-stream' : 'application/json';
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     let response: Response;
     try {
       response = await this.fetcher(this.base + path, {
         method,
         headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined
+          ? { body: binary ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body) }
+          : {}),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch (error) {
@@ -125,6 +206,7 @@ export class StewardClient {
       );
     }
     if (response.status === 204) return undefined as T;
+    if (as === 'bytes' && response.ok) return new Uint8Array(await response.arrayBuffer()) as T;
     const text = await response.text();
     let parsed: unknown;
     try {

@@ -119,3 +119,36 @@ export interface ModelHealth {
   }>;
   openAlerts: number;
 }
+
+export type Alias = 'production' | 'candidate' | 'shadow';
+
+export interface ModelVersion {
+  model: string;
+  version: number;
+  sha256: string;
+  format: 'steward' | 'onnx';
+  size: number;
+  parent: number | null;
+  description: string | null;
+  lineage: Record<string, unknown>;
+  createdBy: string;
+  createdAt: number;
+  aliases: Alias[];
+}
+
+export interface AliasChange {
+  alias: Alias;
+  action: 'promote' | 'rollback';
+  fromVersion: number | null;
+  toVersion: number | null;
+  reason: string | null;
+  actor: string;
+  at: number;
+}
+
+export interface UploadOptions {
+  format?: 'steward' | 'onnx';
+  parent?: number;
+  description?: string;
+  lineage?: Record<string, unknown>;
+}

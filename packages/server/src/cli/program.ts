@@ -5,6 +5,7 @@ import type { CliIo } from './cli-io.js';
 import { registerDrift } from './commands/drift.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerRegistry } from './commands/registry.js';
 import { registerApply, registerServe } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerTune } from './commands/tune.js';
@@ -25,6 +26,7 @@ export function createProgram(io: CliIo): Command {
   registerApply(program, io);
   registerIngest(program, io);
   registerToken(program, io);
+  registerRegistry(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

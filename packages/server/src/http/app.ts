@@ -7,6 +7,8 @@ import { ModelCatalog, ModelSpecError } from '../monitor/model-catalog.js';
 import type { NotifierContext } from '../monitor/notifiers.js';
 import { ReferenceDataError } from '../monitor/references.js';
 import { WindowQueryError } from '../monitor/windows.js';
+import { ArtifactStore, defaultArtifactDir } from '../registry/artifact-store.js';
+import { Registry, RegistryError } from '../registry/registry.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { ApiError } from './api-error.js';
 import { authHook } from './auth.js';
@@ -15,6 +17,7 @@ import type { ApiContext } from './context.js';
 import { createMetrics } from './prometheus.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
+import { registryRoutes } from './routes/registry-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 
 export interface AppOptions {
@@ -25,6 +28,10 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Where alerts and errors are logged, and the fetch webhooks use. */
   notifier?: Partial<NotifierContext>;
+  /** Where version artifacts live. Default: see defaultArtifactDir. */
+  artifactDir?: string;
+  /** Largest artifact upload in bytes. Default 1 GiB. */
+  artifactLimit?: number;
   /** This process's profile shard (default: a random id per process). */
   shard?: string;
   logger?: boolean;
@@ -52,6 +59,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     ingestion: new Ingestion(store, options.shard),
     checks: new CheckRunner(store, catalog, notifier),
     metrics: createMetrics(store, catalog),
+    registry: new Registry(store, new ArtifactStore(options.artifactDir ?? defaultArtifactDir(store))),
   };
 
   // Route schemas document the API (OpenAPI); requests are validated by our own validators, which name rows and fields.
@@ -108,6 +116,18 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
       return reply
         .code(400)
         .send({ error: { code: 'invalid_reference', message: error.message, details: error.issues } });
+    if (error instanceof RegistryError) {
+      const code = error.status === 404 ? 'not_found' : error.status === 409 ? 'conflict' : 'invalid_request';
+      return reply
+        .code(error.status)
+        .send({
+          error: {
+            code,
+            message: error.message,
+            ...(error.field ? { details: [{ field: error.field, message: error.message }] } : {}),
+          },
+        });
+    }
     if (error instanceof WindowQueryError)
       return reply.code(400).send({
         error: {
@@ -157,6 +177,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   modelRoutes(app, context);
   ingestRoutes(app, context, bodyLimit);
   tokenRoutes(app, context);
+  registryRoutes(app, context.registry, options.artifactLimit ?? 1024 * 1024 * 1024);
   await app.ready();
   return { app, context };
 }

@@ -14,6 +14,10 @@ export function isLoopback(host: string): boolean {
 }
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** The name of the token the request came with, for the audit trail. */
+    tokenName?: string;
+  }
   interface FastifyContextConfig {
     /** The scope a route needs; absent means public (health, metrics, OpenAPI). */
     scope?: Scope;
@@ -45,6 +49,7 @@ export function authHook(store: StoreConnection, options: AuthOptions) {
         `token "${token.name}" lacks the "${scope}" scope this request needs (it has: ${token.scopes.join(', ')})`,
       );
     }
+    request.tokenName = token.name;
     const now = Date.now();
     if (now - (lastTouched.get(token.id) ?? 0) > 60_000) {
       lastTouched.set(token.id, now);

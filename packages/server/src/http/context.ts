@@ -1,6 +1,7 @@
 import type { CheckRunner } from '../monitor/check-runner.js';
 import type { Ingestion } from '../monitor/ingestion.js';
 import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
+import type { Registry } from '../registry/registry.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { notFound } from './api-error.js';
 import type { ServerMetrics } from './prometheus.js';
@@ -12,6 +13,7 @@ export interface ApiContext {
   ingestion: Ingestion;
   checks: CheckRunner;
   metrics: ServerMetrics;
+  registry: Registry;
 }
 
 export async function requireModel(context: ApiContext, name: string): Promise<LoadedModel> {

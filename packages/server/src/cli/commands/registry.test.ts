@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { StewardClient } from '@steward/client';
+import { GaussianNB } from '@steward/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, type StewardApp } from '../../http/app.js';
+import type { StoreConnection } from '../../store/open-store.js';
+import { createToken } from '../../store/tokens.js';
+import { ELEC2_FEATURES, ELEC2_MODEL, elec2Rows } from '../../testing/elec2.js';
+import { type TestStore, testStores } from '../../testing/test-stores.js';
+import { steward, tempFile } from '../test-helpers.js';
+
+const rows = elec2Rows().slice(0, 2000);
+const nb = new GaussianNB().fit(
+  rows.map((r) => ELEC2_FEATURES.map((f) => r[f])),
+  rows.map((r) => r.class),
+);
+const modelPath = tempFile('nb.json', JSON.stringify(nb.toJSON()));
+const onnxPath = fileURLToPath(new URL('../../serve/fixtures/classifier.onnx', import.meta.url));
+
+describe('registry over the API, the SDK and the CLI', () => {
+  let store: StoreConnection;
+  let server: StewardApp;
+  let url: string;
+  let admin: string;
+  let reader: string;
+  beforeEach(async () => {
+    store = await (testStores()[0] as TestStore).open();
+    server = await createApp({
+      store,
+      requireAuth: true,
+      artifactDir: tempFile('x', '').replace(/x$/, 'artifacts'),
+      notifier: { log: () => {} },
+    });
+    await server.context.catalog.put(ELEC2_MODEL);
+    admin = (await createToken(store, 'release-bot', ['admin'])).token;
+    reader = (await createToken(store, 'dashboard', ['read'])).token;
+    await server.app.listen({ host: '127.0.0.1', port: 0 });
+    url = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    await server.app.close();
+    await store.close();
+  });
+
+  it('registers, lists, promotes and rolls back from the CLI, with the token named in the audit trail', async () => {
+    const auth = ['--url', url, '--token', admin];
+    const first = await steward(
+      'register',
+      'elec2',
+      modelPath,
+      ...auth,
+      '--lineage',
+      '{"strategy":"retrain"}',
+    );
+    expect(first.stdout).toMatch(/^registered elec2 version 1 \(steward, sha256 [0-9a-f]{64}\)\n$/);
+    expect((await steward('register', 'elec2', onnxPath, ...auth, '--parent', '1')).stdout).toMatch(
+      /version 2 \(onnx/,
+    );
+    expect((await steward('promote', 'elec2', '1', ...auth)).stdout).toBe('elec2 production: none → 1\n');
+    expect((await steward('promote', 'elec2', '2', ...auth, '--reason', 'new export')).stdout).toBe(
+      'elec2 production: 1 → 2\n',
+    );
+    const versions = await steward('versions', 'elec2', ...auth);
+    expect(versions.stdout).toMatch(/│ 1 +│ steward │ - +│ - +│ retrain/);
+    expect(versions.stdout).toMatch(/│ 2 +│ onnx +│ production │ 1 /);
+    expect((await steward('rollback', 'elec2', ...auth)).stdout).toBe(
+      'elec2 production: rolled back 2 → 1\n',
+    );
+    expect((await steward('models', ...auth)).stdout).toMatch(/│ elec2 │ binary │ ok +│ 1 +│ - +│ - +│/);
+    const refused = await steward('rollback', 'elec2', ...auth);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      'steward: nothing to roll back to: production of model "elec2" has only had version 1\n',
+    );
+    const forbidden = await steward('promote', 'elec2', '2', '--url', url, '--token', reader);
+    expect(forbidden.stderr).toMatch(/token "dashboard" lacks the "admin" scope/);
+
+    const audit = (
+      await server.app.inject({
+        url: '/api/v1/audit?model=elec2',
+        headers: { authorization: `Bearer ${admin}` },
+      })
+    ).json();
+    expect(audit.map((a: { action: string; actor: string }) => `${a.action} by ${a.actor}`)).toEqual([
+      'rollback by release-bot',
+      'promote by release-bot',
+      'promote by release-bot',
+      'register by release-bot',
+      'register by release-bot',
+    ]);
+  });
+
+  it('uploads and downloads byte for byte through the SDK, and refuses what is not a model', async () => {
+    const client = new StewardClient({ url, token: admin });
+    const bytes = readFileSync(onnxPath);
+    const version = await client.uploadVersion('elec2', bytes, {
+      description: 'exported',
+      lineage: { strategy: 'external' },
+    });
+    expect(version).toMatchObject({
+      version: 1,
+      format: 'onnx',
+      description: 'exported',
+      lineage: { strategy: 'external' },
+      createdBy: 'release-bot',
+    });
+    expect(
+      Buffer.from(await new StewardClient({ url, token: reader }).downloadArtifact('elec2', 1)).equals(bytes),
+    ).toBe(true);
+    await expect(
+      client.uploadVersion('elec2', Buffer.from('{"kind":"LogisticRegression"}')),
+    ).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/not a valid Steward model file/),
+    });
+    await expect(client.uploadVersion('nope', bytes)).rejects.toMatchObject({ status: 404 });
+    await expect(client.getVersion('elec2', 9)).rejects.toMatchObject({ status: 404 });
+    expect((await client.logSteps('elec2', 1, [{ step: 0, metric: 'loss', value: 0.7 }])).stored).toBe(1);
+    expect((await client.listVersions('elec2')).map((v) => v.version)).toEqual([1]);
+  });
+});

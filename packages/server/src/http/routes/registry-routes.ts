@@ -1,0 +1,217 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  ALIASES,
+  type Alias,
+  type ArtifactFormat,
+  FORMATS,
+  type Lineage,
+  type Registry,
+} from '../../registry/registry.js';
+import { ApiError } from '../api-error.js';
+
+function versionParam(text: string): number {
+  const version = Number(text);
+  if (!Number.isSafeInteger(version) || version < 1)
+    throw new ApiError(400, 'bad_request', `version must be a positive integer, got "${text}"`, [
+      { field: 'version', message: 'not a positive integer' },
+    ]);
+  return version;
+}
+
+function aliasParam(text: string): Alias {
+  if (!(ALIASES as readonly string[]).includes(text))
+    throw new ApiError(400, 'bad_request', `alias must be one of ${ALIASES.join(', ')}, got "${text}"`, [
+      { field: 'alias', message: 'unknown alias' },
+    ]);
+  return text as Alias;
+}
+
+/** Who did it, for the audit trail: the token's name when tokens are in use. */
+export function actorOf(request: FastifyRequest): string {
+  return request.tokenName ?? `anonymous@${request.ip}`;
+}
+
+export function registryRoutes(app: FastifyInstance, registry: Registry, artifactLimit: number): void {
+  app.addContentTypeParser(
+    'application/octet-stream',
+    { parseAs: 'buffer', bodyLimit: artifactLimit },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.post<{
+    Params: { name: string };
+    Querystring: { format?: string; parent?: string; description?: string };
+  }>(
+    '/api/v1/models/:name/versions',
+    {
+      bodyLimit: artifactLimit,
+      config: { scope: 'admin' },
+      schema: {
+        summary: 'Upload a model version (body: the artifact bytes, application/octet-stream)',
+        description:
+          'A Steward model file (JSON) or an ONNX model. Lineage as JSON in the X-Steward-Lineage header.',
+        tags: ['registry'],
+        querystring: {
+          type: 'object',
+          properties: {
+            format: { type: 'string', enum: [...FORMATS] },
+            parent: { type: 'string' },
+            description: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!Buffer.isBuffer(request.body))
+        throw new ApiError(415, 'unsupported_media_type', 'send the artifact as application/octet-stream');
+      const format = request.query.format;
+      if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
+        throw new ApiError(400, 'bad_request', `format must be one of ${FORMATS.join(', ')}`, [
+          { field: 'format', message: 'unknown format' },
+        ]);
+      }
+      let lineage: Lineage | undefined;
+      const header = request.headers['x-steward-lineage'];
+      if (typeof header === 'string') {
+        try {
+          lineage = JSON.parse(header) as Lineage;
+        } catch {
+          throw new ApiError(400, 'bad_request', 'the X-Steward-Lineage header must be a JSON object', [
+            { field: 'lineage', message: 'not JSON' },
+          ]);
+        }
+        if (typeof lineage !== 'object' || lineage === null || Array.isArray(lineage)) {
+          throw new ApiError(400, 'bad_request', 'the X-Steward-Lineage header must be a JSON object', [
+            { field: 'lineage', message: 'not an object' },
+          ]);
+        }
+      }
+      const version = await registry.register(request.params.name, request.body, {
+        ...(format ? { format: format as ArtifactFormat } : {}),
+        ...(request.query.parent ? { parent: versionParam(request.query.parent) } : {}),
+        ...(request.query.description ? { description: request.query.description } : {}),
+        ...(lineage ? { lineage } : {}),
+        actor: actorOf(request),
+      });
+      reply.code(201);
+      return version;
+    },
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/models/:name/versions',
+    { config: { scope: 'read' }, schema: { summary: 'List versions', tags: ['registry'] } },
+    (request) => registry.list(request.params.name),
+  );
+
+  app.get<{ Params: { name: string; version: string } }>(
+    '/api/v1/models/:name/versions/:version',
+    {
+      config: { scope: 'read' },
+      schema: { summary: 'A version: format, sha256, lineage, aliases', tags: ['registry'] },
+    },
+    async (request) => {
+      const found = await registry.get(request.params.name, versionParam(request.params.version));
+      if (!found)
+        throw new ApiError(
+          404,
+          'not_found',
+          `version ${request.params.version} of model "${request.params.name}" not found`,
+        );
+      return found;
+    },
+  );
+
+  app.get<{ Params: { name: string; version: string } }>(
+    '/api/v1/models/:name/versions/:version/artifact',
+    { config: { scope: 'read' }, schema: { summary: 'Download the artifact bytes', tags: ['registry'] } },
+    async (request, reply) => {
+      const { version, bytes } = await registry.artifact(
+        request.params.name,
+        versionParam(request.params.version),
+      );
+      reply.header(
+        'content-type',
+        version.format === 'onnx' ? 'application/octet-stream' : 'application/json',
+      );
+      reply.header('etag', `"${version.sha256}"`);
+      reply.header('x-steward-sha256', version.sha256);
+      return reply.send(bytes);
+    },
+  );
+
+  app.post<{ Params: { name: string; version: string } }>(
+    '/api/v1/models/:name/versions/:version/steps',
+    {
+      config: { scope: 'admin' },
+      schema: { summary: 'Log training-curve points [{ step, metric, value }]', tags: ['registry'] },
+    },
+    async (request) => ({
+      stored: await registry.logSteps(
+        request.params.name,
+        versionParam(request.params.version),
+        request.body,
+      ),
+    }),
+  );
+
+  app.get<{ Params: { name: string; version: string } }>(
+    '/api/v1/models/:name/versions/:version/steps',
+    {
+      config: { scope: 'read' },
+      schema: { summary: 'Training curves: metric → [[step, value]]', tags: ['registry'] },
+    },
+    (request) => registry.steps(request.params.name, versionParam(request.params.version)),
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/models/:name/aliases',
+    { config: { scope: 'read' }, schema: { summary: 'Aliases now and their history', tags: ['registry'] } },
+    (request) => registry.aliases(request.params.name),
+  );
+
+  app.put<{ Params: { name: string; alias: string }; Body: { version?: unknown; reason?: unknown } }>(
+    '/api/v1/models/:name/aliases/:alias',
+    {
+      config: { scope: 'admin' },
+      schema: { summary: 'Promote: point an alias at a version (atomic, audited)', tags: ['registry'] },
+    },
+    async (request) => {
+      const alias = aliasParam(request.params.alias);
+      const version = request.body?.version;
+      if (typeof version !== 'number')
+        throw new ApiError(400, 'bad_request', 'body must be { "version": <number>, "reason"?: <string> }', [
+          { field: 'version', message: 'required number' },
+        ]);
+      const reason = typeof request.body?.reason === 'string' ? request.body.reason : undefined;
+      return registry.promote(request.params.name, version, alias, {
+        actor: actorOf(request),
+        ...(reason ? { reason } : {}),
+      });
+    },
+  );
+
+  app.post<{ Params: { name: string; alias: string }; Body: { reason?: unknown } | undefined }>(
+    '/api/v1/models/:name/aliases/:alias/rollback',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: 'Roll an alias back to the version it had before its latest promotion',
+        tags: ['registry'],
+      },
+    },
+    async (request) => {
+      const reason = typeof request.body?.reason === 'string' ? request.body.reason : undefined;
+      return registry.rollback(request.params.name, aliasParam(request.params.alias), {
+        actor: actorOf(request),
+        ...(reason ? { reason } : {}),
+      });
+    },
+  );
+
+  app.get<{ Querystring: { model?: string } }>(
+    '/api/v1/audit',
+    { config: { scope: 'admin' }, schema: { summary: 'Audit events, newest first', tags: ['admin'] } },
+    (request) => registry.audit(request.query.model),
+  );
+}
