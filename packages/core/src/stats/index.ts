@@ -19,7 +19,13 @@ export {
 } from './domain-classifier.js';
 export { kolmogorovNSf, kolmogorovSf, smirnovSf } from './kolmogorov.js';
 export { type KsTestOptions, type KsTestResult, ksTest } from './ks-test.js';
+export { type McNemarOptions, type McNemarResult, mcnemarFromCounts, mcnemarTest } from './mcnemar.js';
 export { type MmdOptions, type MmdResult, type MmdSample, mmd } from './mmd.js';
+export {
+  type PairedBootstrapOptions,
+  type PairedBootstrapResult,
+  pairedBootstrap,
+} from './paired-bootstrap.js';
 export { type ProportionZTestResult, proportionZTest } from './proportion-z-test.js';
 export { type PsiOptions, psi, stabilityIndex } from './psi.js';
 export { seededRandom } from './random.js';

@@ -118,15 +118,13 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
         .send({ error: { code: 'invalid_reference', message: error.message, details: error.issues } });
     if (error instanceof RegistryError) {
       const code = error.status === 404 ? 'not_found' : error.status === 409 ? 'conflict' : 'invalid_request';
-      return reply
-        .code(error.status)
-        .send({
-          error: {
-            code,
-            message: error.message,
-            ...(error.field ? { details: [{ field: error.field, message: error.message }] } : {}),
-          },
-        });
+      return reply.code(error.status).send({
+        error: {
+          code,
+          message: error.message,
+          ...(error.field ? { details: [{ field: error.field, message: error.message }] } : {}),
+        },
+      });
     }
     if (error instanceof WindowQueryError)
       return reply.code(400).send({
