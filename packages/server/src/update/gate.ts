@@ -1,0 +1,160 @@
+import { mcnemarTest, pairedBootstrap } from '@steward/core';
+import type { ClassValue } from '../monitor/ingest-rows.js';
+import type { MetricName, ModelSpec } from '../monitor/model-spec.js';
+import { computeMetrics } from '../monitor/window-metrics.js';
+import type { JoinedPrediction } from '../store/predictions.js';
+
+const LOWER_IS_BETTER = new Set<MetricName>(['logLoss', 'brierScore', 'mse', 'rmse', 'mae', 'mape']);
+
+export interface GateOptions {
+  /** The metric that must improve. Default accuracy (classification) or rmse (regression). */
+  primary?: MetricName;
+  /** How much it must improve, in the metric's own units and better direction. Default 0. */
+  minImprovement?: number;
+  /** Metrics that may not get worse by more than their tolerance. */
+  guards?: Array<{ metric: MetricName; tolerance: number }>;
+  /** Significance level of the paired test (one-sided: the candidate is better). Default 0.05. */
+  alpha?: number;
+  /** Seed of the paired bootstrap (regression). Default 0. */
+  seed?: number;
+}
+
+/** One model's outputs on the held-out rows, in the same order as the labels. */
+export interface GateOutputs {
+  output: readonly ClassValue[];
+  /** Binary: P(positive class) per row, for rocAuc, logLoss and brierScore. */
+  score?: readonly number[];
+  /** Multiclass: class → probability per row. */
+  proba?: ReadonlyArray<Record<string, number>>;
+}
+
+export interface MetricComparison {
+  metric: MetricName;
+  production: number | null;
+  candidate: number | null;
+  /** Candidate minus production, signed so that positive is better. */
+  improvement: number | null;
+}
+
+export interface GateDecision {
+  promote: boolean;
+  /** Why, in words; every failed condition is listed. */
+  reasons: string[];
+  rows: number;
+  primary: MetricComparison & { required: number };
+  guards: Array<MetricComparison & { tolerance: number; ok: boolean }>;
+  test:
+    | { name: 'mcnemar'; b: number; c: number; pValue: number; alpha: number; method: 'exact' | 'chi2' }
+    | {
+        name: 'pairedBootstrap';
+        meanDifference: number;
+        lower: number;
+        upper: number;
+        pValue: number;
+        alpha: number;
+      };
+}
+
+function rowsOf(labels: readonly ClassValue[], outputs: GateOutputs): JoinedPrediction[] {
+  return labels.map((label, i) => ({
+    id: String(i),
+    time: i,
+    version: null,
+    segment: null,
+    features: {},
+    output: outputs.output[i] as ClassValue,
+    score: outputs.score?.[i] ?? null,
+    proba: outputs.proba?.[i] ?? null,
+    label,
+  }));
+}
+
+function compare(
+  metric: MetricName,
+  production: Record<string, number | null | undefined>,
+  candidate: Record<string, number | null | undefined>,
+): MetricComparison {
+  const p = production[metric] ?? null;
+  const c = candidate[metric] ?? null;
+  const improvement = p === null || c === null ? null : LOWER_IS_BETTER.has(metric) ? p - c : c - p;
+  return { metric, production: p, candidate: c, improvement };
+}
+
+/**
+ * The promotion gate: production and candidate scored on the same held-out labelled rows. The candidate passes
+ * only if the primary metric improves by at least `minImprovement`, no guard metric gets worse by more than its
+ * tolerance, and a one-sided paired test says the candidate is better at level `alpha` (McNemar on which rows
+ * each gets right for classification; a paired bootstrap of squared errors for regression).
+ */
+export function evaluateGate(
+  spec: ModelSpec,
+  labels: readonly ClassValue[],
+  production: GateOutputs,
+  candidate: GateOutputs,
+  options: GateOptions = {},
+): GateDecision {
+  if (labels.length === 0) throw new Error('the gate needs held-out labelled rows');
+  for (const [name, o] of [
+    ['production', production],
+    ['candidate', candidate],
+  ] as const) {
+    if (o.output.length !== labels.length)
+      throw new Error(`${name} has ${o.output.length} outputs for ${labels.length} labelled rows`);
+  }
+  const regression = spec.task === 'regression';
+  const primaryMetric = options.primary ?? (regression ? 'rmse' : 'accuracy');
+  const required = options.minImprovement ?? 0;
+  const alpha = options.alpha ?? 0.05;
+  const mProduction = computeMetrics(spec, rowsOf(labels, production));
+  const mCandidate = computeMetrics(spec, rowsOf(labels, candidate));
+  const reasons: string[] = [];
+
+  const primary = { ...compare(primaryMetric, mProduction, mCandidate), required };
+  if (primary.improvement === null) reasons.push(`${primaryMetric} is undefined on the held-out rows`);
+  else if (!(primary.improvement >= required) || (required === 0 && primary.improvement <= 0)) {
+    reasons.push(
+      `${primaryMetric} improves by ${primary.improvement.toFixed(6)}, needs ${required > 0 ? `at least ${required}` : 'more than 0'}`,
+    );
+  }
+
+  const guards = (options.guards ?? []).map((g) => {
+    const c = compare(g.metric, mProduction, mCandidate);
+    const ok = c.improvement !== null && c.improvement >= -g.tolerance;
+    if (!ok)
+      reasons.push(
+        c.improvement === null
+          ? `guard ${g.metric} is undefined`
+          : `guard ${g.metric} worsens by ${(-c.improvement).toFixed(6)}, tolerance ${g.tolerance}`,
+      );
+    return { ...c, tolerance: g.tolerance, ok };
+  });
+
+  let test: GateDecision['test'];
+  if (regression) {
+    const y = labels.map(Number);
+    const sqErr = (o: GateOutputs) => y.map((v, i) => (v - Number(o.output[i])) ** 2);
+    const boot = pairedBootstrap(sqErr(production), sqErr(candidate), { seed: options.seed ?? 0 });
+    test = {
+      name: 'pairedBootstrap',
+      meanDifference: boot.meanDifference,
+      lower: boot.lower,
+      upper: boot.upper,
+      pValue: boot.pValue,
+      alpha,
+    };
+  } else {
+    const r = mcnemarTest(labels, production.output, candidate.output, { alternative: 'greater' });
+    test = { name: 'mcnemar', b: r.b, c: r.c, pValue: r.pValue, alpha, method: r.method };
+  }
+  if (!(test.pValue < alpha))
+    reasons.push(
+      `the paired test (${test.name}) does not show the candidate better: p = ${test.pValue.toPrecision(4)} ≥ ${alpha}`,
+    );
+
+  const promote = reasons.length === 0;
+  if (promote)
+    reasons.push(
+      `${primaryMetric} ${primary.production?.toFixed(4)} → ${primary.candidate?.toFixed(4)}, ${test.name} p = ${test.pValue.toPrecision(4)}`,
+    );
+  return { promote, reasons, rows: labels.length, primary, guards, test };
+}
