@@ -325,7 +325,10 @@ export class Registry {
       .orderBy('step')
       .execute();
     const curves: Record<string, Array<[number, number]>> = {};
-    for (const r of rows) (curves[r.metric] ??= []).push([Number(r.step), r.value]);
+    for (const r of rows) {
+      curves[r.metric] ??= [];
+      curves[r.metric]?.push([Number(r.step), r.value]);
+    }
     return curves;
   }
 
