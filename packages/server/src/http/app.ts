@@ -9,6 +9,7 @@ import { ReferenceDataError } from '../monitor/references.js';
 import { WindowQueryError } from '../monitor/windows.js';
 import { ArtifactStore, defaultArtifactDir } from '../registry/artifact-store.js';
 import { Registry, RegistryError } from '../registry/registry.js';
+import { NotServableError, Serving } from '../serve/serving.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { ApiError } from './api-error.js';
 import { authHook } from './auth.js';
@@ -18,6 +19,7 @@ import { createMetrics } from './prometheus.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
+import { servingRoutes } from './routes/serving-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 
 export interface AppOptions {
@@ -53,13 +55,17 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   });
   const catalog = new ModelCatalog(store);
   const notifier: NotifierContext = { log: (line) => process.stdout.write(`${line}\n`), ...options.notifier };
+  const artifacts = new ArtifactStore(options.artifactDir ?? defaultArtifactDir(store));
+  const registry = new Registry(store, artifacts);
+  const ingestion = new Ingestion(store, options.shard);
   const context: ApiContext = {
     store,
     catalog,
-    ingestion: new Ingestion(store, options.shard),
+    ingestion,
     checks: new CheckRunner(store, catalog, notifier),
     metrics: createMetrics(store, catalog),
-    registry: new Registry(store, new ArtifactStore(options.artifactDir ?? defaultArtifactDir(store))),
+    registry,
+    serving: new Serving(store, registry, artifacts, ingestion, notifier.log),
   };
 
   // Route schemas document the API (OpenAPI); requests are validated by our own validators, which name rows and fields.
@@ -126,6 +132,8 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
         },
       });
     }
+    if (error instanceof NotServableError)
+      return reply.code(409).send({ error: { code: 'not_servable', message: error.message } });
     if (error instanceof WindowQueryError)
       return reply.code(400).send({
         error: {
@@ -176,6 +184,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   ingestRoutes(app, context, bodyLimit);
   tokenRoutes(app, context);
   registryRoutes(app, context.registry, options.artifactLimit ?? 1024 * 1024 * 1024);
+  servingRoutes(app, context, bodyLimit);
   await app.ready();
   return { app, context };
 }

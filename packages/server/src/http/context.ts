@@ -2,6 +2,7 @@ import type { CheckRunner } from '../monitor/check-runner.js';
 import type { Ingestion } from '../monitor/ingestion.js';
 import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
 import type { Registry } from '../registry/registry.js';
+import type { Serving } from '../serve/serving.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { notFound } from './api-error.js';
 import type { ServerMetrics } from './prometheus.js';
@@ -14,6 +15,7 @@ export interface ApiContext {
   checks: CheckRunner;
   metrics: ServerMetrics;
   registry: Registry;
+  serving: Serving;
 }
 
 export async function requireModel(context: ApiContext, name: string): Promise<LoadedModel> {

@@ -16,6 +16,16 @@ export interface PredictionRecord {
   proba: Record<string, number> | null;
 }
 
+/** A row to serve a prediction for. */
+export interface InputRecord {
+  id: string;
+  time: number;
+  segment: string | null;
+  /** Routes the row to production or the canary, the same way every time. Default: the id. */
+  key: string;
+  features: Record<string, FeatureValue>;
+}
+
 export interface LabelRecord {
   predictionId: string;
   label: ClassValue;
@@ -36,6 +46,7 @@ export type BatchResult<T> =
 const MAX_REPORTED_ERRORS = 100;
 const PREDICTION_KEYS = new Set(['id', 'time', 'version', 'segment', 'features', 'output', 'score', 'proba']);
 const LABEL_KEYS = new Set(['predictionId', 'label', 'time']);
+const INPUT_KEYS = new Set(['id', 'time', 'segment', 'key', 'features']);
 
 class ErrorList {
   readonly errors: RowError[] = [];
@@ -175,6 +186,8 @@ export function positiveClass(spec: ModelSpec): ClassValue {
  */
 export interface BatchValidator {
   predictions(rows: unknown, now: number): BatchResult<PredictionRecord>;
+  /** Rows to predict on (`POST …/predict`): features, optional id, time, segment and routing key. */
+  inputs(rows: unknown, now: number): BatchResult<InputRecord>;
   labels(rows: unknown, now: number): BatchResult<LabelRecord>;
 }
 
@@ -184,6 +197,27 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
   const classes = modelClasses(spec);
   const classSet = classes ? new Set<ClassValue>(classes) : undefined;
   const classList = classes?.map((c) => JSON.stringify(c)).join(', ');
+
+  const checkFeatures = (values: unknown, r: number, errors: ErrorList): Record<string, FeatureValue> => {
+    const out: Record<string, FeatureValue> = {};
+    if (!isPlainObject(values)) {
+      errors.add(r, 'features', `expected an object of feature values, got ${describe(values)}`);
+      return out;
+    }
+    for (const f of features) {
+      const v = values[f.name];
+      if (v === undefined || v === null) out[f.name] = null;
+      else {
+        const problem = f.check(v);
+        if (problem) errors.add(r, `features.${f.name}`, problem);
+        else out[f.name] = v as FeatureValue;
+      }
+    }
+    for (const key in values)
+      if (!featureNames.has(key))
+        errors.add(r, `features.${key}`, "unknown feature (not in the model's schema)");
+    return out;
+  };
 
   const checkClass = (value: unknown): string | undefined => {
     if (spec.task === 'regression') {
@@ -223,24 +257,7 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
           }
           const time = parseTime(row.time, now);
           if (typeof time === 'string') errors.add(r, 'time', time);
-          const values = row.features;
-          const out: Record<string, FeatureValue> = {};
-          if (!isPlainObject(values))
-            errors.add(r, 'features', `expected an object of feature values, got ${describe(values)}`);
-          else {
-            for (const f of features) {
-              const v = values[f.name];
-              if (v === undefined || v === null) out[f.name] = null;
-              else {
-                const problem = f.check(v);
-                if (problem) errors.add(r, `features.${f.name}`, problem);
-                else out[f.name] = v as FeatureValue;
-              }
-            }
-            for (const key in values)
-              if (!featureNames.has(key))
-                errors.add(r, `features.${key}`, "unknown feature (not in the model's schema)");
-          }
+          const out = checkFeatures(row.features, r, errors);
           const outputProblem = row.output === undefined ? 'is required' : checkClass(row.output);
           if (outputProblem) errors.add(r, 'output', outputProblem);
           let score: number | null = null;
@@ -283,6 +300,35 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
           };
         },
       );
+    },
+
+    inputs(rows, now) {
+      return validateBatch(rows, 'rows', INPUT_KEYS, (row, r, errors, ids): InputRecord | undefined => {
+        let id: string;
+        if (row.id === undefined) id = randomUUID();
+        else {
+          const parsed = parseId(row.id);
+          if (parsed === undefined) {
+            errors.add(
+              r,
+              'id',
+              `expected a non-empty string (max 256) or an integer, got ${describe(row.id)}`,
+            );
+            return undefined;
+          }
+          id = parsed;
+          ids.check(r, 'id', id, errors);
+        }
+        const time = parseTime(row.time, now);
+        if (typeof time === 'string') errors.add(r, 'time', time);
+        const key = row.key === undefined ? id : parseId(row.key);
+        if (key === undefined) errors.add(r, 'key', 'expected a non-empty string or an integer');
+        const segment = row.segment ?? null;
+        if (segment !== null && (typeof segment !== 'string' || segment.length > 128))
+          errors.add(r, 'segment', 'expected a string (max 128)');
+        const features = checkFeatures(row.features, r, errors);
+        return { id, time: time as number, segment: segment as string | null, key: key as string, features };
+      });
     },
 
     labels(rows, now) {

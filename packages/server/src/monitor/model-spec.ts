@@ -123,6 +123,8 @@ export const modelSpec = z
     /** A repeated alert is notified again only after this long. Default 1h. */
     alertCooldown: duration('alertCooldown').default(3_600_000),
     checks: z.array(checkSpec).default([]),
+    /** Serving: the share of requests (by a sticky hash of their key) the `candidate` version answers. */
+    serving: z.strictObject({ canaryShare: z.number().min(0).max(1).default(0) }).default({ canaryShare: 0 }),
     notifiers: z.array(notifierSpec).default([{ type: 'log' }]),
   })
   .superRefine((spec, ctx) => {

@@ -12,6 +12,7 @@ import {
 import pg from 'pg';
 import { monitoringMigration } from './migrations/001-monitoring.js';
 import { registryMigration } from './migrations/002-registry.js';
+import { servingMigration } from './migrations/003-serving.js';
 import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -101,6 +102,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
   const migrations: Record<string, Migration> = {
     '001-monitoring': monitoringMigration(connection.dialect),
     '002-registry': registryMigration(connection.dialect),
+    '003-serving': servingMigration(connection.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

@@ -143,6 +143,16 @@ export interface AuditEventsTable {
   detail: string;
 }
 
+export interface ShadowPredictionsTable {
+  model: string;
+  id: string;
+  version: number;
+  time: number;
+  output: string;
+  score: number | null;
+  proba: string | null;
+}
+
 export interface Database {
   models: ModelsTable;
   predictions: PredictionsTable;
@@ -158,4 +168,5 @@ export interface Database {
   alias_history: AliasHistoryTable;
   training_steps: TrainingStepsTable;
   audit_events: AuditEventsTable;
+  shadow_predictions: ShadowPredictionsTable;
 }

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { PredictionFailedError } from '../../serve/serving.js';
+import { ApiError } from '../api-error.js';
+import { type ApiContext, requireModel } from '../context.js';
+import { errorSchema } from '../openapi-schemas.js';
+
+export function servingRoutes(app: FastifyInstance, context: ApiContext, bodyLimit: number): void {
+  app.post<{ Params: { name: string } }>(
+    '/api/v1/models/:name/predict',
+    {
+      bodyLimit,
+      config: { scope: 'ingest' },
+      schema: {
+        summary: 'Predict with the production version (the candidate answers the canary share)',
+        description:
+          'Body: an array (or { rows: [...] }) of { id?, time?, segment?, key?, features }. Each row is routed by a sticky hash of its key (default its id); the predictions are logged into monitoring with their version before the answer; a shadow version, if set, predicts too without changing the answer.',
+        tags: ['serving'],
+        response: { 400: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      const body = request.body as unknown;
+      const rows = Array.isArray(body) ? body : (body as { rows?: unknown } | undefined)?.rows;
+      const result = model.validator.inputs(rows, Date.now());
+      if (!result.ok)
+        throw new ApiError(
+          400,
+          'invalid_batch',
+          `rows refused, nothing predicted: ${result.errorCount} problem(s)`,
+          result.errors,
+        );
+      try {
+        return { predictions: await context.serving.predict(model, result.records) };
+      } catch (error) {
+        if (error instanceof PredictionFailedError) {
+          throw new ApiError(
+            422,
+            'prediction_failed',
+            `the model could not predict on these rows, nothing was logged: ${error.message}`,
+          );
+        }
+        throw error;
+      }
+    },
+  );
+}

@@ -1,0 +1,128 @@
+import { type Label, Pipeline, restoreModel } from '@steward/core';
+import { type ClassValue, type FeatureValue, modelClasses, positiveClass } from '../monitor/ingest-rows.js';
+import type { ModelSpec } from '../monitor/model-spec.js';
+import type { ModelVersion } from '../registry/registry.js';
+import { loadOnnxModel } from './onnx-model.js';
+
+export interface ServedPrediction {
+  output: ClassValue;
+  /** Binary: P(positive class). */
+  score: number | null;
+  /** Multiclass: class → probability. */
+  proba: Record<string, number> | null;
+}
+
+/** A registered version ready to predict on feature records. */
+export interface Predictor {
+  readonly version: number;
+  predict(rows: ReadonlyArray<Record<string, FeatureValue>>): Promise<ServedPrediction[]>;
+}
+
+type Restored = ReturnType<typeof restoreModel>;
+
+function numericMatrix(spec: ModelSpec, rows: ReadonlyArray<Record<string, FeatureValue>>): number[][] {
+  const names = spec.features.map((f) => f.name);
+  return rows.map((row, r) =>
+    names.map((name) => {
+      const v = row[name];
+      if (typeof v !== 'number') {
+        throw new Error(
+          `row ${r} feature ${name}: this model file takes numbers in the order of the model's features (${v === null ? 'missing' : typeof v}); register a Pipeline to impute or encode`,
+        );
+      }
+      return v;
+    }),
+  );
+}
+
+function classesOf(model: Restored): Label[] | undefined {
+  const own = (model as { classes?: Label[] }).classes;
+  if (own) return own;
+  return model instanceof Pipeline
+    ? (model as unknown as { model: { classes?: Label[] } }).model.classes
+    : undefined;
+}
+
+function fromProbabilities(
+  spec: ModelSpec,
+  classes: readonly ClassValue[],
+  probabilities: ArrayLike<ArrayLike<number>>,
+): ServedPrediction[] {
+  const pos = spec.task === 'binary' ? classes.indexOf(positiveClass(spec)) : -1;
+  return Array.from(probabilities, (p) => {
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[best] as number)) best = k;
+    const output = classes[best] as ClassValue;
+    if (spec.task === 'binary') return { output, score: pos >= 0 ? (p[pos] as number) : null, proba: null };
+    return {
+      output,
+      score: null,
+      proba: Object.fromEntries(classes.map((c, k) => [String(c), p[k] as number])),
+    };
+  });
+}
+
+/** A Steward model file: any learner, pipeline or ensemble of @steward/core. */
+export function stewardPredictor(spec: ModelSpec, version: ModelVersion, bytes: Uint8Array): Predictor {
+  const model = restoreModel(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  const input = (rows: ReadonlyArray<Record<string, FeatureValue>>) =>
+    model instanceof Pipeline ? (rows as never) : (numericMatrix(spec, rows) as never);
+  const classes = classesOf(model);
+  return {
+    version: version.version,
+    async predict(rows) {
+      const X = input(rows);
+      if (
+        spec.task !== 'regression' &&
+        classes &&
+        typeof (model as { predictProba?: unknown }).predictProba === 'function'
+      ) {
+        const proba = await (
+          model as { predictProba(X: never): Float64Array[] | Promise<Float64Array[]> }
+        ).predictProba(X);
+        return fromProbabilities(spec, classes as ClassValue[], proba);
+      }
+      const outputs = await (
+        model as { predict(X: never): ArrayLike<Label> | Promise<ArrayLike<Label>> }
+      ).predict(X);
+      return Array.from(outputs, (output) => ({ output: output as ClassValue, score: null, proba: null }));
+    },
+  };
+}
+
+/**
+ * An ONNX model with one float32 input [batch, features] in the order of the model's features. Regression: the
+ * first output's first column. Classification: the output with one column per class (a name with "prob"
+ * preferred), columns in the order of the model's `classes`.
+ */
+export async function onnxPredictor(
+  spec: ModelSpec,
+  version: ModelVersion,
+  path: string,
+): Promise<Predictor> {
+  const model = await loadOnnxModel(path);
+  const classes = modelClasses(spec);
+  const width = (shape: readonly (number | string)[]) => shape[shape.length - 1];
+  const candidates = model.outputs.filter((o) => (classes ? width(o.shape) === classes.length : true));
+  const chosen = candidates.find((o) => /prob/i.test(o.name)) ?? candidates[0];
+  if (!chosen) {
+    throw new Error(
+      `ONNX version ${version.version}: no output has one column per class (${classes?.length}); outputs: ${model.outputs.map((o) => `${o.name}[${o.shape.join(', ')}]`).join(', ')}`,
+    );
+  }
+  if (spec.task !== 'regression' && !classes)
+    throw new Error('serving an ONNX classifier needs the model to declare its classes');
+  return {
+    version: version.version,
+    async predict(rows) {
+      const out = (await model.predict(numericMatrix(spec, rows)))[chosen.name] as number[][];
+      if (spec.task === 'regression')
+        return out.map((row) => ({
+          output: (Array.isArray(row) ? row[0] : row) as number,
+          score: null,
+          proba: null,
+        }));
+      return fromProbabilities(spec, classes as ClassValue[], out);
+    },
+  };
+}
