@@ -42,7 +42,7 @@ for (const target of testStores()) {
           });
         return v.version as number;
       };
-      const predict = (model: string, rows: unknown) =>
+      const predict = (model: string, rows: object) =>
         steward.app.inject({ method: 'POST', url: `/api/v1/models/${model}/predict`, payload: rows });
 
       beforeEach(async () => {
