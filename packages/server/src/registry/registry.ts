@@ -130,6 +130,9 @@ export class Registry {
     for (let attempt = 0; ; attempt++) {
       try {
         const version = await this.store.db.transaction().execute(async (trx) => {
+          // PostgreSQL: one registration per model at a time, so concurrent uploads get consecutive numbers.
+          if (this.store.dialect === 'postgres')
+            await sql`select pg_advisory_xact_lock(hashtext(${`versions/${model}`}))`.execute(trx);
           const last = await trx
             .selectFrom('versions')
             .select((eb) => eb.fn.max('version').as('v'))
