@@ -6,7 +6,7 @@ import { registerDrift } from './commands/drift.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerRegistry } from './commands/registry.js';
-import { registerApply, registerServe } from './commands/serve.js';
+import { registerApply, registerServe, registerWorker } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerTune } from './commands/tune.js';
 import { VERSION } from './version.js';
@@ -23,6 +23,7 @@ export function createProgram(io: CliIo): Command {
   registerDrift(program, io);
   registerTune(program, io);
   registerServe(program, io);
+  registerWorker(program, io);
   registerApply(program, io);
   registerIngest(program, io);
   registerToken(program, io);

@@ -2,8 +2,10 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { VERSION } from '../cli/version.js';
 import { CheckRunner } from '../monitor/check-runner.js';
+import type { CheckResult } from '../monitor/checks/check-result.js';
 import { Ingestion } from '../monitor/ingestion.js';
-import { ModelCatalog, ModelSpecError } from '../monitor/model-catalog.js';
+import { type LoadedModel, ModelCatalog, ModelSpecError } from '../monitor/model-catalog.js';
+import type { CheckSpec } from '../monitor/model-spec.js';
 import type { NotifierContext } from '../monitor/notifiers.js';
 import { ReferenceDataError } from '../monitor/references.js';
 import { WindowQueryError } from '../monitor/windows.js';
@@ -11,6 +13,8 @@ import { ArtifactStore, defaultArtifactDir } from '../registry/artifact-store.js
 import { Registry, RegistryError } from '../registry/registry.js';
 import { NotServableError, Serving } from '../serve/serving.js';
 import type { StoreConnection } from '../store/open-store.js';
+import { JobQueue } from '../update/job-queue.js';
+import { UPDATE_JOB, UpdateWorker } from '../update/update-worker.js';
 import { ApiError } from './api-error.js';
 import { authHook } from './auth.js';
 import { parseBody } from './body.js';
@@ -21,6 +25,7 @@ import { modelRoutes } from './routes/model-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
 import { servingRoutes } from './routes/serving-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import { updateRoutes } from './routes/update-routes.js';
 
 export interface AppOptions {
   store: StoreConnection;
@@ -58,14 +63,30 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   const artifacts = new ArtifactStore(options.artifactDir ?? defaultArtifactDir(store));
   const registry = new Registry(store, artifacts);
   const ingestion = new Ingestion(store, options.shard);
+  const jobs = new JobQueue(store);
+  const onResult = async (
+    model: LoadedModel,
+    check: CheckSpec,
+    result: CheckResult,
+    window: { start: number; end: number },
+  ) => {
+    const policy = model.spec.update;
+    if (!policy || result.status !== 'failing') return;
+    if (policy.onFailingChecks !== 'any' && !policy.onFailingChecks.includes(check.name)) return;
+    await jobs.enqueue(UPDATE_JOB, model.spec.name, {
+      trigger: { kind: 'check', check: check.name, windowStart: window.start },
+    });
+  };
   const context: ApiContext = {
     store,
     catalog,
     ingestion,
-    checks: new CheckRunner(store, catalog, notifier),
+    checks: new CheckRunner(store, catalog, notifier, onResult),
     metrics: createMetrics(store, catalog),
     registry,
     serving: new Serving(store, registry, artifacts, ingestion, notifier.log),
+    jobs,
+    worker: new UpdateWorker(jobs, { store, catalog, registry, artifacts }, notifier.log),
   };
 
   // Route schemas document the API (OpenAPI); requests are validated by our own validators, which name rows and fields.
@@ -185,6 +206,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   tokenRoutes(app, context);
   registryRoutes(app, context.registry, options.artifactLimit ?? 1024 * 1024 * 1024);
   servingRoutes(app, context, bodyLimit);
+  updateRoutes(app, context);
   await app.ready();
   return { app, context };
 }

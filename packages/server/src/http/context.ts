@@ -4,6 +4,8 @@ import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
 import type { Registry } from '../registry/registry.js';
 import type { Serving } from '../serve/serving.js';
 import type { StoreConnection } from '../store/open-store.js';
+import type { JobQueue } from '../update/job-queue.js';
+import type { UpdateWorker } from '../update/update-worker.js';
 import { notFound } from './api-error.js';
 import type { ServerMetrics } from './prometheus.js';
 
@@ -16,6 +18,8 @@ export interface ApiContext {
   metrics: ServerMetrics;
   registry: Registry;
   serving: Serving;
+  jobs: JobQueue;
+  worker: UpdateWorker;
 }
 
 export async function requireModel(context: ApiContext, name: string): Promise<LoadedModel> {

@@ -31,6 +31,13 @@ export class CheckRunner {
     private readonly store: StoreConnection,
     private readonly catalog: ModelCatalog,
     private readonly context: NotifierContext,
+    /** Called after each recorded result (the update loop starts runs from failing checks here). */
+    private readonly onResult?: (
+      model: LoadedModel,
+      check: CheckSpec,
+      result: CheckResult,
+      window: { start: number; end: number },
+    ) => Promise<void>,
   ) {}
 
   /** Checks all models now; concurrent calls share one run. */
@@ -134,6 +141,7 @@ export class CheckRunner {
         result: outcome.result,
       });
       await updateAlert(this.store, spec, check, outcome.result, window, now, this.context);
+      if (this.onResult) await this.onResult(model, check, outcome.result, window);
     }
   }
 

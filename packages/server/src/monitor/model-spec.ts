@@ -104,6 +104,46 @@ export const notifierSpec = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('log') }),
 ]);
 
+export const LEARNER_KINDS = [
+  'LogisticRegression',
+  'SGDClassifier',
+  'GaussianNB',
+  'GradientBoostingClassifier',
+  'MLPClassifier',
+  'LinearRegression',
+  'Ridge',
+  'SGDRegressor',
+  'GradientBoostingRegressor',
+  'MLPRegressor',
+] as const;
+
+export const updatePolicySpec = z.strictObject({
+  /** Failing checks that start an update run: names, or "any". Manual runs are always possible. */
+  onFailingChecks: z.union([z.literal('any'), z.array(z.string())]).default([]),
+  /** Labelled predictions of this much recent time make the dataset. */
+  window: duration('update.window').default(28 * 86_400_000),
+  /** Fewer labelled rows than this and the run stops without training. */
+  minRows: z.number().int().positive().default(200),
+  /** The most recent share of the dataset is held out to compare candidate and production. */
+  holdoutShare: z.number().gt(0).lt(1).default(0.2),
+  /** retrain: a new learner on the dataset; fineTune: production warm-started on it; incremental: production's partialFit on it. */
+  strategy: z.enum(['retrain', 'fineTune', 'incremental']).default('retrain'),
+  /** The learner `retrain` trains (also used for fineTune/incremental when production has none). */
+  learner: z
+    .strictObject({ kind: z.enum(LEARNER_KINDS), params: z.record(z.string(), z.unknown()).default({}) })
+    .optional(),
+  gate: z
+    .strictObject({
+      primary: z.enum(METRIC_NAMES).optional(),
+      minImprovement: z.number().nonnegative().default(0),
+      guards: z
+        .array(z.strictObject({ metric: z.enum(METRIC_NAMES), tolerance: z.number().nonnegative() }))
+        .default([]),
+      alpha: z.number().gt(0).lt(1).default(0.05),
+    })
+    .default({ minImprovement: 0, guards: [], alpha: 0.05 }),
+});
+
 export const modelSpec = z
   .strictObject({
     name: z
@@ -123,6 +163,8 @@ export const modelSpec = z
     /** A repeated alert is notified again only after this long. Default 1h. */
     alertCooldown: duration('alertCooldown').default(3_600_000),
     checks: z.array(checkSpec).default([]),
+    /** How the model is updated when its checks fail (or on demand). */
+    update: updatePolicySpec.optional(),
     /** Serving: the share of requests (by a sticky hash of their key) the `candidate` version answers. */
     serving: z.strictObject({ canaryShare: z.number().min(0).max(1).default(0) }).default({ canaryShare: 0 }),
     notifiers: z.array(notifierSpec).default([{ type: 'log' }]),
@@ -187,6 +229,7 @@ export type ModelSpec = z.output<typeof modelSpec>;
 export type FeatureSpec = z.output<typeof featureSpec>;
 export type CheckSpec = z.output<typeof checkSpec>;
 export type NotifierSpec = z.output<typeof notifierSpec>;
+export type UpdatePolicy = z.output<typeof updatePolicySpec>;
 export type Severity = z.output<typeof severity>;
 
 /** A zod issue list as `path: message` lines, the form every 400 uses. */

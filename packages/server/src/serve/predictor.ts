@@ -126,3 +126,15 @@ export async function onnxPredictor(
     },
   };
 }
+
+/** A predictor for any registered version, its artifact verified against its hash first. */
+export async function loadPredictor(
+  spec: ModelSpec,
+  version: ModelVersion,
+  artifacts: { get(sha256: string): Buffer; path(sha256: string): string },
+): Promise<Predictor> {
+  const bytes = artifacts.get(version.sha256);
+  return version.format === 'onnx'
+    ? onnxPredictor(spec, version, artifacts.path(version.sha256))
+    : stewardPredictor(spec, version, bytes);
+}

@@ -4,7 +4,7 @@ import type { LoadedModel } from '../monitor/model-catalog.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { ModelVersion, Registry } from '../registry/registry.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { onnxPredictor, type Predictor, type ServedPrediction, stewardPredictor } from './predictor.js';
+import { loadPredictor, type Predictor, type ServedPrediction } from './predictor.js';
 
 export interface ServedRow extends ServedPrediction {
   id: string;
@@ -162,15 +162,7 @@ export class Serving {
     const key = `${model.spec.name}\u0000${model.updatedAt}\u0000${version.version}`;
     let predictor = this.predictors.get(key);
     if (!predictor) {
-      predictor =
-        version.format === 'onnx'
-          ? Promise.resolve().then(() => {
-              this.artifacts.get(version.sha256); // verifies the file against its hash before the runtime loads it
-              return onnxPredictor(model.spec, version, this.artifacts.path(version.sha256));
-            })
-          : this.registry
-              .artifact(model.spec.name, version.version)
-              .then(({ bytes }) => stewardPredictor(model.spec, version, bytes));
+      predictor = loadPredictor(model.spec, version, this.artifacts);
       predictor.catch(() => this.predictors.delete(key));
       this.predictors.set(key, predictor);
     }

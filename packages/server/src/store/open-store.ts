@@ -13,6 +13,7 @@ import pg from 'pg';
 import { monitoringMigration } from './migrations/001-monitoring.js';
 import { registryMigration } from './migrations/002-registry.js';
 import { servingMigration } from './migrations/003-serving.js';
+import { updatesMigration } from './migrations/004-updates.js';
 import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -103,6 +104,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '001-monitoring': monitoringMigration(connection.dialect),
     '002-registry': registryMigration(connection.dialect),
     '003-serving': servingMigration(connection.dialect),
+    '004-updates': updatesMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

@@ -153,6 +153,35 @@ export interface ShadowPredictionsTable {
   proba: string | null;
 }
 
+export interface JobsTable {
+  id: string;
+  kind: string;
+  model: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface UpdateRunsTable {
+  id: string;
+  model: string;
+  job_id: string | null;
+  trigger: string;
+  status: string;
+  steps: string;
+  outcome: string | null;
+  candidate_version: number | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
   models: ModelsTable;
   predictions: PredictionsTable;
@@ -169,4 +198,6 @@ export interface Database {
   training_steps: TrainingStepsTable;
   audit_events: AuditEventsTable;
   shadow_predictions: ShadowPredictionsTable;
+  jobs: JobsTable;
+  update_runs: UpdateRunsTable;
 }

@@ -5,8 +5,12 @@ import { createApp } from '../../http/app.js';
 import { isLoopback } from '../../http/auth.js';
 import { parseDuration } from '../../monitor/duration.js';
 import { ModelCatalog } from '../../monitor/model-catalog.js';
+import { ArtifactStore, defaultArtifactDir } from '../../registry/artifact-store.js';
+import { Registry } from '../../registry/registry.js';
 import { defaultStoreUrl, openStore } from '../../store/open-store.js';
 import { listTokens } from '../../store/tokens.js';
+import { JobQueue } from '../../update/job-queue.js';
+import { UpdateWorker } from '../../update/update-worker.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 
@@ -17,6 +21,7 @@ interface ServeFlags {
   config?: string;
   checkInterval: string;
   requireAuth?: boolean;
+  worker: boolean;
 }
 
 /** Reads steward.yaml: `models:` a list of model specs (validated when applied). */
@@ -59,6 +64,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--config <steward.yaml>', 'apply the models of this file at start')
     .option('--check-interval <duration>', 'how often checks run on closed windows', '1m')
     .option('--require-auth', 'require API tokens even on loopback')
+    .option('--no-worker', 'do not run update jobs in this process (run `steward worker` processes instead)')
     .action(async (flags: ServeFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -82,12 +88,15 @@ export function registerServe(program: Command, io: CliIo): void {
         );
       }
       context.checks.start(interval);
+      if (flags.worker) context.worker.start(1000);
       const address = await app.listen({ host: flags.host, port });
       io.stdout.write(
         `steward listening on ${address} (store: ${store.dialect} ${store.location}; auth ${requireAuth ? 'required' : 'off on loopback'})\n`,
       );
       const stop = async () => {
         context.checks.stop();
+        context.worker.stop();
+        await context.worker.idle();
         await app.close();
         await store.close();
         process.exit(0);
@@ -111,5 +120,39 @@ export function registerApply(program: Command, io: CliIo): void {
       } finally {
         await store.close();
       }
+    });
+}
+
+export function registerWorker(program: Command, io: CliIo): void {
+  program
+    .command('worker')
+    .description("run update jobs from the store's queue (any number of workers on one PostgreSQL)")
+    .option('--db <url>', 'SQLite file or postgres:// URL (default STEWARD_DB or ./.steward/steward.db)')
+    .option('--poll <duration>', 'how often to look for a job', '2s')
+    .action(async (flags: { db?: string; poll: string }) => {
+      const poll = parseDuration(flags.poll);
+      if (!poll) throw new CliError(`--poll must be a duration such as 2s, got ${flags.poll}`);
+      const store = await openStore({ url: flags.db ?? defaultStoreUrl() });
+      const catalog = new ModelCatalog(store);
+      const artifacts = new ArtifactStore(defaultArtifactDir(store));
+      const log = (line: string) => io.stdout.write(`${line}\n`);
+      const worker = new UpdateWorker(
+        new JobQueue(store),
+        { store, catalog, registry: new Registry(store, artifacts), artifacts },
+        log,
+      );
+      worker.start(poll);
+      io.stdout.write(
+        `steward worker ${worker.id} polling every ${flags.poll} (store: ${store.dialect} ${store.location})\n`,
+      );
+      const stop = async () => {
+        worker.stop();
+        await worker.idle();
+        await store.close();
+        process.exit(0);
+      };
+      process.once('SIGTERM', () => void stop());
+      process.once('SIGINT', () => void stop());
+      await new Promise(() => {});
     });
 }

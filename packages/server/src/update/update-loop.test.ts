@@ -1,0 +1,180 @@
+import { LogisticRegression } from '@steward/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempFile } from '../cli/test-helpers.js';
+import { createApp, type StewardApp } from '../http/app.js';
+import type { StoreConnection } from '../store/open-store.js';
+import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
+import { testStores } from '../testing/test-stores.js';
+import type { UpdateRun } from './update-run.js';
+
+const data = elec2Rows();
+const X = (from: number, to: number) => data.slice(from, to).map((r) => ELEC2_FEATURES.map((f) => r[f]));
+const Y = (from: number, to: number) => data.slice(from, to).map((r) => r.class);
+// Production: a logistic regression that learned Elec2's first four weeks and never changed.
+const stale = new LogisticRegression({ C: 1 }).fit(X(0, 1344), Y(0, 1344));
+const accuracyOf = (model: LogisticRegression, from: number, to: number) => {
+  const p = model.predict(X(from, to));
+  return Y(from, to).filter((y, i) => y === p[i]).length / (to - from);
+};
+
+const SPEC = {
+  ...ELEC2_MODEL,
+  checks: [{ type: 'metric', name: 'accuracy-floor', metric: 'accuracy', min: 0.7, minLabels: 30 }],
+  notifiers: [],
+  update: {
+    onFailingChecks: ['accuracy-floor'],
+    window: '112d',
+    minRows: 1000,
+    strategy: 'retrain',
+    learner: { kind: 'LogisticRegression', params: { C: 1 } },
+  },
+};
+
+for (const target of testStores()) {
+  describe.skipIf(target.skip !== undefined)(
+    `the maintenance loop on ${target.name}${target.skip ? ` (${target.skip})` : ''}`,
+    () => {
+      let store: StoreConnection;
+      let steward: StewardApp;
+      const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+        steward.app.inject({ method, url, ...(payload ? { payload } : {}) });
+      const serve = async (from: number, to: number) => {
+        for (let s = from; s < to; s += 1000) {
+          const rows = data.slice(s, Math.min(to, s + 1000)).map((r, i) => ({
+            id: `r${s + i}`,
+            time: ELEC2_START + (s + i) * ELEC2_STEP,
+            features: Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])),
+          }));
+          const res = await api('POST', '/api/v1/models/elec2/predict', rows);
+          expect(res.statusCode).toBe(200);
+          const labels = rows.map((r, i) => ({
+            predictionId: r.id,
+            label: data[s + i]?.class as number,
+            time: r.time + 3_600_000,
+          }));
+          expect((await api('POST', '/api/v1/models/elec2/labels', labels)).statusCode).toBe(200);
+        }
+      };
+
+      beforeEach(async () => {
+        store = await target.open();
+        steward = await createApp({
+          store,
+          artifactDir: tempFile('a', '').replace(/a$/, 'artifacts'),
+          notifier: { log: () => {} },
+        });
+        expect((await api('PUT', '/api/v1/models/elec2', SPEC)).statusCode).toBe(201);
+        const v1 = await steward.app.inject({
+          method: 'POST',
+          url: '/api/v1/models/elec2/versions',
+          headers: { 'content-type': 'application/octet-stream' },
+          payload: Buffer.from(JSON.stringify(stale.toJSON())),
+        });
+        expect(v1.statusCode).toBe(201);
+        await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
+      });
+      afterEach(async () => {
+        await steward.app.close();
+        await store.close();
+      });
+
+      it('Elec2: the stale model decays, a check fails, an update run retrains, the gate promotes, accuracy recovers', async () => {
+        await serve(3624, 9000);
+        const checks = (await api('POST', '/api/v1/checks/run')).json().results as Array<{
+          check: string;
+          result: { status: string };
+        }>;
+        expect(checks.filter((r) => r.result.status === 'failing').length).toBeGreaterThan(5);
+        const run = (await steward.context.worker.runOnce()) as UpdateRun;
+        expect(run.status).toBe('promoted');
+        expect(await steward.context.worker.runOnce()).toBeUndefined(); // one run for many failing windows
+
+        const runs = (await api('GET', '/api/v1/models/elec2/updates')).json() as UpdateRun[];
+        expect(runs).toHaveLength(1);
+        expect(runs[0]?.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+          'dataset:done',
+          'train:done',
+          'evaluate:done',
+          'register:done',
+          'promote:done',
+        ]);
+        expect(runs[0]?.trigger).toMatchObject({ kind: 'check', check: 'accuracy-floor' });
+        const evaluation = runs[0]?.steps[2]?.detail as {
+          promote: boolean;
+          test: { pValue: number };
+          primary: { production: number; candidate: number };
+        };
+        expect(evaluation.promote).toBe(true);
+        expect(evaluation.test.pValue).toBeLessThan(0.05);
+        const version = (await api('GET', '/api/v1/models/elec2/versions/2')).json();
+        expect(version).toMatchObject({
+          aliases: ['production'],
+          parent: 1,
+          lineage: { strategy: 'retrain', learner: 'LogisticRegression' },
+        });
+        expect(version.lineage.trainingWindow.to).toBe(
+          new Date(ELEC2_START + 8999 * ELEC2_STEP + 1).toISOString(),
+        );
+
+        // The next two weeks are served by version 2; their accuracy beats what version 1 would have scored on them.
+        await serve(9000, 9672);
+        const from = ELEC2_START + 9000 * ELEC2_STEP;
+        const metrics = (
+          await api('GET', `/api/v1/models/elec2/metrics?from=${from}&to=${from + 14 * 86_400_000}&size=14d`)
+        ).json();
+        const served = await store.db
+          .selectFrom('predictions')
+          .select('version')
+          .where('time', '>=', from)
+          .execute();
+        expect(new Set(served.map((r) => r.version))).toEqual(new Set(['2']));
+        const recovered =
+          metrics.reduce(
+            (s: number, w: { labelled: number; metrics: { accuracy: number } }) =>
+              s + w.metrics.accuracy * w.labelled,
+            0,
+          ) / 672;
+        expect(recovered).toBeGreaterThan(accuracyOf(stale, 9000, 9672) + 0.05);
+
+        // Rollback restores the stale version.
+        expect(
+          (await api('POST', '/api/v1/models/elec2/aliases/production/rollback', { reason: 'drill' })).json(),
+        ).toMatchObject({ fromVersion: 2, toVersion: 1 });
+      });
+
+      it('leaves production as it was when the trainer crashes or the gate rejects', async () => {
+        await serve(3624, 6000);
+        // A trainer that crashes: the learner's own error stops the run.
+        await api('PUT', '/api/v1/models/elec2', {
+          ...SPEC,
+          update: { ...SPEC.update, learner: { kind: 'LogisticRegression', params: { C: -1 } } },
+        });
+        expect((await api('POST', '/api/v1/models/elec2/updates')).statusCode).toBe(202);
+        const crashed = (await steward.context.worker.runOnce()) as UpdateRun;
+        expect(crashed.status).toBe('failed');
+        expect(crashed.outcome).toMatch(/C.*production unchanged/);
+        expect(crashed.steps.at(-1)).toMatchObject({ name: 'train', status: 'failed' });
+        // The job is retried (up to 3 attempts), then failed for good.
+        await steward.context.worker.runOnce();
+        await steward.context.worker.runOnce();
+        const job = (await store.db.selectFrom('jobs').selectAll().execute())[0];
+        expect(job).toMatchObject({ status: 'failed', attempts: 3 });
+        expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 1 });
+
+        // A gate that rejects: the candidate is registered for the record, production stays.
+        await api('PUT', '/api/v1/models/elec2', {
+          ...SPEC,
+          update: { ...SPEC.update, gate: { minImprovement: 0.5 } },
+        });
+        await api('POST', '/api/v1/models/elec2/updates');
+        const rejected = (await steward.context.worker.runOnce()) as UpdateRun;
+        expect(rejected.status).toBe('rejected');
+        expect(rejected.outcome).toMatch(
+          /gate rejected version 2: accuracy improves by .*needs at least 0.5.*production stays 1/,
+        );
+        expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 1 });
+        expect((await api('GET', '/api/v1/models/elec2/versions/2')).json().aliases).toEqual([]);
+      });
+    },
+  );
+}

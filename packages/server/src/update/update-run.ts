@@ -1,0 +1,360 @@
+import { randomUUID } from 'node:crypto';
+import { restoreModel } from '@steward/core';
+import type { ClassValue } from '../monitor/ingest-rows.js';
+import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
+import type { UpdatePolicy } from '../monitor/model-spec.js';
+import type { ArtifactStore } from '../registry/artifact-store.js';
+import type { ModelVersion, Registry } from '../registry/registry.js';
+import { loadPredictor, stewardPredictor } from '../serve/predictor.js';
+import type { StoreConnection } from '../store/open-store.js';
+import { type JoinedPrediction, queryPredictions } from '../store/predictions.js';
+import { evaluateGate, type GateDecision, type GateOutputs } from './gate.js';
+import { makeLearner, type TrainableModel } from './learners.js';
+
+export interface UpdateTrigger {
+  kind: 'manual' | 'check';
+  check?: string;
+  windowStart?: number;
+  actor?: string;
+}
+
+export interface RunStep {
+  name: 'dataset' | 'train' | 'evaluate' | 'register' | 'promote';
+  status: 'done' | 'failed' | 'skipped';
+  startedAt: number;
+  finishedAt: number;
+  detail: Record<string, unknown>;
+}
+
+export type RunStatus = 'running' | 'promoted' | 'rejected' | 'skipped' | 'failed';
+
+export interface UpdateRun {
+  id: string;
+  model: string;
+  jobId: string | null;
+  trigger: UpdateTrigger;
+  status: RunStatus;
+  steps: RunStep[];
+  /** In words: what happened and why. */
+  outcome: string | null;
+  candidateVersion: number | null;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+export interface UpdateContext {
+  store: StoreConnection;
+  catalog: ModelCatalog;
+  registry: Registry;
+  artifacts: ArtifactStore;
+  /** Replaces the training step (tests use it to make a trainer fail). */
+  train?: (
+    model: LoadedModel,
+    X: number[][],
+    y: ClassValue[],
+    production: TrainableModel | undefined,
+  ) => Promise<TrainableModel>;
+}
+
+class StepFailure extends Error {}
+
+/** Rows with every feature numeric become a matrix in the model's feature order; the others are left out (counted). */
+function toMatrix(
+  model: LoadedModel,
+  rows: readonly JoinedPrediction[],
+): { X: number[][]; y: ClassValue[]; dropped: number } {
+  const names = model.spec.features.map((f) => f.name);
+  const X: number[][] = [];
+  const y: ClassValue[] = [];
+  let dropped = 0;
+  for (const row of rows) {
+    const values = names.map((n) => row.features[n]);
+    if (values.every((v) => typeof v === 'number')) {
+      X.push(values as number[]);
+      y.push(row.label as ClassValue);
+    } else dropped++;
+  }
+  return { X, y, dropped };
+}
+
+async function train(
+  policy: UpdatePolicy,
+  X: number[][],
+  y: ClassValue[],
+  production: TrainableModel | undefined,
+): Promise<TrainableModel> {
+  if (policy.strategy === 'retrain' || !production) {
+    if (!policy.learner)
+      throw new StepFailure('the update policy names no learner to train (update.learner)');
+    const learner = makeLearner(policy.learner.kind, policy.learner.params);
+    learner.fit(X, y as never);
+    return learner;
+  }
+  if (policy.strategy === 'fineTune') {
+    production.fit(X, y as never, { warmStart: true });
+    return production;
+  }
+  if (!production.partialFit)
+    throw new StepFailure(
+      'production has no partialFit: the incremental strategy needs an online learner (SGD, GaussianNB, MLP)',
+    );
+  production.partialFit(X, y as never);
+  return production;
+}
+
+/**
+ * One update run: dataset (the policy's window of the most recent labelled predictions, split by time into training
+ * and held-out rows) → train (retrain, fine-tune or incremental) → evaluate (the gate, candidate against production
+ * on the same held-out rows) → register the candidate with its lineage → promote it only if the gate says so. Any
+ * failure stops the run and leaves production as it was. Every step is recorded as it finishes.
+ */
+export async function runUpdate(
+  context: UpdateContext,
+  modelName: string,
+  trigger: UpdateTrigger,
+  jobId: string | null = null,
+): Promise<UpdateRun> {
+  const model = await context.catalog.get(modelName);
+  if (!model) throw new Error(`model "${modelName}" not found`);
+  const run: UpdateRun = {
+    id: randomUUID(),
+    model: modelName,
+    jobId,
+    trigger,
+    status: 'running',
+    steps: [],
+    outcome: null,
+    candidateVersion: null,
+    startedAt: Date.now(),
+    finishedAt: null,
+  };
+  await context.store.db
+    .insertInto('update_runs')
+    .values({
+      id: run.id,
+      model: modelName,
+      job_id: jobId,
+      trigger: JSON.stringify(trigger),
+      status: run.status,
+      steps: '[]',
+      outcome: null,
+      candidate_version: null,
+      started_at: run.startedAt,
+      finished_at: null,
+    })
+    .execute();
+  const save = () =>
+    context.store.db
+      .updateTable('update_runs')
+      .set({
+        status: run.status,
+        steps: JSON.stringify(run.steps),
+        outcome: run.outcome,
+        candidate_version: run.candidateVersion,
+        finished_at: run.finishedAt,
+      })
+      .where('id', '=', run.id)
+      .execute();
+  const step = async <T>(
+    name: RunStep['name'],
+    work: () => Promise<{ value: T; detail: Record<string, unknown> }>,
+  ): Promise<T> => {
+    const startedAt = Date.now();
+    try {
+      const { value, detail } = await work();
+      run.steps.push({ name, status: 'done', startedAt, finishedAt: Date.now(), detail });
+      await save();
+      return value;
+    } catch (error) {
+      run.steps.push({
+        name,
+        status: 'failed',
+        startedAt,
+        finishedAt: Date.now(),
+        detail: { error: (error as Error).message },
+      });
+      throw error;
+    }
+  };
+  const finish = async (status: RunStatus, outcome: string) => {
+    run.status = status;
+    run.outcome = outcome;
+    run.finishedAt = Date.now();
+    await save();
+    return run;
+  };
+
+  try {
+    const policy = model.spec.update;
+    if (!policy) return await finish('skipped', `model "${modelName}" has no update policy`);
+    const production = await context.registry.resolve(modelName, 'production');
+
+    const data = await step('dataset', async () => {
+      const latest = await context.store.db
+        .selectFrom('predictions as p')
+        .innerJoin('labels as l', (j) =>
+          j.onRef('l.model', '=', 'p.model').onRef('l.prediction_id', '=', 'p.id'),
+        )
+        .select((eb) => eb.fn.max('p.time').as('t'))
+        .where('p.model', '=', modelName)
+        .executeTakeFirst();
+      const to = Number(latest?.t ?? 0) + 1;
+      const from = to - policy.window;
+      const rows = await queryPredictions(context.store.db, modelName, {
+        from,
+        to,
+        labelled: true,
+        features: true,
+      });
+      const { X, y, dropped } = toMatrix(model, rows);
+      const cut = Math.floor(X.length * (1 - policy.holdoutShare));
+      return {
+        value: { X, y, cut, from, to },
+        detail: {
+          from: new Date(from).toISOString(),
+          to: new Date(to).toISOString(),
+          rows: X.length,
+          dropped,
+          training: cut,
+          heldOut: X.length - cut,
+        },
+      };
+    });
+    if (data.X.length < policy.minRows)
+      return await finish(
+        'skipped',
+        `${data.X.length} labelled rows in the window, fewer than minRows ${policy.minRows}; production unchanged`,
+      );
+
+    const productionModel =
+      production?.format === 'steward' ? await loadTrainable(context, production) : undefined;
+    const candidate = await step('train', async () => {
+      const trainX = data.X.slice(0, data.cut);
+      const trainY = data.y.slice(0, data.cut);
+      const trained = context.train
+        ? await context.train(model, trainX, trainY, productionModel)
+        : await train(policy, trainX, trainY, productionModel);
+      return {
+        value: trained,
+        detail: { strategy: policy.strategy, learner: policy.learner?.kind ?? null, rows: trainX.length },
+      };
+    });
+    const candidateBytes = Buffer.from(JSON.stringify(candidate.toJSON()));
+
+    const decision = await step('evaluate', async () => {
+      const heldX = data.X.slice(data.cut);
+      const heldY = data.y.slice(data.cut);
+      const rows = heldX.map((x) =>
+        Object.fromEntries(model.spec.features.map((f, i) => [f.name, x[i] as number])),
+      );
+      const candidatePredictor = stewardPredictor(model.spec, { version: 0 } as ModelVersion, candidateBytes);
+      const outputsOf = async (predictor: {
+        predict(
+          rows: never,
+        ): Promise<Array<{ output: ClassValue; score: number | null; proba: Record<string, number> | null }>>;
+      }) => {
+        const served = await predictor.predict(rows as never);
+        const outputs: GateOutputs = { output: served.map((s) => s.output) };
+        if (served.every((s) => s.score !== null)) outputs.score = served.map((s) => s.score as number);
+        if (served.every((s) => s.proba !== null))
+          outputs.proba = served.map((s) => s.proba as Record<string, number>);
+        return outputs;
+      };
+      const candidateOutputs = await outputsOf(candidatePredictor);
+      if (!production) {
+        return {
+          value: undefined as GateDecision | undefined,
+          detail: {
+            note: 'no production version: the first version is promoted without a gate',
+            rows: heldY.length,
+          },
+        };
+      }
+      const productionOutputs = await outputsOf(
+        await loadPredictor(model.spec, production, context.artifacts),
+      );
+      const gate = evaluateGate(model.spec, heldY, productionOutputs, candidateOutputs, {
+        ...(policy.gate.primary ? { primary: policy.gate.primary } : {}),
+        minImprovement: policy.gate.minImprovement,
+        guards: policy.gate.guards,
+        alpha: policy.gate.alpha,
+      });
+      return { value: gate as GateDecision | undefined, detail: { ...gate } };
+    });
+
+    const version = await step('register', async () => {
+      const registered = await context.registry.register(modelName, candidateBytes, {
+        format: 'steward',
+        ...(production ? { parent: production.version } : {}),
+        description: `update run ${run.id}`,
+        lineage: {
+          strategy: policy.strategy,
+          parameters: policy.learner?.params ?? {},
+          learner: policy.learner?.kind ?? null,
+          trainingWindow: { from: new Date(data.from).toISOString(), to: new Date(data.to).toISOString() },
+          evaluation: decision
+            ? { primary: decision.primary, guards: decision.guards, test: decision.test }
+            : {},
+          updateRun: run.id,
+        },
+        actor: trigger.actor ?? 'update-loop',
+      });
+      run.candidateVersion = registered.version;
+      return { value: registered, detail: { version: registered.version, sha256: registered.sha256 } };
+    });
+
+    if (decision && !decision.promote) {
+      run.steps.push({
+        name: 'promote',
+        status: 'skipped',
+        startedAt: Date.now(),
+        finishedAt: Date.now(),
+        detail: { reasons: decision.reasons },
+      });
+      return await finish(
+        'rejected',
+        `gate rejected version ${version.version}: ${decision.reasons.join('; ')}; production stays ${production?.version}`,
+      );
+    }
+    await step('promote', async () => {
+      const change = await context.registry.promote(modelName, version.version, 'production', {
+        actor: trigger.actor ?? 'update-loop',
+        reason: decision ? `gate: ${decision.reasons.join('; ')}` : 'first version',
+      });
+      return { value: change, detail: { ...change } };
+    });
+    return await finish(
+      'promoted',
+      `version ${version.version} promoted to production${production ? ` over ${production.version}` : ''}: ${decision?.reasons.join('; ') ?? 'first version'}`,
+    );
+  } catch (error) {
+    return finish('failed', `${(error as Error).message}; production unchanged`);
+  }
+}
+
+async function loadTrainable(context: UpdateContext, version: ModelVersion): Promise<TrainableModel> {
+  const { bytes } = await context.registry.artifact(version.model, version.version);
+  return restoreModel(JSON.parse(bytes.toString('utf8'))) as unknown as TrainableModel;
+}
+
+export async function listRuns(store: StoreConnection, model: string, limit = 50): Promise<UpdateRun[]> {
+  const rows = await store.db
+    .selectFrom('update_runs')
+    .selectAll()
+    .where('model', '=', model)
+    .orderBy('started_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    model: r.model,
+    jobId: r.job_id,
+    trigger: JSON.parse(r.trigger) as UpdateTrigger,
+    status: r.status as RunStatus,
+    steps: JSON.parse(r.steps) as RunStep[],
+    outcome: r.outcome,
+    candidateVersion: r.candidate_version === null ? null : Number(r.candidate_version),
+    startedAt: Number(r.started_at),
+    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+  }));
+}
