@@ -128,6 +128,18 @@ class BatchIds {
   }
 }
 
+/** A row's id: the one given (checked, unique in the batch) or a new UUID; undefined after an error. */
+function rowId(value: unknown, r: number, errors: ErrorList, ids: BatchIds): string | undefined {
+  if (value === undefined) return randomUUID();
+  const id = parseId(value);
+  if (id === undefined) {
+    errors.add(r, 'id', `expected a non-empty string (max 256) or an integer, got ${describe(value)}`);
+    return undefined;
+  }
+  ids.check(r, 'id', id, errors);
+  return id;
+}
+
 type RowValidator<T> = (
   row: Record<string, unknown>,
   index: number,
@@ -240,21 +252,8 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
         'predictions',
         PREDICTION_KEYS,
         (row, r, errors, ids): PredictionRecord | undefined => {
-          let id: string;
-          if (row.id === undefined) id = randomUUID();
-          else {
-            const parsed = parseId(row.id);
-            if (parsed === undefined) {
-              errors.add(
-                r,
-                'id',
-                `expected a non-empty string (max 256) or an integer, got ${describe(row.id)}`,
-              );
-              return undefined;
-            }
-            id = parsed;
-            ids.check(r, 'id', id, errors);
-          }
+          const id = rowId(row.id, r, errors, ids);
+          if (id === undefined) return undefined;
           const time = parseTime(row.time, now);
           if (typeof time === 'string') errors.add(r, 'time', time);
           const out = checkFeatures(row.features, r, errors);
@@ -304,21 +303,8 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
 
     inputs(rows, now) {
       return validateBatch(rows, 'rows', INPUT_KEYS, (row, r, errors, ids): InputRecord | undefined => {
-        let id: string;
-        if (row.id === undefined) id = randomUUID();
-        else {
-          const parsed = parseId(row.id);
-          if (parsed === undefined) {
-            errors.add(
-              r,
-              'id',
-              `expected a non-empty string (max 256) or an integer, got ${describe(row.id)}`,
-            );
-            return undefined;
-          }
-          id = parsed;
-          ids.check(r, 'id', id, errors);
-        }
+        const id = rowId(row.id, r, errors, ids);
+        if (id === undefined) return undefined;
         const time = parseTime(row.time, now);
         if (typeof time === 'string') errors.add(r, 'time', time);
         const key = row.key === undefined ? id : parseId(row.key);

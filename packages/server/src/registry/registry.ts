@@ -1,6 +1,7 @@
 import { restoreModel } from '@steward/core';
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { StoreConnection } from '../store/open-store.js';
+import type { VersionsTable } from '../store/schema.js';
 import type { ArtifactStore } from './artifact-store.js';
 
 export const ALIASES = ['production', 'candidate', 'shadow'] as const;
@@ -433,21 +434,7 @@ export class Registry {
   }
 }
 
-function toVersion(
-  r: {
-    model: string;
-    version: number;
-    sha256: string;
-    format: string;
-    size: number;
-    parent: number | null;
-    description: string | null;
-    lineage: string;
-    created_by: string;
-    created_at: number;
-  },
-  aliases: Map<Alias, number>,
-): ModelVersion {
+function toVersion(r: Selectable<VersionsTable>, aliases: Map<Alias, number>): ModelVersion {
   const version = Number(r.version);
   return {
     model: r.model,
