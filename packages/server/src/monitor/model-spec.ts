@@ -142,6 +142,19 @@ export const updatePolicySpec = z.strictObject({
       alpha: z.number().gt(0).lt(1).default(0.05),
     })
     .default({ minImprovement: 0, guards: [], alpha: 0.05 }),
+  /**
+   * After the gate: `direct` promotes at once; `shadow` runs the new version beside production and decides with the
+   * gate on the same rows once `minLabelled` of them have labels; `canary` serves it to `share` of keys and promotes
+   * when its metric is within `tolerance` of production's on `minLabelled` labelled predictions, else rolls back.
+   */
+  rollout: z
+    .strictObject({
+      mode: z.enum(['direct', 'shadow', 'canary']).default('direct'),
+      share: z.number().gt(0).lt(1).default(0.1),
+      minLabelled: z.number().int().positive().default(500),
+      tolerance: z.number().nonnegative().default(0),
+    })
+    .default({ mode: 'direct', share: 0.1, minLabelled: 500, tolerance: 0 }),
 });
 
 export const modelSpec = z

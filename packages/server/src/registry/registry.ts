@@ -35,7 +35,7 @@ export interface ModelVersion {
 
 export interface AliasChange {
   alias: Alias;
-  action: 'promote' | 'rollback';
+  action: 'promote' | 'rollback' | 'clear';
   fromVersion: number | null;
   toVersion: number | null;
   reason: string | null;
@@ -246,7 +246,8 @@ export class Registry {
       const stack: number[] = [];
       for (const h of history) {
         if (h.action === 'promote') stack.push(Number(h.to_version));
-        else stack.pop();
+        else if (h.action === 'rollback') stack.pop();
+        else stack.length = 0;
       }
       if (stack.length < 2) {
         throw new RegistryError(
@@ -255,6 +256,52 @@ export class Registry {
         );
       }
       return { action: 'rollback', to: stack[stack.length - 2] as number };
+    });
+  }
+
+  /** Removes an alias (a candidate or shadow whose rollout ended); recorded like any change. */
+  async clearAlias(
+    model: string,
+    alias: Alias,
+    options: { actor: string; reason?: string },
+  ): Promise<AliasChange | undefined> {
+    const now = Date.now();
+    return this.store.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('aliases')
+        .select('version')
+        .where('model', '=', model)
+        .where('alias', '=', alias)
+        .executeTakeFirst();
+      if (!current) return undefined;
+      await trx.deleteFrom('aliases').where('model', '=', model).where('alias', '=', alias).execute();
+      const change: AliasChange = {
+        alias,
+        action: 'clear',
+        fromVersion: Number(current.version),
+        toVersion: null,
+        reason: options.reason ?? null,
+        actor: options.actor,
+        at: now,
+      };
+      await trx
+        .insertInto('alias_history')
+        .values({
+          model,
+          alias,
+          action: 'clear',
+          from_version: change.fromVersion,
+          to_version: null,
+          reason: change.reason,
+          actor: options.actor,
+          at: now,
+        })
+        .execute();
+      await trx
+        .insertInto('audit_events')
+        .values({ at: now, actor: options.actor, action: 'clear', model, detail: JSON.stringify(change) })
+        .execute();
+      return change;
     });
   }
 

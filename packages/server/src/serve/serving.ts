@@ -4,6 +4,7 @@ import type { LoadedModel } from '../monitor/model-catalog.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { ModelVersion, Registry } from '../registry/registry.js';
 import type { StoreConnection } from '../store/open-store.js';
+import { activeCanaryShare } from '../update/rollouts.js';
 import { loadPredictor, type Predictor, type ServedPrediction } from './predictor.js';
 
 export interface ServedRow extends ServedPrediction {
@@ -71,8 +72,8 @@ export class Serving {
       throw new NotServableError(
         `model "${spec.name}" has no production version: register one and promote it`,
       );
-    const candidate =
-      spec.serving.canaryShare > 0 ? await this.registry.resolve(spec.name, 'candidate') : undefined;
+    const share = (await activeCanaryShare(this.store, spec.name)) ?? spec.serving.canaryShare;
+    const candidate = share > 0 ? await this.registry.resolve(spec.name, 'candidate') : undefined;
     const shadow = await this.registry.resolve(spec.name, 'shadow');
 
     const groups = new Map<ModelVersion, { variant: ServedRow['variant']; rows: number[] }>([
@@ -80,7 +81,7 @@ export class Serving {
     ]);
     if (candidate) groups.set(candidate, { variant: 'candidate', rows: [] });
     inputs.forEach((input, i) => {
-      const toCandidate = candidate !== undefined && stickyFraction(input.key) < spec.serving.canaryShare;
+      const toCandidate = candidate !== undefined && stickyFraction(input.key) < share;
       groups.get(toCandidate ? candidate : production)?.rows.push(i);
     });
 

@@ -14,6 +14,7 @@ import { monitoringMigration } from './migrations/001-monitoring.js';
 import { registryMigration } from './migrations/002-registry.js';
 import { servingMigration } from './migrations/003-serving.js';
 import { updatesMigration } from './migrations/004-updates.js';
+import { rolloutsMigration } from './migrations/005-rollouts.js';
 import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -105,6 +106,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '002-registry': registryMigration(connection.dialect),
     '003-serving': servingMigration(connection.dialect),
     '004-updates': updatesMigration(),
+    '005-rollouts': rolloutsMigration(connection.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

@@ -182,6 +182,21 @@ export interface UpdateRunsTable {
   finished_at: number | null;
 }
 
+export interface RolloutsTable {
+  id: string;
+  model: string;
+  version: number;
+  baseline: number;
+  mode: string;
+  share: number;
+  min_labelled: number;
+  tolerance: number;
+  status: string;
+  decision: string | null;
+  started_at: number;
+  decided_at: number | null;
+}
+
 export interface Database {
   models: ModelsTable;
   predictions: PredictionsTable;
@@ -200,4 +215,5 @@ export interface Database {
   shadow_predictions: ShadowPredictionsTable;
   jobs: JobsTable;
   update_runs: UpdateRunsTable;
+  rollouts: RolloutsTable;
 }

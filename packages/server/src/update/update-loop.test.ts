@@ -175,6 +175,69 @@ for (const target of testStores()) {
         expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 1 });
         expect((await api('GET', '/api/v1/models/elec2/versions/2')).json().aliases).toEqual([]);
       });
+
+      it('rolls a gated version out as a shadow and promotes it on the paired evidence', async () => {
+        await api('PUT', '/api/v1/models/elec2', {
+          ...SPEC,
+          update: { ...SPEC.update, rollout: { mode: 'shadow', minLabelled: 300 } },
+        });
+        await serve(3624, 9000);
+        await api('POST', '/api/v1/checks/run');
+        const run = (await steward.context.worker.runOnce()) as UpdateRun;
+        expect(run.status).toBe('rolling-out');
+        expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({
+          production: 1,
+          shadow: 2,
+        });
+        await serve(9000, 9200);
+        expect((await api('POST', '/api/v1/rollouts/evaluate')).json().decided).toEqual([]); // 200 < 300 labelled
+        await serve(9200, 9672);
+        const decided = (await api('POST', '/api/v1/rollouts/evaluate')).json().decided;
+        expect(decided).toHaveLength(1);
+        expect(decided[0]).toMatchObject({ status: 'promoted', mode: 'shadow', version: 2, baseline: 1 });
+        expect(decided[0].decision.summary).toMatch(/^672 paired labelled rows; accuracy/);
+        expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 2 });
+      });
+
+      it('rolls back a canary that is worse, and production never changes', async () => {
+        // A version that learned the opposite of the truth.
+        const flipped = new LogisticRegression({ C: 1 }).fit(
+          X(3624, 9000),
+          Y(3624, 9000).map((y) => 1 - y),
+        );
+        await steward.app.inject({
+          method: 'POST',
+          url: '/api/v1/models/elec2/versions',
+          headers: { 'content-type': 'application/octet-stream' },
+          payload: Buffer.from(JSON.stringify(flipped.toJSON())),
+        });
+        const started = await api('POST', '/api/v1/models/elec2/rollouts', {
+          version: 2,
+          mode: 'canary',
+          share: 0.5,
+          minLabelled: 100,
+        });
+        expect(started.statusCode).toBe(201);
+        await serve(9000, 9400);
+        const served = await store.db.selectFrom('predictions').select('version').execute();
+        const canaryShare = served.filter((r) => r.version === '2').length / served.length;
+        expect(canaryShare).toBeGreaterThan(0.4);
+        expect(canaryShare).toBeLessThan(0.6);
+        const decided = (await api('POST', '/api/v1/rollouts/evaluate')).json().decided;
+        expect(decided[0]).toMatchObject({ status: 'rolled-back', mode: 'canary' });
+        expect(decided[0].decision.summary).toMatch(/worse than tolerance 0/);
+        expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 1 });
+        await serve(9400, 9500);
+        const after = await store.db
+          .selectFrom('predictions')
+          .select('version')
+          .where('time', '>=', ELEC2_START + 9400 * ELEC2_STEP)
+          .execute();
+        expect(new Set(after.map((r) => r.version))).toEqual(new Set(['1']));
+        expect(
+          (await api('POST', '/api/v1/models/elec2/rollouts', { version: 1, mode: 'canary' })).statusCode,
+        ).toBe(409);
+      });
     },
   );
 }

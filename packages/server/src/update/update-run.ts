@@ -10,6 +10,7 @@ import type { StoreConnection } from '../store/open-store.js';
 import { type JoinedPrediction, queryPredictions } from '../store/predictions.js';
 import { evaluateGate, type GateDecision, type GateOutputs } from './gate.js';
 import { makeLearner, type TrainableModel } from './learners.js';
+import { startRollout } from './rollouts.js';
 
 export interface UpdateTrigger {
   kind: 'manual' | 'check';
@@ -26,7 +27,7 @@ export interface RunStep {
   detail: Record<string, unknown>;
 }
 
-export type RunStatus = 'running' | 'promoted' | 'rejected' | 'skipped' | 'failed';
+export type RunStatus = 'running' | 'promoted' | 'rolling-out' | 'rejected' | 'skipped' | 'failed';
 
 export interface UpdateRun {
   id: string;
@@ -314,6 +315,28 @@ export async function runUpdate(
       return await finish(
         'rejected',
         `gate rejected version ${version.version}: ${decision.reasons.join('; ')}; production stays ${production?.version}`,
+      );
+    }
+    if (production && policy.rollout.mode !== 'direct') {
+      const rollout = await step('promote', async () => {
+        const started = await startRollout(context, modelName, version.version, {
+          ...policy.rollout,
+          mode: policy.rollout.mode as 'shadow' | 'canary',
+          actor: trigger.actor ?? 'update-loop',
+        });
+        return {
+          value: started,
+          detail: {
+            rollout: started.id,
+            mode: started.mode,
+            share: started.share,
+            minLabelled: started.minLabelled,
+          },
+        };
+      });
+      return await finish(
+        'rolling-out',
+        `version ${version.version} passed the gate and is rolling out as a ${rollout.mode} (decided after ${rollout.minLabelled} labelled predictions); production stays ${production.version} until then`,
       );
     }
     await step('promote', async () => {

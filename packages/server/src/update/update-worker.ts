@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JobQueue } from './job-queue.js';
+import { evaluateRollouts } from './rollouts.js';
 import { runUpdate, type UpdateContext, type UpdateRun, type UpdateTrigger } from './update-run.js';
 
 export const UPDATE_JOB = 'update';
@@ -38,9 +39,11 @@ export class UpdateWorker {
   start(pollMs: number): void {
     this.stop();
     this.timer = setInterval(() => {
-      this.runOnce().catch((error: Error) =>
-        this.log(JSON.stringify({ level: 'error', msg: 'update worker failed', error: error.message })),
-      );
+      evaluateRollouts(this.context)
+        .then(() => this.runOnce())
+        .catch((error: Error) =>
+          this.log(JSON.stringify({ level: 'error', msg: 'update worker failed', error: error.message })),
+        );
     }, pollMs);
     this.timer.unref();
   }

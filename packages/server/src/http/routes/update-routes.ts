@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { evaluateRollouts, listRollouts, startRollout } from '../../update/rollouts.js';
 import { listRuns } from '../../update/update-run.js';
 import { UPDATE_JOB } from '../../update/update-worker.js';
 import { ApiError, notFound } from '../api-error.js';
@@ -38,6 +39,79 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
       const model = await requireModel(context, request.params.name);
       return listRuns(context.store, model.spec.name);
     },
+  );
+
+  app.post<{
+    Params: { name: string };
+    Body: { version?: unknown; mode?: unknown; share?: unknown; minLabelled?: unknown; tolerance?: unknown };
+  }>(
+    '/api/v1/models/:name/rollouts',
+    {
+      config: { scope: 'admin' },
+      schema: { summary: 'Start a shadow or canary rollout of a version', tags: ['updates'] },
+    },
+    async (request, reply) => {
+      const model = await requireModel(context, request.params.name);
+      const { version, mode, share, minLabelled, tolerance } = request.body ?? {};
+      if (typeof version !== 'number' || (mode !== 'shadow' && mode !== 'canary')) {
+        throw new ApiError(
+          400,
+          'bad_request',
+          'body must be { version: number, mode: "shadow" | "canary", share?, minLabelled?, tolerance? }',
+          [{ field: 'mode', message: 'shadow or canary' }],
+        );
+      }
+      const checks: Array<[string, unknown, (v: number) => boolean]> = [
+        ['share', share, (v) => v > 0 && v < 1],
+        ['minLabelled', minLabelled, (v) => Number.isInteger(v) && v > 0],
+        ['tolerance', tolerance, (v) => v >= 0],
+      ];
+      for (const [field, value, ok] of checks) {
+        if (value !== undefined && (typeof value !== 'number' || !ok(value))) {
+          throw new ApiError(400, 'bad_request', `${field} is out of range`, [
+            { field, message: 'out of range' },
+          ]);
+        }
+      }
+      await context.registry.get(model.spec.name, version).then((found) => {
+        if (!found)
+          throw new ApiError(404, 'not_found', `version ${version} of model "${model.spec.name}" not found`);
+      });
+      try {
+        const rollout = await startRollout(context, model.spec.name, version, {
+          mode,
+          ...(typeof share === 'number' ? { share } : {}),
+          ...(typeof minLabelled === 'number' ? { minLabelled } : {}),
+          ...(typeof tolerance === 'number' ? { tolerance } : {}),
+          actor: actorOf(request),
+        });
+        reply.code(201);
+        return rollout;
+      } catch (error) {
+        throw new ApiError(409, 'conflict', (error as Error).message);
+      }
+    },
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/models/:name/rollouts',
+    { config: { scope: 'read' }, schema: { summary: 'Rollouts, newest first', tags: ['updates'] } },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      return listRollouts(context.store, model.spec.name);
+    },
+  );
+
+  app.post(
+    '/api/v1/rollouts/evaluate',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        summary: 'Decide running rollouts that have enough labelled evidence, now',
+        tags: ['updates'],
+      },
+    },
+    async () => ({ decided: await evaluateRollouts(context) }),
   );
 
   app.get<{ Params: { id: string } }>(

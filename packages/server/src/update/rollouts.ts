@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import type { ClassValue } from '../monitor/ingest-rows.js';
+import type { ModelCatalog } from '../monitor/model-catalog.js';
+import type { ModelSpec } from '../monitor/model-spec.js';
+import { computeMetrics } from '../monitor/window-metrics.js';
+import type { Alias, Registry } from '../registry/registry.js';
+import type { StoreConnection } from '../store/open-store.js';
+import type { JoinedPrediction } from '../store/predictions.js';
+import { evaluateGate, type GateOutputs } from './gate.js';
+
+export type RolloutMode = 'shadow' | 'canary';
+export type RolloutStatus = 'running' | 'promoted' | 'rolled-back' | 'superseded';
+
+export interface Rollout {
+  id: string;
+  model: string;
+  version: number;
+  /** The production version when the rollout started: the one it is compared with. */
+  baseline: number;
+  mode: RolloutMode;
+  share: number;
+  minLabelled: number;
+  tolerance: number;
+  status: RolloutStatus;
+  decision: unknown;
+  startedAt: number;
+  decidedAt: number | null;
+}
+
+export interface RolloutOptions {
+  mode: RolloutMode;
+  share?: number;
+  minLabelled?: number;
+  tolerance?: number;
+  actor: string;
+}
+
+interface RolloutContext {
+  store: StoreConnection;
+  registry: Registry;
+}
+
+const aliasOf = (mode: RolloutMode): Alias => (mode === 'shadow' ? 'shadow' : 'candidate');
+
+function toRollout(r: {
+  id: string;
+  model: string;
+  version: number;
+  baseline: number;
+  mode: string;
+  share: number;
+  min_labelled: number;
+  tolerance: number;
+  status: string;
+  decision: string | null;
+  started_at: number;
+  decided_at: number | null;
+}): Rollout {
+  return {
+    id: r.id,
+    model: r.model,
+    version: Number(r.version),
+    baseline: Number(r.baseline),
+    mode: r.mode as RolloutMode,
+    share: r.share,
+    minLabelled: Number(r.min_labelled),
+    tolerance: r.tolerance,
+    status: r.status as RolloutStatus,
+    decision: r.decision === null ? null : JSON.parse(r.decision),
+    startedAt: Number(r.started_at),
+    decidedAt: r.decided_at === null ? null : Number(r.decided_at),
+  };
+}
+
+/** Starts serving `version` as a shadow or a canary beside production; a running rollout of the model is superseded. */
+export async function startRollout(
+  context: RolloutContext,
+  model: string,
+  version: number,
+  options: RolloutOptions,
+): Promise<Rollout> {
+  const production = await context.registry.resolve(model, 'production');
+  if (!production) throw new Error(`model "${model}" has no production version to roll out beside`);
+  if (production.version === version) throw new Error(`version ${version} is already production`);
+  for (const running of await listRollouts(context.store, model, 'running')) {
+    await context.store.db
+      .updateTable('rollouts')
+      .set({ status: 'superseded', decided_at: Date.now() })
+      .where('id', '=', running.id)
+      .execute();
+    await context.registry.clearAlias(model, aliasOf(running.mode), {
+      actor: options.actor,
+      reason: 'superseded by a new rollout',
+    });
+  }
+  await context.registry.promote(model, version, aliasOf(options.mode), {
+    actor: options.actor,
+    reason: `${options.mode} rollout`,
+  });
+  const row = {
+    id: randomUUID(),
+    model,
+    version,
+    baseline: production.version,
+    mode: options.mode,
+    share: options.mode === 'canary' ? (options.share ?? 0.1) : 1,
+    min_labelled: options.minLabelled ?? 500,
+    tolerance: options.tolerance ?? 0,
+    status: 'running',
+    decision: null,
+    started_at: Date.now(),
+    decided_at: null,
+  };
+  await context.store.db.insertInto('rollouts').values(row).execute();
+  return toRollout(row);
+}
+
+export async function listRollouts(
+  store: StoreConnection,
+  model: string,
+  status?: RolloutStatus,
+): Promise<Rollout[]> {
+  let q = store.db
+    .selectFrom('rollouts')
+    .selectAll()
+    .where('model', '=', model)
+    .orderBy('started_at', 'desc');
+  if (status) q = q.where('status', '=', status);
+  return (await q.execute()).map(toRollout);
+}
+
+/** The canary share of a running canary rollout, if the model has one. */
+export async function activeCanaryShare(store: StoreConnection, model: string): Promise<number | undefined> {
+  const row = await store.db
+    .selectFrom('rollouts')
+    .select('share')
+    .where('model', '=', model)
+    .where('status', '=', 'running')
+    .where('mode', '=', 'canary')
+    .executeTakeFirst();
+  return row?.share;
+}
+
+type Labelled = { output: string; score: number | null; proba: string | null; label: string };
+
+const parse = (r: Labelled): Pick<JoinedPrediction, 'output' | 'score' | 'proba' | 'label'> => ({
+  output: JSON.parse(r.output) as ClassValue,
+  score: r.score,
+  proba: r.proba === null ? null : (JSON.parse(r.proba) as Record<string, number>),
+  label: JSON.parse(r.label) as ClassValue,
+});
+
+async function servedBy(
+  store: StoreConnection,
+  rollout: Rollout,
+  version: number,
+): Promise<JoinedPrediction[]> {
+  const rows = await store.db
+    .selectFrom('predictions as p')
+    .innerJoin('labels as l', (j) => j.onRef('l.model', '=', 'p.model').onRef('l.prediction_id', '=', 'p.id'))
+    .select(['p.id', 'p.time', 'p.output', 'p.score', 'p.proba', 'l.label'])
+    .where('p.model', '=', rollout.model)
+    .where('p.version', '=', String(version))
+    .where('p.ingested_at', '>=', rollout.startedAt)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    time: Number(r.time),
+    version: String(version),
+    segment: null,
+    features: {},
+    ...parse(r),
+  }));
+}
+
+/**
+ * Decides running rollouts that have enough labelled evidence. Shadow: the promotion gate on the rows both versions
+ * predicted (paired). Canary: the primary metric of each version on the labelled predictions it served since the
+ * rollout began; the canary is promoted when it is at most `tolerance` worse, otherwise rolled back. Either way the
+ * rollout's alias is cleared, and the decision is stored with its numbers.
+ */
+export async function evaluateRollouts(
+  context: RolloutContext & { catalog: ModelCatalog },
+  actor = 'rollout',
+): Promise<Rollout[]> {
+  const decided: Rollout[] = [];
+  const running = await context.store.db
+    .selectFrom('rollouts')
+    .selectAll()
+    .where('status', '=', 'running')
+    .execute();
+  for (const rollout of running.map(toRollout)) {
+    const model = await context.catalog.get(rollout.model);
+    if (!model) continue;
+    const verdict =
+      rollout.mode === 'shadow'
+        ? await judgeShadow(context.store, model.spec, rollout)
+        : await judgeCanary(context.store, model.spec, rollout);
+    if (!verdict) continue;
+    const reason = `${rollout.mode} rollout: ${verdict.summary}`;
+    if (verdict.promote)
+      await context.registry.promote(rollout.model, rollout.version, 'production', { actor, reason });
+    await context.registry.clearAlias(rollout.model, aliasOf(rollout.mode), { actor, reason });
+    const status: RolloutStatus = verdict.promote ? 'promoted' : 'rolled-back';
+    const now = Date.now();
+    await context.store.db
+      .updateTable('rollouts')
+      .set({ status, decision: JSON.stringify(verdict), decided_at: now })
+      .where('id', '=', rollout.id)
+      .where('status', '=', 'running')
+      .execute();
+    decided.push({ ...rollout, status, decision: verdict, decidedAt: now });
+  }
+  return decided;
+}
+
+interface Verdict {
+  promote: boolean;
+  summary: string;
+  [key: string]: unknown;
+}
+
+async function judgeShadow(
+  store: StoreConnection,
+  spec: ModelSpec,
+  rollout: Rollout,
+): Promise<Verdict | undefined> {
+  const production = await servedBy(store, rollout, rollout.baseline);
+  const shadowRows = await store.db
+    .selectFrom('shadow_predictions')
+    .select(['id', 'output', 'score', 'proba'])
+    .where('model', '=', rollout.model)
+    .where('version', '=', rollout.version)
+    .execute();
+  const shadow = new Map(shadowRows.map((r) => [r.id, r]));
+  const paired = production.filter((p) => shadow.has(p.id));
+  if (paired.length < rollout.minLabelled) return undefined;
+  const outputs = (
+    rows: Array<{ output: ClassValue; score: number | null; proba: Record<string, number> | null }>,
+  ): GateOutputs => {
+    const o: GateOutputs = { output: rows.map((r) => r.output) };
+    if (rows.every((r) => r.score !== null)) o.score = rows.map((r) => r.score as number);
+    if (rows.every((r) => r.proba !== null)) o.proba = rows.map((r) => r.proba as Record<string, number>);
+    return o;
+  };
+  const shadowOut = paired.map((p) => {
+    const s = shadow.get(p.id) as (typeof shadowRows)[number];
+    return {
+      output: JSON.parse(s.output) as ClassValue,
+      score: s.score,
+      proba: s.proba === null ? null : (JSON.parse(s.proba) as Record<string, number>),
+    };
+  });
+  const gate = spec.update?.gate;
+  const decision = evaluateGate(
+    spec,
+    paired.map((p) => p.label as ClassValue),
+    outputs(paired),
+    outputs(shadowOut),
+    gate
+      ? {
+          ...(gate.primary ? { primary: gate.primary } : {}),
+          minImprovement: gate.minImprovement,
+          guards: gate.guards,
+          alpha: gate.alpha,
+        }
+      : {},
+  );
+  return {
+    promote: decision.promote,
+    summary: `${paired.length} paired labelled rows; ${decision.reasons.join('; ')}`,
+    gate: decision,
+  };
+}
+
+async function judgeCanary(
+  store: StoreConnection,
+  spec: ModelSpec,
+  rollout: Rollout,
+): Promise<Verdict | undefined> {
+  const canary = await servedBy(store, rollout, rollout.version);
+  if (canary.length < rollout.minLabelled) return undefined;
+  const production = await servedBy(store, rollout, rollout.baseline);
+  const metric = spec.update?.gate.primary ?? (spec.task === 'regression' ? 'rmse' : 'accuracy');
+  const lowerIsBetter = ['logLoss', 'brierScore', 'mse', 'rmse', 'mae', 'mape'].includes(metric);
+  const c = computeMetrics(spec, canary)[metric] ?? null;
+  const p = computeMetrics(spec, production)[metric] ?? null;
+  if (c === null || p === null)
+    return { promote: false, summary: `${metric} is undefined on the rollout's rows`, metric };
+  const improvement = lowerIsBetter ? p - c : c - p;
+  const promote = improvement >= -rollout.tolerance;
+  return {
+    promote,
+    summary: `${metric} canary ${c.toFixed(4)} on ${canary.length} vs production ${p.toFixed(4)} on ${production.length}: ${promote ? 'within' : 'worse than'} tolerance ${rollout.tolerance}`,
+    metric,
+    canary: { value: c, rows: canary.length },
+    production: { value: p, rows: production.length },
+    improvement,
+  };
+}
