@@ -71,8 +71,9 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     window: { start: number; end: number },
   ) => {
     const policy = model.spec.update;
-    if (!policy || result.status !== 'failing') return;
-    if (policy.onFailingChecks !== 'any' && !policy.onFailingChecks.includes(check.name)) return;
+    if (!policy || (result.status !== 'failing' && result.status !== 'warning')) return;
+    const named = policy.onFailingChecks !== 'any' && policy.onFailingChecks.includes(check.name);
+    if (!named && !(policy.onFailingChecks === 'any' && result.status === 'failing')) return;
     await jobs.enqueue(UPDATE_JOB, model.spec.name, {
       trigger: { kind: 'check', check: check.name, windowStart: window.start },
     });

@@ -118,16 +118,27 @@ export const LEARNER_KINDS = [
 ] as const;
 
 export const updatePolicySpec = z.strictObject({
-  /** Failing checks that start an update run: names, or "any". Manual runs are always possible. */
+  /** Checks that start an update run when they trip (warning or failing), or "any" failing check. Manual runs are always possible. */
   onFailingChecks: z.union([z.literal('any'), z.array(z.string())]).default([]),
+  /** Also run on a schedule: at most this long after the last run started. */
+  every: duration('update.every').optional(),
+  /** Also run once this many labels have arrived since the last run started. */
+  newLabels: z.number().int().positive().optional(),
   /** Labelled predictions of this much recent time make the dataset. */
   window: duration('update.window').default(28 * 86_400_000),
   /** Fewer labelled rows than this and the run stops without training. */
   minRows: z.number().int().positive().default(200),
   /** The most recent share of the dataset is held out to compare candidate and production. */
   holdoutShare: z.number().gt(0).lt(1).default(0.2),
-  /** retrain: a new learner on the dataset; fineTune: production warm-started on it; incremental: production's partialFit on it. */
-  strategy: z.enum(['retrain', 'fineTune', 'incremental']).default('retrain'),
+  /**
+   * retrain: a new learner on the dataset; fineTune: production warm-started on it; incremental: production's
+   * partialFit on it; external: `command` trains (see docs/registry.md).
+   */
+  strategy: z.enum(['retrain', 'fineTune', 'incremental', 'external']).default('retrain'),
+  /** external: the program and its arguments; {dataset}, {output} and {production} are replaced by file paths. */
+  command: z.array(z.string()).min(1).optional(),
+  /** external: the command is killed after this long. */
+  timeout: duration('update.timeout').default(600_000),
   /** The learner `retrain` trains (also used for fineTune/incremental when production has none). */
   learner: z
     .strictObject({ kind: z.enum(LEARNER_KINDS), params: z.record(z.string(), z.unknown()).default({}) })

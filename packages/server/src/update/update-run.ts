@@ -5,15 +5,17 @@ import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
 import type { UpdatePolicy } from '../monitor/model-spec.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { ModelVersion, Registry } from '../registry/registry.js';
-import { loadPredictor, stewardPredictor } from '../serve/predictor.js';
+import { loadPredictor, onnxPredictor, stewardPredictor } from '../serve/predictor.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { type JoinedPrediction, queryPredictions } from '../store/predictions.js';
+import { trainExternally } from './external-trainer.js';
 import { evaluateGate, type GateDecision, type GateOutputs } from './gate.js';
 import { makeLearner, type TrainableModel } from './learners.js';
 import { startRollout } from './rollouts.js';
 
 export interface UpdateTrigger {
-  kind: 'manual' | 'check';
+  kind: 'manual' | 'check' | 'schedule';
+  reason?: string;
   check?: string;
   windowStart?: number;
   actor?: string;
@@ -232,15 +234,31 @@ export async function runUpdate(
     const candidate = await step('train', async () => {
       const trainX = data.X.slice(0, data.cut);
       const trainY = data.y.slice(0, data.cut);
+      if (policy.strategy === 'external') {
+        if (!policy.command) throw new Error('the external strategy needs update.command');
+        const result = await trainExternally({
+          command: policy.command,
+          timeoutMs: policy.timeout,
+          featureNames: model.spec.features.map((f) => f.name),
+          X: trainX,
+          y: trainY,
+          productionPath: production ? context.artifacts.path(production.sha256) : '',
+        });
+        return {
+          value: result.bytes,
+          detail: { strategy: 'external', rows: trainX.length, seconds: result.seconds, log: result.log },
+        };
+      }
       const trained = context.train
         ? await context.train(model, trainX, trainY, productionModel)
         : await train(policy, trainX, trainY, productionModel);
       return {
-        value: trained,
+        value: Buffer.from(JSON.stringify(trained.toJSON())),
         detail: { strategy: policy.strategy, learner: policy.learner?.kind ?? null, rows: trainX.length },
       };
     });
-    const candidateBytes = Buffer.from(JSON.stringify(candidate.toJSON()));
+    const candidateBytes = candidate;
+    const candidateFormat: 'steward' | 'onnx' = candidateBytes[0] === 0x08 ? 'onnx' : 'steward';
 
     const decision = await step('evaluate', async () => {
       const heldX = data.X.slice(data.cut);
@@ -248,7 +266,14 @@ export async function runUpdate(
       const rows = heldX.map((x) =>
         Object.fromEntries(model.spec.features.map((f, i) => [f.name, x[i] as number])),
       );
-      const candidatePredictor = stewardPredictor(model.spec, { version: 0 } as ModelVersion, candidateBytes);
+      const candidatePredictor =
+        candidateFormat === 'onnx'
+          ? await onnxPredictor(
+              model.spec,
+              { version: 0 } as ModelVersion,
+              context.artifacts.path(context.artifacts.put(candidateBytes).sha256),
+            )
+          : stewardPredictor(model.spec, { version: 0 } as ModelVersion, candidateBytes);
       const outputsOf = async (predictor: {
         predict(
           rows: never,
@@ -285,7 +310,7 @@ export async function runUpdate(
 
     const version = await step('register', async () => {
       const registered = await context.registry.register(modelName, candidateBytes, {
-        format: 'steward',
+        format: candidateFormat,
         ...(production ? { parent: production.version } : {}),
         description: `update run ${run.id}`,
         lineage: {

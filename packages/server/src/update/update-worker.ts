@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { JobQueue } from './job-queue.js';
 import { evaluateRollouts } from './rollouts.js';
+import { enqueueDueUpdates } from './triggers.js';
 import { runUpdate, type UpdateContext, type UpdateRun, type UpdateTrigger } from './update-run.js';
 
-export const UPDATE_JOB = 'update';
+export { UPDATE_JOB } from './triggers.js';
 
 /**
  * Takes update jobs from the queue and runs them, renewing the job's lease while the run lasts. Embedded in
@@ -40,6 +41,7 @@ export class UpdateWorker {
     this.stop();
     this.timer = setInterval(() => {
       evaluateRollouts(this.context)
+        .then(() => enqueueDueUpdates(this.context.store, this.context.catalog, this.queue))
         .then(() => this.runOnce())
         .catch((error: Error) =>
           this.log(JSON.stringify({ level: 'error', msg: 'update worker failed', error: error.message })),

@@ -1,0 +1,121 @@
+import { LogisticRegression } from '@steward/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempFile } from '../cli/test-helpers.js';
+import { createApp, type StewardApp } from '../http/app.js';
+import type { StoreConnection } from '../store/open-store.js';
+import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
+import { type TestStore, testStores } from '../testing/test-stores.js';
+import { enqueueDueUpdates } from './triggers.js';
+import type { UpdateRun } from './update-run.js';
+
+const data = elec2Rows();
+const X = (from: number, to: number) => data.slice(from, to).map((r) => ELEC2_FEATURES.map((f) => r[f]));
+const Y = (from: number, to: number) => data.slice(from, to).map((r) => r.class);
+const stale = new LogisticRegression({ C: 1 }).fit(X(0, 1344), Y(0, 1344));
+const recent = new LogisticRegression({ C: 1 }).fit(X(3624, 7925), Y(3624, 7925));
+
+// Stands in for a Python training script: checks the dataset it is given, prints, writes a model file.
+const script = tempFile(
+  'train.mjs',
+  `import { readFileSync, writeFileSync } from 'node:fs';
+const [dataset, output, mode] = process.argv.slice(2);
+const lines = readFileSync(dataset, 'utf8').trim().split('\\n');
+console.log('header', lines[0], 'rows', lines.length - 1);
+if (mode === 'crash') { console.error('CUDA out of memory'); process.exit(1); }
+if (mode === 'hang') await new Promise((r) => setTimeout(r, 60_000));
+writeFileSync(output, ${JSON.stringify(JSON.stringify(recent.toJSON()))});
+`,
+);
+
+const spec = (mode: string, extra: Record<string, unknown> = {}) => ({
+  ...ELEC2_MODEL,
+  notifiers: [],
+  update: {
+    window: '112d',
+    minRows: 1000,
+    strategy: 'external',
+    command: [process.execPath, script, '{dataset}', '{output}', mode],
+    timeout: '2s',
+    ...extra,
+  },
+});
+
+describe('external trainers and scheduled triggers', () => {
+  let store: StoreConnection;
+  let steward: StewardApp;
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+    steward.app.inject({ method, url, ...(payload ? { payload } : {}) });
+
+  beforeEach(async () => {
+    store = await (testStores()[0] as TestStore).open();
+    steward = await createApp({
+      store,
+      artifactDir: tempFile('a', '').replace(/a$/, 'artifacts'),
+      notifier: { log: () => {} },
+    });
+    await api('PUT', '/api/v1/models/elec2', spec('ok'));
+    await steward.app.inject({
+      method: 'POST',
+      url: '/api/v1/models/elec2/versions',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from(JSON.stringify(stale.toJSON())),
+    });
+    await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
+    for (let s = 3624; s < 9000; s += 1000) {
+      const rows = data.slice(s, Math.min(9000, s + 1000)).map((r, i) => ({
+        id: `r${s + i}`,
+        time: ELEC2_START + (s + i) * ELEC2_STEP,
+        features: Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])),
+      }));
+      await api('POST', '/api/v1/models/elec2/predict', rows);
+      await api(
+        'POST',
+        '/api/v1/models/elec2/labels',
+        rows.map((r, i) => ({ predictionId: r.id, label: data[s + i]?.class as number })),
+      );
+    }
+  });
+  afterEach(async () => {
+    await steward.app.close();
+    await store.close();
+  });
+
+  it('trains with a user command given the dataset file, gates and promotes what it wrote, keeping its log', async () => {
+    await api('POST', '/api/v1/models/elec2/updates');
+    const run = (await steward.context.worker.runOnce()) as UpdateRun;
+    expect(run.status).toBe('promoted');
+    const train = run.steps.find((s) => s.name === 'train');
+    expect(train?.detail.log).toBe(`header ${[...ELEC2_FEATURES, 'label'].join(',')} rows 4300\n`);
+    expect((await api('GET', '/api/v1/models/elec2/versions/2')).json().lineage.strategy).toBe('external');
+  });
+
+  it('leaves production as it was when the command crashes or times out, with the reason', async () => {
+    await api('PUT', '/api/v1/models/elec2', spec('crash'));
+    await api('POST', '/api/v1/models/elec2/updates');
+    const crashed = (await steward.context.worker.runOnce()) as UpdateRun;
+    expect(crashed.status).toBe('failed');
+    expect(crashed.outcome).toMatch(/exited with code 1: .*CUDA out of memory; production unchanged/);
+    await store.db.updateTable('jobs').set({ status: 'failed' }).execute();
+
+    await api('PUT', '/api/v1/models/elec2', spec('hang'));
+    await api('POST', '/api/v1/models/elec2/updates');
+    const hung = (await steward.context.worker.runOnce()) as UpdateRun;
+    expect(hung.status).toBe('failed');
+    expect(hung.outcome).toMatch(/timed out after 2000 ms and was killed/);
+    expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 1 });
+  });
+
+  it('queues runs on a schedule and when enough new labels arrived', async () => {
+    const { catalog } = steward.context;
+    expect(await enqueueDueUpdates(store, catalog, steward.context.jobs)).toEqual([]);
+    await api('PUT', '/api/v1/models/elec2', spec('ok', { newLabels: 5000 }));
+    expect(await enqueueDueUpdates(store, catalog, steward.context.jobs)).toEqual(['elec2']);
+    const run = (await steward.context.worker.runOnce()) as UpdateRun;
+    expect(run.trigger).toMatchObject({ kind: 'schedule', reason: '5376 new labels (≥ 5000)' });
+    expect(await enqueueDueUpdates(store, catalog, steward.context.jobs)).toEqual([]); // counted from the last run
+    await api('PUT', '/api/v1/models/elec2', spec('ok', { every: '1h' }));
+    expect(await enqueueDueUpdates(store, catalog, steward.context.jobs, Date.now() + 3_600_000)).toEqual([
+      'elec2',
+    ]);
+  });
+});
