@@ -134,7 +134,36 @@ export const updatePolicySpec = z.strictObject({
    * retrain: a new learner on the dataset; fineTune: production warm-started on it; incremental: production's
    * partialFit on it; external: `command` trains (see docs/registry.md).
    */
-  strategy: z.enum(['retrain', 'fineTune', 'incremental', 'external']).default('retrain'),
+  strategy: z.enum(['retrain', 'fineTune', 'incremental', 'ensemble', 'tune', 'external']).default('retrain'),
+  /** tune: the search (parameters of `learner`), scored on the last quarter of the training rows. */
+  tune: z
+    .strictObject({
+      space: z.record(
+        z.string(),
+        z.union([
+          z.strictObject({ type: z.literal('uniform'), low: z.number(), high: z.number() }),
+          z.strictObject({
+            type: z.literal('loguniform'),
+            low: z.number().positive(),
+            high: z.number().positive(),
+          }),
+          z.strictObject({
+            type: z.literal('int'),
+            low: z.number().int(),
+            high: z.number().int(),
+            log: z.boolean().optional(),
+          }),
+          z.strictObject({
+            type: z.literal('categorical'),
+            choices: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1),
+          }),
+        ]),
+      ),
+      budget: z.number().int().positive().default(20),
+      algorithm: z.enum(['tpe', 'random', 'grid']).default('tpe'),
+      seed: z.number().int().default(0),
+    })
+    .optional(),
   /** external: the program and its arguments; {dataset}, {output} and {production} are replaced by file paths. */
   command: z.array(z.string()).min(1).optional(),
   /** external: the command is killed after this long. */

@@ -119,3 +119,86 @@ describe('external trainers and scheduled triggers', () => {
     ]);
   });
 });
+
+describe('ensemble and tune strategies on Elec2', () => {
+  let store: StoreConnection;
+  let steward: StewardApp;
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+    steward.app.inject({ method, url, ...(payload ? { payload } : {}) });
+  beforeEach(async () => {
+    store = await (testStores()[0] as TestStore).open();
+    steward = await createApp({
+      store,
+      artifactDir: tempFile('a', '').replace(/a$/, 'artifacts'),
+      notifier: { log: () => {} },
+    });
+    await api('PUT', '/api/v1/models/elec2', { ...ELEC2_MODEL, notifiers: [] });
+    await steward.app.inject({
+      method: 'POST',
+      url: '/api/v1/models/elec2/versions',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from(JSON.stringify(stale.toJSON())),
+    });
+    await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
+    for (let s = 3624; s < 9000; s += 1000) {
+      const rows = data.slice(s, Math.min(9000, s + 1000)).map((r, i) => ({
+        id: `r${s + i}`,
+        time: ELEC2_START + (s + i) * ELEC2_STEP,
+        features: Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])),
+      }));
+      await api('POST', '/api/v1/models/elec2/predict', rows);
+      await api(
+        'POST',
+        '/api/v1/models/elec2/labels',
+        rows.map((r, i) => ({ predictionId: r.id, label: data[s + i]?.class as number })),
+      );
+    }
+  });
+  afterEach(async () => {
+    await steward.app.close();
+    await store.close();
+  });
+
+  const update = async (policy: Record<string, unknown>) => {
+    await api('PUT', '/api/v1/models/elec2', {
+      ...ELEC2_MODEL,
+      notifiers: [],
+      update: {
+        window: '112d',
+        minRows: 1000,
+        learner: { kind: 'LogisticRegression', params: {} },
+        ...policy,
+      },
+    });
+    await api('POST', '/api/v1/models/elec2/updates');
+    return (await steward.context.worker.runOnce()) as UpdateRun;
+  };
+
+  it('fuses production with a newly trained model, weights fitted on validation rows', async () => {
+    const run = await update({ strategy: 'ensemble' });
+    expect(run.status).toBe('promoted');
+    const weights = run.steps.find((s) => s.name === 'train')?.detail.weights as number[];
+    expect(weights).toHaveLength(2);
+    expect((weights[0] as number) + (weights[1] as number)).toBeCloseTo(1, 12);
+    const artifact = await steward.app.inject({ url: '/api/v1/models/elec2/versions/2/artifact' });
+    expect(artifact.json().kind).toBe('WeightedAverage');
+  });
+
+  it("searches the learner's parameters, retrains with the best and records them as the version's parameters", async () => {
+    const run = await update({
+      strategy: 'tune',
+      tune: { space: { C: { type: 'loguniform', low: 0.001, high: 100 } }, budget: 6, algorithm: 'random' },
+    });
+    expect(run.status).toBe('promoted');
+    const detail = run.steps.find((s) => s.name === 'train')?.detail as {
+      best: { C: number };
+      trials: number;
+      validationScore: number;
+    };
+    expect(detail.trials).toBe(6);
+    expect(detail.best.C).toBeGreaterThanOrEqual(0.001);
+    expect(detail.validationScore).toBeGreaterThan(0.5);
+    const version = (await api('GET', '/api/v1/models/elec2/versions/2')).json();
+    expect(version.lineage).toMatchObject({ strategy: 'tune', parameters: { C: detail.best.C } });
+  });
+});

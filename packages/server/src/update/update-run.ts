@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { restoreModel } from '@steward/core';
+import { type Member, restoreModel, type Space, tune, WeightedAverage } from '@steward/core';
 import type { ClassValue } from '../monitor/ingest-rows.js';
 import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
 import type { UpdatePolicy } from '../monitor/model-spec.js';
@@ -80,29 +80,86 @@ function toMatrix(
   return { X, y, dropped };
 }
 
+// The last quarter of the training rows scores ensemble weights and tuning trials; the held-out rows stay for the gate.
+function validationSplit(X: number[][], y: ClassValue[]) {
+  const cut = Math.floor(X.length * 0.75);
+  return { fitX: X.slice(0, cut), fitY: y.slice(0, cut), valX: X.slice(cut), valY: y.slice(cut) };
+}
+
 async function train(
   policy: UpdatePolicy,
+  task: 'binary' | 'multiclass' | 'regression',
   X: number[][],
   y: ClassValue[],
   production: TrainableModel | undefined,
-): Promise<TrainableModel> {
+): Promise<{ model: TrainableModel; detail: Record<string, unknown> }> {
+  const needLearner = () => {
+    if (!policy.learner) throw new StepFailure(`the ${policy.strategy} strategy needs update.learner`);
+    return policy.learner;
+  };
+  if (policy.strategy === 'ensemble') {
+    if (!production)
+      throw new StepFailure(
+        'the ensemble strategy fuses production with a new model: production must be a Steward model file',
+      );
+    const learner = needLearner();
+    const { fitX, fitY, valX, valY } = validationSplit(X, y);
+    const fresh = makeLearner(learner.kind, learner.params);
+    fresh.fit(fitX, fitY as never);
+    const ensemble = new WeightedAverage([
+      production as unknown as Member,
+      fresh as unknown as Member,
+    ]).fitWeights(valX, valY as never);
+    return {
+      model: ensemble as unknown as TrainableModel,
+      detail: { weights: [...ensemble.weights], members: ['production', learner.kind] },
+    };
+  }
+  if (policy.strategy === 'tune') {
+    const learner = needLearner();
+    if (!policy.tune) throw new StepFailure('the tune strategy needs update.tune (space, budget)');
+    const { fitX, fitY, valX, valY } = validationSplit(X, y);
+    const result = await tune({
+      space: policy.tune.space as Space,
+      algorithm: policy.tune.algorithm,
+      budget: policy.tune.budget,
+      seed: policy.tune.seed,
+      direction: task === 'regression' ? 'minimize' : 'maximize',
+      objective: (params) => {
+        const model = makeLearner(learner.kind, { ...learner.params, ...params });
+        model.fit(fitX, fitY as never);
+        const predicted = Array.from(model.predict(valX)) as ClassValue[];
+        if (task === 'regression')
+          return (
+            predicted.reduce<number>((s, p, i) => s + (Number(p) - Number(valY[i])) ** 2, 0) / valY.length
+          );
+        return predicted.filter((p, i) => p === valY[i]).length / valY.length;
+      },
+    });
+    if (!result.best) throw new StepFailure('every tuning trial failed');
+    const model = makeLearner(learner.kind, { ...learner.params, ...result.best.params });
+    model.fit(X, y as never);
+    return {
+      model,
+      detail: { best: result.best.params, validationScore: result.best.score, trials: result.trials.length },
+    };
+  }
   if (policy.strategy === 'retrain' || !production) {
-    if (!policy.learner)
-      throw new StepFailure('the update policy names no learner to train (update.learner)');
-    const learner = makeLearner(policy.learner.kind, policy.learner.params);
-    learner.fit(X, y as never);
-    return learner;
+    const learner = needLearner();
+    const model = makeLearner(learner.kind, learner.params);
+    model.fit(X, y as never);
+    return { model, detail: {} };
   }
   if (policy.strategy === 'fineTune') {
     production.fit(X, y as never, { warmStart: true });
-    return production;
+    return { model: production, detail: {} };
   }
   if (!production.partialFit)
     throw new StepFailure(
       'production has no partialFit: the incremental strategy needs an online learner (SGD, GaussianNB, MLP)',
     );
   production.partialFit(X, y as never);
-  return production;
+  return { model: production, detail: {} };
 }
 
 /**
@@ -250,11 +307,16 @@ export async function runUpdate(
         };
       }
       const trained = context.train
-        ? await context.train(model, trainX, trainY, productionModel)
-        : await train(policy, trainX, trainY, productionModel);
+        ? { model: await context.train(model, trainX, trainY, productionModel), detail: {} }
+        : await train(policy, model.spec.task, trainX, trainY, productionModel);
       return {
-        value: Buffer.from(JSON.stringify(trained.toJSON())),
-        detail: { strategy: policy.strategy, learner: policy.learner?.kind ?? null, rows: trainX.length },
+        value: Buffer.from(JSON.stringify(trained.model.toJSON())),
+        detail: {
+          strategy: policy.strategy,
+          learner: policy.learner?.kind ?? null,
+          rows: trainX.length,
+          ...trained.detail,
+        },
       };
     });
     const candidateBytes = candidate;
@@ -315,7 +377,12 @@ export async function runUpdate(
         description: `update run ${run.id}`,
         lineage: {
           strategy: policy.strategy,
-          parameters: policy.learner?.params ?? {},
+          parameters: {
+            ...(policy.learner?.params ?? {}),
+            ...((run.steps.find((st) => st.name === 'train')?.detail.best as
+              | Record<string, unknown>
+              | undefined) ?? {}),
+          },
           learner: policy.learner?.kind ?? null,
           trainingWindow: { from: new Date(data.from).toISOString(), to: new Date(data.to).toISOString() },
           evaluation: decision
