@@ -170,7 +170,30 @@ export const updatePolicySpec = z.strictObject({
   timeout: duration('update.timeout').default(600_000),
   /** The learner `retrain` trains (also used for fineTune/incremental when production has none). */
   learner: z
-    .strictObject({ kind: z.enum(LEARNER_KINDS), params: z.record(z.string(), z.unknown()).default({}) })
+    .strictObject({
+      kind: z.enum(LEARNER_KINDS),
+      params: z.record(z.string(), z.unknown()).default({}),
+      /** Wrap the learner in a Pipeline (retrain only): numeric and categorical steps as in @steward/core. */
+      pipeline: z
+        .strictObject({
+          numeric: z
+            .strictObject({
+              impute: z.enum(['mean', 'median', 'constant']).optional(),
+              fillValue: z.number().optional(),
+              clipQuantiles: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).optional(),
+              scale: z.enum(['standard', 'minmax', 'none']).optional(),
+            })
+            .optional(),
+          categorical: z
+            .strictObject({
+              impute: z.enum(['most_frequent', 'constant']).optional(),
+              fillValue: z.string().optional(),
+              handleUnknown: z.enum(['ignore', 'error']).optional(),
+            })
+            .optional(),
+        })
+        .optional(),
+    })
     .optional(),
   gate: z
     .strictObject({

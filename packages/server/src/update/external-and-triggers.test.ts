@@ -202,3 +202,70 @@ describe('ensemble and tune strategies on Elec2', () => {
     expect(version.lineage).toMatchObject({ strategy: 'tune', parameters: { C: detail.best.C } });
   });
 });
+
+describe('retraining through a pipeline', () => {
+  it('imputes missing feature values the plain learner cannot take, and serves the pipeline afterwards', async () => {
+    const store = await (testStores()[0] as TestStore).open();
+    const steward = await createApp({
+      store,
+      artifactDir: tempFile('a', '').replace(/a$/, 'artifacts'),
+      notifier: { log: () => {} },
+    });
+    const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+      steward.app.inject({ method, url, ...(payload ? { payload } : {}) });
+    try {
+      await api('PUT', '/api/v1/models/elec2', {
+        ...ELEC2_MODEL,
+        notifiers: [],
+        update: {
+          window: '112d',
+          minRows: 1000,
+          learner: { kind: 'LogisticRegression', params: {}, pipeline: { numeric: { impute: 'median' } } },
+        },
+      });
+      await steward.app.inject({
+        method: 'POST',
+        url: '/api/v1/models/elec2/versions',
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: Buffer.from(JSON.stringify(stale.toJSON())),
+      });
+      await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
+      // Logged by a client rather than served: every third row lacks its NSW price.
+      const predictions = data.slice(3624, 9000).map((r, i) => ({
+        id: `r${i}`,
+        time: ELEC2_START + (3624 + i) * ELEC2_STEP,
+        features: Object.fromEntries(
+          ELEC2_FEATURES.map((f) => [f, f === 'nswprice' && i % 3 === 0 ? null : r[f]]),
+        ),
+        output: stale.predict([ELEC2_FEATURES.map((f) => r[f])])[0] as number,
+      }));
+      for (let s = 0; s < predictions.length; s += 1000) {
+        const chunk = predictions.slice(s, s + 1000);
+        expect((await api('POST', '/api/v1/models/elec2/predictions', chunk)).statusCode).toBe(200);
+        await api(
+          'POST',
+          '/api/v1/models/elec2/labels',
+          chunk.map((p, i) => ({ predictionId: p.id, label: data[3624 + s + i]?.class as number })),
+        );
+      }
+      await api('POST', '/api/v1/models/elec2/updates');
+      const run = (await steward.context.worker.runOnce()) as UpdateRun;
+      expect(run.steps[0]?.detail).toMatchObject({ rows: 5376, training: 4300, incompleteTraining: 1434 });
+      expect(run.steps.find((s) => s.name === 'train')?.detail).toMatchObject({
+        pipeline: { numeric: [...ELEC2_FEATURES], categorical: [] },
+      });
+      expect(run.status).toBe('promoted');
+      expect(
+        (await steward.app.inject({ url: '/api/v1/models/elec2/versions/2/artifact' })).json().kind,
+      ).toBe('Pipeline');
+      const served = await api('POST', '/api/v1/models/elec2/predict', [
+        { features: { ...predictions[0]?.features } },
+      ]);
+      expect(served.statusCode).toBe(200);
+      expect(served.json().predictions[0].version).toBe(2);
+    } finally {
+      await steward.app.close();
+      await store.close();
+    }
+  });
+});

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type Member, restoreModel, type Space, tune, WeightedAverage } from '@steward/core';
+import {
+  type CategoricalSteps,
+  type Member,
+  type NumericSteps,
+  Pipeline,
+  type Row,
+  restoreModel,
+  type Space,
+  tune,
+  WeightedAverage,
+} from '@steward/core';
 import type { ClassValue } from '../monitor/ingest-rows.js';
 import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
 import type { UpdatePolicy } from '../monitor/model-spec.js';
@@ -78,6 +88,37 @@ function toMatrix(
     } else dropped++;
   }
   return { X, y, dropped };
+}
+
+/** retrain with a Pipeline: imputation, clipping, scaling and one-hot encoding fitted with the model, so rows with missing values train too. */
+function trainPipeline(
+  policy: UpdatePolicy,
+  model: LoadedModel,
+  records: Row[],
+  labels: ClassValue[],
+): { model: TrainableModel; detail: Record<string, unknown> } {
+  const learner = policy.learner;
+  if (!learner?.pipeline) throw new StepFailure('no pipeline');
+  if (policy.strategy !== 'retrain')
+    throw new StepFailure('update.learner.pipeline works with the retrain strategy');
+  const numeric = model.spec.features.filter((f) => f.type === 'numeric').map((f) => f.name);
+  const categorical = model.spec.features.filter((f) => f.type === 'categorical').map((f) => f.name);
+  const pipeline = new Pipeline(
+    {
+      numeric,
+      categorical,
+      ...(learner.pipeline.numeric ? { numericSteps: learner.pipeline.numeric as NumericSteps } : {}),
+      ...(learner.pipeline.categorical
+        ? { categoricalSteps: learner.pipeline.categorical as CategoricalSteps }
+        : {}),
+    },
+    makeLearner(learner.kind, learner.params) as never,
+  );
+  pipeline.fit(records, labels);
+  return {
+    model: pipeline as unknown as TrainableModel,
+    detail: { pipeline: { numeric, categorical }, droppedRows: pipeline.droppedRows },
+  };
 }
 
 // The last quarter of the training rows scores ensemble weights and tuning trials; the held-out rows stay for the gate.
@@ -266,31 +307,44 @@ export async function runUpdate(
         labelled: true,
         features: true,
       });
-      const { X, y, dropped } = toMatrix(model, rows);
-      const cut = Math.floor(X.length * (1 - policy.holdoutShare));
+      // Split by time first: the most recent rows are held out whatever their features hold.
+      const cut = Math.floor(rows.length * (1 - policy.holdoutShare));
+      const training = toMatrix(model, rows.slice(0, cut));
+      const heldOut = toMatrix(model, rows.slice(cut));
       return {
-        value: { X, y, cut, from, to },
+        value: {
+          trainX: training.X,
+          trainY: training.y,
+          heldX: heldOut.X,
+          heldY: heldOut.y,
+          records: rows.slice(0, cut).map((r) => r.features as Row),
+          recordLabels: rows.slice(0, cut).map((r) => r.label as ClassValue),
+          rows: rows.length,
+          from,
+          to,
+        },
         detail: {
           from: new Date(from).toISOString(),
           to: new Date(to).toISOString(),
-          rows: X.length,
-          dropped,
+          rows: rows.length,
           training: cut,
-          heldOut: X.length - cut,
+          heldOut: heldOut.X.length,
+          incompleteTraining: training.dropped,
+          incompleteHeldOut: heldOut.dropped,
         },
       };
     });
-    if (data.X.length < policy.minRows)
+    if (data.rows < policy.minRows)
       return await finish(
         'skipped',
-        `${data.X.length} labelled rows in the window, fewer than minRows ${policy.minRows}; production unchanged`,
+        `${data.rows} labelled rows in the window, fewer than minRows ${policy.minRows}; production unchanged`,
       );
 
     const productionModel =
       production?.format === 'steward' ? await loadTrainable(context, production) : undefined;
     const candidate = await step('train', async () => {
-      const trainX = data.X.slice(0, data.cut);
-      const trainY = data.y.slice(0, data.cut);
+      const trainX = data.trainX;
+      const trainY = data.trainY;
       if (policy.strategy === 'external') {
         if (!policy.command) throw new Error('the external strategy needs update.command');
         const result = await trainExternally({
@@ -308,7 +362,9 @@ export async function runUpdate(
       }
       const trained = context.train
         ? { model: await context.train(model, trainX, trainY, productionModel), detail: {} }
-        : await train(policy, model.spec.task, trainX, trainY, productionModel);
+        : policy.learner?.pipeline
+          ? trainPipeline(policy, model, data.records, data.recordLabels)
+          : await train(policy, model.spec.task, trainX, trainY, productionModel);
       return {
         value: Buffer.from(JSON.stringify(trained.model.toJSON())),
         detail: {
@@ -323,8 +379,8 @@ export async function runUpdate(
     const candidateFormat: 'steward' | 'onnx' = candidateBytes[0] === 0x08 ? 'onnx' : 'steward';
 
     const decision = await step('evaluate', async () => {
-      const heldX = data.X.slice(data.cut);
-      const heldY = data.y.slice(data.cut);
+      const heldX = data.heldX;
+      const heldY = data.heldY;
       const rows = heldX.map((x) =>
         Object.fromEntries(model.spec.features.map((f, i) => [f.name, x[i] as number])),
       );
