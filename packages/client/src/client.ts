@@ -11,6 +11,7 @@ import type {
   PredictionBatchResult,
   PredictionInput,
   TimeInput,
+  UpdateRunView,
   UploadOptions,
   WindowQuery,
   WindowView,
@@ -162,6 +163,16 @@ export class StewardClient {
 
   aliases(model: string): Promise<{ current: Partial<Record<Alias, number>>; history: AliasChange[] }> {
     return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/aliases`);
+  }
+
+  /** Queues an update run (one per model at a time: an existing one is returned). */
+  startUpdate(model: string): Promise<{ job: string; created: boolean }> {
+    return this.request('POST', `/api/v1/models/${encodeURIComponent(model)}/updates`);
+  }
+
+  /** Update runs with their steps, newest first. */
+  listUpdates(model: string): Promise<UpdateRunView[]> {
+    return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/updates`);
   }
 
   logSteps(

@@ -152,3 +152,22 @@ export interface UploadOptions {
   description?: string;
   lineage?: Record<string, unknown>;
 }
+
+export interface UpdateRunView {
+  id: string;
+  model: string;
+  jobId: string | null;
+  trigger: { kind: 'manual' | 'check' | 'schedule'; check?: string; reason?: string; actor?: string };
+  status: 'running' | 'promoted' | 'rolling-out' | 'rejected' | 'skipped' | 'failed';
+  steps: Array<{
+    name: string;
+    status: 'done' | 'failed' | 'skipped';
+    startedAt: number;
+    finishedAt: number;
+    detail: Record<string, unknown>;
+  }>;
+  outcome: string | null;
+  candidateVersion: number | null;
+  startedAt: number;
+  finishedAt: number | null;
+}

@@ -5,7 +5,7 @@ import type { CliIo } from './cli-io.js';
 import { registerDrift } from './commands/drift.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
-import { registerRegistry } from './commands/registry.js';
+import { registerRegistry, registerUpdates } from './commands/registry.js';
 import { registerApply, registerServe, registerWorker } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerTune } from './commands/tune.js';
@@ -28,6 +28,7 @@ export function createProgram(io: CliIo): Command {
   registerIngest(program, io);
   registerToken(program, io);
   registerRegistry(program, io);
+  registerUpdates(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

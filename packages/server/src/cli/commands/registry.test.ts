@@ -120,4 +120,24 @@ describe('registry over the API, the SDK and the CLI', () => {
     expect((await client.logSteps('elec2', 1, [{ step: 0, metric: 'loss', value: 0.7 }])).stored).toBe(1);
     expect((await client.listVersions('elec2')).map((v) => v.version)).toEqual([1]);
   });
+
+  it('queues an update run and lists the runs from the CLI', async () => {
+    const auth = ['--url', url, '--token', admin];
+    expect((await steward('update', 'elec2', ...auth)).stderr).toBe(
+      'steward: model "elec2" has no update policy: add "update:" to its spec\n',
+    );
+    await server.context.catalog.put({
+      ...ELEC2_MODEL,
+      update: { minRows: 10, learner: { kind: 'GaussianNB' } },
+    });
+    expect((await steward('update', 'elec2', ...auth)).stdout).toMatch(
+      /^queued: job [0-9a-f-]{36} \(follow it with `steward runs elec2`\)\n$/,
+    );
+    expect((await steward('update', 'elec2', ...auth)).stdout).toMatch(/^already queued: job /);
+    await server.context.worker.runOnce();
+    const runs = await steward('runs', 'elec2', ...auth);
+    expect(runs.stdout).toMatch(
+      /│ manual +│ skipped +│ dataset +│ - +│ 0 labelled rows in the window, fewer than minRows 10;/,
+    );
+  });
 });

@@ -188,3 +188,43 @@ export function registerRegistry(program: Command, io: CliIo): void {
     );
   });
 }
+
+export function registerUpdates(program: Command, io: CliIo): void {
+  withServer(
+    program
+      .command('update')
+      .description('queue an update run for a model now (its update policy decides how)')
+      .argument('<model>'),
+  ).action(async (model: string, flags: ServerFlags) => {
+    const { job, created } = await call(() => clientOf(flags).startUpdate(model));
+    io.stdout.write(
+      flags.json
+        ? `${JSON.stringify({ job, created })}\n`
+        : `${created ? 'queued' : 'already queued'}: job ${job} (follow it with \`steward runs ${model}\`)\n`,
+    );
+  });
+
+  withServer(
+    program.command('runs').description("a model's update runs, newest first").argument('<model>'),
+  ).action(async (model: string, flags: ServerFlags) => {
+    const runs = await call(() => clientOf(flags).listUpdates(model));
+    if (flags.json) return void io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    const table = new Table({
+      head: ['started', 'trigger', 'status', 'steps', 'version', 'outcome'],
+      style: { head: [], border: [] },
+      colWidths: [22, 16, 12, 40, 9, 60],
+      wordWrap: true,
+    });
+    for (const r of runs) {
+      table.push([
+        when(r.startedAt),
+        r.trigger.check ? `check ${r.trigger.check}` : r.trigger.kind,
+        r.status,
+        r.steps.map((s) => `${s.name}${s.status === 'done' ? '' : ` (${s.status})`}`).join(' → '),
+        r.candidateVersion ?? '-',
+        r.outcome ?? '',
+      ]);
+    }
+    io.stdout.write(`${table.toString()}\n`);
+  });
+}
