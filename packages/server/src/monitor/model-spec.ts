@@ -130,6 +130,14 @@ export const updatePolicySpec = z.strictObject({
   minRows: z.number().int().positive().default(200),
   /** The most recent share of the dataset is held out to compare candidate and production. */
   holdoutShare: z.number().gt(0).lt(1).default(0.2),
+  /** Mix up to `rows` labelled rows of a stored reference (e.g. the original training data) into the training rows. */
+  referenceSample: z
+    .strictObject({
+      name: z.string().default('training'),
+      rows: z.number().int().positive(),
+      seed: z.number().int().default(0),
+    })
+    .optional(),
   /**
    * retrain: a new learner on the dataset; fineTune: production warm-started on it; incremental: production's
    * partialFit on it; external: `command` trains (see docs/registry.md).

@@ -15,7 +15,10 @@ export class ReferenceDataError extends Error {
   }
 }
 
-/** Stores a named reference data set (for example the training data) as rows of the model's features. */
+/**
+ * Stores a named reference data set (for example the training data) as rows of the model's features; a row may
+ * also carry its `label`, which update runs can mix into their training data (`update.referenceSample`).
+ */
 export async function putReference(
   store: StoreConnection,
   spec: ModelSpec,
@@ -37,7 +40,7 @@ export async function putReference(
       issues.push({ row: i, field: '', message: 'expected an object of feature values' });
     else
       for (const key of Object.keys(row))
-        if (!names.has(key))
+        if (!names.has(key) && key !== 'label')
           issues.push({ row: i, field: key, message: "unknown feature (not in the model's schema)" });
   });
   if (issues.length > 0) throw new ReferenceDataError(issues.slice(0, 100));

@@ -184,6 +184,20 @@ describe('ensemble and tune strategies on Elec2', () => {
     expect(artifact.json().kind).toBe('WeightedAverage');
   });
 
+  it('mixes a labelled sample of the stored training data into the training rows', async () => {
+    const missing = await update({ strategy: 'retrain', referenceSample: { rows: 500 } });
+    expect(missing.status).toBe('failed');
+    expect(missing.outcome).toMatch(/no reference "training" \(upload it with PUT/);
+    await store.db.updateTable('jobs').set({ status: 'failed' }).execute();
+    const reference = data
+      .slice(0, 1344)
+      .map((r) => ({ ...Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])), label: r.class }));
+    expect((await api('PUT', '/api/v1/models/elec2/references/training', reference)).statusCode).toBe(200);
+    const run = await update({ strategy: 'retrain', referenceSample: { rows: 500 } });
+    expect(run.steps[0]?.detail).toMatchObject({ training: 4300, referenceRows: 500 });
+    expect(run.steps.find((s) => s.name === 'train')?.detail.rows).toBe(4800);
+  });
+
   it("searches the learner's parameters, retrains with the best and records them as the version's parameters", async () => {
     const run = await update({
       strategy: 'tune',

@@ -7,12 +7,14 @@ import {
   type Row,
   restoreModel,
   type Space,
+  seededRandom,
   tune,
   WeightedAverage,
 } from '@steward/core';
 import type { ClassValue } from '../monitor/ingest-rows.js';
 import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
 import type { UpdatePolicy } from '../monitor/model-spec.js';
+import { getReference } from '../monitor/references.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { ModelVersion, Registry } from '../registry/registry.js';
 import { loadPredictor, onnxPredictor, stewardPredictor } from '../serve/predictor.js';
@@ -309,7 +311,41 @@ export async function runUpdate(
       });
       // Split by time first: the most recent rows are held out whatever their features hold.
       const cut = Math.floor(rows.length * (1 - policy.holdoutShare));
-      const training = toMatrix(model, rows.slice(0, cut));
+      const trainingRows = rows.slice(0, cut);
+      let referenceRows = 0;
+      if (policy.referenceSample) {
+        const reference = await getReference(context.store, modelName, policy.referenceSample.name);
+        if (!reference)
+          throw new Error(
+            `update.referenceSample: no reference "${policy.referenceSample.name}" (upload it with PUT …/references/${policy.referenceSample.name})`,
+          );
+        const labelled = reference.filter((r) => r.label !== undefined && r.label !== null);
+        const random = seededRandom(policy.referenceSample.seed);
+        for (let i = labelled.length - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [labelled[i], labelled[j]] = [
+            labelled[j] as (typeof labelled)[number],
+            labelled[i] as (typeof labelled)[number],
+          ];
+        }
+        const sample = labelled.slice(0, policy.referenceSample.rows);
+        referenceRows = sample.length;
+        // Older than anything in the window, so they come first in the time-ordered training rows.
+        trainingRows.unshift(
+          ...sample.map(({ label, ...features }, i) => ({
+            id: `reference-${i}`,
+            time: from,
+            version: null,
+            segment: null,
+            features,
+            output: label as ClassValue,
+            score: null,
+            proba: null,
+            label: label as ClassValue,
+          })),
+        );
+      }
+      const training = toMatrix(model, trainingRows);
       const heldOut = toMatrix(model, rows.slice(cut));
       return {
         value: {
@@ -317,8 +353,8 @@ export async function runUpdate(
           trainY: training.y,
           heldX: heldOut.X,
           heldY: heldOut.y,
-          records: rows.slice(0, cut).map((r) => r.features as Row),
-          recordLabels: rows.slice(0, cut).map((r) => r.label as ClassValue),
+          records: trainingRows.map((r) => r.features as Row),
+          recordLabels: trainingRows.map((r) => r.label as ClassValue),
           rows: rows.length,
           from,
           to,
@@ -328,6 +364,7 @@ export async function runUpdate(
           to: new Date(to).toISOString(),
           rows: rows.length,
           training: cut,
+          referenceRows,
           heldOut: heldOut.X.length,
           incompleteTraining: training.dropped,
           incompleteHeldOut: heldOut.dropped,
