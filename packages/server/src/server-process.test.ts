@@ -8,6 +8,7 @@ import { openStore, type StoreConnection } from './store/open-store.js';
 import { ELEC2_MODEL, type Elec2Prediction, elec2Predictions } from './testing/elec2.js';
 import { type ServerProcess, startServer } from './testing/server-process.js';
 import { PG_SKIP_REASON, type TestStore, testStores } from './testing/test-stores.js';
+import { JobQueue } from './update/job-queue.js';
 
 const predictions = elec2Predictions();
 const asRow = ({ label: _label, ...p }: Elec2Prediction) => p;
@@ -175,3 +176,57 @@ describe('steward serve and the SDK as separate processes', () => {
     }
   });
 });
+
+describe.skipIf(PG_SKIP_REASON !== undefined)(
+  `two steward worker processes on one PostgreSQL${PG_SKIP_REASON ? ` (${PG_SKIP_REASON})` : ''}`,
+  () => {
+    it('run every queued update exactly once between them', async () => {
+      const target = testStores()[1] as TestStore;
+      const store = await target.open();
+      const { args, env } = storeArgs(target);
+      const workers: Array<ReturnType<typeof spawn>> = [];
+      try {
+        const catalog = new ModelCatalog(store);
+        const queue = new JobQueue(store);
+        for (let i = 0; i < 12; i++) {
+          await catalog.put({
+            ...ELEC2_MODEL,
+            name: `m${i}`,
+            update: { minRows: 10, learner: { kind: 'GaussianNB' } },
+          });
+          await queue.enqueue('update', `m${i}`, { trigger: { kind: 'manual' } });
+        }
+        const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+        for (let w = 0; w < 2; w++) {
+          workers.push(
+            spawn(process.execPath, [main, 'worker', ...args, '--poll', '50ms'], {
+              env: { ...process.env, ...env },
+              stdio: 'ignore',
+            }),
+          );
+        }
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const open = await store.db
+            .selectFrom('jobs')
+            .select('id')
+            .where('status', 'in', ['queued', 'running'])
+            .execute();
+          if (open.length === 0 || Date.now() > deadline) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const runs = await store.db.selectFrom('update_runs').select(['job_id', 'model']).execute();
+        expect(runs).toHaveLength(12);
+        expect(new Set(runs.map((r) => r.job_id)).size).toBe(12);
+        expect(
+          (await store.db.selectFrom('jobs').select('status').execute()).every(
+            (j) => j.status === 'succeeded',
+          ),
+        ).toBe(true);
+      } finally {
+        for (const w of workers) w.kill('SIGKILL');
+        await store.close();
+      }
+    });
+  },
+);
