@@ -19,6 +19,7 @@ import { ApiError } from './api-error.js';
 import { authHook } from './auth.js';
 import { parseBody } from './body.js';
 import type { ApiContext } from './context.js';
+import { dashboardRoutes } from './dashboard.js';
 import { createMetrics } from './prometheus.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
@@ -208,6 +209,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   registryRoutes(app, context.registry, options.artifactLimit ?? 1024 * 1024 * 1024);
   servingRoutes(app, context, bodyLimit);
   updateRoutes(app, context);
+  await dashboardRoutes(app);
   await app.ready();
   return { app, context };
 }

@@ -1,0 +1,7 @@
+import { StewardClient } from '@steward/client';
+
+/** The API on the dashboard's own origin; a token, when the server needs one, is kept in this browser's storage. */
+export function apiClient(): StewardClient {
+  const token = window.localStorage.getItem('steward.token') ?? undefined;
+  return new StewardClient({ url: window.location.origin, ...(token ? { token } : {}) });
+}
