@@ -114,4 +114,59 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
       await browser.close();
     }
   });
+
+  test("the model page plots each window's metrics with the check threshold, and promotes and rolls back", async () => {
+    const expected = (
+      await steward.app.inject({ url: '/api/v1/models/elec2/metrics?from=0&to=2000000000000' })
+    ).json() as Array<{ metrics: { accuracy: number } }>;
+    const retrained = new LogisticRegression().fit(
+      data.slice(3624, 5000).map((r) => ELEC2_FEATURES.map((f) => r[f])),
+      data.slice(3624, 5000).map((r) => r.class),
+    );
+    await steward.app.inject({
+      method: 'POST',
+      url: '/api/v1/models/elec2/versions',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from(JSON.stringify(retrained.toJSON())),
+    });
+    const production = async () =>
+      (await steward.app.inject({ url: '/api/v1/models/elec2/aliases' })).json().current.production;
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1200 } });
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.accept();
+      });
+      await page.goto(url);
+      await page.getByRole('link', { name: 'elec2' }).click();
+      const timeline = page.locator('.timeline[data-metric="accuracy"]');
+      await timeline.waitFor();
+      expect(JSON.parse((await timeline.getAttribute('data-series')) as string)).toEqual(
+        expected.map((w) => w.metrics.accuracy),
+      );
+      expect(JSON.parse((await timeline.getAttribute('data-thresholds')) as string)).toEqual([0.7]);
+      expect((await timeline.locator('canvas').boundingBox())?.width).toBeGreaterThan(500);
+      await page.locator('tr[data-version="2"] button', { hasText: 'Promote' }).click();
+      await page.locator('tr[data-version="2"] td', { hasText: 'production' }).waitFor();
+      expect(await production()).toBe(2);
+      await page.getByRole('button', { name: 'Roll back production' }).click();
+      await page.locator('tr[data-version="1"] td', { hasText: 'production' }).waitFor();
+      expect(await production()).toBe(1);
+      expect(dialogs).toEqual([
+        'Promote v2 of elec2 to production?',
+        'Roll elec2 production back to its previous version?',
+      ]);
+      writeFileSync(
+        new URL('test-artifacts/dashboard-model.png', repoRoot),
+        await page.screenshot({ fullPage: true }),
+      );
+    } finally {
+      await browser.close();
+    }
+  });
 });

@@ -100,7 +100,9 @@ export function Overview() {
       <tbody>
         {rows.map((r) => (
           <tr key={r.name} data-model={r.name}>
-            <td>{r.name}</td>
+            <td>
+              <a href={`#/models/${encodeURIComponent(r.name)}`}>{r.name}</a>
+            </td>
             <td>{r.task}</td>
             <td>
               <span className={`health health-${r.health}`}>{r.health}</span>
