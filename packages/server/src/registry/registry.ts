@@ -284,23 +284,7 @@ export class Registry {
         actor: options.actor,
         at: now,
       };
-      await trx
-        .insertInto('alias_history')
-        .values({
-          model,
-          alias,
-          action: 'clear',
-          from_version: change.fromVersion,
-          to_version: null,
-          reason: change.reason,
-          actor: options.actor,
-          at: now,
-        })
-        .execute();
-      await trx
-        .insertInto('audit_events')
-        .values({ at: now, actor: options.actor, action: 'clear', model, detail: JSON.stringify(change) })
-        .execute();
+      await recordAliasChange(trx, model, change);
       return change;
     });
   }
@@ -434,23 +418,7 @@ export class Registry {
         actor: options.actor,
         at: now,
       };
-      await trx
-        .insertInto('alias_history')
-        .values({
-          model,
-          alias,
-          action,
-          from_version: from,
-          to_version: to,
-          reason: change.reason,
-          actor: options.actor,
-          at: now,
-        })
-        .execute();
-      await trx
-        .insertInto('audit_events')
-        .values({ at: now, actor: options.actor, action, model, detail: JSON.stringify(change) })
-        .execute();
+      await recordAliasChange(trx, model, change);
       return change;
     });
   }
@@ -479,6 +447,37 @@ export class Registry {
     if (!found) throw new RegistryError(404, `version ${version} of model "${model}" not found`);
     return found;
   }
+}
+
+// Every alias change goes to the alias history and the audit trail, in the caller's transaction.
+async function recordAliasChange(
+  trx: StoreConnection['db'],
+  model: string,
+  change: AliasChange,
+): Promise<void> {
+  await trx
+    .insertInto('alias_history')
+    .values({
+      model,
+      alias: change.alias,
+      action: change.action,
+      from_version: change.fromVersion,
+      to_version: change.toVersion,
+      reason: change.reason,
+      actor: change.actor,
+      at: change.at,
+    })
+    .execute();
+  await trx
+    .insertInto('audit_events')
+    .values({
+      at: change.at,
+      actor: change.actor,
+      action: change.action,
+      model,
+      detail: JSON.stringify(change),
+    })
+    .execute();
 }
 
 function toVersion(r: Selectable<VersionsTable>, aliases: Map<Alias, number>): ModelVersion {

@@ -14,6 +14,32 @@ const Y = (from: number, to: number) => data.slice(from, to).map((r) => r.class)
 const stale = new LogisticRegression({ C: 1 }).fit(X(0, 1344), Y(0, 1344));
 const recent = new LogisticRegression({ C: 1 }).fit(X(3624, 7925), Y(3624, 7925));
 
+/** Production v1 = the stale model; rows 3624–9000 of Elec2 served through it and labelled. */
+async function seedElec2(steward: StewardApp): Promise<void> {
+  const api = (method: 'POST' | 'PUT', url: string, payload: object) =>
+    steward.app.inject({ method, url, payload });
+  await steward.app.inject({
+    method: 'POST',
+    url: '/api/v1/models/elec2/versions',
+    headers: { 'content-type': 'application/octet-stream' },
+    payload: Buffer.from(JSON.stringify(stale.toJSON())),
+  });
+  await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
+  for (let s = 3624; s < 9000; s += 1000) {
+    const rows = data.slice(s, Math.min(9000, s + 1000)).map((r, i) => ({
+      id: `r${s + i}`,
+      time: ELEC2_START + (s + i) * ELEC2_STEP,
+      features: Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])),
+    }));
+    await api('POST', '/api/v1/models/elec2/predict', rows);
+    await api(
+      'POST',
+      '/api/v1/models/elec2/labels',
+      rows.map((r, i) => ({ predictionId: r.id, label: data[s + i]?.class as number })),
+    );
+  }
+}
+
 // Stands in for a Python training script: checks the dataset it is given, prints, writes a model file.
 const script = tempFile(
   'train.mjs',
@@ -54,26 +80,7 @@ describe('external trainers and scheduled triggers', () => {
       notifier: { log: () => {} },
     });
     await api('PUT', '/api/v1/models/elec2', spec('ok'));
-    await steward.app.inject({
-      method: 'POST',
-      url: '/api/v1/models/elec2/versions',
-      headers: { 'content-type': 'application/octet-stream' },
-      payload: Buffer.from(JSON.stringify(stale.toJSON())),
-    });
-    await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
-    for (let s = 3624; s < 9000; s += 1000) {
-      const rows = data.slice(s, Math.min(9000, s + 1000)).map((r, i) => ({
-        id: `r${s + i}`,
-        time: ELEC2_START + (s + i) * ELEC2_STEP,
-        features: Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])),
-      }));
-      await api('POST', '/api/v1/models/elec2/predict', rows);
-      await api(
-        'POST',
-        '/api/v1/models/elec2/labels',
-        rows.map((r, i) => ({ predictionId: r.id, label: data[s + i]?.class as number })),
-      );
-    }
+    await seedElec2(steward);
   });
   afterEach(async () => {
     await steward.app.close();
@@ -133,26 +140,7 @@ describe('ensemble and tune strategies on Elec2', () => {
       notifier: { log: () => {} },
     });
     await api('PUT', '/api/v1/models/elec2', { ...ELEC2_MODEL, notifiers: [] });
-    await steward.app.inject({
-      method: 'POST',
-      url: '/api/v1/models/elec2/versions',
-      headers: { 'content-type': 'application/octet-stream' },
-      payload: Buffer.from(JSON.stringify(stale.toJSON())),
-    });
-    await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
-    for (let s = 3624; s < 9000; s += 1000) {
-      const rows = data.slice(s, Math.min(9000, s + 1000)).map((r, i) => ({
-        id: `r${s + i}`,
-        time: ELEC2_START + (s + i) * ELEC2_STEP,
-        features: Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])),
-      }));
-      await api('POST', '/api/v1/models/elec2/predict', rows);
-      await api(
-        'POST',
-        '/api/v1/models/elec2/labels',
-        rows.map((r, i) => ({ predictionId: r.id, label: data[s + i]?.class as number })),
-      );
-    }
+    await seedElec2(steward);
   });
   afterEach(async () => {
     await steward.app.close();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { ClassValue } from '../monitor/ingest-rows.js';
 import type { ModelCatalog } from '../monitor/model-catalog.js';
 import type { ModelSpec } from '../monitor/model-spec.js';
@@ -6,6 +7,7 @@ import { computeMetrics } from '../monitor/window-metrics.js';
 import type { Alias, Registry } from '../registry/registry.js';
 import type { StoreConnection } from '../store/open-store.js';
 import type { JoinedPrediction } from '../store/predictions.js';
+import type { RolloutsTable } from '../store/schema.js';
 import { evaluateGate, type GateOutputs } from './gate.js';
 
 export type RolloutMode = 'shadow' | 'canary';
@@ -42,20 +44,7 @@ interface RolloutContext {
 
 const aliasOf = (mode: RolloutMode): Alias => (mode === 'shadow' ? 'shadow' : 'candidate');
 
-function toRollout(r: {
-  id: string;
-  model: string;
-  version: number;
-  baseline: number;
-  mode: string;
-  share: number;
-  min_labelled: number;
-  tolerance: number;
-  status: string;
-  decision: string | null;
-  started_at: number;
-  decided_at: number | null;
-}): Rollout {
+function toRollout(r: Selectable<RolloutsTable>): Rollout {
   return {
     id: r.id,
     model: r.model,
