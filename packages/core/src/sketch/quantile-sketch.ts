@@ -147,22 +147,6 @@ export class QuantileSketch {
     return this.maxValue;
   }
 
-  /** A sample that reproduces the sketch's distribution (each bucket's value repeated by its count), for drift tests. */
-  toSample(maxSize = 10_000): number[] {
-    const scale = this.n > maxSize ? maxSize / this.n : 1;
-    const out: number[] = [];
-    const push = (v: number, c: number) => {
-      const times = Math.round(c * scale);
-      for (let i = 0; i < times; i++) out.push(v);
-    };
-    for (const k of [...this.negative.keys()].sort((a, b) => b - a))
-      push(-this.value(k), this.negative.get(k) ?? 0);
-    push(0, this.zeros);
-    for (const k of [...this.positive.keys()].sort((a, b) => a - b))
-      push(this.value(k), this.positive.get(k) ?? 0);
-    return out;
-  }
-
   toJSON(): QuantileSketchJSON {
     return {
       kind: 'quantile-sketch',

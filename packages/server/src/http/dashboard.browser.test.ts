@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { LogisticRegression } from '@steward/core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { repoRoot, tempFile } from '../cli/test-helpers.js';
+import { repoRoot } from '../cli/test-helpers.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
+import { testApp } from '../testing/test-app.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
-import { createApp, type StewardApp } from './app.js';
+import type { StewardApp } from './app.js';
 import { dashboardDir } from './dashboard.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -25,11 +26,7 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
 
   beforeAll(async () => {
     store = await (testStores()[0] as TestStore).open();
-    steward = await createApp({
-      store,
-      artifactDir: tempFile('a', '').replace(/a$/, 'artifacts'),
-      notifier: { log: () => {} },
-    });
+    steward = await testApp(store);
     const api = (method: 'POST' | 'PUT', path: string, payload: object) =>
       steward.app.inject({ method, url: path, payload });
     await api('PUT', '/api/v1/models/elec2', {

@@ -172,10 +172,6 @@ export class WindowProfile {
     return this;
   }
 
-  clone(spec: Pick<ModelSpec, 'task' | 'features'>): WindowProfile {
-    return WindowProfile.fromJSON(spec, this.toJSON());
-  }
-
   toJSON(): WindowProfileJSON {
     const features: Record<string, ColumnSummaryJSON> = {};
     for (const [name, summary] of this.features) features[name] = summary.toJSON();

@@ -205,13 +205,26 @@ export class Registry {
 
   /** The version an alias points at, if any. */
   async resolve(model: string, alias: Alias): Promise<ModelVersion | undefined> {
-    const row = await this.store.db
-      .selectFrom('aliases')
-      .select('version')
+    return (await this.resolveAll(model))[alias];
+  }
+
+  /** Every alias of the model with its version, in two queries (serving asks this on every request). */
+  async resolveAll(model: string): Promise<Partial<Record<Alias, ModelVersion>>> {
+    const current = await this.current(model);
+    if (current.size === 0) return {};
+    const rows = await this.store.db
+      .selectFrom('versions')
+      .selectAll()
       .where('model', '=', model)
-      .where('alias', '=', alias)
-      .executeTakeFirst();
-    return row ? this.get(model, Number(row.version)) : undefined;
+      .where('version', 'in', [...new Set(current.values())])
+      .execute();
+    const byNumber = new Map(rows.map((r) => [Number(r.version), toVersion(r, current)]));
+    const resolved: Partial<Record<Alias, ModelVersion>> = {};
+    for (const [alias, version] of current) {
+      const found = byNumber.get(version);
+      if (found) resolved[alias] = found;
+    }
+    return resolved;
   }
 
   /** Points `alias` at `version` (atomic; recorded in the alias history and the audit trail). */

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { LogisticRegression } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempFile } from '../cli/test-helpers.js';
-import { createApp, type StewardApp } from '../http/app.js';
+import type { StewardApp } from '../http/app.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Rows } from '../testing/elec2.js';
+import { testApp } from '../testing/test-app.js';
 import { testStores } from '../testing/test-stores.js';
 import { stickyFraction } from './serving.js';
 
@@ -47,11 +47,7 @@ for (const target of testStores()) {
 
       beforeEach(async () => {
         store = await target.open();
-        steward = await createApp({
-          store,
-          artifactDir: tempFile('a', '').replace(/a$/, 'artifacts'),
-          notifier: { log: () => {} },
-        });
+        steward = await testApp(store);
         await steward.context.catalog.put(ELEC2_MODEL);
       });
       afterEach(async () => {

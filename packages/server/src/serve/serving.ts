@@ -67,14 +67,13 @@ export class Serving {
 
   async predict(model: LoadedModel, inputs: readonly InputRecord[]): Promise<ServedRow[]> {
     const { spec } = model;
-    const production = await this.registry.resolve(spec.name, 'production');
+    const { production, candidate: canary, shadow } = await this.registry.resolveAll(spec.name);
     if (!production)
       throw new NotServableError(
         `model "${spec.name}" has no production version: register one and promote it`,
       );
     const share = (await activeCanaryShare(this.store, spec.name)) ?? spec.serving.canaryShare;
-    const candidate = share > 0 ? await this.registry.resolve(spec.name, 'candidate') : undefined;
-    const shadow = await this.registry.resolve(spec.name, 'shadow');
+    const candidate = share > 0 ? canary : undefined;
 
     const groups = new Map<ModelVersion, { variant: ServedRow['variant']; rows: number[] }>([
       [production, { variant: 'production', rows: [] }],

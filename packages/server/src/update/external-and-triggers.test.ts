@@ -1,9 +1,10 @@
 import { LogisticRegression } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempFile } from '../cli/test-helpers.js';
-import { createApp, type StewardApp } from '../http/app.js';
+import type { StewardApp } from '../http/app.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
+import { testApp } from '../testing/test-app.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
 import { enqueueDueUpdates } from './triggers.js';
 import type { UpdateRun } from './update-run.js';
@@ -74,11 +75,7 @@ describe('external trainers and scheduled triggers', () => {
 
   beforeEach(async () => {
     store = await (testStores()[0] as TestStore).open();
-    steward = await createApp({
-      store,
-      artifactDir: tempFile('a', '').replace(/a$/, 'artifacts'),
-      notifier: { log: () => {} },
-    });
+    steward = await testApp(store);
     await api('PUT', '/api/v1/models/elec2', spec('ok'));
     await seedElec2(steward);
   });
@@ -134,11 +131,7 @@ describe('ensemble and tune strategies on Elec2', () => {
     steward.app.inject({ method, url, ...(payload ? { payload } : {}) });
   beforeEach(async () => {
     store = await (testStores()[0] as TestStore).open();
-    steward = await createApp({
-      store,
-      artifactDir: tempFile('a', '').replace(/a$/, 'artifacts'),
-      notifier: { log: () => {} },
-    });
+    steward = await testApp(store);
     await api('PUT', '/api/v1/models/elec2', { ...ELEC2_MODEL, notifiers: [] });
     await seedElec2(steward);
   });
@@ -208,11 +201,7 @@ describe('ensemble and tune strategies on Elec2', () => {
 describe('retraining through a pipeline', () => {
   it('imputes missing feature values the plain learner cannot take, and serves the pipeline afterwards', async () => {
     const store = await (testStores()[0] as TestStore).open();
-    const steward = await createApp({
-      store,
-      artifactDir: tempFile('a', '').replace(/a$/, 'artifacts'),
-      notifier: { log: () => {} },
-    });
+    const steward = await testApp(store);
     const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
       steward.app.inject({ method, url, ...(payload ? { payload } : {}) });
     try {

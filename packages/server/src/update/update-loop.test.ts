@@ -1,9 +1,9 @@
 import { LogisticRegression } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempFile } from '../cli/test-helpers.js';
-import { createApp, type StewardApp } from '../http/app.js';
+import type { StewardApp } from '../http/app.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
+import { testApp } from '../testing/test-app.js';
 import { testStores } from '../testing/test-stores.js';
 import type { UpdateRun } from './update-run.js';
 
@@ -58,11 +58,7 @@ for (const target of testStores()) {
 
       beforeEach(async () => {
         store = await target.open();
-        steward = await createApp({
-          store,
-          artifactDir: tempFile('a', '').replace(/a$/, 'artifacts'),
-          notifier: { log: () => {} },
-        });
+        steward = await testApp(store);
         expect((await api('PUT', '/api/v1/models/elec2', SPEC)).statusCode).toBe(201);
         const v1 = await steward.app.inject({
           method: 'POST',

@@ -62,16 +62,7 @@ export interface UpdateContext {
   catalog: ModelCatalog;
   registry: Registry;
   artifacts: ArtifactStore;
-  /** Replaces the training step (tests use it to make a trainer fail). */
-  train?: (
-    model: LoadedModel,
-    X: number[][],
-    y: ClassValue[],
-    production: TrainableModel | undefined,
-  ) => Promise<TrainableModel>;
 }
-
-class StepFailure extends Error {}
 
 /** Rows with every feature numeric become a matrix in the model's feature order; the others are left out (counted). */
 function toMatrix(
@@ -100,9 +91,9 @@ function trainPipeline(
   labels: ClassValue[],
 ): { model: TrainableModel; detail: Record<string, unknown> } {
   const learner = policy.learner;
-  if (!learner?.pipeline) throw new StepFailure('no pipeline');
+  if (!learner?.pipeline) throw new Error('no pipeline');
   if (policy.strategy !== 'retrain')
-    throw new StepFailure('update.learner.pipeline works with the retrain strategy');
+    throw new Error('update.learner.pipeline works with the retrain strategy');
   const numeric = model.spec.features.filter((f) => f.type === 'numeric').map((f) => f.name);
   const categorical = model.spec.features.filter((f) => f.type === 'categorical').map((f) => f.name);
   const pipeline = new Pipeline(
@@ -137,12 +128,12 @@ async function train(
   production: TrainableModel | undefined,
 ): Promise<{ model: TrainableModel; detail: Record<string, unknown> }> {
   const needLearner = () => {
-    if (!policy.learner) throw new StepFailure(`the ${policy.strategy} strategy needs update.learner`);
+    if (!policy.learner) throw new Error(`the ${policy.strategy} strategy needs update.learner`);
     return policy.learner;
   };
   if (policy.strategy === 'ensemble') {
     if (!production)
-      throw new StepFailure(
+      throw new Error(
         'the ensemble strategy fuses production with a new model: production must be a Steward model file',
       );
     const learner = needLearner();
@@ -160,7 +151,7 @@ async function train(
   }
   if (policy.strategy === 'tune') {
     const learner = needLearner();
-    if (!policy.tune) throw new StepFailure('the tune strategy needs update.tune (space, budget)');
+    if (!policy.tune) throw new Error('the tune strategy needs update.tune (space, budget)');
     const { fitX, fitY, valX, valY } = validationSplit(X, y);
     const result = await tune({
       space: policy.tune.space as Space,
@@ -179,7 +170,7 @@ async function train(
         return predicted.filter((p, i) => p === valY[i]).length / valY.length;
       },
     });
-    if (!result.best) throw new StepFailure('every tuning trial failed');
+    if (!result.best) throw new Error('every tuning trial failed');
     const model = makeLearner(learner.kind, { ...learner.params, ...result.best.params });
     model.fit(X, y as never);
     return {
@@ -198,7 +189,7 @@ async function train(
     return { model: production, detail: {} };
   }
   if (!production.partialFit)
-    throw new StepFailure(
+    throw new Error(
       'production has no partialFit: the incremental strategy needs an online learner (SGD, GaussianNB, MLP)',
     );
   production.partialFit(X, y as never);
@@ -397,11 +388,9 @@ export async function runUpdate(
           detail: { strategy: 'external', rows: trainX.length, seconds: result.seconds, log: result.log },
         };
       }
-      const trained = context.train
-        ? { model: await context.train(model, trainX, trainY, productionModel), detail: {} }
-        : policy.learner?.pipeline
-          ? trainPipeline(policy, model, data.records, data.recordLabels)
-          : await train(policy, model.spec.task, trainX, trainY, productionModel);
+      const trained = policy.learner?.pipeline
+        ? trainPipeline(policy, model, data.records, data.recordLabels)
+        : await train(policy, model.spec.task, trainX, trainY, productionModel);
       return {
         value: Buffer.from(JSON.stringify(trained.model.toJSON())),
         detail: {

@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { StewardClient } from '@steward/client';
 import { GaussianNB } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, type StewardApp } from '../../http/app.js';
+import type { StewardApp } from '../../http/app.js';
 import type { StoreConnection } from '../../store/open-store.js';
 import { createToken } from '../../store/tokens.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Rows } from '../../testing/elec2.js';
+import { testApp } from '../../testing/test-app.js';
 import { type TestStore, testStores } from '../../testing/test-stores.js';
 import { steward, tempFile } from '../test-helpers.js';
 
@@ -27,12 +28,7 @@ describe('registry over the API, the SDK and the CLI', () => {
   let reader: string;
   beforeEach(async () => {
     store = await (testStores()[0] as TestStore).open();
-    server = await createApp({
-      store,
-      requireAuth: true,
-      artifactDir: tempFile('x', '').replace(/x$/, 'artifacts'),
-      notifier: { log: () => {} },
-    });
+    server = await testApp(store, { requireAuth: true });
     await server.context.catalog.put(ELEC2_MODEL);
     admin = (await createToken(store, 'release-bot', ['admin'])).token;
     reader = (await createToken(store, 'dashboard', ['read'])).token;
