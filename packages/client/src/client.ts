@@ -1,8 +1,13 @@
 import { StewardApiError } from './api-error.js';
 import type {
+  AlertQuery,
   AlertView,
   Alias,
   AliasChange,
+  CheckResultView,
+  DriftQuery,
+  DriftTimelineView,
+  FeatureDriftView,
   LabelBatchResult,
   LabelInput,
   ModelHealth,
@@ -10,6 +15,7 @@ import type {
   ModelVersion,
   PredictionBatchResult,
   PredictionInput,
+  ServedVersionView,
   TimeInput,
   UpdateRunView,
   UploadOptions,
@@ -102,8 +108,39 @@ export class StewardClient {
     return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/health`);
   }
 
-  alerts(query: { model?: string; status?: 'open' | 'resolved' } = {}): Promise<AlertView[]> {
+  alerts(query: AlertQuery = {}): Promise<AlertView[]> {
     return this.request('GET', `/api/v1/alerts${queryString(query)}`);
+  }
+
+  /** Marks an alert as seen: it stays open until its check passes, but is not notified again. */
+  acknowledgeAlert(id: string): Promise<AlertView> {
+    return this.request('POST', `/api/v1/alerts/${encodeURIComponent(id)}/acknowledge`);
+  }
+
+  /** Check results, newest first. */
+  checkResults(model: string, query: { check?: string; limit?: number } = {}): Promise<CheckResultView[]> {
+    return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/checks${queryString(query)}`);
+  }
+
+  /** Every feature's drift in every window against a reference: the data of a feature × window heatmap. */
+  driftWindows(model: string, query: DriftQuery = {}): Promise<DriftTimelineView> {
+    return this.request(
+      'GET',
+      `/api/v1/models/${encodeURIComponent(model)}/drift/windows${queryString(query)}`,
+    );
+  }
+
+  /** One feature's reference and current distributions over a range, with its drift test. */
+  featureDrift(model: string, feature: string, query: DriftQuery = {}): Promise<FeatureDriftView> {
+    return this.request(
+      'GET',
+      `/api/v1/models/${encodeURIComponent(model)}/drift/feature${queryString({ ...query, feature })}`,
+    );
+  }
+
+  /** Which versions answered over a range. */
+  served(model: string, query: { from?: TimeInput; to?: TimeInput } = {}): Promise<ServedVersionView[]> {
+    return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/served${queryString(query)}`);
   }
 
   runChecks(): Promise<{ results: unknown[] }> {
@@ -173,6 +210,11 @@ export class StewardClient {
   /** Update runs with their steps, newest first. */
   listUpdates(model: string): Promise<UpdateRunView[]> {
     return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/updates`);
+  }
+
+  /** A version's training curves: metric name → [step, value] pairs. */
+  steps(model: string, version: number): Promise<Record<string, Array<[number, number]>>> {
+    return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/versions/${version}/steps`);
   }
 
   logSteps(

@@ -105,6 +105,83 @@ export interface AlertView {
   firstAt: number;
   lastAt: number;
   resolvedAt: number | null;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  /** Starts (epoch ms, data time) of the first and latest windows the alert fired on. */
+  firstWindow: number | null;
+  lastWindow: number | null;
+}
+
+export interface AlertQuery {
+  model?: string;
+  status?: 'open' | 'resolved';
+  severity?: 'info' | 'warning' | 'critical';
+  check?: string;
+  acknowledged?: boolean;
+  limit?: number;
+}
+
+/** One check's verdict on one closed window. */
+export interface CheckResultView {
+  check: string;
+  windowStart: string;
+  windowEnd: string;
+  status: 'ok' | 'warning' | 'failing' | 'skipped';
+  value: number | null;
+  message: string;
+  /** Check-specific: an anomaly check's band ({ expected, lower, upper, anomaly }), a drift report… */
+  detail: unknown;
+}
+
+/** One feature in one window against the reference. */
+export interface DriftCellView {
+  score: number;
+  threshold: number;
+  scoreKind: 'p_value' | 'distance';
+  method: string;
+  drifted: boolean;
+}
+
+export interface DriftTimelineView {
+  features: string[];
+  windows: Array<{
+    start: string;
+    end: string;
+    rows: number;
+    /** Null when the window has too few rows to judge. */
+    columns: Record<string, DriftCellView> | null;
+  }>;
+}
+
+/** One feature's drift test over a range, with both distributions (equal-width bins or categories, shares). */
+export interface FeatureDriftView {
+  column: string;
+  type: string;
+  methodLabel: string;
+  scoreKind: 'p_value' | 'distance';
+  score: number;
+  threshold: number;
+  drifted: boolean;
+  referenceRows: number;
+  currentRows: number;
+  distribution?: { edges?: number[]; categories?: string[]; reference: number[]; current: number[] };
+}
+
+export interface DriftQuery {
+  from?: TimeInput;
+  to?: TimeInput;
+  size?: string;
+  /** A stored reference by name; default what the model's first drift check uses, else "training". */
+  reference?: string;
+  /** Or the window starting at this ISO time. */
+  referenceWindow?: string;
+}
+
+export interface ServedVersionView {
+  version: string | null;
+  first: string;
+  last: string;
+  count: number;
 }
 
 export interface ModelHealth {

@@ -1,7 +1,10 @@
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ModelPage } from './pages/model';
+import { AlertsPage } from './pages/alerts';
+import { MODEL_TABS, ModelPage, type ModelTab } from './pages/model';
 import { Overview } from './pages/overview';
+import { RunPage } from './pages/run';
+import { TokenPage } from './pages/token';
 import './styles.css';
 
 function useHash(): string {
@@ -14,16 +17,38 @@ function useHash(): string {
   return hash;
 }
 
+/** Hash routes: #/, #/alerts, #/token, #/models/NAME[/TAB], #/models/NAME/runs/ID. */
+function route(hash: string) {
+  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  if (parts[0] === 'alerts') return <AlertsPage />;
+  if (parts[0] === 'token') return <TokenPage />;
+  if (parts[0] === 'models' && parts[1]) {
+    const name = parts[1];
+    if (parts[2] === 'runs' && parts[3]) return <RunPage name={name} id={parts[3]} />;
+    const tab = (MODEL_TABS as readonly string[]).includes(parts[2] ?? '')
+      ? (parts[2] as ModelTab)
+      : 'metrics';
+    return <ModelPage key={name} name={name} tab={tab} />;
+  }
+  return <Overview />;
+}
+
 function App() {
   const hash = useHash();
-  const model = /^#\/models\/(.+)$/.exec(hash)?.[1];
   return (
     <>
       <header>
-        <h1>Steward</h1>
+        <h1>
+          <a href="#/">Steward</a>
+        </h1>
+        <nav>
+          <a href="#/">Models</a>
+          <a href="#/alerts">Alerts</a>
+          <a href="#/token">Token</a>
+        </nav>
         <span className="tagline">models in production, kept healthy</span>
       </header>
-      <main>{model ? <ModelPage name={decodeURIComponent(model)} /> : <Overview />}</main>
+      <main>{route(hash)}</main>
     </>
   );
 }

@@ -21,6 +21,8 @@ import { parseBody } from './body.js';
 import type { ApiContext } from './context.js';
 import { dashboardRoutes } from './dashboard.js';
 import { createMetrics } from './prometheus.js';
+import { alertRoutes } from './routes/alert-routes.js';
+import { driftRoutes } from './routes/drift-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
@@ -207,6 +209,8 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   ingestRoutes(app, context, bodyLimit);
   tokenRoutes(app, context);
   registryRoutes(app, context.registry, options.artifactLimit ?? 1024 * 1024 * 1024);
+  driftRoutes(app, context);
+  alertRoutes(app, context);
   servingRoutes(app, context, bodyLimit);
   updateRoutes(app, context);
   await dashboardRoutes(app);

@@ -1,13 +1,15 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { LogisticRegression } from '@steward/core';
-import { chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../cli/test-helpers.js';
 import type { StoreConnection } from '../store/open-store.js';
+import { createToken } from '../store/tokens.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
 import { testApp } from '../testing/test-app.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
+import type { UpdateRun } from '../update/update-run.js';
 import type { StewardApp } from './app.js';
 import { dashboardDir } from './dashboard.js';
 
@@ -18,152 +20,384 @@ if (!ready)
     'skipping the dashboard browser test: needs /usr/bin/chromium and a built dashboard (npm run build)',
   );
 
+const data = elec2Rows();
+const featuresOf = (i: number) =>
+  Object.fromEntries(ELEC2_FEATURES.map((f) => [f, (data[i] as Record<string, number>)[f]]));
+const ALL = 'from=0&to=2000000000000';
+
 describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded with Elec2 traffic', () => {
   let store: StoreConnection;
   let steward: StewardApp;
+  let browser: Browser;
   let url: string;
-  const data = elec2Rows();
+  let run: UpdateRun;
+  const api = async (method: 'GET' | 'POST' | 'PUT', path: string, payload?: object) => {
+    const response = await steward.app.inject({ method, url: path, ...(payload ? { payload } : {}) });
+    if (response.statusCode >= 400) throw new Error(`${method} ${path}: ${response.body}`);
+    return response.json();
+  };
+  /** Serves rows [from, to) of Elec2 through the predict endpoint, then sends their labels. */
+  const traffic = async (from: number, to: number) => {
+    for (let s = from; s < to; s += 1000) {
+      const rows = Array.from({ length: Math.min(1000, to - s) }, (_, k) => ({
+        id: `r${s + k}`,
+        time: ELEC2_START + (s + k) * ELEC2_STEP,
+        features: featuresOf(s + k),
+      }));
+      await api('POST', '/api/v1/models/elec2/predict', rows);
+      await api(
+        'POST',
+        '/api/v1/models/elec2/labels',
+        rows.map((r, k) => ({ predictionId: r.id, label: data[s + k]?.class as number })),
+      );
+    }
+  };
+  const open = async (hash: string, width = 1280): Promise<Page> => {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${url}${hash}`);
+    return page;
+  };
+  const screenshot = async (page: Page, name: string) => {
+    mkdirSync(new URL('test-artifacts/', repoRoot), { recursive: true });
+    writeFileSync(
+      new URL(`test-artifacts/dashboard-${name}.png`, repoRoot),
+      await page.screenshot({ fullPage: true }),
+    );
+  };
+  const attribute = async (page: Page, selector: string, name: string) =>
+    JSON.parse((await page.locator(selector).first().getAttribute(name)) as string);
 
   beforeAll(async () => {
     store = await (testStores()[0] as TestStore).open();
     steward = await testApp(store);
-    const api = (method: 'POST' | 'PUT', path: string, payload: object) =>
-      steward.app.inject({ method, url: path, payload });
     await api('PUT', '/api/v1/models/elec2', {
       ...ELEC2_MODEL,
-      checks: [{ type: 'metric', name: 'accuracy-floor', metric: 'accuracy', min: 0.7, minLabels: 30 }],
+      checks: [
+        { type: 'metric', name: 'accuracy-floor', metric: 'accuracy', min: 0.7, minLabels: 30 },
+        {
+          type: 'anomaly',
+          name: 'accuracy-band',
+          metric: 'accuracy',
+          method: 'robust',
+          options: { minValues: 7 },
+        },
+        { type: 'drift', name: 'feature-drift', reference: 'training' },
+      ],
       notifiers: [],
+      update: {
+        window: '112d',
+        minRows: 1000,
+        strategy: 'tune',
+        learner: { kind: 'LogisticRegression', params: {} },
+        tune: { space: { C: { type: 'loguniform', low: 0.001, high: 100 } }, budget: 8, algorithm: 'random' },
+      },
     });
     await api('PUT', '/api/v1/models/demand', {
       name: 'demand',
       task: 'regression',
       features: [{ name: 'period', type: 'numeric' }],
     });
-    const model = new LogisticRegression().fit(
-      data.slice(0, 1344).map((r) => ELEC2_FEATURES.map((f) => r[f])),
+    await api(
+      'PUT',
+      '/api/v1/models/elec2/references/training',
+      data.slice(0, 1344).map((_, i) => featuresOf(i)),
+    );
+    const stale = new LogisticRegression().fit(
+      data.slice(0, 1344).map((_, i) => ELEC2_FEATURES.map((f) => (data[i] as Record<string, number>)[f])),
       data.slice(0, 1344).map((r) => r.class),
     );
     await steward.app.inject({
       method: 'POST',
       url: '/api/v1/models/elec2/versions',
       headers: { 'content-type': 'application/octet-stream' },
-      payload: Buffer.from(JSON.stringify(model.toJSON())),
+      payload: Buffer.from(JSON.stringify(stale.toJSON())),
     });
     await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
-    const rows = data.slice(3624, 3624 + 48 * 40).map((r, i) => ({
-      id: `r${i}`,
-      time: ELEC2_START + (3624 + i) * ELEC2_STEP,
-      features: Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])),
-    }));
-    for (let s = 0; s < rows.length; s += 500) {
-      await api('POST', '/api/v1/models/elec2/predict', rows.slice(s, s + 500));
-      await api(
-        'POST',
-        '/api/v1/models/elec2/labels',
-        rows
-          .slice(s, s + 500)
-          .map((r, i) => ({ predictionId: r.id, label: data[3624 + s + i]?.class as number })),
-      );
-    }
+    await traffic(3624, 9000);
+    await steward.context.checks.runOnce();
+    await api('POST', '/api/v1/models/elec2/updates');
+    run = (await steward.context.worker.runOnce()) as UpdateRun;
+    // Version 2 (if promoted) serves the next three weeks.
+    await traffic(9000, 10_008);
     await steward.context.checks.runOnce();
     await steward.app.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${(steward.app.server.address() as AddressInfo).port}/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   afterAll(async () => {
+    await browser?.close();
     await steward?.app.close();
     await store?.close();
   });
 
-  test('the overview shows each model with its health, production version, key metric and its trend', async () => {
-    const expected = (
-      await steward.app.inject({ url: '/api/v1/models/elec2/metrics?from=0&to=2000000000000' })
-    ).json() as Array<{ metrics: { accuracy: number } }>;
-    const health = (await steward.app.inject({ url: '/api/v1/models/elec2/health' })).json();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  test('the update run the page tests rely on was promoted through the gate', () => {
+    expect(run.status).toBe('promoted');
+  });
+
+  test('the overview shows each model with its health, production version, key metric, trend and open alerts', async () => {
+    const metrics = (await api('GET', `/api/v1/models/elec2/metrics?${ALL}`)) as Array<{
+      metrics: { accuracy: number };
+    }>;
+    const health = await api('GET', '/api/v1/models/elec2/health');
+    for (const width of [1280, 1920]) {
+      const page = await open('', width);
       const failed: string[] = [];
       page.on('requestfailed', (r) => failed.push(r.url()));
-      await page.goto(url);
       const row = page.locator('tr[data-model="elec2"]');
       await row.waitFor();
       const cells = await row.locator('td').allInnerTexts();
-      expect(cells.slice(0, 4)).toEqual(['elec2', 'binary', health.status, 'v1']);
-      const latest = expected[expected.length - 1] as { metrics: { accuracy: number } };
-      expect(cells[4]).toBe(`accuracy ${latest.metrics.accuracy.toFixed(3)}`);
+      expect(cells.slice(0, 4)).toEqual(['elec2', 'binary', health.status, 'v2']);
+      expect(cells[4]).toBe(
+        `accuracy ${(metrics.at(-1) as (typeof metrics)[number]).metrics.accuracy.toFixed(3)}`,
+      );
       expect(Number(cells[6])).toBe(health.openAlerts);
-      const series = JSON.parse((await row.locator('.sparkline').getAttribute('data-series')) as string);
-      expect(series).toEqual(expected.slice(-30).map((w) => w.metrics.accuracy));
-      const canvas = await row.locator('.sparkline canvas').boundingBox();
-      expect(canvas?.width).toBeGreaterThan(100);
+      expect(JSON.parse((await row.locator('.sparkline').getAttribute('data-series')) as string)).toEqual(
+        metrics.slice(-30).map((w) => w.metrics.accuracy),
+      );
+      expect((await row.locator('.sparkline canvas').boundingBox())?.width).toBeGreaterThan(100);
       const empty = await page.locator('tr[data-model="demand"] td').allInnerTexts();
       expect(empty.slice(0, 5)).toEqual(['demand', 'regression', 'ok', '—', 'rmse —']);
+      const openAlerts = (await api('GET', '/api/v1/alerts?status=open')) as unknown[];
+      await expect.poll(() => page.locator('table.alerts tbody tr').count()).toBe(openAlerts.length);
       expect(failed).toEqual([]);
-      mkdirSync(new URL('test-artifacts/', repoRoot), { recursive: true });
-      writeFileSync(
-        new URL('test-artifacts/dashboard-overview.png', repoRoot),
-        await page.screenshot({ fullPage: true }),
-      );
-    } finally {
-      await browser.close();
+      await screenshot(page, width === 1280 ? 'overview' : 'overview-wide');
+      await page.close();
     }
   });
 
-  test("the model page plots each window's metrics with the check threshold, and promotes and rolls back", async () => {
-    const expected = (
-      await steward.app.inject({ url: '/api/v1/models/elec2/metrics?from=0&to=2000000000000' })
-    ).json() as Array<{ metrics: { accuracy: number } }>;
-    const retrained = new LogisticRegression().fit(
-      data.slice(3624, 5000).map((r) => ELEC2_FEATURES.map((f) => r[f])),
-      data.slice(3624, 5000).map((r) => r.class),
+  test('metric timelines carry the data, the threshold, the anomaly band, and version and alert markers', async () => {
+    const metrics = (await api('GET', `/api/v1/models/elec2/metrics?${ALL}`)) as Array<{
+      start: string;
+      count: number;
+      metrics: { accuracy: number };
+    }>;
+    const results = (await api(
+      'GET',
+      '/api/v1/models/elec2/checks?check=accuracy-band&limit=5000',
+    )) as Array<{
+      windowStart: string;
+      detail: { lower: number | null } | null;
+    }>;
+    const served = (await api('GET', `/api/v1/models/elec2/served?${ALL}`)) as Array<{
+      version: string;
+      first: string;
+    }>;
+    const alerts = (await api('GET', '/api/v1/alerts?model=elec2&limit=500')) as Array<{
+      check: string;
+      firstWindow: number;
+    }>;
+    const page = await open('#/models/elec2');
+    const chart = '.chart[data-chart="accuracy"]';
+    await page.locator(`${chart} canvas`).waitFor();
+    expect(await attribute(page, chart, 'data-x')).toEqual(metrics.map((w) => Date.parse(w.start) / 1000));
+    const series = await attribute(page, chart, 'data-series');
+    expect(series.accuracy).toEqual(metrics.map((w) => w.metrics.accuracy));
+    expect(series['accuracy-floor min']).toEqual(metrics.map(() => 0.7));
+    const band = await attribute(page, chart, 'data-band');
+    const lowerByStart = new Map(results.map((r) => [r.windowStart, r.detail?.lower ?? null]));
+    expect(band.lower).toEqual(metrics.map((w) => lowerByStart.get(w.start) ?? null));
+    expect(band.lower.filter((v: number | null) => v !== null).length).toBeGreaterThan(50);
+    const markers = (await attribute(page, chart, 'data-markers')) as Array<{
+      x: number;
+      label: string;
+      kind: string;
+    }>;
+    expect(markers.filter((m) => m.kind === 'version')).toEqual([
+      { x: Date.parse(served[1]?.first as string) / 1000, label: 'v2', kind: 'version' },
+    ]);
+    expect(
+      markers
+        .filter((m) => m.kind === 'alert')
+        .map((m) => m.label)
+        .sort(),
+    ).toEqual(alerts.map((a) => a.check).sort());
+    expect((await page.locator(`${chart} canvas`).boundingBox())?.width).toBeGreaterThan(800);
+    expect(await attribute(page, '.chart[data-chart="count"]', 'data-series')).toEqual({
+      count: metrics.map((w) => w.count),
+    });
+    await screenshot(page, 'model-metrics');
+    await page.close();
+  });
+
+  test('the predictions tab plots predicted class shares and score quantiles per window', async () => {
+    const windows = (await api('GET', `/api/v1/models/elec2/windows?${ALL}`)) as Array<{
+      profile: {
+        output: { count: number; top: Array<[string, number]> };
+        score: { quantiles: { p50: number } };
+      };
+    }>;
+    const page = await open('#/models/elec2/predictions');
+    await page.locator('.chart[data-chart="output-distribution"] canvas').waitFor();
+    const shares = await attribute(page, '.chart[data-chart="output-distribution"]', 'data-series');
+    expect(shares['class 1']).toEqual(
+      windows.map((w) => (w.profile.output.top.find(([c]) => c === '1')?.[1] ?? 0) / w.profile.output.count),
     );
-    await steward.app.inject({
-      method: 'POST',
-      url: '/api/v1/models/elec2/versions',
-      headers: { 'content-type': 'application/octet-stream' },
-      payload: Buffer.from(JSON.stringify(retrained.toJSON())),
-    });
-    const production = async () =>
-      (await steward.app.inject({ url: '/api/v1/models/elec2/aliases' })).json().current.production;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    for (const [i, v] of shares['class 0'].entries()) expect(v + shares['class 1'][i]).toBeCloseTo(1, 12);
+    const scores = await attribute(page, '.chart[data-chart="score-distribution"]', 'data-series');
+    expect(scores['score p50']).toEqual(windows.map((w) => w.profile.score.quantiles.p50));
+    await screenshot(page, 'model-predictions');
+    await page.close();
+  });
+
+  test('the drift heatmap matches the API and a cell opens that feature’s two distributions', async () => {
+    const drift = (await api('GET', `/api/v1/models/elec2/drift/windows?${ALL}`)) as {
+      windows: Array<{ start: string; end: string; columns: Record<string, { score: number }> | null }>;
+    };
+    const page = await open('#/models/elec2/drift');
+    await page.locator('button.cell').first().waitFor();
+    const shown = drift.windows.slice(-90);
+    const judged = shown.filter((w) => w.columns !== null);
+    expect(await page.locator('button.cell').count()).toBe(judged.length * ELEC2_FEATURES.length);
+    expect(await page.locator('td.cell-empty').count()).toBe(
+      (shown.length - judged.length) * ELEC2_FEATURES.length,
+    );
+    const target = judged[10] as (typeof shown)[number];
+    const cell = page.locator(`button.cell[data-feature="nswprice"][data-window="${target.start}"]`);
+    expect(Number(await cell.getAttribute('data-score'))).toBe(target.columns?.nswprice?.score);
+    await cell.click();
+    const detail = page.locator('.feature-drift[data-feature="nswprice"] .distribution');
+    await detail.waitFor();
+    const expected = await api(
+      'GET',
+      `/api/v1/models/elec2/drift/feature?feature=nswprice&from=${encodeURIComponent(target.start)}&to=${encodeURIComponent(target.end)}`,
+    );
+    expect(JSON.parse((await detail.getAttribute('data-reference')) as string)).toEqual(
+      expected.distribution.reference,
+    );
+    expect(JSON.parse((await detail.getAttribute('data-current')) as string)).toEqual(
+      expected.distribution.current,
+    );
+    await screenshot(page, 'model-drift');
+    await page.close();
+  });
+
+  test('the data-quality tab lists every feature with its missing share and latest range', async () => {
+    const page = await open('#/models/elec2/quality');
+    await page.locator('table.data-quality tbody tr').first().waitFor();
+    expect(
+      await page
+        .locator('table.data-quality tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-feature'))),
+    ).toEqual([...ELEC2_FEATURES]);
+    const cells = await page.locator('tr[data-feature="nswprice"] td').allInnerTexts();
+    expect(cells.slice(0, 3)).toEqual(['nswprice', 'numeric', '0.0%']);
+    expect(cells[4]).toMatch(/^\d\.\d{3} · \d\.\d{3} · \d\.\d{3}$/);
+    await screenshot(page, 'model-quality');
+    await page.close();
+  });
+
+  test('versions show lineage, the gate comparison and smoothed training curves; promote and rollback work', async () => {
+    const v2 = await api('GET', '/api/v1/models/elec2/versions/2');
+    const curves = (await api('GET', '/api/v1/models/elec2/versions/2/steps')) as Record<
+      string,
+      Array<[number, number]>
+    >;
+    const page = await open('#/models/elec2/versions');
+    const lineage = page.locator('.lineage[data-version="2"]');
+    await lineage.waitFor();
+    const primary = lineage.locator('table.gate-table tr[data-metric="accuracy"] td');
+    expect((await primary.allInnerTexts()).slice(0, 4)).toEqual([
+      'accuracy',
+      'primary',
+      v2.lineage.evaluation.primary.production.toFixed(4),
+      v2.lineage.evaluation.primary.candidate.toFixed(4),
+    ]);
+    const p = v2.lineage.evaluation.test.pValue as number;
+    expect(await lineage.locator('.gate-test').innerText()).toContain(
+      `p = ${p < 1e-4 ? p.toExponential(2) : p.toFixed(4)}`,
+    );
+    const curve = '.chart[data-chart="curve-trial score"]';
+    await page.locator(`${curve} canvas`).waitFor();
+    const before = await attribute(page, curve, 'data-series');
+    expect(before['trial score (raw)']).toEqual(curves['trial score']?.map(([, v]) => v));
+    await page.locator('.smoothing input').fill('0');
+    await expect
+      .poll(async () => (await attribute(page, curve, 'data-series'))['trial score'])
+      .toEqual(before['trial score (raw)']);
+    await screenshot(page, 'model-versions');
+
+    const production = async () => (await api('GET', '/api/v1/models/elec2/aliases')).current.production;
+    await page.locator('tr[data-version="1"] button', { hasText: 'Promote' }).click();
+    await page.locator('tr[data-version="1"] td', { hasText: 'production' }).waitFor();
+    expect(await production()).toBe(1);
+    await page.getByRole('button', { name: 'Roll back production' }).click();
+    await page.locator('tr[data-version="2"] td', { hasText: 'production' }).waitFor();
+    expect(await production()).toBe(2);
+    await page.close();
+  });
+
+  test('update runs list and detail show steps, progress and the gate table', async () => {
+    const page = await open('#/models/elec2/runs');
+    const row = page.locator(`tr[data-run="${run.id}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('promoted');
+    await screenshot(page, 'model-runs');
+    await row.locator('a').click();
+    await page.locator('ol.steps li').first().waitFor();
+    expect(
+      await page.locator('ol.steps li').evaluateAll((items) => items.map((i) => i.getAttribute('data-step'))),
+    ).toEqual(['dataset', 'train', 'evaluate', 'register', 'promote']);
+    expect(await page.locator('progress').getAttribute('value')).toBe('5');
+    const gate = run.steps.find((s) => s.name === 'evaluate')?.detail as { primary: { improvement: number } };
+    expect(await page.locator('table.gate-table tr[data-metric="accuracy"] td').nth(4).innerText()).toBe(
+      gate.primary.improvement.toFixed(4),
+    );
+    await screenshot(page, 'run-detail');
+    await page.close();
+  });
+
+  test('the alerts page filters by severity and acknowledges an alert', async () => {
+    const page = await open('#/alerts');
+    await page.locator('table.alerts tbody tr').first().waitFor();
+    await page.locator('select[name="status"]').selectOption('');
+    await page.locator('select[name="severity"]').selectOption('critical');
+    const critical = (await api('GET', '/api/v1/alerts?severity=critical')) as Array<{
+      id: string;
+      status: string;
+    }>;
+    await expect.poll(() => page.locator('table.alerts tbody tr').count()).toBe(critical.length);
+    expect(
+      await page
+        .locator('table.alerts tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-severity'))),
+    ).toEqual(critical.map(() => 'critical'));
+    await page.locator('select[name="severity"]').selectOption('');
+    await page.locator('select[name="status"]').selectOption('open');
+    const first = page.locator('table.alerts tbody tr').first();
+    await first.waitFor();
+    const id = (await first.getAttribute('data-alert')) as string;
+    await first.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.locator(`tr[data-alert="${id}"] td`, { hasText: /^anonymous@/ }).waitFor();
+    const acknowledged = (await api('GET', '/api/v1/alerts?acknowledged=true')) as Array<{ id: string }>;
+    expect(acknowledged.map((a) => a.id)).toEqual([id]);
+    await screenshot(page, 'alerts');
+    await page.close();
+  });
+
+  test('on a server that needs a token, pages say so, and a token entered once lets them load', async () => {
+    const secured = await testApp(store, { requireAuth: true });
+    await secured.app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(secured.app.server.address() as AddressInfo).port}/`;
+    const { token } = await createToken(store, 'dashboard-test', ['read']);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1200 } });
-      const dialogs: string[] = [];
-      page.on('dialog', (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.accept();
-      });
-      await page.goto(url);
-      await page.getByRole('link', { name: 'elec2' }).click();
-      const timeline = page.locator('.timeline[data-metric="accuracy"]');
-      await timeline.waitFor();
-      expect(JSON.parse((await timeline.getAttribute('data-series')) as string)).toEqual(
-        expected.map((w) => w.metrics.accuracy),
-      );
-      expect(JSON.parse((await timeline.getAttribute('data-thresholds')) as string)).toEqual([0.7]);
-      expect((await timeline.locator('canvas').boundingBox())?.width).toBeGreaterThan(500);
-      await page.locator('tr[data-version="2"] button', { hasText: 'Promote' }).click();
-      await page.locator('tr[data-version="2"] td', { hasText: 'production' }).waitFor();
-      expect(await production()).toBe(2);
-      await page.getByRole('button', { name: 'Roll back production' }).click();
-      await page.locator('tr[data-version="1"] td', { hasText: 'production' }).waitFor();
-      expect(await production()).toBe(1);
-      expect(dialogs).toEqual([
-        'Promote v2 of elec2 to production?',
-        'Roll elec2 production back to its previous version?',
-      ]);
-      writeFileSync(
-        new URL('test-artifacts/dashboard-model.png', repoRoot),
-        await page.screenshot({ fullPage: true }),
-      );
+      await page.goto(base);
+      const error = page.getByRole('alert');
+      await error.waitFor();
+      expect(await error.innerText()).toContain('needs an API token');
+      await page.getByRole('link', { name: 'Enter a token' }).click();
+      await page.getByLabel('API token').fill(token);
+      await page.getByRole('button', { name: 'Save' }).click();
+      await screenshot(page, 'token');
+      await page.getByRole('link', { name: 'Back to the models' }).click();
+      await page.locator('tr[data-model="elec2"]').waitFor();
     } finally {
-      await browser.close();
+      await page.close();
+      await secured.app.close();
     }
   });
 });

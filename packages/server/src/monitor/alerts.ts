@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { StoreConnection } from '../store/open-store.js';
+import type { AlertsTable } from '../store/schema.js';
 import type { CheckResult } from './checks/check-result.js';
 import type { CheckSpec, ModelSpec } from './model-spec.js';
 import { type AlertEvent, type NotifierContext, notify } from './notifiers.js';
@@ -17,11 +19,17 @@ export interface Alert {
   lastAt: number;
   notifiedAt: number | null;
   resolvedAt: number | null;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  /** Starts of the first and latest windows it fired on (data time). */
+  firstWindow: number | null;
+  lastWindow: number | null;
 }
 
 /**
  * Turns a check result into alert state: one open alert per model and check (repeats deduplicate into it,
- * counted), notified when it opens and again only after the model's cool-down; an ok result resolves it.
+ * counted), notified when it opens and again only after the model's cool-down, unless someone acknowledged it;
+ * an ok result resolves it.
  */
 export async function updateAlert(
   store: StoreConnection,
@@ -81,16 +89,29 @@ export async function updateAlert(
         last_at: now,
         notified_at: now,
         resolved_at: null,
+        acknowledged_at: null,
+        acknowledged_by: null,
+        first_window: window.start,
+        last_window: window.start,
       })
       .execute();
     await notify(spec.notifiers, event('opened', id, 1), context);
     return;
   }
   const occurrences = open.occurrences + 1;
-  const due = open.notified_at === null || now - Number(open.notified_at) >= spec.alertCooldown;
+  const due =
+    open.acknowledged_at === null &&
+    (open.notified_at === null || now - Number(open.notified_at) >= spec.alertCooldown);
   await store.db
     .updateTable('alerts')
-    .set({ occurrences, last_at: now, message: result.message, detail, ...(due ? { notified_at: now } : {}) })
+    .set({
+      occurrences,
+      last_at: now,
+      last_window: window.start,
+      message: result.message,
+      detail,
+      ...(due ? { notified_at: now } : {}),
+    })
     .where('id', '=', open.id)
     .execute();
   if (due) await notify(spec.notifiers, event('repeated', open.id, occurrences), context);
@@ -99,6 +120,9 @@ export async function updateAlert(
 export interface AlertQuery {
   model?: string;
   status?: 'open' | 'resolved';
+  severity?: string;
+  check?: string;
+  acknowledged?: boolean;
   limit?: number;
 }
 
@@ -110,8 +134,36 @@ export async function listAlerts(store: StoreConnection, query: AlertQuery = {})
     .limit(query.limit ?? 100);
   if (query.model) q = q.where('model', '=', query.model);
   if (query.status) q = q.where('status', '=', query.status);
+  if (query.severity) q = q.where('severity', '=', query.severity);
+  if (query.check) q = q.where('check_name', '=', query.check);
+  if (query.acknowledged !== undefined)
+    q = q.where('acknowledged_at', query.acknowledged ? 'is not' : 'is', null);
   const rows = await q.execute();
-  return rows.map((r) => ({
+  return rows.map(alertOf);
+}
+
+/**
+ * Marks an alert as seen by someone: it stays open (the check decides when it resolves) but is not re-notified.
+ * Acknowledging twice keeps the first acknowledgement. Undefined when there is no such alert.
+ */
+export async function acknowledgeAlert(
+  store: StoreConnection,
+  id: string,
+  actor: string,
+  now = Date.now(),
+): Promise<Alert | undefined> {
+  await store.db
+    .updateTable('alerts')
+    .set({ acknowledged_at: now, acknowledged_by: actor })
+    .where('id', '=', id)
+    .where('acknowledged_at', 'is', null)
+    .execute();
+  const row = await store.db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? alertOf(row) : undefined;
+}
+
+function alertOf(r: Selectable<AlertsTable>): Alert {
+  return {
     id: r.id,
     model: r.model,
     check: r.check_name,
@@ -124,5 +176,9 @@ export async function listAlerts(store: StoreConnection, query: AlertQuery = {})
     lastAt: Number(r.last_at),
     notifiedAt: r.notified_at === null ? null : Number(r.notified_at),
     resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
-  }));
+    acknowledgedAt: r.acknowledged_at === null ? null : Number(r.acknowledged_at),
+    acknowledgedBy: r.acknowledged_by,
+    firstWindow: r.first_window === null ? null : Number(r.first_window),
+    lastWindow: r.last_window === null ? null : Number(r.last_window),
+  };
 }

@@ -7,7 +7,7 @@ import { windowStart } from './ingestion.js';
 import type { LoadedModel, ModelCatalog } from './model-catalog.js';
 import type { CheckSpec } from './model-spec.js';
 import type { NotifierContext } from './notifiers.js';
-import { getReference } from './references.js';
+import { resolveReference } from './references.js';
 import { timeWindows, type WindowSummary } from './windows.js';
 
 /** Drift checks compare at most this many of a window's predictions (the most recent are not favoured: the first N by time). */
@@ -170,27 +170,7 @@ export class CheckRunner {
         });
         return rows;
       },
-      reference: async (check) => {
-        if (typeof check.reference === 'string') {
-          const reference = await getReference(this.store, spec.name, check.reference);
-          return (
-            reference ??
-            `no reference "${check.reference}" (upload it with PUT /api/v1/models/${spec.name}/references/${check.reference})`
-          );
-        }
-        const start = Date.parse(check.reference.window);
-        if (!Number.isFinite(start)) return `reference window "${check.reference.window}" is not an ISO time`;
-        const from = windowStart(start, spec.window);
-        const found = await queryPredictions(this.store.db, spec.name, {
-          from,
-          to: from + spec.window,
-          features: true,
-          limit: MAX_DRIFT_ROWS,
-        });
-        return found.length > 0
-          ? found.map((r) => r.features)
-          : `the reference window starting ${new Date(from).toISOString()} has no predictions`;
-      },
+      reference: (check) => resolveReference(this.store, spec, check.reference, MAX_DRIFT_ROWS),
     };
   }
 }

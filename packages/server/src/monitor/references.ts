@@ -1,4 +1,6 @@
 import type { StoreConnection } from '../store/open-store.js';
+import { queryPredictions } from '../store/predictions.js';
+import { windowStart } from './ingestion.js';
 import type { ModelSpec } from './model-spec.js';
 
 const MAX_REFERENCE_ROWS = 100_000;
@@ -80,4 +82,37 @@ export async function listReferences(
     .orderBy('name')
     .execute();
   return rows.map((r) => ({ name: r.name, createdAt: Number(r.created_at) }));
+}
+
+export type ReferenceSpec = string | { window: string };
+
+/**
+ * The rows a drift comparison runs against: a stored reference by name, or the predictions of the window that
+ * starts at an ISO time. A string explains what is missing and how to provide it.
+ */
+export async function resolveReference(
+  store: StoreConnection,
+  spec: ModelSpec,
+  reference: ReferenceSpec,
+  limit: number,
+): Promise<Array<Record<string, unknown>> | string> {
+  if (typeof reference === 'string') {
+    const rows = await getReference(store, spec.name, reference);
+    return (
+      rows ??
+      `no reference "${reference}" (upload it with PUT /api/v1/models/${spec.name}/references/${reference})`
+    );
+  }
+  const start = Date.parse(reference.window);
+  if (!Number.isFinite(start)) return `reference window "${reference.window}" is not an ISO time`;
+  const from = windowStart(start, spec.window);
+  const found = await queryPredictions(store.db, spec.name, {
+    from,
+    to: from + spec.window,
+    features: true,
+    limit,
+  });
+  return found.length > 0
+    ? found.map((r) => r.features)
+    : `the reference window starting ${new Date(from).toISOString()} has no predictions`;
 }

@@ -15,6 +15,7 @@ import { registryMigration } from './migrations/002-registry.js';
 import { servingMigration } from './migrations/003-serving.js';
 import { updatesMigration } from './migrations/004-updates.js';
 import { rolloutsMigration } from './migrations/005-rollouts.js';
+import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledgement.js';
 import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -107,6 +108,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '003-serving': servingMigration(connection.dialect),
     '004-updates': updatesMigration(),
     '005-rollouts': rolloutsMigration(connection.dialect),
+    '006-alert-acknowledgement': alertAcknowledgementMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

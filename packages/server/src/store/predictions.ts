@@ -217,3 +217,33 @@ export async function readProfiles(
   const rows = await q.execute();
   return rows.map((r) => ({ ...r, window_start: Number(r.window_start) }));
 }
+
+/** Which versions answered in [from, to): first and last prediction time and how many, oldest first. */
+export async function servedVersions(
+  db: Db,
+  model: string,
+  from: number,
+  to: number,
+): Promise<Array<{ version: string | null; first: number; last: number; count: number }>> {
+  const rows = await db
+    .selectFrom('predictions')
+    .select(({ fn }) => [
+      'version',
+      fn.min<number>('time').as('first'),
+      fn.max<number>('time').as('last'),
+      fn.countAll<number>().as('count'),
+    ])
+    .where('model', '=', model)
+    .where('time', '>=', from)
+    .where('time', '<', to)
+    .groupBy('version')
+    .execute();
+  return rows
+    .map((r) => ({
+      version: r.version,
+      first: Number(r.first),
+      last: Number(r.last),
+      count: Number(r.count),
+    }))
+    .sort((a, b) => a.first - b.first);
+}

@@ -81,6 +81,11 @@ export interface AlertsTable {
   last_at: number;
   notified_at: number | null;
   resolved_at: number | null;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  /** Start of the first and the latest window the alert fired on (data time, for chart markers). */
+  first_window: number | null;
+  last_window: number | null;
 }
 
 export interface TokensTable {

@@ -195,6 +195,14 @@ describe('ensemble and tune strategies on Elec2', () => {
     expect(detail.validationScore).toBeGreaterThan(0.5);
     const version = (await api('GET', '/api/v1/models/elec2/versions/2')).json();
     expect(version.lineage).toMatchObject({ strategy: 'tune', parameters: { C: detail.best.C } });
+    const curves = (await api('GET', '/api/v1/models/elec2/versions/2/steps')).json() as Record<
+      string,
+      Array<[number, number]>
+    >;
+    expect(curves['trial score']).toHaveLength(6);
+    const best = curves['best score']?.map(([, v]) => v) ?? [];
+    expect(best.at(-1)).toBeCloseTo(detail.validationScore, 12);
+    expect(best).toEqual([...best].sort((a, b) => a - b));
   });
 });
 

@@ -114,6 +114,18 @@ function trainPipeline(
   };
 }
 
+/** Training curves by metric name, one value per step (epoch, trial…), saved with the version it trained. */
+type Curves = Record<string, number[]>;
+
+function curvesOf(model: TrainableModel): Curves {
+  const curves: Curves = {};
+  const { lossCurve, validationScores } = model as { lossCurve?: unknown; validationScores?: unknown };
+  if (Array.isArray(lossCurve) && lossCurve.length > 0) curves.loss = lossCurve as number[];
+  if (Array.isArray(validationScores) && validationScores.length > 0)
+    curves['validation score'] = validationScores as number[];
+  return curves;
+}
+
 // The last quarter of the training rows scores ensemble weights and tuning trials; the held-out rows stay for the gate.
 function validationSplit(X: number[][], y: ClassValue[]) {
   const cut = Math.floor(X.length * 0.75);
@@ -126,7 +138,7 @@ async function train(
   X: number[][],
   y: ClassValue[],
   production: TrainableModel | undefined,
-): Promise<{ model: TrainableModel; detail: Record<string, unknown> }> {
+): Promise<{ model: TrainableModel; detail: Record<string, unknown>; curves?: Curves }> {
   const needLearner = () => {
     if (!policy.learner) throw new Error(`the ${policy.strategy} strategy needs update.learner`);
     return policy.learner;
@@ -173,9 +185,18 @@ async function train(
     if (!result.best) throw new Error('every tuning trial failed');
     const model = makeLearner(learner.kind, { ...learner.params, ...result.best.params });
     model.fit(X, y as never);
+    let best = task === 'regression' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    const tuning = { 'trial score': [] as number[], 'best score': [] as number[] };
+    for (const trial of result.trials) {
+      if (trial.score === undefined) continue;
+      best = task === 'regression' ? Math.min(best, trial.score) : Math.max(best, trial.score);
+      tuning['trial score'].push(trial.score);
+      tuning['best score'].push(best);
+    }
     return {
       model,
       detail: { best: result.best.params, validationScore: result.best.score, trials: result.trials.length },
+      curves: tuning,
     };
   }
   if (policy.strategy === 'retrain' || !production) {
@@ -370,6 +391,7 @@ export async function runUpdate(
 
     const productionModel =
       production?.format === 'steward' ? await loadTrainable(context, production) : undefined;
+    let curves: Curves = {};
     const candidate = await step('train', async () => {
       const trainX = data.trainX;
       const trainY = data.trainY;
@@ -388,9 +410,11 @@ export async function runUpdate(
           detail: { strategy: 'external', rows: trainX.length, seconds: result.seconds, log: result.log },
         };
       }
-      const trained = policy.learner?.pipeline
+      const trained: { model: TrainableModel; detail: Record<string, unknown>; curves?: Curves } = policy
+        .learner?.pipeline
         ? trainPipeline(policy, model, data.records, data.recordLabels)
         : await train(policy, model.spec.task, trainX, trainY, productionModel);
+      curves = { ...curvesOf(trained.model), ...trained.curves };
       return {
         value: Buffer.from(JSON.stringify(trained.model.toJSON())),
         detail: {
@@ -475,7 +499,14 @@ export async function runUpdate(
         actor: trigger.actor ?? 'update-loop',
       });
       run.candidateVersion = registered.version;
-      return { value: registered, detail: { version: registered.version, sha256: registered.sha256 } };
+      const points = Object.entries(curves).flatMap(([metric, values]) =>
+        values.map((value, step) => ({ step, metric, value })),
+      );
+      if (points.length > 0) await context.registry.logSteps(modelName, registered.version, points);
+      return {
+        value: registered,
+        detail: { version: registered.version, sha256: registered.sha256, curvePoints: points.length },
+      };
     });
 
     if (decision && !decision.promote) {

@@ -1,189 +1,78 @@
-import type { AlertView, ModelVersion, WindowView } from '@steward/client';
-import { useCallback, useEffect, useState } from 'react';
 import { apiClient } from '../api';
-import { Timeline } from '../components/timeline';
+import { AlertsList } from '../components/alerts-list';
+import { ErrorNote, Loading, Updated } from '../components/status';
+import { usePolling } from '../hooks/use-polling';
+import { DriftSection } from '../sections/drift-section';
+import { MetricsSection } from '../sections/metrics-section';
+import { PredictionsSection } from '../sections/predictions-section';
+import { QualitySection } from '../sections/quality-section';
+import { RunsSection } from '../sections/runs-section';
+import { VersionsSection } from '../sections/versions-section';
 
-interface ModelData {
-  task: string;
-  health: string;
-  production: number | undefined;
-  windows: WindowView[];
-  versions: ModelVersion[];
-  alerts: AlertView[];
-  thresholds: Record<string, Array<{ label: string; value: number }>>;
-}
+export const MODEL_TABS = [
+  'metrics',
+  'predictions',
+  'drift',
+  'quality',
+  'versions',
+  'runs',
+  'alerts',
+] as const;
+export type ModelTab = (typeof MODEL_TABS)[number];
 
-const METRICS: Record<string, string[]> = {
-  binary: ['accuracy', 'f1', 'rocAuc'],
-  multiclass: ['accuracy', 'f1'],
-  regression: ['rmse', 'mae', 'r2'],
+const TAB_TITLES: Record<ModelTab, string> = {
+  metrics: 'Metrics',
+  predictions: 'Predictions',
+  drift: 'Drift',
+  quality: 'Data quality',
+  versions: 'Versions',
+  runs: 'Update runs',
+  alerts: 'Alerts',
 };
 
-async function load(name: string): Promise<ModelData> {
-  const client = apiClient();
-  const [model, windows, versions, aliases, alerts] = await Promise.all([
-    client.getModel(name),
-    client.metrics(name, { from: 0, to: Date.now() + 86_400_000 }),
-    client.listVersions(name),
-    client.aliases(name),
-    client.alerts({ model: name }),
-  ]);
-  const thresholds: ModelData['thresholds'] = {};
-  for (const check of (model.spec.checks ?? []) as Array<{
-    type: string;
-    name: string;
-    metric?: string;
-    min?: number;
-    max?: number;
-  }>) {
-    if (check.type !== 'metric' || !check.metric) continue;
-    const list = thresholds[check.metric] ?? [];
-    if (check.min !== undefined) list.push({ label: `${check.name} min`, value: check.min });
-    if (check.max !== undefined) list.push({ label: `${check.name} max`, value: check.max });
-    thresholds[check.metric] = list;
-  }
-  return {
-    task: model.spec.task,
-    health: model.health.status,
-    production: aliases.current.production,
-    windows,
-    versions,
-    alerts,
-    thresholds,
-  };
-}
-
-/** One model: metric timelines with their thresholds, versions with promote and rollback, recent alerts. */
-export function ModelPage({ name }: { name: string }) {
-  const [data, setData] = useState<ModelData | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-  const refresh = useCallback(
-    () =>
-      load(name)
-        .then((d) => {
-          setData(d);
-          setError(undefined);
-        })
-        .catch((e: Error) => setError(e.message)),
-    [name],
-  );
-  useEffect(() => {
-    refresh();
-    const timer = setInterval(refresh, 10_000);
-    return () => clearInterval(timer);
-  }, [refresh]);
-
-  const act = async (what: string, run: () => Promise<unknown>) => {
-    if (!window.confirm(what)) return;
-    setBusy(true);
-    try {
-      await run();
-      await refresh();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  if (error)
-    return (
-      <p className="error" role="alert">
-        {error}
-      </p>
-    );
-  if (!data) return <p className="loading">Loading {name}…</p>;
-  const times = data.windows.map((w) => Date.parse(w.start) / 1000);
+/** One model: its health and production version on top, then one tab per aspect. */
+export function ModelPage({ name, tab }: { name: string; tab: ModelTab }) {
+  const { data, error, updatedAt } = usePolling(async () => {
+    const client = apiClient();
+    const [model, aliases] = await Promise.all([client.getModel(name), client.aliases(name)]);
+    return { model, production: aliases.current.production };
+  }, `model:${name}`);
+  if (error && !data) return <ErrorNote error={error} />;
+  if (!data) return <Loading what={name} />;
+  const { model, production } = data;
+  const href = (t: ModelTab) => `#/models/${encodeURIComponent(name)}/${t}`;
   return (
     <section className="model">
       <p>
-        <a href="#/">All models</a>
+        <a href="#/">All models</a> <Updated at={updatedAt} />
       </p>
       <h2>
-        {name} <span className={`health health-${data.health}`}>{data.health}</span>{' '}
-        <span className="production">
-          production {data.production === undefined ? '—' : `v${data.production}`}
+        {name} <span className={`health health-${model.health.status}`}>{model.health.status}</span>{' '}
+        <span className="production">production {production === undefined ? '—' : `v${production}`}</span>{' '}
+        <span className="counts">
+          {model.counts.predictions} predictions · {model.counts.labels} labels · {model.health.openAlerts}{' '}
+          open alerts
         </span>
       </h2>
-      {data.windows.length === 0 ? (
-        <p className="empty">No windows yet: log predictions (and labels) to see metrics here.</p>
-      ) : (
-        (METRICS[data.task] ?? []).map((metric) => (
-          <figure key={metric}>
-            <figcaption>{metric} per window</figcaption>
-            <Timeline
-              label={metric}
-              times={times}
-              values={data.windows.map((w) => (w.metrics[metric] ?? null) as number | null)}
-              thresholds={data.thresholds[metric] ?? []}
-            />
-          </figure>
-        ))
-      )}
-      <h3>Versions</h3>
-      <table className="versions">
-        <thead>
-          <tr>
-            <th>Version</th>
-            <th>Format</th>
-            <th>Aliases</th>
-            <th>Strategy</th>
-            <th>Created</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {[...data.versions].reverse().map((v) => (
-            <tr key={v.version} data-version={v.version}>
-              <td>v{v.version}</td>
-              <td>{v.format}</td>
-              <td>{v.aliases.join(', ') || '—'}</td>
-              <td>{String(v.lineage.strategy ?? '—')}</td>
-              <td>{new Date(v.createdAt).toISOString().slice(0, 16).replace('T', ' ')}</td>
-              <td>
-                {!v.aliases.includes('production') && (
-                  <button
-                    type="button"
-                    disabled={busy}
-                    onClick={() =>
-                      act(`Promote v${v.version} of ${name} to production?`, () =>
-                        apiClient().promote(name, v.version, 'production', 'from the dashboard'),
-                      )
-                    }
-                  >
-                    Promote
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <button
-        type="button"
-        className="rollback"
-        disabled={busy || data.production === undefined}
-        onClick={() =>
-          act(`Roll ${name} production back to its previous version?`, () =>
-            apiClient().rollback(name, 'production', 'from the dashboard'),
-          )
-        }
-      >
-        Roll back production
-      </button>
-      <h3>Alerts</h3>
-      {data.alerts.length === 0 ? (
-        <p className="empty">No alerts.</p>
-      ) : (
-        <ul className="alerts">
-          {data.alerts.map((a) => (
-            <li key={a.id} data-status={a.status}>
-              <strong>{a.check}</strong> {a.severity} · {a.status} · {a.message} ({a.occurrences}×)
-            </li>
-          ))}
-        </ul>
-      )}
+      <nav className="tabs">
+        {MODEL_TABS.map((t) => (
+          <a
+            key={t}
+            href={href(t)}
+            className={t === tab ? 'active' : undefined}
+            aria-current={t === tab ? 'page' : undefined}
+          >
+            {TAB_TITLES[t]}
+          </a>
+        ))}
+      </nav>
+      {tab === 'metrics' && <MetricsSection name={name} task={model.spec.task} />}
+      {tab === 'predictions' && <PredictionsSection name={name} task={model.spec.task} />}
+      {tab === 'drift' && <DriftSection name={name} />}
+      {tab === 'quality' && <QualitySection name={name} />}
+      {tab === 'versions' && <VersionsSection name={name} />}
+      {tab === 'runs' && <RunsSection name={name} />}
+      {tab === 'alerts' && <AlertsList model={name} />}
     </section>
   );
 }

@@ -1,6 +1,8 @@
-import { useEffect, useState } from 'react';
 import { apiClient } from '../api';
+import { AlertsList } from '../components/alerts-list';
 import { Sparkline } from '../components/sparkline';
+import { ErrorNote, Loading, Updated } from '../components/status';
+import { usePolling } from '../hooks/use-polling';
 
 interface ModelRow {
   name: string;
@@ -47,35 +49,9 @@ async function load(): Promise<ModelRow[]> {
 
 /** Every model at a glance: health, production version, the key metric's latest value and trend, open alerts. */
 export function Overview() {
-  const [rows, setRows] = useState<ModelRow[] | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    let live = true;
-    const refresh = () =>
-      load()
-        .then((r) => {
-          if (!live) return;
-          setRows(r);
-          setError(undefined);
-        })
-        .catch((e: Error) => {
-          if (live) setError(e.message);
-        });
-    refresh();
-    const timer = setInterval(refresh, 10_000);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, []);
-
-  if (error)
-    return (
-      <p className="error" role="alert">
-        Cannot load models: {error}. Is the server running, and does it need a token (Settings)?
-      </p>
-    );
-  if (!rows) return <p className="loading">Loading models…</p>;
+  const { data: rows, error, updatedAt } = usePolling(load, 'overview');
+  if (error && !rows) return <ErrorNote error={error} />;
+  if (!rows) return <Loading what="models" />;
   if (rows.length === 0) {
     return (
       <p className="empty">
@@ -85,39 +61,46 @@ export function Overview() {
     );
   }
   return (
-    <table className="models">
-      <thead>
-        <tr>
-          <th>Model</th>
-          <th>Task</th>
-          <th>Health</th>
-          <th>Production</th>
-          <th>Key metric</th>
-          <th>Trend</th>
-          <th>Open alerts</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.name} data-model={r.name}>
-            <td>
-              <a href={`#/models/${encodeURIComponent(r.name)}`}>{r.name}</a>
-            </td>
-            <td>{r.task}</td>
-            <td>
-              <span className={`health health-${r.health}`}>{r.health}</span>
-            </td>
-            <td>{r.production === undefined ? '—' : `v${r.production}`}</td>
-            <td className="metric">
-              {r.metric} {r.latest === null ? '—' : r.latest.toFixed(3)}
-            </td>
-            <td>
-              <Sparkline times={r.times} values={r.values} label={r.metric} />
-            </td>
-            <td>{r.openAlerts}</td>
+    <section className="overview">
+      <p>
+        <Updated at={updatedAt} />
+      </p>
+      <table className="models">
+        <thead>
+          <tr>
+            <th>Model</th>
+            <th>Task</th>
+            <th>Health</th>
+            <th>Production</th>
+            <th>Key metric</th>
+            <th>Trend</th>
+            <th>Open alerts</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.name} data-model={r.name}>
+              <td>
+                <a href={`#/models/${encodeURIComponent(r.name)}`}>{r.name}</a>
+              </td>
+              <td>{r.task}</td>
+              <td>
+                <span className={`health health-${r.health}`}>{r.health}</span>
+              </td>
+              <td>{r.production === undefined ? '—' : `v${r.production}`}</td>
+              <td className="metric">
+                {r.metric} {r.latest === null ? '—' : r.latest.toFixed(3)}
+              </td>
+              <td>
+                <Sparkline times={r.times} values={r.values} label={r.metric} />
+              </td>
+              <td>{r.openAlerts}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Open alerts</h2>
+      <AlertsList />
+    </section>
   );
 }

@@ -1,26 +1,15 @@
-import { detectDrift } from '@steward/core';
 import type { FastifyInstance } from 'fastify';
-import { listAlerts } from '../../monitor/alerts.js';
 import { modelHealth } from '../../monitor/health.js';
-import { getReference, listReferences, putReference } from '../../monitor/references.js';
+import { listReferences, putReference } from '../../monitor/references.js';
 import { countWindows, timeWindows } from '../../monitor/windows.js';
-import { countPredictions, queryPredictions } from '../../store/predictions.js';
+import { countPredictions } from '../../store/predictions.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { modelSpecSchema, rangeQuery } from '../openapi-schemas.js';
 import { windowView } from '../profile-json.js';
-import { durationParam, intParam, timeParam } from '../time-param.js';
+import { durationParam, intParam, timeRange } from '../time-param.js';
 
 type RangeQuery = { from?: string; to?: string; size?: string; count?: string; profile?: string };
-const WEEK = 7 * 86_400_000;
-
-function range(query: RangeQuery) {
-  const to = timeParam('to', query.to, Date.now());
-  const from = timeParam('from', query.from, to - WEEK);
-  if (!(to > from))
-    throw new ApiError(400, 'bad_query', 'to must be after from', [{ field: 'to', message: 'before from' }]);
-  return { from, to };
-}
 
 export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
   app.get(
@@ -115,7 +104,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const { from, to } = range(request.query);
+      const { from, to } = timeRange(request.query);
       const count = intParam('count', request.query.count);
       const size = durationParam('size', request.query.size);
       const windows =
@@ -134,7 +123,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const { from, to } = range(request.query);
+      const { from, to } = timeRange(request.query);
       const size = durationParam('size', request.query.size);
       const windows = await timeWindows(context.store, model.spec, { from, to, ...(size ? { size } : {}) });
       return windows.map((w) => windowView(w, false));
@@ -157,35 +146,6 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
         name: request.params.ref,
         rows: await putReference(context.store, model.spec, request.params.ref, request.body),
       };
-    },
-  );
-
-  app.get<{ Params: { name: string }; Querystring: RangeQuery & { reference?: string } }>(
-    '/api/v1/models/:name/drift',
-    {
-      config: { scope: 'read' },
-      schema: { summary: 'Drift report of a time range against a reference', tags: ['monitoring'] },
-    },
-    async (request) => {
-      const model = await requireModel(context, request.params.name);
-      const { from, to } = range(request.query);
-      const name = request.query.reference ?? 'training';
-      const reference = await getReference(context.store, model.spec.name, name);
-      if (!reference) throw notFound(`reference "${name}" of model "${model.spec.name}"`);
-      const rows = await queryPredictions(context.store.db, model.spec.name, {
-        from,
-        to,
-        features: true,
-        limit: 100_000,
-      });
-      if (rows.length === 0) throw new ApiError(400, 'no_data', 'no predictions in that range');
-      return detectDrift(
-        reference as Array<Record<string, never>>,
-        rows.map((r) => r.features as Record<string, never>),
-        {
-          columns: model.spec.features.map((f) => f.name),
-        },
-      );
     },
   );
 
@@ -238,24 +198,6 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
       return {
         results: summary.results.map((r) => ({ ...r, windowStart: new Date(r.windowStart).toISOString() })),
       };
-    },
-  );
-
-  app.get<{ Querystring: { model?: string; status?: string; limit?: string } }>(
-    '/api/v1/alerts',
-    { config: { scope: 'read' }, schema: { summary: 'Alerts, most recent first', tags: ['monitoring'] } },
-    async (request) => {
-      const status = request.query.status;
-      if (status !== undefined && status !== 'open' && status !== 'resolved') {
-        throw new ApiError(400, 'bad_query', 'status must be open or resolved', [
-          { field: 'status', message: 'not open or resolved' },
-        ]);
-      }
-      return listAlerts(context.store, {
-        ...(request.query.model ? { model: request.query.model } : {}),
-        ...(status ? { status } : {}),
-        limit: intParam('limit', request.query.limit) ?? 100,
-      });
     },
   );
 }

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { PredictionFailedError } from '../../serve/serving.js';
+import { servedVersions } from '../../store/predictions.js';
 import { ApiError } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { errorSchema } from '../openapi-schemas.js';
+import { timeRange } from '../time-param.js';
 
 export function servingRoutes(app: FastifyInstance, context: ApiContext, bodyLimit: number): void {
   app.post<{ Params: { name: string } }>(
@@ -42,6 +44,26 @@ export function servingRoutes(app: FastifyInstance, context: ApiContext, bodyLim
         }
         throw error;
       }
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: { from?: string; to?: string } }>(
+    '/api/v1/models/:name/served',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'Which versions answered over a time range: first and last prediction, and how many',
+        tags: ['serving'],
+      },
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      const { from, to } = timeRange(request.query);
+      return (await servedVersions(context.store.db, model.spec.name, from, to)).map((v) => ({
+        ...v,
+        first: new Date(v.first).toISOString(),
+        last: new Date(v.last).toISOString(),
+      }));
     },
   );
 }

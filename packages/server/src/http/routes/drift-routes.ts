@@ -1,0 +1,137 @@
+import { detectDrift } from '@steward/core';
+import type { FastifyInstance } from 'fastify';
+import { driftTimeline } from '../../monitor/drift-timeline.js';
+import type { LoadedModel } from '../../monitor/model-catalog.js';
+import { type ReferenceSpec, resolveReference } from '../../monitor/references.js';
+import { queryPredictions } from '../../store/predictions.js';
+import { ApiError } from '../api-error.js';
+import { type ApiContext, requireModel } from '../context.js';
+import { durationParam, timeParam, timeRange } from '../time-param.js';
+
+type DriftQuery = {
+  from?: string;
+  to?: string;
+  size?: string;
+  reference?: string;
+  referenceWindow?: string;
+  feature?: string;
+};
+
+const MAX_ROWS = 100_000;
+
+/** `reference` (a stored name) or `referenceWindow` (an ISO time); by default what the model's first drift check uses. */
+function referenceOf(model: LoadedModel, query: DriftQuery): ReferenceSpec {
+  if (query.referenceWindow) {
+    timeParam('referenceWindow', query.referenceWindow, 0);
+    return { window: query.referenceWindow };
+  }
+  if (query.reference) return query.reference;
+  const check = model.spec.checks.find((c) => c.type === 'drift');
+  return check?.type === 'drift' ? check.reference : 'training';
+}
+
+async function referenceRows(context: ApiContext, model: LoadedModel, query: DriftQuery) {
+  const rows = await resolveReference(context.store, model.spec, referenceOf(model, query), MAX_ROWS);
+  if (typeof rows === 'string') throw new ApiError(404, 'no_reference', rows);
+  return rows;
+}
+
+async function currentRows(context: ApiContext, model: LoadedModel, query: DriftQuery) {
+  const { from, to } = timeRange(query);
+  const rows = await queryPredictions(context.store.db, model.spec.name, {
+    from,
+    to,
+    features: true,
+    limit: MAX_ROWS,
+  });
+  if (rows.length === 0) throw new ApiError(400, 'no_data', 'no predictions in that range');
+  return rows.map((r) => r.features as Record<string, never>);
+}
+
+export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.get<{ Params: { name: string }; Querystring: DriftQuery }>(
+    '/api/v1/models/:name/drift',
+    {
+      config: { scope: 'read' },
+      schema: { summary: 'Drift report of a time range against a reference', tags: ['monitoring'] },
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      const reference = await referenceRows(context, model, request.query);
+      return detectDrift(
+        reference as Array<Record<string, never>>,
+        await currentRows(context, model, request.query),
+        {
+          columns: model.spec.features.map((f) => f.name),
+        },
+      );
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: DriftQuery }>(
+    '/api/v1/models/:name/drift/windows',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'Drift of every feature in every window against a reference (a feature × window matrix)',
+        tags: ['monitoring'],
+      },
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      const size = durationParam('size', request.query.size);
+      if (size !== undefined && (size < model.spec.window || size % model.spec.window !== 0))
+        throw new ApiError(
+          400,
+          'bad_query',
+          `size must be a multiple of the model's window (${model.spec.window} ms)`,
+          [{ field: 'size', message: 'not a multiple of the window' }],
+        );
+      const timeline = await driftTimeline(
+        context.store,
+        model.spec,
+        await referenceRows(context, model, request.query),
+        { ...timeRange(request.query), ...(size ? { size } : {}) },
+      );
+      return {
+        features: timeline.features,
+        windows: timeline.windows.map((w) => ({
+          ...w,
+          start: new Date(w.start).toISOString(),
+          end: new Date(w.end).toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: { name: string }; Querystring: DriftQuery }>(
+    '/api/v1/models/:name/drift/feature',
+    {
+      config: { scope: 'read' },
+      schema: {
+        summary: 'One feature: its reference and current distributions over a time range, and the drift test',
+        tags: ['monitoring'],
+      },
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      const feature = request.query.feature;
+      if (!feature || !model.spec.features.some((f) => f.name === feature))
+        throw new ApiError(
+          400,
+          'bad_query',
+          `feature must name one of the model's features (${model.spec.features.map((f) => f.name).join(', ')})`,
+          [{ field: 'feature', message: feature ? 'unknown feature' : 'missing' }],
+        );
+      const reference = await referenceRows(context, model, request.query);
+      const report = detectDrift(
+        reference as Array<Record<string, never>>,
+        await currentRows(context, model, request.query),
+        {
+          columns: [feature],
+        },
+      );
+      return report.columns[0];
+    },
+  );
+}

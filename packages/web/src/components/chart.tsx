@@ -1,0 +1,152 @@
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartSeries {
+  label: string;
+  values: Array<number | null>;
+  color?: string;
+  dash?: number[];
+  width?: number;
+}
+
+export interface ChartMarker {
+  /** Same unit as x. */
+  x: number;
+  label: string;
+  kind: 'alert' | 'version';
+}
+
+export interface ChartProps {
+  /** Epoch seconds when `time`, else steps. */
+  x: number[];
+  time?: boolean;
+  series: ChartSeries[];
+  /** A shaded band (an anomaly detector's expected range) drawn behind the series. */
+  band?: { label: string; lower: Array<number | null>; upper: Array<number | null> };
+  markers?: ChartMarker[];
+  height?: number;
+  yLabel?: string;
+  /** Attributes for tests and tools: what is plotted, as data. */
+  name: string;
+}
+
+const MARKER_COLOR = { alert: '#dc2626', version: '#7c3aed' } as const;
+
+function markerPlugin(markers: ChartMarker[]): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        const { ctx } = u;
+        ctx.save();
+        const px = devicePixelRatio;
+        for (const m of markers) {
+          const left = u.valToPos(m.x, 'x', true);
+          if (left < u.bbox.left || left > u.bbox.left + u.bbox.width) continue;
+          ctx.strokeStyle = MARKER_COLOR[m.kind];
+          ctx.fillStyle = MARKER_COLOR[m.kind];
+          ctx.lineWidth = (m.kind === 'alert' ? 1 : 1.5) * px;
+          ctx.setLineDash(m.kind === 'alert' ? [2 * px, 3 * px] : []);
+          ctx.beginPath();
+          ctx.moveTo(left, u.bbox.top);
+          ctx.lineTo(left, u.bbox.top + u.bbox.height);
+          ctx.stroke();
+          if (m.kind === 'version') {
+            ctx.font = `600 ${11 * px}px system-ui`;
+            ctx.fillText(m.label, left + 3 * px, u.bbox.top + 12 * px);
+          } else {
+            // Alerts are often dense: a small flag each, their names in the legend and the alerts tab.
+            ctx.beginPath();
+            ctx.moveTo(left - 4 * px, u.bbox.top);
+            ctx.lineTo(left + 4 * px, u.bbox.top);
+            ctx.lineTo(left, u.bbox.top + 6 * px);
+            ctx.closePath();
+            ctx.fill();
+          }
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+function useWidth(element: React.RefObject<HTMLDivElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    if (!element.current) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.floor(entry.contentRect.width));
+    });
+    observer.observe(element.current);
+    return () => observer.disconnect();
+  }, [element]);
+  return width;
+}
+
+/** A line chart that fills its container's width: series, an optional band, and vertical markers. */
+export function Chart({
+  x,
+  time = true,
+  series,
+  band,
+  markers = [],
+  height = 240,
+  yLabel,
+  name,
+}: ChartProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const plotArea = useRef<HTMLDivElement>(null);
+  const width = useWidth(container);
+  useEffect(() => {
+    if (!plotArea.current || width === 0 || x.length === 0) return;
+    const uSeries: uPlot.Series[] = [{}];
+    const columns: Array<Array<number | null>> = [x];
+    const bands: uPlot.Band[] = [];
+    if (band) {
+      uSeries.push(
+        { label: `${band.label} upper`, stroke: '#93c5fd', width: 1, points: { show: false } },
+        { label: `${band.label} lower`, stroke: '#93c5fd', width: 1, points: { show: false } },
+      );
+      columns.push(band.upper, band.lower);
+      bands.push({ series: [1, 2], fill: 'rgba(147, 197, 253, 0.3)' });
+    }
+    for (const s of series) {
+      uSeries.push({
+        label: s.label,
+        stroke: s.color ?? '#2563eb',
+        width: s.width ?? 2,
+        dash: s.dash,
+        spanGaps: false,
+        points: { show: x.length < 60 && !s.dash },
+      });
+      columns.push(s.values);
+    }
+    const plot = new uPlot(
+      {
+        width,
+        height,
+        series: uSeries,
+        bands,
+        axes: [{}, { label: yLabel, size: 60 }],
+        scales: { x: { time } },
+        plugins: [markerPlugin(markers)],
+      },
+      columns as uPlot.AlignedData,
+      plotArea.current,
+    );
+    return () => plot.destroy();
+  }, [x, time, series, band, markers, width, height, yLabel]);
+  return (
+    <div
+      ref={container}
+      className="chart"
+      data-chart={name}
+      data-x={JSON.stringify(x)}
+      data-series={JSON.stringify(Object.fromEntries(series.map((s) => [s.label, s.values])))}
+      data-band={band ? JSON.stringify({ lower: band.lower, upper: band.upper }) : undefined}
+      data-markers={JSON.stringify(markers)}
+    >
+      {x.length === 0 ? <p className="empty">Nothing to plot yet.</p> : <div ref={plotArea} />}
+    </div>
+  );
+}

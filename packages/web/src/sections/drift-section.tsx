@@ -1,0 +1,137 @@
+import type { DriftTimelineView, FeatureDriftView } from '@steward/client';
+import { useEffect, useState } from 'react';
+import { apiClient } from '../api';
+import { DistributionBars } from '../components/distribution-bars';
+import { ErrorNote, Loading } from '../components/status';
+import { usePolling } from '../hooks/use-polling';
+import { driftColour, driftIntensity } from '../lib/drift-intensity';
+import { ALL_TIME, num, when } from '../lib/format';
+
+interface Selection {
+  feature: string;
+  start: string;
+  end: string;
+}
+
+function binLabels(view: FeatureDriftView): string[] {
+  const d = view.distribution;
+  if (!d) return [];
+  if (d.categories) return d.categories;
+  const edges = d.edges ?? [];
+  return edges.slice(0, -1).map((e) => num(e, 2));
+}
+
+function FeatureDetail({ name, selection }: { name: string; selection: Selection }) {
+  const [view, setView] = useState<FeatureDriftView | undefined>();
+  const [error, setError] = useState<Error | undefined>();
+  useEffect(() => {
+    setView(undefined);
+    apiClient()
+      .featureDrift(name, selection.feature, { from: selection.start, to: selection.end })
+      .then(setView, setError);
+  }, [name, selection]);
+  if (error) return <ErrorNote error={error} />;
+  if (!view) return <Loading what={`${selection.feature}`} />;
+  return (
+    <figure className="feature-drift" data-feature={view.column}>
+      <figcaption>
+        {view.column}, window {when(selection.start)}: {view.methodLabel} {num(view.score)} (threshold{' '}
+        {num(view.threshold)}) — {view.drifted ? 'drifted' : 'no drift'}; {view.referenceRows} reference rows,{' '}
+        {view.currentRows} current
+      </figcaption>
+      {view.distribution ? (
+        <DistributionBars
+          labels={binLabels(view)}
+          reference={view.distribution.reference}
+          current={view.distribution.current}
+        />
+      ) : (
+        <p className="empty">This method has no distribution to draw.</p>
+      )}
+    </figure>
+  );
+}
+
+function Heatmap({ data, onSelect }: { data: DriftTimelineView; onSelect: (s: Selection) => void }) {
+  const windows = data.windows.slice(-90);
+  return (
+    <div className="heatmap-scroll">
+      <table className="heatmap">
+        <thead>
+          <tr>
+            <th />
+            {windows.map((w) => (
+              <th key={w.start} title={when(w.start)}>
+                {w.start.slice(5, 10)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data.features.map((feature) => (
+            <tr key={feature}>
+              <th>{feature}</th>
+              {windows.map((w) => {
+                const cell = w.columns?.[feature];
+                if (!cell)
+                  return (
+                    <td key={w.start} className="cell-empty" title={`${w.rows} rows: too few to judge`} />
+                  );
+                return (
+                  <td key={w.start}>
+                    <button
+                      type="button"
+                      className={cell.drifted ? 'cell drifted' : 'cell'}
+                      style={{ background: driftColour(driftIntensity(cell)) }}
+                      data-feature={feature}
+                      data-window={w.start}
+                      data-score={cell.score}
+                      data-drifted={cell.drifted}
+                      title={`${feature}, ${when(w.start)}: ${cell.method} ${num(cell.score)} (threshold ${num(cell.threshold)})`}
+                      onClick={() => onSelect({ feature, start: w.start, end: w.end })}
+                    />
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Feature × window drift against the model's reference; a cell opens that feature's two distributions. */
+export function DriftSection({ name }: { name: string }) {
+  const { data, error } = usePolling(() => apiClient().driftWindows(name, ALL_TIME), `drift:${name}`, 30_000);
+  const [selection, setSelection] = useState<Selection | undefined>();
+  if (error && !data) {
+    if ((error as { code?: string }).code === 'no_reference')
+      return (
+        <div className="empty">
+          <p>{error.message}.</p>
+          <p>
+            Drift is measured against a reference, usually the training data: upload its feature rows with{' '}
+            <code>PUT /api/v1/models/{name}/references/training</code>, or give a drift check a reference
+            window.
+          </p>
+        </div>
+      );
+    return <ErrorNote error={error} />;
+  }
+  if (!data) return <Loading what="drift" />;
+  if (data.windows.length === 0) return <p className="empty">No predictions logged yet.</p>;
+  const drifted = data.windows.filter(
+    (w) => w.columns && Object.values(w.columns).some((c) => c.drifted),
+  ).length;
+  return (
+    <section className="drift">
+      <p>
+        {drifted} of {data.windows.length} windows have at least one drifted feature. Darker is further past
+        the test's threshold; click a cell to compare that feature's distributions.
+      </p>
+      <Heatmap data={data} onSelect={setSelection} />
+      {selection && <FeatureDetail name={name} selection={selection} />}
+    </section>
+  );
+}

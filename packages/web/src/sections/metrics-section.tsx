@@ -1,0 +1,134 @@
+import type { AlertView, CheckResultView, ServedVersionView, WindowView } from '@steward/client';
+import { useMemo } from 'react';
+import { apiClient } from '../api';
+import { Chart, type ChartMarker } from '../components/chart';
+import { ErrorNote, Loading } from '../components/status';
+import { usePolling } from '../hooks/use-polling';
+import { ALL_TIME, KEY_METRICS, seconds } from '../lib/format';
+
+interface CheckSpecView {
+  type: string;
+  name: string;
+  metric?: string;
+  min?: number;
+  max?: number;
+}
+
+interface MetricsData {
+  windows: WindowView[];
+  checks: CheckSpecView[];
+  results: CheckResultView[];
+  alerts: AlertView[];
+  served: ServedVersionView[];
+}
+
+async function load(name: string): Promise<MetricsData> {
+  const client = apiClient();
+  const [model, windows, results, alerts, served] = await Promise.all([
+    client.getModel(name),
+    client.metrics(name, ALL_TIME),
+    client.checkResults(name, { limit: 5000 }),
+    client.alerts({ model: name, limit: 500 }),
+    client.served(name, ALL_TIME),
+  ]);
+  return {
+    windows,
+    checks: (model.spec.checks ?? []) as unknown as CheckSpecView[],
+    results,
+    alerts,
+    served,
+  };
+}
+
+/**
+ * Markers where a version started answering (after the first) and where alerts first fired: on a metric's chart,
+ * the alerts of checks on that metric and of checks on no metric (drift, detectors, data quality).
+ */
+function markersOf(data: MetricsData, metric: string): ChartMarker[] {
+  const metricOf = new Map(data.checks.map((c) => [c.name, c.metric]));
+  const versions: ChartMarker[] = data.served
+    .slice(1)
+    .filter((v) => v.version !== null)
+    .map((v) => ({ x: seconds(v.first), label: `v${v.version}`, kind: 'version' }));
+  const alerts: ChartMarker[] = data.alerts
+    .filter((a) => a.firstWindow !== null && [undefined, metric].includes(metricOf.get(a.check)))
+    .map((a) => ({ x: (a.firstWindow as number) / 1000, label: a.check, kind: 'alert' }));
+  return [...versions, ...alerts];
+}
+
+/** The anomaly check's expected band at each window, where the check had one. */
+function bandOf(data: MetricsData, metric: string, x: number[]) {
+  const check = data.checks.find((c) => c.type === 'anomaly' && c.metric === metric);
+  if (!check) return undefined;
+  const byStart = new Map<number, { lower: number | null; upper: number | null }>();
+  for (const r of data.results) {
+    if (r.check !== check.name) continue;
+    const detail = r.detail as { lower?: number | null; upper?: number | null } | null;
+    byStart.set(seconds(r.windowStart), { lower: detail?.lower ?? null, upper: detail?.upper ?? null });
+  }
+  return {
+    label: check.name,
+    lower: x.map((t) => byStart.get(t)?.lower ?? null),
+    upper: x.map((t) => byStart.get(t)?.upper ?? null),
+  };
+}
+
+function MetricChart({ data, metric, x }: { data: MetricsData; metric: string; x: number[] }) {
+  const series = useMemo(() => {
+    const thresholds = data.checks.flatMap((c) =>
+      c.type === 'metric' && c.metric === metric
+        ? [
+            ...(c.min !== undefined ? [{ label: `${c.name} min`, value: c.min }] : []),
+            ...(c.max !== undefined ? [{ label: `${c.name} max`, value: c.max }] : []),
+          ]
+        : [],
+    );
+    return [
+      { label: metric, values: data.windows.map((w) => (w.metrics[metric] ?? null) as number | null) },
+      ...thresholds.map((t) => ({
+        label: t.label,
+        values: x.map(() => t.value),
+        color: '#dc2626',
+        dash: [6, 4],
+        width: 1,
+      })),
+    ];
+  }, [data, metric, x]);
+  const band = useMemo(() => bandOf(data, metric, x), [data, metric, x]);
+  const markers = useMemo(() => markersOf(data, metric), [data, metric]);
+  return (
+    <figure>
+      <figcaption>{metric} per window</figcaption>
+      <Chart name={metric} x={x} series={series} band={band} markers={markers} yLabel={metric} />
+    </figure>
+  );
+}
+
+/** Metric timelines per window with check thresholds, anomaly bands, alert and version-change markers. */
+export function MetricsSection({ name, task }: { name: string; task: string }) {
+  const { data, error } = usePolling(() => load(name), `metrics:${name}`);
+  const x = useMemo(() => data?.windows.map((w) => seconds(w.start)) ?? [], [data]);
+  const volume = useMemo(
+    () => data && { ...data, windows: data.windows.map((w) => ({ ...w, metrics: { count: w.count } })) },
+    [data],
+  );
+  if (error && !data) return <ErrorNote error={error} />;
+  if (!data || !volume) return <Loading what="metrics" />;
+  if (data.windows.length === 0)
+    return <p className="empty">No windows yet: log predictions (and labels) to see metrics here.</p>;
+  return (
+    <section className="metrics">
+      <p className="legend">
+        <span className="key key-version">version change</span> <span className="key key-alert">alert</span>{' '}
+        <span className="key key-band">expected band (anomaly check)</span>{' '}
+        <span className="key key-threshold">check threshold</span>
+      </p>
+      <div className="grid">
+        {(KEY_METRICS[task] ?? []).map((metric) => (
+          <MetricChart key={metric} data={data} metric={metric} x={x} />
+        ))}
+        <MetricChart data={volume} metric="count" x={x} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import type { ColumnView, WindowView } from '@steward/client';
+import { apiClient } from '../api';
+import { Sparkline } from '../components/sparkline';
+import { ErrorNote, Loading } from '../components/status';
+import { usePolling } from '../hooks/use-polling';
+import { ALL_TIME, num, seconds } from '../lib/format';
+
+function summary(column: ColumnView | undefined): string {
+  if (!column) return '—';
+  if (column.quantiles)
+    return `${num(column.min, 3)} · ${num(column.quantiles.p50, 3)} · ${num(column.max, 3)}`;
+  if (column.top)
+    return column.top
+      .slice(0, 3)
+      .map(([k, n]) => `${k} (${n})`)
+      .join(', ');
+  return '—';
+}
+
+/** Per feature: missing values now and over time, and the latest window's range or top categories. */
+export function QualitySection({ name }: { name: string }) {
+  const { data, error } = usePolling(async () => {
+    const client = apiClient();
+    const [model, windows] = await Promise.all([client.getModel(name), client.windows(name, ALL_TIME)]);
+    return { features: model.spec.features, windows };
+  }, `quality:${name}`);
+  if (error && !data) return <ErrorNote error={error} />;
+  if (!data) return <Loading what="data quality" />;
+  const windows: WindowView[] = data.windows;
+  const latest = windows.at(-1);
+  if (!latest) return <p className="empty">No predictions logged yet.</p>;
+  const recent = windows.slice(-60);
+  return (
+    <section className="quality">
+      <p>
+        Latest window {new Date(latest.start).toISOString().slice(0, 16).replace('T', ' ')}: {latest.count}{' '}
+        predictions, {latest.labelled} labelled.
+      </p>
+      <table className="data-quality">
+        <thead>
+          <tr>
+            <th>Feature</th>
+            <th>Type</th>
+            <th>Missing (latest)</th>
+            <th>Missing share, last {recent.length} windows</th>
+            <th>min · median · max (latest)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.features.map((f) => {
+            const column = latest.profile?.features[f.name];
+            const share = column?.missingShare ?? 0;
+            return (
+              <tr key={f.name} data-feature={f.name} className={share > 0.05 ? 'bad' : undefined}>
+                <td>{f.name}</td>
+                <td>{f.type}</td>
+                <td>{(share * 100).toFixed(1)}%</td>
+                <td>
+                  <Sparkline
+                    label={`${f.name} missing share`}
+                    times={recent.map((w) => seconds(w.start))}
+                    values={recent.map((w) => w.profile?.features[f.name]?.missingShare ?? null)}
+                  />
+                </td>
+                <td>{summary(column)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,190 @@
+import type { ModelVersion } from '@steward/client';
+import { useState } from 'react';
+import { apiClient } from '../api';
+import { GateTable, type GateView } from '../components/gate-table';
+import { ErrorNote, Loading } from '../components/status';
+import { usePolling } from '../hooks/use-polling';
+import { num, pValue, when } from '../lib/format';
+import { TrainingCurves } from './training-curves';
+
+function Lineage({ name, version }: { name: string; version: ModelVersion }) {
+  const lineage = version.lineage as {
+    strategy?: string;
+    learner?: string | null;
+    parameters?: Record<string, unknown>;
+    trainingWindow?: { from: string; to: string };
+    evaluation?: GateView;
+    updateRun?: string;
+  };
+  return (
+    <div className="lineage" data-version={version.version}>
+      <h4>
+        v{version.version}{' '}
+        {version.aliases.length > 0 && <span className="aliases">{version.aliases.join(', ')}</span>}
+      </h4>
+      <dl>
+        <dt>Parent</dt>
+        <dd>{version.parent === null ? '—' : `v${version.parent}`}</dd>
+        <dt>Strategy</dt>
+        <dd>{lineage.strategy ?? '—'}</dd>
+        <dt>Learner</dt>
+        <dd>{lineage.learner ?? '—'}</dd>
+        <dt>Parameters</dt>
+        <dd>
+          <code>{JSON.stringify(lineage.parameters ?? {})}</code>
+        </dd>
+        <dt>Training window</dt>
+        <dd>
+          {lineage.trainingWindow
+            ? `${when(lineage.trainingWindow.from)} → ${when(lineage.trainingWindow.to)}`
+            : '—'}
+        </dd>
+        <dt>Update run</dt>
+        <dd>
+          {lineage.updateRun ? (
+            <a href={`#/models/${encodeURIComponent(name)}/runs/${lineage.updateRun}`}>
+              {lineage.updateRun.slice(0, 8)}
+            </a>
+          ) : (
+            '—'
+          )}
+        </dd>
+        <dt>Artifact</dt>
+        <dd>
+          {version.format}, {version.size} bytes, sha256 <code>{version.sha256.slice(0, 12)}</code>
+        </dd>
+      </dl>
+      <h4>Evaluation against production at registration</h4>
+      {lineage.evaluation?.primary ? (
+        <GateTable gate={lineage.evaluation} />
+      ) : (
+        <p className="empty">No gate evaluation (the first version, or registered by hand).</p>
+      )}
+      <h4>Training curves</h4>
+      <TrainingCurves name={name} version={version.version} />
+    </div>
+  );
+}
+
+/** Versions with aliases, lineage and evaluation; promote and roll back with confirmation. */
+export function VersionsSection({ name }: { name: string }) {
+  const { data, error, refresh } = usePolling(async () => {
+    const client = apiClient();
+    const [versions, aliases] = await Promise.all([client.listVersions(name), client.aliases(name)]);
+    return { versions, aliases };
+  }, `versions:${name}`);
+  const [selected, setSelected] = useState<number | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<Error | undefined>();
+  const act = async (question: string, run: () => Promise<unknown>) => {
+    if (!window.confirm(question)) return;
+    setBusy(true);
+    try {
+      await run();
+      setActionError(undefined);
+      await refresh();
+    } catch (e) {
+      setActionError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (error && !data) return <ErrorNote error={error} />;
+  if (!data) return <Loading what="versions" />;
+  const production = data.aliases.current.production;
+  if (data.versions.length === 0)
+    return (
+      <p className="empty">
+        No versions yet: register one with <code>steward register</code> or let an update run train it.
+      </p>
+    );
+  const shown = data.versions.find((v) => v.version === (selected ?? production)) ?? data.versions.at(-1);
+  return (
+    <section className="versions-section">
+      {actionError && <ErrorNote error={actionError} />}
+      <table className="versions">
+        <thead>
+          <tr>
+            <th>Version</th>
+            <th>Aliases</th>
+            <th>Parent</th>
+            <th>Strategy</th>
+            <th>Primary metric: production → candidate</th>
+            <th>p-value</th>
+            <th>Created</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {[...data.versions].reverse().map((v) => {
+            const evaluation = (v.lineage.evaluation ?? {}) as GateView;
+            return (
+              <tr
+                key={v.version}
+                data-version={v.version}
+                className={shown?.version === v.version ? 'selected' : undefined}
+              >
+                <td>
+                  <button type="button" className="link" onClick={() => setSelected(v.version)}>
+                    v{v.version}
+                  </button>
+                </td>
+                <td>{v.aliases.join(', ') || '—'}</td>
+                <td>{v.parent === null ? '—' : `v${v.parent}`}</td>
+                <td>{String(v.lineage.strategy ?? '—')}</td>
+                <td>
+                  {evaluation.primary
+                    ? `${evaluation.primary.metric} ${num(evaluation.primary.production)} → ${num(evaluation.primary.candidate)}`
+                    : '—'}
+                </td>
+                <td>{pValue(evaluation.test?.pValue)}</td>
+                <td>{when(v.createdAt)}</td>
+                <td>
+                  {!v.aliases.includes('production') && (
+                    <button
+                      type="button"
+                      disabled={busy}
+                      onClick={() =>
+                        act(`Promote v${v.version} of ${name} to production?`, () =>
+                          apiClient().promote(name, v.version, 'production', 'from the dashboard'),
+                        )
+                      }
+                    >
+                      Promote
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <button
+        type="button"
+        className="rollback"
+        disabled={busy || production === undefined}
+        onClick={() =>
+          act(`Roll ${name} production back to its previous version?`, () =>
+            apiClient().rollback(name, 'production', 'from the dashboard'),
+          )
+        }
+      >
+        Roll back production
+      </button>
+      <h3>Alias history</h3>
+      <ul className="alias-history">
+        {[...data.aliases.history]
+          .reverse()
+          .slice(0, 10)
+          .map((h) => (
+            <li key={`${h.at}-${h.alias}-${h.toVersion}`}>
+              {when(h.at)} · {h.alias} {h.action}: {h.fromVersion === null ? '—' : `v${h.fromVersion}`} →{' '}
+              {h.toVersion === null ? '—' : `v${h.toVersion}`} by {h.actor}
+              {h.reason ? ` (${h.reason})` : ''}
+            </li>
+          ))}
+      </ul>
+      {shown && <Lineage name={name} version={shown} />}
+    </section>
+  );
+}
