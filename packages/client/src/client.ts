@@ -13,7 +13,9 @@ import type {
   ModelHealth,
   ModelSpecInput,
   ModelVersion,
+  PredictInput,
   PredictionBatchResult,
+  PredictionView,
   PredictionInput,
   ServedVersionView,
   TimeInput,
@@ -78,6 +80,16 @@ export class StewardClient {
       `/api/v1/models/${encodeURIComponent(model)}/predictions`,
       serialiseTimes(rows),
     );
+  }
+
+  /** Predicts with the model's production version (the canary share goes to the candidate); the server logs each. */
+  async predict(model: string, rows: readonly PredictInput[]): Promise<PredictionView[]> {
+    const answer = await this.request<{ predictions: PredictionView[] }>(
+      'POST',
+      `/api/v1/models/${encodeURIComponent(model)}/predict`,
+      serialiseTimes(rows),
+    );
+    return answer.predictions;
   }
 
   logLabels(model: string, rows: readonly LabelInput[]): Promise<LabelBatchResult> {

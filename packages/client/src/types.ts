@@ -248,3 +248,22 @@ export interface UpdateRunView {
   startedAt: number;
   finishedAt: number | null;
 }
+
+/** A row to predict on: features, and optionally its id (labels refer to it), time, segment and routing key. */
+export interface PredictInput {
+  id?: string | number;
+  time?: TimeInput;
+  segment?: string;
+  /** Sticky canary routing key (default: the id). */
+  key?: string;
+  features: Record<string, FeatureValue>;
+}
+
+export interface PredictionView {
+  id: string;
+  output: ClassValue;
+  score: number | null;
+  proba: Record<string, number> | null;
+  version: number;
+  variant: 'production' | 'candidate';
+}

@@ -7,7 +7,7 @@ import type { DriftCellView } from '@steward/client';
 export function driftIntensity(cell: DriftCellView): number {
   if (cell.scoreKind === 'p_value') {
     const p = Math.max(cell.score, 1e-300);
-    return Math.log(p) / Math.log(cell.threshold);
+    return Math.max(0, Math.log(p) / Math.log(cell.threshold));
   }
   return cell.threshold > 0 ? cell.score / cell.threshold : 0;
 }
