@@ -42,6 +42,9 @@ export interface ModelSpecInput {
   alertCooldown?: string | number;
   checks?: Array<Record<string, unknown>>;
   notifiers?: Array<Record<string, unknown>>;
+  /** When and how update runs retrain the model (see docs/registry.md). */
+  update?: Record<string, unknown>;
+  serving?: Record<string, unknown>;
 }
 
 export interface PredictionBatchResult {
