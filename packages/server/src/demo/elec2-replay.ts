@@ -101,9 +101,17 @@ export async function replayElec2(options: ReplayOptions): Promise<ReplaySummary
   };
   const lastStatus = new Map<string, string>();
   const timeOf = (i: number) => ELEC2_EPOCH + i * HALF_HOUR;
+  let hits = 0;
+  let labelled = 0;
   const sendLabels = async (day: number) => {
     const from = first + day * ROWS_PER_DAY;
     if (day < 0 || day >= totalDays) return;
+    for (let k = 0; k < ROWS_PER_DAY; k++) {
+      labelled++;
+      if (served[day * ROWS_PER_DAY + k] === rows[from + k]?.label) hits++;
+    }
+    // Running: over the labelled rows so far; the final figure covers every replayed row.
+    summary.accuracy.maintained = hits / labelled;
     await client.logLabels(
       name,
       rows.slice(from, from + ROWS_PER_DAY).map((r, k) => ({ predictionId: `r${from + k}`, label: r.label })),
@@ -133,11 +141,13 @@ export async function replayElec2(options: ReplayOptions): Promise<ReplaySummary
       const cpuMs = (used.user + used.system) / 1000;
       summary.updateCpuMs += cpuMs;
       summary.updates.runs++;
-      if (run.status === 'promoted') summary.updates.promoted++;
-      else if (run.status === 'rejected') summary.updates.rejected++;
+      if (run.status === 'promoted') {
+        summary.updates.promoted++;
+        summary.productionVersion = run.candidateVersion ?? summary.productionVersion;
+      } else if (run.status === 'rejected') summary.updates.rejected++;
       else if (run.status === 'failed') summary.updates.failed++;
       else summary.updates.skipped++;
-      options.onEvent?.({ kind: 'update', time: now, run, cpuMs });
+      options.onEvent?.({ kind: 'update', time: now - 1, run, cpuMs });
     }
   };
 
