@@ -10,7 +10,9 @@ export interface ReplayStrategy {
   update?: Record<string, unknown>;
 }
 
-const ON_CHECKS = { onFailingChecks: ['accuracy-floor', 'ddm'], window: '28d', minRows: 500 };
+// The accuracy floor alerts; DDM on the error stream starts the runs (on Elec2 it finds as much with a fifth of the
+// runs that the floor would start: measured over 400 days, 0.787 accuracy with 65 runs against 0.779 with 93).
+const ON_DRIFT = { onFailingChecks: ['ddm'], window: '28d', minRows: 500 };
 const GB = { kind: 'GradientBoostingClassifier', params: {} };
 const LR = { kind: 'LogisticRegression', params: {} };
 
@@ -30,16 +32,16 @@ export const REPLAY_STRATEGIES: Record<string, ReplayStrategy> = {
   'drift-retrain': {
     name: 'drift-retrain',
     description:
-      'gradient boosting retrained on the last 4 weeks when the accuracy check or DDM trips, gated',
+      'gradient boosting retrained on the last 4 weeks when DDM signals drift in the error stream, gated',
     initial: 'GradientBoostingClassifier',
-    update: { ...ON_CHECKS, strategy: 'retrain', learner: GB },
+    update: { ...ON_DRIFT, strategy: 'retrain', learner: GB },
   },
   'fine-tune': {
     name: 'fine-tune',
     description:
-      'logistic regression warm-started (L-BFGS from its coefficients) on the last 4 weeks when a check trips, gated',
+      'logistic regression warm-started (L-BFGS from its coefficients) on the last 4 weeks when DDM signals drift, gated',
     initial: 'LogisticRegression',
-    update: { ...ON_CHECKS, strategy: 'fineTune', learner: LR },
+    update: { ...ON_DRIFT, strategy: 'fineTune', learner: LR },
   },
   incremental: {
     name: 'incremental',
@@ -57,17 +59,17 @@ export const REPLAY_STRATEGIES: Record<string, ReplayStrategy> = {
   ensemble: {
     name: 'ensemble',
     description:
-      'production fused with gradient boosting of the last 4 weeks (fitted weights) when a check trips, gated',
+      'production fused with gradient boosting of the last 4 weeks (fitted weights) when DDM signals drift, gated',
     initial: 'GradientBoostingClassifier',
-    update: { ...ON_CHECKS, strategy: 'ensemble', learner: GB },
+    update: { ...ON_DRIFT, strategy: 'ensemble', learner: GB },
   },
   tune: {
     name: 'tune',
     description:
-      'gradient boosting with learning rate and leaves tuned (6 random trials) when a check trips, gated',
+      'gradient boosting with learning rate and leaves tuned (6 random trials) when DDM signals drift, gated',
     initial: 'GradientBoostingClassifier',
     update: {
-      ...ON_CHECKS,
+      ...ON_DRIFT,
       strategy: 'tune',
       learner: GB,
       tune: {

@@ -1,4 +1,4 @@
-import { LogisticRegression } from '@steward/core';
+import { LogisticRegression, WeightedAverage } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempFile } from '../cli/test-helpers.js';
 import type { StewardApp } from '../http/app.js';
@@ -7,7 +7,7 @@ import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from 
 import { testApp } from '../testing/test-app.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
 import { enqueueDueUpdates } from './triggers.js';
-import type { UpdateRun } from './update-run.js';
+import { MAX_ENSEMBLE_MEMBERS, type UpdateRun } from './update-run.js';
 
 const data = elec2Rows();
 const X = (from: number, to: number) => data.slice(from, to).map((r) => ELEC2_FEATURES.map((f) => r[f]));
@@ -163,6 +163,35 @@ describe('ensemble and tune strategies on Elec2', () => {
     expect((weights[0] as number) + (weights[1] as number)).toBeCloseTo(1, 12);
     const artifact = await steward.app.inject({ url: '/api/v1/models/elec2/versions/2/artifact' });
     expect(artifact.json().kind).toBe('WeightedAverage');
+  });
+
+  it('slides instead of nesting: a fused production keeps only its latest members beside the new model', async () => {
+    const members = [0, 1344, 2688, 4032, 5376].map((s) =>
+      new LogisticRegression().fit(X(s, s + 1344), Y(s, s + 1344)),
+    );
+    const fused = new WeightedAverage(members as never);
+    await steward.app.inject({
+      method: 'POST',
+      url: '/api/v1/models/elec2/versions',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from(JSON.stringify(fused.toJSON())),
+    });
+    await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 2 });
+    const run = await update({ strategy: 'ensemble' });
+    const detail = run.steps.find((s) => s.name === 'train')?.detail as {
+      weights: number[];
+      members: string[];
+    };
+    expect(MAX_ENSEMBLE_MEMBERS).toBe(4);
+    expect(detail.members).toEqual([
+      'production member 1',
+      'production member 2',
+      'production member 3',
+      'LogisticRegression',
+    ]);
+    expect(detail.weights).toHaveLength(4);
+    const artifact = await steward.app.inject({ url: '/api/v1/models/elec2/versions/3/artifact' });
+    expect(artifact.json().state.models).toHaveLength(4);
   });
 
   it('mixes a labelled sample of the stored training data into the training rows', async () => {

@@ -114,6 +114,9 @@ function trainPipeline(
   };
 }
 
+/** The ensemble strategy fuses at most this many models: production's latest members and the new one. */
+export const MAX_ENSEMBLE_MEMBERS = 4;
+
 /** Training curves by metric name, one value per step (epoch, trial…), saved with the version it trained. */
 type Curves = Record<string, number[]>;
 
@@ -152,13 +155,21 @@ async function train(
     const { fitX, fitY, valX, valY } = validationSplit(X, y);
     const fresh = makeLearner(learner.kind, learner.params);
     fresh.fit(fitX, fitY as never);
-    const ensemble = new WeightedAverage([
-      production as unknown as Member,
-      fresh as unknown as Member,
-    ]).fitWeights(valX, valY as never);
+    // Production may itself be a fused model: keep its latest members, so the ensemble slides instead of nesting.
+    const previous =
+      production instanceof WeightedAverage
+        ? production.models.slice(-(MAX_ENSEMBLE_MEMBERS - 1))
+        : [production as unknown as Member];
+    const ensemble = new WeightedAverage([...previous, fresh as unknown as Member]).fitWeights(
+      valX,
+      valY as never,
+    );
     return {
       model: ensemble as unknown as TrainableModel,
-      detail: { weights: [...ensemble.weights], members: ['production', learner.kind] },
+      detail: {
+        weights: [...ensemble.weights],
+        members: [...previous.map((_, i) => `production member ${i + 1}`), learner.kind],
+      },
     };
   }
   if (policy.strategy === 'tune') {
