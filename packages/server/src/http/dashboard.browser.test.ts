@@ -7,7 +7,7 @@ import { repoRoot } from '../cli/test-helpers.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { createToken } from '../store/tokens.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
-import { testApp } from '../testing/test-app.js';
+import { testApp, uploadModel } from '../testing/test-app.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
 import type { UpdateRun } from '../update/update-run.js';
 import type { StewardApp } from './app.js';
@@ -107,12 +107,7 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
       data.slice(0, 1344).map((_, i) => ELEC2_FEATURES.map((f) => (data[i] as Record<string, number>)[f])),
       data.slice(0, 1344).map((r) => r.class),
     );
-    await steward.app.inject({
-      method: 'POST',
-      url: '/api/v1/models/elec2/versions',
-      headers: { 'content-type': 'application/octet-stream' },
-      payload: Buffer.from(JSON.stringify(stale.toJSON())),
-    });
+    await uploadModel(steward, 'elec2', stale);
     await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
     await traffic(3624, 9000);
     await steward.context.checks.runOnce();

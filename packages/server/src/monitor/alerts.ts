@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AlertView } from '@steward/client';
 import type { Selectable } from 'kysely';
 import type { StoreConnection } from '../store/open-store.js';
 import type { AlertsTable } from '../store/schema.js';
@@ -6,24 +7,10 @@ import type { CheckResult } from './checks/check-result.js';
 import type { CheckSpec, ModelSpec } from './model-spec.js';
 import { type AlertEvent, type NotifierContext, notify } from './notifiers.js';
 
-export interface Alert {
-  id: string;
-  model: string;
-  check: string;
-  severity: string;
-  status: 'open' | 'resolved';
-  message: string;
+/** An alert as stored; the API's view (the SDK's `AlertView`) plus its detail and last notification. */
+export interface Alert extends AlertView {
   detail: unknown;
-  occurrences: number;
-  firstAt: number;
-  lastAt: number;
   notifiedAt: number | null;
-  resolvedAt: number | null;
-  acknowledgedAt: number | null;
-  acknowledgedBy: string | null;
-  /** Starts of the first and latest windows it fired on (data time). */
-  firstWindow: number | null;
-  lastWindow: number | null;
 }
 
 /**

@@ -11,3 +11,13 @@ export function testApp(store: StoreConnection, options: Partial<AppOptions> = {
     ...options,
   });
 }
+
+/** Registers a fitted Steward model as the model's next version through the API (the octet-stream upload). */
+export function uploadModel(steward: StewardApp, model: string, fitted: { toJSON(): unknown }) {
+  return steward.app.inject({
+    method: 'POST',
+    url: `/api/v1/models/${model}/versions`,
+    headers: { 'content-type': 'application/octet-stream' },
+    payload: Buffer.from(JSON.stringify(fitted.toJSON())),
+  });
+}

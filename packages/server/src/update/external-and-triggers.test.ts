@@ -4,7 +4,7 @@ import { tempFile } from '../cli/test-helpers.js';
 import type { StewardApp } from '../http/app.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
-import { testApp } from '../testing/test-app.js';
+import { testApp, uploadModel } from '../testing/test-app.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
 import { enqueueDueUpdates } from './triggers.js';
 import { MAX_ENSEMBLE_MEMBERS, type UpdateRun } from './update-run.js';
@@ -19,12 +19,7 @@ const recent = new LogisticRegression({ C: 1 }).fit(X(3624, 7925), Y(3624, 7925)
 async function seedElec2(steward: StewardApp): Promise<void> {
   const api = (method: 'POST' | 'PUT', url: string, payload: object) =>
     steward.app.inject({ method, url, payload });
-  await steward.app.inject({
-    method: 'POST',
-    url: '/api/v1/models/elec2/versions',
-    headers: { 'content-type': 'application/octet-stream' },
-    payload: Buffer.from(JSON.stringify(stale.toJSON())),
-  });
+  await uploadModel(steward, 'elec2', stale);
   await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
   for (let s = 3624; s < 9000; s += 1000) {
     const rows = data.slice(s, Math.min(9000, s + 1000)).map((r, i) => ({
@@ -170,12 +165,7 @@ describe('ensemble and tune strategies on Elec2', () => {
       new LogisticRegression().fit(X(s, s + 1344), Y(s, s + 1344)),
     );
     const fused = new WeightedAverage(members as never);
-    await steward.app.inject({
-      method: 'POST',
-      url: '/api/v1/models/elec2/versions',
-      headers: { 'content-type': 'application/octet-stream' },
-      payload: Buffer.from(JSON.stringify(fused.toJSON())),
-    });
+    await uploadModel(steward, 'elec2', fused);
     await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 2 });
     const run = await update({ strategy: 'ensemble' });
     const detail = run.steps.find((s) => s.name === 'train')?.detail as {
@@ -251,12 +241,7 @@ describe('retraining through a pipeline', () => {
           learner: { kind: 'LogisticRegression', params: {}, pipeline: { numeric: { impute: 'median' } } },
         },
       });
-      await steward.app.inject({
-        method: 'POST',
-        url: '/api/v1/models/elec2/versions',
-        headers: { 'content-type': 'application/octet-stream' },
-        payload: Buffer.from(JSON.stringify(stale.toJSON())),
-      });
+      await uploadModel(steward, 'elec2', stale);
       await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
       // Logged by a client rather than served: every third row lacks its NSW price.
       const predictions = data.slice(3624, 9000).map((r, i) => ({

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StewardApp } from '../http/app.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
-import { testApp } from '../testing/test-app.js';
+import { testApp, uploadModel } from '../testing/test-app.js';
 import { testStores } from '../testing/test-stores.js';
 import type { UpdateRun } from './update-run.js';
 
@@ -60,12 +60,7 @@ for (const target of testStores()) {
         store = await target.open();
         steward = await testApp(store);
         expect((await api('PUT', '/api/v1/models/elec2', SPEC)).statusCode).toBe(201);
-        const v1 = await steward.app.inject({
-          method: 'POST',
-          url: '/api/v1/models/elec2/versions',
-          headers: { 'content-type': 'application/octet-stream' },
-          payload: Buffer.from(JSON.stringify(stale.toJSON())),
-        });
+        const v1 = await uploadModel(steward, 'elec2', stale);
         expect(v1.statusCode).toBe(201);
         await api('PUT', '/api/v1/models/elec2/aliases/production', { version: 1 });
       });
@@ -201,12 +196,7 @@ for (const target of testStores()) {
           X(3624, 9000),
           Y(3624, 9000).map((y) => 1 - y),
         );
-        await steward.app.inject({
-          method: 'POST',
-          url: '/api/v1/models/elec2/versions',
-          headers: { 'content-type': 'application/octet-stream' },
-          payload: Buffer.from(JSON.stringify(flipped.toJSON())),
-        });
+        await uploadModel(steward, 'elec2', flipped);
         const started = await api('POST', '/api/v1/models/elec2/rollouts', {
           version: 2,
           mode: 'canary',

@@ -3,7 +3,7 @@ import { AlertsList } from '../components/alerts-list';
 import { ErrorNote, Loading, Updated } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
 import { DriftSection } from '../sections/drift-section';
-import { MetricsSection } from '../sections/metrics-section';
+import { type CheckSpecView, MetricsSection } from '../sections/metrics-section';
 import { PredictionsSection } from '../sections/predictions-section';
 import { QualitySection } from '../sections/quality-section';
 import { RunsSection } from '../sections/runs-section';
@@ -66,10 +66,16 @@ export function ModelPage({ name, tab }: { name: string; tab: ModelTab }) {
           </a>
         ))}
       </nav>
-      {tab === 'metrics' && <MetricsSection name={name} task={model.spec.task} />}
+      {tab === 'metrics' && (
+        <MetricsSection
+          name={name}
+          task={model.spec.task}
+          checks={(model.spec.checks ?? []) as unknown as CheckSpecView[]}
+        />
+      )}
       {tab === 'predictions' && <PredictionsSection name={name} task={model.spec.task} />}
       {tab === 'drift' && <DriftSection name={name} />}
-      {tab === 'quality' && <QualitySection name={name} />}
+      {tab === 'quality' && <QualitySection name={name} features={model.spec.features} />}
       {tab === 'versions' && <VersionsSection name={name} />}
       {tab === 'runs' && <RunsSection name={name} />}
       {tab === 'alerts' && <AlertsList model={name} />}

@@ -6,7 +6,7 @@ import { ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
 import { ALL_TIME, KEY_METRICS, seconds } from '../lib/format';
 
-interface CheckSpecView {
+export interface CheckSpecView {
   type: string;
   name: string;
   metric?: string;
@@ -22,22 +22,15 @@ interface MetricsData {
   served: ServedVersionView[];
 }
 
-async function load(name: string): Promise<MetricsData> {
+async function load(name: string, checks: CheckSpecView[]): Promise<MetricsData> {
   const client = apiClient();
-  const [model, windows, results, alerts, served] = await Promise.all([
-    client.getModel(name),
+  const [windows, results, alerts, served] = await Promise.all([
     client.metrics(name, ALL_TIME),
     client.checkResults(name, { limit: 5000 }),
     client.alerts({ model: name, limit: 500 }),
     client.served(name, ALL_TIME),
   ]);
-  return {
-    windows,
-    checks: (model.spec.checks ?? []) as unknown as CheckSpecView[],
-    results,
-    alerts,
-    served,
-  };
+  return { windows, checks, results, alerts, served };
 }
 
 /**
@@ -105,8 +98,16 @@ function MetricChart({ data, metric, x }: { data: MetricsData; metric: string; x
 }
 
 /** Metric timelines per window with check thresholds, anomaly bands, alert and version-change markers. */
-export function MetricsSection({ name, task }: { name: string; task: string }) {
-  const { data, error } = usePolling(() => load(name), `metrics:${name}`);
+export function MetricsSection({
+  name,
+  task,
+  checks,
+}: {
+  name: string;
+  task: string;
+  checks: CheckSpecView[];
+}) {
+  const { data, error } = usePolling(() => load(name, checks), `metrics:${name}`);
   const x = useMemo(() => data?.windows.map((w) => seconds(w.start)) ?? [], [data]);
   const volume = useMemo(
     () => data && { ...data, windows: data.windows.map((w) => ({ ...w, metrics: { count: w.count } })) },

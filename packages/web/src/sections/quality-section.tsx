@@ -1,4 +1,4 @@
-import type { ColumnView, WindowView } from '@steward/client';
+import type { ColumnView, FeatureSpecInput } from '@steward/client';
 import { apiClient } from '../api';
 import { Sparkline } from '../components/sparkline';
 import { ErrorNote, Loading } from '../components/status';
@@ -18,15 +18,10 @@ function summary(column: ColumnView | undefined): string {
 }
 
 /** Per feature: missing values now and over time, and the latest window's range or top categories. */
-export function QualitySection({ name }: { name: string }) {
-  const { data, error } = usePolling(async () => {
-    const client = apiClient();
-    const [model, windows] = await Promise.all([client.getModel(name), client.windows(name, ALL_TIME)]);
-    return { features: model.spec.features, windows };
-  }, `quality:${name}`);
-  if (error && !data) return <ErrorNote error={error} />;
-  if (!data) return <Loading what="data quality" />;
-  const windows: WindowView[] = data.windows;
+export function QualitySection({ name, features }: { name: string; features: FeatureSpecInput[] }) {
+  const { data: windows, error } = usePolling(() => apiClient().windows(name, ALL_TIME), `quality:${name}`);
+  if (error && !windows) return <ErrorNote error={error} />;
+  if (!windows) return <Loading what="data quality" />;
   const latest = windows.at(-1);
   if (!latest) return <p className="empty">No predictions logged yet.</p>;
   const recent = windows.slice(-60);
@@ -47,7 +42,7 @@ export function QualitySection({ name }: { name: string }) {
           </tr>
         </thead>
         <tbody>
-          {data.features.map((f) => {
+          {features.map((f) => {
             const column = latest.profile?.features[f.name];
             const share = column?.missingShare ?? 0;
             return (
