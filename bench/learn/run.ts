@@ -4,6 +4,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GradientBoostingClassifier, LogisticRegression, SGDClassifier } from '@steward/core';
+// Gradient boosting builds large histograms on a worker thread per spare core, as scikit-learn uses OpenMP.
+import '@steward/core/node';
 import { best, python, pythonVersionOf, root, seeded, writeResults } from '../lib.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);

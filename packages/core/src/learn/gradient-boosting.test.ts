@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { StewardInputError } from '../errors.js';
 import { accuracy, r2 } from '../metrics/index.js';
+import { histogramWorkers } from '../node/histogram-workers.js';
+import { seededRandom } from '../stats/random.js';
+import { registerHistogramHelpers } from './histogram-threads.js';
 import { GradientBoostingClassifier, GradientBoostingRegressor, restoreModel } from './index.js';
 
 const fixture = JSON.parse(
@@ -88,5 +91,31 @@ describe('gradient boosting', () => {
     expect(() => GradientBoostingClassifier.fromJSON(broken)).toThrow(/a tree is malformed/);
     expect(() => new GradientBoostingClassifier({ maxBins: 300 })).toThrow(StewardInputError);
     expect(() => clf.predict([[1, 2]])).toThrow(/X has 2 features but the model was fitted on 4/);
+  });
+});
+
+describe('helper threads (@steward/core/node)', () => {
+  test('give the same trees as one thread: histograms are summed from fixed chunks, partitions joined stably', () => {
+    const random = seededRandom(11);
+    // Above CHUNKED_MIN_ROWS so that large nodes are chunked and split across threads.
+    const X = Array.from({ length: 40_000 }, () => Float64Array.from({ length: 6 }, () => random() * 2 - 1));
+    const y = X.map((r) =>
+      (r[0] as number) + (r[1] as number) * (r[2] as number) + 0.4 * random() > 0 ? 1 : 0,
+    );
+    const fit = () => new GradientBoostingClassifier({ maxIter: 8, earlyStopping: false }).fit(X, y);
+    const alone = fit();
+    let started = 0;
+    registerHistogramHelpers((rows) => {
+      started++;
+      return histogramWorkers(rows, 1);
+    });
+    try {
+      const helped = fit();
+      expect(started).toBe(1);
+      expect(helped.toJSON().state).toEqual(alone.toJSON().state);
+    } finally {
+      registerHistogramHelpers(undefined);
+    }
+    expect(accuracy(y, alone.predict(X) as number[])).toBeGreaterThan(0.8);
   });
 });

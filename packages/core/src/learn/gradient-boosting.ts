@@ -2,8 +2,9 @@ import { StewardInputError } from '../errors.js';
 import { checkClassLabels, type Label, type Labels } from '../metrics/input.js';
 import { sortedUnique } from '../metrics/labels.js';
 import { seededRandom, shuffleInPlace } from '../stats/random.js';
-import { sortedCopy } from '../stats/sort.js';
 import { argmaxClasses } from './classes.js';
+import { binMatrix } from './histogram-binning.js';
+import { HistogramTreeGrower, predictBinnedTree, predictTree, type Tree } from './histogram-tree.js';
 import { type Dense, type FeatureRows, toDense, toTarget } from './matrix.js';
 import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
 
@@ -30,16 +31,6 @@ export interface GradientBoostingOptions {
   seed?: number;
 }
 
-/** A tree in flat arrays: internal nodes split on `feature` at `threshold` (x ≤ threshold goes left). */
-interface Tree {
-  feature: number[];
-  threshold: number[];
-  left: number[];
-  right: number[];
-  /** Leaf value (already multiplied by the learning rate); unused for internal nodes. */
-  value: number[];
-}
-
 interface GBState {
   kind: 'classifier' | 'regressor';
   classes?: Label[];
@@ -47,18 +38,6 @@ interface GBState {
   /** trees[iteration][k]: one tree per iteration (regression, binary) or one per class (multiclass). */
   trees: Tree[][];
   features: number;
-}
-
-interface NodeWork {
-  id: number;
-  start: number;
-  end: number;
-  depth: number;
-  gradient: number;
-  hessian: number;
-  /** Histograms: per feature, per bin: gradient sum, hessian sum, count. */
-  hist: Float64Array;
-  split?: { gain: number; feature: number; bin: number; gl: number; hl: number; nl: number };
 }
 
 /**
@@ -118,13 +97,9 @@ abstract class GradientBoostingBase {
     const n = X.rows;
     const d = X.cols;
     const random = seededRandom(o.seed);
-    const thresholds = Array.from({ length: d }, (_, j) => binThresholds(X, j, o.maxBins));
-    const binned = new Uint8Array(n * d); // column-major: a feature's bins are contiguous
-    for (let j = 0; j < d; j++) {
-      const t = thresholds[j] as Float64Array;
-      for (let i = 0; i < n; i++) binned[j * n + i] = binOf(t, X.data[i * d + j] as number);
-    }
-    const all = Int32Array.from({ length: n }, (_, i) => i);
+    const binned = binMatrix(X, o.maxBins, o.seed);
+    const all = new Int32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
     const early = o.earlyStopping === 'auto' ? n > 10_000 : o.earlyStopping;
     let train = all;
     let validation: Int32Array | undefined;
@@ -143,202 +118,37 @@ abstract class GradientBoostingBase {
           r[i] = (r[i] as number) + predictTree(iteration[k] as Tree, X.data, i * d);
       }
     }
-    const g = baseline.map(() => new Float64Array(n));
-    const h = baseline.map(() => new Float64Array(n));
     const forest: Tree[][] = [...previous];
     let best = Number.POSITIVE_INFINITY;
     let stale = 0;
-    for (let it = previous.length; it < o.maxIter; it++) {
-      this.gradients(raw, train, g, h);
-      const iteration: Tree[] = [];
-      for (let k = 0; k < trees; k++) {
-        const tree = this.growTree(
-          binned,
-          n,
-          d,
-          thresholds,
-          train,
-          g[k] as Float64Array,
-          h[k] as Float64Array,
-          raw[k] as Float64Array,
-        );
-        iteration.push(tree);
-        if (validation)
-          for (const i of validation) (raw[k] as Float64Array)[i] += predictTree(tree, X.data, i * d);
+    const grower = new HistogramTreeGrower(binned, train, { ...o }, trees);
+    try {
+      for (let it = previous.length; it < o.maxIter; it++) {
+        this.gradients(raw, train, grower.gradients, grower.hessians);
+        const iteration: Tree[] = [];
+        for (let k = 0; k < trees; k++) {
+          const grown = grower.grow(k, raw[k] as Float64Array);
+          iteration.push(grown.tree);
+          const r = raw[k] as Float64Array;
+          if (validation)
+            for (const i of validation)
+              r[i] = (r[i] as number) + predictBinnedTree(grown, binned.bins, i * d);
+        }
+        forest.push(iteration);
+        if (validation) {
+          const loss = this.loss(raw, validation);
+          if (loss < best - o.tol) {
+            best = loss;
+            stale = 0;
+          } else if (++stale >= o.nIterNoChange) break;
+        }
       }
-      forest.push(iteration);
-      if (validation) {
-        const loss = this.loss(raw, validation);
-        if (loss < best - o.tol) {
-          best = loss;
-          stale = 0;
-        } else if (++stale >= o.nIterNoChange) break;
-      }
+    } finally {
+      grower.close();
     }
     // As scikit-learn: early stopping keeps every iteration it ran (the last nIterNoChange did not help).
     this.iterations = forest.length;
     this.state = { ...(this.state as GBState), baseline, trees: forest, features: d };
-  }
-
-  /** Grows one tree best-first and adds its leaf values to `raw` for the training rows. */
-  private growTree(
-    binned: Uint8Array,
-    n: number,
-    d: number,
-    thresholds: Float64Array[],
-    rows: Int32Array,
-    g: Float64Array,
-    h: Float64Array,
-    raw: Float64Array,
-  ): Tree {
-    const o = this.options;
-    const lambda = o.l2Regularization;
-    const bins = 256;
-    const index = rows.slice();
-    const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
-    const newNode = () => {
-      tree.feature.push(-1);
-      tree.threshold.push(0);
-      tree.left.push(-1);
-      tree.right.push(-1);
-      tree.value.push(0);
-      return tree.feature.length - 1;
-    };
-    const histogram = (start: number, end: number): Float64Array => {
-      const hist = new Float64Array(d * bins * 3);
-      const m = end - start;
-      // Gather the node's rows once (as scikit-learn's ordered gradients): every feature then reads them in order.
-      const rowsOf = index.subarray(start, end);
-      const og = new Float64Array(m);
-      const oh = new Float64Array(m);
-      for (let p = 0; p < m; p++) {
-        const i = rowsOf[p] as number;
-        og[p] = g[i] as number;
-        oh[p] = h[i] as number;
-      }
-      for (let j = 0; j < d; j++) {
-        const col = binned.subarray(j * n, (j + 1) * n);
-        const base = j * bins * 3;
-        for (let p = 0; p < m; p++) {
-          const b = base + (col[rowsOf[p] as number] as number) * 3;
-          hist[b] = (hist[b] as number) + (og[p] as number);
-          hist[b + 1] = (hist[b + 1] as number) + (oh[p] as number);
-          hist[b + 2] = (hist[b + 2] as number) + 1;
-        }
-      }
-      return hist;
-    };
-    const findSplit = (node: NodeWork): void => {
-      const count = node.end - node.start;
-      if (count < 2 * o.minSamplesLeaf || node.depth >= o.maxDepth || node.hessian < 1e-3) return;
-      const parentScore = (node.gradient * node.gradient) / (node.hessian + lambda);
-      let best: NodeWork['split'];
-      for (let j = 0; j < d; j++) {
-        const nb = (thresholds[j] as Float64Array).length + 1;
-        const base = j * bins * 3;
-        let gl = 0;
-        let hl = 0;
-        let nl = 0;
-        for (let b = 0; b < nb - 1; b++) {
-          gl += node.hist[base + b * 3] as number;
-          hl += node.hist[base + b * 3 + 1] as number;
-          nl += node.hist[base + b * 3 + 2] as number;
-          const nr = count - nl;
-          if (nl < o.minSamplesLeaf) continue;
-          if (nr < o.minSamplesLeaf) break;
-          const hr = node.hessian - hl;
-          if (hl < 1e-3 || hr < 1e-3) continue;
-          const gr = node.gradient - gl;
-          const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parentScore;
-          if (gain > 0 && (!best || gain > best.gain)) best = { gain, feature: j, bin: b, gl, hl, nl };
-        }
-      }
-      if (best) node.split = best;
-    };
-    const root: NodeWork = {
-      id: newNode(),
-      start: 0,
-      end: index.length,
-      depth: 0,
-      gradient: 0,
-      hessian: 0,
-      hist: histogram(0, index.length),
-    };
-    for (const i of index) {
-      root.gradient += g[i] as number;
-      root.hessian += h[i] as number;
-    }
-    findSplit(root);
-    const open: NodeWork[] = [root];
-    let leaves = 1;
-    const leavesDone: NodeWork[] = [];
-    while (open.length > 0) {
-      // Best-first: split the open node with the largest gain.
-      let pick = -1;
-      for (let q = 0; q < open.length; q++) {
-        const s = (open[q] as NodeWork).split;
-        if (s && (pick < 0 || s.gain > ((open[pick] as NodeWork).split?.gain ?? 0))) pick = q;
-      }
-      if (pick < 0 || leaves >= o.maxLeafNodes) {
-        leavesDone.push(...open);
-        break;
-      }
-      const node = open.splice(pick, 1)[0] as NodeWork;
-      const s = node.split as NonNullable<NodeWork['split']>;
-      // Partition the node's rows: bin ≤ s.bin to the left.
-      const col = s.feature * n;
-      let lo = node.start;
-      let hi = node.end - 1;
-      while (lo <= hi) {
-        if ((binned[col + (index[lo] as number)] as number) <= s.bin) lo++;
-        else {
-          const tmp = index[lo] as number;
-          index[lo] = index[hi] as number;
-          index[hi] = tmp;
-          hi--;
-        }
-      }
-      const mid = lo;
-      const leftId = newNode();
-      const rightId = newNode();
-      tree.feature[node.id] = s.feature;
-      tree.threshold[node.id] = (thresholds[s.feature] as Float64Array)[s.bin] as number;
-      tree.left[node.id] = leftId;
-      tree.right[node.id] = rightId;
-      const leftSmaller = mid - node.start <= node.end - mid;
-      const small = leftSmaller ? histogram(node.start, mid) : histogram(mid, node.end);
-      const large = node.hist;
-      for (let q = 0; q < large.length; q++) large[q] = (large[q] as number) - (small[q] as number);
-      const left: NodeWork = {
-        id: leftId,
-        start: node.start,
-        end: mid,
-        depth: node.depth + 1,
-        gradient: s.gl,
-        hessian: s.hl,
-        hist: leftSmaller ? small : large,
-      };
-      const right: NodeWork = {
-        id: rightId,
-        start: mid,
-        end: node.end,
-        depth: node.depth + 1,
-        gradient: node.gradient - s.gl,
-        hessian: node.hessian - s.hl,
-        hist: leftSmaller ? large : small,
-      };
-      findSplit(left);
-      findSplit(right);
-      open.push(left, right);
-      leaves += 1;
-    }
-    for (const leaf of leavesDone) {
-      const value = (-this.options.learningRate * leaf.gradient) / (leaf.hessian + lambda);
-      tree.value[leaf.id] = value;
-      for (let p = leaf.start; p < leaf.end; p++)
-        raw[index[p] as number] = (raw[index[p] as number] as number) + value;
-    }
-    return tree;
   }
 
   /** Raw scores (before the link function) for every row, one array per tree of an iteration. */
@@ -385,54 +195,6 @@ abstract class GradientBoostingBase {
     }
     this.state = state as GBState;
   }
-}
-
-function predictTree(tree: Tree, data: Float64Array, offset: number): number {
-  let node = 0;
-  while ((tree.left[node] as number) >= 0) {
-    node =
-      (data[offset + (tree.feature[node] as number)] as number) <= (tree.threshold[node] as number)
-        ? (tree.left[node] as number)
-        : (tree.right[node] as number);
-  }
-  return tree.value[node] as number;
-}
-
-/** scikit-learn's bin thresholds: midpoints of distinct values, or of percentiles when there are more than maxBins. */
-function binThresholds(X: Dense, j: number, maxBins: number): Float64Array {
-  const values = sortedCopy(
-    Float64Array.from({ length: X.rows }, (_, i) => X.data[i * X.cols + j] as number),
-  );
-  const distinct: number[] = [];
-  for (let i = 0; i < values.length; i++)
-    if (i === 0 || values[i] !== values[i - 1]) distinct.push(values[i] as number);
-  if (distinct.length <= maxBins) {
-    return Float64Array.from(
-      { length: distinct.length - 1 },
-      (_, i) => ((distinct[i] as number) + (distinct[i + 1] as number)) * 0.5,
-    );
-  }
-  const out = new Float64Array(maxBins - 1);
-  for (let q = 1; q < maxBins; q++) {
-    // numpy.percentile(method='midpoint'): the mean of the two order statistics around the rank.
-    const pos = ((q / maxBins) * 100 * (values.length - 1)) / 100;
-    const lo = Math.floor(pos);
-    const hi = Math.ceil(pos);
-    out[q - 1] = ((values[lo] as number) + (values[hi] as number)) / 2;
-  }
-  return out;
-}
-
-/** The bin of x: the number of thresholds below x (x ≤ thresholds[i] falls in bin i). */
-function binOf(thresholds: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = thresholds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((thresholds[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));

@@ -1,0 +1,196 @@
+/**
+ * Histograms of large nodes are summed from a fixed number of row chunks, each built separately, so a fit gives
+ * the same trees on one thread or several. Helper threads are optional: `@steward/core` runs in browsers too, so
+ * the worker-thread implementation lives in `@steward/core/node`, which registers itself when imported.
+ */
+export const HISTOGRAM_CHUNKS = 4;
+/** Nodes with fewer rows are built in one pass on the calling thread. */
+export const CHUNKED_MIN_ROWS = 16_384;
+
+/**
+ * The training rows in node order, on two sides that a partition copies between (a node's children live on the
+ * other side from it), so every row is moved once per split, straight to its place. Position p of a side holds
+ * row index[p], its bins at p × stride in `ordered`, and its gradient and hessian at p. Every array is backed by a
+ * SharedArrayBuffer when helper threads run.
+ */
+export interface SharedNodeRows {
+  ordered: [Uint8Array, Uint8Array];
+  /** `ordered` as 32-bit words (stride is a multiple of 4), to move rows quickly. */
+  words: [Uint32Array, Uint32Array];
+  stride: number;
+  cols: number;
+  index: [Int32Array, Int32Array];
+  /** float32, as scikit-learn's: a row moves 8 bytes fewer per split and histograms still sum in float64. */
+  gradients: [Float32Array, Float32Array];
+  hessians: [Float32Array, Float32Array];
+  /** Where each feature's bins start in a histogram (3 numbers a bin). */
+  offsets: Int32Array;
+  /** One output histogram per chunk. */
+  chunks: Float64Array[];
+}
+
+/** Helper threads that build the chunks set in `mask` of node positions start..end. */
+export interface HistogramHelpers {
+  readonly count: number;
+  /** Starts helper `helper` on its histogram chunks of side `side` and returns at once. */
+  start(helper: number, side: number, start: number, end: number, mask: number): void;
+  /** Starts helper `helper` on `partitionRange` and returns at once. */
+  startPartition(helper: number, side: number, from: number, to: number, split: PartitionTarget): void;
+  /** Blocks until helper `helper` has finished what it was last started on. */
+  wait(helper: number): void;
+  close(): void;
+}
+
+/** Starts helpers for one fit, or returns undefined when there is no core to spare. */
+export type HistogramHelpersFactory = (rows: SharedNodeRows) => HistogramHelpers | undefined;
+
+let factory: HistogramHelpersFactory | undefined;
+
+/** Installs the helper threads used by gradient boosting (done by importing `@steward/core/node`). */
+export function registerHistogramHelpers(next: HistogramHelpersFactory | undefined): void {
+  factory = next;
+}
+
+export function histogramHelpersFactory(): HistogramHelpersFactory | undefined {
+  return factory;
+}
+
+/** Positions of chunk c of start..end. */
+export function chunkBounds(start: number, end: number, c: number): [number, number] {
+  const m = end - start;
+  return [
+    start + Math.floor((m * c) / HISTOGRAM_CHUNKS),
+    start + Math.floor((m * (c + 1)) / HISTOGRAM_CHUNKS),
+  ];
+}
+
+/**
+ * Adds positions from..to of side `side` into `hist` (per feature and bin: gradient, hessian, count). Four rows go
+ * through each feature together, which lets their updates overlap (1.6x faster); a bin still receives its rows
+ * in order, so the sums are the same as one row at a time.
+ */
+export function accumulateHistogram(
+  hist: Float64Array,
+  rows: SharedNodeRows,
+  side: number,
+  from: number,
+  to: number,
+): void {
+  const { stride, cols, offsets } = rows;
+  const bins = rows.ordered[side] as Uint8Array;
+  const g = rows.gradients[side] as Float32Array;
+  const h = rows.hessians[side] as Float32Array;
+  let p = from;
+  let row = from * stride;
+  for (; p + 3 < to; p += 4, row += 4 * stride) {
+    const g0 = g[p] as number;
+    const h0 = h[p] as number;
+    const g1 = g[p + 1] as number;
+    const h1 = h[p + 1] as number;
+    const g2 = g[p + 2] as number;
+    const h2 = h[p + 2] as number;
+    const g3 = g[p + 3] as number;
+    const h3 = h[p + 3] as number;
+    for (let j = 0; j < cols; j++) {
+      const o = offsets[j] as number;
+      let b = o + (bins[row + j] as number) * 3;
+      hist[b] = (hist[b] as number) + g0;
+      hist[b + 1] = (hist[b + 1] as number) + h0;
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+      b = o + (bins[row + stride + j] as number) * 3;
+      hist[b] = (hist[b] as number) + g1;
+      hist[b + 1] = (hist[b + 1] as number) + h1;
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+      b = o + (bins[row + 2 * stride + j] as number) * 3;
+      hist[b] = (hist[b] as number) + g2;
+      hist[b + 1] = (hist[b + 1] as number) + h2;
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+      b = o + (bins[row + 3 * stride + j] as number) * 3;
+      hist[b] = (hist[b] as number) + g3;
+      hist[b + 1] = (hist[b + 1] as number) + h3;
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+    }
+  }
+  for (; p < to; p++, row += stride) {
+    const gi = g[p] as number;
+    const hi = h[p] as number;
+    for (let j = 0; j < cols; j++) {
+      const b = (offsets[j] as number) + (bins[row + j] as number) * 3;
+      hist[b] = (hist[b] as number) + gi;
+      hist[b + 1] = (hist[b + 1] as number) + hi;
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+    }
+  }
+}
+
+/** Where a partition puts its rows on the other side: left rows from `leftAt`, right rows from `rightAt`. */
+export interface PartitionTarget {
+  feature: number;
+  bin: number;
+  leftAt: number;
+  rightAt: number;
+}
+
+/**
+ * Copies positions from..to of side `side` to the other side, in order: rows whose `feature` bin is ≤ `bin` from
+ * `leftAt`, the others from `rightAt`. The node's histogram gives its left count, so both places are known before
+ * a row moves, and a helper thread can take one half of a large node (node/histogram-workers.ts has its copy).
+ */
+export function partitionRange(
+  rows: SharedNodeRows,
+  side: number,
+  from: number,
+  to: number,
+  target: PartitionTarget,
+): void {
+  const { stride } = rows;
+  const w = stride >> 2;
+  const bins = rows.ordered[side] as Uint8Array;
+  const src = rows.words[side] as Uint32Array;
+  const dst = rows.words[1 - side] as Uint32Array;
+  const index = rows.index[side] as Int32Array;
+  const toIndex = rows.index[1 - side] as Int32Array;
+  const g = rows.gradients[side] as Float32Array;
+  const toG = rows.gradients[1 - side] as Float32Array;
+  const h = rows.hessians[side] as Float32Array;
+  const toH = rows.hessians[1 - side] as Float32Array;
+  const { feature, bin } = target;
+  let l = target.leftAt;
+  let r = target.rightAt;
+  // Branch-free: which side a row goes to is a coin toss the branch predictor cannot learn (1.45x faster).
+  for (let p = from, a = from * w, at = from * stride + feature; p < to; p++, a += w, at += stride) {
+    const right = (bin - (bins[at] as number)) >>> 31;
+    const q = l + ((r - l) & -right);
+    l += 1 - right;
+    r += right;
+    const b = q * w;
+    let k = 0;
+    for (; k + 4 <= w; k += 4) {
+      dst[b + k] = src[a + k] as number;
+      dst[b + k + 1] = src[a + k + 1] as number;
+      dst[b + k + 2] = src[a + k + 2] as number;
+      dst[b + k + 3] = src[a + k + 3] as number;
+    }
+    for (; k < w; k++) dst[b + k] = src[a + k] as number;
+    toIndex[q] = index[p] as number;
+    toG[q] = g[p] as number;
+    toH[q] = h[p] as number;
+  }
+}
+
+/** How many of positions from..to of side `side` go left. */
+export function countLeft(
+  rows: SharedNodeRows,
+  side: number,
+  from: number,
+  to: number,
+  feature: number,
+  bin: number,
+): number {
+  const bins = rows.ordered[side] as Uint8Array;
+  let left = 0;
+  for (let p = from, at = from * rows.stride + feature; p < to; p++, at += rows.stride) {
+    if ((bins[at] as number) <= bin) left++;
+  }
+  return left;
+}
