@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { StewardInputError } from '../errors.js';
+import { seededRandom } from '../stats/random.js';
 import {
   ADWIN,
   DDM,
@@ -167,5 +168,35 @@ describe('updateMany equals update value by value', () => {
     const saved = JSON.stringify(d);
     expect(() => d.updateMany([...stream.slice(500, 600), Number.NaN, 1])).toThrow(/values\[100\]/);
     expect(JSON.stringify(d)).toBe(saved);
+  });
+});
+
+describe("DDM.updateMany's division-free test", () => {
+  test('agrees with update() value by value on long streams whose error rate keeps changing', () => {
+    const random = seededRandom(21);
+    for (let run = 0; run < 5; run++) {
+      const stream: number[] = [];
+      let rate = 0.1;
+      for (let i = 0; i < 200_000; i++) {
+        if (random() < 0.0003) rate = random() * 0.6;
+        stream.push(random() < rate ? 1 : 0);
+      }
+      const single = new DDM();
+      const drifts: number[] = [];
+      const warnings: number[] = [];
+      let warning = false;
+      stream.forEach((x, i) => {
+        const r = single.update(x);
+        if (r.drift) drifts.push(i);
+        if (r.warning && !warning) warnings.push(i);
+        warning = r.warning;
+      });
+      const batched = new DDM();
+      const events = batched.updateMany(Float64Array.from(stream));
+      expect(drifts.length).toBeGreaterThan(2);
+      expect(events.drifts).toEqual(drifts);
+      expect(events.warnings).toEqual(warnings);
+      expect(JSON.stringify(batched)).toBe(JSON.stringify(single));
+    }
   });
 });
