@@ -4,6 +4,14 @@ import { checkClassLabels } from '../metrics/input.js';
 import { sortedUnique } from '../metrics/labels.js';
 import { argmaxClasses } from './classes.js';
 import { minimize } from './lbfgs.js';
+import {
+  BLOCK_ROWS,
+  binaryPass,
+  type LogisticPassHelper,
+  logisticPassHelperFactory,
+  type SharedLogisticPass,
+  SPLIT_MIN_ROWS,
+} from './logistic-pass.js';
 import { type Dense, type FeatureRows, toDense } from './matrix.js';
 import { checkModelFile, type ModelFile, modelFile, numbersField } from './model-file.js';
 
@@ -56,7 +64,8 @@ export class LogisticRegression {
   }
 
   fit(X: FeatureRows, y: Labels, options: FitOptions = {}): this {
-    const dense = toDense(X);
+    // In shared memory when a helper thread will read it (see logistic-pass.ts).
+    const dense = toDense(X, 'X', logisticPassHelperFactory() !== undefined && X?.length >= SPLIT_MIN_ROWS);
     if (y === null || typeof y !== 'object' || y.length !== dense.rows) {
       throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${dense.rows} rows`, 'y');
     }
@@ -89,14 +98,20 @@ export class LogisticRegression {
         x0[k * width + d] = this.intercept[k] as number;
       }
     }
+    const helper = K === 1 ? startHelper(dense, target) : undefined;
     const objective =
       K === 1
-        ? binaryObjective(dense, target, this.options)
+        ? binaryObjective(dense, target, this.options, helper)
         : softmaxObjective(dense, target, K, this.options);
-    const result = minimize(objective, x0, {
-      gradientTolerance: this.options.tol * dense.rows,
-      maxIterations: this.options.maxIter,
-    });
+    let result: ReturnType<typeof minimize>;
+    try {
+      result = minimize(objective, x0, {
+        gradientTolerance: this.options.tol * dense.rows,
+        maxIterations: this.options.maxIter,
+      });
+    } finally {
+      helper?.helper.close();
+    }
     this.classes = classes;
     this.coef = Array.from({ length: K }, (_, k) => result.x.slice(k * width, k * width + d));
     this.intercept = Float64Array.from({ length: K }, (_, k) =>
@@ -203,46 +218,56 @@ function softmax(z: Float64Array): Float64Array {
 
 type Options = Required<LogisticRegressionOptions>;
 
-function binaryObjective(X: Dense, target: Int32Array, o: Options) {
+/** The binary objective, on two halves for large data (the second on a helper thread when there is one). */
+function binaryObjective(X: Dense, target: Int32Array, o: Options, helper?: Helped) {
   const { rows, cols, data } = X;
   const penalty = 1 / o.C;
+  const split = rows >= SPLIT_MIN_ROWS;
+  const half = rows >> 1;
+  const first = new Float64Array(cols + 2);
+  const second = helper?.shared.out ?? new Float64Array(cols + 2);
   return (w: Float64Array, grad: Float64Array): number => {
-    grad.fill(0);
-    let loss = 0;
-    let interceptGrad = 0;
     const b = o.fitIntercept ? (w[cols] as number) : 0;
-    const unrolled = cols - (cols % 4);
-    for (let i = 0; i < rows; i++) {
-      const off = i * cols;
-      // Four partial sums: one running sum would chain every multiply-add to the one before.
-      let z0 = b;
-      let z1 = 0;
-      let z2 = 0;
-      let z3 = 0;
-      let j = 0;
-      for (; j < unrolled; j += 4) {
-        z0 += (w[j] as number) * (data[off + j] as number);
-        z1 += (w[j + 1] as number) * (data[off + j + 1] as number);
-        z2 += (w[j + 2] as number) * (data[off + j + 2] as number);
-        z3 += (w[j + 3] as number) * (data[off + j + 3] as number);
+    if (!split) binaryPass(data, cols, target, w, b, 0, rows, first, 1);
+    else {
+      if (helper) {
+        helper.shared.w.set(w);
+        helper.shared.w[cols] = b;
+        helper.helper.start(half, rows);
       }
-      for (; j < cols; j++) z0 += (w[j] as number) * (data[off + j] as number);
-      const z = z0 + z1 + (z2 + z3);
-      // One exponential serves both the loss log(1 + e^z) − t·z and the residual σ(z) − t.
-      const e = Math.exp(-Math.abs(z));
-      const t = target[i] as number;
-      loss += (z > 0 ? z : 0) + Math.log1p(e) - t * z;
-      const r = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - t;
-      for (let k = 0; k < cols; k++) grad[k] = (grad[k] as number) + r * (data[off + k] as number);
-      interceptGrad += r;
+      binaryPass(data, cols, target, w, b, 0, half, first, BLOCK_ROWS);
+      if (helper) helper.helper.wait();
+      else binaryPass(data, cols, target, w, b, half, rows, second, BLOCK_ROWS);
+      for (let k = 0; k < first.length; k++) first[k] = (first[k] as number) + (second[k] as number);
     }
-    if (o.fitIntercept) grad[cols] = interceptGrad;
-    for (let j = 0; j < cols; j++) {
-      loss += 0.5 * penalty * (w[j] as number) ** 2;
-      grad[j] = (grad[j] as number) + penalty * (w[j] as number);
-    }
+    for (let j = 0; j < cols; j++) grad[j] = (first[j] as number) + penalty * (w[j] as number);
+    grad[cols] = o.fitIntercept ? (first[cols] as number) : 0;
+    let loss = first[cols + 1] as number;
+    for (let j = 0; j < cols; j++) loss += 0.5 * penalty * (w[j] as number) ** 2;
     return loss;
   };
+}
+
+interface Helped {
+  shared: SharedLogisticPass;
+  helper: LogisticPassHelper;
+}
+
+/** Starts a helper thread for a large binary fit when `@steward/core/node` has registered one. */
+function startHelper(X: Dense, target: Int32Array): Helped | undefined {
+  const factory = logisticPassHelperFactory();
+  if (!factory || X.rows < SPLIT_MIN_ROWS || !(X.data.buffer instanceof SharedArrayBuffer)) return undefined;
+  const sharedTarget = new Int32Array(new SharedArrayBuffer(target.length * 4));
+  sharedTarget.set(target);
+  const shared: SharedLogisticPass = {
+    data: X.data,
+    cols: X.cols,
+    target: sharedTarget,
+    w: new Float64Array(new SharedArrayBuffer((X.cols + 1) * 8)),
+    out: new Float64Array(new SharedArrayBuffer((X.cols + 2) * 8)),
+  };
+  const helper = factory(shared);
+  return helper ? { shared, helper } : undefined;
 }
 
 function softmaxObjective(X: Dense, target: Int32Array, K: number, o: Options) {

@@ -10,8 +10,11 @@ export interface Dense {
   data: Float64Array;
 }
 
-/** Copies feature rows into a dense matrix, checking that they are rectangular, finite and non-empty. */
-export function toDense(X: FeatureRows, name = 'X'): Dense {
+/**
+ * Copies feature rows into a dense matrix, checking that they are rectangular, finite and non-empty; with
+ * `shared`, into a SharedArrayBuffer that helper threads can read.
+ */
+export function toDense(X: FeatureRows, name = 'X', shared = false): Dense {
   if (X === null || typeof X !== 'object' || typeof X.length !== 'number') {
     throw new StewardInputError(`${name} must be an array of feature rows`, name);
   }
@@ -20,7 +23,9 @@ export function toDense(X: FeatureRows, name = 'X'): Dense {
   const first = X[0];
   const cols = first?.length ?? 0;
   if (cols === 0) throw new StewardInputError(`${name}[0] has no features`, name);
-  const data = new Float64Array(rows * cols);
+  const data = shared
+    ? new Float64Array(new SharedArrayBuffer(rows * cols * 8))
+    : new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     const row = X[i];
     if (!row || row.length !== cols) {

@@ -1,13 +1,11 @@
 /// <reference types="node" />
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { HISTOGRAM_CHUNKS, type HistogramHelpers, type SharedNodeRows } from '../learn/histogram-threads.js';
+import { startWorker } from './worker-channel.js';
 
-// Control words: [0] command sequence (−1 = stop), [1] finished sequence, [2] operation (0 histogram chunks,
-// 1 partition), [3] side, [4] start, [5] end, then [6] chunk mask, or [6] feature, [7] bin, [8] leftAt, [9] rightAt.
+// Arguments: [0] operation (0 histogram chunks, 1 partition), [1] side, [2] start, [3] end, then [4] chunk mask,
+// or [4] feature, [5] bin, [6] leftAt, [7] rightAt.
 // The loop sits in functions: top-level script variables would live in a context and run several times slower.
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
 function accumulate(hist, bins, stride, cols, offsets, g, h, from, to) {
   hist.fill(0);
   let p = from, row = from * stride;
@@ -55,75 +53,38 @@ function partition(rows, side, from, to, feature, bin, leftAt, rightAt) {
     toH[q] = h[p];
   }
 }
-function serve(rows) {
-  const { stride, cols, offsets, chunks, control, chunkCount } = rows;
-  let seq = 0;
-  for (;;) {
-    Atomics.wait(control, 0, seq);
-    seq = Atomics.load(control, 0);
-    if (seq < 0) return;
-    const side = control[3], start = control[4], end = control[5];
-    if (control[2] === 1) {
-      partition(rows, side, start, end, control[6], control[7], control[8], control[9]);
-    } else {
-      const mask = control[6];
-      for (let c = 0; c < chunkCount; c++) {
-        if ((mask & (1 << c)) === 0) continue;
-        const from = start + Math.floor(((end - start) * c) / chunkCount);
-        const to = start + Math.floor(((end - start) * (c + 1)) / chunkCount);
-        accumulate(chunks[c], rows.ordered[side], stride, cols, offsets, rows.gradients[side], rows.hessians[side], from, to);
-      }
-    }
-    Atomics.store(control, 1, seq);
-    Atomics.notify(control, 1);
+function handle(rows, args) {
+  const { stride, cols, offsets, chunks, chunkCount } = rows;
+  const side = args[1], start = args[2], end = args[3];
+  if (args[0] === 1) {
+    partition(rows, side, start, end, args[4], args[5], args[6], args[7]);
+    return;
+  }
+  const mask = args[4];
+  for (let c = 0; c < chunkCount; c++) {
+    if ((mask & (1 << c)) === 0) continue;
+    const from = start + Math.floor(((end - start) * c) / chunkCount);
+    const to = start + Math.floor(((end - start) * (c + 1)) / chunkCount);
+    accumulate(chunks[c], rows.ordered[side], stride, cols, offsets, rows.gradients[side], rows.hessians[side], from, to);
   }
 }
-serve(workerData);
+
 `;
 
-/** Helper worker threads that build histogram chunks in shared memory, woken and awaited with Atomics. */
+/** Helper worker threads that build histogram chunks and partition rows in shared memory. */
 export function histogramWorkers(rows: SharedNodeRows, count: number): HistogramHelpers {
-  const controls = Array.from({ length: count }, () => new Int32Array(new SharedArrayBuffer(10 * 4)));
-  const workers = controls.map((control) => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { ...rows, control, chunkCount: HISTOGRAM_CHUNKS },
-    });
-    worker.unref();
-    return worker;
-  });
-  const sequence = controls.map(() => 0);
-  const run = (helper: number, words: readonly number[]) => {
-    const control = controls[helper] as Int32Array;
-    control.set(words, 2);
-    const seq = (sequence[helper] as number) + 1;
-    sequence[helper] = seq;
-    Atomics.store(control, 0, seq);
-    Atomics.notify(control, 0);
-  };
+  const channels = Array.from({ length: count }, () =>
+    startWorker(WORKER_SOURCE, { ...rows, chunkCount: HISTOGRAM_CHUNKS }),
+  );
+  const channel = (helper: number) => channels[helper] as (typeof channels)[number];
   return {
     count,
-    start: (helper, side, start, end, mask) => run(helper, [0, side, start, end, mask]),
+    start: (helper, side, start, end, mask) => channel(helper).run([0, side, start, end, mask]),
     startPartition: (helper, side, from, to, t) =>
-      run(helper, [1, side, from, to, t.feature, t.bin, t.leftAt, t.rightAt]),
-    wait(helper) {
-      const control = controls[helper] as Int32Array;
-      const seq = sequence[helper] as number;
-      for (let done = Atomics.load(control, 1); done !== seq; done = Atomics.load(control, 1)) {
-        Atomics.wait(control, 1, done);
-      }
-    },
-    close() {
-      for (const control of controls) {
-        Atomics.store(control, 0, -1);
-        Atomics.notify(control, 0);
-      }
-      for (const worker of workers) void worker.terminate();
+      channel(helper).run([1, side, from, to, t.feature, t.bin, t.leftAt, t.rightAt]),
+    wait: (helper) => channel(helper).wait(),
+    close: () => {
+      for (const c of channels) c.close();
     },
   };
-}
-
-/** Helpers worth starting on this machine: one per core beyond the calling thread, at most three. */
-export function defaultHelperCount(): number {
-  return Math.min(3, availableParallelism() - 1);
 }
