@@ -6,7 +6,14 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     // Tests run against the sources, so `npm test` never depends on a stale build.
-    alias: { '@steward/core': src('core'), '@steward/client': src('client') },
+    alias: [
+      { find: /^@steward\/core$/, replacement: src('core') },
+      {
+        find: /^@steward\/core\/node$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/node/index.ts', import.meta.url)),
+      },
+      { find: /^@steward\/client$/, replacement: src('client') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts'],

@@ -10,6 +10,8 @@ import {
   SGDClassifier,
   SGDRegressor,
 } from '@steward/core';
+// Update runs train on the server's spare cores: gradient boosting and large logistic fits use helper threads.
+import '@steward/core/node';
 import type { LEARNER_KINDS } from '../monitor/model-spec.js';
 
 /** What the update loop needs of a learner. */
