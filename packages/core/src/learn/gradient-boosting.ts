@@ -1,8 +1,7 @@
 import { StewardInputError } from '../errors.js';
 import { checkClassLabels, type Label, type Labels } from '../metrics/input.js';
-import { sortedUnique } from '../metrics/labels.js';
 import { seededRandom, shuffleInPlace } from '../stats/random.js';
-import { argmaxClasses } from './classes.js';
+import { argmaxClasses, encodeClasses } from './classes.js';
 import { binMatrix } from './histogram-binning.js';
 import { HistogramTreeGrower, predictBinnedTree, predictTree, type Tree } from './histogram-tree.js';
 import { type Dense, type FeatureRows, toDense, toTarget } from './matrix.js';
@@ -214,11 +213,10 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
       throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${dense.rows} rows`, 'y');
     }
     checkClassLabels('y', y);
-    const classes = sortedUnique(Array.from(y));
+    const { classes, target } = encodeClasses(y);
     if (classes.length < 2)
       throw new StewardInputError('y has only one class: a classifier needs two or more', 'y');
-    const index = new Map(classes.map((c, i) => [c, i]));
-    this.target = Int32Array.from(Array.from(y), (l) => index.get(l) as number);
+    this.target = target;
     const counts = classes.map(() => 0);
     for (const t of this.target) counts[t] = (counts[t] as number) + 1;
     const n = dense.rows;

@@ -1,8 +1,7 @@
 import { StewardInputError } from '../errors.js';
 import type { Label, Labels } from '../metrics/input.js';
 import { checkClassLabels } from '../metrics/input.js';
-import { sortedUnique } from '../metrics/labels.js';
-import { argmaxClasses } from './classes.js';
+import { argmaxClasses, encodeClasses } from './classes.js';
 import { minimize } from './lbfgs.js';
 import {
   BLOCK_ROWS,
@@ -70,15 +69,13 @@ export class LogisticRegression {
       throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${dense.rows} rows`, 'y');
     }
     checkClassLabels('y', y);
-    const classes = sortedUnique(Array.from(y));
+    const { classes, target } = encodeClasses(y);
     if (classes.length < 2) {
       throw new StewardInputError(
         `y has only one class (${String(classes[0])}): a classifier needs two or more`,
         'y',
       );
     }
-    const index = new Map(classes.map((c, i) => [c, i]));
-    const target = Int32Array.from(Array.from(y), (label) => index.get(label) as number);
     const K = classes.length === 2 ? 1 : classes.length;
     const d = dense.cols;
     const width = d + 1; // coefficients, then the intercept
