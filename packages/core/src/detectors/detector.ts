@@ -68,6 +68,15 @@ export function badBatchValue(kind: string, i: number, x: unknown, binary: boole
   return new StewardInputError(`values[${i}]: ${kind}.updateMany ${want}, got ${String(x)}`, 'values');
 }
 
+/** The error for the first value of a batch that a detector does not take (the batch has one). */
+export function firstBadValue(kind: string, values: ArrayLike<number>, binary: boolean): StewardInputError {
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] as number;
+    if (binary ? x !== 0 && x !== 1 : !Number.isFinite(x)) return badBatchValue(kind, i, x, binary);
+  }
+  return new StewardInputError(`${kind}.updateMany: the batch has a value it does not take`, 'values');
+}
+
 /**
  * For a batch that is not a typed array, checks that every value is a number (the fast loops then only test the
  * value). A typed array holds numbers by construction and costs nothing here: `typeof` in a hot loop is not free.

@@ -1,6 +1,5 @@
 import { StewardInputError } from '../errors.js';
 import {
-  badBatchValue,
   checkBinary,
   checkKind,
   checkNumbers,
@@ -8,6 +7,7 @@ import {
   type DetectorJSON,
   type DetectorResult,
   type DriftDetector,
+  firstBadValue,
   result,
   StateDetector,
 } from './detector.js';
@@ -82,7 +82,7 @@ export class EDDM extends StateDetector<EDDMState> implements DriftDetector {
       s.distanceM2 += (distance - oldMean) * (distance - s.distanceMean);
       if (s.n > this.options.warmStart) {
         const variance = s.distanceCount > 1 ? s.distanceM2 / (s.distanceCount - 1) : 0;
-        const p2s = s.distanceMean + 2 * variance ** 0.5;
+        const p2s = s.distanceMean + 2 * Math.sqrt(variance);
         if (p2s > s.p2sMax) s.p2sMax = p2s;
         else if (s.errors > this.options.warmStart) {
           const level = p2s / s.p2sMax;
@@ -98,46 +98,34 @@ export class EDDM extends StateDetector<EDDMState> implements DriftDetector {
   updateMany(values: ArrayLike<number>): DetectorEvents {
     checkNumbers('EDDM', values, true);
     const { warmStart, alpha, beta } = this.options;
+    const s = this.s;
+    const state = Float64Array.of(
+      s.n,
+      s.lastError,
+      s.errors,
+      s.distanceCount,
+      s.distanceMean,
+      s.distanceM2,
+      s.p2sMax,
+      s.drift ? 1 : 0,
+      s.warning ? 1 : 0,
+    );
     const drifts: number[] = [];
     const warnings: number[] = [];
-    // Locals only: the state is written once at the end, so a bad value leaves the detector untouched.
-    let { n, lastError, errors, distanceCount, distanceMean, distanceM2, p2sMax, drift, warning } = this.s;
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i] as number;
-      if (x * (1 - x) !== 0) throw badBatchValue('EDDM', i, x, true);
-      if (drift) {
-        n = lastError = errors = distanceCount = distanceMean = distanceM2 = 0;
-        p2sMax = -1;
-        drift = warning = false;
-      }
-      n += 1;
-      if (x === 1) {
-        errors += 1;
-        const distance = n - lastError;
-        const oldMean = distanceMean;
-        distanceCount += 1;
-        distanceMean += (1 / distanceCount) * (distance - oldMean);
-        distanceM2 += (distance - oldMean) * (distance - distanceMean);
-        if (n > warmStart) {
-          const variance = distanceCount > 1 ? distanceM2 / (distanceCount - 1) : 0;
-          const p2s = distanceMean + 2 * variance ** 0.5;
-          if (p2s > p2sMax) p2sMax = p2s;
-          else if (errors > warmStart) {
-            const level = p2s / p2sMax;
-            if (level < beta) {
-              drift = true;
-              drifts.push(i);
-            } else {
-              const w = level < alpha;
-              if (w && !warning) warnings.push(i);
-              warning = w;
-            }
-          }
-        }
-        lastError = n;
-      }
-    }
-    this.s = { n, lastError, errors, distanceCount, distanceMean, distanceM2, p2sMax, drift, warning };
+    const invalid = runEDDM(values, state, warmStart, alpha, beta, drifts, warnings);
+    // The state is written only now, so a bad value leaves the detector untouched.
+    if (invalid !== 0) throw firstBadValue('EDDM', values, true);
+    this.s = {
+      n: state[0] as number,
+      lastError: state[1] as number,
+      errors: state[2] as number,
+      distanceCount: state[3] as number,
+      distanceMean: state[4] as number,
+      distanceM2: state[5] as number,
+      p2sMax: state[6] as number,
+      drift: state[7] === 1,
+      warning: state[8] === 1,
+    };
     return { drifts, warnings };
   }
 
@@ -149,4 +137,75 @@ export class EDDM extends StateDetector<EDDMState> implements DriftDetector {
     checkKind('EDDM', json);
     return new EDDM(json.options as EDDMOptions).restoreState(json.state as EDDMState);
   }
+}
+
+/**
+ * updateMany's loop, on plain numbers and the state in a Float64Array (V8 keeps such a function optimised).
+ * Returns Σ |x(1 − x)|: 0 unless a value is not 0 or 1.
+ */
+function runEDDM(
+  values: ArrayLike<number>,
+  state: Float64Array,
+  warmStart: number,
+  alpha: number,
+  beta: number,
+  drifts: number[],
+  warnings: number[],
+): number {
+  let n = state[0] as number;
+  let lastError = state[1] as number;
+  let errors = state[2] as number;
+  let distanceCount = state[3] as number;
+  let distanceMean = state[4] as number;
+  let distanceM2 = state[5] as number;
+  let p2sMax = state[6] as number;
+  let drift = state[7] === 1;
+  let warning = state[8] === 1;
+  let invalid = 0;
+  const length = values.length;
+  for (let i = 0; i < length; i++) {
+    const x = values[i] as number;
+    invalid += Math.abs(x * (1 - x));
+    if (drift) {
+      n = lastError = errors = distanceCount = distanceMean = distanceM2 = 0;
+      p2sMax = -1;
+      drift = warning = false;
+    }
+    n += 1;
+    if (x !== 1) continue;
+    errors += 1;
+    const distance = n - lastError;
+    const oldMean = distanceMean;
+    distanceCount += 1;
+    distanceMean += (1 / distanceCount) * (distance - oldMean);
+    distanceM2 += (distance - oldMean) * (distance - distanceMean);
+    lastError = n;
+    if (n <= warmStart) continue;
+    const variance = distanceCount > 1 ? distanceM2 / (distanceCount - 1) : 0;
+    const p2s = distanceMean + 2 * Math.sqrt(variance);
+    if (p2s > p2sMax) p2sMax = p2s;
+    else if (errors > warmStart) {
+      const level = p2s / p2sMax;
+      if (level < beta) {
+        drift = true;
+        drifts.push(i);
+      } else {
+        const w = level < alpha;
+        if (w && !warning) warnings.push(i);
+        warning = w;
+      }
+    }
+  }
+  state.set([
+    n,
+    lastError,
+    errors,
+    distanceCount,
+    distanceMean,
+    distanceM2,
+    p2sMax,
+    drift ? 1 : 0,
+    warning ? 1 : 0,
+  ]);
+  return invalid;
 }

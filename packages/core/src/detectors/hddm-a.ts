@@ -1,5 +1,4 @@
 import {
-  badBatchValue,
   checkBinary,
   checkKind,
   checkNumbers,
@@ -8,6 +7,7 @@ import {
   type DetectorJSON,
   type DetectorResult,
   type DriftDetector,
+  firstBadValue,
   result,
   StateDetector,
 } from './detector.js';
@@ -131,9 +131,12 @@ export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
     const boundOf = (count: number) => Math.sqrt((1 / (2 * count)) * logInvDrift);
     let minEps = boundOf(minN);
     let maxEps = boundOf(maxN);
+    // x(1 − x) is 0 for 0 and 1 only: summed, and checked once after the loop, which is cheaper than a test per
+    // value; the state is written only after that check.
+    let invalid = 0;
     for (let i = 0; i < values.length; i++) {
       const x = values[i] as number;
-      if (x * (1 - x) !== 0) throw badBatchValue('HDDM_A', i, x, true);
+      invalid += Math.abs(x * (1 - x));
       if (drift) {
         n = mean = minN = minMean = maxN = maxMean = 0;
         drift = warning = false;
@@ -180,6 +183,7 @@ export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
       if (w && !warning) warnings.push(i);
       warning = w;
     }
+    if (invalid !== 0) throw firstBadValue('HDDM_A', values, true);
     this.s = { n, mean, minN, minMean, maxN, maxMean, drift, warning };
     return { drifts, warnings };
   }

@@ -1,6 +1,5 @@
 import { StewardInputError } from '../errors.js';
 import {
-  badBatchValue,
   checkFinite,
   checkKind,
   checkNumbers,
@@ -8,6 +7,7 @@ import {
   type DetectorJSON,
   type DetectorResult,
   type DriftDetector,
+  firstBadValue,
   result,
   StateDetector,
 } from './detector.js';
@@ -100,35 +100,25 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
 
   updateMany(values: ArrayLike<number>): DetectorEvents {
     checkNumbers('PageHinkley', values, false);
-    const { alpha, delta, threshold, mode, minInstances } = this.options;
-    const up = mode !== 'down';
-    const down = mode !== 'up';
+    const { alpha, delta, threshold, minInstances, mode } = this.options;
+    const { n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease, drift } = this.s;
+    const state = Float64Array.of(n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease, drift ? 1 : 0);
     const drifts: number[] = [];
-    // Locals only: the state is written once at the end, so a bad value leaves the detector untouched.
-    let { n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease, drift } = this.s;
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i] as number;
-      if (x - x !== 0) throw badBatchValue('PageHinkley', i, x, false);
-      if (drift) {
-        n = sum = sumIncrease = sumDecrease = 0;
-        minIncrease = Infinity;
-        maxDecrease = -1;
-        drift = false;
-      }
-      n += 1;
-      sum += x;
-      const dev = x - sum / n;
-      sumIncrease = alpha * sumIncrease + dev - delta;
-      sumDecrease = alpha * sumDecrease + dev + delta;
-      if (sumIncrease < minIncrease) minIncrease = sumIncrease;
-      if (sumDecrease > maxDecrease) maxDecrease = sumDecrease;
-      if (n >= minInstances) {
-        drift =
-          (up && sumIncrease - minIncrease > threshold) || (down && maxDecrease - sumDecrease > threshold);
-        if (drift) drifts.push(i);
-      }
-    }
-    this.s = { n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease, drift };
+    // A side that is not watched gets an infinite threshold: one comparison per side, no test of the mode.
+    const upLimit = mode !== 'down' ? threshold : Number.POSITIVE_INFINITY;
+    const downLimit = mode !== 'up' ? threshold : Number.POSITIVE_INFINITY;
+    const invalid = runPageHinkley(values, state, alpha, delta, upLimit, downLimit, minInstances, drifts);
+    // The state is written only now, so a bad value leaves the detector untouched.
+    if (invalid !== 0) throw firstBadValue('PageHinkley', values, false);
+    this.s = {
+      n: state[0] as number,
+      sum: state[1] as number,
+      sumIncrease: state[2] as number,
+      sumDecrease: state[3] as number,
+      minIncrease: state[4] as number,
+      maxDecrease: state[5] as number,
+      drift: state[6] === 1,
+    };
     return { drifts, warnings: [] };
   }
 
@@ -140,4 +130,70 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
     checkKind('PageHinkley', json);
     return new PageHinkley(json.options as PageHinkleyOptions).restoreState(json.state as PageHinkleyState);
   }
+}
+
+/**
+ * updateMany's loop, on plain numbers and the state in a Float64Array: V8 keeps a function of numbers optimised,
+ * where the same loop in the method ran 1.6x slower once the options object's map had been seen to vary. The
+ * warm-up values (no test yet) and the rest run in separate loops, and a drift ends the inner loop, so no value
+ * pays for a test of the phase or of a pending reset. Returns Σ (x − x): 0 unless a value is not finite.
+ */
+function runPageHinkley(
+  values: ArrayLike<number>,
+  state: Float64Array,
+  alpha: number,
+  delta: number,
+  upLimit: number,
+  downLimit: number,
+  minInstances: number,
+  drifts: number[],
+): number {
+  let n = state[0] as number;
+  let sum = state[1] as number;
+  let sumIncrease = state[2] as number;
+  let sumDecrease = state[3] as number;
+  let minIncrease = state[4] as number;
+  let maxDecrease = state[5] as number;
+  let drift = state[6] === 1;
+  let invalid = 0;
+  const length = values.length;
+  let i = 0;
+  while (i < length) {
+    if (drift) {
+      n = sum = sumIncrease = sumDecrease = 0;
+      minIncrease = Number.POSITIVE_INFINITY;
+      maxDecrease = -1;
+      drift = false;
+    }
+    for (; i < length && n + 1 < minInstances; i++) {
+      const x = values[i] as number;
+      invalid += x - x;
+      n += 1;
+      sum += x;
+      const dev = x - sum / n;
+      sumIncrease = alpha * sumIncrease + dev - delta;
+      sumDecrease = alpha * sumDecrease + dev + delta;
+      if (sumIncrease < minIncrease) minIncrease = sumIncrease;
+      if (sumDecrease > maxDecrease) maxDecrease = sumDecrease;
+    }
+    for (; i < length; i++) {
+      const x = values[i] as number;
+      invalid += x - x;
+      n += 1;
+      sum += x;
+      const dev = x - sum / n;
+      sumIncrease = alpha * sumIncrease + dev - delta;
+      sumDecrease = alpha * sumDecrease + dev + delta;
+      if (sumIncrease < minIncrease) minIncrease = sumIncrease;
+      if (sumDecrease > maxDecrease) maxDecrease = sumDecrease;
+      if (sumIncrease - minIncrease > upLimit || maxDecrease - sumDecrease > downLimit) {
+        drift = true;
+        drifts.push(i);
+        i++;
+        break;
+      }
+    }
+  }
+  state.set([n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease, drift ? 1 : 0]);
+  return invalid;
 }
