@@ -134,6 +134,23 @@ describe('bad input gets a clear error', () => {
   });
 });
 
+/** Drift indices and warning onsets from feeding the stream value by value, as updateMany reports them. */
+function eventsOfUpdates(
+  detector: DriftDetector,
+  stream: readonly number[],
+): { drifts: number[]; warnings: number[] } {
+  const drifts: number[] = [];
+  const warnings: number[] = [];
+  let warning = false;
+  stream.forEach((x, i) => {
+    const r = detector.update(x);
+    if (r.drift) drifts.push(i);
+    if (r.warning && !warning) warnings.push(i);
+    warning = r.warning;
+  });
+  return { drifts, warnings };
+}
+
 describe('updateMany equals update value by value', () => {
   const streams: [string, number[]][] = [
     ['binary', binary],
@@ -143,15 +160,7 @@ describe('updateMany equals update value by value', () => {
     for (const [, other] of streams) {
       if (other !== stream) continue;
       const single = make();
-      const drifts: number[] = [];
-      const warnings: number[] = [];
-      let warning = false;
-      stream.forEach((x, i) => {
-        const r = single.update(x);
-        if (r.drift) drifts.push(i);
-        if (r.warning && !warning) warnings.push(i);
-        warning = r.warning;
-      });
+      const { drifts, warnings } = eventsOfUpdates(single, stream);
       // In two batches, so the state carried between batches is exercised too.
       const batched = make();
       const first = batched.updateMany(stream.slice(0, 777));
@@ -182,15 +191,7 @@ describe("DDM.updateMany's division-free test", () => {
         stream.push(random() < rate ? 1 : 0);
       }
       const single = new DDM();
-      const drifts: number[] = [];
-      const warnings: number[] = [];
-      let warning = false;
-      stream.forEach((x, i) => {
-        const r = single.update(x);
-        if (r.drift) drifts.push(i);
-        if (r.warning && !warning) warnings.push(i);
-        warning = r.warning;
-      });
+      const { drifts, warnings } = eventsOfUpdates(single, stream);
       const batched = new DDM();
       const events = batched.updateMany(Float64Array.from(stream));
       expect(drifts.length).toBeGreaterThan(2);

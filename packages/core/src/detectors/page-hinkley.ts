@@ -134,9 +134,9 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
 
 /**
  * updateMany's loop, on plain numbers and the state in a Float64Array: V8 keeps a function of numbers optimised,
- * where the same loop in the method ran 1.6x slower once the options object's map had been seen to vary. The
- * warm-up values (no test yet) and the rest run in separate loops, and a drift ends the inner loop, so no value
- * pays for a test of the phase or of a pending reset. Returns Σ (x − x): 0 unless a value is not finite.
+ * where the same loop in the method ran 1.6x slower once the options object's map had been seen to vary. A drift
+ * ends the inner loop, so no value pays for a test of a pending reset. Returns Σ (x − x): 0 unless a value is not
+ * finite.
  */
 function runPageHinkley(
   values: ArrayLike<number>,
@@ -165,17 +165,6 @@ function runPageHinkley(
       maxDecrease = -1;
       drift = false;
     }
-    for (; i < length && n + 1 < minInstances; i++) {
-      const x = values[i] as number;
-      invalid += x - x;
-      n += 1;
-      sum += x;
-      const dev = x - sum / n;
-      sumIncrease = alpha * sumIncrease + dev - delta;
-      sumDecrease = alpha * sumDecrease + dev + delta;
-      if (sumIncrease < minIncrease) minIncrease = sumIncrease;
-      if (sumDecrease > maxDecrease) maxDecrease = sumDecrease;
-    }
     for (; i < length; i++) {
       const x = values[i] as number;
       invalid += x - x;
@@ -186,7 +175,11 @@ function runPageHinkley(
       sumDecrease = alpha * sumDecrease + dev + delta;
       if (sumIncrease < minIncrease) minIncrease = sumIncrease;
       if (sumDecrease > maxDecrease) maxDecrease = sumDecrease;
-      if (sumIncrease - minIncrease > upLimit || maxDecrease - sumDecrease > downLimit) {
+      // The warm-up test comes second: it is reached only when the sums say drift, which is rare.
+      if (
+        (sumIncrease - minIncrease > upLimit || maxDecrease - sumDecrease > downLimit) &&
+        n >= minInstances
+      ) {
         drift = true;
         drifts.push(i);
         i++;
