@@ -182,16 +182,30 @@ function runDDM(
       invalid += Math.abs(x * (1 - x));
       n++;
       errors += x;
-      // Most values change nothing: p + s is neither a new minimum nor above the warning level. That is decided
-      // without a division or square root, on the squares scaled by n² (s² = e(n − e)/n³), with a margin of 1e-9
-      // far above rounding; only the rest (about 3% of a stationary stream) take update()'s exact path.
-      // toMin · |toMin| keeps the sign: a negative toMin (no new minimum possible) passes without a branch on it.
+      // Most values need neither a division nor a square root: when p + s is clearly not a new minimum, it is
+      // either clearly below the warning level (nothing happens) or clearly between the warning and drift levels
+      // (a warning). Both are decided on the squares scaled by n² (s² = e(n − e)/n³), with a margin of 1e-9 far
+      // above rounding; the rest take update()'s exact path. t·|t| keeps the sign of t, so a level already below
+      // p passes without a branch on that sign, which would be a coin toss.
       const v = errors * (n - errors);
       const toMin = n * psMin - errors;
-      const toWarning = n * alarmLevel - errors;
-      if (v > toMin * Math.abs(toMin) * n * ABOVE && toWarning > 0 && v < toWarning * toWarning * n * BELOW) {
-        warning = false;
-        continue;
+      if (v > toMin * Math.abs(toMin) * n * ABOVE) {
+        const toAlarm = n * alarmLevel - errors;
+        if (toAlarm > 0 && v < toAlarm * toAlarm * n * BELOW) {
+          warning = false;
+          continue;
+        }
+        const toWarning = n * warningLevel - errors;
+        const toDrift = n * driftLevel - errors;
+        if (
+          v > toWarning * Math.abs(toWarning) * n * ABOVE &&
+          toDrift > 0 &&
+          v < toDrift * toDrift * n * BELOW
+        ) {
+          if (!warning) warnings.push(i);
+          warning = true;
+          continue;
+        }
       }
       const inverse = 1 / n;
       const p = errors * inverse;
