@@ -130,8 +130,10 @@ abstract class GradientBoostingBase {
           iteration.push(grown.tree);
           const r = raw[k] as Float64Array;
           if (validation)
-            for (const i of validation)
+            for (let q = 0; q < validation.length; q++) {
+              const i = validation[q] as number;
               r[i] = (r[i] as number) + predictBinnedTree(grown, binned.bins, i * d);
+            }
         }
         forest.push(iteration);
         if (validation) {
@@ -250,7 +252,8 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
       const r = raw[0] as Float64Array;
       const g0 = g[0] as Float64Array;
       const h0 = h[0] as Float64Array;
-      for (const i of rows) {
+      for (let q = 0; q < rows.length; q++) {
+        const i = rows[q] as number;
         const p = sigmoid(r[i] as number);
         g0[i] = p - (this.target[i] as number);
         h0[i] = p * (1 - p);
@@ -258,7 +261,8 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
       return;
     }
     const p = new Float64Array(K);
-    for (const i of rows) {
+    for (let q = 0; q < rows.length; q++) {
+      const i = rows[q] as number;
       let max = Number.NEGATIVE_INFINITY;
       for (let k = 0; k < K; k++) max = Math.max(max, (raw[k] as Float64Array)[i] as number);
       let sum = 0;
@@ -276,7 +280,8 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
 
   protected loss(raw: Float64Array[], rows: Int32Array): number {
     let total = 0;
-    for (const i of rows) {
+    for (let q = 0; q < rows.length; q++) {
+      const i = rows[q] as number;
       if (raw.length === 1) {
         const z = (raw[0] as Float64Array)[i] as number;
         total += (z > 0 ? z : 0) + Math.log1p(Math.exp(-Math.abs(z))) - (this.target[i] as number) * z;
@@ -349,7 +354,8 @@ export class GradientBoostingRegressor extends GradientBoostingBase {
 
   protected gradients(raw: Float64Array[], rows: Int32Array, g: Float64Array[], h: Float64Array[]): void {
     const r = raw[0] as Float64Array;
-    for (const i of rows) {
+    for (let q = 0; q < rows.length; q++) {
+      const i = rows[q] as number;
       (g[0] as Float64Array)[i] = (r[i] as number) - (this.target[i] as number);
       (h[0] as Float64Array)[i] = 1;
     }
@@ -357,8 +363,10 @@ export class GradientBoostingRegressor extends GradientBoostingBase {
 
   protected loss(raw: Float64Array[], rows: Int32Array): number {
     let total = 0;
-    for (const i of rows)
+    for (let q = 0; q < rows.length; q++) {
+      const i = rows[q] as number;
       total += 0.5 * (((raw[0] as Float64Array)[i] as number) - (this.target[i] as number)) ** 2;
+    }
     return total / rows.length;
   }
 
