@@ -97,12 +97,12 @@ describe('gradient boosting', () => {
 describe('helper threads (@steward/core/node)', () => {
   test('give the same trees as one thread: histograms are summed from fixed chunks, partitions joined stably', () => {
     const random = seededRandom(11);
-    // Above CHUNKED_MIN_ROWS so that large nodes are chunked and split across threads.
-    const X = Array.from({ length: 40_000 }, () => Float64Array.from({ length: 6 }, () => random() * 2 - 1));
+    // Enough rows for a fit to start helpers (100,000), and large nodes are chunked and split across threads.
+    const X = Array.from({ length: 110_000 }, () => Float64Array.from({ length: 5 }, () => random() * 2 - 1));
     const y = X.map((r) =>
       (r[0] as number) + (r[1] as number) * (r[2] as number) + 0.4 * random() > 0 ? 1 : 0,
     );
-    const fit = () => new GradientBoostingClassifier({ maxIter: 8, earlyStopping: false }).fit(X, y);
+    const fit = () => new GradientBoostingClassifier({ maxIter: 6, earlyStopping: false }).fit(X, y);
     const alone = fit();
     let started = 0;
     registerHistogramHelpers((rows) => {

@@ -61,15 +61,15 @@ interface OpenNode {
 /**
  * Grows trees best-first on gradient/hessian histograms of binned rows, as scikit-learn's TreeGrower: only the
  * smaller child's histogram is built, the larger one is its parent's minus it. Rows stay in ascending order
- * within every node (the partition is stable) and are stored in node order, so a histogram pass reads memory
- * forwards.
+ * within every node (the partition is stable) and are stored in node order (see SharedNodeRows), so a histogram
+ * pass reads memory forwards.
  */
 export class HistogramTreeGrower {
   /** Per tree of an iteration: gradients and hessians at the current scores, filled by the caller. */
   readonly gradients: Float64Array[];
   readonly hessians: Float64Array[];
-  /** Bins of the training rows in their original order, `stride` bytes a row; copied to `rows.ordered` per tree. */
-  private readonly initial: Uint8Array;
+  /** The training rows' records (bins and row number) in their original order; copied to side 0 per tree. */
+  private readonly initial: Uint32Array;
   private readonly rows: SharedNodeRows;
   private readonly histSize: number;
   private readonly pool: Float64Array[] = [];
@@ -89,31 +89,33 @@ export class HistogramTreeGrower {
     const cols = binned.cols;
     this.gradients = Array.from({ length: treesPerIteration }, () => new Float64Array(n));
     this.hessians = Array.from({ length: treesPerIteration }, () => new Float64Array(n));
-    // Rows padded to whole 32-bit words so the partition moves a row with a few word copies.
-    const stride = (cols + 3) & ~3;
-    this.initial = new Uint8Array(m * stride);
+    const binWords = (cols + 3) >> 2;
+    const recordWords = binWords + 3;
+    this.initial = new Uint32Array(m * recordWords);
+    const initialBytes = new Uint8Array(this.initial.buffer);
     for (let p = 0; p < m; p++) {
-      const from = (training[p] as number) * cols;
-      this.initial.set(binned.bins.subarray(from, from + cols), p * stride);
+      const i = training[p] as number;
+      initialBytes.set(binned.bins.subarray(i * cols, (i + 1) * cols), p * recordWords * 4);
+      this.initial[p * recordWords + binWords] = i;
     }
     const offsets = new Int32Array(alloc((cols + 1) * 4));
     for (let j = 0; j < cols; j++) {
       offsets[j + 1] = (offsets[j] as number) + ((binned.thresholds[j] as Float64Array).length + 1) * 3;
     }
     this.histSize = offsets[cols] as number;
-    const ordered = [new Uint8Array(alloc(m * stride)), new Uint8Array(alloc(m * stride))] as const;
+    const sides = [alloc(m * recordWords * 4), alloc(m * recordWords * 4)] as const;
     this.rows = {
-      ordered: [ordered[0], ordered[1]],
-      words: [new Uint32Array(ordered[0].buffer), new Uint32Array(ordered[1].buffer)],
-      stride,
+      words: [new Uint32Array(sides[0]), new Uint32Array(sides[1])],
+      bytes: [new Uint8Array(sides[0]), new Uint8Array(sides[1])],
+      floats: [new Float32Array(sides[0]), new Float32Array(sides[1])],
+      recordWords,
+      binWords,
       cols,
-      index: [new Int32Array(alloc(m * 4)), new Int32Array(alloc(m * 4))],
-      gradients: [new Float32Array(alloc(m * 4)), new Float32Array(alloc(m * 4))],
-      hessians: [new Float32Array(alloc(m * 4)), new Float32Array(alloc(m * 4))],
       offsets,
       chunks: Array.from({ length: HISTOGRAM_CHUNKS }, () => new Float64Array(alloc(this.histSize * 8))),
     };
-    this.helpers = factory && m >= CHUNKED_MIN_ROWS ? factory(this.rows) : undefined;
+    // A helper pays for itself from about 100,000 rows (Elec2's 40,000 ran no faster with one).
+    this.helpers = factory && m >= HELPER_MIN_ROWS ? factory(this.rows) : undefined;
   }
 
   /** Stops the helper threads, if any. */
@@ -123,16 +125,22 @@ export class HistogramTreeGrower {
 
   /** Grows one tree on the gradients `g` and hessians `h` and adds its leaf values to `raw` for the rows. */
   grow(k: number, raw: Float64Array): GrownTree {
-    const { params } = this;
-    const [index, og, oh] = [this.rows.index[0], this.rows.gradients[0], this.rows.hessians[0]];
+    const { params, training } = this;
+    const { recordWords: rw, binWords } = this.rows;
+    const records = this.rows.floats[0];
     const g = this.gradients[k] as Float64Array;
     const h = this.hessians[k] as Float64Array;
-    index.set(this.training);
-    this.rows.ordered[0].set(this.initial);
-    for (let p = 0; p < index.length; p++) {
-      const i = index[p] as number;
-      og[p] = g[i] as number;
-      oh[p] = h[i] as number;
+    const m = training.length;
+    this.rows.words[0].set(this.initial);
+    let gradient = 0;
+    let hessian = 0;
+    for (let p = 0, at = binWords + 1; p < m; p++, at += rw) {
+      const i = training[p] as number;
+      records[at] = g[i] as number;
+      records[at + 1] = h[i] as number;
+      // The sums of what the histograms will see: the float32 values.
+      gradient += records[at] as number;
+      hessian += records[at + 1] as number;
     }
     const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
     const splitBins: number[] = [];
@@ -145,21 +153,15 @@ export class HistogramTreeGrower {
       splitBins.push(-1);
       return tree.feature.length - 1;
     };
-    let gradient = 0;
-    let hessian = 0;
-    for (let p = 0; p < index.length; p++) {
-      gradient += og[p] as number;
-      hessian += oh[p] as number;
-    }
     const root: OpenNode = {
       id: newNode(),
       start: 0,
-      end: index.length,
+      end: m,
       depth: 0,
       gradient,
       hessian,
       side: 0,
-      hist: this.histogram(0, 0, index.length),
+      hist: this.histogram(0, 0, m),
       split: undefined,
     };
     root.split = this.findSplit(root);
@@ -224,9 +226,9 @@ export class HistogramTreeGrower {
     for (const leaf of leaves) {
       const value = (-params.learningRate * leaf.gradient) / (leaf.hessian + params.l2Regularization);
       tree.value[leaf.id] = value;
-      const rowsOf = this.rows.index[leaf.side];
+      const words = this.rows.words[leaf.side] as Uint32Array;
       for (let p = leaf.start; p < leaf.end; p++) {
-        const i = rowsOf[p] as number;
+        const i = words[p * rw + binWords] as number;
         raw[i] = (raw[i] as number) + value;
       }
       this.pool.push(leaf.hist);
@@ -342,6 +344,9 @@ export function predictBinnedTree(grown: GrownTree, bins: Uint8Array, offset: nu
   }
   return tree.value[node] as number;
 }
+
+/** Training rows from which a fit starts helper threads. */
+const HELPER_MIN_ROWS = 100_000;
 
 const shared = (bytes: number): ArrayBufferLike => new SharedArrayBuffer(bytes);
 const plain = (bytes: number): ArrayBufferLike => new ArrayBuffer(bytes);
