@@ -8,8 +8,8 @@ import {
   type DriftDetector,
   decodeState,
   encodeState,
-  firstBadValue,
   result,
+  throwFirstBadValue,
 } from './detector.js';
 
 /** Margins of updateMany's fast test, relative to squared quantities. */
@@ -108,7 +108,7 @@ export class DDM implements DriftDetector {
     const warnings: number[] = [];
     const invalid = runDDM(values, state, warmStart, warningThreshold, driftThreshold, drifts, warnings);
     // The state is written only now, so a bad value leaves the detector untouched.
-    if (invalid !== 0) throw firstBadValue('DDM', values, true);
+    if (invalid !== 0) throwFirstBadValue('DDM', values, true);
     this.n = state[0] as number;
     this.errors = state[1] as number;
     this.pMin = state[2] as number;

@@ -180,6 +180,20 @@ describe('updateMany equals update value by value', () => {
   });
 });
 
+describe('PageHinkley.updateMany finds bad values after the loop', () => {
+  test('±Infinity and NaN anywhere in a batch are refused by index and change nothing', () => {
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]) {
+      const d = new PageHinkley();
+      d.updateMany(shift.slice(0, 300));
+      const saved = JSON.stringify(d);
+      const batch = Float64Array.from(shift.slice(300, 900));
+      batch[417] = bad;
+      expect(() => d.updateMany(batch)).toThrow(/values\[417\]/);
+      expect(JSON.stringify(d)).toBe(saved);
+    }
+  });
+});
+
 describe("DDM.updateMany's division-free test", () => {
   test('agrees with update() value by value on long streams whose error rate keeps changing', () => {
     const random = seededRandom(21);

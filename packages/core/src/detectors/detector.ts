@@ -68,13 +68,15 @@ export function badBatchValue(kind: string, i: number, x: unknown, binary: boole
   return new StewardInputError(`values[${i}]: ${kind}.updateMany ${want}, got ${String(x)}`, 'values');
 }
 
-/** The error for the first value of a batch that a detector does not take (the batch has one). */
-export function firstBadValue(kind: string, values: ArrayLike<number>, binary: boolean): StewardInputError {
+/**
+ * Throws the error for the first value of a batch that a detector does not take; returns if there is none. The
+ * batch loops detect a bad value cheaply (a sum, or NaN left in their state) and call this only then.
+ */
+export function throwFirstBadValue(kind: string, values: ArrayLike<number>, binary: boolean): void {
   for (let i = 0; i < values.length; i++) {
     const x = values[i] as number;
-    if (binary ? x !== 0 && x !== 1 : !Number.isFinite(x)) return badBatchValue(kind, i, x, binary);
+    if (binary ? x !== 0 && x !== 1 : !Number.isFinite(x)) throw badBatchValue(kind, i, x, binary);
   }
-  return new StewardInputError(`${kind}.updateMany: the batch has a value it does not take`, 'values');
 }
 
 /**

@@ -7,9 +7,9 @@ import {
   type DetectorJSON,
   type DetectorResult,
   type DriftDetector,
-  firstBadValue,
   result,
   StateDetector,
+  throwFirstBadValue,
 } from './detector.js';
 
 export interface EDDMOptions {
@@ -114,7 +114,7 @@ export class EDDM extends StateDetector<EDDMState> implements DriftDetector {
     const warnings: number[] = [];
     const invalid = runEDDM(values, state, warmStart, alpha, beta, drifts, warnings);
     // The state is written only now, so a bad value leaves the detector untouched.
-    if (invalid !== 0) throw firstBadValue('EDDM', values, true);
+    if (invalid !== 0) throwFirstBadValue('EDDM', values, true);
     this.s = {
       n: state[0] as number,
       lastError: state[1] as number,

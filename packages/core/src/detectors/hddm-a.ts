@@ -7,9 +7,9 @@ import {
   type DetectorJSON,
   type DetectorResult,
   type DriftDetector,
-  firstBadValue,
   result,
   StateDetector,
+  throwFirstBadValue,
 } from './detector.js';
 
 export interface HDDMAOptions {
@@ -183,7 +183,7 @@ export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
       if (w && !warning) warnings.push(i);
       warning = w;
     }
-    if (invalid !== 0) throw firstBadValue('HDDM_A', values, true);
+    if (invalid !== 0) throwFirstBadValue('HDDM_A', values, true);
     this.s = { n, mean, minN, minMean, maxN, maxMean, drift, warning };
     return { drifts, warnings };
   }

@@ -7,9 +7,9 @@ import {
   type DetectorJSON,
   type DetectorResult,
   type DriftDetector,
-  firstBadValue,
   result,
   StateDetector,
+  throwFirstBadValue,
 } from './detector.js';
 
 export interface PageHinkleyOptions {
@@ -107,9 +107,13 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
     // A side that is not watched gets an infinite threshold: one comparison per side, no test of the mode.
     const upLimit = mode !== 'down' ? threshold : Number.POSITIVE_INFINITY;
     const downLimit = mode !== 'up' ? threshold : Number.POSITIVE_INFINITY;
-    const invalid = runPageHinkley(values, state, alpha, delta, upLimit, downLimit, minInstances, drifts);
-    // The state is written only now, so a bad value leaves the detector untouched.
-    if (invalid !== 0) throw firstBadValue('PageHinkley', values, false);
+    runPageHinkley(values, n, state, alpha, delta, upLimit, downLimit, minInstances, drifts);
+    // A value that is not finite turns the sums into NaN for good (NaN never compares as a drift, so nothing
+    // resets them): one test after the loop instead of one per value. The state is written only after it.
+    if (!Number.isFinite((state[2] as number) + (state[3] as number))) {
+      // Sums overflowing from finite values also end as NaN; update() takes those, and so does this.
+      throwFirstBadValue('PageHinkley', values, false);
+    }
     this.s = {
       n: state[0] as number,
       sum: state[1] as number,
@@ -134,12 +138,14 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
 
 /**
  * updateMany's loop, on plain numbers and the state in a Float64Array: V8 keeps a function of numbers optimised,
- * where the same loop in the method ran 1.6x slower once the options object's map had been seen to vary. A drift
- * ends the inner loop, so no value pays for a test of a pending reset. Returns Σ (x − x): 0 unless a value is not
- * finite.
+ * where the same loop in the method ran 1.6x slower once the options object's map had been seen to vary. n comes
+ * as its own argument so that V8 counts it in an integer register (a double read from the state array would take
+ * a floating-point register the loop needs). A drift ends the inner loop, so no value pays for a test of a pending
+ * reset.
  */
 function runPageHinkley(
   values: ArrayLike<number>,
+  count: number,
   state: Float64Array,
   alpha: number,
   delta: number,
@@ -147,27 +153,26 @@ function runPageHinkley(
   downLimit: number,
   minInstances: number,
   drifts: number[],
-): number {
-  let n = state[0] as number;
+): void {
+  let n = count;
   let sum = state[1] as number;
   let sumIncrease = state[2] as number;
   let sumDecrease = state[3] as number;
   let minIncrease = state[4] as number;
   let maxDecrease = state[5] as number;
   let drift = state[6] === 1;
-  let invalid = 0;
   const length = values.length;
   let i = 0;
   while (i < length) {
     if (drift) {
-      n = sum = sumIncrease = sumDecrease = 0;
+      n = 0;
+      sum = sumIncrease = sumDecrease = 0;
       minIncrease = Number.POSITIVE_INFINITY;
       maxDecrease = -1;
       drift = false;
     }
     for (; i < length; i++) {
       const x = values[i] as number;
-      invalid += x - x;
       n += 1;
       sum += x;
       const dev = x - sum / n;
@@ -188,5 +193,4 @@ function runPageHinkley(
     }
   }
   state.set([n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease, drift ? 1 : 0]);
-  return invalid;
 }
