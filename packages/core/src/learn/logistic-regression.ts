@@ -63,8 +63,18 @@ export class LogisticRegression {
   }
 
   fit(X: FeatureRows, y: Labels, options: FitOptions = {}): this {
-    // In shared memory when a helper thread will read it (see logistic-pass.ts).
-    const dense = toDense(X, 'X', logisticPassHelperFactory() !== undefined && X?.length >= SPLIT_MIN_ROWS);
+    // A helper thread for a large fit starts first, so that it boots (about 30 ms) while the rows are copied
+    // into the shared memory it reads (see logistic-pass.ts).
+    const helper = startHelper(X);
+    try {
+      return this.fitWith(X, y, options, helper);
+    } finally {
+      helper?.helper.close();
+    }
+  }
+
+  private fitWith(X: FeatureRows, y: Labels, options: FitOptions, helper: Helped | undefined): this {
+    const dense = toDense(X, 'X', helper?.shared.data);
     if (y === null || typeof y !== 'object' || y.length !== dense.rows) {
       throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${dense.rows} rows`, 'y');
     }
@@ -95,20 +105,15 @@ export class LogisticRegression {
         x0[k * width + d] = this.intercept[k] as number;
       }
     }
-    const helper = K === 1 ? startHelper(dense, target) : undefined;
+    helper?.shared.target.set(target);
     const objective =
       K === 1
         ? binaryObjective(dense, target, this.options, helper)
         : softmaxObjective(dense, target, K, this.options);
-    let result: ReturnType<typeof minimize>;
-    try {
-      result = minimize(objective, x0, {
-        gradientTolerance: this.options.tol * dense.rows,
-        maxIterations: this.options.maxIter,
-      });
-    } finally {
-      helper?.helper.close();
-    }
+    const result = minimize(objective, x0, {
+      gradientTolerance: this.options.tol * dense.rows,
+      maxIterations: this.options.maxIter,
+    });
     this.classes = classes;
     this.coef = Array.from({ length: K }, (_, k) => result.x.slice(k * width, k * width + d));
     this.intercept = Float64Array.from({ length: K }, (_, k) =>
@@ -250,18 +255,21 @@ interface Helped {
   helper: LogisticPassHelper;
 }
 
-/** Starts a helper thread for a large binary fit when `@steward/core/node` has registered one. */
-function startHelper(X: Dense, target: Int32Array): Helped | undefined {
+/**
+ * Starts a helper thread for a fit of SPLIT_MIN_ROWS rows or more when `@steward/core/node` has registered one,
+ * with shared memory sized for X (filled by the fit; a multinomial fit does not use the helper).
+ */
+function startHelper(X: FeatureRows): Helped | undefined {
   const factory = logisticPassHelperFactory();
-  if (!factory || X.rows < SPLIT_MIN_ROWS || !(X.data.buffer instanceof SharedArrayBuffer)) return undefined;
-  const sharedTarget = new Int32Array(new SharedArrayBuffer(target.length * 4));
-  sharedTarget.set(target);
+  const rows = X?.length;
+  const cols = X?.[0]?.length;
+  if (!factory || !(rows >= SPLIT_MIN_ROWS) || !(typeof cols === 'number' && cols > 0)) return undefined;
   const shared: SharedLogisticPass = {
-    data: X.data,
-    cols: X.cols,
-    target: sharedTarget,
-    w: new Float64Array(new SharedArrayBuffer((X.cols + 1) * 8)),
-    out: new Float64Array(new SharedArrayBuffer((X.cols + 2) * 8)),
+    data: new Float64Array(new SharedArrayBuffer(rows * cols * 8)),
+    cols,
+    target: new Int32Array(new SharedArrayBuffer(rows * 4)),
+    w: new Float64Array(new SharedArrayBuffer((cols + 1) * 8)),
+    out: new Float64Array(new SharedArrayBuffer((cols + 2) * 8)),
   };
   const helper = factory(shared);
   return helper ? { shared, helper } : undefined;

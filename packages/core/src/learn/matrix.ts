@@ -11,10 +11,10 @@ export interface Dense {
 }
 
 /**
- * Copies feature rows into a dense matrix, checking that they are rectangular, finite and non-empty; with
- * `shared`, into a SharedArrayBuffer that helper threads can read.
+ * Copies feature rows into a dense matrix, checking that they are rectangular, finite and non-empty; into `into`
+ * when it has the right size (shared memory that a helper thread reads, for example).
  */
-export function toDense(X: FeatureRows, name = 'X', shared = false): Dense {
+export function toDense(X: FeatureRows, name = 'X', into?: Float64Array): Dense {
   if (X === null || typeof X !== 'object' || typeof X.length !== 'number') {
     throw new StewardInputError(`${name} must be an array of feature rows`, name);
   }
@@ -23,9 +23,7 @@ export function toDense(X: FeatureRows, name = 'X', shared = false): Dense {
   const first = X[0];
   const cols = first?.length ?? 0;
   if (cols === 0) throw new StewardInputError(`${name}[0] has no features`, name);
-  const data = shared
-    ? new Float64Array(new SharedArrayBuffer(rows * cols * 8))
-    : new Float64Array(rows * cols);
+  const data = into?.length === rows * cols ? into : new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     const row = X[i];
     if (!row || row.length !== cols) {
