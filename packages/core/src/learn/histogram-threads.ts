@@ -1,7 +1,10 @@
 /**
+ * What the histogram tree grower shares with helper threads: the node-ordered row records, the two kernels that
+ * touch every row (histogram pass and partition), and the hook through which `@steward/core/node` installs worker
+ * threads. `@steward/core` runs in browsers too, so the workers themselves live in that Node-only module.
+ *
  * Histograms of large nodes are summed from a fixed number of row chunks, each built separately, so a fit gives
- * the same trees on one thread or several. Helper threads are optional: `@steward/core` runs in browsers too, so
- * the worker-thread implementation lives in `@steward/core/node`, which registers itself when imported.
+ * the same trees on one thread or several.
  */
 export const HISTOGRAM_CHUNKS = 4;
 /** Nodes with fewer rows are built in one pass on the calling thread. */
