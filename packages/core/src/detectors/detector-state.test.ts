@@ -194,27 +194,33 @@ describe('PageHinkley.updateMany finds bad values after the loop', () => {
   });
 });
 
-describe("DDM.updateMany's division-free test", () => {
-  test('agrees with update() value by value on long streams whose error rate keeps changing', () => {
-    const random = seededRandom(21);
-    for (let run = 0; run < 8; run++) {
-      const stream: number[] = [];
-      let rate = 0.1;
-      for (let i = 0; i < 200_000; i++) {
-        // Abrupt changes, and (odd runs) slow creeps that keep p + s close to the warning level for long stretches.
-        if (run % 2 === 0 && random() < 0.0003) rate = random() * 0.6;
-        if (run % 2 === 1) rate = 0.2 + 0.05 * Math.sin(i / 20_000);
-        stream.push(random() < rate ? 1 : 0);
+describe("DDM's and EDDM's division-free tests in updateMany", () => {
+  test.each([
+    ['DDM', () => new DDM()],
+    ['EDDM', () => new EDDM()],
+  ] as const)(
+    '%s agrees with update() value by value on long streams whose error rate keeps changing',
+    (_, make) => {
+      const random = seededRandom(21);
+      for (let run = 0; run < 8; run++) {
+        const stream: number[] = [];
+        let rate = 0.1;
+        for (let i = 0; i < 200_000; i++) {
+          // Abrupt changes, and (odd runs) slow creeps that keep p + s close to the warning level for long stretches.
+          if (run % 2 === 0 && random() < 0.0003) rate = random() * 0.6;
+          if (run % 2 === 1) rate = 0.2 + 0.05 * Math.sin(i / 20_000);
+          stream.push(random() < rate ? 1 : 0);
+        }
+        const single = make();
+        const { drifts, warnings } = eventsOfUpdates(single, stream);
+        const batched = make();
+        const events = batched.updateMany(Float64Array.from(stream));
+        expect(drifts.length).toBeGreaterThan(run % 2 === 0 ? 2 : 0);
+        expect(warnings.length).toBeGreaterThan(0);
+        expect(events.drifts).toEqual(drifts);
+        expect(events.warnings).toEqual(warnings);
+        expect(JSON.stringify(batched)).toBe(JSON.stringify(single));
       }
-      const single = new DDM();
-      const { drifts, warnings } = eventsOfUpdates(single, stream);
-      const batched = new DDM();
-      const events = batched.updateMany(Float64Array.from(stream));
-      expect(drifts.length).toBeGreaterThan(run % 2 === 0 ? 2 : 0);
-      expect(warnings.length).toBeGreaterThan(0);
-      expect(events.drifts).toEqual(drifts);
-      expect(events.warnings).toEqual(warnings);
-      expect(JSON.stringify(batched)).toBe(JSON.stringify(single));
-    }
-  });
+    },
+  );
 });
