@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GradientBoostingClassifier, LogisticRegression, SGDClassifier } from '@steward/core';
 // Gradient boosting builds large histograms on a worker thread per spare core, as scikit-learn uses OpenMP.
-import '@steward/core/node';
+import { defaultHelperCount } from '@steward/core/node';
 import { best, python, pythonVersionOf, root, seeded, writeResults } from '../lib.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -132,6 +132,7 @@ writeResults(
   { sklearn: pythonVersionOf('sklearn') },
   {
     ratio: 'scikit-learn seconds / Steward seconds (best of 3, same data, same run); above 1 is faster',
+    threads: `calling thread + ${defaultHelperCount()} helper(s) from @steward/core/node; scikit-learn: BLAS/OpenMP on all cores`,
     results,
     goalsMet: results.every((r) => (r.ratio as number) >= (r.goal ? 0.5 : 1)),
   },
