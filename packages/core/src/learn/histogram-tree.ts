@@ -81,11 +81,12 @@ export class HistogramTreeGrower {
     private readonly params: TreeParams,
     treesPerIteration: number,
   ) {
-    const factory = histogramHelpersFactory();
-    // Helper threads need the arrays they use in shared memory.
-    const alloc = factory ? shared : plain;
     const n = binned.rows;
     const m = training.length;
+    // A helper pays for itself from about 100,000 rows (Elec2's 40,000 ran no faster with one).
+    const factory = m >= HELPER_MIN_ROWS ? histogramHelpersFactory() : undefined;
+    // Helper threads need the arrays they use in shared memory.
+    const alloc = factory ? shared : plain;
     const cols = binned.cols;
     this.gradients = Array.from({ length: treesPerIteration }, () => new Float64Array(n));
     this.hessians = Array.from({ length: treesPerIteration }, () => new Float64Array(n));
@@ -114,8 +115,7 @@ export class HistogramTreeGrower {
       offsets,
       chunks: Array.from({ length: HISTOGRAM_CHUNKS }, () => new Float64Array(alloc(this.histSize * 8))),
     };
-    // A helper pays for itself from about 100,000 rows (Elec2's 40,000 ran no faster with one).
-    this.helpers = factory && m >= HELPER_MIN_ROWS ? factory(this.rows) : undefined;
+    this.helpers = factory?.(this.rows);
   }
 
   /** Stops the helper threads, if any. */
@@ -123,7 +123,7 @@ export class HistogramTreeGrower {
     this.helpers?.close();
   }
 
-  /** Grows one tree on the gradients `g` and hessians `h` and adds its leaf values to `raw` for the rows. */
+  /** Grows tree k of the iteration on `gradients[k]` and `hessians[k]` and adds its leaf values to `raw`. */
   grow(k: number, raw: Float64Array): GrownTree {
     const { params, training } = this;
     const { recordWords: rw, binWords } = this.rows;

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import {
   accumulateHistogram,
+  chunkBounds,
   HISTOGRAM_CHUNKS,
   type HistogramHelpers,
   partitionRange,
@@ -12,6 +13,8 @@ import { startWorker } from './worker-channel.js';
 // arguments). Arguments: [0] operation (0 histogram chunks, 1 partition), [1] side, [2] start, [3] end, then
 // [4] chunk mask, or [4] feature, [5] bin, [6] leftAt, [7] rightAt.
 const WORKER_SOURCE = `
+const HISTOGRAM_CHUNKS = ${HISTOGRAM_CHUNKS};
+const chunkBounds = ${chunkBounds.toString()};
 const accumulateHistogram = ${accumulateHistogram.toString()};
 const partitionRange = ${partitionRange.toString()};
 function handle(rows, args) {
@@ -20,11 +23,9 @@ function handle(rows, args) {
     partitionRange(rows, side, start, end, { feature: args[4], bin: args[5], leftAt: args[6], rightAt: args[7] });
     return;
   }
-  const count = rows.chunkCount;
-  for (let c = 0; c < count; c++) {
+  for (let c = 0; c < HISTOGRAM_CHUNKS; c++) {
     if ((args[4] & (1 << c)) === 0) continue;
-    const from = start + Math.floor(((end - start) * c) / count);
-    const to = start + Math.floor(((end - start) * (c + 1)) / count);
+    const [from, to] = chunkBounds(start, end, c);
     rows.chunks[c].fill(0);
     accumulateHistogram(rows.chunks[c], rows, side, from, to);
   }
@@ -33,9 +34,7 @@ function handle(rows, args) {
 
 /** Helper worker threads that build histogram chunks and partition rows in shared memory. */
 export function histogramWorkers(rows: SharedNodeRows, count: number): HistogramHelpers {
-  const channels = Array.from({ length: count }, () =>
-    startWorker(WORKER_SOURCE, { ...rows, chunkCount: HISTOGRAM_CHUNKS }),
-  );
+  const channels = Array.from({ length: count }, () => startWorker(WORKER_SOURCE, { ...rows }));
   const channel = (helper: number) => channels[helper] as (typeof channels)[number];
   return {
     count,
