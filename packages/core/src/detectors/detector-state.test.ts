@@ -13,6 +13,7 @@ import {
   PageHinkley,
   restoreDetector,
 } from './index.js';
+import { setKernelsEnabled } from './kernel.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/river-examples.json', import.meta.url), 'utf8'));
 const binary = fixture.binaryStream as number[];
@@ -194,33 +195,114 @@ describe('PageHinkley.updateMany finds bad values after the loop', () => {
   });
 });
 
-describe("DDM's and EDDM's division-free tests in updateMany", () => {
-  test.each([
-    ['DDM', () => new DDM()],
-    ['EDDM', () => new EDDM()],
-  ] as const)(
-    '%s agrees with update() value by value on long streams whose error rate keeps changing',
-    (_, make) => {
-      const random = seededRandom(21);
-      for (let run = 0; run < 8; run++) {
-        const stream: number[] = [];
-        let rate = 0.1;
-        for (let i = 0; i < 200_000; i++) {
-          // Abrupt changes, and (odd runs) slow creeps that keep p + s close to the warning level for long stretches.
-          if (run % 2 === 0 && random() < 0.0003) rate = random() * 0.6;
-          if (run % 2 === 1) rate = 0.2 + 0.05 * Math.sin(i / 20_000);
-          stream.push(random() < rate ? 1 : 0);
-        }
-        const single = make();
-        const { drifts, warnings } = eventsOfUpdates(single, stream);
-        const batched = make();
-        const events = batched.updateMany(Float64Array.from(stream));
-        expect(drifts.length).toBeGreaterThan(run % 2 === 0 ? 2 : 0);
-        expect(warnings.length).toBeGreaterThan(0);
-        expect(events.drifts).toEqual(drifts);
-        expect(events.warnings).toEqual(warnings);
-        expect(JSON.stringify(batched)).toBe(JSON.stringify(single));
+/** Long binary streams whose error rate keeps changing: abrupt jumps (even seeds), slow creeps (odd seeds). */
+function changingErrorStream(seed: number, length = 200_000): number[] {
+  const random = seededRandom(seed);
+  const stream: number[] = [];
+  let rate = 0.1;
+  for (let i = 0; i < length; i++) {
+    // Slow creeps keep a detector close to its warning or drift level for long stretches.
+    if (seed % 2 === 0 && random() < 0.0003) rate = random() * 0.6;
+    if (seed % 2 === 1) rate = 0.2 + 0.05 * Math.sin(i / 20_000);
+    stream.push(random() < rate ? 1 : 0);
+  }
+  return stream;
+}
+
+/** A real-valued stream whose mean jumps now and then, with outliers. */
+function changingMeanStream(seed: number, length = 200_000): number[] {
+  const random = seededRandom(seed);
+  const stream: number[] = [];
+  let mean = 0;
+  for (let i = 0; i < length; i++) {
+    if (random() < 0.0002) mean = (random() - 0.5) * 4;
+    const outlier = random() < 0.001 ? (random() - 0.5) * 200 : 0;
+    stream.push(mean + (random() + random() + random() - 1.5) * 2 + outlier);
+  }
+  return stream;
+}
+
+// The detectors whose updateMany runs a loop of its own (DDM's in JavaScript, the others' in WebAssembly), with
+// options that reach the rarer paths: both sides of HDDM_A, its largest bounds (a tiny confidence), each mode of
+// PageHinkley, and a threshold low enough to drift often.
+const loops: [string, () => DriftDetector, (seed: number) => number[]][] = [
+  ['DDM', () => new DDM(), changingErrorStream],
+  ['EDDM', () => new EDDM(), changingErrorStream],
+  ['EDDM close levels', () => new EDDM({ alpha: 0.97, beta: 0.96 }), changingErrorStream],
+  ['HDDM_A', () => new HDDM_A(), changingErrorStream],
+  ['HDDM_A two-sided', () => new HDDM_A({ twoSidedTest: true }), changingErrorStream],
+  [
+    'HDDM_A tiny confidence',
+    () => new HDDM_A({ driftConfidence: 1e-300, warningConfidence: 1e-200, twoSidedTest: true }),
+    changingErrorStream,
+  ],
+  ['PageHinkley', () => new PageHinkley(), changingMeanStream],
+  ['PageHinkley up, low threshold', () => new PageHinkley({ mode: 'up', threshold: 8 }), changingMeanStream],
+  ['PageHinkley down', () => new PageHinkley({ mode: 'down', threshold: 20 }), changingMeanStream],
+];
+
+describe('updateMany agrees with update() value by value on long changing streams', () => {
+  test.each(loops)('%s', (_, make, streamOf) => {
+    let drifted = 0;
+    for (let seed = 20; seed < 26; seed++) {
+      const stream = streamOf(seed);
+      const single = make();
+      const { drifts, warnings } = eventsOfUpdates(single, stream);
+      drifted += drifts.length;
+      const batched = make();
+      const events = batched.updateMany(Float64Array.from(stream));
+      expect(events.drifts).toEqual(drifts);
+      expect(events.warnings).toEqual(warnings);
+      expect(JSON.stringify(batched)).toBe(JSON.stringify(single));
+    }
+    expect(drifted).toBeGreaterThan(5);
+  });
+
+  test.each(loops)(
+    '%s: in batches that end at a drift, and in ragged batches of plain arrays',
+    (_, make, streamOf) => {
+      const stream = streamOf(26);
+      const single = make();
+      const { drifts } = eventsOfUpdates(single, stream);
+      expect(drifts.length).toBeGreaterThan(0);
+      // Cut after every drift: each batch but the last ends with a drift still to be reset.
+      const cuts = [...drifts.map((i) => i + 1), stream.length];
+      const atDrifts = make();
+      let from = 0;
+      for (const cut of cuts) {
+        const events = atDrifts.updateMany(Float64Array.from(stream.slice(from, cut)));
+        expect(events.drifts.map((i) => i + from)).toEqual(drifts.filter((i) => i >= from && i < cut));
+        if (cut < stream.length) expect(atDrifts.driftDetected).toBe(true);
+        from = cut;
       }
+      expect(JSON.stringify(atDrifts)).toBe(JSON.stringify(single));
+      const ragged = make();
+      const random = seededRandom(5);
+      for (from = 0; from < stream.length; ) {
+        const cut = Math.min(stream.length, from + Math.floor(random() * 20_000));
+        ragged.updateMany(stream.slice(from, cut));
+        from = cut;
+      }
+      expect(JSON.stringify(ragged)).toBe(JSON.stringify(single));
     },
   );
+});
+
+describe('without WebAssembly, updateMany falls back to update() value by value', () => {
+  test.each(loops)('%s', (_, make, streamOf) => {
+    const stream = streamOf(28).slice(0, 30_000);
+    const single = make();
+    const expected = eventsOfUpdates(single, stream);
+    setKernelsEnabled(false);
+    try {
+      const batched = make();
+      expect(batched.updateMany(stream)).toEqual(expected);
+      expect(JSON.stringify(batched)).toBe(JSON.stringify(single));
+      const saved = JSON.stringify(batched);
+      expect(() => batched.updateMany([...stream.slice(0, 100), Number.NaN])).toThrow(/values\[100\]/);
+      expect(JSON.stringify(batched)).toBe(saved);
+    } finally {
+      setKernelsEnabled(true);
+    }
+  });
 });

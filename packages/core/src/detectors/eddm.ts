@@ -1,5 +1,6 @@
 import { StewardInputError } from '../errors.js';
 import {
+  checkBatch,
   checkBinary,
   checkKind,
   checkNumbers,
@@ -10,7 +11,9 @@ import {
   result,
   StateDetector,
   throwFirstBadValue,
+  updateEach,
 } from './detector.js';
+import { kernelsAvailable, runKernel } from './kernel.js';
 
 export interface EDDMOptions {
   /** Observations and errors seen before a change can be signalled (default 30). */
@@ -51,17 +54,7 @@ export class EDDM extends StateDetector<EDDMState> implements DriftDetector {
   }
 
   reset(): void {
-    this.s = {
-      n: 0,
-      lastError: 0,
-      errors: 0,
-      distanceCount: 0,
-      distanceMean: 0,
-      distanceM2: 0,
-      p2sMax: -1,
-      drift: false,
-      warning: false,
-    };
+    this.s = freshState();
   }
 
   update(x: number): DetectorResult {
@@ -97,36 +90,34 @@ export class EDDM extends StateDetector<EDDMState> implements DriftDetector {
 
   updateMany(values: ArrayLike<number>): DetectorEvents {
     checkNumbers('EDDM', values, true);
+    if (values.length === 0) return { drifts: [], warnings: [] };
+    if (!kernelsAvailable()) {
+      checkBatch('EDDM', values, true);
+      return updateEach(this, values);
+    }
     const { warmStart, alpha, beta } = this.options;
-    const s = this.s;
-    const state = Float64Array.of(
-      s.n,
-      s.lastError,
-      s.errors,
-      s.distanceCount,
-      s.distanceMean,
-      s.distanceM2,
-      s.p2sMax,
-      s.drift ? 1 : 0,
-      s.warning ? 1 : 0,
+    const run = runKernel(
+      'eddm',
+      values,
+      stateSlots(this.s.drift ? freshState() : this.s),
+      [warmStart, alpha, beta],
+      stateSlots(freshState()),
     );
-    const drifts: number[] = [];
-    const warnings: number[] = [];
-    const invalid = runEDDM(values, state, warmStart, alpha, beta, drifts, warnings);
     // The state is written only now, so a bad value leaves the detector untouched.
-    if (invalid !== 0) throwFirstBadValue('EDDM', values, true);
+    if (run.invalid !== 0) throwFirstBadValue('EDDM', values, true);
+    const [n, lastError, errors, distanceCount, distanceMean, distanceM2, p2sMax, warning] = run.state;
     this.s = {
-      n: state[0] as number,
-      lastError: state[1] as number,
-      errors: state[2] as number,
-      distanceCount: state[3] as number,
-      distanceMean: state[4] as number,
-      distanceM2: state[5] as number,
-      p2sMax: state[6] as number,
-      drift: state[7] === 1,
-      warning: state[8] === 1,
+      n,
+      lastError,
+      errors,
+      distanceCount,
+      distanceMean,
+      distanceM2,
+      p2sMax,
+      drift: run.driftAtEnd,
+      warning: warning === 1,
     };
-    return { drifts, warnings };
+    return { drifts: run.drifts, warnings: run.warnings };
   }
 
   toJSON(): DetectorJSON<'EDDM', Required<EDDMOptions>, EDDMState> {
@@ -139,73 +130,30 @@ export class EDDM extends StateDetector<EDDMState> implements DriftDetector {
   }
 }
 
-/**
- * updateMany's loop, on plain numbers and the state in a Float64Array (V8 keeps such a function optimised).
- * Returns Σ |x(1 − x)|: 0 unless a value is not 0 or 1.
- */
-function runEDDM(
-  values: ArrayLike<number>,
-  state: Float64Array,
-  warmStart: number,
-  alpha: number,
-  beta: number,
-  drifts: number[],
-  warnings: number[],
-): number {
-  let n = state[0] as number;
-  let lastError = state[1] as number;
-  let errors = state[2] as number;
-  let distanceCount = state[3] as number;
-  let distanceMean = state[4] as number;
-  let distanceM2 = state[5] as number;
-  let p2sMax = state[6] as number;
-  let drift = state[7] === 1;
-  let warning = state[8] === 1;
-  let invalid = 0;
-  const length = values.length;
-  for (let i = 0; i < length; i++) {
-    const x = values[i] as number;
-    invalid += Math.abs(x * (1 - x));
-    if (drift) {
-      n = lastError = errors = distanceCount = distanceMean = distanceM2 = 0;
-      p2sMax = -1;
-      drift = warning = false;
-    }
-    n += 1;
-    if (x !== 1) continue;
-    errors += 1;
-    const distance = n - lastError;
-    const oldMean = distanceMean;
-    distanceCount += 1;
-    distanceMean += (1 / distanceCount) * (distance - oldMean);
-    distanceM2 += (distance - oldMean) * (distance - distanceMean);
-    lastError = n;
-    if (n <= warmStart) continue;
-    const variance = distanceCount > 1 ? distanceM2 / (distanceCount - 1) : 0;
-    const p2s = distanceMean + 2 * Math.sqrt(variance);
-    if (p2s > p2sMax) p2sMax = p2s;
-    else if (errors > warmStart) {
-      const level = p2s / p2sMax;
-      if (level < beta) {
-        drift = true;
-        drifts.push(i);
-      } else {
-        const w = level < alpha;
-        if (w && !warning) warnings.push(i);
-        warning = w;
-      }
-    }
-  }
-  state.set([
-    n,
-    lastError,
-    errors,
-    distanceCount,
-    distanceMean,
-    distanceM2,
-    p2sMax,
-    drift ? 1 : 0,
-    warning ? 1 : 0,
-  ]);
-  return invalid;
+function freshState(): EDDMState {
+  return {
+    n: 0,
+    lastError: 0,
+    errors: 0,
+    distanceCount: 0,
+    distanceMean: 0,
+    distanceM2: 0,
+    p2sMax: -1,
+    drift: false,
+    warning: false,
+  };
+}
+
+/** The state as the kernel's slots (kernels/detectors.wat, eddm). */
+function stateSlots(s: EDDMState): number[] {
+  return [
+    s.n,
+    s.lastError,
+    s.errors,
+    s.distanceCount,
+    s.distanceMean,
+    s.distanceM2,
+    s.p2sMax,
+    s.warning ? 1 : 0,
+  ];
 }

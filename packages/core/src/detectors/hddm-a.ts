@@ -1,4 +1,5 @@
 import {
+  checkBatch,
   checkBinary,
   checkKind,
   checkNumbers,
@@ -10,7 +11,9 @@ import {
   result,
   StateDetector,
   throwFirstBadValue,
+  updateEach,
 } from './detector.js';
+import { kernelsAvailable, runKernel } from './kernel.js';
 
 export interface HDDMAOptions {
   /** Confidence of the drift test (default 0.001). */
@@ -57,7 +60,7 @@ export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
   }
 
   reset(): void {
-    this.s = { n: 0, mean: 0, minN: 0, minMean: 0, maxN: 0, maxMean: 0, drift: false, warning: false };
+    this.s = freshState();
   }
 
   private bound(n: number): number {
@@ -121,71 +124,49 @@ export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
 
   updateMany(values: ArrayLike<number>): DetectorEvents {
     checkNumbers('HDDM_A', values, true);
-    const { twoSidedTest } = this.options;
-    const { logInvDrift, logTwoOverDrift, logTwoOverWarning } = this;
-    const drifts: number[] = [];
-    const warnings: number[] = [];
-    // Locals only: the state is written once at the end, so a bad value leaves the detector untouched.
-    let { n, mean, minN, minMean, maxN, maxMean, drift, warning } = this.s;
-    // The cut points' bounds change only when a cut point moves: keep them instead of two square roots per value.
-    const boundOf = (count: number) => Math.sqrt((1 / (2 * count)) * logInvDrift);
-    let minEps = boundOf(minN);
-    let maxEps = boundOf(maxN);
-    // x(1 − x) is 0 for 0 and 1 only: summed, and checked once after the loop, which is cheaper than a test per
-    // value; the state is written only after that check.
-    let invalid = 0;
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i] as number;
-      invalid += Math.abs(x * (1 - x));
-      if (drift) {
-        n = mean = minN = minMean = maxN = maxMean = 0;
-        drift = warning = false;
-      }
-      n += 1;
-      mean += (1 / n) * (x - mean);
-      const epsZ = Math.sqrt((1 / (2 * n)) * logInvDrift);
-      if (minN === 0) {
-        minN = n;
-        minMean = mean;
-        minEps = epsZ;
-      }
-      if (maxN === 0) {
-        maxN = n;
-        maxMean = mean;
-        maxEps = epsZ;
-      }
-      if (minMean + minEps >= mean + epsZ) {
-        minN = n;
-        minMean = mean;
-        minEps = epsZ;
-      }
-      if (maxMean - maxEps <= mean - epsZ) {
-        maxN = n;
-        maxMean = mean;
-        maxEps = epsZ;
-      }
-      // River: a rise decides drift and warning; a two-sided fall can add either, never clear them.
-      let w = false;
-      drift = false;
-      if (minN !== n) {
-        const m = ((n - minN) / minN) * (1 / n);
-        const gap = mean - minMean;
-        drift = gap >= Math.sqrt((m / 2) * logTwoOverDrift);
-        if (!drift) w = gap >= Math.sqrt((m / 2) * logTwoOverWarning);
-      }
-      if (twoSidedTest && maxN !== n) {
-        const m = ((n - maxN) / maxN) * (1 / n);
-        const gap = maxMean - mean;
-        if (gap >= Math.sqrt((m / 2) * logTwoOverDrift)) drift = true;
-        else if (gap >= Math.sqrt((m / 2) * logTwoOverWarning)) w = true;
-      }
-      if (drift) drifts.push(i);
-      if (w && !warning) warnings.push(i);
-      warning = w;
+    if (values.length === 0) return { drifts: [], warnings: [] };
+    if (!kernelsAvailable()) {
+      checkBatch('HDDM_A', values, true);
+      return updateEach(this, values);
     }
-    if (invalid !== 0) throwFirstBadValue('HDDM_A', values, true);
-    this.s = { n, mean, minN, minMean, maxN, maxMean, drift, warning };
-    return { drifts, warnings };
+    const run = runKernel(
+      'hddmA',
+      values,
+      this.stateSlots(this.s.drift ? freshState() : this.s),
+      [
+        this.logInvDrift,
+        this.logTwoOverDrift,
+        this.logTwoOverWarning,
+        this.options.twoSidedTest ? 1 : 0,
+        // The kernel's margin for deciding a cut point without a square root (see detectors.wat, $cutMoves).
+        1e-13 * (1 + this.logInvDrift),
+        1,
+      ],
+      this.stateSlots(freshState()),
+    );
+    // The state is written only now, so a bad value leaves the detector untouched.
+    if (run.invalid !== 0) throwFirstBadValue('HDDM_A', values, true);
+    const [n, mean, minN, minMean, maxN, maxMean, , , warning] = run.state;
+    this.s = { n, mean, minN, minMean, maxN, maxMean, drift: run.driftAtEnd, warning: warning === 1 };
+    return { drifts: run.drifts, warnings: run.warnings };
+  }
+
+  /**
+   * The state as the kernel's slots (kernels/detectors.wat, hddmA), with the bound at each cut point, which the
+   * kernel keeps instead of a square root per value and per cut point.
+   */
+  private stateSlots(s: HDDMAState): number[] {
+    return [
+      s.n,
+      s.mean,
+      s.minN,
+      s.minMean,
+      s.maxN,
+      s.maxMean,
+      s.minN === 0 ? 0 : this.bound(s.minN),
+      s.maxN === 0 ? 0 : this.bound(s.maxN),
+      s.warning ? 1 : 0,
+    ];
   }
 
   toJSON(): DetectorJSON<'HDDM_A', Required<HDDMAOptions>, HDDMAState> {
@@ -196,4 +177,8 @@ export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
     checkKind('HDDM_A', json);
     return new HDDM_A(json.options as HDDMAOptions).restoreState(json.state as HDDMAState);
   }
+}
+
+function freshState(): HDDMAState {
+  return { n: 0, mean: 0, minN: 0, minMean: 0, maxN: 0, maxMean: 0, drift: false, warning: false };
 }

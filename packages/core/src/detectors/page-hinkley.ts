@@ -1,5 +1,6 @@
 import { StewardInputError } from '../errors.js';
 import {
+  checkBatch,
   checkFinite,
   checkKind,
   checkNumbers,
@@ -10,7 +11,9 @@ import {
   result,
   StateDetector,
   throwFirstBadValue,
+  updateEach,
 } from './detector.js';
+import { kernelsAvailable, runKernel } from './kernel.js';
 
 export interface PageHinkleyOptions {
   /** Values seen before a change can be signalled (default 30). */
@@ -67,15 +70,7 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
   }
 
   reset(): void {
-    this.s = {
-      n: 0,
-      sum: 0,
-      sumIncrease: 0,
-      sumDecrease: 0,
-      minIncrease: Infinity,
-      maxDecrease: -1,
-      drift: false,
-    };
+    this.s = freshState();
   }
 
   update(x: number): DetectorResult {
@@ -100,30 +95,32 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
 
   updateMany(values: ArrayLike<number>): DetectorEvents {
     checkNumbers('PageHinkley', values, false);
+    if (values.length === 0) return { drifts: [], warnings: [] };
+    if (!kernelsAvailable()) {
+      checkBatch('PageHinkley', values, false);
+      return updateEach(this, values);
+    }
     const { alpha, delta, threshold, minInstances, mode } = this.options;
-    const { n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease, drift } = this.s;
-    const state = Float64Array.of(n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease, drift ? 1 : 0);
-    const drifts: number[] = [];
+    const s = this.s.drift ? freshState() : this.s;
     // A side that is not watched gets an infinite threshold: one comparison per side, no test of the mode.
     const upLimit = mode !== 'down' ? threshold : Number.POSITIVE_INFINITY;
     const downLimit = mode !== 'up' ? threshold : Number.POSITIVE_INFINITY;
-    runPageHinkley(values, n, state, alpha, delta, upLimit, downLimit, minInstances, drifts);
+    const run = runKernel(
+      'pageHinkley',
+      values,
+      stateSlots(s),
+      [alpha, delta, upLimit, downLimit, minInstances],
+      stateSlots(freshState()),
+    );
+    const [n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease] = run.state;
     // A value that is not finite turns the sums into NaN for good (NaN never compares as a drift, so nothing
     // resets them): one test after the loop instead of one per value. The state is written only after it.
-    if (!Number.isFinite((state[2] as number) + (state[3] as number))) {
+    if (!Number.isFinite(sumIncrease + sumDecrease)) {
       // Sums overflowing from finite values also end as NaN; update() takes those, and so does this.
       throwFirstBadValue('PageHinkley', values, false);
     }
-    this.s = {
-      n: state[0] as number,
-      sum: state[1] as number,
-      sumIncrease: state[2] as number,
-      sumDecrease: state[3] as number,
-      minIncrease: state[4] as number,
-      maxDecrease: state[5] as number,
-      drift: state[6] === 1,
-    };
-    return { drifts, warnings: [] };
+    this.s = { n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease, drift: run.driftAtEnd };
+    return { drifts: run.drifts, warnings: [] };
   }
 
   toJSON(): DetectorJSON<'PageHinkley', Required<PageHinkleyOptions>, PageHinkleyState> {
@@ -136,61 +133,19 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
   }
 }
 
-/**
- * updateMany's loop, on plain numbers and the state in a Float64Array: V8 keeps a function of numbers optimised,
- * where the same loop in the method ran 1.6x slower once the options object's map had been seen to vary. n comes
- * as its own argument so that V8 counts it in an integer register (a double read from the state array would take
- * a floating-point register the loop needs). A drift ends the inner loop, so no value pays for a test of a pending
- * reset.
- */
-function runPageHinkley(
-  values: ArrayLike<number>,
-  count: number,
-  state: Float64Array,
-  alpha: number,
-  delta: number,
-  upLimit: number,
-  downLimit: number,
-  minInstances: number,
-  drifts: number[],
-): void {
-  let n = count;
-  let sum = state[1] as number;
-  let sumIncrease = state[2] as number;
-  let sumDecrease = state[3] as number;
-  let minIncrease = state[4] as number;
-  let maxDecrease = state[5] as number;
-  let drift = state[6] === 1;
-  const length = values.length;
-  let i = 0;
-  while (i < length) {
-    if (drift) {
-      n = 0;
-      sum = sumIncrease = sumDecrease = 0;
-      minIncrease = Number.POSITIVE_INFINITY;
-      maxDecrease = -1;
-      drift = false;
-    }
-    for (; i < length; i++) {
-      const x = values[i] as number;
-      n += 1;
-      sum += x;
-      const dev = x - sum / n;
-      sumIncrease = alpha * sumIncrease + dev - delta;
-      sumDecrease = alpha * sumDecrease + dev + delta;
-      if (sumIncrease < minIncrease) minIncrease = sumIncrease;
-      if (sumDecrease > maxDecrease) maxDecrease = sumDecrease;
-      // The warm-up test comes second: it is reached only when the sums say drift, which is rare.
-      if (
-        (sumIncrease - minIncrease > upLimit || maxDecrease - sumDecrease > downLimit) &&
-        n >= minInstances
-      ) {
-        drift = true;
-        drifts.push(i);
-        i++;
-        break;
-      }
-    }
-  }
-  state.set([n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease, drift ? 1 : 0]);
+function freshState(): PageHinkleyState {
+  return {
+    n: 0,
+    sum: 0,
+    sumIncrease: 0,
+    sumDecrease: 0,
+    minIncrease: Number.POSITIVE_INFINITY,
+    maxDecrease: -1,
+    drift: false,
+  };
+}
+
+/** The state as the kernel's slots (kernels/detectors.wat, pageHinkley). */
+function stateSlots(s: PageHinkleyState): number[] {
+  return [s.n, s.sum, s.sumIncrease, s.sumDecrease, s.minIncrease, s.maxDecrease];
 }

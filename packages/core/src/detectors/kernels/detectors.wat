@@ -1,0 +1,345 @@
+;; updateMany's inner loops of PageHinkley, EDDM and HDDM_A (see ../kernel.ts, which drives them).
+;; Every operation is the one update() does, in the same order, so results are equal bit for bit.
+;;
+;; Memory, f64 slots (byte offset = 8 x slot):
+;;   0 event: 0, or 1 (drift) + 2 (warning onset) at the value the kernel stopped after
+;;   1 invalid: sum of |x(1 - x)| over binary streams (0 unless a value is not 0 or 1)
+;;   2..15 the detector's state, 16..23 its parameters (each function lists its own)
+;;   values from byte 1024 (slot 128)
+;; Each function runs over values [start, end) and returns the index after the last value it took: end, or the
+;; value after an event.
+(module
+  (memory (export "memory") 2)
+
+  ;; state: 2 n, 3 sum, 4 sumIncrease, 5 sumDecrease, 6 minIncrease, 7 maxDecrease
+  ;; parameters: 16 alpha, 17 delta, 18 upLimit, 19 downLimit, 20 minInstances
+  (func (export "pageHinkley") (param $start i32) (param $end i32) (result i32)
+    (local $p i32) (local $stop i32)
+    (local $x f64) (local $n f64) (local $sum f64) (local $dev f64)
+    (local $sI f64) (local $sD f64) (local $minI f64) (local $maxD f64)
+    (local $alpha f64) (local $delta f64) (local $up f64) (local $down f64) (local $minInstances f64)
+    (local.set $n (f64.load offset=16 (i32.const 0)))
+    (local.set $sum (f64.load offset=24 (i32.const 0)))
+    (local.set $sI (f64.load offset=32 (i32.const 0)))
+    (local.set $sD (f64.load offset=40 (i32.const 0)))
+    (local.set $minI (f64.load offset=48 (i32.const 0)))
+    (local.set $maxD (f64.load offset=56 (i32.const 0)))
+    (local.set $alpha (f64.load offset=128 (i32.const 0)))
+    (local.set $delta (f64.load offset=136 (i32.const 0)))
+    (local.set $up (f64.load offset=144 (i32.const 0)))
+    (local.set $down (f64.load offset=152 (i32.const 0)))
+    (local.set $minInstances (f64.load offset=160 (i32.const 0)))
+    (local.set $p (i32.add (i32.const 1024) (i32.shl (local.get $start) (i32.const 3))))
+    (local.set $stop (i32.add (i32.const 1024) (i32.shl (local.get $end) (i32.const 3))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $p) (local.get $stop)))
+      (loop $next
+        (local.set $x (f64.load (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $n (f64.add (local.get $n) (f64.const 1)))
+        (local.set $sum (f64.add (local.get $sum) (local.get $x)))
+        (local.set $dev (f64.sub (local.get $x) (f64.div (local.get $sum) (local.get $n))))
+        (local.set $sI (f64.sub (f64.add (f64.mul (local.get $alpha) (local.get $sI)) (local.get $dev)) (local.get $delta)))
+        (local.set $sD (f64.add (f64.add (f64.mul (local.get $alpha) (local.get $sD)) (local.get $dev)) (local.get $delta)))
+        (local.set $minI (select (local.get $sI) (local.get $minI) (f64.lt (local.get $sI) (local.get $minI))))
+        (local.set $maxD (select (local.get $sD) (local.get $maxD) (f64.gt (local.get $sD) (local.get $maxD))))
+        (if (i32.and
+              (i32.or
+                (f64.gt (f64.sub (local.get $sI) (local.get $minI)) (local.get $up))
+                (f64.gt (f64.sub (local.get $maxD) (local.get $sD)) (local.get $down)))
+              (f64.ge (local.get $n) (local.get $minInstances)))
+          (then
+            (f64.store (i32.const 0) (f64.const 1))
+            (br $done)))
+        (br_if $next (i32.lt_u (local.get $p) (local.get $stop)))))
+    (f64.store offset=16 (i32.const 0) (local.get $n))
+    (f64.store offset=24 (i32.const 0) (local.get $sum))
+    (f64.store offset=32 (i32.const 0) (local.get $sI))
+    (f64.store offset=40 (i32.const 0) (local.get $sD))
+    (f64.store offset=48 (i32.const 0) (local.get $minI))
+    (f64.store offset=56 (i32.const 0) (local.get $maxD))
+    (i32.shr_u (i32.sub (local.get $p) (i32.const 1024)) (i32.const 3)))
+
+  ;; state: 2 n, 3 lastError, 4 errors, 5 distanceCount, 6 distanceMean, 7 distanceM2, 8 p2sMax, 9 warning
+  ;; parameters: 16 warmStart, 17 alpha, 18 beta
+  (func (export "eddm") (param $start i32) (param $end i32) (result i32)
+    (local $p i32) (local $stop i32)
+    (local $x f64) (local $invalid f64) (local $n f64) (local $lastError f64) (local $errors f64)
+    (local $count f64) (local $mean f64) (local $m2 f64) (local $p2sMax f64) (local $warning f64)
+    (local $distance f64) (local $oldMean f64) (local $p2s f64) (local $level f64)
+    (local $warmStart f64) (local $alpha f64) (local $beta f64)
+    (local.set $invalid (f64.load offset=8 (i32.const 0)))
+    (local.set $n (f64.load offset=16 (i32.const 0)))
+    (local.set $lastError (f64.load offset=24 (i32.const 0)))
+    (local.set $errors (f64.load offset=32 (i32.const 0)))
+    (local.set $count (f64.load offset=40 (i32.const 0)))
+    (local.set $mean (f64.load offset=48 (i32.const 0)))
+    (local.set $m2 (f64.load offset=56 (i32.const 0)))
+    (local.set $p2sMax (f64.load offset=64 (i32.const 0)))
+    (local.set $warning (f64.load offset=72 (i32.const 0)))
+    (local.set $warmStart (f64.load offset=128 (i32.const 0)))
+    (local.set $alpha (f64.load offset=136 (i32.const 0)))
+    (local.set $beta (f64.load offset=144 (i32.const 0)))
+    (local.set $p (i32.add (i32.const 1024) (i32.shl (local.get $start) (i32.const 3))))
+    (local.set $stop (i32.add (i32.const 1024) (i32.shl (local.get $end) (i32.const 3))))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $p) (local.get $stop)))
+      (loop $next
+        (local.set $x (f64.load (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $invalid
+          (f64.add (local.get $invalid) (f64.abs (f64.mul (local.get $x) (f64.sub (f64.const 1) (local.get $x))))))
+        (local.set $n (f64.add (local.get $n) (f64.const 1)))
+        (if (f64.eq (local.get $x) (f64.const 1))
+          (then
+            (local.set $errors (f64.add (local.get $errors) (f64.const 1)))
+            ;; Welford's update of the distance between errors (River's stats.Var, ddof = 1).
+            (local.set $distance (f64.sub (local.get $n) (local.get $lastError)))
+            (local.set $oldMean (local.get $mean))
+            (local.set $count (f64.add (local.get $count) (f64.const 1)))
+            (local.set $mean
+              (f64.add (local.get $mean)
+                (f64.mul (f64.div (f64.const 1) (local.get $count)) (f64.sub (local.get $distance) (local.get $oldMean)))))
+            (local.set $m2
+              (f64.add (local.get $m2)
+                (f64.mul (f64.sub (local.get $distance) (local.get $oldMean)) (f64.sub (local.get $distance) (local.get $mean)))))
+            (local.set $lastError (local.get $n))
+            (if (f64.gt (local.get $n) (local.get $warmStart))
+              (then
+                (local.set $p2s
+                  (f64.add (local.get $mean)
+                    (f64.mul (f64.const 2)
+                      (f64.sqrt
+                        (if (result f64) (f64.gt (local.get $count) (f64.const 1))
+                          (then (f64.div (local.get $m2) (f64.sub (local.get $count) (f64.const 1))))
+                          (else (f64.const 0)))))))
+                (if (f64.gt (local.get $p2s) (local.get $p2sMax))
+                  (then (local.set $p2sMax (local.get $p2s)))
+                  (else
+                    (if (f64.gt (local.get $errors) (local.get $warmStart))
+                      (then
+                        (local.set $level (f64.div (local.get $p2s) (local.get $p2sMax)))
+                        (if (f64.lt (local.get $level) (local.get $beta))
+                          (then
+                            (f64.store (i32.const 0) (f64.const 1))
+                            (br $done)))
+                        (if (f64.lt (local.get $level) (local.get $alpha))
+                          (then
+                            (if (f64.eq (local.get $warning) (f64.const 0))
+                              (then
+                                (local.set $warning (f64.const 1))
+                                (f64.store (i32.const 0) (f64.const 2))
+                                (br $done))))
+                          (else (local.set $warning (f64.const 0))))))))))))
+        (br_if $next (i32.lt_u (local.get $p) (local.get $stop)))))
+    (f64.store offset=8 (i32.const 0) (local.get $invalid))
+    (f64.store offset=16 (i32.const 0) (local.get $n))
+    (f64.store offset=24 (i32.const 0) (local.get $lastError))
+    (f64.store offset=32 (i32.const 0) (local.get $errors))
+    (f64.store offset=40 (i32.const 0) (local.get $count))
+    (f64.store offset=48 (i32.const 0) (local.get $mean))
+    (f64.store offset=56 (i32.const 0) (local.get $m2))
+    (f64.store offset=64 (i32.const 0) (local.get $p2sMax))
+    (f64.store offset=72 (i32.const 0) (local.get $warning))
+    (i32.shr_u (i32.sub (local.get $p) (i32.const 1024)) (i32.const 3)))
+
+;; Whether gap >= sqrt(((((n - cutN) / cutN) * (1 / n)) / 2) * logTerm), exactly as update() computes it. `approx`
+  ;; is the right-hand side squared, computed another way (multiplications only, a few roundings off): values
+  ;; are decided by it with a relative margin of 1e-12, far beyond those roundings, and only values within that
+  ;; margin come here.
+  (func $hoeffdingExceeded (param $gap f64) (param $n f64) (param $cutN f64) (param $inv f64) (param $logTerm f64)
+      (result i32)
+    (f64.ge (local.get $gap)
+      (f64.sqrt
+        (f64.mul
+          (f64.div
+            (f64.mul (f64.div (f64.sub (local.get $n) (local.get $cutN)) (local.get $cutN)) (local.get $inv))
+            (f64.const 2))
+          (local.get $logTerm)))))
+
+  ;; Whether a Hoeffding test passes (see $hoeffdingExceeded): gap >= 0 and gap^2 clearly above or below approx
+  ;; decide it without a square root or a division.
+  (func $exceeds (param $gap f64) (param $approx f64) (param $n f64) (param $cutN f64) (param $inv f64)
+      (param $logTerm f64) (result i32)
+    (local $gap2 f64)
+    (if (f64.lt (local.get $gap) (f64.const 0)) (then (return (i32.const 0))))
+    (local.set $gap2 (f64.mul (local.get $gap) (local.get $gap)))
+    (if (f64.ge (local.get $gap2) (f64.mul (local.get $approx) (f64.const 1.000000000001)))
+      (then (return (i32.const 1))))
+    (if (f64.le (local.get $gap2) (f64.mul (local.get $approx) (f64.const 0.999999999999)))
+      (then (return (i32.const 0))))
+    (call $hoeffdingExceeded (local.get $gap) (local.get $n) (local.get $cutN) (local.get $inv) (local.get $logTerm)))
+
+;; state: 2 n, 3 mean, 4 minN, 5 minMean, 6 maxN, 7 maxMean, 8 minEps, 9 maxEps, 10 warning
+  ;; parameters: 16 logInvDrift, 17 logTwoOverDrift, 18 logTwoOverWarning, 19 twoSidedTest (0/1), 20 cut margin, 21 one (1)
+  ;;
+  ;; update() takes three square roots and four divisions per value. Here most values take one division and a
+  ;; few multiplications: a quick screen shows that nothing can happen at this value (no cut point moves, no rise
+  ;; or fall test can pass: the warning clears), and only values it cannot clear go through the full decision.
+  ;; - Cut points: minMean + minEps >= mean + epsZ, with epsZ = sqrt(t), is decided from d = minMean + minEps -
+  ;;   mean: d < 0 or d^2 <= t - margin means no, d^2 >= t + margin yes, else it is computed. The margin is
+  ;;   absolute: values are at most about 1 + sqrt(logInvDrift / 2), so the roundings stay far below it. The same
+  ;;   for maxMean - maxEps <= mean - epsZ. epsZ itself is computed only when a cut point moves.
+  ;; - Rise and fall tests, gap >= sqrt(m / 2 * log(2 / confidence)): see $exceeds.
+  (func (export "hddmA") (param $start i32) (param $end i32) (result i32)
+    (local $p i32) (local $stop i32) (local $drift i32) (local $w i32) (local $onset i32) (local $move i32)
+    (local $warning i32) (local $twoSided i32)
+    (local $x f64) (local $invalid f64) (local $n f64) (local $mean f64) (local $minN f64) (local $minMean f64)
+    (local $maxN f64) (local $maxMean f64) (local $inv f64) (local $t f64) (local $d f64) (local $gap f64)
+    (local $minSide f64) (local $maxSide f64) (local $riseK f64) (local $fallK f64) (local $c f64)
+    (local $halfLogInvDrift f64) (local $quiet f64) (local $logTwoOverDrift f64) (local $logTwoOverWarning f64)
+    (local $margin f64) (local $one f64)
+    (local.set $invalid (f64.load offset=8 (i32.const 0)))
+    (local.set $n (f64.load offset=16 (i32.const 0)))
+    (local.set $mean (f64.load offset=24 (i32.const 0)))
+    ;; 1, from memory: as a constant, V8 rebuilds it in a register (three instructions) at each use in the loop.
+    (local.set $one (f64.load offset=168 (i32.const 0)))
+    (local.set $minN (f64.load offset=32 (i32.const 0)))
+    (local.set $minMean (f64.load offset=40 (i32.const 0)))
+    (local.set $maxN (f64.load offset=48 (i32.const 0)))
+    (local.set $maxMean (f64.load offset=56 (i32.const 0)))
+    (local.set $warning (f64.ne (f64.load offset=80 (i32.const 0)) (f64.const 0)))
+    ;; (0.5 / n) * logInvDrift is exactly (1 / (2n)) * logInvDrift: halving is exact.
+    (local.set $halfLogInvDrift (f64.mul (f64.const 0.5) (f64.load offset=128 (i32.const 0))))
+    (local.set $logTwoOverDrift (f64.load offset=136 (i32.const 0)))
+    (local.set $logTwoOverWarning (f64.load offset=144 (i32.const 0)))
+    (local.set $twoSided (f64.ne (f64.load offset=152 (i32.const 0)) (f64.const 0)))
+    (local.set $margin (f64.load offset=160 (i32.const 0)))
+    ;; gap^2 <= (n - cutN) / cutN / n * quiet clears both tests (of the lower threshold, so of both).
+    (local.set $quiet
+      (f64.mul (f64.mul (f64.const 0.5) (f64.min (local.get $logTwoOverDrift) (local.get $logTwoOverWarning)))
+        (f64.const 0.999999999999)))
+    ;; Kept between cut-point moves. A cut point not set yet (count 0) gets an infinite side: the screen then
+    ;; sends the value to the full decision, which sets it.
+    (local.set $minSide
+      (select (f64.const inf) (f64.add (local.get $minMean) (f64.load offset=64 (i32.const 0)))
+        (f64.eq (local.get $minN) (f64.const 0))))
+    (local.set $maxSide
+      (select (f64.const -inf) (f64.sub (local.get $maxMean) (f64.load offset=72 (i32.const 0)))
+        (f64.eq (local.get $maxN) (f64.const 0))))
+    (local.set $riseK (f64.div (local.get $quiet) (local.get $minN)))
+    (local.set $fallK
+      (select (f64.div (local.get $quiet) (local.get $maxN)) (f64.const inf) (local.get $twoSided)))
+    (local.set $p (i32.add (i32.const 1024) (i32.shl (local.get $start) (i32.const 3))))
+    (local.set $stop (i32.add (i32.const 1024) (i32.shl (local.get $end) (i32.const 3))))
+    ;; Values the screen clears run in the inner loop alone; the full decision sits outside it, so the inner loop
+    ;; keeps its values in registers.
+    (block $done
+      (loop $next
+        (block $decide
+          (loop $screen
+            (br_if $done (i32.ge_u (local.get $p) (local.get $stop)))
+            (local.set $x (f64.load (local.get $p)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (local.set $invalid
+              (f64.add (local.get $invalid) (f64.abs (f64.mul (local.get $x) (f64.sub (local.get $one) (local.get $x))))))
+            (local.set $n (f64.add (local.get $n) (local.get $one)))
+            (local.set $inv (f64.div (local.get $one) (local.get $n)))
+            (local.set $mean (f64.add (local.get $mean) (f64.mul (local.get $inv) (f64.sub (local.get $x) (local.get $mean)))))
+            (local.set $t (f64.mul (local.get $inv) (local.get $halfLogInvDrift)))
+            ;; Each test is d |d| > bound, which is d >= 0 and d^2 > bound (the bounds are positive): one
+            ;; predictable branch each, taken rarely.
+            (br_if $decide
+              (f64.gt (f64.mul (local.tee $d (f64.sub (local.get $minSide) (local.get $mean))) (f64.abs (local.get $d)))
+                (f64.sub (local.get $t) (local.get $margin))))
+            (br_if $decide
+              (f64.gt (f64.mul (local.tee $d (f64.sub (local.get $mean) (local.get $maxSide))) (f64.abs (local.get $d)))
+                (f64.sub (local.get $t) (local.get $margin))))
+            (br_if $decide
+              (f64.gt (f64.mul (local.tee $d (f64.sub (local.get $mean) (local.get $minMean))) (f64.abs (local.get $d)))
+                (f64.mul (f64.mul (f64.sub (local.get $n) (local.get $minN)) (local.get $inv)) (local.get $riseK))))
+            (br_if $decide
+              (f64.gt (f64.mul (local.tee $d (f64.sub (local.get $maxMean) (local.get $mean))) (f64.abs (local.get $d)))
+                (f64.mul (f64.mul (f64.sub (local.get $n) (local.get $maxN)) (local.get $inv)) (local.get $fallK))))
+            (local.set $warning (i32.const 0))
+            (br $screen)))
+            ;; The full decision, as update() makes it.
+            (if (f64.eq (local.get $minN) (f64.const 0))
+              (then
+                (local.set $minN (local.get $n))
+                (local.set $minMean (local.get $mean))
+                (f64.store offset=64 (i32.const 0) (f64.sqrt (local.get $t)))
+                (local.set $minSide (f64.add (local.get $minMean) (f64.load offset=64 (i32.const 0))))
+                (local.set $riseK (f64.mul (local.get $inv) (local.get $quiet)))))
+            (if (f64.eq (local.get $maxN) (f64.const 0))
+              (then
+                (local.set $maxN (local.get $n))
+                (local.set $maxMean (local.get $mean))
+                (f64.store offset=72 (i32.const 0) (f64.sqrt (local.get $t)))
+                (local.set $maxSide (f64.sub (local.get $maxMean) (f64.load offset=72 (i32.const 0))))
+                (local.set $fallK (select (f64.mul (local.get $inv) (local.get $quiet)) (f64.const inf) (local.get $twoSided)))))
+            (if (call $cutMoves (f64.sub (local.get $minSide) (local.get $mean)) (local.get $t) (local.get $margin))
+              (then
+                (if (f64.ge (local.get $minSide) (f64.add (local.get $mean) (f64.sqrt (local.get $t))))
+                  (then
+                    (local.set $minN (local.get $n))
+                    (local.set $minMean (local.get $mean))
+                    (f64.store offset=64 (i32.const 0) (f64.sqrt (local.get $t)))
+                    (local.set $minSide (f64.add (local.get $minMean) (f64.load offset=64 (i32.const 0))))
+                    (local.set $riseK (f64.mul (local.get $inv) (local.get $quiet)))))))
+            (if (call $cutMoves (f64.sub (local.get $mean) (local.get $maxSide)) (local.get $t) (local.get $margin))
+              (then
+                (if (f64.le (local.get $maxSide) (f64.sub (local.get $mean) (f64.sqrt (local.get $t))))
+                  (then
+                    (local.set $maxN (local.get $n))
+                    (local.set $maxMean (local.get $mean))
+                    (f64.store offset=72 (i32.const 0) (f64.sqrt (local.get $t)))
+                    (local.set $maxSide (f64.sub (local.get $maxMean) (f64.load offset=72 (i32.const 0))))
+                    (local.set $fallK
+                      (select (f64.mul (local.get $inv) (local.get $quiet)) (f64.const inf) (local.get $twoSided)))))))
+            ;; A rise decides drift and warning; a two-sided fall can add either, never clear them.
+            (local.set $drift (i32.const 0))
+            (local.set $w (i32.const 0))
+            (if (f64.ne (local.get $minN) (local.get $n))
+              (then
+                (local.set $gap (f64.sub (local.get $mean) (local.get $minMean)))
+                (local.set $c
+                  (f64.mul (f64.mul (f64.div (f64.sub (local.get $n) (local.get $minN)) (local.get $minN)) (local.get $inv))
+                    (f64.const 0.5)))
+                (local.set $drift
+                  (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverDrift))
+                    (local.get $n) (local.get $minN) (local.get $inv) (local.get $logTwoOverDrift)))
+                (if (i32.eqz (local.get $drift))
+                  (then
+                    (local.set $w
+                      (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverWarning))
+                        (local.get $n) (local.get $minN) (local.get $inv) (local.get $logTwoOverWarning)))))))
+            (if (i32.and (local.get $twoSided) (f64.ne (local.get $maxN) (local.get $n)))
+              (then
+                (local.set $gap (f64.sub (local.get $maxMean) (local.get $mean)))
+                (local.set $c
+                  (f64.mul (f64.mul (f64.div (f64.sub (local.get $n) (local.get $maxN)) (local.get $maxN)) (local.get $inv))
+                    (f64.const 0.5)))
+                (if (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverDrift))
+                      (local.get $n) (local.get $maxN) (local.get $inv) (local.get $logTwoOverDrift))
+                  (then (local.set $drift (i32.const 1)))
+                  (else
+                    (if (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverWarning))
+                          (local.get $n) (local.get $maxN) (local.get $inv) (local.get $logTwoOverWarning))
+                      (then (local.set $w (i32.const 1))))))))
+            (local.set $onset (i32.and (local.get $w) (i32.eqz (local.get $warning))))
+            (local.set $warning (local.get $w))
+            (if (i32.or (local.get $drift) (local.get $onset))
+              (then
+                (f64.store (i32.const 0)
+                  (f64.convert_i32_u (i32.or (local.get $drift) (i32.shl (local.get $onset) (i32.const 1)))))
+                (br $done)))
+        (br $next)))
+
+    (f64.store offset=8 (i32.const 0) (local.get $invalid))
+    (f64.store offset=16 (i32.const 0) (local.get $n))
+    (f64.store offset=24 (i32.const 0) (local.get $mean))
+    (f64.store offset=32 (i32.const 0) (local.get $minN))
+    (f64.store offset=40 (i32.const 0) (local.get $minMean))
+    (f64.store offset=48 (i32.const 0) (local.get $maxN))
+    (f64.store offset=56 (i32.const 0) (local.get $maxMean))
+    (f64.store offset=80 (i32.const 0) (f64.convert_i32_u (local.get $warning)))
+    (i32.shr_u (i32.sub (local.get $p) (i32.const 1024)) (i32.const 3)))
+
+  ;; Whether a cut point may move, from d = side - mean (mean - side for the upper one): no when d < 0 or
+  ;; d^2 <= t - margin; otherwise the caller decides exactly.
+  (func $cutMoves (param $d f64) (param $t f64) (param $margin f64) (result i32)
+    (i32.and
+      (f64.ge (local.get $d) (f64.const 0))
+      (f64.gt (f64.mul (local.get $d) (local.get $d)) (f64.sub (local.get $t) (local.get $margin)))))
+)
