@@ -62,14 +62,18 @@
 
   ;; state: 2 n, 3 lastError, 4 errors, 5 distanceCount, 6 distanceMean, 7 distanceM2, 8 p2sMax, 9 warning
   ;; parameters: 16 warmStart, 17 alpha, 18 beta
+  ;;
+  ;; Two passes. The first lists the positions of the errors (the 1s) without a branch on the value: errors
+  ;; come unpredictably, and a branch per value would be mispredicted at a good share of them. It also counts
+  ;; the values that are neither 0 nor 1 into the invalid slot. The second runs update()'s operations over the
+  ;; errors alone: a correct prediction only advances n, which the positions give.
   (func (export "eddm") (param $start i32) (param $end i32) (result i32)
-    (local $p i32) (local $stop i32)
-    (local $x f64) (local $invalid f64) (local $n f64) (local $lastError f64) (local $errors f64)
+    (local $i i32) (local $errorsSeen i32) (local $zeros i32) (local $j i32) (local $at i32)
+    (local $x f64) (local $n0 f64) (local $n f64) (local $lastError f64) (local $errors f64)
     (local $count f64) (local $mean f64) (local $m2 f64) (local $p2sMax f64) (local $warning f64)
     (local $distance f64) (local $oldMean f64) (local $p2s f64) (local $level f64)
     (local $warmStart f64) (local $alpha f64) (local $beta f64)
-    (local.set $invalid (f64.load offset=8 (i32.const 0)))
-    (local.set $n (f64.load offset=16 (i32.const 0)))
+    (local.set $n0 (f64.load offset=16 (i32.const 0)))
     (local.set $lastError (f64.load offset=24 (i32.const 0)))
     (local.set $errors (f64.load offset=32 (i32.const 0)))
     (local.set $count (f64.load offset=40 (i32.const 0)))
@@ -80,60 +84,73 @@
     (local.set $warmStart (f64.load offset=128 (i32.const 0)))
     (local.set $alpha (f64.load offset=136 (i32.const 0)))
     (local.set $beta (f64.load offset=144 (i32.const 0)))
-    (local.set $p (i32.add (i32.const 1024) (i32.shl (local.get $start) (i32.const 3))))
-    (local.set $stop (i32.add (i32.const 1024) (i32.shl (local.get $end) (i32.const 3))))
+    ;; Pass 1: positions of the errors, as i32 from byte 66560 (after the values).
+    (local.set $i (local.get $start))
+    (block $listed
+      (loop $list
+        (br_if $listed (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $x (f64.load offset=1024 (i32.shl (local.get $i) (i32.const 3))))
+        (i32.store offset=66560 (i32.shl (local.get $errorsSeen) (i32.const 2)) (local.get $i))
+        (local.set $errorsSeen (i32.add (local.get $errorsSeen) (f64.eq (local.get $x) (f64.const 1))))
+        (local.set $zeros (i32.add (local.get $zeros) (f64.eq (local.get $x) (f64.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $list)))
+    (f64.store offset=8 (i32.const 0)
+      (f64.add (f64.load offset=8 (i32.const 0))
+        (f64.convert_i32_u
+          (i32.sub (i32.sub (local.get $end) (local.get $start)) (i32.add (local.get $errorsSeen) (local.get $zeros))))))
+    ;; Pass 2: the errors. n at position i is n0 + (i - start + 1).
+    (local.set $at (local.get $end))
     (block $done
-      (br_if $done (i32.ge_u (local.get $p) (local.get $stop)))
       (loop $next
-        (local.set $x (f64.load (local.get $p)))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (local.set $invalid
-          (f64.add (local.get $invalid) (f64.abs (f64.mul (local.get $x) (f64.sub (f64.const 1) (local.get $x))))))
-        (local.set $n (f64.add (local.get $n) (f64.const 1)))
-        (if (f64.eq (local.get $x) (f64.const 1))
+        (br_if $done (i32.ge_u (local.get $j) (local.get $errorsSeen)))
+        (local.set $i (i32.load offset=66560 (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (local.set $n
+          (f64.add (local.get $n0) (f64.convert_i32_u (i32.add (i32.sub (local.get $i) (local.get $start)) (i32.const 1)))))
+        (local.set $errors (f64.add (local.get $errors) (f64.const 1)))
+        ;; Welford's update of the distance between errors (River's stats.Var, ddof = 1).
+        (local.set $distance (f64.sub (local.get $n) (local.get $lastError)))
+        (local.set $oldMean (local.get $mean))
+        (local.set $count (f64.add (local.get $count) (f64.const 1)))
+        (local.set $mean
+          (f64.add (local.get $mean)
+            (f64.mul (f64.div (f64.const 1) (local.get $count)) (f64.sub (local.get $distance) (local.get $oldMean)))))
+        (local.set $m2
+          (f64.add (local.get $m2)
+            (f64.mul (f64.sub (local.get $distance) (local.get $oldMean)) (f64.sub (local.get $distance) (local.get $mean)))))
+        (local.set $lastError (local.get $n))
+        (br_if $next (f64.le (local.get $n) (local.get $warmStart)))
+        (local.set $p2s
+          (f64.add (local.get $mean)
+            (f64.mul (f64.const 2)
+              (f64.sqrt
+                (if (result f64) (f64.gt (local.get $count) (f64.const 1))
+                  (then (f64.div (local.get $m2) (f64.sub (local.get $count) (f64.const 1))))
+                  (else (f64.const 0)))))))
+        (if (f64.gt (local.get $p2s) (local.get $p2sMax))
           (then
-            (local.set $errors (f64.add (local.get $errors) (f64.const 1)))
-            ;; Welford's update of the distance between errors (River's stats.Var, ddof = 1).
-            (local.set $distance (f64.sub (local.get $n) (local.get $lastError)))
-            (local.set $oldMean (local.get $mean))
-            (local.set $count (f64.add (local.get $count) (f64.const 1)))
-            (local.set $mean
-              (f64.add (local.get $mean)
-                (f64.mul (f64.div (f64.const 1) (local.get $count)) (f64.sub (local.get $distance) (local.get $oldMean)))))
-            (local.set $m2
-              (f64.add (local.get $m2)
-                (f64.mul (f64.sub (local.get $distance) (local.get $oldMean)) (f64.sub (local.get $distance) (local.get $mean)))))
-            (local.set $lastError (local.get $n))
-            (if (f64.gt (local.get $n) (local.get $warmStart))
+            (local.set $p2sMax (local.get $p2s))
+            (br $next)))
+        (br_if $next (f64.le (local.get $errors) (local.get $warmStart)))
+        (local.set $level (f64.div (local.get $p2s) (local.get $p2sMax)))
+        (if (f64.lt (local.get $level) (local.get $beta))
+          (then
+            (f64.store (i32.const 0) (f64.const 1))
+            (local.set $at (i32.add (local.get $i) (i32.const 1)))
+            (br $done)))
+        (if (f64.lt (local.get $level) (local.get $alpha))
+          (then
+            (if (f64.eq (local.get $warning) (f64.const 0))
               (then
-                (local.set $p2s
-                  (f64.add (local.get $mean)
-                    (f64.mul (f64.const 2)
-                      (f64.sqrt
-                        (if (result f64) (f64.gt (local.get $count) (f64.const 1))
-                          (then (f64.div (local.get $m2) (f64.sub (local.get $count) (f64.const 1))))
-                          (else (f64.const 0)))))))
-                (if (f64.gt (local.get $p2s) (local.get $p2sMax))
-                  (then (local.set $p2sMax (local.get $p2s)))
-                  (else
-                    (if (f64.gt (local.get $errors) (local.get $warmStart))
-                      (then
-                        (local.set $level (f64.div (local.get $p2s) (local.get $p2sMax)))
-                        (if (f64.lt (local.get $level) (local.get $beta))
-                          (then
-                            (f64.store (i32.const 0) (f64.const 1))
-                            (br $done)))
-                        (if (f64.lt (local.get $level) (local.get $alpha))
-                          (then
-                            (if (f64.eq (local.get $warning) (f64.const 0))
-                              (then
-                                (local.set $warning (f64.const 1))
-                                (f64.store (i32.const 0) (f64.const 2))
-                                (br $done))))
-                          (else (local.set $warning (f64.const 0))))))))))))
-        (br_if $next (i32.lt_u (local.get $p) (local.get $stop)))))
-    (f64.store offset=8 (i32.const 0) (local.get $invalid))
-    (f64.store offset=16 (i32.const 0) (local.get $n))
+                (local.set $warning (f64.const 1))
+                (f64.store (i32.const 0) (f64.const 2))
+                (local.set $at (i32.add (local.get $i) (i32.const 1)))
+                (br $done))))
+          (else (local.set $warning (f64.const 0))))
+        (br $next)))
+    (f64.store offset=16 (i32.const 0)
+      (f64.add (local.get $n0) (f64.convert_i32_u (i32.sub (local.get $at) (local.get $start)))))
     (f64.store offset=24 (i32.const 0) (local.get $lastError))
     (f64.store offset=32 (i32.const 0) (local.get $errors))
     (f64.store offset=40 (i32.const 0) (local.get $count))
@@ -141,9 +158,9 @@
     (f64.store offset=56 (i32.const 0) (local.get $m2))
     (f64.store offset=64 (i32.const 0) (local.get $p2sMax))
     (f64.store offset=72 (i32.const 0) (local.get $warning))
-    (i32.shr_u (i32.sub (local.get $p) (i32.const 1024)) (i32.const 3)))
+    (local.get $at))
 
-;; Whether gap >= sqrt(((((n - cutN) / cutN) * (1 / n)) / 2) * logTerm), exactly as update() computes it. `approx`
+  ;; Whether gap >= sqrt(((((n - cutN) / cutN) * (1 / n)) / 2) * logTerm), exactly as update() computes it. `approx`
   ;; is the right-hand side squared, computed another way (multiplications only, a few roundings off): values
   ;; are decided by it with a relative margin of 1e-12, far beyond those roundings, and only values within that
   ;; margin come here.
@@ -170,30 +187,31 @@
       (then (return (i32.const 0))))
     (call $hoeffdingExceeded (local.get $gap) (local.get $n) (local.get $cutN) (local.get $inv) (local.get $logTerm)))
 
-;; state: 2 n, 3 mean, 4 minN, 5 minMean, 6 maxN, 7 maxMean, 8 minEps, 9 maxEps, 10 warning
-  ;; parameters: 16 logInvDrift, 17 logTwoOverDrift, 18 logTwoOverWarning, 19 twoSidedTest (0/1), 20 cut margin, 21 one (1)
+  ;; state: 2 n, 3 mean, 4 minN, 5 minMean, 6 maxN, 7 maxMean, 8 minEps, 9 maxEps, 10 warning
+  ;; parameters: 16 logInvDrift, 17 logTwoOverDrift, 18 logTwoOverWarning, 19 twoSidedTest (0/1), 20 cut margin,
+  ;; 21 one (1)
   ;;
   ;; update() takes three square roots and four divisions per value. Here most values take one division and a
-  ;; few multiplications: a quick screen shows that nothing can happen at this value (no cut point moves, no rise
-  ;; or fall test can pass: the warning clears), and only values it cannot clear go through the full decision.
-  ;; - Cut points: minMean + minEps >= mean + epsZ, with epsZ = sqrt(t), is decided from d = minMean + minEps -
-  ;;   mean: d < 0 or d^2 <= t - margin means no, d^2 >= t + margin yes, else it is computed. The margin is
-  ;;   absolute: values are at most about 1 + sqrt(logInvDrift / 2), so the roundings stay far below it. The same
-  ;;   for maxMean - maxEps <= mean - epsZ. epsZ itself is computed only when a cut point moves.
-  ;; - Rise and fall tests, gap >= sqrt(m / 2 * log(2 / confidence)): see $exceeds.
+  ;; few subtractions: a screen shows that nothing can happen at this value (no cut point moves, no rise or fall
+  ;; test can pass: the warning clears), and only values it cannot clear go through the full decision.
+  ;; - Cut points: minMean + minEps >= mean + epsZ, with epsZ = sqrt(t), t = logInvDrift / (2n), is decided from
+  ;;   d = minMean + minEps - mean: d < 0 or d^2 <= t - margin means no, d^2 >= t + margin yes, else it is
+  ;;   computed. The margin is absolute: values are at most about 1 + sqrt(logInvDrift / 2), so the roundings stay
+  ;;   far below it. The same for maxMean - maxEps <= mean - epsZ. epsZ itself is computed only when a cut point
+  ;;   moves. The screen needs less: t only falls as n grows, so d <= sqrt(t - margin) at the last n of the call
+  ;;   (less a little) clears every value of the call.
+  ;; - Rise and fall tests, gap >= sqrt(m / 2 * log(2 / confidence)): see $exceeds. The bound grows with n, so its
+  ;;   value at the next n (less a little) clears until the next full decision, which sets it again.
   (func (export "hddmA") (param $start i32) (param $end i32) (result i32)
-    (local $p i32) (local $stop i32) (local $drift i32) (local $w i32) (local $onset i32) (local $move i32)
-    (local $warning i32) (local $twoSided i32)
-    (local $x f64) (local $invalid f64) (local $n f64) (local $mean f64) (local $minN f64) (local $minMean f64)
-    (local $maxN f64) (local $maxMean f64) (local $inv f64) (local $t f64) (local $d f64) (local $gap f64)
-    (local $minSide f64) (local $maxSide f64) (local $riseK f64) (local $fallK f64) (local $c f64)
+    (local $p i32) (local $stop i32) (local $blockStop i32) (local $drift i32) (local $w i32) (local $onset i32)
+    (local $warning i32) (local $twoSided i32) (local $bits i64)
+    (local $x f64) (local $n f64) (local $mean f64) (local $minN f64) (local $minMean f64)
+    (local $maxN f64) (local $maxMean f64) (local $inv f64) (local $t f64) (local $gap f64) (local $c f64)
+    (local $minSide f64) (local $maxSide f64) (local $cutBound f64) (local $cutAt f64) (local $cutSlope f64) (local $riseBound f64) (local $fallBound f64)
     (local $halfLogInvDrift f64) (local $quiet f64) (local $logTwoOverDrift f64) (local $logTwoOverWarning f64)
     (local $margin f64) (local $one f64)
-    (local.set $invalid (f64.load offset=8 (i32.const 0)))
     (local.set $n (f64.load offset=16 (i32.const 0)))
     (local.set $mean (f64.load offset=24 (i32.const 0)))
-    ;; 1, from memory: as a constant, V8 rebuilds it in a register (three instructions) at each use in the loop.
-    (local.set $one (f64.load offset=168 (i32.const 0)))
     (local.set $minN (f64.load offset=32 (i32.const 0)))
     (local.set $minMean (f64.load offset=40 (i32.const 0)))
     (local.set $maxN (f64.load offset=48 (i32.const 0)))
@@ -205,128 +223,141 @@
     (local.set $logTwoOverWarning (f64.load offset=144 (i32.const 0)))
     (local.set $twoSided (f64.ne (f64.load offset=152 (i32.const 0)) (f64.const 0)))
     (local.set $margin (f64.load offset=160 (i32.const 0)))
+    ;; 1, from memory: as a constant, V8 rebuilds it in a register (three instructions) at each use in the loop.
+    (local.set $one (f64.load offset=168 (i32.const 0)))
     ;; gap^2 <= (n - cutN) / cutN / n * quiet clears both tests (of the lower threshold, so of both).
     (local.set $quiet
       (f64.mul (f64.mul (f64.const 0.5) (f64.min (local.get $logTwoOverDrift) (local.get $logTwoOverWarning)))
         (f64.const 0.999999999999)))
-    ;; Kept between cut-point moves. A cut point not set yet (count 0) gets an infinite side: the screen then
-    ;; sends the value to the full decision, which sets it.
+    ;; A cut point not set yet (count 0) gets an infinite side: the screen then sends the value to the full
+    ;; decision, which sets it.
     (local.set $minSide
       (select (f64.const inf) (f64.add (local.get $minMean) (f64.load offset=64 (i32.const 0)))
         (f64.eq (local.get $minN) (f64.const 0))))
     (local.set $maxSide
       (select (f64.const -inf) (f64.sub (local.get $maxMean) (f64.load offset=72 (i32.const 0)))
         (f64.eq (local.get $maxN) (f64.const 0))))
-    (local.set $riseK (f64.div (local.get $quiet) (local.get $minN)))
-    (local.set $fallK
-      (select (f64.div (local.get $quiet) (local.get $maxN)) (f64.const inf) (local.get $twoSided)))
     (local.set $p (i32.add (i32.const 1024) (i32.shl (local.get $start) (i32.const 3))))
     (local.set $stop (i32.add (i32.const 1024) (i32.shl (local.get $end) (i32.const 3))))
+    (local.set $blockStop (local.get $p))
     ;; Values the screen clears run in the inner loop alone; the full decision sits outside it, so the inner loop
     ;; keeps its values in registers.
     (block $done
       (loop $next
+        (if (i32.ge_u (local.get $p) (local.get $blockStop))
+          (then
+            ;; Every 512 values, the screen's bounds are set again for the next 512 (and no further, so they
+            ;; stay close).
+            (br_if $done (i32.ge_u (local.get $p) (local.get $stop)))
+            (local.set $blockStop
+              (select (local.get $stop) (i32.add (local.get $p) (i32.const 4096))
+                (i32.lt_u (i32.sub (local.get $stop) (local.get $p)) (i32.const 4096))))
+            (call $cutScreen (local.get $halfLogInvDrift)
+              (f64.add (local.get $n)
+                (f64.convert_i32_u (i32.shr_u (i32.sub (local.get $blockStop) (local.get $p)) (i32.const 3))))
+              (local.get $margin))
+            (local.set $cutAt (f64.load offset=944 (i32.const 0)))
+            (local.set $cutSlope (f64.load offset=952 (i32.const 0)))
+            (local.set $riseBound
+              (call $testScreen (local.get $minN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet)))
+            (local.set $fallBound
+              (select (call $testScreen (local.get $maxN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet))
+                (f64.const inf) (local.get $twoSided)))))
         (block $decide
           (loop $screen
-            (br_if $done (i32.ge_u (local.get $p) (local.get $stop)))
+            (br_if $next (i32.ge_u (local.get $p) (local.get $blockStop)))
             (local.set $x (f64.load (local.get $p)))
             (local.set $p (i32.add (local.get $p) (i32.const 8)))
-            (local.set $invalid
-              (f64.add (local.get $invalid) (f64.abs (f64.mul (local.get $x) (f64.sub (local.get $one) (local.get $x))))))
+            ;; x(1 - x) is +0 for 0 and 1 (and -0 for -0), anything else for other values: its bits, or-ed.
+            (local.set $bits
+              (i64.or (local.get $bits)
+                (i64.reinterpret_f64 (f64.mul (local.get $x) (f64.sub (local.get $one) (local.get $x))))))
             (local.set $n (f64.add (local.get $n) (local.get $one)))
             (local.set $inv (f64.div (local.get $one) (local.get $n)))
             (local.set $mean (f64.add (local.get $mean) (f64.mul (local.get $inv) (f64.sub (local.get $x) (local.get $mean)))))
-            (local.set $t (f64.mul (local.get $inv) (local.get $halfLogInvDrift)))
-            ;; Each test is d |d| > bound, which is d >= 0 and d^2 > bound (the bounds are positive): one
-            ;; predictable branch each, taken rarely.
-            (br_if $decide
-              (f64.gt (f64.mul (local.tee $d (f64.sub (local.get $minSide) (local.get $mean))) (f64.abs (local.get $d)))
-                (f64.sub (local.get $t) (local.get $margin))))
-            (br_if $decide
-              (f64.gt (f64.mul (local.tee $d (f64.sub (local.get $mean) (local.get $maxSide))) (f64.abs (local.get $d)))
-                (f64.sub (local.get $t) (local.get $margin))))
-            (br_if $decide
-              (f64.gt (f64.mul (local.tee $d (f64.sub (local.get $mean) (local.get $minMean))) (f64.abs (local.get $d)))
-                (f64.mul (f64.mul (f64.sub (local.get $n) (local.get $minN)) (local.get $inv)) (local.get $riseK))))
-            (br_if $decide
-              (f64.gt (f64.mul (local.tee $d (f64.sub (local.get $maxMean) (local.get $mean))) (f64.abs (local.get $d)))
-                (f64.mul (f64.mul (f64.sub (local.get $n) (local.get $maxN)) (local.get $inv)) (local.get $fallK))))
+            (local.set $cutBound (f64.sub (local.get $cutAt) (f64.mul (local.get $cutSlope) (local.get $n))))
+            (br_if $decide (f64.gt (f64.sub (local.get $minSide) (local.get $mean)) (local.get $cutBound)))
+            (br_if $decide (f64.gt (f64.sub (local.get $mean) (local.get $maxSide)) (local.get $cutBound)))
+            (br_if $decide (f64.gt (f64.sub (local.get $mean) (local.get $minMean)) (local.get $riseBound)))
+            (br_if $decide (f64.gt (f64.sub (local.get $maxMean) (local.get $mean)) (local.get $fallBound)))
             (local.set $warning (i32.const 0))
             (br $screen)))
-            ;; The full decision, as update() makes it.
-            (if (f64.eq (local.get $minN) (f64.const 0))
+        ;; The full decision, as update() makes it.
+        (local.set $t (f64.mul (local.get $inv) (local.get $halfLogInvDrift)))
+        (if (f64.eq (local.get $minN) (f64.const 0))
+          (then
+            (local.set $minN (local.get $n))
+            (local.set $minMean (local.get $mean))
+            (f64.store offset=64 (i32.const 0) (f64.sqrt (local.get $t)))
+            (local.set $minSide (f64.add (local.get $minMean) (f64.load offset=64 (i32.const 0))))))
+        (if (f64.eq (local.get $maxN) (f64.const 0))
+          (then
+            (local.set $maxN (local.get $n))
+            (local.set $maxMean (local.get $mean))
+            (f64.store offset=72 (i32.const 0) (f64.sqrt (local.get $t)))
+            (local.set $maxSide (f64.sub (local.get $maxMean) (f64.load offset=72 (i32.const 0))))))
+        (if (call $cutMayMove (f64.sub (local.get $minSide) (local.get $mean)) (local.get $t) (local.get $margin))
+          (then
+            (if (f64.ge (local.get $minSide) (f64.add (local.get $mean) (f64.sqrt (local.get $t))))
               (then
                 (local.set $minN (local.get $n))
                 (local.set $minMean (local.get $mean))
                 (f64.store offset=64 (i32.const 0) (f64.sqrt (local.get $t)))
-                (local.set $minSide (f64.add (local.get $minMean) (f64.load offset=64 (i32.const 0))))
-                (local.set $riseK (f64.mul (local.get $inv) (local.get $quiet)))))
-            (if (f64.eq (local.get $maxN) (f64.const 0))
+                (local.set $minSide (f64.add (local.get $minMean) (f64.load offset=64 (i32.const 0))))))))
+        (if (call $cutMayMove (f64.sub (local.get $mean) (local.get $maxSide)) (local.get $t) (local.get $margin))
+          (then
+            (if (f64.le (local.get $maxSide) (f64.sub (local.get $mean) (f64.sqrt (local.get $t))))
               (then
                 (local.set $maxN (local.get $n))
                 (local.set $maxMean (local.get $mean))
                 (f64.store offset=72 (i32.const 0) (f64.sqrt (local.get $t)))
-                (local.set $maxSide (f64.sub (local.get $maxMean) (f64.load offset=72 (i32.const 0))))
-                (local.set $fallK (select (f64.mul (local.get $inv) (local.get $quiet)) (f64.const inf) (local.get $twoSided)))))
-            (if (call $cutMoves (f64.sub (local.get $minSide) (local.get $mean)) (local.get $t) (local.get $margin))
+                (local.set $maxSide (f64.sub (local.get $maxMean) (f64.load offset=72 (i32.const 0))))))))
+        ;; A rise decides drift and warning; a two-sided fall can add either, never clear them.
+        (local.set $drift (i32.const 0))
+        (local.set $w (i32.const 0))
+        (if (f64.ne (local.get $minN) (local.get $n))
+          (then
+            (local.set $gap (f64.sub (local.get $mean) (local.get $minMean)))
+            (local.set $c
+              (f64.mul (f64.mul (f64.div (f64.sub (local.get $n) (local.get $minN)) (local.get $minN)) (local.get $inv))
+                (f64.const 0.5)))
+            (local.set $drift
+              (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverDrift))
+                (local.get $n) (local.get $minN) (local.get $inv) (local.get $logTwoOverDrift)))
+            (if (i32.eqz (local.get $drift))
               (then
-                (if (f64.ge (local.get $minSide) (f64.add (local.get $mean) (f64.sqrt (local.get $t))))
-                  (then
-                    (local.set $minN (local.get $n))
-                    (local.set $minMean (local.get $mean))
-                    (f64.store offset=64 (i32.const 0) (f64.sqrt (local.get $t)))
-                    (local.set $minSide (f64.add (local.get $minMean) (f64.load offset=64 (i32.const 0))))
-                    (local.set $riseK (f64.mul (local.get $inv) (local.get $quiet)))))))
-            (if (call $cutMoves (f64.sub (local.get $mean) (local.get $maxSide)) (local.get $t) (local.get $margin))
-              (then
-                (if (f64.le (local.get $maxSide) (f64.sub (local.get $mean) (f64.sqrt (local.get $t))))
-                  (then
-                    (local.set $maxN (local.get $n))
-                    (local.set $maxMean (local.get $mean))
-                    (f64.store offset=72 (i32.const 0) (f64.sqrt (local.get $t)))
-                    (local.set $maxSide (f64.sub (local.get $maxMean) (f64.load offset=72 (i32.const 0))))
-                    (local.set $fallK
-                      (select (f64.mul (local.get $inv) (local.get $quiet)) (f64.const inf) (local.get $twoSided)))))))
-            ;; A rise decides drift and warning; a two-sided fall can add either, never clear them.
-            (local.set $drift (i32.const 0))
-            (local.set $w (i32.const 0))
-            (if (f64.ne (local.get $minN) (local.get $n))
-              (then
-                (local.set $gap (f64.sub (local.get $mean) (local.get $minMean)))
-                (local.set $c
-                  (f64.mul (f64.mul (f64.div (f64.sub (local.get $n) (local.get $minN)) (local.get $minN)) (local.get $inv))
-                    (f64.const 0.5)))
-                (local.set $drift
-                  (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverDrift))
-                    (local.get $n) (local.get $minN) (local.get $inv) (local.get $logTwoOverDrift)))
-                (if (i32.eqz (local.get $drift))
-                  (then
-                    (local.set $w
-                      (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverWarning))
-                        (local.get $n) (local.get $minN) (local.get $inv) (local.get $logTwoOverWarning)))))))
-            (if (i32.and (local.get $twoSided) (f64.ne (local.get $maxN) (local.get $n)))
-              (then
-                (local.set $gap (f64.sub (local.get $maxMean) (local.get $mean)))
-                (local.set $c
-                  (f64.mul (f64.mul (f64.div (f64.sub (local.get $n) (local.get $maxN)) (local.get $maxN)) (local.get $inv))
-                    (f64.const 0.5)))
-                (if (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverDrift))
-                      (local.get $n) (local.get $maxN) (local.get $inv) (local.get $logTwoOverDrift))
-                  (then (local.set $drift (i32.const 1)))
-                  (else
-                    (if (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverWarning))
-                          (local.get $n) (local.get $maxN) (local.get $inv) (local.get $logTwoOverWarning))
-                      (then (local.set $w (i32.const 1))))))))
-            (local.set $onset (i32.and (local.get $w) (i32.eqz (local.get $warning))))
-            (local.set $warning (local.get $w))
-            (if (i32.or (local.get $drift) (local.get $onset))
-              (then
-                (f64.store (i32.const 0)
-                  (f64.convert_i32_u (i32.or (local.get $drift) (i32.shl (local.get $onset) (i32.const 1)))))
-                (br $done)))
+                (local.set $w
+                  (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverWarning))
+                    (local.get $n) (local.get $minN) (local.get $inv) (local.get $logTwoOverWarning)))))))
+        (if (i32.and (local.get $twoSided) (f64.ne (local.get $maxN) (local.get $n)))
+          (then
+            (local.set $gap (f64.sub (local.get $maxMean) (local.get $mean)))
+            (local.set $c
+              (f64.mul (f64.mul (f64.div (f64.sub (local.get $n) (local.get $maxN)) (local.get $maxN)) (local.get $inv))
+                (f64.const 0.5)))
+            (if (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverDrift))
+                  (local.get $n) (local.get $maxN) (local.get $inv) (local.get $logTwoOverDrift))
+              (then (local.set $drift (i32.const 1)))
+              (else
+                (if (call $exceeds (local.get $gap) (f64.mul (local.get $c) (local.get $logTwoOverWarning))
+                      (local.get $n) (local.get $maxN) (local.get $inv) (local.get $logTwoOverWarning))
+                  (then (local.set $w (i32.const 1))))))))
+        (local.set $onset (i32.and (local.get $w) (i32.eqz (local.get $warning))))
+        (local.set $warning (local.get $w))
+        (if (i32.or (local.get $drift) (local.get $onset))
+          (then
+            (f64.store (i32.const 0)
+              (f64.convert_i32_u (i32.or (local.get $drift) (i32.shl (local.get $onset) (i32.const 1)))))
+            (br $done)))
+        (local.set $riseBound
+          (call $testScreen (local.get $minN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet)))
+        (local.set $fallBound
+          (select (call $testScreen (local.get $maxN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet))
+            (f64.const inf) (local.get $twoSided)))
         (br $next)))
-
-    (f64.store offset=8 (i32.const 0) (local.get $invalid))
+    (f64.store offset=8 (i32.const 0)
+      (f64.add (f64.load offset=8 (i32.const 0))
+        (f64.convert_i32_u (i64.ne (i64.and (local.get $bits) (i64.const 0x7fffffffffffffff)) (i64.const 0)))))
     (f64.store offset=16 (i32.const 0) (local.get $n))
     (f64.store offset=24 (i32.const 0) (local.get $mean))
     (f64.store offset=32 (i32.const 0) (local.get $minN))
@@ -338,8 +369,40 @@
 
   ;; Whether a cut point may move, from d = side - mean (mean - side for the upper one): no when d < 0 or
   ;; d^2 <= t - margin; otherwise the caller decides exactly.
-  (func $cutMoves (param $d f64) (param $t f64) (param $margin f64) (result i32)
+  (func $cutMayMove (param $d f64) (param $t f64) (param $margin f64) (result i32)
     (i32.and
       (f64.ge (local.get $d) (f64.const 0))
       (f64.gt (f64.mul (local.get $d) (local.get $d)) (f64.sub (local.get $t) (local.get $margin)))))
+
+;; The screen's bound on d for the cut points over a block of values whose last count is lastN: d at most
+  ;; cutAt - cutSlope n (slots 118, 119) means d^2 <= t - margin at count n. sqrt(t - margin), t = h / n, is convex
+  ;; in n, so its tangent at lastN (made 1e-9 smaller) lies below it over the block. Where t - margin is not
+  ;; clearly positive, -inf: every value then takes the full decision.
+  (func $cutScreen (param $halfLogInvDrift f64) (param $lastN f64) (param $margin f64)
+    (local $t f64) (local $root f64) (local $slope f64)
+    (local.set $t (f64.div (local.get $halfLogInvDrift) (local.get $lastN)))
+    (if (f64.ge (local.get $margin) (f64.mul (f64.const 0.5) (local.get $t)))
+      (then
+        (f64.store offset=944 (i32.const 0) (f64.const -inf))
+        (f64.store offset=952 (i32.const 0) (f64.const 0))
+        (return)))
+    (local.set $root (f64.sqrt (f64.sub (local.get $t) (local.get $margin))))
+    (local.set $slope
+      (f64.div (local.get $t) (f64.mul (f64.mul (f64.const 2) (local.get $lastN)) (local.get $root))))
+    (f64.store offset=944 (i32.const 0)
+      (f64.mul (f64.add (local.get $root) (f64.mul (local.get $slope) (local.get $lastN))) (f64.const 0.999999999)))
+    (f64.store offset=952 (i32.const 0) (f64.mul (local.get $slope) (f64.const 0.999999999))))
+
+  ;; The screen's bound on a rise (fall) gap from count nextN on, while the cut point stays at cutN: the test's
+  ;; bound squared, (n - cutN) / n / cutN * quiet, only grows with n. -inf until there is a cut point.
+  (func $testScreen (param $cutN f64) (param $nextN f64) (param $quiet f64) (result f64)
+    (if (result f64) (f64.le (local.get $cutN) (f64.const 0))
+      (then (f64.const -inf))
+      (else
+        (f64.mul
+          (f64.sqrt
+            (f64.mul
+              (f64.div (f64.sub (local.get $nextN) (local.get $cutN)) (f64.mul (local.get $nextN) (local.get $cutN)))
+              (local.get $quiet)))
+          (f64.const 0.999999999)))))
 )
