@@ -1,7 +1,7 @@
 import { DETECTOR_KERNELS_WASM } from './kernels/detectors-wasm.js';
 
 /** The WebAssembly loops of `updateMany` (kernels/detectors.wat). */
-export type KernelName = 'pageHinkley' | 'eddm' | 'hddmA';
+export type KernelName = 'ddm' | 'pageHinkley' | 'eddm' | 'hddmA';
 
 /** What a kernel run leaves: the state slots after the last value, the events by position, the invalid sum. */
 export interface KernelRun {
@@ -42,20 +42,25 @@ const WARNING_EVENT = 2;
 let kernels: Kernels | null | undefined;
 let enabled = true;
 
-/** Compiled once per thread, on first use; null where WebAssembly is unavailable (V8's --jitless, say). */
+/**
+ * Compiled once per thread, on first use; null where WebAssembly is unavailable (V8's --jitless, say) or lacks
+ * what the kernels use (fixed-width SIMD: every current browser and Node has it).
+ */
 function load(): Kernels | null {
   if (kernels !== undefined) return kernels;
-  if (typeof WebAssembly !== 'object' || WebAssembly === undefined) {
-    kernels = null;
-    return kernels;
+  kernels = null;
+  if (typeof WebAssembly !== 'object' || WebAssembly === undefined) return kernels;
+  try {
+    const bytes = Uint8Array.from(atob(DETECTOR_KERNELS_WASM), (c) => c.charCodeAt(0));
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    const exports = instance.exports as Record<KernelName, Kernel> & Pick<Kernels, 'memory'>;
+    kernels = {
+      memory: exports.memory,
+      run: { ddm: exports.ddm, pageHinkley: exports.pageHinkley, eddm: exports.eddm, hddmA: exports.hddmA },
+    };
+  } catch {
+    // The detectors then run update() value by value: slower, the same results.
   }
-  const bytes = Uint8Array.from(atob(DETECTOR_KERNELS_WASM), (c) => c.charCodeAt(0));
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-  const exports = instance.exports as Record<KernelName, Kernel> & Pick<Kernels, 'memory'>;
-  kernels = {
-    memory: exports.memory,
-    run: { pageHinkley: exports.pageHinkley, eddm: exports.eddm, hddmA: exports.hddmA },
-  };
   return kernels;
 }
 

@@ -109,7 +109,7 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
       'pageHinkley',
       values,
       stateSlots(s),
-      [alpha, delta, upLimit, downLimit, minInstances],
+      [alpha, delta, upLimit, downLimit, minInstances, 1],
       stateSlots(freshState()),
     );
     const [n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease] = run.state;

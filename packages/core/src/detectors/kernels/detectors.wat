@@ -1,29 +1,155 @@
-;; updateMany's inner loops of PageHinkley, EDDM and HDDM_A (see ../kernel.ts, which drives them).
-;; Every operation is the one update() does, in the same order, so results are equal bit for bit.
+;; updateMany's inner loops of DDM, PageHinkley, EDDM and HDDM_A (see ../kernel.ts, which drives them).
+;; Each reaches the state update() reaches, bit for bit: where it decides something another way (to save a square
+;; root or a division), it does so only where that way is certain, with margins far beyond rounding, and takes
+;; update()'s own operations everywhere else. ../detector-state.test.ts holds them to update() value by value.
+;; Build: `npm run kernels` (scripts/build-kernels.ts) writes detectors-wasm.ts.
 ;;
 ;; Memory, f64 slots (byte offset = 8 x slot):
 ;;   0 event: 0, or 1 (drift) + 2 (warning onset) at the value the kernel stopped after
-;;   1 invalid: sum of |x(1 - x)| over binary streams (0 unless a value is not 0 or 1)
+;;   1 invalid: not 0 when a value of a binary stream is neither 0 nor 1 (or NaN)
 ;;   2..15 the detector's state, 16..23 its parameters (each function lists its own)
-;;   values from byte 1024 (slot 128)
+;;   118, 119 scratch of hddmA
+;;   values from byte 1024 (slot 128); eddm's list of error positions (i32) from byte 66560
 ;; Each function runs over values [start, end) and returns the index after the last value it took: end, or the
 ;; value after an event.
 (module
   (memory (export "memory") 2)
 
+  ;; state: 2 n, 3 errors, 4 pMin, 5 sMin, 6 psMin, 7 warning
+  ;; parameters: 16 warmStart, 17 warningThreshold, 18 driftThreshold, 19 one (1)
+  ;;
+  ;; Most values need neither the division nor the square root of update(): when p + s is clearly not a new
+  ;; minimum, it is either clearly below the warning level (nothing happens) or clearly between the warning and
+  ;; drift levels (a warning). Both are decided on the squares scaled by n^2 (s^2 = e(n - e) / n^3), with a
+  ;; relative margin of 1e-9, far above rounding; the rest take update()'s operations. t |t| keeps the sign of t,
+  ;; so a level already below p passes without a branch on that sign.
+  (func (export "ddm") (param $start i32) (param $end i32) (result i32)
+    (local $p i32) (local $stop i32) (local $warning i32) (local $bits i64)
+    (local $x f64) (local $n f64) (local $errors f64) (local $pMin f64) (local $sMin f64) (local $psMin f64)
+    (local $warmStart f64) (local $warningThreshold f64) (local $driftThreshold f64) (local $one f64)
+    (local $driftLevel f64) (local $warningLevel f64) (local $alarmLevel f64)
+    (local $v f64) (local $k f64) (local $inverse f64) (local $rate f64) (local $s f64) (local $ps f64)
+    (local.set $n (f64.load offset=16 (i32.const 0)))
+    (local.set $errors (f64.load offset=24 (i32.const 0)))
+    (local.set $pMin (f64.load offset=32 (i32.const 0)))
+    (local.set $sMin (f64.load offset=40 (i32.const 0)))
+    (local.set $psMin (f64.load offset=48 (i32.const 0)))
+    (local.set $warning (f64.ne (f64.load offset=56 (i32.const 0)) (f64.const 0)))
+    (local.set $warmStart (f64.load offset=128 (i32.const 0)))
+    (local.set $warningThreshold (f64.load offset=136 (i32.const 0)))
+    (local.set $driftThreshold (f64.load offset=144 (i32.const 0)))
+    ;; 1, from memory: as a constant, V8 rebuilds it in a register (three instructions) at each use in the loop.
+    (local.set $one (f64.load offset=152 (i32.const 0)))
+    ;; The levels change only with the minimum: kept, instead of two multiply-adds per value.
+    (local.set $driftLevel (f64.add (local.get $pMin) (f64.mul (local.get $driftThreshold) (local.get $sMin))))
+    (local.set $warningLevel (f64.add (local.get $pMin) (f64.mul (local.get $warningThreshold) (local.get $sMin))))
+    (local.set $alarmLevel (f64.min (local.get $driftLevel) (local.get $warningLevel)))
+    (local.set $p (i32.add (i32.const 1024) (i32.shl (local.get $start) (i32.const 3))))
+    (local.set $stop (i32.add (i32.const 1024) (i32.shl (local.get $end) (i32.const 3))))
+    (block $done
+      (loop $next
+        (block $decide
+          (loop $screen
+            (br_if $done (i32.ge_u (local.get $p) (local.get $stop)))
+            (local.set $x (f64.load (local.get $p)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            ;; x(1 - x) is +0 for 0 and 1 (and -0 for -0), anything else for other values: its bits, or-ed.
+            (local.set $bits
+              (i64.or (local.get $bits)
+                (i64.reinterpret_f64 (f64.mul (local.get $x) (f64.sub (local.get $one) (local.get $x))))))
+            (local.set $n (f64.add (local.get $n) (local.get $one)))
+            (local.set $errors (f64.add (local.get $errors) (local.get $x)))
+            (br_if $screen (f64.le (local.get $n) (local.get $warmStart)))
+            (local.set $v (f64.mul (local.get $errors) (f64.sub (local.get $n) (local.get $errors))))
+            ;; Not clearly above the minimum: decided exactly.
+            (local.set $k (f64.sub (f64.mul (local.get $n) (local.get $psMin)) (local.get $errors)))
+            (br_if $decide
+              (i32.eqz
+                (f64.gt (local.get $v)
+                  (f64.mul (f64.mul (f64.mul (local.get $k) (f64.abs (local.get $k))) (local.get $n))
+                    (f64.const 1.000000001)))))
+            ;; Clearly below both levels: no warning.
+            (local.set $k (f64.sub (f64.mul (local.get $n) (local.get $alarmLevel)) (local.get $errors)))
+            (if (i32.and (f64.gt (local.get $k) (f64.const 0))
+                  (f64.lt (local.get $v)
+                    (f64.mul (f64.mul (f64.mul (local.get $k) (local.get $k)) (local.get $n)) (f64.const 0.999999999))))
+              (then
+                (local.set $warning (i32.const 0))
+                (br $screen)))
+            ;; Clearly above the warning level and below the drift level: a warning.
+            (local.set $k (f64.sub (f64.mul (local.get $n) (local.get $warningLevel)) (local.get $errors)))
+            (br_if $decide
+              (i32.eqz
+                (f64.gt (local.get $v)
+                  (f64.mul (f64.mul (f64.mul (local.get $k) (f64.abs (local.get $k))) (local.get $n))
+                    (f64.const 1.000000001)))))
+            (local.set $k (f64.sub (f64.mul (local.get $n) (local.get $driftLevel)) (local.get $errors)))
+            (br_if $decide
+              (i32.eqz
+                (i32.and (f64.gt (local.get $k) (f64.const 0))
+                  (f64.lt (local.get $v)
+                    (f64.mul (f64.mul (f64.mul (local.get $k) (local.get $k)) (local.get $n)) (f64.const 0.999999999))))))
+            (if (i32.eqz (local.get $warning))
+              (then
+                (local.set $warning (i32.const 1))
+                (f64.store (i32.const 0) (f64.const 2))
+                (br $done)))
+            (br $screen)))
+        ;; update()'s own operations.
+        (local.set $inverse (f64.div (local.get $one) (local.get $n)))
+        (local.set $rate (f64.mul (local.get $errors) (local.get $inverse)))
+        (local.set $s
+          (f64.sqrt (f64.mul (f64.mul (local.get $rate) (f64.sub (local.get $one) (local.get $rate))) (local.get $inverse))))
+        (local.set $ps (f64.add (local.get $rate) (local.get $s)))
+        (if (f64.le (local.get $ps) (local.get $psMin))
+          (then
+            (local.set $pMin (local.get $rate))
+            (local.set $sMin (local.get $s))
+            (local.set $psMin (local.get $ps))
+            (local.set $driftLevel (f64.add (local.get $pMin) (f64.mul (local.get $driftThreshold) (local.get $sMin))))
+            (local.set $warningLevel
+              (f64.add (local.get $pMin) (f64.mul (local.get $warningThreshold) (local.get $sMin))))
+            (local.set $alarmLevel (f64.min (local.get $driftLevel) (local.get $warningLevel)))))
+        (if (f64.gt (local.get $ps) (local.get $driftLevel))
+          (then
+            (local.set $warning (i32.const 0))
+            (f64.store (i32.const 0) (f64.const 1))
+            (br $done)))
+        (if (f64.gt (local.get $ps) (local.get $warningLevel))
+          (then
+            (if (i32.eqz (local.get $warning))
+              (then
+                (local.set $warning (i32.const 1))
+                (f64.store (i32.const 0) (f64.const 2))
+                (br $done))))
+          (else (local.set $warning (i32.const 0))))
+        (br $next)))
+    (f64.store offset=8 (i32.const 0)
+      (f64.add (f64.load offset=8 (i32.const 0))
+        (f64.convert_i32_u (i64.ne (i64.and (local.get $bits) (i64.const 0x7fffffffffffffff)) (i64.const 0)))))
+    (f64.store offset=16 (i32.const 0) (local.get $n))
+    (f64.store offset=24 (i32.const 0) (local.get $errors))
+    (f64.store offset=32 (i32.const 0) (local.get $pMin))
+    (f64.store offset=40 (i32.const 0) (local.get $sMin))
+    (f64.store offset=48 (i32.const 0) (local.get $psMin))
+    (f64.store offset=56 (i32.const 0) (f64.convert_i32_u (local.get $warning)))
+    (i32.shr_u (i32.sub (local.get $p) (i32.const 1024)) (i32.const 3)))
+
   ;; state: 2 n, 3 sum, 4 sumIncrease, 5 sumDecrease, 6 minIncrease, 7 maxDecrease
-  ;; parameters: 16 alpha, 17 delta, 18 upLimit, 19 downLimit, 20 minInstances
+  ;; parameters: 16 alpha, 17 delta, 18 upLimit, 19 downLimit, 20 minInstances, 21 one (1)
   (func (export "pageHinkley") (param $start i32) (param $end i32) (result i32)
     (local $p i32) (local $stop i32)
     (local $x f64) (local $n f64) (local $sum f64) (local $dev f64)
     (local $sI f64) (local $sD f64) (local $minI f64) (local $maxD f64)
-    (local $alpha f64) (local $delta f64) (local $up f64) (local $down f64) (local $minInstances f64)
+    (local $one f64) (local $alpha f64) (local $delta f64) (local $up f64) (local $down f64) (local $minInstances f64)
     (local.set $n (f64.load offset=16 (i32.const 0)))
     (local.set $sum (f64.load offset=24 (i32.const 0)))
     (local.set $sI (f64.load offset=32 (i32.const 0)))
     (local.set $sD (f64.load offset=40 (i32.const 0)))
     (local.set $minI (f64.load offset=48 (i32.const 0)))
     (local.set $maxD (f64.load offset=56 (i32.const 0)))
+    ;; 1, from memory: as a constant, V8 rebuilds it in a register (three instructions) at each use in the loop.
+    (local.set $one (f64.load offset=168 (i32.const 0)))
     (local.set $alpha (f64.load offset=128 (i32.const 0)))
     (local.set $delta (f64.load offset=136 (i32.const 0)))
     (local.set $up (f64.load offset=144 (i32.const 0)))
@@ -36,13 +162,17 @@
       (loop $next
         (local.set $x (f64.load (local.get $p)))
         (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (local.set $n (f64.add (local.get $n) (f64.const 1)))
+        (local.set $n (f64.add (local.get $n) (local.get $one)))
         (local.set $sum (f64.add (local.get $sum) (local.get $x)))
         (local.set $dev (f64.sub (local.get $x) (f64.div (local.get $sum) (local.get $n))))
         (local.set $sI (f64.sub (f64.add (f64.mul (local.get $alpha) (local.get $sI)) (local.get $dev)) (local.get $delta)))
         (local.set $sD (f64.add (f64.add (f64.mul (local.get $alpha) (local.get $sD)) (local.get $dev)) (local.get $delta)))
-        (local.set $minI (select (local.get $sI) (local.get $minI) (f64.lt (local.get $sI) (local.get $minI))))
-        (local.set $maxD (select (local.get $sD) (local.get $maxD) (f64.gt (local.get $sD) (local.get $maxD))))
+        ;; if (sI < minI) minI = sI, and the same for maxD: new extremes come unpredictably, and V8 branches on a
+        ;; select of floats; SIMD's pmin and pmax (lane 0) are exactly these, without a branch.
+        (local.set $minI
+          (f64x2.extract_lane 0 (f64x2.pmin (f64x2.splat (local.get $minI)) (f64x2.splat (local.get $sI)))))
+        (local.set $maxD
+          (f64x2.extract_lane 0 (f64x2.pmax (f64x2.splat (local.get $maxD)) (f64x2.splat (local.get $sD)))))
         (if (i32.and
               (i32.or
                 (f64.gt (f64.sub (local.get $sI) (local.get $minI)) (local.get $up))
@@ -195,19 +325,19 @@
   ;; few subtractions: a screen shows that nothing can happen at this value (no cut point moves, no rise or fall
   ;; test can pass: the warning clears), and only values it cannot clear go through the full decision.
   ;; - Cut points: minMean + minEps >= mean + epsZ, with epsZ = sqrt(t), t = logInvDrift / (2n), is decided from
-  ;;   d = minMean + minEps - mean: d < 0 or d^2 <= t - margin means no, d^2 >= t + margin yes, else it is
-  ;;   computed. The margin is absolute: values are at most about 1 + sqrt(logInvDrift / 2), so the roundings stay
-  ;;   far below it. The same for maxMean - maxEps <= mean - epsZ. epsZ itself is computed only when a cut point
-  ;;   moves. The screen needs less: t only falls as n grows, so d <= sqrt(t - margin) at the last n of the call
-  ;;   (less a little) clears every value of the call.
-  ;; - Rise and fall tests, gap >= sqrt(m / 2 * log(2 / confidence)): see $exceeds. The bound grows with n, so its
-  ;;   value at the next n (less a little) clears until the next full decision, which sets it again.
+  ;;   d = minMean + minEps - mean: d < 0 or d^2 <= t - margin means no, else it is computed. The margin is
+  ;;   absolute: values are at most about 1 + sqrt(logInvDrift / 2), so the roundings stay far below it. The same
+  ;;   for maxMean - maxEps <= mean - epsZ. epsZ itself is computed only when a cut point moves. The screen
+  ;;   compares d with a line below sqrt(t - margin) over a block of 512 values (see $cutScreen).
+  ;; - Rise and fall tests, gap >= sqrt(m / 2 * log(2 / confidence)): see $exceeds. The bound squared grows with
+  ;;   n, so its value at the next n (less a little) clears until the next block or full decision.
   (func (export "hddmA") (param $start i32) (param $end i32) (result i32)
     (local $p i32) (local $stop i32) (local $blockStop i32) (local $drift i32) (local $w i32) (local $onset i32)
     (local $warning i32) (local $twoSided i32) (local $bits i64)
     (local $x f64) (local $n f64) (local $mean f64) (local $minN f64) (local $minMean f64)
     (local $maxN f64) (local $maxMean f64) (local $inv f64) (local $t f64) (local $gap f64) (local $c f64)
-    (local $minSide f64) (local $maxSide f64) (local $cutBound f64) (local $cutAt f64) (local $cutSlope f64) (local $riseBound f64) (local $fallBound f64)
+    (local $minSide f64) (local $maxSide f64) (local $cutBound f64) (local $cutAt f64) (local $cutSlope f64)
+    (local $riseBound f64) (local $fallBound f64)
     (local $halfLogInvDrift f64) (local $quiet f64) (local $logTwoOverDrift f64) (local $logTwoOverWarning f64)
     (local $margin f64) (local $one f64)
     (local.set $n (f64.load offset=16 (i32.const 0)))

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { assemble, kernels, moduleText } from '../../../../../scripts/build-kernels.js';
+
+describe('the committed WebAssembly kernels', () => {
+  test.each(kernels.map((k) => [k.source.pathname.split('/').pop(), k] as const))(
+    'are what %s assembles to (run `npm run kernels` after editing it)',
+    async (_, { source, module, constant }) => {
+      const bytes = await assemble(source);
+      expect(readFileSync(module, 'utf8')).toBe(moduleText(constant, source, bytes));
+    },
+  );
+});
