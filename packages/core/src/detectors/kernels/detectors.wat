@@ -28,7 +28,8 @@
     (local $x f64) (local $n f64) (local $errors f64) (local $pMin f64) (local $sMin f64) (local $psMin f64)
     (local $warmStart f64) (local $warningThreshold f64) (local $driftThreshold f64) (local $one f64)
     (local $driftLevel f64) (local $warningLevel f64) (local $alarmLevel f64)
-    (local $v f64) (local $k f64) (local $inverse f64) (local $rate f64) (local $s f64) (local $ps f64)
+    (local $quiet i32) (local $v f64) (local $k f64) (local $k2 f64) (local $above f64) (local $below f64)
+    (local $inverse f64) (local $rate f64) (local $s f64) (local $ps f64)
     (local.set $n (f64.load offset=16 (i32.const 0)))
     (local.set $errors (f64.load offset=24 (i32.const 0)))
     (local.set $pMin (f64.load offset=32 (i32.const 0)))
@@ -61,39 +62,33 @@
             (local.set $errors (f64.add (local.get $errors) (local.get $x)))
             (br_if $screen (f64.le (local.get $n) (local.get $warmStart)))
             (local.set $v (f64.mul (local.get $errors) (f64.sub (local.get $n) (local.get $errors))))
+            (local.set $above (f64.mul (local.get $n) (f64.const 1.000000001)))
+            (local.set $below (f64.mul (local.get $n) (f64.const 0.999999999)))
             ;; Not clearly above the minimum: decided exactly.
             (local.set $k (f64.sub (f64.mul (local.get $n) (local.get $psMin)) (local.get $errors)))
             (br_if $decide
-              (i32.eqz
-                (f64.gt (local.get $v)
-                  (f64.mul (f64.mul (f64.mul (local.get $k) (f64.abs (local.get $k))) (local.get $n))
-                    (f64.const 1.000000001)))))
-            ;; Clearly below both levels: no warning.
+              (i32.eqz (f64.gt (local.get $v) (f64.mul (f64.mul (local.get $k) (f64.abs (local.get $k))) (local.get $above)))))
+            ;; Clearly below both levels (no warning), or clearly above the warning level and below the drift level
+            ;; (a warning); the current state is tested first, since the stream mostly stays where it is.
             (local.set $k (f64.sub (f64.mul (local.get $n) (local.get $alarmLevel)) (local.get $errors)))
-            (if (i32.and (f64.gt (local.get $k) (f64.const 0))
-                  (f64.lt (local.get $v)
-                    (f64.mul (f64.mul (f64.mul (local.get $k) (local.get $k)) (local.get $n)) (f64.const 0.999999999))))
-              (then
-                (local.set $warning (i32.const 0))
-                (br $screen)))
-            ;; Clearly above the warning level and below the drift level: a warning.
-            (local.set $k (f64.sub (f64.mul (local.get $n) (local.get $warningLevel)) (local.get $errors)))
-            (br_if $decide
-              (i32.eqz
-                (f64.gt (local.get $v)
-                  (f64.mul (f64.mul (f64.mul (local.get $k) (f64.abs (local.get $k))) (local.get $n))
-                    (f64.const 1.000000001)))))
-            (local.set $k (f64.sub (f64.mul (local.get $n) (local.get $driftLevel)) (local.get $errors)))
-            (br_if $decide
-              (i32.eqz
-                (i32.and (f64.gt (local.get $k) (f64.const 0))
-                  (f64.lt (local.get $v)
-                    (f64.mul (f64.mul (f64.mul (local.get $k) (local.get $k)) (local.get $n)) (f64.const 0.999999999))))))
+            (local.set $quiet
+              (i32.and (f64.gt (local.get $k) (f64.const 0))
+                (f64.lt (local.get $v) (f64.mul (f64.mul (local.get $k) (local.get $k)) (local.get $below)))))
             (if (i32.eqz (local.get $warning))
+              (then (br_if $screen (local.get $quiet))))
+            (local.set $k (f64.sub (f64.mul (local.get $n) (local.get $warningLevel)) (local.get $errors)))
+            (local.set $k2 (f64.sub (f64.mul (local.get $n) (local.get $driftLevel)) (local.get $errors)))
+            (if (i32.and
+                  (f64.gt (local.get $v) (f64.mul (f64.mul (local.get $k) (f64.abs (local.get $k))) (local.get $above)))
+                  (i32.and (f64.gt (local.get $k2) (f64.const 0))
+                    (f64.lt (local.get $v) (f64.mul (f64.mul (local.get $k2) (local.get $k2)) (local.get $below)))))
               (then
+                (br_if $screen (local.get $warning))
                 (local.set $warning (i32.const 1))
                 (f64.store (i32.const 0) (f64.const 2))
                 (br $done)))
+            (br_if $decide (i32.eqz (local.get $quiet)))
+            (local.set $warning (i32.const 0))
             (br $screen)))
         ;; update()'s own operations.
         (local.set $inverse (f64.div (local.get $one) (local.get $n)))
