@@ -8,7 +8,7 @@
 ;;   0 event: 0, or 1 (drift) + 2 (warning onset) at the value the kernel stopped after
 ;;   1 invalid: not 0 when a value of a binary stream is neither 0 nor 1 (or NaN)
 ;;   2..15 the detector's state, 16..23 its parameters (each function lists its own)
-;;   118, 119 scratch of hddmA
+;;   100..103 scratch of eddm, 118, 119 of hddmA
 ;;   values from byte 1024 (slot 128); eddm's list of error positions (i32) from byte 66560
 ;; Each function runs over values [start, end) and returns the index after the last value it took: end, or the
 ;; value after an event.
@@ -190,14 +190,22 @@
   ;;
   ;; Two passes. The first lists the positions of the errors (the 1s) without a branch on the value: errors
   ;; come unpredictably, and a branch per value would be mispredicted at a good share of them. It also counts
-  ;; the values that are neither 0 nor 1 into the invalid slot. The second runs update()'s operations over the
-  ;; errors alone: a correct prediction only advances n, which the positions give.
+  ;; the values that are neither 0 nor 1 into the invalid slot. The second runs over the errors alone (a correct
+  ;; prediction only advances n, which the positions give): Welford's update as update() makes it, then where
+  ;; p' + 2s' = mean + u, u = 2 sqrt(m2 / (count - 1)), stands against p2sMax and alpha and beta times it. update()
+  ;; takes a square root and two divisions for that; here u^2 = 4 m2 / (count - 1) is set against those levels
+  ;; less the mean, squared and multiplied out, with a margin of 1e-9 p2sMax either side of each level, far beyond
+  ;; the roundings of either way. "Clearly between beta and alpha" (warning) and "clearly between alpha and
+  ;; p2sMax" (no warning) are settled so; anything else (a new maximum, a possible drift, a value near a level,
+  ;; the warm-up) takes update()'s operations.
   (func (export "eddm") (param $start i32) (param $end i32) (result i32)
     (local $i i32) (local $errorsSeen i32) (local $zeros i32) (local $j i32) (local $at i32)
     (local $x f64) (local $n0 f64) (local $n f64) (local $lastError f64) (local $errors f64)
     (local $count f64) (local $mean f64) (local $m2 f64) (local $p2sMax f64) (local $warning f64)
     (local $distance f64) (local $oldMean f64) (local $p2s f64) (local $level f64)
     (local $warmStart f64) (local $alpha f64) (local $beta f64)
+    (local $q f64) (local $cm1 f64) (local $k f64)
+    (local $belowAlpha f64) (local $aboveAlpha f64) (local $aboveBeta f64) (local $belowMax f64)
     (local.set $n0 (f64.load offset=16 (i32.const 0)))
     (local.set $lastError (f64.load offset=24 (i32.const 0)))
     (local.set $errors (f64.load offset=32 (i32.const 0)))
@@ -209,6 +217,11 @@
     (local.set $warmStart (f64.load offset=128 (i32.const 0)))
     (local.set $alpha (f64.load offset=136 (i32.const 0)))
     (local.set $beta (f64.load offset=144 (i32.const 0)))
+    (call $eddmLevels (local.get $p2sMax) (local.get $alpha) (local.get $beta))
+    (local.set $belowAlpha (f64.load offset=800 (i32.const 0)))
+    (local.set $aboveAlpha (f64.load offset=808 (i32.const 0)))
+    (local.set $aboveBeta (f64.load offset=816 (i32.const 0)))
+    (local.set $belowMax (f64.load offset=824 (i32.const 0)))
     ;; Pass 1: positions of the errors, as i32 from byte 66560 (after the values).
     (local.set $i (local.get $start))
     (block $listed
@@ -246,6 +259,37 @@
             (f64.mul (f64.sub (local.get $distance) (local.get $oldMean)) (f64.sub (local.get $distance) (local.get $mean)))))
         (local.set $lastError (local.get $n))
         (br_if $next (f64.le (local.get $n) (local.get $warmStart)))
+        ;; Placed without a division or square root where it is clear (see above); else update()'s operations.
+        (block $exact
+          (br_if $exact
+            (i32.or (f64.le (local.get $errors) (local.get $warmStart)) (f64.le (local.get $count) (f64.const 1))))
+          (local.set $q (f64.mul (f64.const 4) (local.get $m2)))
+          (local.set $cm1 (f64.sub (local.get $count) (f64.const 1)))
+          (local.set $k (f64.sub (local.get $belowAlpha) (local.get $mean)))
+          (if (i32.and (f64.gt (local.get $k) (f64.const 0))
+                (f64.le (local.get $q) (f64.mul (f64.mul (local.get $k) (local.get $k)) (local.get $cm1))))
+            (then
+              ;; Below alpha: a warning, unless it may be below beta.
+              (local.set $k (f64.sub (local.get $aboveBeta) (local.get $mean)))
+              (br_if $exact
+                (i32.and (f64.gt (local.get $k) (f64.const 0))
+                  (f64.lt (local.get $q) (f64.mul (f64.mul (local.get $k) (local.get $k)) (local.get $cm1)))))
+              (br_if $next (f64.ne (local.get $warning) (f64.const 0)))
+              (local.set $warning (f64.const 1))
+              (f64.store (i32.const 0) (f64.const 2))
+              (local.set $at (i32.add (local.get $i) (i32.const 1)))
+              (br $done)))
+          ;; Above alpha: no warning, unless it may be a new maximum.
+          (local.set $k (f64.sub (local.get $aboveAlpha) (local.get $mean)))
+          (br_if $exact
+            (i32.and (f64.gt (local.get $k) (f64.const 0))
+              (f64.lt (local.get $q) (f64.mul (f64.mul (local.get $k) (local.get $k)) (local.get $cm1)))))
+          (local.set $k (f64.sub (local.get $belowMax) (local.get $mean)))
+          (br_if $exact
+            (i32.or (f64.le (local.get $k) (f64.const 0))
+              (f64.gt (local.get $q) (f64.mul (f64.mul (local.get $k) (local.get $k)) (local.get $cm1)))))
+          (local.set $warning (f64.const 0))
+          (br $next))
         (local.set $p2s
           (f64.add (local.get $mean)
             (f64.mul (f64.const 2)
@@ -256,6 +300,11 @@
         (if (f64.gt (local.get $p2s) (local.get $p2sMax))
           (then
             (local.set $p2sMax (local.get $p2s))
+            (call $eddmLevels (local.get $p2sMax) (local.get $alpha) (local.get $beta))
+            (local.set $belowAlpha (f64.load offset=800 (i32.const 0)))
+            (local.set $aboveAlpha (f64.load offset=808 (i32.const 0)))
+            (local.set $aboveBeta (f64.load offset=816 (i32.const 0)))
+            (local.set $belowMax (f64.load offset=824 (i32.const 0)))
             (br $next)))
         (br_if $next (f64.le (local.get $errors) (local.get $warmStart)))
         (local.set $level (f64.div (local.get $p2s) (local.get $p2sMax)))
@@ -284,6 +333,25 @@
     (f64.store offset=64 (i32.const 0) (local.get $p2sMax))
     (f64.store offset=72 (i32.const 0) (local.get $warning))
     (local.get $at))
+
+  ;; The levels eddm places u against, at slots 100..103: below alpha, above alpha, above beta, below p2sMax, each
+  ;; 1e-9 p2sMax off. "Below alpha" uses min(alpha, 1), so that it is below p2sMax too. Until there is a p2sMax
+  ;; (it is -1 at the start) the levels send every error to the exact path.
+  (func $eddmLevels (param $max f64) (param $alpha f64) (param $beta f64)
+    (local $margin f64)
+    (local.set $margin (f64.mul (f64.const 1e-9) (local.get $max)))
+    (if (f64.le (local.get $max) (f64.const 0))
+      (then
+        (f64.store offset=800 (i32.const 0) (f64.const -inf))
+        (f64.store offset=808 (i32.const 0) (f64.const inf))
+        (f64.store offset=816 (i32.const 0) (f64.const inf))
+        (f64.store offset=824 (i32.const 0) (f64.const -inf))
+        (return)))
+    (f64.store offset=800 (i32.const 0)
+      (f64.sub (f64.mul (f64.min (local.get $alpha) (f64.const 1)) (local.get $max)) (local.get $margin)))
+    (f64.store offset=808 (i32.const 0) (f64.add (f64.mul (local.get $alpha) (local.get $max)) (local.get $margin)))
+    (f64.store offset=816 (i32.const 0) (f64.add (f64.mul (local.get $beta) (local.get $max)) (local.get $margin)))
+    (f64.store offset=824 (i32.const 0) (f64.sub (local.get $max) (local.get $margin))))
 
   ;; Whether gap >= sqrt(((((n - cutN) / cutN) * (1 / n)) / 2) * logTerm), exactly as update() computes it. `approx`
   ;; is the right-hand side squared, computed another way (multiplications only, a few roundings off): values
