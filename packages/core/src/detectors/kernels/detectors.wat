@@ -433,6 +433,7 @@
     (local.set $p (i32.add (i32.const 1024) (i32.shl (local.get $start) (i32.const 3))))
     (local.set $stop (i32.add (i32.const 1024) (i32.shl (local.get $end) (i32.const 3))))
     (local.set $blockStop (local.get $p))
+    (local.set $fallBound (f64.const inf))
     ;; Values the screen clears run in the inner loop alone; the full decision sits outside it, so the inner loop
     ;; keeps its values in registers.
     (block $done
@@ -453,9 +454,10 @@
             (local.set $cutSlope (f64.load offset=952 (i32.const 0)))
             (local.set $riseBound
               (call $testScreen (local.get $minN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet)))
-            (local.set $fallBound
-              (select (call $testScreen (local.get $maxN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet))
-                (f64.const inf) (local.get $twoSided)))))
+            (if (local.get $twoSided)
+              (then
+                (local.set $fallBound
+                  (call $testScreen (local.get $maxN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet)))))))
         (block $decide
           (loop $screen
             (br_if $next (i32.ge_u (local.get $p) (local.get $blockStop)))
@@ -542,11 +544,19 @@
             (f64.store (i32.const 0)
               (f64.convert_i32_u (i32.or (local.get $drift) (i32.shl (local.get $onset) (i32.const 1)))))
             (br $done)))
-        (local.set $riseBound
-          (call $testScreen (local.get $minN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet)))
-        (local.set $fallBound
-          (select (call $testScreen (local.get $maxN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet))
-            (f64.const inf) (local.get $twoSided)))
+        ;; The bound of a test is set again when its cut point has just moved (it then starts near 0) or the gap
+        ;; went past it; it stays valid otherwise.
+        (if (i32.or (f64.eq (local.get $minN) (local.get $n))
+              (f64.gt (f64.sub (local.get $mean) (local.get $minMean)) (local.get $riseBound)))
+          (then
+            (local.set $riseBound
+              (call $testScreen (local.get $minN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet)))))
+        (if (i32.and (local.get $twoSided)
+              (i32.or (f64.eq (local.get $maxN) (local.get $n))
+                (f64.gt (f64.sub (local.get $maxMean) (local.get $mean)) (local.get $fallBound))))
+          (then
+            (local.set $fallBound
+              (call $testScreen (local.get $maxN) (f64.add (local.get $n) (f64.const 1)) (local.get $quiet)))))
         (br $next)))
     (f64.store offset=8 (i32.const 0)
       (f64.add (f64.load offset=8 (i32.const 0))
