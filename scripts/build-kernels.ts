@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import wabt from 'wabt';
 
 const detectors = new URL('../packages/core/src/detectors/kernels/', import.meta.url);
+const learn = new URL('../packages/core/src/learn/kernels/', import.meta.url);
 
 /** The kernels: each text source and the module generated from it. */
 export const kernels = [
@@ -13,6 +14,11 @@ export const kernels = [
     source: new URL('detectors.wat', detectors),
     module: new URL('detectors-wasm.ts', detectors),
     constant: 'DETECTOR_KERNELS_WASM',
+  },
+  {
+    source: new URL('tree.wat', learn),
+    module: new URL('tree-wasm.ts', learn),
+    constant: 'TREE_KERNELS_WASM',
   },
 ];
 

@@ -10,6 +10,7 @@ import {
   partitionRange,
   type SharedNodeRows,
 } from './histogram-threads.js';
+import { createTreeKernels, type TreeKernels } from './tree-kernels.js';
 
 /** A tree in flat arrays: internal nodes split on `feature` at `threshold` (x ≤ threshold goes left). */
 export interface Tree {
@@ -74,6 +75,7 @@ export class HistogramTreeGrower {
   private readonly histSize: number;
   private readonly pool: Float64Array[] = [];
   private readonly helpers: HistogramHelpers | undefined;
+  private readonly kernels: TreeKernels | undefined;
 
   constructor(
     private readonly binned: BinnedMatrix,
@@ -104,6 +106,15 @@ export class HistogramTreeGrower {
       offsets[j + 1] = (offsets[j] as number) + ((binned.thresholds[j] as Float64Array).length + 1) * 3;
     }
     this.histSize = offsets[cols] as number;
+    // Without helper threads, the rows live in the WebAssembly kernels' memory where those can run.
+    this.kernels = factory
+      ? undefined
+      : createTreeKernels(m, recordWords, binWords, cols, offsets, this.histSize);
+    if (this.kernels) {
+      this.rows = this.kernels.rows;
+      this.helpers = undefined;
+      return;
+    }
     const sides = [alloc(m * recordWords * 4), alloc(m * recordWords * 4)] as const;
     this.rows = {
       words: [new Uint32Array(sides[0]), new Uint32Array(sides[1])],
@@ -239,7 +250,14 @@ export class HistogramTreeGrower {
   private histogram(side: number, start: number, end: number): Float64Array {
     const hist = this.pool.pop() ?? new Float64Array(this.histSize);
     const { helpers, rows } = this;
+    const { kernels } = this;
     if (end - start < CHUNKED_MIN_ROWS) {
+      if (kernels) {
+        kernels.scratch.fill(0);
+        kernels.accumulate(kernels.scratch, side, start, end);
+        hist.set(kernels.scratch);
+        return hist;
+      }
       hist.fill(0);
       accumulateHistogram(hist, rows, side, start, end);
       return hist;
@@ -256,7 +274,8 @@ export class HistogramTreeGrower {
       const chunk = rows.chunks[c] as Float64Array;
       chunk.fill(0);
       const [from, to] = chunkBounds(start, end, c);
-      accumulateHistogram(chunk, rows, side, from, to);
+      if (kernels) kernels.accumulate(chunk, side, from, to);
+      else accumulateHistogram(chunk, rows, side, from, to);
     }
     if (helpers) for (let w = 0; w < helpers.count; w++) if (w + 1 < HISTOGRAM_CHUNKS) helpers.wait(w);
     hist.set(rows.chunks[0] as Float64Array);
@@ -286,7 +305,8 @@ export class HistogramTreeGrower {
       helpers.wait(0);
       return;
     }
-    partitionRange(rows, side, start, end, { feature, bin, leftAt: start, rightAt });
+    if (this.kernels) this.kernels.partition(side, start, end, { feature, bin, leftAt: start, rightAt });
+    else partitionRange(rows, side, start, end, { feature, bin, leftAt: start, rightAt });
   }
 
   private findSplit(node: OpenNode): Split | undefined {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { assemble, kernels, moduleText } from '../../../../../scripts/build-kernels.js';
+import { assemble, kernels, moduleText } from '../../../scripts/build-kernels.js';
 
 describe('the committed WebAssembly kernels', () => {
   test.each(kernels.map((k) => [k.source.pathname.split('/').pop(), k] as const))(
