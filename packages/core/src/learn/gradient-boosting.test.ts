@@ -142,7 +142,13 @@ describe('helper threads (@steward/core/node)', () => {
       const helped = fit();
       expect(started).toBe(1);
       expect(helped.toJSON().state).toEqual(alone.toJSON().state);
+      // And with the JavaScript kernels on every thread.
+      setTreeKernelsEnabled(false);
+      const helpedInJs = fit();
+      expect(started).toBe(2);
+      expect(helpedInJs.toJSON().state).toEqual(alone.toJSON().state);
     } finally {
+      setTreeKernelsEnabled(true);
       registerHistogramHelpers(undefined);
     }
     expect(accuracy(y, alone.predict(X) as number[])).toBeGreaterThan(0.8);

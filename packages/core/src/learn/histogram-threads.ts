@@ -32,6 +32,18 @@ export interface SharedNodeRows {
   offsets: Int32Array;
   /** One output histogram per chunk. */
   chunks: Float64Array[];
+  /** Where the rows live in the WebAssembly kernels' memory (see tree-kernels.ts), for helper threads to run them. */
+  wasm?: TreeKernelsShare;
+}
+
+/** What a helper thread needs to run the WebAssembly kernels on the same memory. */
+export interface TreeKernelsShare {
+  /** The compiled kernels and their (shared) memory, as WebAssembly objects: both pass to a worker thread. */
+  module: object;
+  memory: object;
+  /** Byte addresses of the two sides and of the histogram offsets. */
+  sides: [number, number];
+  offsetsAt: number;
 }
 
 /** Helper threads that build the chunks set in `mask` of node positions start..end. */

@@ -7,6 +7,7 @@ import {
   HISTOGRAM_CHUNKS,
   type HistogramHelpers,
   histogramHelpersFactory,
+  type PartitionTarget,
   partitionRange,
   type SharedNodeRows,
 } from './histogram-threads.js';
@@ -106,13 +107,19 @@ export class HistogramTreeGrower {
       offsets[j + 1] = (offsets[j] as number) + ((binned.thresholds[j] as Float64Array).length + 1) * 3;
     }
     this.histSize = offsets[cols] as number;
-    // Without helper threads, the rows live in the WebAssembly kernels' memory where those can run.
-    this.kernels = factory
-      ? undefined
-      : createTreeKernels(m, recordWords, binWords, cols, offsets, this.histSize);
+    // The rows live in the WebAssembly kernels' memory where those can run (shared when helpers run them too).
+    this.kernels = createTreeKernels(
+      m,
+      recordWords,
+      binWords,
+      cols,
+      offsets,
+      this.histSize,
+      factory !== undefined,
+    );
     if (this.kernels) {
       this.rows = this.kernels.rows;
-      this.helpers = undefined;
+      this.helpers = factory?.(this.rows);
       return;
     }
     const sides = [alloc(m * recordWords * 4), alloc(m * recordWords * 4)] as const;
@@ -288,25 +295,30 @@ export class HistogramTreeGrower {
 
   /** Moves the node's rows to the other side, left child first; a helper thread takes half of a large node. */
   private partition(node: OpenNode, split: Split): void {
-    const { helpers, rows } = this;
+    const { helpers, rows, kernels } = this;
     const { start, end, side } = node;
     const { feature, bin } = split;
     const rightAt = start + split.nl;
+    const move = (from: number, to: number, target: PartitionTarget) => {
+      if (kernels) kernels.partition(side, from, to, target);
+      else partitionRange(rows, side, from, to, target);
+    };
     if (helpers && end - start >= CHUNKED_MIN_ROWS) {
       const half = start + ((end - start) >> 1);
-      const left = countLeft(rows, side, start, half, feature, bin);
+      const left = kernels
+        ? kernels.countLeft(side, start, half, feature, bin)
+        : countLeft(rows, side, start, half, feature, bin);
       helpers.startPartition(0, side, half, end, {
         feature,
         bin,
         leftAt: start + left,
         rightAt: rightAt + (half - start - left),
       });
-      partitionRange(rows, side, start, half, { feature, bin, leftAt: start, rightAt });
+      move(start, half, { feature, bin, leftAt: start, rightAt });
       helpers.wait(0);
       return;
     }
-    if (this.kernels) this.kernels.partition(side, start, end, { feature, bin, leftAt: start, rightAt });
-    else partitionRange(rows, side, start, end, { feature, bin, leftAt: start, rightAt });
+    move(start, end, { feature, bin, leftAt: start, rightAt });
   }
 
   private findSplit(node: OpenNode): Split | undefined {

@@ -1,5 +1,5 @@
 import { HISTOGRAM_CHUNKS, type PartitionTarget, type SharedNodeRows } from './histogram-threads.js';
-import { TREE_KERNELS_WASM } from './kernels/tree-wasm.js';
+import { TREE_KERNELS_SHARED_WASM, TREE_KERNELS_WASM } from './kernels/tree-wasm.js';
 
 // Core is compiled against ES2022's library alone (it runs in browsers and Node): the little of WebAssembly and
 // atob it uses, declared here.
@@ -7,7 +7,11 @@ declare const WebAssembly:
   | {
       Module: new (bytes: Uint8Array) => object;
       Instance: new (module: object, imports: object) => { exports: unknown };
-      Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+      Memory: new (descriptor: {
+        initial: number;
+        maximum?: number;
+        shared?: boolean;
+      }) => { buffer: ArrayBuffer };
     }
   | undefined;
 declare function atob(base64: string): string;
@@ -34,6 +38,7 @@ interface TreeExports {
     leftAt: number,
     rightAt: number,
   ): void;
+  countLeft(src: number, from: number, to: number, recordWords: number, feature: number, bin: number): number;
 }
 
 /**
@@ -48,9 +53,14 @@ export interface TreeKernels {
   /** Adds positions from..to of side `side` into `hist`, which must be `scratch` or one of `rows.chunks`. */
   accumulate(hist: Float64Array, side: number, from: number, to: number): void;
   partition(side: number, from: number, to: number, target: PartitionTarget): void;
+  /** How many of positions from..to of side `side` go left of the split. */
+  countLeft(side: number, from: number, to: number, feature: number, bin: number): number;
 }
 
-let compiled: object | null | undefined;
+const compiled: Record<'plain' | 'shared', object | null | undefined> = {
+  plain: undefined,
+  shared: undefined,
+};
 let enabled = true;
 
 /** Tests turn the kernels off to compare with (and exercise) the JavaScript kernels. */
@@ -58,24 +68,29 @@ export function setTreeKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 
-/** Compiled once per thread; null where WebAssembly (with SIMD) is unavailable. */
-function module(): object | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (typeof WebAssembly !== 'object' || WebAssembly === undefined) return compiled;
+/**
+ * Compiled once per thread; null where WebAssembly (with SIMD, and for the shared variant threads) is unavailable.
+ * The shared variant runs on memory shared with helper threads.
+ */
+function module(kind: 'plain' | 'shared'): object | null {
+  const known = compiled[kind];
+  if (known !== undefined) return known;
+  compiled[kind] = null;
+  if (typeof WebAssembly !== 'object' || WebAssembly === undefined) return null;
   try {
-    compiled = new WebAssembly.Module(Uint8Array.from(atob(TREE_KERNELS_WASM), (c) => c.charCodeAt(0)));
+    const base64 = kind === 'shared' ? TREE_KERNELS_SHARED_WASM : TREE_KERNELS_WASM;
+    compiled[kind] = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
   } catch {
     // Gradient boosting then runs its JavaScript kernels: slower, the same trees.
   }
-  return compiled;
+  return compiled[kind];
 }
 
 const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 /**
  * Lays out the node rows of a fit (m training rows of `recordWords` words, histograms of `histSize` numbers) in a
- * new memory of the kernels; undefined where they cannot run.
+ * new memory of the kernels, shared between threads if `shared`; undefined where they cannot run.
  */
 export function createTreeKernels(
   m: number,
@@ -84,8 +99,9 @@ export function createTreeKernels(
   cols: number,
   offsets: Int32Array,
   histSize: number,
+  shared: boolean,
 ): TreeKernels | undefined {
-  const compiledModule = enabled ? module() : null;
+  const compiledModule = enabled ? module(shared ? 'shared' : 'plain') : null;
   if (compiledModule === null || WebAssembly === undefined) return undefined;
   const offsetsAt = 0;
   const scratchAt = align((cols + 1) * 4);
@@ -95,7 +111,10 @@ export function createTreeKernels(
   const total = sidesAt + 2 * sideBytes;
   // wasm32 addresses: 4 GiB at most.
   if (total >= 2 ** 32) return undefined;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(total / 65536) });
+  const pages = Math.ceil(total / 65536);
+  const memory = new WebAssembly.Memory(
+    shared ? { initial: pages, maximum: pages, shared } : { initial: pages },
+  );
   const kernels = new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as TreeExports;
   const { buffer } = memory;
   new Int32Array(buffer, offsetsAt, cols + 1).set(offsets);
@@ -119,6 +138,7 @@ export function createTreeKernels(
       { length: HISTOGRAM_CHUNKS },
       (_, c) => new Float64Array(buffer, chunksAt + c * align(histSize * 8), histSize),
     ),
+    wasm: { module: compiledModule, memory, sides: [sides[0], sides[1]], offsetsAt },
   };
   return {
     rows,
@@ -147,6 +167,9 @@ export function createTreeKernels(
         leftAt,
         rightAt,
       );
+    },
+    countLeft(side, from, to, feature, bin) {
+      return kernels.countLeft(sides[side] as number, from, to, recordWords, feature, bin);
     },
   };
 }

@@ -116,4 +116,20 @@
             (br $narrowCopy)))
         (local.set $rec (i32.add (local.get $rec) (local.get $rb)))
         (br $rows))))
+
+  ;; How many of the records from..to at `src` go left (their bin of `feature` is <= `bin`).
+  (func (export "countLeft") (param $src i32) (param $from i32) (param $to i32) (param $recordWords i32)
+      (param $feature i32) (param $bin i32) (result i32)
+    (local $rb i32) (local $at i32) (local $stop i32) (local $left i32)
+    (local.set $rb (i32.shl (local.get $recordWords) (i32.const 2)))
+    (local.set $at (i32.add (i32.add (local.get $src) (i32.mul (local.get $from) (local.get $rb))) (local.get $feature)))
+    (local.set $stop (i32.add (i32.add (local.get $src) (i32.mul (local.get $to) (local.get $rb))) (local.get $feature)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $at) (local.get $stop)))
+        (local.set $left
+          (i32.add (local.get $left) (i32.le_u (i32.load8_u (local.get $at)) (local.get $bin))))
+        (local.set $at (i32.add (local.get $at) (local.get $rb)))
+        (br $rows)))
+    (local.get $left))
 )
