@@ -100,6 +100,25 @@ describe('bad input', () => {
       () => new LinearRegression().fit([[1], [Number.NaN]], [1, 2]),
       /X\[1\]\[0\] is NaN: features must be finite/,
     ],
+    [
+      'infinite feature in Float64Array rows',
+      () =>
+        new LinearRegression().fit(
+          [Float64Array.of(1, 2), Float64Array.of(3, Number.POSITIVE_INFINITY)],
+          [1, 2],
+        ),
+      /X\[1\]\[1\] is Infinity: features must be finite/,
+    ],
+    [
+      'NaN in a Float64Array row among plain rows',
+      () => new LinearRegression().fit([[1, 2], Float64Array.of(Number.NaN, 4), [5, 6]], [1, 2, 3]),
+      /X\[1\]\[0\] is NaN: features must be finite/,
+    ],
+    [
+      'a string feature',
+      () => new Ridge().fit([[1], ['2' as unknown as number]], [1, 2]),
+      /X\[1\]\[0\] is 2/,
+    ],
     ['y length', () => new Ridge().fit([[1], [2]], [1]), /y has 1 values but X has 2 rows/],
     [
       'collinear features',
