@@ -112,10 +112,15 @@ export function createTreeKernels(
   // wasm32 addresses: 4 GiB at most.
   if (total >= 2 ** 32) return undefined;
   const pages = Math.ceil(total / 65536);
-  const memory = new WebAssembly.Memory(
-    shared ? { initial: pages, maximum: pages, shared } : { initial: pages },
-  );
-  const kernels = new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as TreeExports;
+  let memory: { buffer: ArrayBuffer };
+  let kernels: TreeExports;
+  try {
+    memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared } : { initial: pages });
+    kernels = new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as TreeExports;
+  } catch {
+    // A runtime may refuse a memory this large (or shared): the JavaScript kernels then run, on plain arrays.
+    return undefined;
+  }
   const { buffer } = memory;
   new Int32Array(buffer, offsetsAt, cols + 1).set(offsets);
   const sides = [sidesAt, sidesAt + sideBytes] as const;
