@@ -92,6 +92,13 @@ describe('gradient boosting', () => {
     expect(() => GradientBoostingClassifier.fromJSON(broken)).toThrow(/a tree is malformed/);
     expect(() => new GradientBoostingClassifier({ maxBins: 300 })).toThrow(StewardInputError);
     expect(() => clf.predict([[1, 2]])).toThrow(/X has 2 features but the model was fitted on 4/);
+    // Rows are checked without being copied; a bad one is still named, and nothing is fitted from it.
+    const fresh = new GradientBoostingClassifier();
+    expect(() => fresh.fit([Float64Array.of(1, 2), Float64Array.of(3, Number.NaN)], [0, 1])).toThrow(
+      /X\[1\]\[1\] is NaN: features must be finite/,
+    );
+    expect(() => new GradientBoostingRegressor().fit([[1, 2], [3]], [0, 1])).toThrow(/X\[1\] has 1 features/);
+    expect(() => fresh.predict([[1, 2]])).toThrow(/not fitted/);
   });
 });
 

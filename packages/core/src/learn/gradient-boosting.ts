@@ -4,7 +4,11 @@ import { seededRandom, shuffleInPlace } from '../stats/random.js';
 import { argmaxClasses, encodeClasses } from './classes.js';
 import { binMatrix } from './histogram-binning.js';
 import { HistogramTreeGrower, predictBinnedTree, predictTree, type Tree } from './histogram-tree.js';
-import { type Dense, type FeatureRows, toDense, toTarget } from './matrix.js';
+import { checkFeatureRows, type FeatureRows, toDense, toTarget } from './matrix.js';
+
+/** Feature rows checked by checkFeatureRows, with their shape. */
+type TrainingRows = { rows: number; cols: number; X: FeatureRows };
+
 import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
 
 export interface GradientBoostingOptions {
@@ -91,7 +95,7 @@ abstract class GradientBoostingBase {
    * Boosts until `maxIter` iterations in all. With `previous` trees (warm start), their predictions are the
    * starting point and only the missing iterations are added, as scikit-learn's warm_start.
    */
-  protected boost(X: Dense, baseline: number[], trees: number, previous: Tree[][] = []): void {
+  protected boost(X: TrainingRows, baseline: number[], trees: number, previous: Tree[][] = []): void {
     const o = this.options;
     const n = X.rows;
     const d = X.cols;
@@ -110,11 +114,13 @@ abstract class GradientBoostingBase {
       train = shuffled.slice(nv).sort();
     }
     const raw = baseline.map((b) => new Float64Array(n).fill(b));
+    // A warm start needs the previous trees' predictions, on the raw features.
+    const dense = previous.length > 0 ? toDense(X.X).data : undefined;
     for (const iteration of previous) {
       for (let k = 0; k < trees; k++) {
         const r = raw[k] as Float64Array;
         for (let i = 0; i < n; i++)
-          r[i] = (r[i] as number) + predictTree(iteration[k] as Tree, X.data, i * d);
+          r[i] = (r[i] as number) + predictTree(iteration[k] as Tree, dense as Float64Array, i * d);
       }
     }
     const forest: Tree[][] = [...previous];
@@ -210,9 +216,9 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
 
   /** Fits; with `warmStart`, keeps the fitted trees and adds iterations up to `maxIter` (raise it first). */
   fit(X: FeatureRows, y: Labels, options: { warmStart?: boolean } = {}): this {
-    const dense = toDense(X);
-    if (y === null || typeof y !== 'object' || y.length !== dense.rows) {
-      throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${dense.rows} rows`, 'y');
+    const shape = checkFeatureRows(X);
+    if (y === null || typeof y !== 'object' || y.length !== shape.rows) {
+      throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${shape.rows} rows`, 'y');
     }
     checkClassLabels('y', y);
     const { classes, target } = encodeClasses(y);
@@ -221,18 +227,19 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
     this.target = target;
     const counts = classes.map(() => 0);
     for (const t of this.target) counts[t] = (counts[t] as number) + 1;
-    const n = dense.rows;
+    const n = shape.rows;
     const baseline =
       classes.length === 2
         ? [Math.log((counts[1] as number) / (counts[0] as number))]
         : counts.map((c) => Math.log(Math.max(c, 1) / n));
-    const previous = options.warmStart ? this.warmTrees(classes, dense.cols) : undefined;
+    const rows = { ...shape, X };
+    const previous = options.warmStart ? this.warmTrees(classes, shape.cols) : undefined;
     if (previous) {
-      this.boost(dense, (this.state as GBState).baseline, (this.state as GBState).baseline.length, previous);
+      this.boost(rows, (this.state as GBState).baseline, (this.state as GBState).baseline.length, previous);
       return this;
     }
-    this.state = { kind: 'classifier', classes, baseline, trees: [], features: dense.cols };
-    this.boost(dense, baseline, baseline.length);
+    this.state = { kind: 'classifier', classes, baseline, trees: [], features: shape.cols };
+    this.boost(rows, baseline, baseline.length);
     return this;
   }
 
@@ -337,18 +344,19 @@ export class GradientBoostingRegressor extends GradientBoostingBase {
 
   /** Fits; with `warmStart`, keeps the fitted trees and adds iterations up to `maxIter` (raise it first). */
   fit(X: FeatureRows, y: ArrayLike<number>, options: { warmStart?: boolean } = {}): this {
-    const dense = toDense(X);
-    this.target = toTarget(y, dense.rows);
+    const shape = checkFeatureRows(X);
+    this.target = toTarget(y, shape.rows);
+    const rows = { ...shape, X };
     if (options.warmStart && this.state) {
-      if (this.state.features !== dense.cols) {
+      if (this.state.features !== shape.cols) {
         throw new StewardInputError('warm start needs the same features as the fitted model', 'X');
       }
-      this.boost(dense, this.state.baseline, 1, this.state.trees);
+      this.boost(rows, this.state.baseline, 1, this.state.trees);
       return this;
     }
-    const mean = this.target.reduce((a, b) => a + b, 0) / dense.rows;
-    this.state = { kind: 'regressor', baseline: [mean], trees: [], features: dense.cols };
-    this.boost(dense, [mean], 1);
+    const mean = this.target.reduce((a, b) => a + b, 0) / shape.rows;
+    this.state = { kind: 'regressor', baseline: [mean], trees: [], features: shape.cols };
+    this.boost(rows, [mean], 1);
     return this;
   }
 

@@ -42,4 +42,22 @@ describe('binMatrix', () => {
     const t = a.thresholds[0] as Float64Array;
     for (let i = 0; i < rows; i += 997) expect(a.bins[i]).toBe(binByDefinition(t, data[i] as number));
   });
+
+  test.each([
+    ['below the sample size', 5_003],
+    ['above it', 200_003],
+  ])('feature rows (typed or plain, read a block at a time) bin as the dense matrix does, %s', (_, rows) => {
+    const random = seededRandom(rows);
+    const cols = 3;
+    const data = Float64Array.from({ length: rows * cols }, () => Math.round(random() * 1e4) / 100);
+    const X = Array.from({ length: rows }, (_, i) =>
+      i % 2 ? data.subarray(i * cols, (i + 1) * cols) : Array.from(data.subarray(i * cols, (i + 1) * cols)),
+    );
+    const dense = binMatrix({ rows, cols, data }, 255, 4);
+    const fromRows = binMatrix({ rows, cols, X }, 255, 4);
+    expect(fromRows.thresholds).toEqual(dense.thresholds);
+    let differing = 0;
+    for (let k = 0; k < dense.bins.length; k++) if (fromRows.bins[k] !== dense.bins[k]) differing++;
+    expect(differing).toBe(0);
+  });
 });

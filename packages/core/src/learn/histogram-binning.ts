@@ -1,6 +1,6 @@
 import { seededRandom } from '../stats/random.js';
 import { sortedCopy } from '../stats/sort.js';
-import type { Dense } from './matrix.js';
+import type { Dense, FeatureRows } from './matrix.js';
 
 /** Rows used to place bin thresholds, as scikit-learn's `_BinMapper(subsample=2e5)`. */
 const THRESHOLD_SUBSAMPLE = 200_000;
@@ -14,30 +14,66 @@ export interface BinnedMatrix {
   thresholds: Float64Array[];
 }
 
+/** What `binMatrix` bins: a dense matrix, or feature rows already checked to be rectangular and finite. */
+export type BinSource = Dense | { rows: number; cols: number; X: FeatureRows };
+
 /**
  * Bins every feature as scikit-learn's HistGradientBoosting: thresholds at midpoints of distinct values, or of
  * percentiles when there are more than `maxBins`, placed on a seeded subsample of 200,000 rows for larger data.
+ * Feature rows are read a block at a time, so no dense copy of the whole data is made.
  */
-export function binMatrix(X: Dense, maxBins: number, seed: number): BinnedMatrix {
-  const { rows, cols, data } = X;
+export function binMatrix(source: BinSource, maxBins: number, seed: number): BinnedMatrix {
+  const { rows, cols } = source;
   const sample = rows > THRESHOLD_SUBSAMPLE ? sampleRows(rows, THRESHOLD_SUBSAMPLE, seed) : undefined;
   // The sampled rows are copied whole first: gathering one column at a time would miss the cache on every value.
-  const source = sample ? gatherRows(data, cols, sample) : data;
+  const gathered = sample ? gatherRows(source, sample) : denseOf(source);
   const count = sample ? sample.length : rows;
   const thresholds: Float64Array[] = [];
   const column = new Float64Array(count);
   for (let j = 0; j < cols; j++) {
-    for (let i = 0; i < count; i++) column[i] = source[i * cols + j] as number;
+    for (let i = 0; i < count; i++) column[i] = gathered[i * cols + j] as number;
     thresholds.push(binThresholds(sortedCopy(column), maxBins));
   }
   const bins = new Uint8Array(rows * cols);
   const binners = thresholds.map(columnBinner);
   // In blocks of rows that stay in cache while every column of the block is binned.
+  const block = 'data' in source ? undefined : new Float64Array(BLOCK_ROWS * cols);
   for (let start = 0; start < rows; start += BLOCK_ROWS) {
     const end = Math.min(rows, start + BLOCK_ROWS);
-    for (let j = 0; j < cols; j++) binColumn(binners[j] as ColumnBinner, data, start, end, cols, j, bins);
+    let data: Float64Array;
+    let first = start;
+    if ('data' in source) data = source.data;
+    else {
+      data = block as Float64Array;
+      for (let i = start; i < end; i++) copyRow(source.X[i] as ArrayLike<number>, data, (i - start) * cols);
+      first = 0;
+    }
+    for (let j = 0; j < cols; j++) {
+      binColumn(
+        binners[j] as ColumnBinner,
+        data,
+        first,
+        first + end - start,
+        cols,
+        j,
+        bins,
+        (start - first) * cols,
+      );
+    }
   }
   return { rows, cols, bins, thresholds };
+}
+
+function denseOf(source: BinSource): Float64Array {
+  if ('data' in source) return source.data;
+  const out = new Float64Array(source.rows * source.cols);
+  for (let i = 0; i < source.rows; i++) copyRow(source.X[i] as ArrayLike<number>, out, i * source.cols);
+  return out;
+}
+
+function copyRow(row: ArrayLike<number>, into: Float64Array, at: number): void {
+  if (row instanceof Float64Array) into.set(row, at);
+  else for (let j = 0; j < row.length; j++) into[at + j] = row[j] as number;
 }
 
 /** Cells of the lookup table that narrows each value's bin before a short scan. */
@@ -75,6 +111,7 @@ function columnBinner(thresholds: Float64Array): ColumnBinner {
   return { t, lo, scale, table };
 }
 
+/** Bins column j of rows start..end of `data` into `bins`, `shift` positions further on. */
 function binColumn(
   binner: ColumnBinner,
   data: Float64Array,
@@ -83,6 +120,7 @@ function binColumn(
   cols: number,
   j: number,
   bins: Uint8Array,
+  shift: number,
 ): void {
   const { t, lo, scale, table } = binner;
   for (let at = start * cols + j, stop = end * cols; at < stop; at += cols) {
@@ -92,7 +130,7 @@ function binColumn(
     else if (c > CELLS) c = CELLS;
     let b = table[c | 0] as number;
     while ((t[b] as number) < x) b++;
-    bins[at] = b;
+    bins[at + shift] = b;
   }
 }
 
@@ -129,11 +167,13 @@ function sampleRows(n: number, k: number, seed: number): Int32Array {
   return all.slice(0, k).sort();
 }
 
-function gatherRows(data: Float64Array, cols: number, rows: Int32Array): Float64Array {
+function gatherRows(source: BinSource, rows: Int32Array): Float64Array {
+  const { cols } = source;
   const out = new Float64Array(rows.length * cols);
   for (let r = 0; r < rows.length; r++) {
-    const from = (rows[r] as number) * cols;
-    out.set(data.subarray(from, from + cols), r * cols);
+    const i = rows[r] as number;
+    if ('data' in source) out.set(source.data.subarray(i * cols, (i + 1) * cols), r * cols);
+    else copyRow(source.X[i] as ArrayLike<number>, out, r * cols);
   }
   return out;
 }

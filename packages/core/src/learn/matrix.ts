@@ -15,24 +15,11 @@ export interface Dense {
  * when it has the right size (shared memory that a helper thread reads, for example).
  */
 export function toDense(X: FeatureRows, name = 'X', into?: Float64Array): Dense {
-  if (X === null || typeof X !== 'object' || typeof X.length !== 'number') {
-    throw new StewardInputError(`${name} must be an array of feature rows`, name);
-  }
-  const rows = X.length;
-  if (rows === 0) throw new StewardInputError(`${name} has no rows: a model needs at least one sample`, name);
-  const first = X[0];
-  const cols = first?.length ?? 0;
-  if (cols === 0) throw new StewardInputError(`${name}[0] has no features`, name);
+  const { rows, cols } = shapeOf(X, name);
   const data = into?.length === rows * cols ? into : new Float64Array(rows * cols);
   let typedRows = false;
   for (let i = 0; i < rows; i++) {
-    const row = X[i];
-    if (!row || row.length !== cols) {
-      throw new StewardInputError(
-        `${name}[${i}] has ${row?.length ?? 0} features but ${name}[0] has ${cols}`,
-        name,
-      );
-    }
+    const row = rowOf(X, i, cols, name);
     // Float64Array rows are copied whole and checked after; other rows value by value. One loop reading rows of
     // every kind ran 10x slower once V8 had seen several (its element loads turn generic).
     if (row instanceof Float64Array) {
@@ -42,6 +29,46 @@ export function toDense(X: FeatureRows, name = 'X', into?: Float64Array): Dense 
   }
   if (typedRows) checkFinite(data, cols, name);
   return { rows, cols, data };
+}
+
+/** Checks feature rows as `toDense` does (rectangular, finite, not empty) without copying them. */
+export function checkFeatureRows(X: FeatureRows, name = 'X'): { rows: number; cols: number } {
+  const { rows, cols } = shapeOf(X, name);
+  for (let i = 0; i < rows; i++) {
+    const row = rowOf(X, i, cols, name);
+    if (row instanceof Float64Array) {
+      let probe = 0;
+      for (let j = 0; j < cols; j++) probe += (row[j] as number) - (row[j] as number);
+      if (probe === 0) continue;
+    }
+    for (let j = 0; j < cols; j++) {
+      const v = row[j] as number;
+      if (!Number.isFinite(v)) throw notFinite(name, i, j, v);
+    }
+  }
+  return { rows, cols };
+}
+
+function shapeOf(X: FeatureRows, name: string): { rows: number; cols: number } {
+  if (X === null || typeof X !== 'object' || typeof X.length !== 'number') {
+    throw new StewardInputError(`${name} must be an array of feature rows`, name);
+  }
+  const rows = X.length;
+  if (rows === 0) throw new StewardInputError(`${name} has no rows: a model needs at least one sample`, name);
+  const cols = X[0]?.length ?? 0;
+  if (cols === 0) throw new StewardInputError(`${name}[0] has no features`, name);
+  return { rows, cols };
+}
+
+function rowOf(X: FeatureRows, i: number, cols: number, name: string): ArrayLike<number> {
+  const row = X[i];
+  if (!row || row.length !== cols) {
+    throw new StewardInputError(
+      `${name}[${i}] has ${row?.length ?? 0} features but ${name}[0] has ${cols}`,
+      name,
+    );
+  }
+  return row;
 }
 
 function copyRow(row: ArrayLike<number>, data: Float64Array, i: number, cols: number, name: string): void {
