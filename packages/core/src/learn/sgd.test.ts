@@ -78,6 +78,11 @@ describe('SGDClassifier', () => {
     expect(() => new SGDClassifier({ learningRate: 'fast' as never })).toThrow(/learningRate must be/);
     expect(() => new SGDClassifier({ learningRate: 'constant' })).toThrow(/needs eta0 > 0/);
     expect(() => new SGDClassifier().partialFit([[1]], [1])).toThrow(/first partialFit needs two classes/);
+    const unfitted = new SGDClassifier();
+    expect(() => unfitted.partialFit([[1]], [1], { classes: [0, 1] } as never)).toThrow(
+      /classes must be an array of labels/,
+    );
+    expect(() => unfitted.predict([[1]])).toThrow(/not fitted/);
     expect(() => new SGDClassifier().partialFit([[1], [2]], [0, 1]).partialFit([[1]], [5])).toThrow(
       /label 5 is not one of the model's classes/,
     );

@@ -179,10 +179,20 @@ abstract class SgdBase {
   }
 
   protected orderFor(rows: number): Int32Array {
-    const order = Int32Array.from({ length: rows }, (_, i) => i);
+    const order = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) order[i] = i;
     if (this.options.shuffle) shuffleInPlace(order, this.random);
     return order;
   }
+
+  /** A batch as a dense matrix, in memory reused from the last batch of the same size (partialFit's batches). */
+  protected batch(X: FeatureRows): Dense {
+    const dense = toDense(X, 'X', this.scratch);
+    this.scratch = dense.data;
+    return dense;
+  }
+
+  private scratch: Float64Array | undefined;
 }
 
 const COMMON_DEFAULTS = {
@@ -231,7 +241,10 @@ export class SGDClassifier extends SgdBase {
 
   /** One pass over a batch. The first call fixes the classes: pass `classes` if the batch may lack some. */
   partialFit(X: FeatureRows, y: Labels, classes?: readonly Label[]): this {
-    const dense = toDense(X);
+    if (classes !== undefined && !Array.isArray(classes)) {
+      throw new StewardInputError('partialFit classes must be an array of labels, as [0, 1]', 'classes');
+    }
+    const dense = this.batch(X);
     const seen = this.checkLabels(y, dense.rows, true);
     if (!this.models) {
       const all = sortedUnique([...(classes ?? []), ...seen]);
@@ -333,9 +346,12 @@ export class SGDClassifier extends SgdBase {
   /** ±1 targets per model: for two classes the second is positive; otherwise one-vs-rest. */
   private targets(y: Labels): Float64Array[] {
     const classes = this.classes as Label[];
-    const labels = Array.from(y);
-    if (classes.length === 2) return [Float64Array.from(labels, (l) => (l === classes[1] ? 1 : -1))];
-    return classes.map((c) => Float64Array.from(labels, (l) => (l === c ? 1 : -1)));
+    const positives = classes.length === 2 ? [classes[1] as Label] : classes;
+    return positives.map((c) => {
+      const t = new Float64Array(y.length);
+      for (let i = 0; i < y.length; i++) t[i] = y[i] === c ? 1 : -1;
+      return t;
+    });
   }
 
   private fitted(): Linear[] {
@@ -412,7 +428,7 @@ export class SGDRegressor extends SgdBase {
   }
 
   partialFit(X: FeatureRows, y: ArrayLike<number>): this {
-    const dense = toDense(X);
+    const dense = this.batch(X);
     const target = toTarget(y, dense.rows);
     if (!this.model) this.model = { w: new Float64Array(dense.cols), b: 0 };
     else this.checkFeatures(dense.cols);
