@@ -2,7 +2,8 @@
 ;; Each reaches the state update() reaches, bit for bit: where it decides something another way (to save a square
 ;; root or a division), it does so only where that way is certain, with margins far beyond rounding, and takes
 ;; update()'s own operations everywhere else. ../detector-state.test.ts holds them to update() value by value.
-;; Build: `npm run kernels` (scripts/build-kernels.ts) writes detectors-wasm.ts.
+;; Build: `npm run kernels` (scripts/build-kernels.ts) writes detectors-wasm.ts. Keep the module within 4 KB (a test
+;; checks): Chrome compiles larger ones synchronously only off a page's main thread.
 ;;
 ;; Memory, f64 slots (byte offset = 8 x slot):
 ;;   0 event: 0, or 1 (drift) + 2 (warning onset) at the value the kernel stopped after
