@@ -1,8 +1,6 @@
 import {
-  checkBatch,
   checkBinaryFast,
   checkKind,
-  checkNumbers,
   type DetectorEvents,
   type DetectorJSON,
   type DetectorResult,
@@ -11,9 +9,8 @@ import {
   encodeState,
   result,
   throwFirstBadValue,
-  updateEach,
 } from './detector.js';
-import { kernelsAvailable, runKernel } from './kernel.js';
+import { runKernel, withoutKernel } from './kernel.js';
 
 export interface DDMOptions {
   /** Values seen before a change can be signalled (default 30). */
@@ -99,19 +96,15 @@ export class DDM implements DriftDetector {
   }
 
   updateMany(values: ArrayLike<number>): DetectorEvents {
-    checkNumbers('DDM', values, true);
-    if (values.length === 0) return { drifts: [], warnings: [] };
-    if (!kernelsAvailable()) {
-      checkBatch('DDM', values, true);
-      return updateEach(this, values);
-    }
+    const answered = withoutKernel(this, 'DDM', values, true);
+    if (answered) return answered;
     const { warmStart, warningThreshold, driftThreshold } = this.options;
     const fresh = [0, 0, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 0];
     const run = runKernel(
       'ddm',
       values,
       this.drift ? fresh : [this.n, this.errors, this.pMin, this.sMin, this.psMin, this.warning ? 1 : 0],
-      [warmStart, warningThreshold, driftThreshold, 1],
+      [warmStart, warningThreshold, driftThreshold],
       fresh,
     );
     // The state is written only now, so a bad value leaves the detector untouched.

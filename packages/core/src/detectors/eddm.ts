@@ -1,9 +1,7 @@
 import { StewardInputError } from '../errors.js';
 import {
-  checkBatch,
   checkBinary,
   checkKind,
-  checkNumbers,
   type DetectorEvents,
   type DetectorJSON,
   type DetectorResult,
@@ -11,9 +9,8 @@ import {
   result,
   StateDetector,
   throwFirstBadValue,
-  updateEach,
 } from './detector.js';
-import { kernelsAvailable, runKernel } from './kernel.js';
+import { runKernel, withoutKernel } from './kernel.js';
 
 export interface EDDMOptions {
   /** Observations and errors seen before a change can be signalled (default 30). */
@@ -89,12 +86,8 @@ export class EDDM extends StateDetector<EDDMState> implements DriftDetector {
   }
 
   updateMany(values: ArrayLike<number>): DetectorEvents {
-    checkNumbers('EDDM', values, true);
-    if (values.length === 0) return { drifts: [], warnings: [] };
-    if (!kernelsAvailable()) {
-      checkBatch('EDDM', values, true);
-      return updateEach(this, values);
-    }
+    const answered = withoutKernel(this, 'EDDM', values, true);
+    if (answered) return answered;
     const { warmStart, alpha, beta } = this.options;
     const run = runKernel(
       'eddm',

@@ -1,8 +1,6 @@
 import {
-  checkBatch,
   checkBinary,
   checkKind,
-  checkNumbers,
   checkRange,
   type DetectorEvents,
   type DetectorJSON,
@@ -11,9 +9,8 @@ import {
   result,
   StateDetector,
   throwFirstBadValue,
-  updateEach,
 } from './detector.js';
-import { kernelsAvailable, runKernel } from './kernel.js';
+import { runKernel, withoutKernel } from './kernel.js';
 
 export interface HDDMAOptions {
   /** Confidence of the drift test (default 0.001). */
@@ -123,12 +120,8 @@ export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
   }
 
   updateMany(values: ArrayLike<number>): DetectorEvents {
-    checkNumbers('HDDM_A', values, true);
-    if (values.length === 0) return { drifts: [], warnings: [] };
-    if (!kernelsAvailable()) {
-      checkBatch('HDDM_A', values, true);
-      return updateEach(this, values);
-    }
+    const answered = withoutKernel(this, 'HDDM_A', values, true);
+    if (answered) return answered;
     const run = runKernel(
       'hddmA',
       values,
@@ -138,9 +131,8 @@ export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
         this.logTwoOverDrift,
         this.logTwoOverWarning,
         this.options.twoSidedTest ? 1 : 0,
-        // The kernel's margin for deciding a cut point without a square root (see detectors.wat, $cutMoves).
+        // The kernel's margin for deciding a cut point without a square root (see detectors.wat, hddmA).
         1e-13 * (1 + this.logInvDrift),
-        1,
       ],
       this.stateSlots(freshState()),
     );

@@ -1,3 +1,5 @@
+import { compileWasm, instantiateWasm, type WasmMemory } from '../wasm.js';
+import { checkBatch, checkNumbers, type DetectorEvents, type DriftDetector, updateEach } from './detector.js';
 import { DETECTOR_KERNELS_WASM } from './kernels/detectors-wasm.js';
 
 /** The WebAssembly loops of `updateMany` (kernels/detectors.wat). */
@@ -8,7 +10,7 @@ export interface KernelRun {
   state: number[];
   drifts: number[];
   warnings: number[];
-  /** Σ |x(1 − x)| over the batch: 0 unless a value of a binary stream is not 0 or 1 (NaN if one is NaN). */
+  /** Not 0 when a value of a binary stream is neither 0 nor 1 (NaN included); PageHinkley leaves it 0. */
   invalid: number;
   /** Whether the batch's last value signalled drift (the detector then resets at its next value). */
   driftAtEnd: boolean;
@@ -16,15 +18,8 @@ export interface KernelRun {
 
 type Kernel = (start: number, end: number) => number;
 
-// Core is compiled against ES2022's library alone (it runs in browsers and Node): the little of WebAssembly and
-// atob it uses, declared here. Both exist in every browser and in Node; WebAssembly can be switched off.
-declare const WebAssembly:
-  | { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { exports: unknown } }
-  | undefined;
-declare function atob(base64: string): string;
-
 interface Kernels {
-  memory: { buffer: ArrayBuffer };
+  memory: WasmMemory;
   run: Record<KernelName, Kernel>;
 }
 
@@ -33,6 +28,8 @@ const EVENT = 0;
 const INVALID = 1;
 const STATE = 2;
 const PARAMS = 16;
+/** The constant 1, which kernels load from memory: as a literal, V8 rebuilds it in a register at every use. */
+const ONE = 24;
 const VALUES = 128;
 /** Values copied in per call: 64 KiB, which stays in the first-level caches while the kernel reads it. */
 const CHUNK = 8192;
@@ -44,23 +41,21 @@ let enabled = true;
 
 /**
  * Compiled once per thread, on first use; null where WebAssembly is unavailable (V8's --jitless, say) or lacks
- * what the kernels use (fixed-width SIMD: every current browser and Node has it).
+ * what the kernels use (fixed-width SIMD: every current browser and Node has it). The detectors then run update()
+ * value by value: slower, the same results.
  */
 function load(): Kernels | null {
   if (kernels !== undefined) return kernels;
-  kernels = null;
-  if (typeof WebAssembly !== 'object' || WebAssembly === undefined) return kernels;
-  try {
-    const bytes = Uint8Array.from(atob(DETECTOR_KERNELS_WASM), (c) => c.charCodeAt(0));
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-    const exports = instance.exports as Record<KernelName, Kernel> & Pick<Kernels, 'memory'>;
-    kernels = {
-      memory: exports.memory,
-      run: { ddm: exports.ddm, pageHinkley: exports.pageHinkley, eddm: exports.eddm, hddmA: exports.hddmA },
-    };
-  } catch {
-    // The detectors then run update() value by value: slower, the same results.
+  const module = compileWasm(DETECTOR_KERNELS_WASM);
+  if (module === null) {
+    kernels = null;
+    return kernels;
   }
+  const exports = instantiateWasm(module) as Record<KernelName, Kernel> & Pick<Kernels, 'memory'>;
+  kernels = {
+    memory: exports.memory,
+    run: { ddm: exports.ddm, pageHinkley: exports.pageHinkley, eddm: exports.eddm, hddmA: exports.hddmA },
+  };
   return kernels;
 }
 
@@ -69,8 +64,26 @@ export function setKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 
-export function kernelsAvailable(): boolean {
+function kernelsAvailable(): boolean {
   return enabled && load() !== null;
+}
+
+/**
+ * The start of `updateMany` in the detectors with a kernel: checks what the batch holds, and answers it without the
+ * kernel when it is empty or the kernels cannot run (then update() value by value, after the whole batch is
+ * checked, so a bad value changes nothing). Undefined: run the kernel.
+ */
+export function withoutKernel(
+  detector: DriftDetector,
+  kind: string,
+  values: ArrayLike<number>,
+  binary: boolean,
+): DetectorEvents | undefined {
+  checkNumbers(kind, values, binary);
+  if (values.length === 0) return { drifts: [], warnings: [] };
+  if (kernelsAvailable()) return undefined;
+  checkBatch(kind, values, binary);
+  return updateEach(detector, values);
 }
 
 /**
@@ -87,11 +100,12 @@ export function runKernel(
   reset: readonly number[],
 ): KernelRun {
   const loaded = load();
-  if (loaded === null) throw new Error('WebAssembly is not available: check kernelsAvailable() first');
+  if (loaded === null) throw new Error('WebAssembly is not available: check withoutKernel() first');
   const kernel = loaded.run[name];
   const slots = new Float64Array(loaded.memory.buffer, 0, VALUES);
   const buffer = new Float64Array(loaded.memory.buffer, VALUES * 8, CHUNK);
   slots.fill(0);
+  slots[ONE] = 1;
   slots.set(state, STATE);
   slots.set(params, PARAMS);
   const drifts: number[] = [];

@@ -1,9 +1,7 @@
 import { StewardInputError } from '../errors.js';
 import {
-  checkBatch,
   checkFinite,
   checkKind,
-  checkNumbers,
   type DetectorEvents,
   type DetectorJSON,
   type DetectorResult,
@@ -11,9 +9,8 @@ import {
   result,
   StateDetector,
   throwFirstBadValue,
-  updateEach,
 } from './detector.js';
-import { kernelsAvailable, runKernel } from './kernel.js';
+import { runKernel, withoutKernel } from './kernel.js';
 
 export interface PageHinkleyOptions {
   /** Values seen before a change can be signalled (default 30). */
@@ -94,12 +91,8 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
   }
 
   updateMany(values: ArrayLike<number>): DetectorEvents {
-    checkNumbers('PageHinkley', values, false);
-    if (values.length === 0) return { drifts: [], warnings: [] };
-    if (!kernelsAvailable()) {
-      checkBatch('PageHinkley', values, false);
-      return updateEach(this, values);
-    }
+    const answered = withoutKernel(this, 'PageHinkley', values, false);
+    if (answered) return answered;
     const { alpha, delta, threshold, minInstances, mode } = this.options;
     const s = this.s.drift ? freshState() : this.s;
     // A side that is not watched gets an infinite threshold: one comparison per side, no test of the mode.
@@ -109,7 +102,7 @@ export class PageHinkley extends StateDetector<PageHinkleyState> implements Drif
       'pageHinkley',
       values,
       stateSlots(s),
-      [alpha, delta, upLimit, downLimit, minInstances, 1],
+      [alpha, delta, upLimit, downLimit, minInstances],
       stateSlots(freshState()),
     );
     const [n, sum, sumIncrease, sumDecrease, minIncrease, maxDecrease] = run.state;

@@ -4,11 +4,7 @@ import { seededRandom, shuffleInPlace } from '../stats/random.js';
 import { argmaxClasses, encodeClasses } from './classes.js';
 import { binMatrix } from './histogram-binning.js';
 import { HistogramTreeGrower, predictBinnedTree, predictTree, type Tree } from './histogram-tree.js';
-import { checkFeatureRows, type FeatureRows, toDense, toTarget } from './matrix.js';
-
-/** Feature rows checked by checkFeatureRows, with their shape. */
-type TrainingRows = { rows: number; cols: number; X: FeatureRows };
-
+import { type CheckedRows, checkFeatureRows, type FeatureRows, toDense, toTarget } from './matrix.js';
 import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
 
 export interface GradientBoostingOptions {
@@ -95,7 +91,7 @@ abstract class GradientBoostingBase {
    * Boosts until `maxIter` iterations in all. With `previous` trees (warm start), their predictions are the
    * starting point and only the missing iterations are added, as scikit-learn's warm_start.
    */
-  protected boost(X: TrainingRows, baseline: number[], trees: number, previous: Tree[][] = []): void {
+  protected boost(X: CheckedRows, baseline: number[], trees: number, previous: Tree[][] = []): void {
     const o = this.options;
     const n = X.rows;
     const d = X.cols;
@@ -216,9 +212,9 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
 
   /** Fits; with `warmStart`, keeps the fitted trees and adds iterations up to `maxIter` (raise it first). */
   fit(X: FeatureRows, y: Labels, options: { warmStart?: boolean } = {}): this {
-    const shape = checkFeatureRows(X);
-    if (y === null || typeof y !== 'object' || y.length !== shape.rows) {
-      throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${shape.rows} rows`, 'y');
+    const rows = checkFeatureRows(X);
+    if (y === null || typeof y !== 'object' || y.length !== rows.rows) {
+      throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${rows.rows} rows`, 'y');
     }
     checkClassLabels('y', y);
     const { classes, target } = encodeClasses(y);
@@ -227,18 +223,17 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
     this.target = target;
     const counts = classes.map(() => 0);
     for (const t of this.target) counts[t] = (counts[t] as number) + 1;
-    const n = shape.rows;
+    const n = rows.rows;
     const baseline =
       classes.length === 2
         ? [Math.log((counts[1] as number) / (counts[0] as number))]
         : counts.map((c) => Math.log(Math.max(c, 1) / n));
-    const rows = { ...shape, X };
-    const previous = options.warmStart ? this.warmTrees(classes, shape.cols) : undefined;
+    const previous = options.warmStart ? this.warmTrees(classes, rows.cols) : undefined;
     if (previous) {
       this.boost(rows, (this.state as GBState).baseline, (this.state as GBState).baseline.length, previous);
       return this;
     }
-    this.state = { kind: 'classifier', classes, baseline, trees: [], features: shape.cols };
+    this.state = { kind: 'classifier', classes, baseline, trees: [], features: rows.cols };
     this.boost(rows, baseline, baseline.length);
     return this;
   }
@@ -344,18 +339,17 @@ export class GradientBoostingRegressor extends GradientBoostingBase {
 
   /** Fits; with `warmStart`, keeps the fitted trees and adds iterations up to `maxIter` (raise it first). */
   fit(X: FeatureRows, y: ArrayLike<number>, options: { warmStart?: boolean } = {}): this {
-    const shape = checkFeatureRows(X);
-    this.target = toTarget(y, shape.rows);
-    const rows = { ...shape, X };
+    const rows = checkFeatureRows(X);
+    this.target = toTarget(y, rows.rows);
     if (options.warmStart && this.state) {
-      if (this.state.features !== shape.cols) {
+      if (this.state.features !== rows.cols) {
         throw new StewardInputError('warm start needs the same features as the fitted model', 'X');
       }
       this.boost(rows, this.state.baseline, 1, this.state.trees);
       return this;
     }
-    const mean = this.target.reduce((a, b) => a + b, 0) / shape.rows;
-    this.state = { kind: 'regressor', baseline: [mean], trees: [], features: shape.cols };
+    const mean = this.target.reduce((a, b) => a + b, 0) / rows.rows;
+    this.state = { kind: 'regressor', baseline: [mean], trees: [], features: rows.cols };
     this.boost(rows, [mean], 1);
     return this;
   }

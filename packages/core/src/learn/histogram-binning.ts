@@ -1,6 +1,6 @@
 import { seededRandom } from '../stats/random.js';
 import { sortedCopy } from '../stats/sort.js';
-import type { Dense, FeatureRows } from './matrix.js';
+import type { CheckedRows, Dense } from './matrix.js';
 
 /** Rows used to place bin thresholds, as scikit-learn's `_BinMapper(subsample=2e5)`. */
 const THRESHOLD_SUBSAMPLE = 200_000;
@@ -14,8 +14,8 @@ export interface BinnedMatrix {
   thresholds: Float64Array[];
 }
 
-/** What `binMatrix` bins: a dense matrix, or feature rows already checked to be rectangular and finite. */
-export type BinSource = Dense | { rows: number; cols: number; X: FeatureRows };
+/** What `binMatrix` bins: a dense matrix, or feature rows already checked (see checkFeatureRows). */
+export type BinSource = Dense | CheckedRows;
 
 /**
  * Bins every feature as scikit-learn's HistGradientBoosting: thresholds at midpoints of distinct values, or of

@@ -256,8 +256,7 @@ export class HistogramTreeGrower {
 
   private histogram(side: number, start: number, end: number): Float64Array {
     const hist = this.pool.pop() ?? new Float64Array(this.histSize);
-    const { helpers, rows } = this;
-    const { kernels } = this;
+    const { helpers, rows, kernels } = this;
     if (end - start < CHUNKED_MIN_ROWS) {
       if (kernels) {
         kernels.scratch.fill(0);
@@ -299,10 +298,6 @@ export class HistogramTreeGrower {
     const { start, end, side } = node;
     const { feature, bin } = split;
     const rightAt = start + split.nl;
-    const move = (from: number, to: number, target: PartitionTarget) => {
-      if (kernels) kernels.partition(side, from, to, target);
-      else partitionRange(rows, side, from, to, target);
-    };
     if (helpers && end - start >= CHUNKED_MIN_ROWS) {
       const half = start + ((end - start) >> 1);
       const left = kernels
@@ -314,11 +309,17 @@ export class HistogramTreeGrower {
         leftAt: start + left,
         rightAt: rightAt + (half - start - left),
       });
-      move(start, half, { feature, bin, leftAt: start, rightAt });
+      this.moveRows(side, start, half, { feature, bin, leftAt: start, rightAt });
       helpers.wait(0);
       return;
     }
-    move(start, end, { feature, bin, leftAt: start, rightAt });
+    this.moveRows(side, start, end, { feature, bin, leftAt: start, rightAt });
+  }
+
+  /** Positions from..to of side `side`, moved to the other side (see partitionRange). */
+  private moveRows(side: number, from: number, to: number, target: PartitionTarget): void {
+    if (this.kernels) this.kernels.partition(side, from, to, target);
+    else partitionRange(this.rows, side, from, to, target);
   }
 
   private findSplit(node: OpenNode): Split | undefined {

@@ -31,8 +31,15 @@ export function toDense(X: FeatureRows, name = 'X', into?: Float64Array): Dense 
   return { rows, cols, data };
 }
 
+/** Feature rows that `checkFeatureRows` found rectangular, finite and not empty, with their shape. */
+export interface CheckedRows {
+  rows: number;
+  cols: number;
+  X: FeatureRows;
+}
+
 /** Checks feature rows as `toDense` does (rectangular, finite, not empty) without copying them. */
-export function checkFeatureRows(X: FeatureRows, name = 'X'): { rows: number; cols: number } {
+export function checkFeatureRows(X: FeatureRows, name = 'X'): CheckedRows {
   const { rows, cols } = shapeOf(X, name);
   for (let i = 0; i < rows; i++) {
     const row = rowOf(X, i, cols, name);
@@ -46,7 +53,7 @@ export function checkFeatureRows(X: FeatureRows, name = 'X'): { rows: number; co
       if (!Number.isFinite(v)) throw notFinite(name, i, j, v);
     }
   }
-  return { rows, cols };
+  return { rows, cols, X };
 }
 
 function shapeOf(X: FeatureRows, name: string): { rows: number; cols: number } {

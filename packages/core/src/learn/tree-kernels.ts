@@ -1,20 +1,6 @@
+import { compileWasm, instantiateWasm, type WasmMemory, wasmMemory } from '../wasm.js';
 import { HISTOGRAM_CHUNKS, type PartitionTarget, type SharedNodeRows } from './histogram-threads.js';
 import { TREE_KERNELS_SHARED_WASM, TREE_KERNELS_WASM } from './kernels/tree-wasm.js';
-
-// Core is compiled against ES2022's library alone (it runs in browsers and Node): the little of WebAssembly and
-// atob it uses, declared here.
-declare const WebAssembly:
-  | {
-      Module: new (bytes: Uint8Array) => object;
-      Instance: new (module: object, imports: object) => { exports: unknown };
-      Memory: new (descriptor: {
-        initial: number;
-        maximum?: number;
-        shared?: boolean;
-      }) => { buffer: ArrayBuffer };
-    }
-  | undefined;
-declare function atob(base64: string): string;
 
 interface TreeExports {
   accumulate(
@@ -69,20 +55,14 @@ export function setTreeKernelsEnabled(on: boolean): void {
 }
 
 /**
- * Compiled once per thread; null where WebAssembly (with SIMD, and for the shared variant threads) is unavailable.
- * The shared variant runs on memory shared with helper threads.
+ * Compiled once per thread; null where WebAssembly (with SIMD, and for the shared variant threads) is unavailable:
+ * gradient boosting then runs its JavaScript kernels, slower, to the same trees. The shared variant runs on memory
+ * shared with helper threads.
  */
 function module(kind: 'plain' | 'shared'): object | null {
   const known = compiled[kind];
   if (known !== undefined) return known;
-  compiled[kind] = null;
-  if (typeof WebAssembly !== 'object' || WebAssembly === undefined) return null;
-  try {
-    const base64 = kind === 'shared' ? TREE_KERNELS_SHARED_WASM : TREE_KERNELS_WASM;
-    compiled[kind] = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-  } catch {
-    // Gradient boosting then runs its JavaScript kernels: slower, the same trees.
-  }
+  compiled[kind] = compileWasm(kind === 'shared' ? TREE_KERNELS_SHARED_WASM : TREE_KERNELS_WASM);
   return compiled[kind];
 }
 
@@ -102,7 +82,7 @@ export function createTreeKernels(
   shared: boolean,
 ): TreeKernels | undefined {
   const compiledModule = enabled ? module(shared ? 'shared' : 'plain') : null;
-  if (compiledModule === null || WebAssembly === undefined) return undefined;
+  if (compiledModule === null) return undefined;
   const offsetsAt = 0;
   const scratchAt = align((cols + 1) * 4);
   const chunksAt = scratchAt + align(histSize * 8);
@@ -112,11 +92,11 @@ export function createTreeKernels(
   // wasm32 addresses: 4 GiB at most.
   if (total >= 2 ** 32) return undefined;
   const pages = Math.ceil(total / 65536);
-  let memory: { buffer: ArrayBuffer };
+  let memory: WasmMemory;
   let kernels: TreeExports;
   try {
-    memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared } : { initial: pages });
-    kernels = new WebAssembly.Instance(compiledModule, { env: { memory } }).exports as TreeExports;
+    memory = wasmMemory(pages, shared);
+    kernels = instantiateWasm(compiledModule, { env: { memory } }) as TreeExports;
   } catch {
     // A runtime may refuse a memory this large (or shared): the JavaScript kernels then run, on plain arrays.
     return undefined;

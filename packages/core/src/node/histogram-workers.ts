@@ -10,8 +10,9 @@ import {
 import { startWorker } from './worker-channel.js';
 
 // The helper runs the very kernels the calling thread runs: the WebAssembly module on the same shared memory, or
-// the JavaScript functions' compiled source (they use nothing but their arguments). Arguments: [0] operation (0 histogram chunks, 1 partition), [1] side, [2] start, [3] end, then
-// [4] chunk mask, or [4] feature, [5] bin, [6] leftAt, [7] rightAt.
+// the JavaScript functions' compiled source (they use nothing but their arguments). Arguments: [0] operation
+// (0 histogram chunks, 1 partition), [1] side, [2] start, [3] end, then [4] chunk mask, or [4] feature, [5] bin,
+// [6] leftAt, [7] rightAt.
 const WORKER_SOURCE = `
 const HISTOGRAM_CHUNKS = ${HISTOGRAM_CHUNKS};
 const chunkBounds = ${chunkBounds.toString()};

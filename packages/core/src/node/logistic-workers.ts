@@ -10,10 +10,10 @@ import { startWorker } from './worker-channel.js';
 // The helper runs the very function the calling thread runs (its compiled source: it uses nothing but its
 // arguments). Arguments: [0] from, [1] to.
 //
-// On starting, the helper touches each memory page of the rows' matrix (adding 0 to a word,
-// atomically, so a value the calling thread has already written stays), from the end backwards, while the calling
-// thread copies the rows in from the start: the first touch of fresh memory can cost more than the copy itself
-// (page faults of about 12 µs each were measured on the development machine), and this shares that cost.
+// On starting, the helper touches each memory page of the rows' matrix (adding 0 to a word, atomically, so a value
+// the calling thread has already written stays), from the end backwards, while the calling thread copies the rows
+// in from the start: the first touch of fresh memory can cost more than the copy itself (page faults of about
+// 12 µs each were measured on the development machine), and this shares that cost.
 const WORKER_SOURCE = `
 const binaryPass = ${binaryPass.toString()};
 function handle(s, args) {

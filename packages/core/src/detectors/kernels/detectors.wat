@@ -8,7 +8,7 @@
 ;; Memory, f64 slots (byte offset = 8 x slot):
 ;;   0 event: 0, or 1 (drift) + 2 (warning onset) at the value the kernel stopped after
 ;;   1 invalid: not 0 when a value of a binary stream is neither 0 nor 1 (or NaN)
-;;   2..15 the detector's state, 16..23 its parameters (each function lists its own)
+;;   2..15 the detector's state, 16..23 its parameters (each function lists its own), 24 the constant 1
 ;;   100..103 scratch of eddm, 118, 119 of hddmA
 ;;   values from byte 1024 (slot 128); eddm's list of error positions (i32) from byte 66560
 ;; Each function runs over values [start, end) and returns the index after the last value it took: end, or the
@@ -17,7 +17,7 @@
   (memory (export "memory") 2)
 
   ;; state: 2 n, 3 errors, 4 pMin, 5 sMin, 6 psMin, 7 warning
-  ;; parameters: 16 warmStart, 17 warningThreshold, 18 driftThreshold, 19 one (1)
+  ;; parameters: 16 warmStart, 17 warningThreshold, 18 driftThreshold
   ;;
   ;; Most values need neither the division nor the square root of update(): when p + s is clearly not a new
   ;; minimum, it is either clearly below the warning level (nothing happens) or clearly between the warning and
@@ -40,8 +40,8 @@
     (local.set $warmStart (f64.load offset=128 (i32.const 0)))
     (local.set $warningThreshold (f64.load offset=136 (i32.const 0)))
     (local.set $driftThreshold (f64.load offset=144 (i32.const 0)))
-    ;; 1, from memory: as a constant, V8 rebuilds it in a register (three instructions) at each use in the loop.
-    (local.set $one (f64.load offset=152 (i32.const 0)))
+    ;; 1, from memory (see the slots above): as a literal, V8 rebuilds it in a register at each use in the loop.
+    (local.set $one (f64.load offset=192 (i32.const 0)))
     ;; The levels change only with the minimum: kept, instead of two multiply-adds per value.
     (local.set $driftLevel (f64.add (local.get $pMin) (f64.mul (local.get $driftThreshold) (local.get $sMin))))
     (local.set $warningLevel (f64.add (local.get $pMin) (f64.mul (local.get $warningThreshold) (local.get $sMin))))
@@ -132,7 +132,7 @@
     (i32.shr_u (i32.sub (local.get $p) (i32.const 1024)) (i32.const 3)))
 
   ;; state: 2 n, 3 sum, 4 sumIncrease, 5 sumDecrease, 6 minIncrease, 7 maxDecrease
-  ;; parameters: 16 alpha, 17 delta, 18 upLimit, 19 downLimit, 20 minInstances, 21 one (1)
+  ;; parameters: 16 alpha, 17 delta, 18 upLimit, 19 downLimit, 20 minInstances
   (func (export "pageHinkley") (param $start i32) (param $end i32) (result i32)
     (local $p i32) (local $stop i32)
     (local $x f64) (local $n f64) (local $sum f64) (local $dev f64)
@@ -144,8 +144,8 @@
     (local.set $sD (f64.load offset=40 (i32.const 0)))
     (local.set $minI (f64.load offset=48 (i32.const 0)))
     (local.set $maxD (f64.load offset=56 (i32.const 0)))
-    ;; 1, from memory: as a constant, V8 rebuilds it in a register (three instructions) at each use in the loop.
-    (local.set $one (f64.load offset=168 (i32.const 0)))
+    ;; 1, from memory (see the slots above): as a literal, V8 rebuilds it in a register at each use in the loop.
+    (local.set $one (f64.load offset=192 (i32.const 0)))
     (local.set $alpha (f64.load offset=128 (i32.const 0)))
     (local.set $delta (f64.load offset=136 (i32.const 0)))
     (local.set $up (f64.load offset=144 (i32.const 0)))
@@ -382,8 +382,7 @@
     (call $hoeffdingExceeded (local.get $gap) (local.get $n) (local.get $cutN) (local.get $inv) (local.get $logTerm)))
 
   ;; state: 2 n, 3 mean, 4 minN, 5 minMean, 6 maxN, 7 maxMean, 8 minEps, 9 maxEps, 10 warning
-  ;; parameters: 16 logInvDrift, 17 logTwoOverDrift, 18 logTwoOverWarning, 19 twoSidedTest (0/1), 20 cut margin,
-  ;; 21 one (1)
+  ;; parameters: 16 logInvDrift, 17 logTwoOverDrift, 18 logTwoOverWarning, 19 twoSidedTest (0/1), 20 cut margin
   ;;
   ;; update() takes three square roots and four divisions per value. Here most values take one division and a
   ;; few subtractions: a screen shows that nothing can happen at this value (no cut point moves, no rise or fall
@@ -417,8 +416,8 @@
     (local.set $logTwoOverWarning (f64.load offset=144 (i32.const 0)))
     (local.set $twoSided (f64.ne (f64.load offset=152 (i32.const 0)) (f64.const 0)))
     (local.set $margin (f64.load offset=160 (i32.const 0)))
-    ;; 1, from memory: as a constant, V8 rebuilds it in a register (three instructions) at each use in the loop.
-    (local.set $one (f64.load offset=168 (i32.const 0)))
+    ;; 1, from memory (see the slots above): as a literal, V8 rebuilds it in a register at each use in the loop.
+    (local.set $one (f64.load offset=192 (i32.const 0)))
     ;; gap^2 <= (n - cutN) / cutN / n * quiet clears both tests (of the lower threshold, so of both).
     (local.set $quiet
       (f64.mul (f64.mul (f64.const 0.5) (f64.min (local.get $logTwoOverDrift) (local.get $logTwoOverWarning)))
