@@ -1,7 +1,9 @@
 // Predictions per second over HTTP on loopback into one `steward serve` process, 1000-row batches of Elec2
 // predictions streamed in time order, SQLite and (with STEWARD_TEST_PG) PostgreSQL, beside JSON.parse alone on the same payloads (the
-// ceiling: the server must at least parse them). Results: bench/results/ingest.json.
+// ceiling: the server must at least parse them) and a server that only receives and parses them over the same HTTP
+// (what the machine allows before anything is validated or stored). Results: bench/results/ingest.json.
 //   npm run bench:ingest
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,11 +39,48 @@ const parse = best(5, () => {
 const parseRate = rows / parse.seconds;
 console.log(`JSON.parse alone: ${(parseRate / 1e6).toFixed(2)} M predictions/s (the ceiling)`);
 
+interface Target {
+  url: string;
+  stop(): Promise<void>;
+}
+
 async function run(label: string, url: string, schema?: string) {
   const store = await openStore({ url, ...(schema ? { schema } : {}) });
   await new ModelCatalog(store).put(ELEC2_MODEL);
   await store.close();
-  const server = await startServer(['--db', url], schema ? { PGOPTIONS: `-c search_path=${schema}` } : {});
+  return post(
+    label,
+    await startServer(['--db', url], schema ? { PGOPTIONS: `-c search_path=${schema}` } : {}),
+  );
+}
+
+// The HTTP reference: the same framework receiving and parsing the same bodies in its own process, storing nothing.
+async function parseOnlyServer(): Promise<Target> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('./parse-only-server.ts', import.meta.url).pathname],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = /listening (\S+)/.exec(chunk.toString());
+      if (match) resolve(match[1] as string);
+    });
+    child.once('exit', (code) => reject(new Error(`parse-only server exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}
+
+async function post(label: string, server: Target) {
   try {
     const endpoint = `${server.url}/api/v1/models/elec2/predictions`;
     const send = async (payload: string) => {
@@ -121,6 +160,8 @@ const results: Record<string, unknown> = {
   concurrency: CONCURRENCY,
   jsonParsePredictionsPerSecond: Math.round(parseRate),
   sqlite: await run('SQLite (WAL, synchronous=FULL)', join(dir, 'bench.db')),
+  // After the SQLite run, so both meet a client that is equally warm.
+  httpParseOnly: await post('HTTP + JSON.parse only, nothing stored', await parseOnlyServer()),
 };
 rmSync(dir, { recursive: true, force: true });
 const pgUrl = process.env.STEWARD_TEST_PG;

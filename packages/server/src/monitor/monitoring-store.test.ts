@@ -1,6 +1,7 @@
 import { accuracy, rocAuc } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../store/open-store.js';
+import { countPredictions } from '../store/predictions.js';
 import { ELEC2_MODEL, type Elec2Prediction, elec2Predictions } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';
 import type { PredictionRecord } from './ingest-rows.js';
@@ -143,6 +144,30 @@ for (const target of testStores()) {
         });
         const [w] = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
         expect(w?.count).toBe(rows.length);
+      });
+
+      it('stores nothing of a batch the store refuses, and the batches around it in full', async () => {
+        const rows = validated(model, firstDays(2));
+        const [a, b, c] = [rows.slice(0, 30), rows.slice(30, 60), rows.slice(60)];
+        // A score the database cannot store: validation never lets one through, so this stands for a storage failure.
+        const broken = b.map((r, i) => (i === 7 ? { ...r, score: {} as unknown as number } : r));
+        const ingestion = new Ingestion(store);
+        const results = await Promise.allSettled([
+          ingestion.predictions(model, a),
+          ingestion.predictions(model, broken),
+          ingestion.predictions(model, c),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(await countPredictions(store.db, 'elec2')).toEqual({
+          predictions: a.length + c.length,
+          labels: 0,
+        });
+        const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.reduce((n, w) => n + w.count, 0)).toBe(a.length + c.length);
+        // The refused batch, sent again intact, is stored in full and counted once.
+        expect(await ingestion.predictions(model, b)).toEqual({ inserted: b.length, duplicates: 0 });
+        const after = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(after.reduce((n, w) => n + w.count, 0)).toBe(rows.length);
       });
 
       it('merges the profiles of several writers into the figures one writer builds', async () => {
