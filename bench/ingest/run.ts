@@ -1,35 +1,57 @@
 // Predictions per second over HTTP on loopback into one `steward serve` process, 1000-row batches of Elec2
 // predictions streamed in time order, SQLite and (with STEWARD_TEST_PG) PostgreSQL, beside JSON.parse alone on the same payloads (the
 // ceiling: the server must at least parse them) and a server that only receives and parses them over the same HTTP
-// (what the machine allows before anything is validated or stored). Results: bench/results/ingest.json.
+// (what the machine allows before anything is validated or stored); then SQLite again with UUID ids over 10^6
+// predictions (random keys: the case the ordered ids hide). Results: bench/results/ingest.json.
 //   npm run bench:ingest
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { ModelCatalog } from '../../packages/server/src/monitor/model-catalog.js';
-import { openStore } from '../../packages/server/src/store/open-store.js';
+import { openStore, SQLITE_PRAGMAS } from '../../packages/server/src/store/open-store.js';
 import { ELEC2_MODEL, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
 import { startServer } from '../../packages/server/src/testing/server-process.js';
 import { best, writeResults } from '../lib.js';
 
 const BATCH = 1000;
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
+// UUIDs, as most clients send, fall all over the (model, id) key's B-tree: each row dirties its own page, and the
+// cost grows with the table. Measured over 10^6 predictions so that shows.
+const UUID_BATCHES = Number(process.env.BENCH_UUID_BATCHES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const source = elec2Predictions();
 const STREAM_START = Date.UTC(2026, 0, 1);
-const payloads = Array.from({ length: BATCHES }, (_, b) =>
-  JSON.stringify(
-    Array.from({ length: BATCH }, (_, i) => {
-      const { label: _label, ...p } = source[(b * BATCH + i) % source.length] as (typeof source)[number];
-      // Steady streaming: one prediction a second in time order (Elec2's own half-hours span years).
-      return { ...p, id: `b${b}-${i}`, time: STREAM_START + (b * BATCH + i) * 1000 };
-    }),
-  ),
-);
-const rows = BATCH * BATCHES;
+
+interface Workload {
+  payloads: string[];
+  /** The payloads encoded once: the load generator should take as little of the machine's CPU as it can. */
+  bodies: Buffer[];
+  rows: number;
+}
+
+function workload(batches: number, ids: 'ordered' | 'uuid'): Workload {
+  const payloads = Array.from({ length: batches }, (_, b) =>
+    JSON.stringify(
+      Array.from({ length: BATCH }, (_, i) => {
+        const { label: _label, ...p } = source[(b * BATCH + i) % source.length] as (typeof source)[number];
+        // Steady streaming: one prediction a second in time order (Elec2's own half-hours span years).
+        const id = ids === 'uuid' ? randomUUID() : `b${b}-${i}`;
+        return { ...p, id, time: STREAM_START + (b * BATCH + i) * 1000 };
+      }),
+    ),
+  );
+  return { payloads, bodies: payloads.map((p) => Buffer.from(p)), rows: BATCH * batches };
+}
+
+const ordered = workload(BATCHES, 'ordered');
+const { payloads, rows } = ordered;
+// node:http with keep-alive: fetch (undici) cost 2–4 µs of client CPU a row on this machine, node:http 0.5–1.
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 const parse = best(5, () => {
   let n = 0;
@@ -44,12 +66,13 @@ interface Target {
   stop(): Promise<void>;
 }
 
-async function run(label: string, url: string, schema?: string) {
+async function run(label: string, work: Workload, url: string, schema?: string) {
   const store = await openStore({ url, ...(schema ? { schema } : {}) });
   await new ModelCatalog(store).put(ELEC2_MODEL);
   await store.close();
   return post(
     label,
+    work,
     await startServer(['--db', url], schema ? { PGOPTIONS: `-c search_path=${schema}` } : {}),
   );
 }
@@ -80,45 +103,62 @@ async function parseOnlyServer(): Promise<Target> {
   };
 }
 
-async function post(label: string, server: Target) {
+async function post(label: string, work: Workload, server: Target) {
+  const { bodies } = work;
   try {
     const endpoint = `${server.url}/api/v1/models/elec2/predictions`;
-    const send = async (payload: string) => {
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: payload,
+    const send = (body: Buffer) =>
+      new Promise<void>((resolve, reject) => {
+        const request = http.request(
+          endpoint,
+          {
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'content-length': body.length },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => {
+              if (response.statusCode === 200) resolve();
+              else reject(new Error(`HTTP ${response.statusCode}: ${Buffer.concat(chunks).toString()}`));
+            });
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
       });
-      if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-      await response.arrayBuffer();
-    };
-    await send(payloads[0] as string); // warm-up (its rows count as duplicates below)
+    await send(bodies[0] as Buffer); // warm-up (its rows count as duplicates below)
     const started = performance.now();
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        while (next < payloads.length) await send(payloads[next++] as string);
+        while (next < bodies.length) await send(bodies[next++] as Buffer);
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    const rate = rows / seconds;
+    const rate = work.rows / seconds;
     console.log(
       `${label}: ${(rate / 1e3).toFixed(0)} k predictions/s over HTTP (${((rate / parseRate) * 100).toFixed(1)}% of JSON.parse)`,
     );
-    return { predictionsPerSecond: Math.round(rate), ratioToJsonParse: rate / parseRate, seconds };
+    return {
+      predictions: work.rows,
+      predictionsPerSecond: Math.round(rate),
+      ratioToJsonParse: rate / parseRate,
+      seconds,
+    };
   } finally {
     await server.stop();
   }
 }
 
-// A second reference: SQLite alone storing the same rows (same schema, WAL, synchronous=FULL, one prepared
+// A second reference: SQLite alone storing the same rows (same schema and settings as the store, one prepared
 // statement, 1000 rows per transaction), without HTTP, parsing, validation or profiles: the storage floor.
 async function sqliteAlone(path: string) {
   const store = await openStore({ url: path });
   await store.close();
   const database = new BetterSqlite3(path);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = FULL');
+  for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
   const insert = database.prepare(
     'insert into predictions (model, id, time, version, segment, features, output, score, proba, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (model, id) do nothing',
   );
@@ -159,15 +199,20 @@ const results: Record<string, unknown> = {
   batches: BATCHES,
   concurrency: CONCURRENCY,
   jsonParsePredictionsPerSecond: Math.round(parseRate),
-  sqlite: await run('SQLite (WAL, synchronous=FULL)', join(dir, 'bench.db')),
+  sqlite: await run('SQLite (WAL, synchronous=FULL)', ordered, join(dir, 'bench.db')),
   // After the SQLite run, so both meet a client that is equally warm.
-  httpParseOnly: await post('HTTP + JSON.parse only, nothing stored', await parseOnlyServer()),
+  httpParseOnly: await post('HTTP + JSON.parse only, nothing stored', ordered, await parseOnlyServer()),
+  sqliteUuidIds: await run(
+    `SQLite, UUID ids, ${UUID_BATCHES * BATCH} predictions`,
+    workload(UUID_BATCHES, 'uuid'),
+    join(dir, 'uuid.db'),
+  ),
 };
 rmSync(dir, { recursive: true, force: true });
 const pgUrl = process.env.STEWARD_TEST_PG;
 if (pgUrl) {
   const schema = `steward_bench_${process.pid}`;
-  results.postgres = await run('PostgreSQL', pgUrl, schema);
+  results.postgres = await run('PostgreSQL', ordered, pgUrl, schema);
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   await client.query(`drop schema ${schema} cascade`);

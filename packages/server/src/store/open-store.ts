@@ -42,6 +42,19 @@ export interface OpenStoreOptions {
   poolSize?: number;
 }
 
+/** The settings of every SQLite connection the store opens. */
+export const SQLITE_PRAGMAS: readonly string[] = [
+  'journal_mode = WAL',
+  // FULL: every commit is fsynced before the API acknowledges it (durable before 2xx, even on power loss).
+  'synchronous = FULL',
+  // Checkpoint when the WAL reaches 20,000 pages (80 MB), not SQLite's 1,000 (4 MB). Rows with random ids (UUIDs)
+  // dirty one page of the (model, id) key each; a small WAL copied every page back to the database at nearly every
+  // commit. Measured with UUIDs over 10^6 predictions: 20 k/s -> 30 k/s, ordered ids unchanged (bench/ingest).
+  'wal_autocheckpoint = 20000',
+  'busy_timeout = 5000',
+  'foreign_keys = ON',
+];
+
 /** The default database: `STEWARD_DB`, else `./.steward/steward.db` under the working directory. */
 export function defaultStoreUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.STEWARD_DB && env.STEWARD_DB.length > 0 ? env.STEWARD_DB : resolve('.steward', 'steward.db');
@@ -63,11 +76,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<StoreCo
 function openSqlite(path: string): StoreConnection {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new BetterSqlite3(path);
-  database.pragma('journal_mode = WAL');
-  // FULL: every commit is fsynced before the API acknowledges it (durable before 2xx, even on power loss).
-  database.pragma('synchronous = FULL');
-  database.pragma('busy_timeout = 5000');
-  database.pragma('foreign_keys = ON');
+  for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return { db, dialect: 'sqlite', location: path, sqlite: database, close: () => db.destroy() };
 }
