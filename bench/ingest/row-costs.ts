@@ -1,7 +1,7 @@
 // Where an ingested prediction's time goes: each step of the server's path timed alone, in this process, on the
 // batches bench/ingest/run.ts posts, in µs a row and as a multiple of JSON.parse (the reference). The storage steps
-// insert into a file database (WAL) with and without fsync, the current one-row-a-prediction table beside a narrow
-// `(model, id)` index of the kind a log-structured store would keep. Results: bench/results/ingest-costs.json.
+// insert into a file database with the store's settings, with and without fsync: the store's one-row-a-prediction
+// table beside a narrow `(model, id)` index of the kind a log-structured store would keep. Results: bench/results/ingest-costs.json.
 //   npx tsx bench/ingest/row-costs.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { compileValidator, type PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
 import { modelSpec } from '../../packages/server/src/monitor/model-spec.js';
 import { WindowProfile } from '../../packages/server/src/monitor/window-profile.js';
-import { openStore } from '../../packages/server/src/store/open-store.js';
+import { openStore, SQLITE_PRAGMAS } from '../../packages/server/src/store/open-store.js';
+import { insertSqlite } from '../../packages/server/src/store/predictions.js';
 import { ELEC2_MODEL, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
 import { best, writeResults } from '../lib.js';
 
@@ -52,71 +53,50 @@ costs.stringifyBatch = microsPerRow(() => {
   for (const records of batches) JSON.stringify(records);
 });
 
-// Each storage step writes all batches once into a fresh database, one transaction a batch.
-function storage(synchronous: 'FULL' | 'OFF', table: 'predictions' | 'ids'): number {
+// Each storage step writes all batches once into a fresh file database, one transaction a batch: the store's own
+// table and insert (insertSqlite, as the server runs it), or a narrow id index alone.
+async function storage(synchronous: 'FULL' | 'OFF', table: 'predictions' | 'ids'): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-costs-'));
   try {
-    const database = new BetterSqlite3(join(dir, 'costs.db'));
-    database.pragma('journal_mode = WAL');
-    database.pragma(`synchronous = ${synchronous}`);
-    database.exec(
-      table === 'predictions'
-        ? `create table predictions (model text not null, id text not null, time bigint not null, version text,
-             segment text, features text not null, output text not null, score real, proba text,
-             ingested_at bigint not null, primary key (model, id));
-           create index predictions_by_time on predictions (model, time)`
-        : 'create table ids (model text not null, id text not null, time bigint not null, primary key (model, id)) without rowid',
-    );
-    const insert =
-      table === 'predictions'
-        ? database.prepare(
-            'insert into predictions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (model, id) do nothing',
-          )
-        : database.prepare('insert into ids values (?, ?, ?) on conflict do nothing');
-    const row = (r: PredictionRecord): unknown[] =>
-      table === 'predictions'
-        ? [
-            'elec2',
-            r.id,
-            r.time,
-            r.version,
-            r.segment,
-            JSON.stringify(r.features),
-            JSON.stringify(r.output),
-            r.score,
-            null,
-            0,
-          ]
-        : ['elec2', r.id, r.time];
-    const started = performance.now();
-    for (const records of batches) {
-      database.transaction(() => {
-        for (const r of records) insert.run(...row(r));
-      })();
+    const path = join(dir, 'costs.db');
+    let write: (records: readonly PredictionRecord[]) => void;
+    let close: () => Promise<void>;
+    if (table === 'predictions') {
+      const store = await openStore({ url: path });
+      const database = store.sqlite as BetterSqlite3.Database;
+      database.pragma(`synchronous = ${synchronous}`);
+      write = database.transaction((records: readonly PredictionRecord[]) => {
+        insertSqlite(database, 'elec2', records, 0);
+      });
+      close = () => store.close();
+    } else {
+      const database = new BetterSqlite3(path);
+      for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
+      database.pragma(`synchronous = ${synchronous}`);
+      database.exec(
+        'create table ids (model text not null, id text not null, time bigint not null, primary key (model, id)) without rowid',
+      );
+      const insert = database.prepare('insert into ids values (?, ?, ?) on conflict do nothing');
+      write = database.transaction((records: readonly PredictionRecord[]) => {
+        for (const r of records) insert.run('elec2', r.id, r.time);
+      });
+      close = async () => {
+        database.close();
+      };
     }
+    const started = performance.now();
+    for (const records of batches) write(records);
     const micros = ((performance.now() - started) * 1000) / ROWS;
-    database.close();
+    await close();
     return micros;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-costs.storeRowsFsync = storage('FULL', 'predictions');
-costs.storeRowsNoFsync = storage('OFF', 'predictions');
-costs.storeIdIndexFsync = storage('FULL', 'ids');
-costs.storeIdIndexNoFsync = storage('OFF', 'ids');
-
-// The store the server opens must still have the schema these steps copy.
-const check = await openStore({ url: ':memory:' });
-const columns = check.sqlite?.prepare('select name from pragma_table_info(?)').all('predictions') as Array<{
-  name: string;
-}>;
-await check.close();
-if (
-  columns.map((c) => c.name).join(',') !==
-  'model,id,time,version,segment,features,output,score,proba,ingested_at'
-)
-  throw new Error('the predictions table changed: update the storage steps of this bench');
+costs.storeRowsFsync = await storage('FULL', 'predictions');
+costs.storeRowsNoFsync = await storage('OFF', 'predictions');
+costs.storeIdIndexFsync = await storage('FULL', 'ids');
+costs.storeIdIndexNoFsync = await storage('OFF', 'ids');
 
 const results: Record<string, { microsPerRow: number; ratioToJsonParse: number }> = {};
 for (const [step, micros] of Object.entries(costs)) {

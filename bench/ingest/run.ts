@@ -10,10 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { compileValidator, type PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
 import { ModelCatalog } from '../../packages/server/src/monitor/model-catalog.js';
-import { openStore, SQLITE_PRAGMAS } from '../../packages/server/src/store/open-store.js';
+import { modelSpec } from '../../packages/server/src/monitor/model-spec.js';
+import { openStore } from '../../packages/server/src/store/open-store.js';
+import { insertSqlite } from '../../packages/server/src/store/predictions.js';
 import { ELEC2_MODEL, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
 import { startServer } from '../../packages/server/src/testing/server-process.js';
 import { best, writeResults } from '../lib.js';
@@ -49,6 +52,7 @@ function workload(batches: number, ids: 'ordered' | 'uuid'): Workload {
 }
 
 const ordered = workload(BATCHES, 'ordered');
+const validator = compileValidator(modelSpec.parse(ELEC2_MODEL));
 const { payloads, rows } = ordered;
 // node:http with keep-alive: fetch (undici) cost 2–4 µs of client CPU a row on this machine, node:http 0.5–1.
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -152,40 +156,23 @@ async function post(label: string, work: Workload, server: Target) {
   }
 }
 
-// A second reference: SQLite alone storing the same rows (same schema and settings as the store, one prepared
-// statement, 1000 rows per transaction), without HTTP, parsing, validation or profiles: the storage floor.
+// A second reference: SQLite alone storing the same rows (the store's schema, settings and insert, 1000 rows a
+// transaction), without HTTP, parsing, validation or profiles: the storage floor.
 async function sqliteAlone(path: string) {
   const store = await openStore({ url: path });
-  await store.close();
-  const database = new BetterSqlite3(path);
-  for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
-  const insert = database.prepare(
-    'insert into predictions (model, id, time, version, segment, features, output, score, proba, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (model, id) do nothing',
-  );
-  const parsed = payloads.map(
-    (p) =>
-      JSON.parse(p) as Array<{ id: string; time: number; features: unknown; output: number; score: number }>,
-  );
+  const database = store.sqlite as BetterSqlite3.Database;
+  const batches = payloads.map((p) => {
+    const result = validator.predictions(JSON.parse(p), Date.now());
+    if (!result.ok) throw new Error(`bench data invalid: ${JSON.stringify(result.errors[0])}`);
+    return result.records;
+  });
+  const write = database.transaction((records: readonly PredictionRecord[]) => {
+    insertSqlite(database, 'elec2', records, 0);
+  });
   const started = performance.now();
-  for (const batch of parsed) {
-    database.transaction(() => {
-      for (const r of batch)
-        insert.run(
-          'elec2',
-          r.id,
-          r.time,
-          null,
-          null,
-          JSON.stringify(r.features),
-          JSON.stringify(r.output),
-          r.score,
-          null,
-          0,
-        );
-    })();
-  }
+  for (const records of batches) write(records);
   const rate = rows / ((performance.now() - started) / 1000);
-  database.close();
+  await store.close();
   console.log(
     `SQLite alone (better-sqlite3, same rows and schema): ${(rate / 1e3).toFixed(0)} k rows/s (the storage floor)`,
   );

@@ -13,7 +13,7 @@ const sqliteInserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statemen
  * SQLite: one prepared single-row statement run per row (inside the caller's transaction on the same connection)
  * costs a fraction of building and preparing a 1000-row statement through Kysely for every batch.
  */
-function insertSqlite(
+export function insertSqlite(
   database: BetterSqlite3.Database,
   model: string,
   records: readonly PredictionRecord[],
