@@ -7,35 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { compileValidator, type PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
-import { modelSpec } from '../../packages/server/src/monitor/model-spec.js';
+import type { PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
 import { WindowProfile } from '../../packages/server/src/monitor/window-profile.js';
 import { openStore, SQLITE_PRAGMAS } from '../../packages/server/src/store/open-store.js';
 import { insertSqlite } from '../../packages/server/src/store/predictions.js';
-import { ELEC2_MODEL, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
 import { best, writeResults } from '../lib.js';
+import { BATCH, elec2Spec, elec2Validator, validatedBatches, workload } from './workload.js';
 
-const BATCH = 1000;
 const BATCHES = 100;
 const ROWS = BATCH * BATCHES;
-const STREAM_START = Date.UTC(2026, 0, 1);
-const source = elec2Predictions();
-const payloads = Array.from({ length: BATCHES }, (_, b) =>
-  JSON.stringify(
-    Array.from({ length: BATCH }, (_, i) => {
-      const { label: _label, ...p } = source[(b * BATCH + i) % source.length] as (typeof source)[number];
-      return { ...p, id: `b${b}-${i}`, time: STREAM_START + (b * BATCH + i) * 1000 };
-    }),
-  ),
-);
-const spec = modelSpec.parse(ELEC2_MODEL);
-const validator = compileValidator(spec);
+const { payloads } = workload(BATCHES, 'ordered');
 const parsed = payloads.map((p) => JSON.parse(p) as unknown[]);
-const batches = parsed.map((rows) => {
-  const result = validator.predictions(rows, Date.now());
-  if (!result.ok) throw new Error(`bench data invalid: ${JSON.stringify(result.errors[0])}`);
-  return result.records;
-});
+const batches = validatedBatches(payloads);
 
 const microsPerRow = (run: () => unknown) => (best(3, run).seconds * 1e6) / ROWS;
 const costs: Record<string, number> = {};
@@ -43,10 +26,10 @@ costs.parse = microsPerRow(() => {
   for (const p of payloads) JSON.parse(p);
 });
 costs.validate = microsPerRow(() => {
-  for (const rows of parsed) validator.predictions(rows, Date.now());
+  for (const rows of parsed) elec2Validator.predictions(rows, Date.now());
 });
 costs.profile = microsPerRow(() => {
-  const profile = new WindowProfile(spec);
+  const profile = new WindowProfile(elec2Spec);
   for (const records of batches) for (const r of records) profile.add(r);
 });
 costs.stringifyBatch = microsPerRow(() => {

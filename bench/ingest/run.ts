@@ -5,54 +5,28 @@
 // predictions (random keys: the case the ordered ids hide). Results: bench/results/ingest.json.
 //   npm run bench:ingest
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { compileValidator, type PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
+import type { PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
 import { ModelCatalog } from '../../packages/server/src/monitor/model-catalog.js';
-import { modelSpec } from '../../packages/server/src/monitor/model-spec.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
 import { insertSqlite } from '../../packages/server/src/store/predictions.js';
-import { ELEC2_MODEL, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
+import { ELEC2_MODEL } from '../../packages/server/src/testing/elec2.js';
 import { startServer } from '../../packages/server/src/testing/server-process.js';
 import { best, writeResults } from '../lib.js';
+import { BATCH, validatedBatches, type Workload, workload } from './workload.js';
 
-const BATCH = 1000;
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 200);
 // UUIDs, as most clients send, fall all over the (model, id) key's B-tree: each row dirties its own page, and the
 // cost grows with the table. Measured over 10^6 predictions so that shows.
 const UUID_BATCHES = Number(process.env.BENCH_UUID_BATCHES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const source = elec2Predictions();
-const STREAM_START = Date.UTC(2026, 0, 1);
-
-interface Workload {
-  payloads: string[];
-  /** The payloads encoded once: the load generator should take as little of the machine's CPU as it can. */
-  bodies: Buffer[];
-  rows: number;
-}
-
-function workload(batches: number, ids: 'ordered' | 'uuid'): Workload {
-  const payloads = Array.from({ length: batches }, (_, b) =>
-    JSON.stringify(
-      Array.from({ length: BATCH }, (_, i) => {
-        const { label: _label, ...p } = source[(b * BATCH + i) % source.length] as (typeof source)[number];
-        // Steady streaming: one prediction a second in time order (Elec2's own half-hours span years).
-        const id = ids === 'uuid' ? randomUUID() : `b${b}-${i}`;
-        return { ...p, id, time: STREAM_START + (b * BATCH + i) * 1000 };
-      }),
-    ),
-  );
-  return { payloads, bodies: payloads.map((p) => Buffer.from(p)), rows: BATCH * batches };
-}
 
 const ordered = workload(BATCHES, 'ordered');
-const validator = compileValidator(modelSpec.parse(ELEC2_MODEL));
 const { payloads, rows } = ordered;
 // node:http with keep-alive: fetch (undici) cost 2–4 µs of client CPU a row on this machine, node:http 0.5–1.
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -161,11 +135,7 @@ async function post(label: string, work: Workload, server: Target) {
 async function sqliteAlone(path: string) {
   const store = await openStore({ url: path });
   const database = store.sqlite as BetterSqlite3.Database;
-  const batches = payloads.map((p) => {
-    const result = validator.predictions(JSON.parse(p), Date.now());
-    if (!result.ok) throw new Error(`bench data invalid: ${JSON.stringify(result.errors[0])}`);
-    return result.records;
-  });
+  const batches = validatedBatches(payloads);
   const write = database.transaction((records: readonly PredictionRecord[]) => {
     insertSqlite(database, 'elec2', records, 0);
   });
