@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ModelCatalog } from './monitor/model-catalog.js';
 import { timeWindows } from './monitor/windows.js';
 import { openStore, type StoreConnection } from './store/open-store.js';
+import { queryPredictions } from './store/predictions.js';
 import { ELEC2_MODEL, type Elec2Prediction, elec2Predictions } from './testing/elec2.js';
 import { type ServerProcess, startServer } from './testing/server-process.js';
 import { PG_SKIP_REASON, type TestStore, testStores } from './testing/test-stores.js';
@@ -55,7 +56,9 @@ for (const target of testStores()) {
         const after: StoreConnection = await openStore(target.lastUrl as { url: string; schema?: string });
         try {
           const stored = new Set(
-            (await after.db.selectFrom('predictions').select('id').execute()).map((r) => r.id),
+            (await queryPredictions(after.db, 'elec2', { from: 0, to: Number.MAX_SAFE_INTEGER })).map(
+              (r) => r.id,
+            ),
           );
           const lost = [...acknowledged].filter((id) => !stored.has(id));
           expect(lost).toEqual([]);
@@ -169,7 +172,7 @@ describe('steward serve and the SDK as separate processes', () => {
       `;
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
       expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
-      const stored = await store.db.selectFrom('predictions').select('id').execute();
+      const stored = await queryPredictions(store.db, 'elec2', { from: 0, to: Number.MAX_SAFE_INTEGER });
       expect(stored.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
     } finally {
       await store.close();

@@ -17,7 +17,7 @@ import { JobQueue } from '../update/job-queue.js';
 import { UPDATE_JOB, UpdateWorker } from '../update/update-worker.js';
 import { ApiError } from './api-error.js';
 import { authHook } from './auth.js';
-import { parseBody } from './body.js';
+import { keepRawBody, parseBody } from './body.js';
 import type { ApiContext } from './context.js';
 import { dashboardRoutes } from './dashboard.js';
 import { createMetrics } from './prometheus.js';
@@ -100,8 +100,11 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     ['application/json', 'application/x-ndjson', 'application/jsonl', 'application/ndjson'],
     { parseAs: 'string' },
     (request, body, done) => {
+      const contentType = request.headers['content-type'] ?? 'application/json';
       try {
-        done(null, parseBody(body as string, request.headers['content-type'] ?? 'application/json'));
+        const parsed = parseBody(body as string, contentType);
+        keepRawBody(request, body as string, contentType);
+        done(null, parsed);
       } catch (error) {
         done(error as Error, undefined);
       }

@@ -1,8 +1,11 @@
+import type { RawBatch } from '../store/prediction-batch.js';
 import { ApiError } from './api-error.js';
+
+const NDJSON = /ndjson|jsonl|json-seq/;
 
 /** Parses a JSON document, or NDJSON (one JSON value per line) into an array; errors name the line. */
 export function parseBody(text: string, contentType: string): unknown {
-  if (/ndjson|jsonl|json-seq/.test(contentType)) {
+  if (NDJSON.test(contentType)) {
     const rows: unknown[] = [];
     let line = 0;
     let start = 0;
@@ -33,4 +36,15 @@ export function parseBody(text: string, contentType: string): unknown {
   } catch (error) {
     throw new ApiError(400, 'bad_json', `the body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+const rawBodies = new WeakMap<object, RawBatch>();
+
+/** Keeps the text a request's body was parsed from, for the store to keep as received (see prediction-batch.ts). */
+export function keepRawBody(request: object, text: string, contentType: string): void {
+  rawBodies.set(request, { text, format: NDJSON.test(contentType) ? 'ndjson' : 'json' });
+}
+
+export function rawBody(request: object): RawBatch | undefined {
+  return rawBodies.get(request);
 }

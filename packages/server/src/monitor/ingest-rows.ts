@@ -40,7 +40,15 @@ export interface RowError {
 }
 
 export type BatchResult<T> =
-  | { ok: true; records: T[] }
+  | {
+      ok: true;
+      records: T[];
+      /**
+       * Predictions only: every row gave its id, its time and every feature, so the rows themselves decode to the
+       * records without the schema (the store may keep the body as received).
+       */
+      verbatim?: boolean;
+    }
   | { ok: false; errors: RowError[]; errorCount: number };
 
 const MAX_REPORTED_ERRORS = 100;
@@ -210,6 +218,7 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
   const classSet = classes ? new Set<ClassValue>(classes) : undefined;
   const classList = classes?.map((c) => JSON.stringify(c)).join(', ');
 
+  let missingFeatures = 0;
   const checkFeatures = (values: unknown, r: number, errors: ErrorList): Record<string, FeatureValue> => {
     const out: Record<string, FeatureValue> = {};
     if (!isPlainObject(values)) {
@@ -218,7 +227,10 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
     }
     for (const f of features) {
       const v = values[f.name];
-      if (v === undefined || v === null) out[f.name] = null;
+      if (v === undefined) {
+        missingFeatures++;
+        out[f.name] = null;
+      } else if (v === null) out[f.name] = null;
       else {
         const problem = f.check(v);
         if (problem) errors.add(r, `features.${f.name}`, problem);
@@ -247,11 +259,14 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
 
   return {
     predictions(rows, now) {
-      return validateBatch(
+      missingFeatures = 0;
+      let verbatim = true;
+      const result = validateBatch(
         rows,
         'predictions',
         PREDICTION_KEYS,
         (row, r, errors, ids): PredictionRecord | undefined => {
+          if (row.id === undefined || row.time === undefined) verbatim = false;
           const id = rowId(row.id, r, errors, ids);
           if (id === undefined) return undefined;
           const time = parseTime(row.time, now);
@@ -299,6 +314,8 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
           };
         },
       );
+      if (result.ok) result.verbatim = verbatim && missingFeatures === 0;
+      return result;
     },
 
     inputs(rows, now) {

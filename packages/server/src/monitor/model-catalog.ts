@@ -118,7 +118,8 @@ export class ModelCatalog {
     return this.store.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('models').where('name', '=', name).executeTakeFirst();
       for (const table of [
-        'predictions',
+        'prediction_batches',
+        'prediction_ids',
         'labels',
         'profiles',
         'references',

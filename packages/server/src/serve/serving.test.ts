@@ -3,6 +3,7 @@ import { LogisticRegression } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StewardApp } from '../http/app.js';
 import type { StoreConnection } from '../store/open-store.js';
+import { queryPredictions } from '../store/predictions.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Rows } from '../testing/elec2.js';
 import { testApp } from '../testing/test-app.js';
 import { testStores } from '../testing/test-stores.js';
@@ -71,11 +72,7 @@ for (const target of testStores()) {
         expect(served.map((p) => p.score)).toEqual(proba.map((p) => p[1]));
         expect(served.map((p) => p.output)).toEqual([...stale.predict(X(9000, 9100))]);
         expect(new Set(served.map((p) => `${p.version} ${p.variant}`))).toEqual(new Set(['1 production']));
-        const logged = await store.db
-          .selectFrom('predictions')
-          .select(['id', 'version', 'score'])
-          .orderBy('id')
-          .execute();
+        const logged = await queryPredictions(store.db, 'elec2', { from: 0, to: Number.MAX_SAFE_INTEGER });
         expect(logged).toHaveLength(100);
         expect(new Set(logged.map((r) => r.version))).toEqual(new Set(['1']));
         const bad = await predict('elec2', [{ features: { nswprice: 'x' } }]);
@@ -88,7 +85,9 @@ for (const target of testStores()) {
         const missing = await predict('elec2', [{ features: { nswprice: 0.1 } }]);
         expect(missing.statusCode).toBe(422);
         expect(missing.json().error.message).toMatch(/feature period: this model file takes numbers/);
-        expect(await store.db.selectFrom('predictions').select('id').execute()).toHaveLength(100);
+        expect(
+          await queryPredictions(store.db, 'elec2', { from: 0, to: Number.MAX_SAFE_INTEGER }),
+        ).toHaveLength(100);
       });
 
       it('sends a sticky share of keys to the canary and lets a shadow predict without changing the answer', async () => {

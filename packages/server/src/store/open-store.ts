@@ -16,7 +16,12 @@ import { servingMigration } from './migrations/003-serving.js';
 import { updatesMigration } from './migrations/004-updates.js';
 import { rolloutsMigration } from './migrations/005-rollouts.js';
 import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledgement.js';
+import { predictionBatchesMigration } from './migrations/007-prediction-batches.js';
 import type { Database } from './schema.js';
+import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
+import { SqliteWriter } from './sqlite-writer.js';
+
+export { SQLITE_PRAGMAS };
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -28,6 +33,8 @@ export interface StoreConnection {
   readonly location: string;
   /** SQLite only: the database handle itself, for the prepared statements of the ingestion hot path. */
   readonly sqlite?: BetterSqlite3.Database;
+  /** SQLite files only: the thread that writes ingested batches (started on first use). */
+  readonly writer?: SqliteWriter;
   /** The PostgreSQL schema in use, if one was chosen. */
   readonly schema?: string;
   close(): Promise<void>;
@@ -41,19 +48,6 @@ export interface OpenStoreOptions {
   /** PostgreSQL pool size. Default 10. */
   poolSize?: number;
 }
-
-/** The settings of every SQLite connection the store opens. */
-export const SQLITE_PRAGMAS: readonly string[] = [
-  'journal_mode = WAL',
-  // FULL: every commit is fsynced before the API acknowledges it (durable before 2xx, even on power loss).
-  'synchronous = FULL',
-  // Checkpoint when the WAL reaches 20,000 pages (80 MB), not SQLite's 1,000 (4 MB). Rows with random ids (UUIDs)
-  // dirty one page of the (model, id) key each; a small WAL copied every page back to the database at nearly every
-  // commit. Measured with UUIDs over 10^6 predictions: 20 k/s -> 27–30 k/s, ordered ids unchanged (bench/ingest).
-  'wal_autocheckpoint = 20000',
-  'busy_timeout = 5000',
-  'foreign_keys = ON',
-];
 
 /** The default database: `STEWARD_DB`, else `./.steward/steward.db` under the working directory. */
 export function defaultStoreUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -78,7 +72,25 @@ function openSqlite(path: string): StoreConnection {
   const database = new BetterSqlite3(path);
   for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', location: path, sqlite: database, close: () => db.destroy() };
+  let writer: SqliteWriter | undefined;
+  const connection: StoreConnection = {
+    db,
+    dialect: 'sqlite',
+    location: path,
+    sqlite: database,
+    close: async () => {
+      await writer?.close();
+      await db.destroy();
+    },
+  };
+  if (path === ':memory:') return connection;
+  // Started on first use: CLI commands that open the store to read or configure never start a thread.
+  return Object.defineProperty(connection, 'writer', {
+    get: () => {
+      writer ??= new SqliteWriter(path);
+      return writer;
+    },
+  });
 }
 
 async function openPostgres(url: string, options: OpenStoreOptions): Promise<StoreConnection> {
@@ -118,6 +130,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '004-updates': updatesMigration(),
     '005-rollouts': rolloutsMigration(connection.dialect),
     '006-alert-acknowledgement': alertAcknowledgementMigration(),
+    '007-prediction-batches': predictionBatchesMigration(connection.dialect),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

@@ -1,75 +1,117 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { LabelRecord, PredictionRecord } from '../monitor/ingest-rows.js';
+import { type BatchFormat, decodeBatch, type RawBatch } from './prediction-batch.js';
 import type { Database } from './schema.js';
+import { insertBatchSqlite } from './sqlite-batches.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 const INSERT_CHUNK = 1000;
 
-const sqliteInserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+export interface InsertedPredictions {
+  /** Rows stored now. */
+  inserted: number;
+  /** Positions of the rows skipped because the model already had their id (a retried batch). */
+  skipped: ReadonlySet<number>;
+}
+
+export interface BatchRow {
+  min: number;
+  max: number;
+  format: BatchFormat;
+  body: string;
+}
+
+/** The batch record of `records`: their time range and body (the request's own when `raw` is given). */
+export function batchRow(records: readonly PredictionRecord[], raw: RawBatch | undefined): BatchRow {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const r of records) {
+    if (r.time < min) min = r.time;
+    if (r.time > max) max = r.time;
+  }
+  return raw
+    ? { min, max, format: raw.format, body: raw.text }
+    : { min, max, format: 'records', body: JSON.stringify(records) };
+}
 
 /**
- * SQLite: one prepared single-row statement run per row (inside the caller's transaction on the same connection)
- * costs a fraction of building and preparing a 1000-row statement through Kysely for every batch.
+ * SQLite: one batch record and one key entry a prediction, in a fixed number of prepared statements whatever the
+ * batch size (run inside the caller's transaction on the same connection).
  */
 export function insertSqlite(
   database: BetterSqlite3.Database,
   model: string,
   records: readonly PredictionRecord[],
   now: number,
-): Set<string> {
-  let statement = sqliteInserts.get(database);
-  if (!statement) {
-    statement = database.prepare(
-      'insert into predictions (model, id, time, version, segment, features, output, score, proba, ingested_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (model, id) do nothing',
-    );
-    sqliteInserts.set(database, statement);
-  }
-  const inserted = new Set<string>();
-  for (const r of records) {
-    const result = statement.run(
-      model,
-      r.id,
-      r.time,
-      r.version,
-      r.segment,
-      JSON.stringify(r.features),
-      JSON.stringify(r.output),
-      r.score,
-      r.proba === null ? null : JSON.stringify(r.proba),
-      now,
-    );
-    if (result.changes === 1) inserted.add(r.id);
-  }
-  return inserted;
+  raw?: RawBatch,
+): InsertedPredictions {
+  const row = batchRow(records, raw);
+  const { inserted, storedBefore } = insertBatchSqlite(
+    database,
+    { model, ...row, count: records.length, ids: JSON.stringify(records.map((r) => r.id)), now },
+    (before) => [...positionsOf(records, before)],
+  );
+  return { inserted, skipped: positionsOf(records, storedBefore) };
+}
+
+/** Positions of the records whose id is in `ids`. */
+function positionsOf(records: readonly PredictionRecord[], ids: ReadonlySet<string>): Set<number> {
+  const positions = new Set<number>();
+  if (ids.size === 0) return positions;
+  records.forEach((r, i) => {
+    if (ids.has(r.id)) positions.add(i);
+  });
+  return positions;
 }
 
 /**
- * Inserts predictions, skipping ids the model already has (a retried batch); returns the ids inserted. Pass the
- * SQLite handle to take the prepared-statement path (it must be the connection `db`'s transaction runs on).
+ * Stores a batch of predictions as one batch record (the request body itself when `raw` is given) and a key entry
+ * for each id; rows whose id the model already has (a retried batch) are skipped. Pass the SQLite handle to take
+ * the prepared-statement path (it must be the connection `db`'s transaction runs on).
  */
 export async function insertPredictions(
   db: Db,
   model: string,
   records: readonly PredictionRecord[],
   now: number,
-  sqlite?: BetterSqlite3.Database,
-): Promise<Set<string>> {
-  if (sqlite) return insertSqlite(sqlite, model, records, now);
-  // PostgreSQL: one statement with a column array per field (unnest) instead of ten parameters per row.
+  options: { raw?: RawBatch; sqlite?: BetterSqlite3.Database } = {},
+): Promise<InsertedPredictions> {
+  if (options.sqlite) return insertSqlite(options.sqlite, model, records, now, options.raw);
+  const row = batchRow(records, options.raw);
+  const { seq } = await db
+    .insertInto('prediction_batches')
+    .values({
+      model,
+      min_time: row.min,
+      max_time: row.max,
+      received_at: now,
+      count: records.length,
+      format: row.format,
+      body: row.body,
+      skip: null,
+    })
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  const ids = records.map((r) => r.id);
   const result = await sql<{ id: string }>`
-    insert into predictions (model, id, time, version, segment, features, output, score, proba, ingested_at)
-    select ${model}::text, u.id, u.time, u.version, u.segment, u.features, u.output, u.score, u.proba, ${now}::bigint
-    from unnest(
-      ${records.map((r) => r.id)}::text[], ${records.map((r) => r.time)}::bigint[],
-      ${records.map((r) => r.version)}::text[], ${records.map((r) => r.segment)}::text[],
-      ${records.map((r) => JSON.stringify(r.features))}::text[], ${records.map((r) => JSON.stringify(r.output))}::text[],
-      ${records.map((r) => r.score)}::float8[], ${records.map((r) => (r.proba === null ? null : JSON.stringify(r.proba)))}::text[]
-    ) as u(id, time, version, segment, features, output, score, proba)
+    insert into prediction_ids (model, id, batch)
+    select ${model}::text, u.id, ${seq}::bigint from unnest(${ids}::text[]) as u(id)
     on conflict (model, id) do nothing
     returning id`.execute(db);
-  return new Set(result.rows.map((row) => row.id));
+  const inserted = result.rows.length;
+  if (inserted === records.length) return { inserted, skipped: new Set() };
+  const fresh = new Set(result.rows.map((r) => r.id));
+  const skipped = positionsOf(records, new Set(records.filter((r) => !fresh.has(r.id)).map((r) => r.id)));
+  if (inserted === 0) await db.deleteFrom('prediction_batches').where('seq', '=', seq).execute();
+  else
+    await db
+      .updateTable('prediction_batches')
+      .set({ count: inserted, skip: JSON.stringify([...skipped]) })
+      .where('seq', '=', seq)
+      .execute();
+  return { inserted, skipped };
 }
 
 /** Stores labels; a label for an id that already has one replaces it (a correction). Returns how many match a stored prediction. */
@@ -103,7 +145,7 @@ export async function upsertLabels(
   for (let start = 0; start < records.length; start += INSERT_CHUNK) {
     const ids = records.slice(start, start + INSERT_CHUNK).map((r) => r.predictionId);
     const row = await db
-      .selectFrom('predictions')
+      .selectFrom('prediction_ids')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('model', '=', model)
       .where('id', 'in', ids)
@@ -136,37 +178,132 @@ export interface PredictionQuery {
   limit?: number;
 }
 
+interface BatchSelection {
+  /** Data time range [from, to). */
+  time?: { from: number; to: number };
+  /** Batches received at or after this time. */
+  receivedFrom?: number;
+  seqs?: readonly number[];
+}
+
+async function storedRecords(db: Db, model: string, selection: BatchSelection): Promise<PredictionRecord[]> {
+  let q = db
+    .selectFrom('prediction_batches')
+    .select(['format', 'body', 'skip'])
+    .where('model', '=', model)
+    .orderBy('seq');
+  const { time, receivedFrom, seqs } = selection;
+  if (time) q = q.where('max_time', '>=', time.from).where('min_time', '<', time.to);
+  if (receivedFrom !== undefined) q = q.where('received_at', '>=', receivedFrom);
+  if (seqs) {
+    if (seqs.length === 0) return [];
+    q = q.where('seq', 'in', seqs);
+  }
+  const records: PredictionRecord[] = [];
+  for (const batch of await q.execute()) {
+    for (const r of decodeBatch(batch))
+      if (!time || (r.time >= time.from && r.time < time.to)) records.push(r);
+  }
+  return records;
+}
+
+async function labelsOf(
+  db: Db,
+  model: string,
+  ids: readonly string[],
+): Promise<Map<string, string | number>> {
+  const labels = new Map<string, string | number>();
+  for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
+    const rows = await db
+      .selectFrom('labels')
+      .select(['prediction_id', 'label'])
+      .where('model', '=', model)
+      .where('prediction_id', 'in', ids.slice(start, start + INSERT_CHUNK))
+      .execute();
+    for (const row of rows) labels.set(row.prediction_id, JSON.parse(row.label) as string | number);
+  }
+  return labels;
+}
+
+function joined(
+  records: readonly PredictionRecord[],
+  labels: ReadonlyMap<string, string | number>,
+  options: { labelled?: boolean; features?: boolean },
+): JoinedPrediction[] {
+  const rows: JoinedPrediction[] = [];
+  for (const r of records) {
+    const label = labels.get(r.id) ?? null;
+    if (options.labelled && label === null) continue;
+    rows.push({ ...r, features: options.features ? r.features : {}, label });
+  }
+  return rows;
+}
+
+const byTimeThenId = (a: { time: number; id: string }, b: { time: number; id: string }) =>
+  a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /** Predictions of a model with time in [from, to), oldest first (ties by id), each with its label if any. */
 export async function queryPredictions(
   db: Db,
   model: string,
   query: PredictionQuery,
 ): Promise<JoinedPrediction[]> {
-  let q = db
-    .selectFrom('predictions as p')
-    .leftJoin('labels as l', (join) =>
-      join.onRef('l.model', '=', 'p.model').onRef('l.prediction_id', '=', 'p.id'),
+  const records = await storedRecords(db, model, { time: { from: query.from, to: query.to } });
+  records.sort(byTimeThenId);
+  const labels = await labelsOf(
+    db,
+    model,
+    records.map((r) => r.id),
+  );
+  const rows = joined(records, labels, query);
+  return query.limit === undefined ? rows : rows.slice(0, query.limit);
+}
+
+/** Labelled predictions a version served among the batches received since `since` (a rollout's evidence). */
+export async function labelledPredictionsSince(
+  db: Db,
+  model: string,
+  version: string,
+  since: number,
+): Promise<JoinedPrediction[]> {
+  const records = (await storedRecords(db, model, { receivedFrom: since })).filter(
+    (r) => r.version === version,
+  );
+  const labels = await labelsOf(
+    db,
+    model,
+    records.map((r) => r.id),
+  );
+  return joined(records, labels, { labelled: true });
+}
+
+/** The time of the latest prediction that has a label, or undefined when none has. */
+export async function latestLabelledTime(db: Db, model: string): Promise<number | undefined> {
+  // Only batches holding a labelled prediction, latest first; stop once a batch cannot beat what was found.
+  const batches = await db
+    .selectFrom('labels as l')
+    .innerJoin('prediction_ids as i', (j) =>
+      j.onRef('i.model', '=', 'l.model').onRef('i.id', '=', 'l.prediction_id'),
     )
-    .select(['p.id', 'p.time', 'p.version', 'p.segment', 'p.output', 'p.score', 'p.proba', 'l.label'])
-    .where('p.model', '=', model)
-    .where('p.time', '>=', query.from)
-    .where('p.time', '<', query.to)
-    .orderBy('p.time')
-    .orderBy('p.id');
-  if (query.labelled) q = q.where('l.label', 'is not', null);
-  if (query.limit !== undefined) q = q.limit(query.limit);
-  const rows = query.features ? await q.select('p.features').execute() : await q.execute();
-  return rows.map((row) => ({
-    id: row.id,
-    time: Number(row.time),
-    version: row.version,
-    segment: row.segment,
-    features: 'features' in row ? (JSON.parse(row.features as string) as Record<string, unknown>) : {},
-    output: JSON.parse(row.output) as string | number,
-    score: row.score,
-    proba: row.proba === null ? null : (JSON.parse(row.proba) as Record<string, number>),
-    label: row.label === null ? null : (JSON.parse(row.label) as string | number),
-  }));
+    .innerJoin('prediction_batches as b', 'b.seq', 'i.batch')
+    .select(['b.seq', 'b.max_time'])
+    .distinct()
+    .where('l.model', '=', model)
+    .orderBy('b.max_time', 'desc')
+    .execute();
+  let latest: number | undefined;
+  for (const batch of batches) {
+    if (latest !== undefined && Number(batch.max_time) <= latest) break;
+    const records = await storedRecords(db, model, { seqs: [Number(batch.seq)] });
+    const labels = await labelsOf(
+      db,
+      model,
+      records.map((r) => r.id),
+    );
+    for (const r of records)
+      if (labels.has(r.id) && (latest === undefined || r.time > latest)) latest = r.time;
+  }
+  return latest;
 }
 
 export async function countPredictions(
@@ -174,7 +311,7 @@ export async function countPredictions(
   model: string,
 ): Promise<{ predictions: number; labels: number }> {
   const p = await db
-    .selectFrom('predictions')
+    .selectFrom('prediction_ids')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('model', '=', model)
     .executeTakeFirstOrThrow();
@@ -225,25 +362,18 @@ export async function servedVersions(
   from: number,
   to: number,
 ): Promise<Array<{ version: string | null; first: number; last: number; count: number }>> {
-  const rows = await db
-    .selectFrom('predictions')
-    .select(({ fn }) => [
-      'version',
-      fn.min<number>('time').as('first'),
-      fn.max<number>('time').as('last'),
-      fn.countAll<number>().as('count'),
-    ])
-    .where('model', '=', model)
-    .where('time', '>=', from)
-    .where('time', '<', to)
-    .groupBy('version')
-    .execute();
-  return rows
-    .map((r) => ({
-      version: r.version,
-      first: Number(r.first),
-      last: Number(r.last),
-      count: Number(r.count),
-    }))
-    .sort((a, b) => a.first - b.first);
+  const versions = new Map<
+    string | null,
+    { version: string | null; first: number; last: number; count: number }
+  >();
+  for (const r of await storedRecords(db, model, { time: { from, to } })) {
+    const v = versions.get(r.version);
+    if (!v) versions.set(r.version, { version: r.version, first: r.time, last: r.time, count: 1 });
+    else {
+      v.first = Math.min(v.first, r.time);
+      v.last = Math.max(v.last, r.time);
+      v.count++;
+    }
+  }
+  return [...versions.values()].sort((a, b) => a.first - b.first);
 }

@@ -9,17 +9,24 @@ export interface ModelsTable {
   updated_at: number;
 }
 
-export interface PredictionsTable {
+/** A batch of predictions as it arrived (see prediction-batch.ts for its formats). */
+export interface PredictionBatchesTable {
+  seq: Generated<number>;
+  model: string;
+  min_time: number;
+  max_time: number;
+  received_at: number;
+  count: number;
+  format: string;
+  body: string;
+  skip: string | null;
+}
+
+/** Every stored prediction id, with the batch that holds it. */
+export interface PredictionIdsTable {
   model: string;
   id: string;
-  time: number;
-  version: string | null;
-  segment: string | null;
-  features: string;
-  output: string;
-  score: number | null;
-  proba: string | null;
-  ingested_at: number;
+  batch: number;
 }
 
 export interface LabelsTable {
@@ -204,7 +211,8 @@ export interface RolloutsTable {
 
 export interface Database {
   models: ModelsTable;
-  predictions: PredictionsTable;
+  prediction_batches: PredictionBatchesTable;
+  prediction_ids: PredictionIdsTable;
   labels: LabelsTable;
   profiles: ProfilesTable;
   references: ReferencesTable;

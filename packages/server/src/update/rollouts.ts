@@ -6,7 +6,7 @@ import type { ModelSpec } from '../monitor/model-spec.js';
 import { computeMetrics } from '../monitor/window-metrics.js';
 import type { Alias, Registry } from '../registry/registry.js';
 import type { StoreConnection } from '../store/open-store.js';
-import type { JoinedPrediction } from '../store/predictions.js';
+import { type JoinedPrediction, labelledPredictionsSince } from '../store/predictions.js';
 import type { RolloutsTable } from '../store/schema.js';
 import { evaluateGate, type GateOutputs } from './gate.js';
 
@@ -130,36 +130,8 @@ export async function activeCanaryShare(store: StoreConnection, model: string): 
   return row?.share;
 }
 
-type Labelled = { output: string; score: number | null; proba: string | null; label: string };
-
-const parse = (r: Labelled): Pick<JoinedPrediction, 'output' | 'score' | 'proba' | 'label'> => ({
-  output: JSON.parse(r.output) as ClassValue,
-  score: r.score,
-  proba: r.proba === null ? null : (JSON.parse(r.proba) as Record<string, number>),
-  label: JSON.parse(r.label) as ClassValue,
-});
-
-async function servedBy(
-  store: StoreConnection,
-  rollout: Rollout,
-  version: number,
-): Promise<JoinedPrediction[]> {
-  const rows = await store.db
-    .selectFrom('predictions as p')
-    .innerJoin('labels as l', (j) => j.onRef('l.model', '=', 'p.model').onRef('l.prediction_id', '=', 'p.id'))
-    .select(['p.id', 'p.time', 'p.output', 'p.score', 'p.proba', 'l.label'])
-    .where('p.model', '=', rollout.model)
-    .where('p.version', '=', String(version))
-    .where('p.ingested_at', '>=', rollout.startedAt)
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    time: Number(r.time),
-    version: String(version),
-    segment: null,
-    features: {},
-    ...parse(r),
-  }));
+function servedBy(store: StoreConnection, rollout: Rollout, version: number): Promise<JoinedPrediction[]> {
+  return labelledPredictionsSince(store.db, rollout.model, String(version), rollout.startedAt);
 }
 
 /**

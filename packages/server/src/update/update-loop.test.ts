@@ -2,6 +2,7 @@ import { LogisticRegression } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StewardApp } from '../http/app.js';
 import type { StoreConnection } from '../store/open-store.js';
+import { queryPredictions } from '../store/predictions.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
 import { testApp, uploadModel } from '../testing/test-app.js';
 import { testStores } from '../testing/test-stores.js';
@@ -113,11 +114,7 @@ for (const target of testStores()) {
         const metrics = (
           await api('GET', `/api/v1/models/elec2/metrics?from=${from}&to=${from + 14 * 86_400_000}&size=14d`)
         ).json();
-        const served = await store.db
-          .selectFrom('predictions')
-          .select('version')
-          .where('time', '>=', from)
-          .execute();
+        const served = await queryPredictions(store.db, 'elec2', { from, to: Number.MAX_SAFE_INTEGER });
         expect(new Set(served.map((r) => r.version))).toEqual(new Set(['2']));
         const recovered =
           metrics.reduce(
@@ -205,7 +202,7 @@ for (const target of testStores()) {
         });
         expect(started.statusCode).toBe(201);
         await serve(9000, 9400);
-        const served = await store.db.selectFrom('predictions').select('version').execute();
+        const served = await queryPredictions(store.db, 'elec2', { from: 0, to: Number.MAX_SAFE_INTEGER });
         const canaryShare = served.filter((r) => r.version === '2').length / served.length;
         expect(canaryShare).toBeGreaterThan(0.4);
         expect(canaryShare).toBeLessThan(0.6);
@@ -214,11 +211,10 @@ for (const target of testStores()) {
         expect(decided[0].decision.summary).toMatch(/worse than tolerance 0/);
         expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 1 });
         await serve(9400, 9500);
-        const after = await store.db
-          .selectFrom('predictions')
-          .select('version')
-          .where('time', '>=', ELEC2_START + 9400 * ELEC2_STEP)
-          .execute();
+        const after = await queryPredictions(store.db, 'elec2', {
+          from: ELEC2_START + 9400 * ELEC2_STEP,
+          to: Number.MAX_SAFE_INTEGER,
+        });
         expect(new Set(after.map((r) => r.version))).toEqual(new Set(['1']));
         expect(
           (await api('POST', '/api/v1/models/elec2/rollouts', { version: 1, mode: 'canary' })).statusCode,

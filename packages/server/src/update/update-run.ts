@@ -19,7 +19,7 @@ import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { ModelVersion, Registry } from '../registry/registry.js';
 import { loadPredictor, onnxPredictor, stewardPredictor } from '../serve/predictor.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { type JoinedPrediction, queryPredictions } from '../store/predictions.js';
+import { type JoinedPrediction, latestLabelledTime, queryPredictions } from '../store/predictions.js';
 import { trainExternally } from './external-trainer.js';
 import { evaluateGate, type GateDecision, type GateOutputs } from './gate.js';
 import { makeLearner, type TrainableModel } from './learners.js';
@@ -316,15 +316,7 @@ export async function runUpdate(
     const production = await context.registry.resolve(modelName, 'production');
 
     const data = await step('dataset', async () => {
-      const latest = await context.store.db
-        .selectFrom('predictions as p')
-        .innerJoin('labels as l', (j) =>
-          j.onRef('l.model', '=', 'p.model').onRef('l.prediction_id', '=', 'p.id'),
-        )
-        .select((eb) => eb.fn.max('p.time').as('t'))
-        .where('p.model', '=', modelName)
-        .executeTakeFirst();
-      const to = Number(latest?.t ?? 0) + 1;
+      const to = ((await latestLabelledTime(context.store.db, modelName)) ?? 0) + 1;
       const from = to - policy.window;
       const rows = await queryPredictions(context.store.db, modelName, {
         from,

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type StewardApp } from '../../http/app.js';
 import type { StoreConnection } from '../../store/open-store.js';
+import { countPredictions } from '../../store/predictions.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Predictions } from '../../testing/elec2.js';
 import { type TestStore, testStores } from '../../testing/test-stores.js';
 import { steward, tempFile } from '../test-helpers.js';
@@ -86,11 +87,7 @@ describe('steward ingest', () => {
     expect(result.stderr).toMatch(
       /prediction rows 1000-1999 refused .*first problem: row 1501 output: 7 is not one of the model's classes \(0, 1\)\. Earlier batches were stored\./,
     );
-    const count = await store.db
-      .selectFrom('predictions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    expect(Number(count.n)).toBe(1000);
+    expect((await countPredictions(store.db, 'elec2')).predictions).toBe(1000);
   });
 
   it('says clearly when the model or a column is missing', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
+import { rawBody } from '../body.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { errorSchema, labelRowSchema, predictionRowSchema } from '../openapi-schemas.js';
 
@@ -36,7 +37,11 @@ export function ingestRoutes(app: FastifyInstance, context: ApiContext, bodyLimi
           result.errors,
         );
       }
-      const stored = await context.ingestion.predictions(model, result.records);
+      const stored = await context.ingestion.predictions(
+        model,
+        result.records,
+        result.verbatim ? rawBody(request) : undefined,
+      );
       context.metrics.predictions.inc({ model: model.spec.name }, stored.inserted);
       return stored;
     },

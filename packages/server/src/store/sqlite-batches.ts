@@ -1,0 +1,93 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { BatchFormat } from './prediction-batch.js';
+import type { Database } from './schema.js';
+
+/** One batch of predictions as the SQLite statements take it. */
+export interface SqliteBatch {
+  model: string;
+  min: number;
+  max: number;
+  count: number;
+  format: BatchFormat;
+  body: string;
+  /** The batch's ids in row order, as a JSON array. */
+  ids: string;
+  now: number;
+}
+
+interface Statements {
+  batch: BetterSqlite3.Statement;
+  ids: BetterSqlite3.Statement;
+  others: BetterSqlite3.Statement;
+  skip: BetterSqlite3.Statement;
+  drop: BetterSqlite3.Statement;
+  profile: BetterSqlite3.Statement;
+}
+
+const prepared = new WeakMap<BetterSqlite3.Database, Statements>();
+
+function statementsOf(database: BetterSqlite3.Database): Statements {
+  let statements = prepared.get(database);
+  if (!statements) {
+    statements = {
+      batch: database.prepare(
+        'insert into prediction_batches (model, min_time, max_time, received_at, count, format, body) values (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      // One statement for the whole batch: SQLite reads the ids from a JSON array instead of a call a row.
+      ids: database.prepare(
+        'insert into prediction_ids (model, id, batch) select ?, value, ? from json_each(?) where true on conflict (model, id) do nothing',
+      ),
+      others: database
+        .prepare(
+          'select id from prediction_ids where model = ? and id in (select value from json_each(?)) and batch <> ?',
+        )
+        .pluck(),
+      skip: database.prepare('update prediction_batches set count = ?, skip = ? where seq = ?'),
+      drop: database.prepare('delete from prediction_batches where seq = ?'),
+      profile: database.prepare(
+        'insert into profiles (model, window_start, shard, count, profile, updated_at) values (?, ?, ?, ?, ?, ?) on conflict (model, window_start, shard) do update set count = excluded.count, profile = excluded.profile, updated_at = excluded.updated_at',
+      ),
+    };
+    prepared.set(database, statements);
+  }
+  return statements;
+}
+
+/**
+ * Stores a batch record and a key entry for each new id (inside the caller's transaction). Ids the model already
+ * had are returned, and the record marks their rows skipped (or is removed when every row was).
+ */
+export function insertBatchSqlite(
+  database: BetterSqlite3.Database,
+  batch: SqliteBatch,
+  skippedPositions: (storedBefore: ReadonlySet<string>) => number[],
+): { inserted: number; storedBefore: ReadonlySet<string> } {
+  const statements = statementsOf(database);
+  const { model } = batch;
+  const seq = statements.batch.run(
+    model,
+    batch.min,
+    batch.max,
+    batch.now,
+    batch.count,
+    batch.format,
+    batch.body,
+  ).lastInsertRowid as number;
+  const inserted = statements.ids.run(model, seq, batch.ids).changes;
+  if (inserted === batch.count) return { inserted, storedBefore: new Set() };
+  const storedBefore = new Set(statements.others.all(model, batch.ids, seq) as string[]);
+  if (inserted === 0) statements.drop.run(seq);
+  else statements.skip.run(inserted, JSON.stringify(skippedPositions(storedBefore)), seq);
+  return { inserted, storedBefore };
+}
+
+export function writeProfileSqlite(database: BetterSqlite3.Database, row: Database['profiles']): void {
+  statementsOf(database).profile.run(
+    row.model,
+    row.window_start,
+    row.shard,
+    row.count,
+    row.profile,
+    row.updated_at,
+  );
+}

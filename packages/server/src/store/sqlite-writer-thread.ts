@@ -1,0 +1,50 @@
+// The SQLite writer thread (see sqlite-writer.ts): its own connection, one transaction a batch, commits and
+// checkpoints (fsync, copying the WAL back) off the server's event loop.
+import { parentPort, workerData } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from './schema.js';
+import { insertBatchSqlite, type SqliteBatch, writeProfileSqlite } from './sqlite-batches.js';
+import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
+
+export interface WriteRequest {
+  id: number;
+  batch: SqliteBatch;
+  profiles: Array<Database['profiles']>;
+}
+
+export type WriteReply =
+  | { id: number; outcome: 'stored' | 'duplicates' }
+  | { id: number; outcome: 'failed'; message: string };
+
+class Duplicates extends Error {}
+
+const database = new BetterSqlite3((workerData as { path: string }).path);
+for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
+
+const write = database.transaction((request: WriteRequest) => {
+  const { inserted } = insertBatchSqlite(database, request.batch, () => []);
+  // The profiles were built assuming every row is new: a retried batch rolls back and is written the slow way.
+  if (inserted !== request.batch.count) throw new Duplicates();
+  for (const profile of request.profiles) writeProfileSqlite(database, profile);
+});
+
+const port = parentPort;
+if (!port) throw new Error('sqlite-writer-thread runs as a worker thread');
+port.on('message', (request: WriteRequest | 'close') => {
+  if (request === 'close') {
+    database.close();
+    port.close();
+    return;
+  }
+  let reply: WriteReply;
+  try {
+    write(request);
+    reply = { id: request.id, outcome: 'stored' };
+  } catch (error) {
+    reply =
+      error instanceof Duplicates
+        ? { id: request.id, outcome: 'duplicates' }
+        : { id: request.id, outcome: 'failed', message: (error as Error).message };
+  }
+  port.postMessage(reply);
+});
