@@ -1,4 +1,5 @@
 import { accuracy, rocAuc } from '@steward/core';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../store/open-store.js';
 import { countPredictions } from '../store/predictions.js';
@@ -23,6 +24,22 @@ function validated(model: LoadedModel, rows: Elec2Prediction[]): PredictionRecor
   );
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.records;
+}
+
+/** A trigger that makes the database itself fail any insert of `id` into the key of stored predictions. */
+async function refuseId(store: StoreConnection, id: string): Promise<void> {
+  if (store.dialect === 'sqlite') {
+    await sql`create trigger refuse before insert on prediction_ids when new.id = ${sql.lit(id)}
+      begin select raise(abort, 'refused by a test trigger'); end`.execute(store.db);
+    return;
+  }
+  await sql`create function refuse() returns trigger language plpgsql as $$
+    begin if new.id = ${sql.lit(id)} then raise exception 'refused by a test trigger'; end if; return new; end $$`.execute(
+    store.db,
+  );
+  await sql`create trigger refuse before insert on prediction_ids for each row execute function refuse()`.execute(
+    store.db,
+  );
 }
 
 function labelsOf(model: LoadedModel, rows: Elec2Prediction[]) {
@@ -149,8 +166,9 @@ for (const target of testStores()) {
       it('stores nothing of a batch the store refuses, and the batches around it in full', async () => {
         const rows = validated(model, firstDays(2));
         const [a, b, c] = [rows.slice(0, 30), rows.slice(30, 60), rows.slice(60)];
-        // A score the database cannot store: validation never lets one through, so this stands for a storage failure.
-        const broken = b.map((r, i) => (i === 7 ? { ...r, score: {} as unknown as number } : r));
+        // The database itself refuses the batch halfway through (after its batch record, at its 8th id).
+        await refuseId(store, 'refused-by-the-database');
+        const broken = b.map((r, i) => (i === 7 ? { ...r, id: 'refused-by-the-database' } : r));
         const ingestion = new Ingestion(store);
         const results = await Promise.allSettled([
           ingestion.predictions(model, a),
@@ -158,6 +176,7 @@ for (const target of testStores()) {
           ingestion.predictions(model, c),
         ]);
         expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/refused by a test trigger/);
         expect(await countPredictions(store.db, 'elec2')).toEqual({
           predictions: a.length + c.length,
           labels: 0,

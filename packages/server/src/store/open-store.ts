@@ -33,7 +33,7 @@ export interface StoreConnection {
   readonly location: string;
   /** SQLite only: the database handle itself, for the prepared statements of the ingestion hot path. */
   readonly sqlite?: BetterSqlite3.Database;
-  /** SQLite files only: the thread that writes ingested batches (started on first use). */
+  /** SQLite files only: the thread that writes ingested batches (started on first write). */
   readonly writer?: SqliteWriter;
   /** The PostgreSQL schema in use, if one was chosen. */
   readonly schema?: string;
@@ -72,25 +72,18 @@ function openSqlite(path: string): StoreConnection {
   const database = new BetterSqlite3(path);
   for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  let writer: SqliteWriter | undefined;
-  const connection: StoreConnection = {
+  const writer = path === ':memory:' ? undefined : new SqliteWriter(path);
+  return {
     db,
     dialect: 'sqlite',
     location: path,
     sqlite: database,
+    ...(writer ? { writer } : {}),
     close: async () => {
       await writer?.close();
       await db.destroy();
     },
   };
-  if (path === ':memory:') return connection;
-  // Started on first use: CLI commands that open the store to read or configure never start a thread.
-  return Object.defineProperty(connection, 'writer', {
-    get: () => {
-      writer ??= new SqliteWriter(path);
-      return writer;
-    },
-  });
 }
 
 async function openPostgres(url: string, options: OpenStoreOptions): Promise<StoreConnection> {

@@ -10,22 +10,51 @@ export type WriteOutcome = 'stored' | 'duplicates';
  * batch is committed (durable); `duplicates` means nothing was written because some ids were already stored.
  */
 export class SqliteWriter {
-  private readonly worker: Worker;
+  private thread: Worker | undefined;
   private readonly pending = new Map<number, { resolve(o: WriteOutcome): void; reject(e: Error): void }>();
   private next = 0;
   private failure: Error | undefined;
 
-  constructor(path: string) {
+  /** The thread starts on the first write: opening the store to read or configure starts none. */
+  constructor(private readonly path: string) {}
+
+  write(batch: WriteRequest['batch'], profiles: WriteRequest['profiles']): Promise<WriteOutcome> {
+    if (this.failure) return Promise.reject(this.failure);
+    const worker = this.started();
+    const id = this.next++;
+    const written = new Promise<WriteOutcome>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) worker.ref();
+      worker.postMessage({ id, batch, profiles } satisfies WriteRequest);
+    });
+    return written.finally(() => {
+      if (this.pending.size === 0) worker.unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.thread;
+    if (!worker || this.failure) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref();
+    worker.postMessage('close');
+    await exited;
+  }
+
+  private started(): Worker {
+    if (this.thread) return this.thread;
     // From the sources (tests, tsx) the thread is a .ts file: it registers tsx's loader in the thread first.
-    const thread = new URL(`./sqlite-writer-thread.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
-    this.worker = thread.pathname.endsWith('.ts')
+    const source = import.meta.url.endsWith('.ts');
+    const thread = new URL(`./sqlite-writer-thread.${source ? 'ts' : 'js'}`, import.meta.url);
+    const workerData = { path: this.path };
+    const worker = source
       ? new Worker(
           `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(thread.href)}); });`,
-          { eval: true, workerData: { path } },
+          { eval: true, workerData },
         )
-      : new Worker(thread, { workerData: { path } });
-    this.worker.unref();
-    this.worker.on('message', (reply: WriteReply) => {
+      : new Worker(thread, { workerData });
+    worker.unref();
+    worker.on('message', (reply: WriteReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);
@@ -33,31 +62,13 @@ export class SqliteWriter {
       else waiting.resolve(reply.outcome);
     });
     const fail = (error: Error) => {
-      this.failure = new Error(`the SQLite writer thread stopped: ${error.message}`);
+      this.failure ??= new Error(`the SQLite writer thread stopped: ${error.message}`);
       for (const waiting of this.pending.values()) waiting.reject(this.failure);
       this.pending.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
-  }
-
-  write(batch: WriteRequest['batch'], profiles: WriteRequest['profiles']): Promise<WriteOutcome> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      if (this.pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, batch, profiles } satisfies WriteRequest);
-    }).finally(() => {
-      if (this.pending.size === 0) this.worker.unref();
-    }) as Promise<WriteOutcome>;
-  }
-
-  async close(): Promise<void> {
-    if (this.failure) return;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.ref();
-    this.worker.postMessage('close');
-    await exited;
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    this.thread = worker;
+    return worker;
   }
 }

@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PredictionRecord } from '../monitor/ingest-rows.js';
+import { Ingestion } from '../monitor/ingestion.js';
+import { type LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
+import { timeWindows } from '../monitor/windows.js';
+import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
+import { PG_SKIP_REASON, testStores } from '../testing/test-stores.js';
+import { monitoringMigration } from './migrations/001-monitoring.js';
+import { registryMigration } from './migrations/002-registry.js';
+import { servingMigration } from './migrations/003-serving.js';
+import { updatesMigration } from './migrations/004-updates.js';
+import { rolloutsMigration } from './migrations/005-rollouts.js';
+import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledgement.js';
+import { openStore, type StoreConnection } from './open-store.js';
+import type { RawBatch } from './prediction-batch.js';
+import { countPredictions, queryPredictions } from './predictions.js';
+
+const rows = elec2Predictions()
+  .slice(0, 60)
+  .map(({ label: _label, ...p }) => p);
+const ALL_TIME = { from: 0, to: Number.MAX_SAFE_INTEGER, features: true };
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** What the store gives back for records written without labels: the records themselves, label null. */
+const asRead = (records: readonly PredictionRecord[]) =>
+  records.map((r) => ({ ...r, label: null })).sort((a, b) => a.time - b.time || byId(a, b));
+
+for (const target of testStores()) {
+  describe.skipIf(target.skip !== undefined)(
+    `prediction batches on ${target.name}${target.skip ? ` (${target.skip})` : ''}`,
+    () => {
+      let store: StoreConnection;
+      let model: LoadedModel;
+      beforeEach(async () => {
+        store = await target.open();
+        model = (await new ModelCatalog(store).put(ELEC2_MODEL)).model;
+      });
+      afterEach(async () => {
+        await store.close();
+      });
+
+      const validated = (body: unknown[]) => {
+        const result = model.validator.predictions(body, Date.now());
+        if (!result.ok) throw new Error(JSON.stringify(result.errors));
+        return result;
+      };
+
+      it('keeps a body as received when its rows decode to the validated records, JSON and NDJSON', async () => {
+        // Numeric ids, ISO times with offsets and fractions of a second, tags, explicit nulls: all normalised on read.
+        const json = rows.slice(0, 20).map((p, i) => ({
+          ...p,
+          id: 1000 + i,
+          time: new Date(p.time + 0.25).toISOString().replace('Z', '+00:00'),
+          version: i % 2 ? '3' : null,
+          segment: 'nsw',
+          features: { ...p.features, vicprice: null },
+        }));
+        const ndjson = rows.slice(20, 40).map((p) => ({ ...p, time: p.time + 0.9 }));
+        const first = validated(json);
+        const second = validated(ndjson);
+        expect([first.verbatim, second.verbatim]).toEqual([true, true]);
+        const ingestion = new Ingestion(store);
+        const raw: RawBatch[] = [
+          { text: JSON.stringify(json), format: 'json' },
+          // Blank lines and surrounding spaces (U+00A0 among them) as the request's parser allowed them.
+          {
+            text: `\n${ndjson.map((r) => `\u00a0 ${JSON.stringify(r)} `).join('\r\n\n')}\n`,
+            format: 'ndjson',
+          },
+        ];
+        if (!first.ok || !second.ok) throw new Error('invalid');
+        await ingestion.predictions(model, first.records, raw[0]);
+        await ingestion.predictions(model, second.records, raw[1]);
+        expect(await queryPredictions(store.db, 'elec2', ALL_TIME)).toEqual(
+          asRead([...first.records, ...second.records]),
+        );
+        const stored = await store.db.selectFrom('prediction_batches').select(['format', 'body']).execute();
+        expect(stored.map((b) => b.format)).toEqual(['json', 'ndjson']);
+        expect(stored[0]?.body).toBe(raw[0]?.text);
+      });
+
+      it('stores validated records when the body alone does not give them: a missing id, time or feature', async () => {
+        const { features, ...noId } = rows[0] as (typeof rows)[number];
+        const { temperature: _dropped, ...fewer } = { ...features, temperature: 0 };
+        const body = [noId, { ...rows[1], time: undefined }, { ...rows[2], features: fewer }].map((r) => ({
+          ...r,
+          features: 'features' in r ? r.features : features,
+        }));
+        const result = validated(body);
+        if (!result.ok) throw new Error('invalid');
+        expect(result.verbatim).toBe(false);
+        await new Ingestion(store).predictions(model, result.records);
+        expect(await queryPredictions(store.db, 'elec2', ALL_TIME)).toEqual(asRead(result.records));
+        const stored = await store.db.selectFrom('prediction_batches').select('format').execute();
+        expect(stored.map((b) => b.format)).toEqual(['records']);
+      });
+
+      it('skips the ids a model already has, keeps the first row stored, and reads every id once', async () => {
+        const ingestion = new Ingestion(store);
+        const a = validated(rows.slice(0, 30));
+        // Rows 20–29 again, with other outputs: a retry must not replace what was acknowledged.
+        const retried = rows.slice(20, 50).map((p, i) => (i < 10 ? { ...p, output: 1 - p.output } : p));
+        const b = validated(retried);
+        if (!a.ok || !b.ok) throw new Error('invalid');
+        const batch = (text: unknown[]): RawBatch => ({ text: JSON.stringify(text), format: 'json' });
+        expect(await ingestion.predictions(model, a.records, batch(rows.slice(0, 30)))).toEqual({
+          inserted: 30,
+          duplicates: 0,
+        });
+        expect(await ingestion.predictions(model, b.records, batch(retried))).toEqual({
+          inserted: 20,
+          duplicates: 10,
+        });
+        expect(await ingestion.predictions(model, b.records, batch(retried))).toEqual({
+          inserted: 0,
+          duplicates: 30,
+        });
+        expect(await queryPredictions(store.db, 'elec2', ALL_TIME)).toEqual(
+          asRead([...a.records, ...b.records.slice(10)]),
+        );
+        expect(await countPredictions(store.db, 'elec2')).toEqual({ predictions: 50, labels: 0 });
+        const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.reduce((n, w) => n + w.count, 0)).toBe(50);
+        expect(await store.db.selectFrom('prediction_batches').select('count').execute()).toEqual([
+          { count: 30 },
+          { count: 20 },
+        ]);
+      });
+    },
+  );
+}
+
+const pgUrl = process.env.STEWARD_TEST_PG;
+
+/** Where a store at migration 006 (a row a prediction) is made, migrated by openStore, and removed. */
+interface OldStore {
+  name: string;
+  skip?: string;
+  create(): Promise<{ db: Kysely<unknown>; url: string; schema?: string; migrationTableSchema?: string }>;
+  remove(place: { url: string; schema?: string }): Promise<void>;
+}
+
+const oldStores: OldStore[] = [
+  {
+    name: 'sqlite',
+    async create() {
+      const url = join(mkdtempSync(join(tmpdir(), 'steward-old-')), 'old.db');
+      return {
+        url,
+        db: new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(url) }) }),
+      };
+    },
+    async remove({ url }) {
+      rmSync(dirname(url), { recursive: true, force: true });
+    },
+  },
+  {
+    name: 'postgres',
+    ...(PG_SKIP_REASON ? { skip: PG_SKIP_REASON } : {}),
+    async create() {
+      const url = pgUrl as string;
+      const schema = `steward_old_${randomBytes(6).toString('hex')}`;
+      const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` });
+      await pool.query(`create schema ${schema}`);
+      return {
+        url,
+        schema,
+        migrationTableSchema: schema,
+        db: new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }),
+      };
+    },
+    async remove({ url, schema }) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    },
+  },
+];
+
+for (const old of oldStores) {
+  describe.skipIf(old.skip !== undefined)(
+    `migration 007 on ${old.name}${old.skip ? ` (${old.skip})` : ''}`,
+    () => {
+      it('moves every stored prediction into batch records, ids and values intact', async () => {
+        const place = await old.create();
+        const dialect = old.name === 'sqlite' ? 'sqlite' : 'postgres';
+        try {
+          const migrations = {
+            '001-monitoring': monitoringMigration(dialect),
+            '002-registry': registryMigration(dialect),
+            '003-serving': servingMigration(dialect),
+            '004-updates': updatesMigration(),
+            '005-rollouts': rolloutsMigration(dialect),
+            '006-alert-acknowledgement': alertAcknowledgementMigration(),
+          };
+          const migrator = new Migrator({
+            db: place.db,
+            provider: { getMigrations: async () => migrations },
+            ...(place.migrationTableSchema ? { migrationTableSchema: place.migrationTableSchema } : {}),
+          });
+          expect((await migrator.migrateToLatest()).error).toBeUndefined();
+          // 2,500 predictions of one model (three batch records) and one of another, written as 006 stored them.
+          const many = elec2Predictions().slice(0, 2500);
+          const stored = [
+            ...many.map((p, i) => ({ model: 'elec2', ...p, version: i % 3 ? '2' : null, segment: null })),
+            { model: 'other', ...(many[0] as (typeof many)[number]), version: null, segment: 'x' },
+          ];
+          for (let i = 0; i < stored.length; i += 500) {
+            await place.db
+              .insertInto('predictions' as never)
+              .values(
+                stored.slice(i, i + 500).map((p) => ({
+                  model: p.model,
+                  id: p.id,
+                  time: p.time,
+                  version: p.version,
+                  segment: p.segment,
+                  features: JSON.stringify(p.features),
+                  output: JSON.stringify(p.output),
+                  score: p.score,
+                  proba: null,
+                  ingested_at: 5,
+                })) as never,
+              )
+              .execute();
+          }
+          await place.db.destroy();
+          const store = await openStore({
+            url: place.url,
+            ...(place.schema ? { schema: place.schema } : {}),
+          });
+          try {
+            const read = await queryPredictions(store.db, 'elec2', ALL_TIME);
+            expect(read).toEqual(
+              stored
+                .filter((p) => p.model === 'elec2')
+                .map(({ model: _model, label: _label, ...p }) => ({ ...p, proba: null, label: null }))
+                .sort((a, b) => a.time - b.time || byId(a, b)),
+            );
+            expect(await countPredictions(store.db, 'other')).toEqual({ predictions: 1, labels: 0 });
+            const batches = await store.db
+              .selectFrom('prediction_batches')
+              .select(['model', 'count', 'format'])
+              .orderBy('seq')
+              .execute();
+            expect(batches).toEqual([
+              { model: 'elec2', count: 1000, format: 'records' },
+              { model: 'elec2', count: 1000, format: 'records' },
+              { model: 'elec2', count: 500, format: 'records' },
+              { model: 'other', count: 1, format: 'records' },
+            ]);
+            const tables = await sql<{ n: number }>`select count(*) as n from prediction_ids`.execute(
+              store.db,
+            );
+            expect(Number(tables.rows[0]?.n)).toBe(2501);
+          } finally {
+            await store.close();
+          }
+        } finally {
+          await old.remove(place);
+        }
+      });
+    },
+  );
+}
