@@ -1,6 +1,7 @@
 import { accuracy, detectDrift } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../store/open-store.js';
+import { queryPredictions } from '../store/predictions.js';
 import { createToken } from '../store/tokens.js';
 import {
   ELEC2_FEATURES,
@@ -65,6 +66,21 @@ for (const target of testStores()) {
         });
         expect(res.json()).toEqual({ inserted: rows.length - 30, duplicates: 5 });
         expect(await count()).toEqual({ predictions: rows.length, labels: 0 });
+        // Both bodies are kept as received (their rows give every field) and read back as the rows sent.
+        const formats = await store.db
+          .selectFrom('prediction_batches')
+          .select('format')
+          .orderBy('seq')
+          .execute();
+        expect(formats.map((b) => b.format)).toEqual(['json', 'ndjson']);
+        const read = await queryPredictions(store.db, 'elec2', {
+          from: 0,
+          to: Number.MAX_SAFE_INTEGER,
+          features: true,
+        });
+        expect(read).toEqual(
+          rows.map((r) => ({ ...r, version: null, segment: null, proba: null, label: null })),
+        );
       });
 
       it('rejects a batch with bad rows whole, naming each row and field, and stores nothing', async () => {

@@ -9,7 +9,7 @@ import {
   writeProfile,
 } from '../store/predictions.js';
 import type { Database } from '../store/schema.js';
-import type { SqliteWriter } from '../store/sqlite-writer.js';
+import type { SqliteWriter, WriteOutcome } from '../store/sqlite-writer.js';
 import type { LabelRecord, PredictionRecord } from './ingest-rows.js';
 import type { LoadedModel } from './model-catalog.js';
 import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
@@ -37,11 +37,19 @@ export function windowStart(time: number, windowMs: number): number {
  * Writes validated batches. Predictions and this process's share of their window profiles are written in one
  * transaction, so the profiles always count exactly the stored rows; each process owns its shard of every
  * profile (no write contention between processes), and readers merge the shards.
+ *
+ * On a SQLite file the writer thread commits (see SqliteWriter) while the next batches of the same model are
+ * profiled here: profiles are built on the cached state, which assumes every batch handed over is stored. Each
+ * batch carries the model's cache generation; when one is not stored (a failure, or ids already stored) the cache
+ * is dropped and the generation moves on, and the thread refuses the batches built on the old generation after it
+ * (`stale`), which are then built again from what the store holds.
  */
 export class Ingestion {
   /** This process's profile shard id. */
   readonly shard: string;
   private readonly profiles = new Map<string, WindowProfile>();
+  private readonly generations = new Map<string, number>();
+  private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -52,12 +60,21 @@ export class Ingestion {
   }
 
   /** `raw`: the body the records were validated from, when they decode from it (`BatchResult.verbatim`). */
-  predictions(
+  async predictions(
     model: LoadedModel,
     records: readonly PredictionRecord[],
     raw?: RawBatch,
   ): Promise<PredictionIngestResult> {
-    return this.serialised(model.spec.name, () => this.writePredictions(model, records, raw));
+    const name = model.spec.name;
+    const writer = this.store.writer;
+    for (;;) {
+      if (!writer?.available) return this.serialised(name, () => this.writeHere(model, records, raw));
+      const { written } = await this.serialised(name, () => this.handOver(writer, model, records, raw));
+      const outcome = await written;
+      if (outcome === 'stored') return { inserted: records.length, duplicates: 0 };
+      if (outcome === 'duplicates') return this.serialised(name, () => this.writeHere(model, records, raw));
+      // stale: built on a batch that was not stored; build it again.
+    }
   }
 
   async labels(model: LoadedModel, records: readonly LabelRecord[]): Promise<LabelIngestResult> {
@@ -68,56 +85,44 @@ export class Ingestion {
     return { accepted: records.length, matched };
   }
 
-  private async writePredictions(
-    model: LoadedModel,
-    records: readonly PredictionRecord[],
-    raw: RawBatch | undefined,
-  ): Promise<PredictionIngestResult> {
-    const writer = this.store.writer;
-    if (writer) {
-      const stored = await this.writeOnThread(writer, model, records, raw);
-      if (stored) return stored;
-    }
-    return this.writeHere(model, records, raw);
-  }
-
-  /**
-   * SQLite files: profiles are built here assuming every row is new, and the writer thread commits the batch and
-   * them together. A batch with ids already stored (a retry) comes back unwritten and takes `writeHere`.
-   */
-  private async writeOnThread(
+  /** Profiles the batch and hands it to the writer thread; resolves (once handed over) to the commit's outcome. */
+  private async handOver(
     writer: SqliteWriter,
     model: LoadedModel,
     records: readonly PredictionRecord[],
     raw: RawBatch | undefined,
-  ): Promise<PredictionIngestResult | undefined> {
+  ): Promise<{ written: Promise<WriteOutcome> }> {
+    const name = model.spec.name;
     const now = Date.now();
-    const touched: string[] = [];
-    let updated: Map<string, WindowProfile>;
-    try {
-      const profiles = await this.addToProfiles(this.store.db, model, records, new Set(), now, touched);
-      updated = profiles.updated;
-      const row = batchRow(records, raw);
-      const outcome = await writer.write(
+    const { rows, generation } = await this.addToProfiles(this.store.db, model, records, new Set(), now);
+    const written = writer
+      .write(
         {
-          model: model.spec.name,
-          ...row,
+          model: name,
+          ...batchRow(records, raw),
           count: records.length,
           ids: JSON.stringify(records.map((r) => r.id)),
           now,
         },
-        profiles.rows,
+        rows,
+        generation,
+      )
+      .then(
+        (outcome) => {
+          if (outcome !== 'stored') this.invalidate(name, generation);
+          return outcome;
+        },
+        (error: unknown) => {
+          this.invalidate(name, generation);
+          throw error;
+        },
       );
-      if (outcome === 'duplicates') {
-        for (const key of touched) this.profiles.delete(key);
-        return undefined;
-      }
-    } catch (error) {
-      for (const key of touched) this.profiles.delete(key);
-      throw error;
-    }
-    this.remember(updated);
-    return { inserted: records.length, duplicates: 0 };
+    const pending = this.pendingOf(name);
+    pending.add(written);
+    const forget = () => pending.delete(written);
+    written.then(forget, forget);
+    // In an object: awaiting the hand-over must not wait for the commit.
+    return { written };
   }
 
   /** One transaction on the store's own connection: PostgreSQL, SQLite in memory, and retried batches. */
@@ -128,77 +133,101 @@ export class Ingestion {
   ): Promise<PredictionIngestResult> {
     const name = model.spec.name;
     const now = Date.now();
-    let updated = new Map<string, WindowProfile>();
-    // Cached profiles are updated in place; if the transaction fails they are dropped and re-read from the store.
-    const touched: string[] = [];
-    const write = this.store.db.transaction().execute(async (trx) => {
-      const { inserted, skipped } = await insertPredictions(trx, name, records, now, {
-        ...(raw ? { raw } : {}),
-        ...(this.store.sqlite ? { sqlite: this.store.sqlite } : {}),
-      });
-      const profiles = await this.addToProfiles(trx, model, records, skipped, now, touched);
-      for (const row of profiles.rows) await writeProfile(trx, row);
-      updated = profiles.updated;
-      return inserted;
-    });
-    let insertedCount: number;
+    // After the batches handed to the writer thread are committed or refused, the cache agrees with the store.
+    await this.settled(name);
+    const generation = this.generation(name);
     try {
-      insertedCount = await write;
+      const inserted = await this.store.db.transaction().execute(async (trx) => {
+        const { inserted, skipped } = await insertPredictions(trx, name, records, now, {
+          ...(raw ? { raw } : {}),
+          ...(this.store.sqlite ? { sqlite: this.store.sqlite } : {}),
+        });
+        const profiles = await this.addToProfiles(trx, model, records, skipped, now);
+        for (const row of profiles.rows) await writeProfile(trx, row);
+        return inserted;
+      });
+      return { inserted, duplicates: records.length - inserted };
     } catch (error) {
-      for (const key of touched) this.profiles.delete(key);
+      this.invalidate(name, generation);
       throw error;
     }
-    this.remember(updated);
-    return { inserted: insertedCount, duplicates: records.length - insertedCount };
   }
 
-  /** Adds the rows not skipped to this process's profiles of their windows; returns the profile rows to write. */
+  /**
+   * Adds the rows not skipped to this process's cached profiles of their windows (reading a window's profile from
+   * `db` when it is not cached) and returns the profile rows to write with the cache generation they build on.
+   */
   private async addToProfiles(
     db: StoreConnection['db'],
     model: LoadedModel,
     records: readonly PredictionRecord[],
     skipped: ReadonlySet<number>,
     now: number,
-    touched: string[],
-  ): Promise<{ rows: Array<Database['profiles']>; updated: Map<string, WindowProfile> }> {
+  ): Promise<{ rows: Array<Database['profiles']>; generation: number }> {
     const name = model.spec.name;
-    const windowMs = model.spec.window;
-    const byWindow = new Map<number, PredictionRecord[]>();
+    const byWindow = new Map<string, { start: number; rows: PredictionRecord[] }>();
     for (let i = 0; i < records.length; i++) {
       if (skipped.has(i)) continue;
       const r = records[i] as PredictionRecord;
-      const start = windowStart(r.time, windowMs);
-      const list = byWindow.get(start);
-      if (list) list.push(r);
-      else byWindow.set(start, [r]);
+      const start = windowStart(r.time, model.spec.window);
+      const key = `${name}\u0000${model.createdAt}\u0000${start}`;
+      const window = byWindow.get(key);
+      if (window) window.rows.push(r);
+      else byWindow.set(key, { start, rows: [r] });
+    }
+    // A window not cached is read from the store once the batches handed over are committed (or refused, which
+    // drops the cache): the store then holds everything the cache would have.
+    if ([...byWindow.keys()].some((key) => !this.profiles.has(key))) await this.settled(name);
+    const generation = this.generation(name);
+    const loaded = new Map<string, WindowProfile>();
+    for (const [key, { start }] of byWindow) {
+      if (!this.profiles.has(key)) loaded.set(key, await this.loadOwnProfile(db, model, start));
     }
     const rows: Array<Database['profiles']> = [];
-    const updated = new Map<string, WindowProfile>();
-    for (const [start, windowRows] of byWindow) {
-      const key = `${name}\u0000${model.createdAt}\u0000${start}`;
-      const profile = this.profiles.get(key) ?? (await this.loadOwnProfile(db, model, start));
-      touched.push(key);
-      for (const r of windowRows) profile.add(r);
+    for (const [key, window] of byWindow) {
+      const profile = (this.profiles.get(key) ?? loaded.get(key)) as WindowProfile;
+      for (const r of window.rows) profile.add(r);
+      this.profiles.delete(key);
+      this.profiles.set(key, profile);
       rows.push({
         model: name,
-        window_start: start,
+        window_start: window.start,
         shard: this.shard,
         count: profile.count,
         profile: JSON.stringify(profile),
         updated_at: now,
       });
-      updated.set(key, profile);
-    }
-    return { rows, updated };
-  }
-
-  private remember(updated: ReadonlyMap<string, WindowProfile>): void {
-    for (const [key, profile] of updated) {
-      this.profiles.delete(key);
-      this.profiles.set(key, profile);
     }
     while (this.profiles.size > PROFILE_CACHE_SIZE)
       this.profiles.delete(this.profiles.keys().next().value as string);
+    return { rows, generation };
+  }
+
+  private generation(model: string): number {
+    return this.generations.get(model) ?? 0;
+  }
+
+  /** Drops the model's cached profiles, unless that was already done for this generation. */
+  private invalidate(model: string, generation: number): void {
+    if (this.generation(model) !== generation) return;
+    this.generations.set(model, generation + 1);
+    const prefix = `${model}\u0000`;
+    for (const key of [...this.profiles.keys()]) if (key.startsWith(prefix)) this.profiles.delete(key);
+  }
+
+  private pendingOf(model: string): Set<Promise<unknown>> {
+    let pending = this.inFlight.get(model);
+    if (!pending) {
+      pending = new Set();
+      this.inFlight.set(model, pending);
+    }
+    return pending;
+  }
+
+  /** Waits until every batch of the model handed to the writer thread is committed or refused. */
+  private async settled(model: string): Promise<void> {
+    const pending = this.inFlight.get(model);
+    if (pending && pending.size > 0) await Promise.allSettled([...pending]);
   }
 
   private async loadOwnProfile(
@@ -213,7 +242,7 @@ export class Ingestion {
       : new WindowProfile(model.spec);
   }
 
-  // One write at a time per model in this process: the cached profile of a window has one writer.
+  // One batch at a time per model in this process is profiled (and, off the writer thread, written).
   private serialised<T>(model: string, task: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(model) ?? Promise.resolve();
     const next = previous.then(task, task);

@@ -51,6 +51,11 @@ for (const target of testStores()) {
         if (!result.ok) throw new Error(JSON.stringify(result.errors));
         return result;
       };
+      const validatedRecords = (body: unknown[]) => {
+        const result = validated(body);
+        if (!result.ok) throw new Error('invalid');
+        return result.records;
+      };
 
       it('keeps a body as received when its rows decode to the validated records, JSON and NDJSON', async () => {
         // Numeric ids, ISO times with offsets and fractions of a second, tags, explicit nulls: all normalised on read.
@@ -100,6 +105,59 @@ for (const target of testStores()) {
         expect(await queryPredictions(store.db, 'elec2', ALL_TIME)).toEqual(asRead(result.records));
         const stored = await store.db.selectFrom('prediction_batches').select('format').execute();
         expect(stored.map((b) => b.format)).toEqual(['records']);
+      });
+
+      it.skipIf(target.name !== 'sqlite')(
+        'writes on the store connection once the writer thread has stopped',
+        async () => {
+          const ingestion = new Ingestion(store);
+          const first = validated(rows.slice(0, 10));
+          const second = validated(rows.slice(10, 20));
+          if (!first.ok || !second.ok) throw new Error('invalid');
+          await ingestion.predictions(model, first.records);
+          const writer = store.writer as NonNullable<StoreConnection['writer']>;
+          expect(writer.available).toBe(true);
+          await writer.close();
+          expect(writer.available).toBe(false);
+          expect(await ingestion.predictions(model, second.records)).toEqual({ inserted: 10, duplicates: 0 });
+          expect(await queryPredictions(store.db, 'elec2', ALL_TIME)).toEqual(
+            asRead([...first.records, ...second.records]),
+          );
+        },
+      );
+
+      it('profiles exactly the stored rows when a batch in flight is retried or refused', async () => {
+        const ingestion = new Ingestion(store);
+        const records = (from: number, to: number) => {
+          const result = validated(rows.slice(from, to));
+          if (!result.ok) throw new Error('invalid');
+          return result.records;
+        };
+        await ingestion.predictions(model, records(0, 10));
+        // Handed over together: the second repeats ids of the first (stored) and of the batch before it (in
+        // flight); the ones after it were profiled on top of it and are built again.
+        const results = await Promise.all([
+          ingestion.predictions(model, records(10, 20)),
+          ingestion.predictions(model, records(5, 25)),
+          ingestion.predictions(model, records(25, 40)),
+          ingestion.predictions(model, records(40, 60)),
+        ]);
+        expect(results).toEqual([
+          { inserted: 10, duplicates: 0 },
+          { inserted: 5, duplicates: 15 },
+          { inserted: 15, duplicates: 0 },
+          { inserted: 20, duplicates: 0 },
+        ]);
+        expect(await queryPredictions(store.db, 'elec2', ALL_TIME)).toEqual(asRead(records(0, 60)));
+        const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.reduce((n, w) => n + w.count, 0)).toBe(60);
+        // A later batch builds on what is stored.
+        await ingestion.predictions(
+          model,
+          validatedRecords(rows.slice(0, 60).map((r) => ({ ...r, id: `again-${r.id}` }))),
+        );
+        const after = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(after.reduce((n, w) => n + w.count, 0)).toBe(120);
       });
 
       it('skips the ids a model already has, keeps the first row stored, and reads every id once', async () => {

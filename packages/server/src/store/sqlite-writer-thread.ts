@@ -10,10 +10,12 @@ export interface WriteRequest {
   id: number;
   batch: SqliteBatch;
   profiles: Array<Database['profiles']>;
+  /** The model's profile-cache generation the profiles were built on (see Ingestion). */
+  generation: number;
 }
 
 export type WriteReply =
-  | { id: number; outcome: 'stored' | 'duplicates' }
+  | { id: number; outcome: 'stored' | 'duplicates' | 'stale' }
   | { id: number; outcome: 'failed'; message: string };
 
 class Duplicates extends Error {}
@@ -28,23 +30,31 @@ const write = database.transaction((request: WriteRequest) => {
   for (const profile of request.profiles) writeProfileSqlite(database, profile);
 });
 
+// Per model, the newest generation with a batch that was not stored: the batches built on it must not be.
+const refusedThrough = new Map<string, number>();
+
+function reply(request: WriteRequest): WriteReply {
+  const { model } = request.batch;
+  const refused = refusedThrough.get(model);
+  if (refused !== undefined && request.generation <= refused) return { id: request.id, outcome: 'stale' };
+  try {
+    write(request);
+    return { id: request.id, outcome: 'stored' };
+  } catch (error) {
+    refusedThrough.set(model, request.generation);
+    return error instanceof Duplicates
+      ? { id: request.id, outcome: 'duplicates' }
+      : { id: request.id, outcome: 'failed', message: (error as Error).message };
+  }
+}
+
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-thread runs as a worker thread');
 port.on('message', (request: WriteRequest | 'close') => {
-  if (request === 'close') {
-    database.close();
-    port.close();
+  if (request !== 'close') {
+    port.postMessage(reply(request));
     return;
   }
-  let reply: WriteReply;
-  try {
-    write(request);
-    reply = { id: request.id, outcome: 'stored' };
-  } catch (error) {
-    reply =
-      error instanceof Duplicates
-        ? { id: request.id, outcome: 'duplicates' }
-        : { id: request.id, outcome: 'failed', message: (error as Error).message };
-  }
-  port.postMessage(reply);
+  database.close();
+  port.close();
 });

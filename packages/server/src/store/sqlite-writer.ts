@@ -1,7 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import type { WriteReply, WriteRequest } from './sqlite-writer-thread.js';
 
-export type WriteOutcome = 'stored' | 'duplicates';
+/**
+ * `duplicates`: nothing written, some ids were already stored. `stale`: nothing written, the batch's profiles were
+ * built on an earlier batch of its model that was not stored (same or older generation).
+ */
+export type WriteOutcome = 'stored' | 'duplicates' | 'stale';
 
 /**
  * Writes ingested batches to a SQLite file from a thread of its own. The event loop hands over a batch record and
@@ -18,14 +22,23 @@ export class SqliteWriter {
   /** The thread starts on the first write: opening the store to read or configure starts none. */
   constructor(private readonly path: string) {}
 
-  write(batch: WriteRequest['batch'], profiles: WriteRequest['profiles']): Promise<WriteOutcome> {
+  /** False once the thread has stopped (closed, or failed): writers then use the store's own connection. */
+  get available(): boolean {
+    return this.failure === undefined;
+  }
+
+  write(
+    batch: WriteRequest['batch'],
+    profiles: WriteRequest['profiles'],
+    generation: number,
+  ): Promise<WriteOutcome> {
     if (this.failure) return Promise.reject(this.failure);
     const worker = this.started();
     const id = this.next++;
     const written = new Promise<WriteOutcome>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, batch, profiles } satisfies WriteRequest);
+      worker.postMessage({ id, batch, profiles, generation } satisfies WriteRequest);
     });
     return written.finally(() => {
       if (this.pending.size === 0) worker.unref();
