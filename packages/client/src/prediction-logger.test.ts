@@ -50,6 +50,21 @@ describe('PredictionLogger', () => {
     expect(() => logger.log(prediction(99))).toThrow(/closed/);
   });
 
+  it('stamps a prediction logged without a time with the time it was logged', async () => {
+    const calls: Call[] = [];
+    const client = new StewardClient({ url: 'http://steward.test', fetch: fakeFetch([], calls) });
+    const logger = new PredictionLogger(client, 'm', { flushIntervalMs: 0, flushOnExit: false });
+    const before = Date.now();
+    logger.log(prediction(1));
+    const after = Date.now();
+    logger.log({ ...prediction(2), time: '2026-01-31T12:00:00Z' });
+    await logger.close();
+    const [stamped, given] = (calls[0] as Call).rows as Array<{ time: number | string }>;
+    expect(stamped?.time).toBeGreaterThanOrEqual(before);
+    expect(stamped?.time).toBeLessThanOrEqual(after);
+    expect(given?.time).toBe('2026-01-31T12:00:00Z');
+  });
+
   it('retries network errors, 503 and 429 with back-off, but not a refused batch', async () => {
     const calls: Call[] = [];
     const errors: StewardApiError[] = [];

@@ -84,9 +84,15 @@ export class PredictionLogger {
     if (this.settings.flushOnExit) nodeProcess()?.on('beforeExit', this.exitHook);
   }
 
-  /** Buffers a prediction; false when it was dropped because the buffer is full (see `whenFull`). */
+  /**
+   * Buffers a prediction; false when it was dropped because the buffer is full (see `whenFull`). A prediction
+   * without a time gets the time it is logged (not when its batch reaches the server).
+   */
   log(prediction: PredictionInput): boolean {
-    return this.push({ kind: 'prediction', row: prediction });
+    return this.push({
+      kind: 'prediction',
+      row: prediction.time === undefined ? { ...prediction, time: Date.now() } : prediction,
+    });
   }
 
   /** Buffers the label of a logged prediction. */
