@@ -120,6 +120,7 @@ export class ModelCatalog {
       for (const table of [
         'prediction_batches',
         'prediction_ids',
+        'prediction_ids_recent',
         'labels',
         'profiles',
         'references',

@@ -20,7 +20,7 @@ import { rolloutsMigration } from './migrations/005-rollouts.js';
 import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledgement.js';
 import { openStore, type StoreConnection } from './open-store.js';
 import type { RawBatch } from './prediction-batch.js';
-import { countPredictions, queryPredictions } from './predictions.js';
+import { countPredictions, latestLabelledTime, queryPredictions } from './predictions.js';
 
 const rows = elec2Predictions()
   .slice(0, 60)
@@ -158,6 +158,43 @@ for (const target of testStores()) {
         );
         const after = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
         expect(after.reduce((n, w) => n + w.count, 0)).toBe(120);
+      });
+
+      it('finds every id after new ids move to the large key in a sorted run (random ids, 70 k predictions)', async () => {
+        const ingestion = new Ingestion(store);
+        const source = elec2Predictions();
+        const all = Array.from({ length: 70 }, (_, b) =>
+          validatedRecords(
+            Array.from({ length: 1000 }, (_, i) => {
+              const { label: _label, ...p } = source[
+                (b * 1000 + i) % source.length
+              ] as (typeof source)[number];
+              return { ...p, id: randomBytes(12).toString('hex'), time: p.time + b };
+            }),
+          ),
+        );
+        for (const records of all) await ingestion.predictions(model, records);
+        const moved = await store.db
+          .selectFrom('prediction_ids')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        expect(Number(moved.n)).toBeGreaterThanOrEqual(50_000);
+        expect(await countPredictions(store.db, 'elec2')).toEqual({ predictions: 70_000, labels: 0 });
+        // A retry mixing ids of the large key and of the small one is recognised whole.
+        const retry = [
+          ...(all[0] as PredictionRecord[]).slice(0, 500),
+          ...(all[69] as PredictionRecord[]).slice(0, 500),
+        ];
+        expect(await ingestion.predictions(model, retry)).toEqual({ inserted: 0, duplicates: 1000 });
+        const labels = model.validator.labels(
+          retry.map((r) => ({ predictionId: r.id, label: 1, time: r.time })),
+          Date.now(),
+        );
+        if (!labels.ok) throw new Error('invalid labels');
+        expect(await ingestion.labels(model, labels.records)).toEqual({ accepted: 1000, matched: 1000 });
+        expect(await latestLabelledTime(store.db, 'elec2')).toBe(Math.max(...retry.map((r) => r.time)));
+        const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.reduce((n, w) => n + w.count, 0)).toBe(70_000);
       });
 
       it('skips the ids a model already has, keeps the first row stored, and reads every id once', async () => {

@@ -114,6 +114,16 @@ export async function insertPredictions(
   return { inserted, skipped };
 }
 
+/** Every stored id is in one of these (see sqlite-batches.ts: SQLite moves ids from the second to the first). */
+const ID_TABLES = ['prediction_ids', 'prediction_ids_recent'] as const;
+
+function storedIds(db: Db) {
+  return db
+    .selectFrom('prediction_ids')
+    .select(['model', 'id', 'batch'])
+    .unionAll(db.selectFrom('prediction_ids_recent').select(['model', 'id', 'batch']));
+}
+
 /** Stores labels; a label for an id that already has one replaces it (a correction). Returns how many match a stored prediction. */
 export async function upsertLabels(
   db: Db,
@@ -144,13 +154,15 @@ export async function upsertLabels(
   let matched = 0;
   for (let start = 0; start < records.length; start += INSERT_CHUNK) {
     const ids = records.slice(start, start + INSERT_CHUNK).map((r) => r.predictionId);
-    const row = await db
-      .selectFrom('prediction_ids')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('model', '=', model)
-      .where('id', 'in', ids)
-      .executeTakeFirstOrThrow();
-    matched += Number(row.n);
+    for (const table of ID_TABLES) {
+      const row = await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('model', '=', model)
+        .where('id', 'in', ids)
+        .executeTakeFirstOrThrow();
+      matched += Number(row.n);
+    }
   }
   return matched;
 }
@@ -282,7 +294,7 @@ export async function latestLabelledTime(db: Db, model: string): Promise<number 
   // Only batches holding a labelled prediction, latest first; stop once a batch cannot beat what was found.
   const batches = await db
     .selectFrom('labels as l')
-    .innerJoin('prediction_ids as i', (j) =>
+    .innerJoin(storedIds(db).as('i'), (j) =>
       j.onRef('i.model', '=', 'l.model').onRef('i.id', '=', 'l.prediction_id'),
     )
     .innerJoin('prediction_batches as b', 'b.seq', 'i.batch')
@@ -310,17 +322,21 @@ export async function countPredictions(
   db: Db,
   model: string,
 ): Promise<{ predictions: number; labels: number }> {
-  const p = await db
-    .selectFrom('prediction_ids')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('model', '=', model)
-    .executeTakeFirstOrThrow();
+  let predictions = 0;
+  for (const table of ID_TABLES) {
+    const p = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('model', '=', model)
+      .executeTakeFirstOrThrow();
+    predictions += Number(p.n);
+  }
   const l = await db
     .selectFrom('labels')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('model', '=', model)
     .executeTakeFirstOrThrow();
-  return { predictions: Number(p.n), labels: Number(l.n) };
+  return { predictions, labels: Number(l.n) };
 }
 
 /** Upserts this process's share of a window profile. */

@@ -213,6 +213,8 @@ export interface Database {
   models: ModelsTable;
   prediction_batches: PredictionBatchesTable;
   prediction_ids: PredictionIdsTable;
+  /** SQLite: ids not yet moved into `prediction_ids` (see sqlite-batches.ts). */
+  prediction_ids_recent: PredictionIdsTable;
   labels: LabelsTable;
   profiles: ProfilesTable;
   references: ReferencesTable;

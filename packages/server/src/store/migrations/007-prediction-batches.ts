@@ -46,14 +46,18 @@ export function predictionBatchesMigration(dialect: 'sqlite' | 'postgres'): Migr
         .on('prediction_batches')
         .columns(['model', 'received_at'])
         .execute();
-      let ids = db.schema
-        .createTable('prediction_ids')
-        .addColumn('model', 'text', (c) => c.notNull())
-        .addColumn('id', 'text', (c) => c.notNull())
-        .addColumn('batch', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('prediction_ids_pk', ['model', 'id']);
-      if (dialect === 'sqlite') ids = ids.modifyEnd(sql`without rowid`);
-      await ids.execute();
+      // SQLite: new ids go to the small `prediction_ids_recent` first and move to `prediction_ids` in sorted runs
+      // (see sqlite-batches.ts); PostgreSQL writes `prediction_ids` directly and leaves the other empty.
+      for (const table of ['prediction_ids', 'prediction_ids_recent']) {
+        let ids = db.schema
+          .createTable(table)
+          .addColumn('model', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('batch', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint(`${table}_pk`, ['model', 'id']);
+        if (dialect === 'sqlite') ids = ids.modifyEnd(sql`without rowid`);
+        await ids.execute();
+      }
 
       const old = db as unknown as Kysely<{ predictions: OldPrediction }>;
       const models = await old.selectFrom('predictions').select('model').distinct().execute();
