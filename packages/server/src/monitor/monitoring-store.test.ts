@@ -26,20 +26,23 @@ function validated(model: LoadedModel, rows: Elec2Prediction[]): PredictionRecor
   return result.records;
 }
 
-/** A trigger that makes the database itself fail any insert of `id` into the key of stored predictions. */
+/** Triggers that make the database itself fail any insert of `id` into the keys of stored predictions. */
 async function refuseId(store: StoreConnection, id: string): Promise<void> {
+  const tables = ['prediction_ids', 'prediction_ids_recent'];
   if (store.dialect === 'sqlite') {
-    await sql`create trigger refuse before insert on prediction_ids when new.id = ${sql.lit(id)}
-      begin select raise(abort, 'refused by a test trigger'); end`.execute(store.db);
+    for (const table of tables)
+      await sql`create trigger ${sql.raw(`refuse_${table}`)} before insert on ${sql.table(table)} when new.id = ${sql.lit(id)}
+        begin select raise(abort, 'refused by a test trigger'); end`.execute(store.db);
     return;
   }
   await sql`create function refuse() returns trigger language plpgsql as $$
     begin if new.id = ${sql.lit(id)} then raise exception 'refused by a test trigger'; end if; return new; end $$`.execute(
     store.db,
   );
-  await sql`create trigger refuse before insert on prediction_ids for each row execute function refuse()`.execute(
-    store.db,
-  );
+  for (const table of tables)
+    await sql`create trigger refuse before insert on ${sql.table(table)} for each row execute function refuse()`.execute(
+      store.db,
+    );
 }
 
 function labelsOf(model: LoadedModel, rows: Elec2Prediction[]) {
