@@ -165,16 +165,18 @@ export class Ingestion {
     now: number,
   ): Promise<{ rows: Array<Database['profiles']>; generation: number }> {
     const name = model.spec.name;
-    const byWindow = new Map<string, { start: number; rows: PredictionRecord[] }>();
+    const byStart = new Map<number, PredictionRecord[]>();
     for (let i = 0; i < records.length; i++) {
       if (skipped.has(i)) continue;
       const r = records[i] as PredictionRecord;
       const start = windowStart(r.time, model.spec.window);
-      const key = `${name}\u0000${model.createdAt}\u0000${start}`;
-      const window = byWindow.get(key);
-      if (window) window.rows.push(r);
-      else byWindow.set(key, { start, rows: [r] });
+      const rows = byStart.get(start);
+      if (rows) rows.push(r);
+      else byStart.set(start, [r]);
     }
+    const byWindow = new Map<string, { start: number; rows: PredictionRecord[] }>();
+    for (const [start, rows] of byStart)
+      byWindow.set(`${name}\u0000${model.createdAt}\u0000${start}`, { start, rows });
     // A window not cached is read from the store once the batches handed over are committed (or refused, which
     // drops the cache): the store then holds everything the cache would have.
     if ([...byWindow.keys()].some((key) => !this.profiles.has(key))) await this.settled(name);

@@ -51,17 +51,15 @@ export function insertSqlite(
   const { inserted, storedBefore } = insertBatchSqlite(
     database,
     { model, ...row, count: records.length, ids: JSON.stringify(records.map((r) => r.id)), now },
-    (before) => [...positionsOf(records, before)],
+    (before) => [...positionsWhere(records, (id) => before.has(id))],
   );
-  return { inserted, skipped: positionsOf(records, storedBefore) };
+  return { inserted, skipped: positionsWhere(records, (id) => storedBefore.has(id)) };
 }
 
-/** Positions of the records whose id is in `ids`. */
-function positionsOf(records: readonly PredictionRecord[], ids: ReadonlySet<string>): Set<number> {
+function positionsWhere(records: readonly PredictionRecord[], test: (id: string) => boolean): Set<number> {
   const positions = new Set<number>();
-  if (ids.size === 0) return positions;
   records.forEach((r, i) => {
-    if (ids.has(r.id)) positions.add(i);
+    if (test(r.id)) positions.add(i);
   });
   return positions;
 }
@@ -103,7 +101,7 @@ export async function insertPredictions(
   const inserted = result.rows.length;
   if (inserted === records.length) return { inserted, skipped: new Set() };
   const fresh = new Set(result.rows.map((r) => r.id));
-  const skipped = positionsOf(records, new Set(records.filter((r) => !fresh.has(r.id)).map((r) => r.id)));
+  const skipped = positionsWhere(records, (id) => !fresh.has(id));
   if (inserted === 0) await db.deleteFrom('prediction_batches').where('seq', '=', seq).execute();
   else
     await db
