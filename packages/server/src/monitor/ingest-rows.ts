@@ -219,27 +219,29 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
   const classList = classes?.map((c) => JSON.stringify(c)).join(', ');
 
   let missingFeatures = 0;
+  // A row naming every feature of the schema and nothing else keeps its own features object (no copy); otherwise
+  // the missing ones are filled with null in a new one.
   const checkFeatures = (values: unknown, r: number, errors: ErrorList): Record<string, FeatureValue> => {
-    const out: Record<string, FeatureValue> = {};
     if (!isPlainObject(values)) {
       errors.add(r, 'features', `expected an object of feature values, got ${describe(values)}`);
-      return out;
+      return {};
     }
+    let missing = 0;
     for (const f of features) {
       const v = values[f.name];
-      if (v === undefined) {
-        missingFeatures++;
-        out[f.name] = null;
-      } else if (v === null) out[f.name] = null;
-      else {
+      if (v === undefined) missing++;
+      else if (v !== null) {
         const problem = f.check(v);
         if (problem) errors.add(r, `features.${f.name}`, problem);
-        else out[f.name] = v as FeatureValue;
       }
     }
     for (const key in values)
       if (!featureNames.has(key))
         errors.add(r, `features.${key}`, "unknown feature (not in the model's schema)");
+    if (missing === 0) return values as Record<string, FeatureValue>;
+    missingFeatures += missing;
+    const out: Record<string, FeatureValue> = {};
+    for (const f of features) out[f.name] = (values[f.name] ?? null) as FeatureValue;
     return out;
   };
 
