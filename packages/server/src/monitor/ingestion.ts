@@ -101,7 +101,6 @@ export class Ingestion {
           model: name,
           ...batchRow(records, raw),
           count: records.length,
-          ids: JSON.stringify(records.map((r) => r.id)),
           now,
         },
         rows,

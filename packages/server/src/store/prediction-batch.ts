@@ -20,6 +20,91 @@ export interface StoredBatch {
   skip: string | null;
 }
 
+/**
+ * Everything of a batch's predictions but their features, a JSON array a field (see `batchColumns`): what metrics,
+ * versions and label joins read, at a fraction of the body's size and without a row object to build per value.
+ */
+export interface BatchColumns {
+  id: string[];
+  time: number[];
+  output: ClassValue[];
+  score: Array<number | null> | null;
+  proba: Array<Record<string, number> | null> | null;
+  version: Array<string | null> | null;
+  segment: Array<string | null> | null;
+}
+
+/** The columns of `records`; `ids` is their ids as a JSON array, already encoded for the key. */
+export function batchColumns(records: readonly PredictionRecord[], ids: string): string {
+  const n = records.length;
+  const time = new Array<number>(n);
+  const output = new Array<ClassValue>(n);
+  const score = new Array<number | null>(n);
+  const proba = new Array<Record<string, number> | null>(n);
+  const version = new Array<string | null>(n);
+  const segment = new Array<string | null>(n);
+  let present = 0; // bit flags: which of score, proba, version, segment any row has
+  for (let i = 0; i < n; i++) {
+    const r = records[i] as PredictionRecord;
+    time[i] = r.time;
+    output[i] = r.output;
+    score[i] = r.score;
+    proba[i] = r.proba;
+    version[i] = r.version;
+    segment[i] = r.segment;
+    if (r.score !== null) present |= 1;
+    if (r.proba !== null) present |= 2;
+    if (r.version !== null) present |= 4;
+    if (r.segment !== null) present |= 8;
+  }
+  // A field no row has is stored as null (most batches have no proba, version or segment).
+  const rest = JSON.stringify({
+    time,
+    output,
+    score: present & 1 ? score : null,
+    proba: present & 2 ? proba : null,
+    version: present & 4 ? version : null,
+    segment: present & 8 ? segment : null,
+  });
+  return `{"id":${ids},${rest.slice(1)}`;
+}
+
+/** A batch's columns and the positions of its stored rows in a time range (all when no range is given). */
+export interface ColumnRows {
+  columns: BatchColumns;
+  rows: number[];
+}
+
+export function columnRows(
+  columns: string,
+  skip: string | null,
+  time?: { from: number; to: number },
+): ColumnRows {
+  const c = JSON.parse(columns) as BatchColumns;
+  const skipped = skip === null ? undefined : new Set(JSON.parse(skip) as number[]);
+  const rows: number[] = [];
+  for (let i = 0; i < c.id.length; i++) {
+    if (skipped?.has(i)) continue;
+    const t = c.time[i] as number;
+    if (!time || (t >= time.from && t < time.to)) rows.push(i);
+  }
+  return { columns: c, rows };
+}
+
+/** Row `i` of a batch's columns, without its features (`features` is empty). */
+export function recordAt(c: BatchColumns, i: number): PredictionRecord {
+  return {
+    id: c.id[i] as string,
+    time: c.time[i] as number,
+    version: c.version?.[i] ?? null,
+    segment: c.segment?.[i] ?? null,
+    features: {},
+    output: c.output[i] as ClassValue,
+    score: c.score?.[i] ?? null,
+    proba: c.proba?.[i] ?? null,
+  };
+}
+
 /** The predictions a batch record stores, in the order they were sent. */
 export function decodeBatch(batch: StoredBatch): PredictionRecord[] {
   const skip = batch.skip === null ? undefined : new Set(JSON.parse(batch.skip) as number[]);

@@ -19,7 +19,7 @@ import { updatesMigration } from './migrations/004-updates.js';
 import { rolloutsMigration } from './migrations/005-rollouts.js';
 import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledgement.js';
 import { openStore, type StoreConnection } from './open-store.js';
-import type { RawBatch } from './prediction-batch.js';
+import { batchColumns, columnRows, type RawBatch, recordAt } from './prediction-batch.js';
 import { countPredictions, latestLabelledTime, queryPredictions } from './predictions.js';
 
 const rows = elec2Predictions()
@@ -85,6 +85,10 @@ for (const target of testStores()) {
         await ingestion.predictions(model, second.records, raw[1]);
         expect(await queryPredictions(store.db, 'elec2', ALL_TIME)).toEqual(
           asRead([...first.records, ...second.records]),
+        );
+        // Without features the rows come from the batches' columns: the same but for the features.
+        expect(await queryPredictions(store.db, 'elec2', { ...ALL_TIME, features: false })).toEqual(
+          asRead([...first.records, ...second.records]).map((r) => ({ ...r, features: {} })),
         );
         const stored = await store.db.selectFrom('prediction_batches').select(['format', 'body']).execute();
         expect(stored.map((b) => b.format)).toEqual(['json', 'ndjson']);
@@ -231,6 +235,66 @@ for (const target of testStores()) {
     },
   );
 }
+
+describe('batch columns', () => {
+  it('give back every field but the features, with tags and probabilities, skipped rows and a time range', () => {
+    const records: PredictionRecord[] = [
+      {
+        id: 'a',
+        time: 10,
+        version: null,
+        segment: null,
+        features: { x: 1 },
+        output: 'cat',
+        score: null,
+        proba: null,
+      },
+      {
+        id: 'b',
+        time: 20,
+        version: '2',
+        segment: 'eu',
+        features: { x: 2 },
+        output: 'dog',
+        score: null,
+        proba: { cat: 0.3, dog: 0.7 },
+      },
+      {
+        id: 'c',
+        time: 30,
+        version: '2',
+        segment: null,
+        features: { x: 3 },
+        output: 'cat',
+        score: null,
+        proba: null,
+      },
+      {
+        id: 'd',
+        time: 40,
+        version: null,
+        segment: null,
+        features: { x: 4 },
+        output: 'dog',
+        score: null,
+        proba: null,
+      },
+    ];
+    const columns = batchColumns(records, JSON.stringify(records.map((r) => r.id)));
+    expect(JSON.parse(columns)).toMatchObject({
+      score: null,
+      version: [null, '2', '2', null],
+      segment: [null, 'eu', null, null],
+    });
+    const all = columnRows(columns, null);
+    expect(all.rows.map((i) => recordAt(all.columns, i))).toEqual(
+      records.map((r) => ({ ...r, features: {} })),
+    );
+    // Row 2 was a duplicate of a stored id; [15, 40) keeps rows 1 and 2 of the others.
+    const some = columnRows(columns, '[2]', { from: 15, to: 40 });
+    expect(some.rows).toEqual([1]);
+  });
+});
 
 const pgUrl = process.env.STEWARD_TEST_PG;
 

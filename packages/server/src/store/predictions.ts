@@ -1,7 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { LabelRecord, PredictionRecord } from '../monitor/ingest-rows.js';
-import { type BatchFormat, decodeBatch, type RawBatch } from './prediction-batch.js';
+import {
+  type BatchFormat,
+  batchColumns,
+  columnRows,
+  decodeBatch,
+  type RawBatch,
+  recordAt,
+} from './prediction-batch.js';
 import type { Database } from './schema.js';
 import { insertBatchSqlite } from './sqlite-batches.js';
 
@@ -21,6 +28,9 @@ export interface BatchRow {
   max: number;
   format: BatchFormat;
   body: string;
+  /** The batch's ids as a JSON array. */
+  ids: string;
+  columns: string;
 }
 
 /** The batch record of `records`: their time range and body (the request's own when `raw` is given). */
@@ -31,9 +41,11 @@ export function batchRow(records: readonly PredictionRecord[], raw: RawBatch | u
     if (r.time < min) min = r.time;
     if (r.time > max) max = r.time;
   }
+  const ids = JSON.stringify(records.map((r) => r.id));
+  const columns = batchColumns(records, ids);
   return raw
-    ? { min, max, format: raw.format, body: raw.text }
-    : { min, max, format: 'records', body: JSON.stringify(records) };
+    ? { min, max, format: raw.format, body: raw.text, ids, columns }
+    : { min, max, format: 'records', body: JSON.stringify(records), ids, columns };
 }
 
 /**
@@ -50,7 +62,7 @@ export function insertSqlite(
   const row = batchRow(records, raw);
   const { inserted, storedBefore } = insertBatchSqlite(
     database,
-    { model, ...row, count: records.length, ids: JSON.stringify(records.map((r) => r.id)), now },
+    { model, ...row, count: records.length, now },
     (before) => [...positionsWhere(records, (id) => before.has(id))],
   );
   return { inserted, skipped: positionsWhere(records, (id) => storedBefore.has(id)) };
@@ -88,6 +100,7 @@ export async function insertPredictions(
       count: records.length,
       format: row.format,
       body: row.body,
+      columns: row.columns,
       skip: null,
     })
     .returning('seq')
@@ -196,44 +209,86 @@ interface BatchSelection {
   seqs?: readonly number[];
 }
 
-async function storedRecords(db: Db, model: string, selection: BatchSelection): Promise<PredictionRecord[]> {
-  let q = db
-    .selectFrom('prediction_batches')
-    .select(['format', 'body', 'skip'])
-    .where('model', '=', model)
-    .orderBy('seq');
+function batchesOf(db: Db, model: string, selection: BatchSelection) {
+  let q = db.selectFrom('prediction_batches').where('model', '=', model).orderBy('seq');
   const { time, receivedFrom, seqs } = selection;
   if (time) q = q.where('max_time', '>=', time.from).where('min_time', '<', time.to);
   if (receivedFrom !== undefined) q = q.where('received_at', '>=', receivedFrom);
-  if (seqs) {
-    if (seqs.length === 0) return [];
-    q = q.where('seq', 'in', seqs);
-  }
+  if (seqs) q = q.where('seq', 'in', seqs.length > 0 ? seqs : [-1]);
+  return q;
+}
+
+/** The stored predictions of the selected batches with their features, in the order stored. */
+async function storedRecords(db: Db, model: string, selection: BatchSelection): Promise<PredictionRecord[]> {
+  const { time } = selection;
   const records: PredictionRecord[] = [];
-  for (const batch of await q.execute()) {
+  for (const batch of await batchesOf(db, model, selection).select(['format', 'body', 'skip']).execute()) {
     for (const r of decodeBatch(batch))
       if (!time || (r.time >= time.from && r.time < time.to)) records.push(r);
   }
   return records;
 }
 
+/**
+ * The stored predictions of the selected batches with their labels, without features (read from the batches'
+ * columns, and a row object built only for the rows kept), in the order stored.
+ */
+async function storedJoined(
+  db: Db,
+  model: string,
+  selection: BatchSelection,
+  keep: { labelled?: boolean; version?: string } = {},
+): Promise<JoinedPrediction[]> {
+  const batches = (await batchesOf(db, model, selection).select(['columns', 'skip']).execute()).map((b) =>
+    columnRows(b.columns, b.skip, selection.time),
+  );
+  const ids: string[] = [];
+  for (const { columns, rows } of batches) for (const i of rows) ids.push(columns.id[i] as string);
+  const labels = await labelsOf(db, model, ids);
+  const joined: JoinedPrediction[] = [];
+  for (const { columns, rows } of batches) {
+    for (const i of rows) {
+      const label = labels.get(columns.id[i] as string) ?? null;
+      if (keep.labelled && label === null) continue;
+      if (keep.version !== undefined && (columns.version?.[i] ?? null) !== keep.version) continue;
+      joined.push({ ...recordAt(columns, i), label });
+    }
+  }
+  return joined;
+}
+
+/**
+ * The labels of `ids`. Probing the labels' key costs more a row than reading it in order, so when the model has not
+ * many more labels than there are ids, all of its labels are read in one pass instead.
+ */
 async function labelsOf(
   db: Db,
   model: string,
   ids: readonly string[],
 ): Promise<Map<string, string | number>> {
   const labels = new Map<string, string | number>();
-  for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
-    const rows = await db
-      .selectFrom('labels')
-      .select(['prediction_id', 'label'])
-      .where('model', '=', model)
-      .where('prediction_id', 'in', ids.slice(start, start + INSERT_CHUNK))
-      .execute();
+  if (ids.length === 0) return labels;
+  const add = (rows: ReadonlyArray<{ prediction_id: string; label: string }>) => {
     for (const row of rows) labels.set(row.prediction_id, JSON.parse(row.label) as string | number);
+  };
+  const all = db.selectFrom('labels').select(['prediction_id', 'label']).where('model', '=', model);
+  if (ids.length >= LABELS_READ_WHOLE) {
+    const { n } = await db
+      .selectFrom('labels')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('model', '=', model)
+      .executeTakeFirstOrThrow();
+    if (Number(n) <= 4 * ids.length) {
+      add(await all.execute());
+      return labels;
+    }
   }
+  for (let start = 0; start < ids.length; start += INSERT_CHUNK)
+    add(await all.where('prediction_id', 'in', ids.slice(start, start + INSERT_CHUNK)).execute());
   return labels;
 }
+
+const LABELS_READ_WHOLE = 5 * INSERT_CHUNK;
 
 function joined(
   records: readonly PredictionRecord[],
@@ -258,33 +313,29 @@ export async function queryPredictions(
   model: string,
   query: PredictionQuery,
 ): Promise<JoinedPrediction[]> {
-  const records = await storedRecords(db, model, { time: { from: query.from, to: query.to } });
-  records.sort(byTimeThenId);
-  const labels = await labelsOf(
-    db,
-    model,
-    records.map((r) => r.id),
-  );
-  const rows = joined(records, labels, query);
+  const time = { from: query.from, to: query.to };
+  let rows: JoinedPrediction[];
+  if (query.features) {
+    const records = await storedRecords(db, model, { time });
+    const labels = await labelsOf(
+      db,
+      model,
+      records.map((r) => r.id),
+    );
+    rows = joined(records, labels, query);
+  } else rows = await storedJoined(db, model, { time }, query);
+  rows.sort(byTimeThenId);
   return query.limit === undefined ? rows : rows.slice(0, query.limit);
 }
 
 /** Labelled predictions a version served among the batches received since `since` (a rollout's evidence). */
-export async function labelledPredictionsSince(
+export function labelledPredictionsSince(
   db: Db,
   model: string,
   version: string,
   since: number,
 ): Promise<JoinedPrediction[]> {
-  const records = (await storedRecords(db, model, { receivedFrom: since })).filter(
-    (r) => r.version === version,
-  );
-  const labels = await labelsOf(
-    db,
-    model,
-    records.map((r) => r.id),
-  );
-  return joined(records, labels, { labelled: true });
+  return storedJoined(db, model, { receivedFrom: since }, { labelled: true, version });
 }
 
 /** The time of the latest prediction that has a label, or undefined when none has. */
@@ -304,14 +355,8 @@ export async function latestLabelledTime(db: Db, model: string): Promise<number 
   let latest: number | undefined;
   for (const batch of batches) {
     if (latest !== undefined && Number(batch.max_time) <= latest) break;
-    const records = await storedRecords(db, model, { seqs: [Number(batch.seq)] });
-    const labels = await labelsOf(
-      db,
-      model,
-      records.map((r) => r.id),
-    );
-    for (const r of records)
-      if (labels.has(r.id) && (latest === undefined || r.time > latest)) latest = r.time;
+    const rows = await storedJoined(db, model, { seqs: [Number(batch.seq)] }, { labelled: true });
+    for (const r of rows) if (latest === undefined || r.time > latest) latest = r.time;
   }
   return latest;
 }
@@ -380,7 +425,7 @@ export async function servedVersions(
     string | null,
     { version: string | null; first: number; last: number; count: number }
   >();
-  for (const r of await storedRecords(db, model, { time: { from, to } })) {
+  for (const r of await storedJoined(db, model, { time: { from, to } })) {
     const v = versions.get(r.version);
     if (!v) versions.set(r.version, { version: r.version, first: r.time, last: r.time, count: 1 });
     else {

@@ -19,6 +19,8 @@ export interface PredictionBatchesTable {
   count: number;
   format: string;
   body: string;
+  /** Everything but the features, a JSON array a field (see prediction-batch.ts). */
+  columns: string;
   skip: string | null;
 }
 

@@ -12,6 +12,7 @@ export interface SqliteBatch {
   body: string;
   /** The batch's ids in row order, as a JSON array. */
   ids: string;
+  columns: string;
   now: number;
 }
 
@@ -34,7 +35,7 @@ function statementsOf(database: BetterSqlite3.Database): Statements {
   if (!statements) {
     statements = {
       batch: database.prepare(
-        'insert into prediction_batches (model, min_time, max_time, received_at, count, format, body) values (?, ?, ?, ?, ?, ?, ?)',
+        'insert into prediction_batches (model, min_time, max_time, received_at, count, format, body, columns) values (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       // One statement for the whole batch: SQLite reads the ids from a JSON array instead of a call a row.
       ids: database.prepare(
@@ -107,6 +108,7 @@ export function insertBatchSqlite(
     batch.count,
     batch.format,
     batch.body,
+    batch.columns,
   ).lastInsertRowid as number;
   const inserted = statements.ids.run({ model, batch: seq, ids: batch.ids }).changes;
   moveRecentIds(database, statements, inserted);

@@ -1,4 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import type { PredictionRecord } from '../../monitor/ingest-rows.js';
+import { batchColumns } from '../prediction-batch.js';
 
 const MOVE_CHUNK = 1000;
 
@@ -34,6 +36,7 @@ export function predictionBatchesMigration(dialect: 'sqlite' | 'postgres'): Migr
         .addColumn('count', 'integer', (c) => c.notNull())
         .addColumn('format', 'text', (c) => c.notNull())
         .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('columns', 'text', (c) => c.notNull())
         .addColumn('skip', 'text')
         .execute();
       await db.schema
@@ -90,16 +93,18 @@ export function predictionBatchesMigration(dialect: 'sqlite' | 'postgres'): Migr
 }
 
 async function moveChunk(db: Kysely<unknown>, model: string, rows: OldPrediction[]): Promise<void> {
-  const records = rows.map((r) => ({
-    id: r.id,
-    time: Number(r.time),
-    version: r.version,
-    segment: r.segment,
-    features: JSON.parse(r.features) as unknown,
-    output: JSON.parse(r.output) as unknown,
-    score: r.score,
-    proba: r.proba === null ? null : (JSON.parse(r.proba) as unknown),
-  }));
+  const records = rows.map(
+    (r): PredictionRecord => ({
+      id: r.id,
+      time: Number(r.time),
+      version: r.version,
+      segment: r.segment,
+      features: JSON.parse(r.features) as PredictionRecord['features'],
+      output: JSON.parse(r.output) as PredictionRecord['output'],
+      score: r.score,
+      proba: r.proba === null ? null : (JSON.parse(r.proba) as Record<string, number>),
+    }),
+  );
   const times = records.map((r) => r.time);
   const target = db as unknown as Kysely<{
     prediction_batches: {
@@ -111,6 +116,7 @@ async function moveChunk(db: Kysely<unknown>, model: string, rows: OldPrediction
       count: number;
       format: string;
       body: string;
+      columns: string;
       skip: string | null;
     };
     prediction_ids: { model: string; id: string; batch: number };
@@ -125,6 +131,7 @@ async function moveChunk(db: Kysely<unknown>, model: string, rows: OldPrediction
       count: records.length,
       format: 'records',
       body: JSON.stringify(records),
+      columns: batchColumns(records, JSON.stringify(records.map((r) => r.id))),
       skip: null,
     })
     .returning('seq')
