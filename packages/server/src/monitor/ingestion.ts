@@ -94,7 +94,15 @@ export class Ingestion {
   ): Promise<{ written: Promise<WriteOutcome> }> {
     const name = model.spec.name;
     const now = Date.now();
-    const { rows, generation } = await this.addToProfiles(this.store.db, model, records, new Set(), now);
+    let profiled: Awaited<ReturnType<Ingestion['addToProfiles']>>;
+    try {
+      profiled = await this.addToProfiles(this.store.db, model, records, new Set(), now);
+    } catch (error) {
+      // Some cached profiles may hold rows of this batch: drop them.
+      this.invalidate(name, this.generation(name));
+      throw error;
+    }
+    const { rows, generation } = profiled;
     const written = writer
       .write(
         {

@@ -201,6 +201,23 @@ for (const target of testStores()) {
         expect(windows.reduce((n, w) => n + w.count, 0)).toBe(70_000);
       });
 
+      it('stores nothing of a batch whose profiles cannot be built, and counts only stored rows after it', async () => {
+        const ingestion = new Ingestion(store);
+        const [a, b, c] = [
+          validatedRecords(rows.slice(0, 20)),
+          validatedRecords(rows.slice(20, 40)),
+          validatedRecords(rows.slice(40, 60)),
+        ];
+        await ingestion.predictions(model, a);
+        // A score no validation lets through: the quantile sketch refuses it halfway through the batch.
+        const broken = b.map((r, i) => (i === 10 ? { ...r, score: Number.NaN } : r));
+        await expect(ingestion.predictions(model, broken)).rejects.toThrow(/finite/);
+        await ingestion.predictions(model, c);
+        expect(await countPredictions(store.db, 'elec2')).toEqual({ predictions: 40, labels: 0 });
+        const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.reduce((n, w) => n + w.count, 0)).toBe(40);
+      });
+
       it('skips the ids a model already has, keeps the first row stored, and reads every id once', async () => {
         const ingestion = new Ingestion(store);
         const a = validated(rows.slice(0, 30));
