@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StoreConnection } from '../store/open-store.js';
-import type { RawBatch } from '../store/prediction-batch.js';
-import {
-  batchRow,
-  insertPredictions,
-  readProfiles,
-  upsertLabels,
-  writeProfile,
-} from '../store/predictions.js';
+import { batchRow, type RawBatch } from '../store/prediction-batch.js';
+import { insertPredictions, readProfiles, upsertLabels, writeProfile } from '../store/predictions.js';
 import type { Database } from '../store/schema.js';
 import type { SqliteWriter, WriteOutcome } from '../store/sqlite-writer.js';
 import type { LabelRecord, PredictionRecord } from './ingest-rows.js';

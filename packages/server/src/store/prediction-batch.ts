@@ -34,6 +34,31 @@ export interface BatchColumns {
   segment: Array<string | null> | null;
 }
 
+export interface BatchRow {
+  min: number;
+  max: number;
+  format: BatchFormat;
+  body: string;
+  /** The batch's ids as a JSON array. */
+  ids: string;
+  columns: string;
+}
+
+/** The batch record of `records`: their time range, body (the request's own when `raw` is given), ids and columns. */
+export function batchRow(records: readonly PredictionRecord[], raw: RawBatch | undefined): BatchRow {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const r of records) {
+    if (r.time < min) min = r.time;
+    if (r.time > max) max = r.time;
+  }
+  const ids = JSON.stringify(records.map((r) => r.id));
+  const columns = batchColumns(records, ids);
+  return raw
+    ? { min, max, format: raw.format, body: raw.text, ids, columns }
+    : { min, max, format: 'records', body: JSON.stringify(records), ids, columns };
+}
+
 /** The columns of `records`; `ids` is their ids as a JSON array, already encoded for the key. */
 export function batchColumns(records: readonly PredictionRecord[], ids: string): string {
   const n = records.length;

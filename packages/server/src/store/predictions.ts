@@ -2,8 +2,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { LabelRecord, PredictionRecord } from '../monitor/ingest-rows.js';
 import {
-  type BatchFormat,
-  batchColumns,
+  batchRow,
+  type ColumnRows,
   columnRows,
   decodeBatch,
   type RawBatch,
@@ -23,31 +23,6 @@ export interface InsertedPredictions {
   skipped: ReadonlySet<number>;
 }
 
-export interface BatchRow {
-  min: number;
-  max: number;
-  format: BatchFormat;
-  body: string;
-  /** The batch's ids as a JSON array. */
-  ids: string;
-  columns: string;
-}
-
-/** The batch record of `records`: their time range and body (the request's own when `raw` is given). */
-export function batchRow(records: readonly PredictionRecord[], raw: RawBatch | undefined): BatchRow {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const r of records) {
-    if (r.time < min) min = r.time;
-    if (r.time > max) max = r.time;
-  }
-  const ids = JSON.stringify(records.map((r) => r.id));
-  const columns = batchColumns(records, ids);
-  return raw
-    ? { min, max, format: raw.format, body: raw.text, ids, columns }
-    : { min, max, format: 'records', body: JSON.stringify(records), ids, columns };
-}
-
 /**
  * SQLite: one batch record and one key entry a prediction, in a fixed number of prepared statements whatever the
  * batch size (run inside the caller's transaction on the same connection).
@@ -59,21 +34,7 @@ export function insertSqlite(
   now: number,
   raw?: RawBatch,
 ): InsertedPredictions {
-  const row = batchRow(records, raw);
-  const { inserted, storedBefore } = insertBatchSqlite(
-    database,
-    { model, ...row, count: records.length, now },
-    (before) => [...positionsWhere(records, (id) => before.has(id))],
-  );
-  return { inserted, skipped: positionsWhere(records, (id) => storedBefore.has(id)) };
-}
-
-function positionsWhere(records: readonly PredictionRecord[], test: (id: string) => boolean): Set<number> {
-  const positions = new Set<number>();
-  records.forEach((r, i) => {
-    if (test(r.id)) positions.add(i);
-  });
-  return positions;
+  return insertBatchSqlite(database, { model, ...batchRow(records, raw), count: records.length, now });
 }
 
 /**
@@ -114,7 +75,10 @@ export async function insertPredictions(
   const inserted = result.rows.length;
   if (inserted === records.length) return { inserted, skipped: new Set() };
   const fresh = new Set(result.rows.map((r) => r.id));
-  const skipped = positionsWhere(records, (id) => !fresh.has(id));
+  const skipped = new Set<number>();
+  records.forEach((r, i) => {
+    if (!fresh.has(r.id)) skipped.add(i);
+  });
   if (inserted === 0) await db.deleteFrom('prediction_batches').where('seq', '=', seq).execute();
   else
     await db
@@ -229,6 +193,12 @@ async function storedRecords(db: Db, model: string, selection: BatchSelection): 
   return records;
 }
 
+/** The columns of the selected batches, with the positions of their stored rows (in the time range, if any). */
+async function storedColumns(db: Db, model: string, selection: BatchSelection): Promise<ColumnRows[]> {
+  const batches = await batchesOf(db, model, selection).select(['columns', 'skip']).execute();
+  return batches.map((b) => columnRows(b.columns, b.skip, selection.time));
+}
+
 /**
  * The stored predictions of the selected batches with their labels, without features (read from the batches'
  * columns, and a row object built only for the rows kept), in the order stored.
@@ -239,9 +209,7 @@ async function storedJoined(
   selection: BatchSelection,
   keep: { labelled?: boolean; version?: string } = {},
 ): Promise<JoinedPrediction[]> {
-  const batches = (await batchesOf(db, model, selection).select(['columns', 'skip']).execute()).map((b) =>
-    columnRows(b.columns, b.skip, selection.time),
-  );
+  const batches = await storedColumns(db, model, selection);
   const ids: string[] = [];
   for (const { columns, rows } of batches) for (const i of rows) ids.push(columns.id[i] as string);
   const labels = await labelsOf(db, model, ids);
@@ -425,13 +393,17 @@ export async function servedVersions(
     string | null,
     { version: string | null; first: number; last: number; count: number }
   >();
-  for (const r of await storedJoined(db, model, { time: { from, to } })) {
-    const v = versions.get(r.version);
-    if (!v) versions.set(r.version, { version: r.version, first: r.time, last: r.time, count: 1 });
-    else {
-      v.first = Math.min(v.first, r.time);
-      v.last = Math.max(v.last, r.time);
-      v.count++;
+  for (const { columns, rows } of await storedColumns(db, model, { time: { from, to } })) {
+    for (const i of rows) {
+      const version = columns.version?.[i] ?? null;
+      const time = columns.time[i] as number;
+      const v = versions.get(version);
+      if (!v) versions.set(version, { version, first: time, last: time, count: 1 });
+      else {
+        v.first = Math.min(v.first, time);
+        v.last = Math.max(v.last, time);
+        v.count++;
+      }
     }
   }
   return [...versions.values()].sort((a, b) => a.first - b.first);

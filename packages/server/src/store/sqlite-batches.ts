@@ -90,14 +90,13 @@ function moveRecentIds(database: BetterSqlite3.Database, statements: Statements,
 }
 
 /**
- * Stores a batch record and a key entry for each new id (inside the caller's transaction). Ids the model already
- * had are returned, and the record marks their rows skipped (or is removed when every row was).
+ * Stores a batch record and a key entry for each new id (inside the caller's transaction). The positions of the rows
+ * whose id the model already had are returned, and the record marks them skipped (or is removed when every row was).
  */
 export function insertBatchSqlite(
   database: BetterSqlite3.Database,
   batch: SqliteBatch,
-  skippedPositions: (storedBefore: ReadonlySet<string>) => number[],
-): { inserted: number; storedBefore: ReadonlySet<string> } {
+): { inserted: number; skipped: Set<number> } {
   const statements = statementsOf(database);
   const { model } = batch;
   const seq = statements.batch.run(
@@ -112,11 +111,15 @@ export function insertBatchSqlite(
   ).lastInsertRowid as number;
   const inserted = statements.ids.run({ model, batch: seq, ids: batch.ids }).changes;
   moveRecentIds(database, statements, inserted);
-  if (inserted === batch.count) return { inserted, storedBefore: new Set() };
+  const skipped = new Set<number>();
+  if (inserted === batch.count) return { inserted, skipped };
   const storedBefore = new Set(statements.others.all({ model, ids: batch.ids, batch: seq }) as string[]);
+  (JSON.parse(batch.ids) as string[]).forEach((id, i) => {
+    if (storedBefore.has(id)) skipped.add(i);
+  });
   if (inserted === 0) statements.drop.run(seq);
-  else statements.skip.run(inserted, JSON.stringify(skippedPositions(storedBefore)), seq);
-  return { inserted, storedBefore };
+  else statements.skip.run(inserted, JSON.stringify([...skipped]), seq);
+  return { inserted, skipped };
 }
 
 export function writeProfileSqlite(database: BetterSqlite3.Database, row: Database['profiles']): void {

@@ -24,7 +24,7 @@ const database = new BetterSqlite3((workerData as { path: string }).path);
 for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
 
 const write = database.transaction((request: WriteRequest) => {
-  const { inserted } = insertBatchSqlite(database, request.batch, () => []);
+  const { inserted } = insertBatchSqlite(database, request.batch);
   // The profiles were built assuming every row is new: a retried batch rolls back and is written the slow way.
   if (inserted !== request.batch.count) throw new Duplicates();
   for (const profile of request.profiles) writeProfileSqlite(database, profile);

@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { PredictionRecord } from '../../monitor/ingest-rows.js';
-import { batchColumns } from '../prediction-batch.js';
+import { batchRow } from '../prediction-batch.js';
 
 const MOVE_CHUNK = 1000;
 
@@ -105,7 +105,7 @@ async function moveChunk(db: Kysely<unknown>, model: string, rows: OldPrediction
       proba: r.proba === null ? null : (JSON.parse(r.proba) as Record<string, number>),
     }),
   );
-  const times = records.map((r) => r.time);
+  const row = batchRow(records, undefined);
   const target = db as unknown as Kysely<{
     prediction_batches: {
       seq?: number;
@@ -125,13 +125,13 @@ async function moveChunk(db: Kysely<unknown>, model: string, rows: OldPrediction
     .insertInto('prediction_batches')
     .values({
       model,
-      min_time: Math.min(...times),
-      max_time: Math.max(...times),
+      min_time: row.min,
+      max_time: row.max,
       received_at: Math.max(...rows.map((r) => Number(r.ingested_at))),
       count: records.length,
-      format: 'records',
-      body: JSON.stringify(records),
-      columns: batchColumns(records, JSON.stringify(records.map((r) => r.id))),
+      format: row.format,
+      body: row.body,
+      columns: row.columns,
       skip: null,
     })
     .returning('seq')
