@@ -2,6 +2,7 @@ import { StewardInputError } from '@steward/core';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
+import { registerBacktest } from './commands/backtest.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDrift } from './commands/drift.js';
 import { registerEval } from './commands/eval.js';
@@ -24,6 +25,7 @@ export function createProgram(io: CliIo): Command {
   registerDrift(program, io);
   registerTune(program, io);
   registerServe(program, io);
+  registerBacktest(program, io);
   registerDemo(program, io);
   registerWorker(program, io);
   registerApply(program, io);

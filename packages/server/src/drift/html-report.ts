@@ -1,4 +1,5 @@
 import type { ColumnDistribution, ColumnDrift, DriftReport } from '@steward/core';
+import { escapeHtml } from '../escape-html.js';
 
 export interface HtmlReportContext {
   referenceName: string;
@@ -142,10 +143,6 @@ function truncate(s: string, n: number): string {
 
 function slug(s: string): string {
   return encodeURIComponent(s).replace(/%/g, '_');
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const STYLE = `

@@ -13,7 +13,9 @@ import { ArtifactStore, defaultArtifactDir } from '../registry/artifact-store.js
 import { Registry, RegistryError } from '../registry/registry.js';
 import { NotServableError, Serving } from '../serve/serving.js';
 import type { StoreConnection } from '../store/open-store.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import { JobQueue } from '../update/job-queue.js';
+import { MaintenanceLoop } from '../update/maintenance-loop.js';
 import { UPDATE_JOB, UpdateWorker } from '../update/update-worker.js';
 import { ApiError } from './api-error.js';
 import { authHook } from './auth.js';
@@ -44,6 +46,10 @@ export interface AppOptions {
   artifactLimit?: number;
   /** This process's profile shard (default: a random id per process). */
   shard?: string;
+  /** Where every stamp comes from (default the system clock; a backtest passes its simulated clock). */
+  clock?: Clock;
+  /** Run queued update jobs in this process's maintenance loop (default true; false with `steward worker`s). */
+  runJobs?: boolean;
   logger?: boolean;
 }
 
@@ -61,12 +67,14 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     bodyLimit: 8 * 1024 * 1024,
     forceCloseConnections: true,
   });
-  const catalog = new ModelCatalog(store);
+  const clock = options.clock ?? systemClock;
+  const catalog = new ModelCatalog(store, clock);
   const notifier: NotifierContext = { log: (line) => process.stdout.write(`${line}\n`), ...options.notifier };
   const artifacts = new ArtifactStore(options.artifactDir ?? defaultArtifactDir(store));
-  const registry = new Registry(store, artifacts);
-  const ingestion = new Ingestion(store, options.shard);
+  const registry = new Registry(store, artifacts, clock);
+  const ingestion = new Ingestion(store, options.shard, clock);
   const jobs = new JobQueue(store);
+  const updates = { store, catalog, registry, artifacts, clock };
   const onResult = async (
     model: LoadedModel,
     check: CheckSpec,
@@ -81,17 +89,32 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
       trigger: { kind: 'check', check: check.name, windowStart: window.start },
     });
   };
+  const checks = new CheckRunner(store, catalog, notifier, onResult, clock);
+  const worker = new UpdateWorker(jobs, updates, notifier.log);
   const context: ApiContext = {
     store,
+    clock,
     catalog,
     ingestion,
-    checks: new CheckRunner(store, catalog, notifier, onResult),
+    checks,
     metrics: createMetrics(store, catalog),
     registry,
     serving: new Serving(store, registry, artifacts, ingestion, notifier.log),
     jobs,
-    worker: new UpdateWorker(jobs, { store, catalog, registry, artifacts }, notifier.log),
+    worker,
+    loop: new MaintenanceLoop({
+      context: updates,
+      jobs,
+      checks,
+      decides: true,
+      ...(options.runJobs === false ? {} : { worker }),
+      log: notifier.log,
+    }),
   };
+  app.addHook('onClose', async () => {
+    context.loop.stop();
+    await context.loop.idle();
+  });
 
   // Route schemas document the API (OpenAPI); requests are validated by our own validators, which name rows and fields.
   app.setValidatorCompiler(() => (data) => ({ value: data }));

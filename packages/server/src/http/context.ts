@@ -4,7 +4,9 @@ import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
 import type { Registry } from '../registry/registry.js';
 import type { Serving } from '../serve/serving.js';
 import type { StoreConnection } from '../store/open-store.js';
+import type { Clock } from '../time/clock.js';
 import type { JobQueue } from '../update/job-queue.js';
+import type { MaintenanceLoop } from '../update/maintenance-loop.js';
 import type { UpdateWorker } from '../update/update-worker.js';
 import { notFound } from './api-error.js';
 import type { ServerMetrics } from './prometheus.js';
@@ -12,6 +14,7 @@ import type { ServerMetrics } from './prometheus.js';
 /** What every route handler works with. */
 export interface ApiContext {
   store: StoreConnection;
+  clock: Clock;
   catalog: ModelCatalog;
   ingestion: Ingestion;
   checks: CheckRunner;
@@ -20,6 +23,8 @@ export interface ApiContext {
   serving: Serving;
   jobs: JobQueue;
   worker: UpdateWorker;
+  /** Rollouts, checks, schedules and queued runs: `tick` once, or `start` a timer. */
+  loop: MaintenanceLoop;
 }
 
 export async function requireModel(context: ApiContext, name: string): Promise<LoadedModel> {

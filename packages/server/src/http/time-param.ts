@@ -37,9 +37,9 @@ export function intParam(name: string, value: string | undefined): number | unde
 
 const WEEK = 7 * 86_400_000;
 
-/** `from` and `to` query parameters: default the week before now; `to` must come after `from`. */
-export function timeRange(query: { from?: string; to?: string }): { from: number; to: number } {
-  const to = timeParam('to', query.to, Date.now());
+/** `from` and `to` query parameters: default the week before `now`; `to` must come after `from`. */
+export function timeRange(query: { from?: string; to?: string }, now: number): { from: number; to: number } {
+  const to = timeParam('to', query.to, now);
   const from = timeParam('from', query.from, to - WEEK);
   if (!(to > from))
     throw new ApiError(400, 'bad_query', 'to must be after from', [{ field: 'to', message: 'before from' }]);

@@ -1,5 +1,6 @@
 import type { StoreConnection } from '../store/open-store.js';
 import { type JoinedPrediction, queryPredictions } from '../store/predictions.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import { updateAlert } from './alerts.js';
 import type { CheckResult } from './checks/check-result.js';
 import { type CheckInput, evaluateCheck } from './checks/evaluate-check.js';
@@ -24,7 +25,6 @@ export interface CheckRunSummary {
  * check's position first (compare-and-set), the others drop theirs.
  */
 export class CheckRunner {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<CheckRunSummary> | undefined;
 
   constructor(
@@ -38,31 +38,17 @@ export class CheckRunner {
       result: CheckResult,
       window: { start: number; end: number },
     ) => Promise<void>,
+    private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Checks all models now; concurrent calls share one run. */
-  runOnce(now = Date.now()): Promise<CheckRunSummary> {
+  /** Checks all models at `now` (default the clock's time); concurrent calls share one run. */
+  runOnce(now = this.clock.now()): Promise<CheckRunSummary> {
     if (!this.running) {
       this.running = this.runAll(now).finally(() => {
         this.running = undefined;
       });
     }
     return this.running;
-  }
-
-  start(intervalMs: number): void {
-    this.stop();
-    this.timer = setInterval(() => {
-      this.runOnce().catch((error: Error) =>
-        this.context.log(JSON.stringify({ level: 'error', msg: 'check run failed', error: error.message })),
-      );
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
   }
 
   private async runAll(now: number): Promise<CheckRunSummary> {

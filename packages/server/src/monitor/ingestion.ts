@@ -4,6 +4,7 @@ import { batchRow, type RawBatch } from '../store/prediction-batch.js';
 import { insertPredictions, readProfiles, upsertLabels, writeProfile } from '../store/predictions.js';
 import type { Database } from '../store/schema.js';
 import type { SqliteWriter, WriteOutcome } from '../store/sqlite-writer.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import type { LabelRecord, PredictionRecord } from './ingest-rows.js';
 import type { LoadedModel } from './model-catalog.js';
 import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
@@ -49,6 +50,7 @@ export class Ingestion {
   constructor(
     private readonly store: StoreConnection,
     shard: string = randomUUID(),
+    private readonly clock: Clock = systemClock,
   ) {
     this.shard = shard;
   }
@@ -72,7 +74,7 @@ export class Ingestion {
   }
 
   async labels(model: LoadedModel, records: readonly LabelRecord[]): Promise<LabelIngestResult> {
-    const now = Date.now();
+    const now = this.clock.now();
     const matched = await this.store.db
       .transaction()
       .execute((trx) => upsertLabels(trx, model.spec.name, records, now));
@@ -87,7 +89,7 @@ export class Ingestion {
     raw: RawBatch | undefined,
   ): Promise<{ written: Promise<WriteOutcome> }> {
     const name = model.spec.name;
-    const now = Date.now();
+    const now = this.clock.now();
     let profiled: Awaited<ReturnType<Ingestion['addToProfiles']>>;
     try {
       profiled = await this.addToProfiles(this.store.db, model, records, new Set(), now);
@@ -133,7 +135,7 @@ export class Ingestion {
     raw: RawBatch | undefined,
   ): Promise<PredictionIngestResult> {
     const name = model.spec.name;
-    const now = Date.now();
+    const now = this.clock.now();
     // After the batches handed to the writer thread are committed or refused, the cache agrees with the store.
     await this.settled(name);
     const generation = this.generation(name);

@@ -1,4 +1,5 @@
 import type { StoreConnection } from '../store/open-store.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import { type BatchValidator, compileValidator } from './ingest-rows.js';
 import { formatIssues, type ModelSpec, type ModelSpecInput, modelSpec } from './model-spec.js';
 
@@ -31,15 +32,17 @@ const CACHE_MS = 5_000;
 export class ModelCatalog {
   private readonly cache = new Map<string, { model: LoadedModel; loadedAt: number }>();
 
-  constructor(private readonly store: StoreConnection) {}
+  constructor(
+    private readonly store: StoreConnection,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Creates or replaces a model. Returns whether it was created. */
   async put(input: ModelSpecInput | unknown): Promise<{ model: LoadedModel; created: boolean }> {
     const spec = parseModelSpec(input);
-    const now = Date.now();
     const existing = await this.store.db
       .selectFrom('models')
-      .select(['spec', 'created_at'])
+      .select(['spec', 'created_at', 'updated_at'])
       .where('name', '=', spec.name)
       .executeTakeFirst();
     if (existing) {
@@ -55,6 +58,8 @@ export class ModelCatalog {
         }
       }
     }
+    // updated_at tells caches a spec changed: it moves forward even when the clock (simulated) has not.
+    const now = Math.max(this.clock.now(), existing ? Number(existing.updated_at) + 1 : 0);
     await this.store.db
       .insertInto('models')
       .values({
@@ -72,7 +77,7 @@ export class ModelCatalog {
       createdAt: Number(existing?.created_at ?? now),
       updatedAt: now,
     };
-    this.cache.set(spec.name, { model, loadedAt: now });
+    this.cache.set(spec.name, { model, loadedAt: Date.now() });
     return { model, created: existing === undefined };
   }
 

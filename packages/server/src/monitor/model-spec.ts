@@ -205,6 +205,12 @@ export const updatePolicySpec = z.strictObject({
     .optional(),
   gate: z
     .strictObject({
+      /**
+       * `superiority`: promote only a candidate shown better (the paired test at `alpha`, the primary metric by at
+       * least `minImprovement`, the guards held). `always`: promote every candidate that trains (the comparison is
+       * still computed and recorded): the ungated baseline backtests compare against.
+       */
+      mode: z.enum(['superiority', 'always']).default('superiority'),
       primary: z.enum(METRIC_NAMES).optional(),
       minImprovement: z.number().nonnegative().default(0),
       guards: z
@@ -212,7 +218,7 @@ export const updatePolicySpec = z.strictObject({
         .default([]),
       alpha: z.number().gt(0).lt(1).default(0.05),
     })
-    .default({ minImprovement: 0, guards: [], alpha: 0.05 }),
+    .default({ mode: 'superiority', minImprovement: 0, guards: [], alpha: 0.05 }),
   /**
    * After the gate: `direct` promotes at once; `shadow` runs the new version beside production and decides with the
    * gate on the same rows once `minLabelled` of them have labels; `canary` serves it to `share` of keys and promotes

@@ -26,6 +26,7 @@ export async function putReference(
   spec: ModelSpec,
   name: string,
   rows: unknown,
+  now = Date.now(),
 ): Promise<number> {
   if (!Array.isArray(rows) || rows.length === 0)
     throw new ReferenceDataError([
@@ -46,7 +47,6 @@ export async function putReference(
           issues.push({ row: i, field: key, message: "unknown feature (not in the model's schema)" });
   });
   if (issues.length > 0) throw new ReferenceDataError(issues.slice(0, 100));
-  const now = Date.now();
   await store.db
     .insertInto('references')
     .values({ model: spec.name, name, rows: JSON.stringify(rows), created_at: now })

@@ -2,6 +2,7 @@ import { restoreModel } from '@steward/core';
 import { type Selectable, sql } from 'kysely';
 import type { StoreConnection } from '../store/open-store.js';
 import type { VersionsTable } from '../store/schema.js';
+import { type Clock, systemClock } from '../time/clock.js';
 import type { ArtifactStore } from './artifact-store.js';
 
 export const ALIASES = ['production', 'candidate', 'shadow'] as const;
@@ -107,6 +108,7 @@ export class Registry {
   constructor(
     private readonly store: StoreConnection,
     private readonly artifacts: ArtifactStore,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async register(model: string, bytes: Uint8Array, options: RegisterOptions): Promise<ModelVersion> {
@@ -127,7 +129,7 @@ export class Registry {
       );
     }
     const { sha256, size } = this.artifacts.put(bytes);
-    const now = Date.now();
+    const now = this.clock.now();
     for (let attempt = 0; ; attempt++) {
       try {
         const version = await this.store.db.transaction().execute(async (trx) => {
@@ -278,7 +280,7 @@ export class Registry {
     alias: Alias,
     options: { actor: string; reason?: string },
   ): Promise<AliasChange | undefined> {
-    const now = Date.now();
+    const now = this.clock.now();
     return this.store.db.transaction().execute(async (trx) => {
       const current = await trx
         .selectFrom('aliases')
@@ -335,7 +337,7 @@ export class Registry {
         'body',
       );
     }
-    const now = Date.now();
+    const now = this.clock.now();
     const rows = points.map((p, i) => {
       const { step, metric, value } = (p ?? {}) as { step?: unknown; metric?: unknown; value?: unknown };
       if (!Number.isInteger(step) || (step as number) < 0)
@@ -404,7 +406,7 @@ export class Registry {
   ): Promise<AliasChange> {
     if (!(ALIASES as readonly string[]).includes(alias))
       throw new RegistryError(400, `alias must be one of ${ALIASES.join(', ')}`, 'alias');
-    const now = Date.now();
+    const now = this.clock.now();
     return this.store.db.transaction().execute(async (trx) => {
       // PostgreSQL: serialise changes of one alias across processes (SQLite transactions are serial already).
       if (this.store.dialect === 'postgres')

@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ELEC2_EPOCH, ELEC2_FEATURE_NAMES, HALF_HOUR } from '../demo/elec2-data.js';
 
 const dataDir = fileURLToPath(new URL('../../../../data/', import.meta.url));
 
 /** Elec2 starts on 7 May 1996; one row every 30 minutes. */
-export const ELEC2_START = ELEC2_EPOCH;
-export const ELEC2_STEP = HALF_HOUR;
-export const ELEC2_FEATURES = ELEC2_FEATURE_NAMES;
+export const ELEC2_START = Date.UTC(1996, 4, 7);
+export const ELEC2_STEP = 30 * 60_000;
+export const ELEC2_FEATURES = [
+  'period',
+  'nswprice',
+  'nswdemand',
+  'vicprice',
+  'vicdemand',
+  'transfer',
+] as const;
 
 export interface Elec2Prediction {
   id: string;

@@ -7,6 +7,8 @@ import type { JoinedPrediction } from '../store/predictions.js';
 const LOWER_IS_BETTER = new Set<MetricName>(['logLoss', 'brierScore', 'mse', 'rmse', 'mae', 'mape']);
 
 export interface GateOptions {
+  /** `always` promotes whatever the comparison says (it is still computed and reported). Default superiority. */
+  mode?: 'superiority' | 'always';
   /** The metric that must improve. Default accuracy (classification) or rmse (regression). */
   primary?: MetricName;
   /** How much it must improve, in the metric's own units and better direction. Default 0. */
@@ -151,6 +153,19 @@ export function evaluateGate(
       `the paired test (${test.name}) does not show the candidate better: p = ${test.pValue.toPrecision(4)} ≥ ${alpha}`,
     );
 
+  if (options.mode === 'always') {
+    const compared = reasons.length === 0 ? 'shown better' : `not shown better (${reasons.join('; ')})`;
+    return {
+      promote: true,
+      reasons: [
+        `gate off (mode always): ${primaryMetric} ${primary.production?.toFixed(4)} → ${primary.candidate?.toFixed(4)}, ${compared}`,
+      ],
+      rows: labels.length,
+      primary,
+      guards,
+      test,
+    };
+  }
   const promote = reasons.length === 0;
   if (promote)
     reasons.push(

@@ -8,6 +8,7 @@ import type { Alias, Registry } from '../registry/registry.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { type JoinedPrediction, labelledPredictionsSince } from '../store/predictions.js';
 import type { RolloutsTable } from '../store/schema.js';
+import type { Clock } from '../time/clock.js';
 import { evaluateGate, type GateOutputs } from './gate.js';
 
 export type RolloutMode = 'shadow' | 'canary';
@@ -40,6 +41,7 @@ export interface RolloutOptions {
 interface RolloutContext {
   store: StoreConnection;
   registry: Registry;
+  clock: Clock;
 }
 
 const aliasOf = (mode: RolloutMode): Alias => (mode === 'shadow' ? 'shadow' : 'candidate');
@@ -74,7 +76,7 @@ export async function startRollout(
   for (const running of await listRollouts(context.store, model, 'running')) {
     await context.store.db
       .updateTable('rollouts')
-      .set({ status: 'superseded', decided_at: Date.now() })
+      .set({ status: 'superseded', decided_at: context.clock.now() })
       .where('id', '=', running.id)
       .execute();
     await context.registry.clearAlias(model, aliasOf(running.mode), {
@@ -97,7 +99,7 @@ export async function startRollout(
     tolerance: options.tolerance ?? 0,
     status: 'running',
     decision: null,
-    started_at: Date.now(),
+    started_at: context.clock.now(),
     decided_at: null,
   };
   await context.store.db.insertInto('rollouts').values(row).execute();
@@ -163,7 +165,7 @@ export async function evaluateRollouts(
       await context.registry.promote(rollout.model, rollout.version, 'production', { actor, reason });
     await context.registry.clearAlias(rollout.model, aliasOf(rollout.mode), { actor, reason });
     const status: RolloutStatus = verdict.promote ? 'promoted' : 'rolled-back';
-    const now = Date.now();
+    const now = context.clock.now();
     await context.store.db
       .updateTable('rollouts')
       .set({ status, decision: JSON.stringify(verdict), decided_at: now })
@@ -221,6 +223,7 @@ async function judgeShadow(
     gate
       ? {
           ...(gate.primary ? { primary: gate.primary } : {}),
+          mode: gate.mode,
           minImprovement: gate.minImprovement,
           guards: gate.guards,
           alpha: gate.alpha,

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type CategoricalSteps,
   type Member,
-  type NumericSteps,
-  Pipeline,
   type Row,
   restoreModel,
   type Space,
@@ -12,18 +9,20 @@ import {
   WeightedAverage,
 } from '@steward/core';
 import type { ClassValue } from '../monitor/ingest-rows.js';
-import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
-import type { UpdatePolicy } from '../monitor/model-spec.js';
+import type { ModelCatalog } from '../monitor/model-catalog.js';
+import type { ModelSpec, UpdatePolicy } from '../monitor/model-spec.js';
 import { getReference } from '../monitor/references.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { ModelVersion, Registry } from '../registry/registry.js';
 import { loadPredictor, onnxPredictor, stewardPredictor } from '../serve/predictor.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { type JoinedPrediction, latestLabelledTime, queryPredictions } from '../store/predictions.js';
+import { latestLabelledTime, queryPredictions } from '../store/predictions.js';
+import type { Clock } from '../time/clock.js';
 import { trainExternally } from './external-trainer.js';
 import { evaluateGate, type GateDecision, type GateOutputs } from './gate.js';
 import { makeLearner, type TrainableModel } from './learners.js';
 import { startRollout } from './rollouts.js';
+import { type Learner, toMatrix, trainPipeline } from './train-fresh.js';
 
 export interface UpdateTrigger {
   kind: 'manual' | 'check' | 'schedule';
@@ -38,6 +37,8 @@ export interface RunStep {
   status: 'done' | 'failed' | 'skipped';
   startedAt: number;
   finishedAt: number;
+  /** How long the step took on the machine (wall time), whatever the clock says. */
+  seconds: number;
   detail: Record<string, unknown>;
 }
 
@@ -62,56 +63,8 @@ export interface UpdateContext {
   catalog: ModelCatalog;
   registry: Registry;
   artifacts: ArtifactStore;
-}
-
-/** Rows with every feature numeric become a matrix in the model's feature order; the others are left out (counted). */
-function toMatrix(
-  model: LoadedModel,
-  rows: readonly JoinedPrediction[],
-): { X: number[][]; y: ClassValue[]; dropped: number } {
-  const names = model.spec.features.map((f) => f.name);
-  const X: number[][] = [];
-  const y: ClassValue[] = [];
-  let dropped = 0;
-  for (const row of rows) {
-    const values = names.map((n) => row.features[n]);
-    if (values.every((v) => typeof v === 'number')) {
-      X.push(values as number[]);
-      y.push(row.label as ClassValue);
-    } else dropped++;
-  }
-  return { X, y, dropped };
-}
-
-/** retrain with a Pipeline: imputation, clipping, scaling and one-hot encoding fitted with the model, so rows with missing values train too. */
-function trainPipeline(
-  policy: UpdatePolicy,
-  model: LoadedModel,
-  records: Row[],
-  labels: ClassValue[],
-): { model: TrainableModel; detail: Record<string, unknown> } {
-  const learner = policy.learner;
-  if (!learner?.pipeline) throw new Error('no pipeline');
-  if (policy.strategy !== 'retrain')
-    throw new Error('update.learner.pipeline works with the retrain strategy');
-  const numeric = model.spec.features.filter((f) => f.type === 'numeric').map((f) => f.name);
-  const categorical = model.spec.features.filter((f) => f.type === 'categorical').map((f) => f.name);
-  const pipeline = new Pipeline(
-    {
-      numeric,
-      categorical,
-      ...(learner.pipeline.numeric ? { numericSteps: learner.pipeline.numeric as NumericSteps } : {}),
-      ...(learner.pipeline.categorical
-        ? { categoricalSteps: learner.pipeline.categorical as CategoricalSteps }
-        : {}),
-    },
-    makeLearner(learner.kind, learner.params) as never,
-  );
-  pipeline.fit(records, labels);
-  return {
-    model: pipeline as unknown as TrainableModel,
-    detail: { pipeline: { numeric, categorical }, droppedRows: pipeline.droppedRows },
-  };
+  /** Run and step times (a backtest's simulated clock); step durations are measured on wall time. */
+  clock: Clock;
 }
 
 /** The ensemble strategy fuses at most this many models: production's latest members and the new one. */
@@ -133,6 +86,17 @@ function curvesOf(model: TrainableModel): Curves {
 function validationSplit(X: number[][], y: ClassValue[]) {
   const cut = Math.floor(X.length * 0.75);
   return { fitX: X.slice(0, cut), fitY: y.slice(0, cut), valX: X.slice(cut), valY: y.slice(cut) };
+}
+
+function trainPipelineRun(
+  policy: UpdatePolicy,
+  spec: ModelSpec,
+  records: Row[],
+  labels: ClassValue[],
+): { model: TrainableModel; detail: Record<string, unknown> } {
+  if (policy.strategy !== 'retrain')
+    throw new Error('update.learner.pipeline works with the retrain strategy');
+  return trainPipeline(spec, policy.learner as Learner, records, labels);
 }
 
 async function train(
@@ -251,7 +215,7 @@ export async function runUpdate(
     steps: [],
     outcome: null,
     candidateVersion: null,
-    startedAt: Date.now(),
+    startedAt: context.clock.now(),
     finishedAt: null,
   };
   await context.store.db
@@ -285,10 +249,19 @@ export async function runUpdate(
     name: RunStep['name'],
     work: () => Promise<{ value: T; detail: Record<string, unknown> }>,
   ): Promise<T> => {
-    const startedAt = Date.now();
+    const startedAt = context.clock.now();
+    const wall = performance.now();
+    const seconds = () => Math.round(performance.now() - wall) / 1000;
     try {
       const { value, detail } = await work();
-      run.steps.push({ name, status: 'done', startedAt, finishedAt: Date.now(), detail });
+      run.steps.push({
+        name,
+        status: 'done',
+        startedAt,
+        finishedAt: context.clock.now(),
+        seconds: seconds(),
+        detail,
+      });
       await save();
       return value;
     } catch (error) {
@@ -296,7 +269,8 @@ export async function runUpdate(
         name,
         status: 'failed',
         startedAt,
-        finishedAt: Date.now(),
+        finishedAt: context.clock.now(),
+        seconds: seconds(),
         detail: { error: (error as Error).message },
       });
       throw error;
@@ -305,7 +279,7 @@ export async function runUpdate(
   const finish = async (status: RunStatus, outcome: string) => {
     run.status = status;
     run.outcome = outcome;
-    run.finishedAt = Date.now();
+    run.finishedAt = context.clock.now();
     await save();
     return run;
   };
@@ -360,8 +334,8 @@ export async function runUpdate(
           })),
         );
       }
-      const training = toMatrix(model, trainingRows);
-      const heldOut = toMatrix(model, rows.slice(cut));
+      const training = toMatrix(model.spec, trainingRows);
+      const heldOut = toMatrix(model.spec, rows.slice(cut));
       return {
         value: {
           trainX: training.X,
@@ -415,7 +389,7 @@ export async function runUpdate(
       }
       const trained: { model: TrainableModel; detail: Record<string, unknown>; curves?: Curves } = policy
         .learner?.pipeline
-        ? trainPipeline(policy, model, data.records, data.recordLabels)
+        ? trainPipelineRun(policy, model.spec, data.records, data.recordLabels)
         : await train(policy, model.spec.task, trainX, trainY, productionModel);
       curves = { ...curvesOf(trained.model), ...trained.curves };
       return {
@@ -472,6 +446,7 @@ export async function runUpdate(
       );
       const gate = evaluateGate(model.spec, heldY, productionOutputs, candidateOutputs, {
         ...(policy.gate.primary ? { primary: policy.gate.primary } : {}),
+        mode: policy.gate.mode,
         minImprovement: policy.gate.minImprovement,
         guards: policy.gate.guards,
         alpha: policy.gate.alpha,
@@ -516,8 +491,9 @@ export async function runUpdate(
       run.steps.push({
         name: 'promote',
         status: 'skipped',
-        startedAt: Date.now(),
-        finishedAt: Date.now(),
+        startedAt: context.clock.now(),
+        finishedAt: context.clock.now(),
+        seconds: 0,
         detail: { reasons: decision.reasons },
       });
       return await finish(

@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { JobQueue } from './job-queue.js';
-import { evaluateRollouts } from './rollouts.js';
-import { enqueueDueUpdates } from './triggers.js';
 import { runUpdate, type UpdateContext, type UpdateRun, type UpdateTrigger } from './update-run.js';
 
 export { UPDATE_JOB } from './triggers.js';
 
 /**
- * Takes update jobs from the queue and runs them, renewing the job's lease while the run lasts. Embedded in
- * `steward serve`, or alone as `steward worker` (any number of them on one PostgreSQL).
+ * Takes update jobs from the queue and runs them, renewing the job's lease while the run lasts. Driven by the
+ * maintenance loop of `steward serve`, or alone in `steward worker` (any number of them on one PostgreSQL).
  */
 export class UpdateWorker {
   readonly id: string;
-  private timer: NodeJS.Timeout | undefined;
   private busy: Promise<UpdateRun | undefined> | undefined;
 
   constructor(
@@ -32,27 +29,20 @@ export class UpdateWorker {
     return this.busy;
   }
 
+  /** Runs jobs until none is waiting; resolves with the runs, in order. */
+  async drain(onRun?: (run: UpdateRun) => void): Promise<UpdateRun[]> {
+    const runs: UpdateRun[] = [];
+    for (;;) {
+      const run = await this.runOnce();
+      if (!run) return runs;
+      runs.push(run);
+      onRun?.(run);
+    }
+  }
+
   /** Resolves when the run in progress, if any, has finished (without taking a new job). */
   async idle(): Promise<void> {
     await this.busy?.catch(() => undefined);
-  }
-
-  start(pollMs: number): void {
-    this.stop();
-    this.timer = setInterval(() => {
-      evaluateRollouts(this.context)
-        .then(() => enqueueDueUpdates(this.context.store, this.context.catalog, this.queue))
-        .then(() => this.runOnce())
-        .catch((error: Error) =>
-          this.log(JSON.stringify({ level: 'error', msg: 'update worker failed', error: error.message })),
-        );
-    }, pollMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
   }
 
   private async takeOne(): Promise<UpdateRun | undefined> {

@@ -1,18 +1,24 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, steward, tempFile } from '../test-helpers.js';
+import { repoRoot, steward } from '../test-helpers.js';
 
 const data = fileURLToPath(new URL('data/elec2.csv', repoRoot));
+const policy = fileURLToPath(new URL('examples/elec2/drift-retrain.yaml', repoRoot));
 
 describe('steward demo', () => {
-  it('replays a shortened Elec2 stream with --exit: an update is promoted and the maintained model beats the static one', async () => {
-    const db = tempFile('demo.db', '');
+  it('backtests the drift policy on a shortened Elec2 with --exit: updates are promoted, the table shows the four baselines', async () => {
+    const store = join(mkdtempSync(join(tmpdir(), 'steward-demo-')), 'demo');
     const { code, stdout, stderr } = await steward(
       'demo',
       '--data',
       data,
-      '--db',
-      db,
+      '--policy',
+      policy,
+      '--store',
+      store,
       '--port',
       '0',
       '--days',
@@ -27,28 +33,27 @@ describe('steward demo', () => {
       /update run \w{8} \(check (accuracy-floor|ddm)\) promoted: version \d+ promoted to production/,
     );
     expect(stdout).toMatch(/✗ check accuracy-floor failing: accuracy 0\.\d+ < min 0\.7/);
+    expect(stdout).toContain('4,320 rows scored (1996-06-04 – 1996-09-01)');
     const accuracy = (name: string) => {
-      const line = lines.find((l) => l.trimStart().startsWith(name)) as string;
-      return Number(line.slice(2 + 24, 2 + 24 + 9));
+      const row = lines.find((l) => l.startsWith(`| ${name} |`)) as string;
+      return Number(row.split('|')[3]);
     };
-    expect(stdout).toContain('Prequential accuracy over 4,320 replayed half-hours (90 days):');
-    const maintained = accuracy('maintained by Steward');
-    const fixed = accuracy('static version 1');
-    expect(maintained).toBeGreaterThan(fixed + 0.05);
-    expect(accuracy('no-change baseline')).toBeGreaterThan(0.8);
-    expect(stdout).toMatch(/maintained by Steward\s+0\.\d{4}\s+[1-9]\d* of \d+ update runs promoted/);
+    expect(accuracy('drift-retrain')).toBeGreaterThan(accuracy('static') + 0.05);
+    expect(accuracy('no-change')).toBeGreaterThan(0.6);
+    expect(accuracy('seasonal-naive')).toBe(accuracy('no-change'));
+    expect(accuracy('scheduled-ungated')).toBeGreaterThan(accuracy('static'));
+    expect(stdout).toMatch(/\| drift-retrain \| policy \| 0\.\d{4} .*\| \d+ \([1-9]\d* promoted/);
   });
 
-  it('refuses a bad strategy, day count or data file with a message saying what to pass', async () => {
-    const strategy = await steward('demo', '--strategy', 'magic', '--exit');
-    expect(strategy.code).toBe(2);
-    expect(strategy.stderr).toContain(
-      '--strategy must be one of static, scheduled, drift-retrain, fine-tune',
-    );
+  it('refuses a bad day count, data file or policy with a message saying what to pass', async () => {
     const days = await steward('demo', '--days', '-3', '--exit');
+    expect(days.code).toBe(2);
     expect(days.stderr).toContain('--days must be a positive integer, got -3');
-    const missing = await steward('demo', '--data', '/nonexistent/elec2.csv', '--exit');
+    const missing = await steward('demo', '--data', '/nonexistent/elec2.csv', '--port', '0', '--exit');
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('cannot read /nonexistent/elec2.csv');
     expect(missing.stderr).toContain('pass --data');
+    const policyMissing = await steward('demo', '--data', data, '--policy', '/nonexistent/p.yaml', '--exit');
+    expect(policyMissing.stderr).toContain('--policy: cannot read /nonexistent/p.yaml: no such file');
   });
 });

@@ -9,7 +9,9 @@ import { ArtifactStore, defaultArtifactDir } from '../../registry/artifact-store
 import { Registry } from '../../registry/registry.js';
 import { defaultStoreUrl, openStore } from '../../store/open-store.js';
 import { listTokens } from '../../store/tokens.js';
+import { systemClock } from '../../time/clock.js';
 import { JobQueue } from '../../update/job-queue.js';
+import { MaintenanceLoop } from '../../update/maintenance-loop.js';
 import { UpdateWorker } from '../../update/update-worker.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
@@ -62,7 +64,11 @@ export function registerServe(program: Command, io: CliIo): void {
     )
     .option('--port <n>', 'port (default STEWARD_PORT or 8080)', process.env.STEWARD_PORT ?? '8080')
     .option('--config <steward.yaml>', 'apply the models of this file at start')
-    .option('--check-interval <duration>', 'how often checks run on closed windows', '1m')
+    .option(
+      '--check-interval <duration>',
+      'how often the maintenance loop ticks: rollouts, checks on closed windows, due updates',
+      '5s',
+    )
     .option('--require-auth', 'require API tokens even on loopback')
     .option('--no-worker', 'do not run update jobs in this process (run `steward worker` processes instead)')
     .action(async (flags: ServeFlags) => {
@@ -79,6 +85,7 @@ export function registerServe(program: Command, io: CliIo): void {
       const { app, context } = await createApp({
         store,
         requireAuth,
+        runJobs: flags.worker,
         notifier: { log: (line) => io.stdout.write(`${line}\n`) },
       });
       if (flags.config) await applyConfig(context.catalog, flags.config, io);
@@ -87,16 +94,12 @@ export function registerServe(program: Command, io: CliIo): void {
           'steward: API tokens are required and none exists: create one with `steward token create --name admin --scopes admin`\n',
         );
       }
-      context.checks.start(interval);
-      if (flags.worker) context.worker.start(1000);
+      context.loop.start(interval);
       const address = await app.listen({ host: flags.host, port });
       io.stdout.write(
         `steward listening on ${address} (store: ${store.dialect} ${store.location}; auth ${requireAuth ? 'required' : 'off on loopback'})\n`,
       );
       const stop = async () => {
-        context.checks.stop();
-        context.worker.stop();
-        await context.worker.idle();
         await app.close();
         await store.close();
         process.exit(0);
@@ -136,18 +139,24 @@ export function registerWorker(program: Command, io: CliIo): void {
       const catalog = new ModelCatalog(store);
       const artifacts = new ArtifactStore(defaultArtifactDir(store));
       const log = (line: string) => io.stdout.write(`${line}\n`);
-      const worker = new UpdateWorker(
-        new JobQueue(store),
-        { store, catalog, registry: new Registry(store, artifacts), artifacts },
-        log,
-      );
-      worker.start(poll);
+      const context = {
+        store,
+        catalog,
+        registry: new Registry(store, artifacts),
+        artifacts,
+        clock: systemClock,
+      };
+      const jobs = new JobQueue(store);
+      const worker = new UpdateWorker(jobs, context, log);
+      // Only runs jobs: the servers' loops judge windows, decide rollouts and queue the updates.
+      const loop = new MaintenanceLoop({ context, jobs, decides: false, worker, log });
+      loop.start(poll);
       io.stdout.write(
         `steward worker ${worker.id} polling every ${flags.poll} (store: ${store.dialect} ${store.location})\n`,
       );
       const stop = async () => {
-        worker.stop();
-        await worker.idle();
+        loop.stop();
+        await loop.idle();
         await store.close();
         process.exit(0);
       };

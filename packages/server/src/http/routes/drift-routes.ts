@@ -37,7 +37,7 @@ async function referenceRows(context: ApiContext, model: LoadedModel, query: Dri
 }
 
 async function currentRows(context: ApiContext, model: LoadedModel, query: DriftQuery) {
-  const { from, to } = timeRange(query);
+  const { from, to } = timeRange(query, context.clock.now());
   const rows = await queryPredictions(context.store.db, model.spec.name, {
     from,
     to,
@@ -91,7 +91,7 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
         context.store,
         model.spec,
         await referenceRows(context, model, request.query),
-        { ...timeRange(request.query), ...(size ? { size } : {}) },
+        { ...timeRange(request.query, context.clock.now()), ...(size ? { size } : {}) },
       );
       return {
         features: timeline.features,

@@ -27,7 +27,7 @@ export function ingestRoutes(app: FastifyInstance, context: ApiContext, bodyLimi
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const result = model.validator.predictions(request.body, Date.now());
+      const result = model.validator.predictions(request.body, context.clock.now());
       if (!result.ok) {
         context.metrics.rejected.inc({ model: model.spec.name, kind: 'predictions' });
         throw new ApiError(
@@ -63,7 +63,7 @@ export function ingestRoutes(app: FastifyInstance, context: ApiContext, bodyLimi
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const result = model.validator.labels(request.body, Date.now());
+      const result = model.validator.labels(request.body, context.clock.now());
       if (!result.ok) {
         context.metrics.rejected.inc({ model: model.spec.name, kind: 'labels' });
         throw new ApiError(

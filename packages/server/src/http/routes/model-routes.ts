@@ -104,7 +104,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const { from, to } = timeRange(request.query);
+      const { from, to } = timeRange(request.query, context.clock.now());
       const count = intParam('count', request.query.count);
       const size = durationParam('size', request.query.size);
       const windows =
@@ -123,7 +123,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const { from, to } = timeRange(request.query);
+      const { from, to } = timeRange(request.query, context.clock.now());
       const size = durationParam('size', request.query.size);
       const windows = await timeWindows(context.store, model.spec, { from, to, ...(size ? { size } : {}) });
       return windows.map((w) => windowView(w, false));
@@ -144,7 +144,13 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
       const model = await requireModel(context, request.params.name);
       return {
         name: request.params.ref,
-        rows: await putReference(context.store, model.spec, request.params.ref, request.body),
+        rows: await putReference(
+          context.store,
+          model.spec,
+          request.params.ref,
+          request.body,
+          context.clock.now(),
+        ),
       };
     },
   );

@@ -24,7 +24,7 @@ export function servingRoutes(app: FastifyInstance, context: ApiContext, bodyLim
       const model = await requireModel(context, request.params.name);
       const body = request.body as unknown;
       const rows = Array.isArray(body) ? body : (body as { rows?: unknown } | undefined)?.rows;
-      const result = model.validator.inputs(rows, Date.now());
+      const result = model.validator.inputs(rows, context.clock.now());
       if (!result.ok)
         throw new ApiError(
           400,
@@ -58,7 +58,7 @@ export function servingRoutes(app: FastifyInstance, context: ApiContext, bodyLim
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const { from, to } = timeRange(request.query);
+      const { from, to } = timeRange(request.query, context.clock.now());
       return (await servedVersions(context.store.db, model.spec.name, from, to)).map((v) => ({
         ...v,
         first: new Date(v.first).toISOString(),

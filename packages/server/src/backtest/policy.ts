@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ModelSpecError, parseModelSpec } from '../monitor/model-catalog.js';
+import type { ModelSpec } from '../monitor/model-spec.js';
+import type { Learner } from '../update/train-fresh.js';
+import { BacktestInputError } from './backtest-error.js';
+import type { History, Task } from './history.js';
+import { formatDuration } from './span.js';
+import { spanMs, type Timeline } from './timeline.js';
+
+/** A maintenance policy as a backtest replays it: a complete model spec and the learner of its version 1. */
+export interface BacktestPolicy {
+  /** The strategy's name in the report (the policy file's name without its extension). */
+  name: string;
+  /** The policy file, or `default` / `scheduled-ungated` for the ones a backtest makes. */
+  source: string;
+  spec: ModelSpec;
+  /** Version 1: this learner on the training span (the policy's `update.learner`, or the default one). */
+  initial: Learner;
+  description: string;
+}
+
+export interface PolicyContext {
+  history: History;
+  timeline: Timeline;
+  /** The model's name in the backtest's store. */
+  model: string;
+}
+
+/** A policy file: a `steward.yaml` with one model under `models:`, or that model's spec alone. */
+export function readPolicyFile(file: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new BacktestInputError(
+      '--policy',
+      `--policy: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
+  }
+  const models = (doc as { models?: unknown } | null)?.models;
+  const spec = Array.isArray(models) ? models : [doc];
+  if (spec.length !== 1 || typeof spec[0] !== 'object' || spec[0] === null || Array.isArray(spec[0]))
+    throw new BacktestInputError(
+      '--policy',
+      `--policy ${file}: expected one model (a "models:" list with one entry, or the model's spec alone)`,
+    );
+  return spec[0] as Record<string, unknown>;
+}
+
+export function policyName(file: string): string {
+  return basename(file, extname(file));
+}
+
+/** The task a policy states, if it states one (it decides how the history's label is read). */
+export function statedTask(raw: Record<string, unknown>): Task | undefined {
+  const task = raw.task;
+  return task === 'binary' || task === 'multiclass' || task === 'regression' ? task : undefined;
+}
+
+export function defaultLearner(task: Task): Learner {
+  return {
+    kind: task === 'regression' ? 'GradientBoostingRegressor' : 'GradientBoostingClassifier',
+    params: {},
+  };
+}
+
+/**
+ * Completes a policy for the history: features, classes, window and label grace filled from the data where the
+ * file leaves them out; a learner for version 1 and for the update runs; a one-hot pipeline when features are
+ * categorical. Whatever the file states must agree with the data, or the error names the field.
+ */
+export function completePolicy(
+  raw: Record<string, unknown>,
+  source: string,
+  name: string,
+  context: PolicyContext,
+): BacktestPolicy {
+  const { history, timeline } = context;
+  const where = `--policy ${source}`;
+  const fail = (message: string) => new BacktestInputError('--policy', `${where}: ${message}`);
+  const input: Record<string, unknown> = { ...raw, name: context.model };
+  if (input.task !== undefined && input.task !== history.task)
+    throw fail(
+      `task ${JSON.stringify(input.task)}, but the label '${history.label}' reads as ${history.task} (pass --task ${String(input.task)} if it is one)`,
+    );
+  input.task = history.task;
+
+  const columns = new Map(history.features.map((f) => [f.name, f.type]));
+  if (input.features === undefined)
+    input.features = history.features.map((f) => ({ name: f.name, type: f.type }));
+  else if (Array.isArray(input.features)) {
+    input.features.forEach((f: unknown, i: number) => {
+      const feature = f as { name?: unknown; type?: unknown } | null;
+      const type = columns.get(String(feature?.name));
+      if (type === undefined)
+        throw fail(
+          `features[${i}]: '${String(feature?.name)}' is not a feature of the history (${[...columns.keys()].join(', ')})`,
+        );
+      if (feature?.type !== type)
+        throw fail(
+          `features[${i}]: '${String(feature?.name)}' is ${String(feature?.type)} in the policy but ${type} in the history`,
+        );
+    });
+  }
+  if (history.classes && input.task !== 'regression') {
+    if (input.classes === undefined) input.classes = history.classes;
+    else if (Array.isArray(input.classes)) {
+      const stated = new Set(input.classes as unknown[]);
+      const missing = history.classes.filter((c) => !stated.has(c));
+      if (missing.length > 0)
+        throw fail(
+          `classes leave out ${missing.map((c) => JSON.stringify(c)).join(', ')}, which the label holds`,
+        );
+    }
+  }
+  const windowMs = spanMs(timeline.cadence, timeline);
+  input.window ??= windowMs;
+  input.labelGrace ??= spanMs(timeline.delay, timeline);
+  input.alertCooldown ??= input.window;
+  input.notifiers ??= [];
+
+  let spec: ModelSpec;
+  try {
+    spec = parseModelSpec(input);
+  } catch (error) {
+    if (error instanceof ModelSpecError) throw fail(error.message.replace(/^invalid model: /, ''));
+    throw error;
+  }
+  // Categories and missing numbers need a Pipeline (one-hot, imputation); a plain learner takes numbers only.
+  const needPipeline = spec.features
+    .filter((f) => {
+      const column = history.features.find((c) => c.name === f.name);
+      if (!column) return false;
+      return column.type === 'categorical' || column.values.some(Number.isNaN);
+    })
+    .map((f) => f.name);
+  const update = spec.update;
+  if (update && update.strategy !== 'external') update.learner ??= defaultLearner(spec.task);
+  const initial = update?.learner ?? defaultLearner(spec.task);
+  if (needPipeline.length > 0 && !initial.pipeline) {
+    if (update && update.strategy !== 'retrain')
+      throw fail(
+        `features ${needPipeline.join(', ')} are categorical or have missing values: the ${update.strategy} strategy trains on numbers only; give update.learner.pipeline with strategy retrain, or leave them out with --features`,
+      );
+    initial.pipeline = { categorical: { handleUnknown: 'ignore' } };
+  }
+  return {
+    name,
+    source,
+    spec,
+    initial,
+    description:
+      spec.description ??
+      (update
+        ? `${update.strategy} with ${update.learner?.kind ?? 'an external trainer'}`
+        : `${initial.kind}, never updated`),
+  };
+}
+
+/**
+ * The policy a backtest runs when none is given: gradient boosting retrained on the last training span's worth
+ * of labelled rows every 7 cadence steps, behind the gate; DDM (classification) watching the error stream.
+ */
+export function defaultPolicy(context: PolicyContext): BacktestPolicy {
+  const { timeline, history } = context;
+  const cadence = spanMs(timeline.cadence, timeline);
+  const train = spanMs(timeline.train, timeline);
+  const trainRows = timeline.trainEnd;
+  const raw = {
+    description: `gradient boosting retrained every ${formatDuration(7 * cadence)} on the last ${formatDuration(train)}, gated`,
+    checks:
+      history.task === 'regression'
+        ? []
+        : [{ type: 'detector', name: 'ddm', detector: 'DDM', severity: 'warning' }],
+    update: {
+      every: 7 * cadence,
+      window: train,
+      minRows: Math.max(1, Math.min(200, Math.floor(trainRows / 2))),
+      strategy: 'retrain',
+      learner: defaultLearner(history.task),
+    },
+  };
+  return completePolicy(raw, 'default', 'default', context);
+}
+
+/**
+ * The "retrain on a schedule, no gate" baseline for a policy: the same learner, training window and data, retrained
+ * every `every` (the policy's own schedule, else 7 cadence steps) and promoted whatever the comparison says. Beside
+ * the policy it shows what its gate and its trigger are worth.
+ */
+export function ungatedPolicy(policy: BacktestPolicy, context: PolicyContext): BacktestPolicy {
+  const cadence = spanMs(context.timeline.cadence, context.timeline);
+  const update = policy.spec.update;
+  const every = update?.every ?? 7 * cadence;
+  const window = update?.window ?? spanMs(context.timeline.train, context.timeline);
+  const raw = {
+    features: policy.spec.features,
+    window: policy.spec.window,
+    labelGrace: policy.spec.labelGrace,
+    description: `${policy.initial.kind} retrained every ${formatDuration(every)} on the last ${formatDuration(window)}, promoted without a gate`,
+    checks: [],
+    update: {
+      every,
+      window,
+      minRows: update?.minRows ?? Math.max(1, Math.min(200, Math.floor(context.timeline.trainEnd / 2))),
+      strategy: 'retrain',
+      learner: policy.initial,
+      gate: { mode: 'always' },
+    },
+  };
+  return completePolicy(raw, 'scheduled-ungated', 'scheduled-ungated', context);
+}

@@ -1,0 +1,79 @@
+import { type CategoricalSteps, type NumericSteps, Pipeline, type Row } from '@steward/core';
+import type { ClassValue, FeatureValue } from '../monitor/ingest-rows.js';
+import type { ModelSpec, UpdatePolicy } from '../monitor/model-spec.js';
+import { makeLearner, type TrainableModel } from './learners.js';
+
+export type Learner = NonNullable<UpdatePolicy['learner']>;
+
+/** Rows with every feature numeric become a matrix in the model's feature order; the others are left out (counted). */
+export function toMatrix(
+  spec: ModelSpec,
+  rows: ReadonlyArray<{ features: Readonly<Record<string, unknown>>; label: unknown }>,
+): { X: number[][]; y: ClassValue[]; dropped: number } {
+  const names = spec.features.map((f) => f.name);
+  const X: number[][] = [];
+  const y: ClassValue[] = [];
+  let dropped = 0;
+  for (const row of rows) {
+    const values = names.map((n) => row.features[n]);
+    if (values.every((v) => typeof v === 'number')) {
+      X.push(values as number[]);
+      y.push(row.label as ClassValue);
+    } else dropped++;
+  }
+  return { X, y, dropped };
+}
+
+/** A Pipeline: imputation, clipping, scaling and one-hot encoding fitted with the model, so rows with missing values train too. */
+export function trainPipeline(
+  spec: ModelSpec,
+  learner: Learner,
+  records: Row[],
+  labels: ClassValue[],
+): { model: TrainableModel; detail: Record<string, unknown> } {
+  if (!learner.pipeline) throw new Error('no pipeline');
+  const numeric = spec.features.filter((f) => f.type === 'numeric').map((f) => f.name);
+  const categorical = spec.features.filter((f) => f.type === 'categorical').map((f) => f.name);
+  const pipeline = new Pipeline(
+    {
+      numeric,
+      categorical,
+      ...(learner.pipeline.numeric ? { numericSteps: learner.pipeline.numeric as NumericSteps } : {}),
+      ...(learner.pipeline.categorical
+        ? { categoricalSteps: learner.pipeline.categorical as CategoricalSteps }
+        : {}),
+    },
+    makeLearner(learner.kind, learner.params) as never,
+  );
+  pipeline.fit(records, labels);
+  return {
+    model: pipeline as unknown as TrainableModel,
+    detail: { pipeline: { numeric, categorical }, droppedRows: pipeline.droppedRows },
+  };
+}
+
+/**
+ * A fresh model of `learner` trained on labelled rows, as the `retrain` strategy trains one: through a Pipeline when
+ * the learner has one, else on the rows whose features are all numbers. A backtest's version 1 is trained so too.
+ */
+export function trainFresh(
+  spec: ModelSpec,
+  learner: Learner,
+  rows: ReadonlyArray<{ features: Readonly<Record<string, FeatureValue>>; label: ClassValue }>,
+): { model: TrainableModel; detail: Record<string, unknown> } {
+  if (learner.pipeline)
+    return trainPipeline(
+      spec,
+      learner,
+      rows.map((r) => r.features as Row),
+      rows.map((r) => r.label),
+    );
+  const { X, y, dropped } = toMatrix(spec, rows);
+  if (X.length === 0)
+    throw new Error(
+      `no row has every feature numeric (${dropped} left out): categorical features need update.learner.pipeline`,
+    );
+  const model = makeLearner(learner.kind, learner.params);
+  model.fit(X, y as never);
+  return { model, detail: { droppedRows: dropped } };
+}
