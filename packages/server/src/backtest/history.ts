@@ -319,7 +319,8 @@ function parseIsoTime(text: string): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
-function readFeature(
+/** A column as a feature: numeric when every value present is a number, else categorical (errors name the row). */
+export function readFeature(
   table: Table,
   name: string,
   column: ArrayLike<unknown>,

@@ -1,5 +1,6 @@
 import { StewardInputError } from '@steward/core';
 import { Command, CommanderError } from 'commander';
+import { BacktestInputError } from '../backtest/backtest-error.js';
 import { CliError } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
 import { registerBacktest } from './commands/backtest.js';
@@ -7,20 +8,34 @@ import { registerDemo } from './commands/demo.js';
 import { registerDrift } from './commands/drift.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerInit } from './commands/init.js';
 import { registerRegistry, registerUpdates } from './commands/registry.js';
 import { registerApply, registerServe, registerWorker } from './commands/serve.js';
 import { registerToken } from './commands/token.js';
 import { registerTune } from './commands/tune.js';
+import { describeSystemError } from './system-errors.js';
 import { VERSION } from './version.js';
 
 export { VERSION } from './version.js';
+
+// Commander's own exits that are not errors.
+const CLEAN_EXITS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
 export function createProgram(io: CliIo): Command {
   const program = new Command('steward')
     .description('Steward keeps deployed machine-learning models healthy.')
     .version(VERSION)
+    .option('--debug', 'print the stack trace of an unexpected error')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // One line, in the house style: `steward: <what> — <what to do>`.
+      outputError: (s, write) =>
+        write(`steward: ${s.trim().replace(/^error: /, '')} — see \`steward ${commandOf(s)}--help\`\n`),
+    });
+  registerInit(program, io);
   registerEval(program, io);
   registerDrift(program, io);
   registerTune(program, io);
@@ -33,27 +48,48 @@ export function createProgram(io: CliIo): Command {
   registerToken(program, io);
   registerRegistry(program, io);
   registerUpdates(program, io);
-  for (const command of program.commands) command.exitOverride();
+  const inherit = (command: Command) => {
+    command.exitOverride();
+    command.configureOutput(program.configureOutput());
+    command.showSuggestionAfterError();
+    for (const sub of command.commands) inherit(sub);
+  };
+  for (const command of program.commands) inherit(command);
   return program;
 }
 
-/** Runs the CLI on `argv` (without node and script) and returns the exit code; never throws. */
+let lastCommand = '';
+function commandOf(_message: string): string {
+  return lastCommand ? `${lastCommand} ` : '';
+}
+
+/**
+ * Runs the CLI on `argv` (without node and script) and returns the exit code; never throws. Exit 0 on success, 2
+ * for usage and input errors (a flag, a file, a value), 1 for runtime failures; one line on stderr, the stack only
+ * with `--debug`.
+ */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = createProgram(io);
+  const debug = argv.includes('--debug') || process.env.STEWARD_DEBUG === '1';
+  lastCommand = argv.find((a) => !a.startsWith('-')) ?? '';
+  if (!program.commands.some((c) => c.name() === lastCommand)) lastCommand = '';
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CommanderError) return CLEAN_EXITS.has(error.code) ? 0 : 2;
     if (error instanceof CliError) {
       io.stderr.write(`steward: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof StewardInputError) {
+    if (error instanceof StewardInputError || error instanceof BacktestInputError) {
       io.stderr.write(`steward: ${error.message}\n`);
       return 2;
     }
-    io.stderr.write(`steward: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    const known = describeSystemError(error);
+    io.stderr.write(`steward: ${known ?? (error as Error).message ?? String(error)}\n`);
+    if (debug) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    else if (!known) io.stderr.write('(run again with --debug for the stack trace)\n');
+    return known ? 2 : 1;
   }
 }

@@ -310,6 +310,10 @@ for (const target of testStores()) {
         });
         const metrics = (await steward.app.inject({ url: '/metrics' })).body;
         expect(metrics).toContain('steward_model_health{model="elec2"} 0');
+        // Process metrics carry one prefix, not two.
+        expect(metrics).toMatch(/^steward_process_cpu_user_seconds_total /m);
+        expect(metrics).toMatch(/^steward_nodejs_heap_size_total_bytes /m);
+        expect(metrics).not.toContain('steward_process_process_');
         expect(metrics).toContain(`steward_predictions_ingested_total{model="elec2"} ${day(0).length}`);
         expect(metrics).toMatch(
           /steward_http_requests_total\{method="POST",route="\/api\/v1\/models\/:name\/predictions",status="200"\} 1/,

@@ -8,7 +8,7 @@ const HEALTH_VALUE = { ok: 0, warning: 1, failing: 2 } as const;
 /** The server's Prometheus registry: HTTP and ingestion counters, and per-model health gauges read at scrape time. */
 export function createMetrics(store: StoreConnection, catalog: ModelCatalog) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'steward_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'steward_' });
   const requests = new Counter({
     name: 'steward_http_requests_total',
     help: 'HTTP requests by method, route and status code.',

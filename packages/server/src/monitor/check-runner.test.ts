@@ -95,11 +95,11 @@ for (const target of testStores()) {
         const ingestion = new Ingestion(store);
         const records = model.validator.predictions(
           rows.map(({ label: _l, ...p }) => p),
-          0,
+          Date.now(),
         );
         const labels = model.validator.labels(
           rows.map((p) => ({ predictionId: p.id, label: p.label, time: p.time })),
-          0,
+          Date.now(),
         );
         if (!records.ok || !labels.ok) throw new Error('fixture rows invalid');
         await ingestion.predictions(model, records.records);
@@ -210,7 +210,7 @@ for (const target of testStores()) {
             };
           }),
         );
-        const records = model.validator.predictions(batch, 0);
+        const records = model.validator.predictions(batch, Date.now());
         if (!records.ok) throw new Error(JSON.stringify(records.errors));
         await new Ingestion(store).predictions(model, records.records);
         const summary = await new CheckRunner(store, catalog, { log: () => {} }).runOnce(first + 30 * DAY);

@@ -38,7 +38,7 @@ describe('batch validation', () => {
           version: 'v2',
         },
       ],
-      1,
+      Date.now(),
     );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -101,6 +101,44 @@ describe('batch validation', () => {
       ok: false,
       errors: [{ row: -1, field: 'body' }],
     });
+  });
+
+  it('refuses times before 1970 or more than a day ahead, overlong categories and texts', () => {
+    const now = Date.UTC(2026, 0, 1);
+    const result = tickets.predictions(
+      [
+        { time: '1900-01-01T00:00:00Z', features: { plan: 'pro' }, output: 'bug' },
+        { time: Date.UTC(3000, 0, 1), features: { plan: 'pro' }, output: 'bug' },
+        { time: now * 1000, features: { plan: 'pro' }, output: 'bug' },
+        {
+          time: now + 86_400_000,
+          features: { plan: 'x'.repeat(1024), subject: 'y'.repeat(100_000) },
+          output: 'bug',
+        },
+        { features: { plan: 'x'.repeat(1025), subject: 'y'.repeat(100_001) }, output: 'bug' },
+      ],
+      now,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const problems = result.errors.map((e) => [e.row, e.field, e.message]);
+    expect(problems).toHaveLength(5);
+    expect(problems[0]).toEqual([
+      0,
+      'time',
+      'is before 1970 ("1900-01-01T00:00:00Z"): send epoch milliseconds or an ISO 8601 time',
+    ]);
+    expect(problems[1]?.[2]).toMatch(
+      /^is more than a day after the server's clock \(2026-01-01T00:00:00\.000Z\)/,
+    );
+    expect(problems[2]?.[2]).toMatch(/milliseconds, not microseconds\?$/);
+    expect(problems[3]).toEqual([4, 'features.subject', 'a text of 100001 characters: at most 100000']);
+    expect(problems[4]).toEqual([
+      4,
+      'features.plan',
+      'a category of 1025 characters: at most 1024 (is this a text feature?)',
+    ]);
+    expect(tickets.labels([{ predictionId: 1, label: 'bug', time: -1 }], now)).toMatchObject({ ok: false });
   });
 
   it('caps the listed problems at 100 and gives the total', () => {

@@ -76,19 +76,29 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : String(value);
 }
 
+/** Times are refused before 1970 and more than this far ahead of the server's clock (a wrong unit or a bad clock). */
+export const MAX_FUTURE_MS = 86_400_000;
+/** Longest category value: longer ones are nearly always a text or a blob sent to the wrong feature. */
+export const MAX_CATEGORY_LENGTH = 1024;
+export const MAX_TEXT_LENGTH = 100_000;
+
 // Times: epoch milliseconds or an ISO 8601 string with a zone; absent means "now" (when received).
 function parseTime(value: unknown, now: number): number | string {
   if (value === undefined) return now;
+  let ms: number | undefined;
   if (typeof value === 'number') {
-    return Number.isFinite(value) && value >= 0 && value < 8.64e15
-      ? Math.floor(value)
-      : 'must be epoch milliseconds';
+    if (!Number.isFinite(value)) return 'must be epoch milliseconds';
+    ms = Math.floor(value);
+  } else if (typeof value === 'string' && /\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
+    const parsed = Date.parse(value);
+    if (Number.isFinite(parsed)) ms = parsed;
   }
-  if (typeof value === 'string' && /\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
-    const ms = Date.parse(value);
-    if (Number.isFinite(ms)) return ms;
-  }
-  return `must be an ISO 8601 time with a zone (e.g. 2026-01-31T12:00:00Z) or epoch milliseconds, got ${describe(value)}`;
+  if (ms === undefined)
+    return `must be an ISO 8601 time with a zone (e.g. 2026-01-31T12:00:00Z) or epoch milliseconds, got ${describe(value)}`;
+  if (ms < 0) return `is before 1970 (${describe(value)}): send epoch milliseconds or an ISO 8601 time`;
+  if (ms > now + MAX_FUTURE_MS)
+    return `is more than a day after the server's clock (${new Date(now).toISOString()}), got ${describe(value)}: milliseconds, not microseconds?`;
+  return ms;
 }
 
 function parseId(value: unknown): string | undefined {
@@ -108,11 +118,20 @@ function featureCheck(feature: FeatureSpec): FeatureCheck {
           : `expected a finite number or null, got ${describe(v)}`;
     case 'categorical':
       return (v) =>
-        typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))
-          ? undefined
-          : `expected a category (string, number or boolean) or null, got ${describe(v)}`;
+        typeof v === 'string'
+          ? v.length <= MAX_CATEGORY_LENGTH
+            ? undefined
+            : `a category of ${v.length} characters: at most ${MAX_CATEGORY_LENGTH} (is this a text feature?)`
+          : typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))
+            ? undefined
+            : `expected a category (string, number or boolean) or null, got ${describe(v)}`;
     case 'text':
-      return (v) => (typeof v === 'string' ? undefined : `expected a string or null, got ${describe(v)}`);
+      return (v) =>
+        typeof v !== 'string'
+          ? `expected a string or null, got ${describe(v)}`
+          : v.length > MAX_TEXT_LENGTH
+            ? `a text of ${v.length} characters: at most ${MAX_TEXT_LENGTH}`
+            : undefined;
     case 'embedding': {
       const dims = feature.dimensions as number;
       return (v) => {

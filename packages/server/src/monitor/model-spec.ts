@@ -11,10 +11,16 @@ const duration = (what: string) =>
 
 const className = z.union([z.string().min(1), z.number().finite()]);
 
+/** Names every JavaScript object answers to (`constructor`, `toString`, `__proto__`…): refused as feature names. */
+const RESERVED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
 export const featureSpec = z.strictObject({
   name: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/, 'feature names are letters, digits, _ . - (max 128)'),
+    .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/, 'feature names are letters, digits, _ . - (max 128)')
+    .refine((name) => !RESERVED_NAMES.has(name), {
+      message: 'this name is reserved (every JavaScript object has it): rename the feature',
+    }),
   type: z.enum(['numeric', 'categorical', 'text', 'embedding']),
   /** Length of an embedding vector. */
   dimensions: z.number().int().positive().optional(),
@@ -247,7 +253,9 @@ export const modelSpec = z
     /** Binary: the class `score` is the probability of. Default the last of `classes`. */
     positiveClass: className.optional(),
     /** Length of the tumbling time windows profiles are kept for. Default 1h. */
-    window: duration('window').default(3_600_000),
+    window: duration('window')
+      .refine((ms) => ms >= 1000, { message: 'window must be at least 1s' })
+      .default(3_600_000),
     /** How long after a window closes its checks wait for late labels. Default 0. */
     labelGrace: duration('labelGrace').default(0),
     /** A repeated alert is notified again only after this long. Default 1h. */

@@ -270,6 +270,25 @@ for (const target of testStores()) {
         await expect(catalog.put({ ...ELEC2_MODEL, task: 'regression' })).rejects.toThrow(
           /has task "binary"; it cannot change/,
         );
+        // A zero window would make every window start undefined; names every object has would break lookups.
+        const reserved = await catalog
+          .put({
+            name: 'm',
+            task: 'binary',
+            window: '0s',
+            features: ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((name) => ({
+              name,
+              type: 'numeric',
+            })),
+          })
+          .catch((e: unknown) => e);
+        expect((reserved as ModelSpecError).issues).toEqual([
+          ...[0, 1, 2, 3].map((i) => ({
+            field: `features[${i}].name`,
+            message: 'this name is reserved (every JavaScript object has it): rename the feature',
+          })),
+          { field: 'window', message: 'window must be at least 1s' },
+        ]);
         expect((await catalog.list()).map((m) => m.spec.name)).toEqual(['elec2']);
       });
     },

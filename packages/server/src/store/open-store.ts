@@ -133,5 +133,10 @@ async function migrate(connection: StoreConnection): Promise<void> {
     ...(connection.schema ? { migrationTableSchema: connection.schema } : {}),
   });
   const { error } = await migrator.migrateToLatest();
-  if (error) throw new Error(`store migration failed: ${(error as Error).message ?? String(error)}`);
+  if (error) {
+    // A connection refused, a login failed…: the driver's error as it is, with its code, for the caller to explain.
+    if (typeof (error as { code?: unknown }).code === 'string' || error instanceof AggregateError)
+      throw error;
+    throw new Error(`store migration failed: ${(error as Error).message ?? String(error)}`);
+  }
 }

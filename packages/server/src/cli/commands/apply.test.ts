@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ModelCatalog } from '../../monitor/model-catalog.js';
 import { openStore } from '../../store/open-store.js';
-import { steward, tempFile } from '../test-helpers.js';
+import { repoRoot, steward, tempFile } from '../test-helpers.js';
 
 const yaml = `models:
   - name: elec2
@@ -41,6 +43,62 @@ describe('steward apply', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('--dry-run says what would change and writes nothing, not even a new store file', async () => {
+    const file = tempFile('steward.yaml', yaml);
+    const db = tempFile('x', '').replace(/x$/, 'store.db');
+    const dry = await steward('apply', file, '--db', db, '--dry-run');
+    expect(dry.stdout).toBe(
+      'would create model elec2 (binary, 2 features)\nwould create model demand (regression, 1 features)\n',
+    );
+    expect(existsSync(db)).toBe(false);
+    await steward('apply', file, '--db', db);
+    const changed = tempFile(
+      'steward.yaml',
+      yaml.replace('min: 0.75', 'min: 0.8').replace('task: regression', 'task: regression\n    window: 1d'),
+    );
+    expect((await steward('apply', changed, '--db', db, '--dry-run')).stdout).toBe(
+      'would update model elec2: checks\nwould refuse model demand: its window cannot change once data is recorded (create a new model)\n',
+    );
+    expect((await steward('apply', file, '--db', db, '--dry-run')).stdout).toBe(
+      'model elec2 is unchanged\nmodel demand is unchanged\n',
+    );
+  });
+
+  it('refuses a bad file before opening the store: no database file is created', async () => {
+    const db = tempFile('x', '').replace(/x$/, 'never.db');
+    const bad = tempFile('steward.yaml', yaml.replace('type: numeric', 'type: number'));
+    const result = await steward('apply', bad, '--db', db);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^steward: .*steward\.yaml: models\[0\]: invalid model: features\[0\]\.type/,
+    );
+    expect(existsSync(db)).toBe(false);
+    expect((await steward('apply', '/nonexistent/steward.yaml', '--db', db)).stderr).toBe(
+      'steward: cannot read /nonexistent/steward.yaml: no such file — `steward init` writes a starter file\n',
+    );
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('steward init writes a commented steward.yaml from a data file that applies and backtests as it is', async () => {
+    const out = tempFile('x', '').replace(/x$/, 'steward.yaml');
+    const data = fileURLToPath(new URL('data/elec2.csv', repoRoot));
+    const init = await steward('init', '--from', data, '--label', 'class', '--name', 'elec2', '--out', out);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toMatch(
+      /^wrote .*steward\.yaml: model elec2 \(binary, 6 features from .*elec2\.csv\)/,
+    );
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^# Steward configuration/);
+    expect(text).toContain('      - { name: nswprice, type: numeric }');
+    expect(text).not.toContain('class, type');
+    const db = tempFile('x', '').replace(/x$/, 'store.db');
+    expect((await steward('apply', out, '--db', db)).stdout).toBe('created model elec2\n');
+    expect((await steward('init', '--out', out)).stderr).toMatch(/exists — pass --force to overwrite it/);
+    const blank = await steward('init', '--out', out, '--force', '--name', 'churn', '--task', 'regression');
+    expect(blank.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('learner: { kind: GradientBoostingRegressor }');
   });
 
   it('names the model and field of a mistake, and refuses a file without models', async () => {

@@ -90,6 +90,33 @@ describe('steward ingest', () => {
     expect((await countPredictions(store.db, 'elec2')).predictions).toBe(1000);
   });
 
+  it('refuses a numeric cell that is not a finite number (abc, 1e999), naming line and column, storing nothing', async () => {
+    for (const bad of ['abc', '1e999']) {
+      const lines = csv.split('\n');
+      const cells = (lines[8] as string).split(',');
+      cells[3] = bad; // nswprice
+      lines[8] = cells.join(',');
+      const file = tempFile('bad.csv', lines.join('\n'));
+      const result = await steward(
+        'ingest',
+        file,
+        '--model',
+        'elec2',
+        '--url',
+        url,
+        '--id',
+        'id',
+        '--output',
+        'pred',
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `steward: line 9, column "nswprice": "${bad}" is not a finite number — fix it, or leave the cell empty for a missing value\n`,
+      );
+      expect((await countPredictions(store.db, 'elec2')).predictions).toBe(0);
+    }
+  });
+
   it('says clearly when the model or a column is missing', async () => {
     const file = tempFile('preds.csv', csv);
     expect((await steward('ingest', file, '--model', 'nope', '--url', url)).stderr).toMatch(

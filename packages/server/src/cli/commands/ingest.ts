@@ -42,17 +42,32 @@ function fromCsv(text: string, flags: IngestFlags, features: FeatureTypes): Rows
       throw new CliError(`the CSV has no column "${column}" (columns: ${[...header].join(', ')})`);
   }
   if (flags.label && !flags.id) throw new CliError('--label needs --id: labels join their predictions by id');
-  const value = (type: string, text: string | undefined) => {
+  const value = (type: string, text: string | undefined, column: string, line: number) => {
     if (text === undefined || text === '') return null;
-    if (type === 'numeric') return Number(text);
-    if (type === 'embedding') return JSON.parse(text) as number[];
+    if (type === 'numeric') {
+      const x = Number(text);
+      if (!Number.isFinite(x))
+        throw new CliError(
+          `line ${line}, column "${column}": "${text.length > 40 ? `${text.slice(0, 40)}…` : text}" is not a finite number — fix it, or leave the cell empty for a missing value`,
+        );
+      return x;
+    }
+    if (type === 'embedding') {
+      try {
+        return JSON.parse(text) as number[];
+      } catch {
+        throw new CliError(
+          `line ${line}, column "${column}": expected a JSON array of numbers, got "${text.slice(0, 40)}"`,
+        );
+      }
+    }
     return text;
   };
   const classValue = (text: string) => (text !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
   const rows: Rows = { predictions: [], labels: [] };
-  for (const r of records) {
+  for (const [i, r] of records.entries()) {
     const prediction: PredictionInput = {
-      features: Object.fromEntries(features.map((f) => [f.name, value(f.type, r[f.name])])),
+      features: Object.fromEntries(features.map((f) => [f.name, value(f.type, r[f.name], f.name, i + 2)])),
       output: classValue(r[flags.output] as string),
     };
     if (flags.id) prediction.id = r[flags.id] as string;
@@ -60,7 +75,8 @@ function fromCsv(text: string, flags: IngestFlags, features: FeatureTypes): Rows
       prediction.time = /^\d+$/.test(r[flags.time] as string)
         ? Number(r[flags.time])
         : (r[flags.time] as string);
-    if (flags.score && r[flags.score] !== '') prediction.score = Number(r[flags.score]);
+    if (flags.score && r[flags.score] !== '')
+      prediction.score = value('numeric', r[flags.score], flags.score, i + 2) as number;
     rows.predictions.push(prediction);
     if (flags.label && r[flags.label] !== '') {
       rows.labels.push({

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { createApp } from '../../http/app.js';
 import { isLoopback } from '../../http/auth.js';
 import { parseDuration } from '../../monitor/duration.js';
-import { ModelCatalog } from '../../monitor/model-catalog.js';
+import { ModelCatalog, parseModelSpec } from '../../monitor/model-catalog.js';
+import type { ModelSpec } from '../../monitor/model-spec.js';
 import { ArtifactStore, defaultArtifactDir } from '../../registry/artifact-store.js';
 import { Registry } from '../../registry/registry.js';
 import { defaultStoreUrl, openStore } from '../../store/open-store.js';
@@ -26,18 +27,38 @@ interface ServeFlags {
   worker: boolean;
 }
 
-/** Reads steward.yaml: `models:` a list of model specs (validated when applied). */
-export function readConfig(path: string): { models: unknown[] } {
+/**
+ * Reads steward.yaml and validates every model in it (`models:` a list of model specs). Nothing is opened or written
+ * before the whole file is valid.
+ */
+export function readConfig(path: string): { models: ModelSpec[] } {
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(
+      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message} — \`steward init\` writes a starter file`,
+    );
   }
   const models = (doc as { models?: unknown } | null)?.models;
   if (!Array.isArray(models))
-    throw new CliError(`${path}: expected a top-level "models:" list of model specs`);
-  return { models };
+    throw new CliError(
+      `${path}: expected a top-level "models:" list of model specs — \`steward init\` writes one`,
+    );
+  const names = new Set<string>();
+  return {
+    models: models.map((spec, i) => {
+      try {
+        const parsed = parseModelSpec(spec);
+        if (names.has(parsed.name)) throw new Error(`model "${parsed.name}" appears twice`);
+        names.add(parsed.name);
+        return parsed;
+      } catch (error) {
+        throw new CliError(`${path}: models[${i}]: ${(error as Error).message}`);
+      }
+    }),
+  };
 }
 
 export async function applyConfig(catalog: ModelCatalog, path: string, io: CliIo): Promise<void> {
@@ -50,6 +71,28 @@ export async function applyConfig(catalog: ModelCatalog, path: string, io: CliIo
       throw new CliError(`${path}: models[${i}]: ${(error as Error).message}`);
     }
   }
+}
+
+/** What applying `models` would do to the stored ones: one line a model, the fields that would change. */
+export function describeChanges(
+  models: readonly ModelSpec[],
+  stored: ReadonlyMap<string, ModelSpec>,
+): string[] {
+  return models.map((spec) => {
+    const before = stored.get(spec.name);
+    if (!before) return `would create model ${spec.name} (${spec.task}, ${spec.features.length} features)`;
+    for (const field of ['task', 'window'] as const)
+      if (before[field] !== spec[field])
+        return `would refuse model ${spec.name}: its ${field} cannot change once data is recorded (create a new model)`;
+    const fields = [...new Set([...Object.keys(before), ...Object.keys(spec)])].filter(
+      (k) =>
+        JSON.stringify((before as Record<string, unknown>)[k]) !==
+        JSON.stringify((spec as Record<string, unknown>)[k]),
+    );
+    return fields.length === 0
+      ? `model ${spec.name} is unchanged`
+      : `would update model ${spec.name}: ${fields.join(', ')}`;
+  });
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -80,6 +123,8 @@ export function registerServe(program: Command, io: CliIo): void {
         throw new CliError(
           `--check-interval must be a duration such as 30s or 5m, got ${flags.checkInterval}`,
         );
+      // The whole file is checked before the store is opened.
+      if (flags.config) readConfig(flags.config);
       const store = await openStore({ url: flags.db ?? defaultStoreUrl() });
       const requireAuth = flags.requireAuth === true || !isLoopback(flags.host);
       const { app, context } = await createApp({
@@ -95,9 +140,18 @@ export function registerServe(program: Command, io: CliIo): void {
         );
       }
       context.loop.start(interval);
-      const address = await app.listen({ host: flags.host, port });
+      try {
+        await app.listen({ host: flags.host, port });
+      } catch (error) {
+        await app.close();
+        await store.close();
+        throw error;
+      }
+      const bound = app.server.address();
+      const host = typeof bound === 'object' && bound ? bound.address : flags.host;
+      const shown = host.includes(':') ? `[${host}]` : host;
       io.stdout.write(
-        `steward listening on ${address} (store: ${store.dialect} ${store.location}; auth ${requireAuth ? 'required' : 'off on loopback'})\n`,
+        `steward listening on http://${shown}:${typeof bound === 'object' && bound ? bound.port : port}${host === '0.0.0.0' || host === '::' ? ' (every interface)' : ''} (store: ${store.dialect} ${store.location}; auth ${requireAuth ? 'required' : 'off on loopback'})\n`,
       );
       const stop = async () => {
         await app.close();
@@ -116,8 +170,26 @@ export function registerApply(program: Command, io: CliIo): void {
     .description('create or update the models of a steward.yaml in the store')
     .argument('<file>', 'steward.yaml with a "models:" list')
     .option('--db <url>', 'SQLite file or postgres:// URL (default STEWARD_DB or ./.steward/steward.db)')
-    .action(async (file: string, flags: { db?: string }) => {
-      const store = await openStore({ url: flags.db ?? defaultStoreUrl() });
+    .option('--dry-run', 'say what would change, write nothing')
+    .action(async (file: string, flags: { db?: string; dryRun?: boolean }) => {
+      const { models } = readConfig(file);
+      const url = flags.db ?? defaultStoreUrl();
+      if (flags.dryRun) {
+        const stored = new Map<string, ModelSpec>();
+        // A SQLite file that does not exist yet holds nothing: do not create it to find out.
+        if (/^postgres(ql)?:\/\//.test(url) || existsSync(url)) {
+          const store = await openStore({ url });
+          try {
+            const catalog = new ModelCatalog(store);
+            for (const model of await catalog.list()) stored.set(model.spec.name, model.spec);
+          } finally {
+            await store.close();
+          }
+        }
+        for (const line of describeChanges(models, stored)) io.stdout.write(`${line}\n`);
+        return;
+      }
+      const store = await openStore({ url });
       try {
         await applyConfig(new ModelCatalog(store), file, io);
       } finally {

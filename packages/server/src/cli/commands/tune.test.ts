@@ -104,9 +104,13 @@ describe('steward tune', () => {
     [['--label', 'nope', '--learner', 'gbdt'], /column 'nope' not found/],
     [['--label', 'class', '--learner', 'gbdt', '--budget', '0'], /--budget must be an integer >= 1/],
     [['--label', 'class', '--learner', 'svm'], /Allowed choices are gbdt, mlp/],
+    [
+      ['--label', 'nswprice', '--learner', 'gbdt'],
+      /--label nswprice: \d+ distinct values, not whole numbers — tune tunes classifiers/,
+    ],
   ])('a clear error for %j', async (args, message) => {
     const { code, stderr } = await steward('tune', '--file', elec, ...(args as string[]));
-    expect(code).not.toBe(0);
+    expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
 });

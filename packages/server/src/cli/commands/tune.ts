@@ -82,6 +82,20 @@ export function registerTune(program: Command, io: CliIo): void {
         features.map((f) => f[i] as number),
       );
       const labels = toLabels(columns[flags.label] as string[]) as Label[];
+      // Both learners here are classifiers: a quantity as the label would make every value its own class.
+      const classes = new Set(labels);
+      const fractional = (columns[flags.label] as string[]).some((v) => {
+        const x = Number(v);
+        return v !== '' && Number.isFinite(x) && !Number.isInteger(x);
+      });
+      if (fractional || classes.size > MAX_CLASSES)
+        throw new CliError(
+          `--label ${flags.label}: ${classes.size} distinct values${fractional ? ', not whole numbers' : ''} — tune tunes classifiers; give a column of classes`,
+        );
+      if (classes.size < 2)
+        throw new CliError(
+          `--label ${flags.label}: every row has the same class — there is nothing to learn`,
+        );
       const splits = stratifiedKFold(labels, folds, { shuffle: true, seed });
       const bar =
         io.progress?.isTTY === true
@@ -133,6 +147,9 @@ export function registerTune(program: Command, io: CliIo): void {
       );
     });
 }
+
+/** More distinct labels than this is a quantity, not classes. */
+const MAX_CLASSES = 100;
 
 function positiveInteger(flag: string, value: string, min = 1): number {
   const n = Number(value);
