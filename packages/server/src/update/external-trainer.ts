@@ -22,6 +22,23 @@ export interface ExternalTrainingResult {
 
 const LOG_TAIL = 8192;
 
+/**
+ * Runs the training command in a process group of its own and kills that group (the command and whatever it started)
+ * as soon as its stdin closes: when the worker ends it on a timeout, or when the worker dies (kill -9 included, its
+ * end of the pipe closes with it). Node has no "die with the parent"; a pipe is what every platform gives.
+ */
+const GUARD = `
+const { spawn } = require('node:child_process');
+const [command, ...args] = process.argv.slice(1);
+const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+const stop = () => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} process.exit(137); };
+process.stdin.on('end', stop);
+process.stdin.on('close', stop);
+process.stdin.resume();
+child.on('error', (e) => { process.stderr.write('steward-guard: cannot run ' + e.message + '\\n'); process.exit(127); });
+child.on('exit', (code, signal) => process.exit(code === null ? 128 : code));
+`;
+
 function csvCell(value: string | number): string {
   const text = String(value);
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -55,11 +72,15 @@ export async function trainExternally(input: ExternalTrainingInput): Promise<Ext
   };
   const { code, timedOut } = await new Promise<{ code: number | null; timedOut: boolean }>(
     (resolve, reject) => {
-      const child = spawn(args[0] as string, args.slice(1), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      // The command runs under a guard that kills it, and everything it started, when this process goes away.
+      const child = spawn(process.execPath, ['-e', GUARD, '--', ...args], {
+        cwd: dir,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        child.kill('SIGKILL');
+        child.stdin.end();
       }, input.timeoutMs);
       child.stdout.on('data', keep);
       child.stderr.on('data', keep);
@@ -73,6 +94,8 @@ export async function trainExternally(input: ExternalTrainingInput): Promise<Ext
       });
     },
   );
+  const unstartable = /^steward-guard: cannot run (.*)$/m.exec(log);
+  if (unstartable) throw new Error(`cannot run ${args[0]}: ${unstartable[1]}`);
   const tail = log.trim().split('\n').slice(-5).join(' | ');
   if (timedOut)
     throw new Error(

@@ -26,7 +26,8 @@ export interface EnqueueResult {
 export class JobQueue {
   constructor(
     private readonly store: StoreConnection,
-    private readonly leaseMs = 60_000,
+    /** How long a claimed job stays a worker's without a heartbeat (the worker renews it a third of the way in). */
+    readonly leaseMs = 60_000,
   ) {}
 
   async enqueue(kind: string, model: string, payload: unknown, maxAttempts = 3): Promise<EnqueueResult> {
@@ -64,6 +65,30 @@ export class JobQueue {
   /** Takes the oldest runnable job (queued, or running with an expired lease) for `worker`, if any. */
   async claim(worker: string, now = Date.now()): Promise<Job | undefined> {
     return this.store.db.transaction().execute(async (trx) => {
+      // A job whose lease ran out lost its worker mid-run: that attempt's run is closed as failed, so no run stays
+      // `running` forever, whether the job is tried again or not.
+      const abandoned = await trx
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', '=', 'running')
+        .where('locked_until', '<', now)
+        .execute();
+      if (abandoned.length > 0)
+        await trx
+          .updateTable('update_runs')
+          .set({
+            status: 'failed',
+            outcome:
+              'the worker running it stopped before it finished (its lease expired); the job is tried again if attempts are left; production unchanged',
+            finished_at: now,
+          })
+          .where(
+            'job_id',
+            'in',
+            abandoned.map((j) => j.id),
+          )
+          .where('status', '=', 'running')
+          .execute();
       // Jobs out of attempts whose lease ran out are failed, not run again.
       await trx
         .updateTable('jobs')

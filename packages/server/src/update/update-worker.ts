@@ -48,7 +48,10 @@ export class UpdateWorker {
   private async takeOne(): Promise<UpdateRun | undefined> {
     const job = await this.queue.claim(this.id);
     if (!job) return undefined;
-    const heartbeat = setInterval(() => void this.queue.heartbeat(job, this.id).catch(() => {}), 10_000);
+    const heartbeat = setInterval(
+      () => void this.queue.heartbeat(job, this.id).catch(() => {}),
+      Math.max(100, Math.floor(this.queue.leaseMs / 3)),
+    );
     heartbeat.unref();
     try {
       const trigger = (job.payload as { trigger?: UpdateTrigger }).trigger ?? { kind: 'manual' };

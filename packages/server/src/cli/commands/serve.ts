@@ -204,9 +204,17 @@ export function registerWorker(program: Command, io: CliIo): void {
     .description("run update jobs from the store's queue (any number of workers on one PostgreSQL)")
     .option('--db <url>', 'SQLite file or postgres:// URL (default STEWARD_DB or ./.steward/steward.db)')
     .option('--poll <duration>', 'how often to look for a job', '2s')
-    .action(async (flags: { db?: string; poll: string }) => {
+    .option(
+      '--lease <duration>',
+      'a job whose worker stops renewing it for this long goes to another worker',
+      '1m',
+    )
+    .action(async (flags: { db?: string; poll: string; lease: string }) => {
       const poll = parseDuration(flags.poll);
       if (!poll) throw new CliError(`--poll must be a duration such as 2s, got ${flags.poll}`);
+      const lease = parseDuration(flags.lease);
+      if (!lease || lease < 1000)
+        throw new CliError(`--lease must be a duration of 1s or more, got ${flags.lease}`);
       const store = await openStore({ url: flags.db ?? defaultStoreUrl() });
       const catalog = new ModelCatalog(store);
       const artifacts = new ArtifactStore(defaultArtifactDir(store));
@@ -218,7 +226,7 @@ export function registerWorker(program: Command, io: CliIo): void {
         artifacts,
         clock: systemClock,
       };
-      const jobs = new JobQueue(store);
+      const jobs = new JobQueue(store, lease);
       const worker = new UpdateWorker(jobs, context, log);
       // Only runs jobs: the servers' loops judge windows, decide rollouts and queue the updates.
       const loop = new MaintenanceLoop({ context, jobs, decides: false, worker, log });
