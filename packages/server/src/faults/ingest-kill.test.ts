@@ -8,9 +8,9 @@ import { timeWindows } from '../monitor/windows.js';
 import { openStore, type StoreConnection } from '../store/open-store.js';
 import { type JoinedPrediction, queryPredictions } from '../store/predictions.js';
 import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
+import { FULL, record } from '../testing/fault-mode.js';
+import { freePort, killed, startSteward, storeFlags } from '../testing/processes.js';
 import { testStores } from '../testing/test-stores.js';
-import { FULL, record } from './fault-mode.js';
-import { freePort, killed, startSteward, storeFlags } from './processes.js';
 
 const PREDICTIONS = FULL ? 120_000 : 12_000;
 const KILLS = FULL ? 3 : 1;

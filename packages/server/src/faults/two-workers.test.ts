@@ -2,10 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelCatalog } from '../monitor/model-catalog.js';
 import { ELEC2_MODEL } from '../testing/elec2.js';
+import { FULL, record } from '../testing/fault-mode.js';
+import { killed, startSteward, storeFlags, until } from '../testing/processes.js';
 import { PG_SKIP_REASON, type TestStore, testStores } from '../testing/test-stores.js';
 import { JobQueue } from '../update/job-queue.js';
-import { FULL, record } from './fault-mode.js';
-import { killed, startSteward, storeFlags, until } from './processes.js';
 
 const JOBS = FULL ? 400 : 48;
 const WORKERS = 3;

@@ -5,11 +5,11 @@ import { LogisticRegression } from '@steward/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../store/open-store.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Predictions, elec2Rows } from '../testing/elec2.js';
+import { record } from '../testing/fault-mode.js';
+import { alive, killed, startSteward, storeFlags, until } from '../testing/processes.js';
 import { testApp, uploadModel } from '../testing/test-app.js';
 import { testStores } from '../testing/test-stores.js';
 import { JobQueue } from '../update/job-queue.js';
-import { record } from './fault-mode.js';
-import { alive, killed, startSteward, storeFlags, until } from './processes.js';
 
 // First attempt: the trainer hangs (a long fine-tune). Second: it hands back production's own file, which the gate
 // rejects (no better), so production must stay version 1 whatever happened.

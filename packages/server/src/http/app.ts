@@ -56,7 +56,14 @@ export interface AppOptions {
 export interface StewardApp {
   app: FastifyInstance;
   context: ApiContext;
+  /** Every route with the scope it needs (undefined: public). */
+  routes: ReadonlyArray<{ method: string; url: string; scope: string | undefined }>;
 }
+
+/** Routes anyone may call without a token when tokens are required: health, the API's description and the
+ * dashboard's files (which hold no data: every figure it shows comes from /api with the user's token). */
+const isPublic = (url: string) =>
+  url === '/healthz' || url === '/api/v1/openapi.json' || (!url.startsWith('/api/') && url !== '/metrics');
 
 /** The Steward HTTP API on a store. Call `app.listen` to serve, `app.inject` to test. */
 export async function createApp(options: AppOptions): Promise<StewardApp> {
@@ -148,6 +155,14 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     },
   });
 
+  const routes: StewardApp['routes'][number][] = [];
+  app.addHook('onRoute', (route) => {
+    const scope = (route.config as { scope?: string } | undefined)?.scope;
+    // A route that forgets its scope would be open to anyone: refuse to start instead.
+    if (scope === undefined && !isPublic(route.url))
+      throw new Error(`route ${String(route.method)} ${route.url} declares no scope (read, ingest or admin)`);
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, scope });
+  });
   app.addHook('onRequest', authHook(store, { required: options.requireAuth ?? false }));
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -225,7 +240,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     await store.db.selectFrom('models').select('name').limit(1).execute();
     return { status: 'ok', store: store.dialect, version: VERSION };
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, config: { scope: 'read' } }, async (_request, reply) => {
     reply.header('content-type', context.metrics.registry.contentType);
     return context.metrics.registry.metrics();
   });
@@ -241,5 +256,5 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   updateRoutes(app, context);
   await dashboardRoutes(app);
   await app.ready();
-  return { app, context };
+  return { app, context, routes };
 }

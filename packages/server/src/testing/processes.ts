@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { TestStore } from '../testing/test-stores.js';
+import type { TestStore } from './test-stores.js';
 
 export const STEWARD = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
