@@ -219,9 +219,28 @@ export class StewardClient {
     return this.request('POST', `/api/v1/models/${encodeURIComponent(model)}/updates`);
   }
 
-  /** Update runs with their steps, newest first. */
-  listUpdates(model: string): Promise<UpdateRunView[]> {
-    return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/updates`);
+  /** Update runs with their steps, newest first: the first page (`limit`, default 50), or the one after `cursor`. */
+  async listUpdates(model: string, page: { limit?: number; cursor?: string } = {}): Promise<UpdateRunView[]> {
+    return (await this.updatesPage(model, page)).runs;
+  }
+
+  /** A page of update runs and the cursor of the next page (undefined on the last one). */
+  async updatesPage(
+    model: string,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<{ runs: UpdateRunView[]; next: string | undefined }> {
+    let next: string | undefined;
+    const runs = await this.request<UpdateRunView[]>(
+      'GET',
+      `/api/v1/models/${encodeURIComponent(model)}/updates${queryString(page)}`,
+      undefined,
+      {},
+      'json',
+      (headers) => {
+        next = headers.get('x-next-cursor') ?? undefined;
+      },
+    );
+    return { runs, next };
   }
 
   /** A version's training curves: metric name → [step, value] pairs. */
@@ -247,6 +266,7 @@ export class StewardClient {
     body?: unknown,
     extraHeaders: Record<string, string> = {},
     as: 'json' | 'bytes' = 'json',
+    onHeaders?: (headers: Headers) => void,
   ): Promise<T> {
     const headers: Record<string, string> = { ...extraHeaders };
     const binary = body instanceof Uint8Array;
@@ -270,6 +290,7 @@ export class StewardClient {
         `cannot reach Steward at ${this.base}: ${(error as Error).message}`,
       );
     }
+    onHeaders?.(response.headers);
     if (response.status === 204) return undefined as T;
     if (as === 'bytes' && response.ok) return new Uint8Array(await response.arrayBuffer()) as T;
     const text = await response.text();

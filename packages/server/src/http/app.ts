@@ -13,6 +13,7 @@ import { ArtifactStore, defaultArtifactDir } from '../registry/artifact-store.js
 import { Registry, RegistryError } from '../registry/registry.js';
 import { NotServableError, Serving } from '../serve/serving.js';
 import type { StoreConnection } from '../store/open-store.js';
+import { TooManyWaitingLabelsError } from '../store/predictions.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { JobQueue } from '../update/job-queue.js';
 import { MaintenanceLoop } from '../update/maintenance-loop.js';
@@ -198,6 +199,14 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
         },
       });
     }
+    if (error instanceof TooManyWaitingLabelsError)
+      return reply.code(409).send({
+        error: {
+          code: 'too_many_waiting_labels',
+          message: error.message,
+          details: [{ field: 'predictionId', message: 'no stored prediction has this id' }],
+        },
+      });
     if (error instanceof NotServableError)
       return reply.code(409).send({ error: { code: 'not_servable', message: error.message } });
     if (error instanceof WindowQueryError)

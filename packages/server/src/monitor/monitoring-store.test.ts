@@ -2,7 +2,13 @@ import { accuracy, rocAuc } from '@steward/core';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../store/open-store.js';
-import { countPredictions } from '../store/predictions.js';
+import {
+  countPredictions,
+  queryPredictions,
+  reconcileWaitingLabels,
+  TooManyWaitingLabelsError,
+  upsertLabels,
+} from '../store/predictions.js';
 import { ELEC2_MODEL, type Elec2Prediction, elec2Predictions } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';
 import type { PredictionRecord } from './ingest-rows.js';
@@ -257,6 +263,51 @@ for (const target of testStores()) {
             second.map((r) => r.output),
           ),
         );
+      });
+
+      it('keeps labels that wait for their predictions, caps them, and clears them once matched or too old', async () => {
+        const rows = all.slice(0, 300);
+        const early = rows.slice(0, 100).map((p) => ({ predictionId: p.id, label: p.label, time: p.time }));
+        const unknown = Array.from({ length: 50 }, (_, i) => ({
+          predictionId: `nobody-${i}`,
+          label: 1,
+          time: 1,
+        }));
+        expect(
+          await store.db
+            .transaction()
+            .execute((trx) => upsertLabels(trx, 'elec2', [...early, ...unknown], 1000)),
+        ).toBe(0);
+        const waiting = async () =>
+          Number(
+            (
+              await store.db
+                .selectFrom('labels')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .where('waiting', '=', 1)
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        expect(await waiting()).toBe(150);
+        // One more unmatched label than the cap allows: the whole batch is refused, nothing stored.
+        const more = Array.from({ length: 51 }, (_, i) => ({ predictionId: `more-${i}`, label: 0, time: 1 }));
+        await expect(
+          store.db.transaction().execute((trx) => upsertLabels(trx, 'elec2', more, 1000, 200)),
+        ).rejects.toThrow(TooManyWaitingLabelsError);
+        expect(await waiting()).toBe(150);
+        // The predictions arrive: their labels stop waiting; the others are dropped after 30 days.
+        await new Ingestion(store).predictions(model, validated(model, rows.slice(0, 100)));
+        expect(await reconcileWaitingLabels(store.db, 'elec2', 2000)).toEqual({ waiting: 50, dropped: 0 });
+        expect(await reconcileWaitingLabels(store.db, 'elec2', 1000 + 30 * 86_400_000 + 1)).toEqual({
+          waiting: 0,
+          dropped: 50,
+        });
+        const joined = await queryPredictions(store.db, 'elec2', {
+          from: 0,
+          to: Number.MAX_SAFE_INTEGER,
+          labelled: true,
+        });
+        expect(joined).toHaveLength(100);
       });
 
       it('refuses a model spec with every problem named, and a change of task', async () => {

@@ -17,6 +17,7 @@ import { updatesMigration } from './migrations/004-updates.js';
 import { rolloutsMigration } from './migrations/005-rollouts.js';
 import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledgement.js';
 import { predictionBatchesMigration } from './migrations/007-prediction-batches.js';
+import { waitingLabelsMigration } from './migrations/008-waiting-labels.js';
 import type { Database } from './schema.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -124,6 +125,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '005-rollouts': rolloutsMigration(connection.dialect),
     '006-alert-acknowledgement': alertAcknowledgementMigration(),
     '007-prediction-batches': predictionBatchesMigration(connection.dialect),
+    '008-waiting-labels': waitingLabelsMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

@@ -99,13 +99,60 @@ function storedIds(db: Db) {
     .unionAll(db.selectFrom('prediction_ids_recent').select(['model', 'id', 'batch']));
 }
 
-/** Stores labels; a label for an id that already has one replaces it (a correction). Returns how many match a stored prediction. */
+/** At most this many labels of a model may wait for predictions that have not arrived. */
+export const MAX_WAITING_LABELS = 1_000_000;
+/** A label whose prediction has not arrived after this long is dropped (the loop clears them). */
+export const WAITING_LABEL_TTL = 30 * 86_400_000;
+
+/** A batch would take a model's labels waiting for their predictions over the limit: nothing of it is stored. */
+export class TooManyWaitingLabelsError extends Error {
+  constructor(
+    readonly waiting: number,
+    readonly unmatched: number,
+    readonly limit: number,
+  ) {
+    super(
+      `${waiting.toLocaleString('en')} labels already wait for predictions that have not arrived, and this batch adds ${unmatched.toLocaleString('en')} more (at most ${limit.toLocaleString('en')}): send the predictions first, or check that the label ids are prediction ids`,
+    );
+    this.name = 'TooManyWaitingLabelsError';
+  }
+}
+
+/**
+ * Stores labels; a label for an id that already has one replaces it (a correction). Returns how many match a stored
+ * prediction; the others are kept as waiting for theirs, up to MAX_WAITING_LABELS a model.
+ */
 export async function upsertLabels(
   db: Db,
   model: string,
   records: readonly LabelRecord[],
   now: number,
+  maxWaiting = MAX_WAITING_LABELS,
 ): Promise<number> {
+  const matchedIds = new Set<string>();
+  for (let start = 0; start < records.length; start += INSERT_CHUNK) {
+    const ids = records.slice(start, start + INSERT_CHUNK).map((r) => r.predictionId);
+    for (const table of ID_TABLES) {
+      const rows = await db
+        .selectFrom(table)
+        .select('id')
+        .where('model', '=', model)
+        .where('id', 'in', ids)
+        .execute();
+      for (const row of rows) matchedIds.add(row.id);
+    }
+  }
+  const unmatched = records.length - matchedIds.size;
+  if (unmatched > 0) {
+    const { n } = await db
+      .selectFrom('labels')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('model', '=', model)
+      .where('waiting', '=', 1)
+      .executeTakeFirstOrThrow();
+    if (Number(n) + unmatched > maxWaiting)
+      throw new TooManyWaitingLabelsError(Number(n), unmatched, maxWaiting);
+  }
   for (let start = 0; start < records.length; start += INSERT_CHUNK) {
     const chunk = records.slice(start, start + INSERT_CHUNK).map((r) => ({
       model,
@@ -113,6 +160,7 @@ export async function upsertLabels(
       label: JSON.stringify(r.label),
       time: r.time,
       ingested_at: now,
+      waiting: matchedIds.has(r.predictionId) ? 0 : 1,
     }));
     await db
       .insertInto('labels')
@@ -122,24 +170,55 @@ export async function upsertLabels(
           label: eb.ref('excluded.label'),
           time: eb.ref('excluded.time'),
           ingested_at: eb.ref('excluded.ingested_at'),
+          waiting: eb.ref('excluded.waiting'),
         })),
       )
       .execute();
   }
-  let matched = 0;
-  for (let start = 0; start < records.length; start += INSERT_CHUNK) {
-    const ids = records.slice(start, start + INSERT_CHUNK).map((r) => r.predictionId);
-    for (const table of ID_TABLES) {
-      const row = await db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('model', '=', model)
-        .where('id', 'in', ids)
-        .executeTakeFirstOrThrow();
-      matched += Number(row.n);
-    }
-  }
-  return matched;
+  return matchedIds.size;
+}
+
+/**
+ * Marks the waiting labels whose predictions have arrived since, and drops those still waiting after
+ * WAITING_LABEL_TTL. Returns how many still wait, and how many were dropped.
+ */
+export async function reconcileWaitingLabels(
+  db: Db,
+  model: string,
+  now: number,
+): Promise<{ waiting: number; dropped: number }> {
+  await db
+    .updateTable('labels')
+    .set({ waiting: 0 })
+    .where('model', '=', model)
+    .where('waiting', '=', 1)
+    .where((eb) =>
+      eb.or(
+        ID_TABLES.map((table) =>
+          eb.exists(
+            eb
+              .selectFrom(table)
+              .select('id')
+              .whereRef(`${table}.model`, '=', 'labels.model')
+              .whereRef(`${table}.id`, '=', 'labels.prediction_id'),
+          ),
+        ),
+      ),
+    )
+    .execute();
+  const dropped = await db
+    .deleteFrom('labels')
+    .where('model', '=', model)
+    .where('waiting', '=', 1)
+    .where('ingested_at', '<', now - WAITING_LABEL_TTL)
+    .executeTakeFirst();
+  const { n } = await db
+    .selectFrom('labels')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('model', '=', model)
+    .where('waiting', '=', 1)
+    .executeTakeFirstOrThrow();
+  return { waiting: Number(n), dropped: Number(dropped.numDeletedRows) };
 }
 
 /** A stored prediction joined with its label when one has arrived. */

@@ -37,6 +37,8 @@ export interface LabelsTable {
   label: string;
   time: number;
   ingested_at: number;
+  /** 1 while the label's prediction has not arrived (migration 008). */
+  waiting: ColumnType<number, number | undefined, number>;
 }
 
 /** One row per model, base window and writer process: profiles are merged on read (see monitor/profile.ts). */

@@ -81,6 +81,19 @@ for (const target of testStores()) {
         }
         // The model was created on day 28: its first run is due a week later, then one a week.
         expect(runs).toEqual([35, 42, 49]);
+        // Runs page newest first, with a cursor while there may be more.
+        const first = await api('GET', '/api/v1/models/elec2/updates?limit=2');
+        const cursor = first.headers['x-next-cursor'] as string;
+        expect(
+          (first.json() as Array<{ startedAt: number }>).map((r) => (r.startedAt - ELEC2_START) / DAY),
+        ).toEqual([49, 42]);
+        const second = await api('GET', `/api/v1/models/elec2/updates?limit=2&cursor=${cursor}`);
+        expect(
+          (second.json() as Array<{ startedAt: number }>).map((r) => (r.startedAt - ELEC2_START) / DAY),
+        ).toEqual([35]);
+        expect(second.headers['x-next-cursor']).toBeUndefined();
+        expect((await api('GET', '/api/v1/models/elec2/updates?cursor=nope')).statusCode).toBe(400);
+        expect((await api('GET', '/api/v1/models/elec2/updates?limit=5000')).statusCode).toBe(400);
         const versions = (await api('GET', '/api/v1/models/elec2/versions')).json() as Array<{
           createdAt: number;
         }>;
@@ -90,8 +103,8 @@ for (const target of testStores()) {
       });
 
       it('ticks one at a time; without awaitRuns the worker drains the queue in the background', async () => {
-        for (let d = 0; d < 8; d++) await day(d);
         clock().set(ELEC2_START + 36 * DAY);
+        for (let d = 0; d < 8; d++) await day(d);
         const [first, second] = await Promise.all([
           steward.context.loop.tick(),
           steward.context.loop.tick(undefined, { awaitRuns: true }),

@@ -1,4 +1,5 @@
 import type { CheckRunner, CheckRunSummary } from '../monitor/check-runner.js';
+import { reconcileWaitingLabels } from '../store/predictions.js';
 import type { JobQueue } from './job-queue.js';
 import { evaluateRollouts, type Rollout } from './rollouts.js';
 import { enqueueDueUpdates } from './triggers.js';
@@ -17,7 +18,12 @@ export interface TickReport {
   queued: string[];
   /** Update runs finished in this tick (only when the tick waits for them). */
   runs: UpdateRun[];
+  /** Labels still waiting for their predictions, by model, when this tick looked (about once a minute). */
+  waitingLabels?: Record<string, number>;
 }
+
+/** How often (wall time) a loop reconciles the labels waiting for their predictions. */
+const RECONCILE_MS = 60_000;
 
 export interface TickOptions {
   /**
@@ -51,6 +57,7 @@ export class MaintenanceLoop {
   private timer: NodeJS.Timeout | undefined;
   private last: Promise<unknown> = Promise.resolve();
   private draining: Promise<UpdateRun[]> | undefined;
+  private reconciledAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly parts: MaintenanceParts) {}
 
@@ -92,6 +99,23 @@ export class MaintenanceLoop {
     if (decides) report.rollouts = await evaluateRollouts(context);
     if (checks) report.checks = (await checks.runOnce(now)).results;
     if (decides) report.queued = await enqueueDueUpdates(context.store, context.catalog, jobs, now);
+    if (decides && performance.now() - this.reconciledAt >= RECONCILE_MS) {
+      this.reconciledAt = performance.now();
+      report.waitingLabels = {};
+      for (const model of await context.catalog.list()) {
+        const { waiting, dropped } = await reconcileWaitingLabels(context.store.db, model.spec.name, now);
+        report.waitingLabels[model.spec.name] = waiting;
+        if (dropped > 0)
+          this.parts.log(
+            JSON.stringify({
+              level: 'warn',
+              msg: 'dropped labels whose predictions never arrived',
+              model: model.spec.name,
+              dropped,
+            }),
+          );
+      }
+    }
     if (worker) {
       this.draining ??= worker.drain(options.onRun).finally(() => {
         this.draining = undefined;

@@ -544,14 +544,43 @@ async function loadTrainable(context: UpdateContext, version: ModelVersion): Pro
   return restoreModel(JSON.parse(bytes.toString('utf8'))) as unknown as TrainableModel;
 }
 
-export async function listRuns(store: StoreConnection, model: string, limit = 50): Promise<UpdateRun[]> {
-  const rows = await store.db
+/** Where a page of runs ends: the last run's start and id (runs may share a start time). */
+export interface RunCursor {
+  startedAt: number;
+  id: string;
+}
+
+export function encodeRunCursor(run: RunCursor): string {
+  return `${run.startedAt}~${run.id}`;
+}
+
+export function decodeRunCursor(text: string): RunCursor | undefined {
+  const match = /^(\d+)~([\w-]{1,64})$/.exec(text);
+  return match ? { startedAt: Number(match[1]), id: match[2] as string } : undefined;
+}
+
+/** A model's runs, newest first: `limit` of them after `cursor` (the last run of the page before). */
+export async function listRuns(
+  store: StoreConnection,
+  model: string,
+  limit = 50,
+  cursor?: RunCursor,
+): Promise<UpdateRun[]> {
+  let query = store.db
     .selectFrom('update_runs')
     .selectAll()
     .where('model', '=', model)
     .orderBy('started_at', 'desc')
-    .limit(limit)
-    .execute();
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (cursor)
+    query = query.where((eb) =>
+      eb.or([
+        eb('started_at', '<', cursor.startedAt),
+        eb.and([eb('started_at', '=', cursor.startedAt), eb('id', '<', cursor.id)]),
+      ]),
+    );
+  const rows = await query.execute();
   return rows.map((r) => ({
     id: r.id,
     model: r.model,

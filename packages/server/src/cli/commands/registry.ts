@@ -205,9 +205,29 @@ export function registerUpdates(program: Command, io: CliIo): void {
   });
 
   withServer(
-    program.command('runs').description("a model's update runs, newest first").argument('<model>'),
-  ).action(async (model: string, flags: ServerFlags) => {
-    const runs = await call(() => clientOf(flags).listUpdates(model));
+    program
+      .command('runs')
+      .description("a model's update runs, newest first")
+      .argument('<model>')
+      .option('--limit <n>', 'how many (default 50; --all for every one)', '50')
+      .option('--all', 'every run, page by page'),
+  ).action(async (model: string, flags: ServerFlags & { limit: string; all?: boolean }) => {
+    const limit = Number(flags.limit);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new CliError(`--limit must be a positive integer, got ${flags.limit}`);
+    const client = clientOf(flags);
+    const runs: Awaited<ReturnType<typeof client.listUpdates>> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call(() =>
+        client.updatesPage(model, {
+          limit: flags.all ? 1000 : Math.min(limit - runs.length, 1000),
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      runs.push(...page.runs);
+      cursor = page.next;
+    } while (cursor && (flags.all || runs.length < limit));
     if (flags.json) return void io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
     const table = new Table({
       head: ['started', 'trigger', 'status', 'steps', 'version', 'outcome'],

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { evaluateRollouts, listRollouts, startRollout } from '../../update/rollouts.js';
-import { listRuns } from '../../update/update-run.js';
+import { decodeRunCursor, encodeRunCursor, listRuns, type RunCursor } from '../../update/update-run.js';
 import { UPDATE_JOB } from '../../update/update-worker.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
+import { intParam } from '../time-param.js';
 import { actorOf } from './registry-routes.js';
 
 export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -29,15 +30,36 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
     },
   );
 
-  app.get<{ Params: { name: string } }>(
+  app.get<{ Params: { name: string }; Querystring: { limit?: string; cursor?: string } }>(
     '/api/v1/models/:name/updates',
     {
       config: { scope: 'read' },
-      schema: { summary: 'Update runs with their steps, newest first', tags: ['updates'] },
+      schema: {
+        summary: 'Update runs with their steps, newest first',
+        description:
+          'A page of at most `limit` runs (default 50, at most 1000). When there may be more, the `x-next-cursor` header holds the cursor of the next page: pass it back as `cursor`.',
+        tags: ['updates'],
+      },
     },
-    async (request) => {
+    async (request, reply) => {
       const model = await requireModel(context, request.params.name);
-      return listRuns(context.store, model.spec.name);
+      const limit = intParam('limit', request.query.limit) ?? 50;
+      if (limit > 1000)
+        throw new ApiError(400, 'bad_query', `limit must be at most 1000, got ${limit}`, [
+          { field: 'limit', message: 'at most 1000' },
+        ]);
+      let cursor: RunCursor | undefined;
+      if (request.query.cursor !== undefined && request.query.cursor !== '') {
+        cursor = decodeRunCursor(request.query.cursor);
+        if (!cursor)
+          throw new ApiError(400, 'bad_query', 'cursor must be the x-next-cursor header of the page before', [
+            { field: 'cursor', message: 'not a cursor' },
+          ]);
+      }
+      const runs = await listRuns(context.store, model.spec.name, limit, cursor);
+      const last = runs.at(-1);
+      if (runs.length === limit && last) reply.header('x-next-cursor', encodeRunCursor(last));
+      return runs;
     },
   );
 
