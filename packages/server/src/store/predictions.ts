@@ -212,13 +212,17 @@ export async function reconcileWaitingLabels(
     .where('waiting', '=', 1)
     .where('ingested_at', '<', now - WAITING_LABEL_TTL)
     .executeTakeFirst();
+  return { waiting: await countWaitingLabels(db, model), dropped: Number(dropped.numDeletedRows) };
+}
+
+async function countWaitingLabels(db: Db, model: string): Promise<number> {
   const { n } = await db
     .selectFrom('labels')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('model', '=', model)
     .where('waiting', '=', 1)
     .executeTakeFirstOrThrow();
-  return { waiting: Number(n), dropped: Number(dropped.numDeletedRows) };
+  return Number(n);
 }
 
 /** A stored prediction joined with its label when one has arrived. */

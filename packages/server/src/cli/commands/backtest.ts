@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { MultiBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { BacktestInputError } from '../../backtest/backtest-error.js';
 import { TIME_FEATURES, type TimeFeature } from '../../backtest/history.js';
@@ -10,6 +9,7 @@ import { describeSpan, parseSpan } from '../../backtest/span.js';
 import { parseDuration } from '../../monitor/duration.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
+import { ReplayBars } from '../replay-bars.js';
 
 interface BacktestFlags {
   data: string;
@@ -197,14 +197,7 @@ export function registerBacktest(program: Command, io: CliIo): void {
 async function runBacktest(flags: BacktestFlags, io: CliIo): Promise<BacktestReport> {
   try {
     const options = backtestOptions(flags);
-    const bars = io.progress?.isTTY
-      ? new MultiBar({
-          format: '{name} [{bar}] {value}/{total} steps | {metric} | v{version} | {eta_formatted} left',
-          stream: io.progress,
-          hideCursor: true,
-        })
-      : undefined;
-    const created = new Map<string, ReturnType<MultiBar['create']>>();
+    const bars = io.progress?.isTTY ? new ReplayBars(io.progress) : undefined;
     try {
       const { report } = await backtest({
         ...options,
@@ -215,18 +208,7 @@ async function runBacktest(flags: BacktestFlags, io: CliIo): Promise<BacktestRep
               `replaying ${prepared.replays.map((r) => r.name).join(', ')}: ${prepared.timeline.ticks.length} steps of ${describeSpan(prepared.timeline.cadence)} each\n`,
             );
         },
-        onProgress: (name, p) => {
-          if (!bars) return;
-          let bar = created.get(name);
-          if (!bar) {
-            bar = bars.create(p.totalTicks, 0, { name: name.padEnd(18), metric: '—', version: 1 });
-            created.set(name, bar);
-          }
-          bar.update(p.ticks, {
-            metric: p.running === null ? '—' : p.running.toFixed(3),
-            version: p.productionVersion,
-          });
-        },
+        onProgress: (name, p) => bars?.update(name, p),
       });
       return report;
     } finally {

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { MultiBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { BacktestInputError } from '../../backtest/backtest-error.js';
 import type { ReplayEvent } from '../../backtest/replay.js';
 import { backtest } from '../../backtest/run-backtest.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
+import { ReplayBars } from '../replay-bars.js';
 import { backtestSummary } from './backtest.js';
 
 interface DemoFlags {
@@ -65,16 +65,7 @@ export function registerDemo(program: Command, io: CliIo): void {
       if (!(pace >= 0)) throw new CliError(`--pace must be a number of milliseconds, got ${flags.pace}`);
 
       const out = (line: string) => io.stdout.write(`${line}\n`);
-      const tty = io.progress?.isTTY === true;
-      const bars = tty
-        ? new MultiBar({
-            format:
-              '{name} [{bar}] {value}/{total} days | accuracy so far {metric} | v{version} | {eta_formatted} left',
-            stream: io.progress,
-            hideCursor: true,
-          })
-        : undefined;
-      const created = new Map<string, ReturnType<MultiBar['create']>>();
+      const bars = io.progress?.isTTY ? new ReplayBars(io.progress, 'days') : undefined;
       const lastTenth = new Map<string, number>();
       let primary = '';
       const intro: string[] = [];
@@ -117,21 +108,12 @@ export function registerDemo(program: Command, io: CliIo): void {
           onEvent: (name, event) => {
             if (name !== primary) return;
             const line = describeEvent(event);
-            if (bars) bars.log(`${line}\n`);
+            if (bars) bars.log(line);
             else out(line);
           },
           onProgress: (name, p) => {
-            if (bars) {
-              let bar = created.get(name);
-              if (!bar) {
-                bar = bars.create(p.totalTicks, 0, { name: name.padEnd(17), metric: '—', version: 1 });
-                created.set(name, bar);
-              }
-              bar.update(p.ticks, {
-                metric: p.running === null ? '—' : p.running.toFixed(3),
-                version: p.productionVersion,
-              });
-            } else if (name === primary) {
+            if (bars) bars.update(name, p);
+            else if (name === primary) {
               const tenth = Math.floor((10 * p.ticks) / p.totalTicks);
               if (tenth > (lastTenth.get(name) ?? 0)) {
                 lastTenth.set(name, tenth);
