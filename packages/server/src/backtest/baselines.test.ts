@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { noChange, seasonalNaive } from './baselines.js';
+import { detectPeriod, noChange, seasonalNaive } from './baselines.js';
 import { toHistory } from './history.js';
 import { readTable } from './readers/read-table.js';
+import { columnTable } from './readers/table.js';
 import type { Span } from './span.js';
 import { buildTimeline } from './timeline.js';
 
@@ -73,5 +74,34 @@ describe('delay-matched baselines agree with an independent computation from the
       train: { rows: 1344 },
     });
     expect(accuracy(noChange(history, atOnce), history.labels, 1344)).toBeCloseTo(0.852870269286754, 12);
+  });
+
+  it('detects the season under the label delay: a weekly pattern is weekly, whatever hours and days say', () => {
+    const start = Date.UTC(2024, 0, 1); // a Monday
+    const times = Array.from({ length: 24 * 7 * 10 }, (_, i) => start + i * 3_600_000);
+    // Busy on weekday afternoons: the hour before agrees most of the time, the day before on most days.
+    const busy = times.map((t) => {
+      const d = new Date(t);
+      return d.getUTCDay() >= 1 && d.getUTCDay() <= 5 && d.getUTCHours() >= 12 ? 'busy' : 'quiet';
+    });
+    const history = toHistory(
+      columnTable('w.csv', { t: times, x: times.map((_, i) => i % 7), y: busy }, (i) => `line ${i + 2}`),
+      {
+        label: 'y',
+        time: 't',
+      },
+    );
+    const atOnce = buildTimeline(history, {
+      delay: { ms: 0 },
+      cadence: { ms: 86_400_000 },
+      train: { rows: 24 * 7 * 4 },
+    });
+    expect(detectPeriod(history, atOnce)).toBe(604_800_000);
+    const dayLate = buildTimeline(history, {
+      delay: { ms: 86_400_000 },
+      cadence: { ms: 86_400_000 },
+      train: { rows: 24 * 7 * 4 },
+    });
+    expect(detectPeriod(history, dayLate)).toBe(604_800_000);
   });
 });

@@ -48,26 +48,37 @@ export function seasonalNaive(
   timeline: Timeline,
   options: SeasonalOptions,
 ): BaselineOutputs {
-  const { times, labels } = history;
-  const { arrival, trainEnd } = timeline;
-  const seasons = options.seasons ?? 1;
   const fallback = noChange(history, timeline);
   const out: BaselineOutputs = [];
-  for (let i = trainEnd; i < history.rows; i++) {
-    const now = times[i] as number;
-    const found: ClassValue[] = [];
-    for (let k = 1; found.length < seasons; k++) {
-      const moment = now - k * options.period;
-      if (moment < (times[0] as number)) break;
-      const j = lastAtOrBefore(times, moment, i);
-      if (j < 0 || (times[j] as number) <= moment - options.period) continue;
-      const label = labels[j];
-      if (label === null || label === undefined || (arrival[j] as number) > now) continue;
-      found.push(label);
-    }
-    out.push(found.length === 0 ? (fallback[i - trainEnd] as ClassValue | null) : combine(found, history));
-  }
+  for (let i = timeline.trainEnd; i < history.rows; i++)
+    out.push(
+      seasonalLabel(history, timeline, i, options.period, options.seasons ?? 1) ??
+        (fallback[i - timeline.trainEnd] as ClassValue | null),
+    );
   return out;
+}
+
+/** Row i's seasonal-naive label: the combined labels of the last `seasons` known seasons, or undefined. */
+function seasonalLabel(
+  history: History,
+  timeline: Timeline,
+  i: number,
+  period: number,
+  seasons: number,
+): ClassValue | undefined {
+  const { times, labels } = history;
+  const now = times[i] as number;
+  const found: ClassValue[] = [];
+  for (let k = 1; found.length < seasons; k++) {
+    const moment = now - k * period;
+    if (moment < (times[0] as number)) break;
+    const j = lastAtOrBefore(times, moment, i);
+    if (j < 0 || (times[j] as number) <= moment - period) continue;
+    const label = labels[j];
+    if (label === null || label === undefined || (timeline.arrival[j] as number) > now) continue;
+    found.push(label);
+  }
+  return found.length === 0 ? undefined : combine(found, history);
 }
 
 /** The candidate periods a history is tried with, shortest first. */
@@ -75,8 +86,8 @@ export const CANDIDATE_PERIODS = [3_600_000, 86_400_000, 604_800_000, 365 * 86_4
 
 /**
  * The season of a history: of the candidate periods that fit twice into the training span and are longer than two
- * rows' spacing, the one whose seasonal-naive rule (labels at once) scores best on the training rows; undefined
- * when none fits.
+ * rows' spacing, the one whose seasonal-naive rule scores best on the training rows under the backtest's own label
+ * delay (a season shorter than the delay reaches back to a label that has arrived); undefined when none fits.
  */
 export function detectPeriod(history: History, timeline: Timeline): number | undefined {
   const { times, labels } = history;
@@ -84,22 +95,19 @@ export function detectPeriod(history: History, timeline: Timeline): number | und
   let best: { period: number; score: number } | undefined;
   for (const period of CANDIDATE_PERIODS) {
     if (period * 2 > span || period <= 2 * timeline.medianStep) continue;
-    let hits = 0;
+    let score = 0;
     let total = 0;
     for (let i = 0; i < timeline.trainEnd; i++) {
-      const moment = (times[i] as number) - period;
-      if (moment < (times[0] as number)) continue;
-      const j = lastAtOrBefore(times, moment, i);
-      const a = labels[i];
-      const b = j < 0 ? null : labels[j];
-      if (j < 0 || (times[j] as number) <= moment - period || a === null || b === null || a === undefined)
-        continue;
+      const truth = labels[i];
+      const guess =
+        truth === null || truth === undefined ? undefined : seasonalLabel(history, timeline, i, period, 1);
+      if (guess === undefined) continue;
       total++;
-      hits += history.task === 'regression' ? -Math.abs(Number(a) - Number(b)) : a === b ? 1 : 0;
+      score +=
+        history.task === 'regression' ? -Math.abs(Number(truth) - Number(guess)) : truth === guess ? 1 : 0;
     }
     if (total === 0) continue;
-    const score = hits / total;
-    if (!best || score > best.score) best = { period, score };
+    if (!best || score / total > best.score) best = { period, score: score / total };
   }
   return best?.period;
 }
