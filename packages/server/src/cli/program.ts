@@ -33,7 +33,12 @@ export function createProgram(io: CliIo): Command {
       writeErr: (s) => io.stderr.write(s),
       // One line, in the house style: `steward: <what> — <what to do>`.
       outputError: (s, write) =>
-        write(`steward: ${s.trim().replace(/^error: /, '')} — see \`steward ${commandOf(s)}--help\`\n`),
+        write(
+          `steward: ${s
+            .trim()
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')} — see \`steward ${commandOf(s)}--help\`\n`,
+        ),
     });
   registerInit(program, io);
   registerEval(program, io);
