@@ -89,6 +89,7 @@ describe('steward serve and the SDK as separate processes', () => {
       ]);
       servers.push(server);
       expect(server.output()).toMatch(/auth required/);
+      expect(server.output()).toMatch(/listening on http:\/\/0\.0\.0\.0:\d+ \(every interface\)/);
       expect(server.output()).toMatch(/none exists: create one with `steward token create/);
       const url = server.url.replace('0.0.0.0', '127.0.0.1');
       const response = await fetch(`${url}/api/v1/models`);
