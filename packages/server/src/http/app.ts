@@ -115,6 +115,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
       jobs,
       checks,
       decides: true,
+      ingestion,
       ...(options.runJobs === false ? {} : { worker }),
       log: notifier.log,
     }),

@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { applyLabelChanges } from '../store/label-states.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { batchRow, type RawBatch } from '../store/prediction-batch.js';
-import { insertPredictions, readProfiles, upsertLabels, writeProfile } from '../store/predictions.js';
+import {
+  hasWaitingLabels,
+  insertPredictions,
+  matchWaitingLabels,
+  readProfiles,
+  upsertLabels,
+  writeProfile,
+} from '../store/predictions.js';
 import type { Database } from '../store/schema.js';
 import type { SqliteWriter, WriteOutcome } from '../store/sqlite-writer.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import type { LabelRecord, PredictionRecord } from './ingest-rows.js';
 import type { LoadedModel } from './model-catalog.js';
 import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
+import { windowStart } from './window-start.js';
 
 export interface PredictionIngestResult {
   /** Rows stored now. */
@@ -24,9 +33,7 @@ export interface LabelIngestResult {
 
 const PROFILE_CACHE_SIZE = 512;
 
-export function windowStart(time: number, windowMs: number): number {
-  return Math.floor(time / windowMs) * windowMs;
-}
+export { windowStart } from './window-start.js';
 
 /**
  * Writes validated batches. Predictions and this process's share of their window profiles are written in one
@@ -55,8 +62,26 @@ export class Ingestion {
     this.shard = shard;
   }
 
-  /** `raw`: the body the records were validated from, when they decode from it (`BatchResult.verbatim`). */
+  /**
+   * Stores a batch of predictions with this process's share of their windows' profiles; labels that came before
+   * their predictions are then counted into the windows' states. `raw`: the body the records were validated from,
+   * when they decode from it (`BatchResult.verbatim`).
+   */
   async predictions(
+    model: LoadedModel,
+    records: readonly PredictionRecord[],
+    raw?: RawBatch,
+  ): Promise<PredictionIngestResult> {
+    const stored = await this.storePredictions(model, records, raw);
+    if (stored.inserted > 0)
+      await this.matchWaitingLabels(
+        model,
+        records.map((r) => r.id),
+      );
+    return stored;
+  }
+
+  private async storePredictions(
     model: LoadedModel,
     records: readonly PredictionRecord[],
     raw?: RawBatch,
@@ -73,12 +98,39 @@ export class Ingestion {
     }
   }
 
+  /**
+   * Stores labels and, in the same transaction, moves the states of the windows their predictions are in (this
+   * process's shard). One label batch of a model at a time in this process, so no shard update is lost.
+   */
   async labels(model: LoadedModel, records: readonly LabelRecord[]): Promise<LabelIngestResult> {
     const now = this.clock.now();
-    const matched = await this.store.db
-      .transaction()
-      .execute((trx) => upsertLabels(trx, model.spec.name, records, now));
+    const matched = await this.labelsSerialised(model.spec.name, () =>
+      this.store.db.transaction().execute(async (trx) => {
+        const { matched, changes } = await upsertLabels(trx, model.spec.name, records, now);
+        await applyLabelChanges(trx, model.spec, this.shard, changes, now);
+        return matched;
+      }),
+    );
     return { accepted: records.length, matched };
+  }
+
+  /**
+   * Counts the labels that were waiting for these predictions (or for any stored one) into their windows' states.
+   * Runs after predictions are stored, and from the maintenance loop for whatever that missed (a crash between).
+   */
+  async matchWaitingLabels(model: LoadedModel, ids?: readonly string[]): Promise<number> {
+    if (!(await hasWaitingLabels(this.store.db, model.spec.name))) return 0;
+    return this.labelsSerialised(model.spec.name, () =>
+      this.store.db.transaction().execute(async (trx) => {
+        const changes = await matchWaitingLabels(trx, model.spec.name, ids);
+        await applyLabelChanges(trx, model.spec, this.shard, changes, this.clock.now());
+        return changes.length;
+      }),
+    );
+  }
+
+  private labelsSerialised<T>(model: string, task: () => Promise<T>): Promise<T> {
+    return this.serialised(`labels\u0000${model}`, task);
   }
 
   /** Profiles the batch and hands it to the writer thread; resolves (once handed over) to the commit's outcome. */

@@ -128,6 +128,7 @@ export class ModelCatalog {
         'prediction_ids_recent',
         'labels',
         'profiles',
+        'window_labels',
         'references',
         'check_states',
         'check_results',

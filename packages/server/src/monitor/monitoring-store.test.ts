@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../store/open-store.js';
 import {
   countPredictions,
+  dropStaleWaitingLabels,
   queryPredictions,
-  reconcileWaitingLabels,
   TooManyWaitingLabelsError,
   upsertLabels,
 } from '../store/predictions.js';
@@ -273,11 +273,10 @@ for (const target of testStores()) {
           label: 1,
           time: 1,
         }));
-        expect(
-          await store.db
-            .transaction()
-            .execute((trx) => upsertLabels(trx, 'elec2', [...early, ...unknown], 1000)),
-        ).toBe(0);
+        const first = await store.db
+          .transaction()
+          .execute((trx) => upsertLabels(trx, 'elec2', [...early, ...unknown], 1000));
+        expect(first).toEqual({ matched: 0, changes: [] });
         const waiting = async () =>
           Number(
             (
@@ -295,10 +294,13 @@ for (const target of testStores()) {
           store.db.transaction().execute((trx) => upsertLabels(trx, 'elec2', more, 1000, 200)),
         ).rejects.toThrow(TooManyWaitingLabelsError);
         expect(await waiting()).toBe(150);
-        // The predictions arrive: their labels stop waiting; the others are dropped after 30 days.
+        // The predictions arrive: their labels stop waiting and count in their windows; the others go after 30 days.
         await new Ingestion(store).predictions(model, validated(model, rows.slice(0, 100)));
-        expect(await reconcileWaitingLabels(store.db, 'elec2', 2000)).toEqual({ waiting: 50, dropped: 0 });
-        expect(await reconcileWaitingLabels(store.db, 'elec2', 1000 + 30 * 86_400_000 + 1)).toEqual({
+        expect(await waiting()).toBe(50);
+        const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.reduce((n, w) => n + w.labelled, 0)).toBe(100);
+        expect(await dropStaleWaitingLabels(store.db, 'elec2', 2000)).toEqual({ waiting: 50, dropped: 0 });
+        expect(await dropStaleWaitingLabels(store.db, 'elec2', 1000 + 30 * 86_400_000 + 1)).toEqual({
           waiting: 0,
           dropped: 50,
         });

@@ -42,49 +42,63 @@ function sortClasses(classes: readonly ClassValue[]): ClassValue[] {
   );
 }
 
+/** What metrics are computed from: a labelled prediction's output, scores and label. */
+export type ScoredRow = Pick<JoinedPrediction, 'output' | 'score' | 'proba' | 'label'>;
+
 /**
- * The metrics of a window from its labelled predictions, computed exactly as scikit-learn would on the same rows
- * (labels arrive late and may be corrected, so metrics are computed from the stored join, never incrementally).
+ * The metrics of a window from its labelled predictions, computed exactly as scikit-learn would on the same rows.
+ * `weights` (integers: how many times each row counts) let a window's state hold each distinct row once; an integer
+ * weight gives exactly what repeating the row would.
  */
-export function computeMetrics(spec: ModelSpec, rows: readonly JoinedPrediction[]): WindowMetrics {
-  const labelled = rows.filter((r) => r.label !== null);
-  if (labelled.length === 0) return {};
+export function computeMetrics(
+  spec: ModelSpec,
+  rows: readonly ScoredRow[],
+  weights?: readonly number[],
+): WindowMetrics {
+  const kept: number[] = [];
+  for (let i = 0; i < rows.length; i++)
+    if ((rows[i] as ScoredRow).label !== null && (weights === undefined || (weights[i] as number) > 0))
+      kept.push(i);
+  if (kept.length === 0) return {};
+  const labelled = kept.map((i) => rows[i] as ScoredRow);
+  const w =
+    weights === undefined ? {} : { sampleWeight: Float64Array.from(kept, (i) => weights[i] as number) };
   if (spec.task === 'regression') {
     const yTrue = Float64Array.from(labelled, (r) => Number(r.label));
     const yPred = Float64Array.from(labelled, (r) => Number(r.output));
     return {
-      mse: attempt(() => mse(yTrue, yPred)),
-      rmse: attempt(() => rmse(yTrue, yPred)),
-      mae: attempt(() => mae(yTrue, yPred)),
-      mape: attempt(() => mape(yTrue, yPred)),
-      r2: attempt(() => r2(yTrue, yPred)),
-      explainedVariance: attempt(() => explainedVariance(yTrue, yPred)),
+      mse: attempt(() => mse(yTrue, yPred, w)),
+      rmse: attempt(() => rmse(yTrue, yPred, w)),
+      mae: attempt(() => mae(yTrue, yPred, w)),
+      mape: attempt(() => mape(yTrue, yPred, w)),
+      r2: attempt(() => r2(yTrue, yPred, w)),
+      explainedVariance: attempt(() => explainedVariance(yTrue, yPred, w)),
     };
   }
   const yTrue = labelled.map((r) => r.label as ClassValue);
   const yPred = labelled.map((r) => r.output);
   const metrics: WindowMetrics = {
-    accuracy: attempt(() => accuracy(yTrue, yPred)),
-    balancedAccuracy: attempt(() => balancedAccuracy(yTrue, yPred)),
+    accuracy: attempt(() => accuracy(yTrue, yPred, w)),
+    balancedAccuracy: attempt(() => balancedAccuracy(yTrue, yPred, w)),
   };
   if (spec.task === 'binary') {
     const pos = positiveClass(spec);
     const classes = sortClasses(modelClasses(spec) ?? []);
-    metrics.precision = attempt(() => precision(yTrue, yPred, { posLabel: pos }));
-    metrics.recall = attempt(() => recall(yTrue, yPred, { posLabel: pos }));
-    metrics.f1 = attempt(() => f1(yTrue, yPred, { posLabel: pos }));
+    metrics.precision = attempt(() => precision(yTrue, yPred, { posLabel: pos, ...w }));
+    metrics.recall = attempt(() => recall(yTrue, yPred, { posLabel: pos, ...w }));
+    metrics.f1 = attempt(() => f1(yTrue, yPred, { posLabel: pos, ...w }));
     if (labelled.every((r) => r.score !== null)) {
       const scores = Float64Array.from(labelled, (r) => r.score as number);
       // scikit-learn scores binary targets by P(greater class); `score` is P(positiveClass).
       const greater = pos === classes[1] ? scores : scores.map((s) => 1 - s);
-      metrics.rocAuc = attempt(() => rocAuc(yTrue, greater));
-      metrics.logLoss = attempt(() => logLoss(yTrue, greater, { labels: classes }));
-      metrics.brierScore = attempt(() => brierScore(yTrue, scores, { posLabel: pos }));
+      metrics.rocAuc = attempt(() => rocAuc(yTrue, greater, w));
+      metrics.logLoss = attempt(() => logLoss(yTrue, greater, { labels: classes, ...w }));
+      metrics.brierScore = attempt(() => brierScore(yTrue, scores, { posLabel: pos, ...w }));
     }
   } else {
     const declared = modelClasses(spec);
     const labels = declared ? sortClasses(declared) : undefined;
-    const options = { average: 'macro' as const, ...(labels ? { labels } : {}) };
+    const options = { average: 'macro' as const, ...(labels ? { labels } : {}), ...w };
     metrics.precision = attempt(() => precision(yTrue, yPred, options));
     metrics.recall = attempt(() => recall(yTrue, yPred, options));
     metrics.f1 = attempt(() => f1(yTrue, yPred, options));
@@ -92,8 +106,8 @@ export function computeMetrics(spec: ModelSpec, rows: readonly JoinedPrediction[
       const matrix = labelled.map((r) =>
         labels.map((c) => (r.proba as Record<string, number>)[String(c)] ?? 0),
       );
-      metrics.rocAuc = attempt(() => rocAuc(yTrue, matrix, { multiClass: 'ovr', labels }));
-      metrics.logLoss = attempt(() => logLoss(yTrue, matrix, { labels }));
+      metrics.rocAuc = attempt(() => rocAuc(yTrue, matrix, { multiClass: 'ovr', labels, ...w }));
+      metrics.logLoss = attempt(() => logLoss(yTrue, matrix, { labels, ...w }));
     }
   }
   return metrics;

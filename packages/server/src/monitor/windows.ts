@@ -1,7 +1,9 @@
+import { readLabelStates } from '../store/label-states.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions, readProfiles } from '../store/predictions.js';
 import { windowStart } from './ingestion.js';
 import type { ModelSpec } from './model-spec.js';
+import type { WindowLabels } from './window-labels.js';
 import { computeMetrics, type WindowMetrics } from './window-metrics.js';
 import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
 
@@ -78,19 +80,20 @@ export async function timeWindows(
   }
   const ordered = [...windows.values()].sort((a, b) => a.start - b.start);
   if (query.metrics !== false && ordered.length > 0) {
-    const joined = await queryPredictions(store.db, spec.name, {
-      from,
-      to: (ordered.at(-1) as WindowSummary).end,
-      labelled: true,
-    });
-    let i = 0;
+    // Each window's labelled predictions as kept when their labels landed: no raw row is read.
+    const states = await readLabelStates(store.db, spec.name, from, (ordered.at(-1) as WindowSummary).end);
+    const merged = new Map<number, WindowLabels>();
+    for (const [base, state] of states) {
+      const start = windowStart(base, size);
+      const into = merged.get(start);
+      if (into) into.merge(state);
+      else merged.set(start, state);
+    }
     for (const w of ordered) {
-      const mine = [];
-      while (i < joined.length && (joined[i]?.time as number) < w.start) i++;
-      while (i < joined.length && (joined[i]?.time as number) < w.end)
-        mine.push(joined[i++] as (typeof joined)[number]);
-      w.labelled = mine.length;
-      w.metrics = computeMetrics(spec, mine);
+      const state = merged.get(w.start);
+      if (!state) continue;
+      w.labelled = state.labelled;
+      w.metrics = state.metrics(spec);
     }
   }
   return ordered;

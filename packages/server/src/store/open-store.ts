@@ -10,6 +10,7 @@ import {
   SqliteDialect,
 } from 'kysely';
 import pg from 'pg';
+import { buildMissingLabelStates } from './label-states.js';
 import { monitoringMigration } from './migrations/001-monitoring.js';
 import { registryMigration } from './migrations/002-registry.js';
 import { servingMigration } from './migrations/003-serving.js';
@@ -18,6 +19,7 @@ import { rolloutsMigration } from './migrations/005-rollouts.js';
 import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledgement.js';
 import { predictionBatchesMigration } from './migrations/007-prediction-batches.js';
 import { waitingLabelsMigration } from './migrations/008-waiting-labels.js';
+import { windowLabelsMigration } from './migrations/009-window-labels.js';
 import type { Database } from './schema.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 import { SqliteWriter } from './sqlite-writer.js';
@@ -61,6 +63,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<StoreCo
   const connection = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url, options) : openSqlite(url);
   try {
     await migrate(connection);
+    await buildMissingLabelStates(connection.db, Date.now());
   } catch (error) {
     await connection.close();
     throw error;
@@ -126,6 +129,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '006-alert-acknowledgement': alertAcknowledgementMigration(),
     '007-prediction-batches': predictionBatchesMigration(connection.dialect),
     '008-waiting-labels': waitingLabelsMigration(),
+    '009-window-labels': windowLabelsMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

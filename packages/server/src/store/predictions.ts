@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { LabelRecord, PredictionRecord } from '../monitor/ingest-rows.js';
+import type { ClassValue, LabelRecord, PredictionRecord } from '../monitor/ingest-rows.js';
+import { type LabelChange, predictionsById } from './label-states.js';
 import {
   batchRow,
   type ColumnRows,
@@ -119,8 +120,9 @@ export class TooManyWaitingLabelsError extends Error {
 }
 
 /**
- * Stores labels; a label for an id that already has one replaces it (a correction). Returns how many match a stored
- * prediction; the others are kept as waiting for theirs, up to MAX_WAITING_LABELS a model.
+ * Stores labels; a label for an id that already has one replaces it (a correction). Labels whose prediction is stored
+ * come back as changes for the windows' states (the label counted before, if any, and the new one); the others wait
+ * for their prediction, up to `maxWaiting` a model.
  */
 export async function upsertLabels(
   db: Db,
@@ -128,30 +130,24 @@ export async function upsertLabels(
   records: readonly LabelRecord[],
   now: number,
   maxWaiting = MAX_WAITING_LABELS,
-): Promise<number> {
-  const matchedIds = new Set<string>();
-  for (let start = 0; start < records.length; start += INSERT_CHUNK) {
-    const ids = records.slice(start, start + INSERT_CHUNK).map((r) => r.predictionId);
-    for (const table of ID_TABLES) {
-      const rows = await db
-        .selectFrom(table)
-        .select('id')
-        .where('model', '=', model)
-        .where('id', 'in', ids)
-        .execute();
-      for (const row of rows) matchedIds.add(row.id);
-    }
-  }
-  const unmatched = records.length - matchedIds.size;
+): Promise<{ matched: number; changes: LabelChange[] }> {
+  const ids = records.map((r) => r.predictionId);
+  const predictions = await predictionsById(db, model, ids);
+  const unmatched = records.length - predictions.size;
   if (unmatched > 0) {
-    const { n } = await db
+    const waiting = await countWaitingLabels(db, model);
+    if (waiting + unmatched > maxWaiting) throw new TooManyWaitingLabelsError(waiting, unmatched, maxWaiting);
+  }
+  const previous = new Map<string, { label: string; waiting: number }>();
+  for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
+    const rows = await db
       .selectFrom('labels')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select(['prediction_id', 'label', 'waiting'])
       .where('model', '=', model)
-      .where('waiting', '=', 1)
-      .executeTakeFirstOrThrow();
-    if (Number(n) + unmatched > maxWaiting)
-      throw new TooManyWaitingLabelsError(Number(n), unmatched, maxWaiting);
+      .where('prediction_id', 'in', ids.slice(start, start + INSERT_CHUNK))
+      .execute();
+    for (const row of rows)
+      previous.set(row.prediction_id, { label: row.label, waiting: Number(row.waiting) });
   }
   for (let start = 0; start < records.length; start += INSERT_CHUNK) {
     const chunk = records.slice(start, start + INSERT_CHUNK).map((r) => ({
@@ -160,7 +156,7 @@ export async function upsertLabels(
       label: JSON.stringify(r.label),
       time: r.time,
       ingested_at: now,
-      waiting: matchedIds.has(r.predictionId) ? 0 : 1,
+      waiting: predictions.has(r.predictionId) ? 0 : 1,
     }));
     await db
       .insertInto('labels')
@@ -175,37 +171,73 @@ export async function upsertLabels(
       )
       .execute();
   }
-  return matchedIds.size;
+  const changes: LabelChange[] = [];
+  for (const r of records) {
+    const prediction = predictions.get(r.predictionId);
+    if (!prediction) continue;
+    const before = previous.get(r.predictionId);
+    // A label that was waiting was never counted: only a counted one is taken out.
+    const counted = before && before.waiting === 0 ? (JSON.parse(before.label) as ClassValue) : null;
+    changes.push({ prediction, before: counted, after: r.label });
+  }
+  return { matched: predictions.size, changes };
 }
 
 /**
- * Marks the waiting labels whose predictions have arrived since, and drops those still waiting after
- * WAITING_LABEL_TTL. Returns how many still wait, and how many were dropped.
+ * The labels that wait for predictions which have arrived (of `ids`, or all): marked as matched, and returned as
+ * changes for the windows' states. Marking them in the same statement that finds them means two processes never
+ * count one twice.
  */
-export async function reconcileWaitingLabels(
+export async function matchWaitingLabels(
+  db: Db,
+  model: string,
+  ids?: readonly string[],
+): Promise<LabelChange[]> {
+  let waiting = db
+    .selectFrom('labels')
+    .select(['prediction_id', 'label'])
+    .where('model', '=', model)
+    .where('waiting', '=', 1);
+  if (ids) waiting = waiting.where('prediction_id', 'in', ids.length > 0 ? ids : ['']);
+  const rows = await waiting.execute();
+  if (rows.length === 0) return [];
+  const predictions = await predictionsById(
+    db,
+    model,
+    rows.map((r) => r.prediction_id),
+  );
+  const found = rows.filter((r) => predictions.has(r.prediction_id));
+  const changes: LabelChange[] = [];
+  for (let start = 0; start < found.length; start += INSERT_CHUNK) {
+    const chunk = found.slice(start, start + INSERT_CHUNK);
+    const flipped = await db
+      .updateTable('labels')
+      .set({ waiting: 0 })
+      .where('model', '=', model)
+      .where('waiting', '=', 1)
+      .where(
+        'prediction_id',
+        'in',
+        chunk.map((r) => r.prediction_id),
+      )
+      .returning(['prediction_id', 'label'])
+      .execute();
+    for (const row of flipped)
+      changes.push({
+        prediction: predictions.get(row.prediction_id) as PredictionRecord,
+        before: null,
+        after: JSON.parse(row.label) as ClassValue,
+      });
+  }
+  return changes;
+}
+
+/** Drops the labels still waiting for their prediction after WAITING_LABEL_TTL; returns how many still wait, and how many went. */
+export async function dropStaleWaitingLabels(
   db: Db,
   model: string,
   now: number,
 ): Promise<{ waiting: number; dropped: number }> {
-  await db
-    .updateTable('labels')
-    .set({ waiting: 0 })
-    .where('model', '=', model)
-    .where('waiting', '=', 1)
-    .where((eb) =>
-      eb.or(
-        ID_TABLES.map((table) =>
-          eb.exists(
-            eb
-              .selectFrom(table)
-              .select('id')
-              .whereRef(`${table}.model`, '=', 'labels.model')
-              .whereRef(`${table}.id`, '=', 'labels.prediction_id'),
-          ),
-        ),
-      ),
-    )
-    .execute();
   const dropped = await db
     .deleteFrom('labels')
     .where('model', '=', model)
@@ -213,6 +245,17 @@ export async function reconcileWaitingLabels(
     .where('ingested_at', '<', now - WAITING_LABEL_TTL)
     .executeTakeFirst();
   return { waiting: await countWaitingLabels(db, model), dropped: Number(dropped.numDeletedRows) };
+}
+
+export async function hasWaitingLabels(db: Db, model: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('labels')
+    .select('prediction_id')
+    .where('model', '=', model)
+    .where('waiting', '=', 1)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 async function countWaitingLabels(db: Db, model: string): Promise<number> {

@@ -51,6 +51,16 @@ export interface ProfilesTable {
   updated_at: number;
 }
 
+/** A window's labelled predictions as one writer process's shard of a mergeable state (monitor/window-labels.ts). */
+export interface WindowLabelsTable {
+  model: string;
+  window_start: number;
+  shard: string;
+  labelled: number;
+  state: string;
+  updated_at: number;
+}
+
 export interface ReferencesTable {
   model: string;
   name: string;
@@ -221,6 +231,7 @@ export interface Database {
   prediction_ids_recent: PredictionIdsTable;
   labels: LabelsTable;
   profiles: ProfilesTable;
+  window_labels: WindowLabelsTable;
   references: ReferencesTable;
   check_states: CheckStatesTable;
   check_results: CheckResultsTable;

@@ -1,5 +1,6 @@
 import type { CheckRunner, CheckRunSummary } from '../monitor/check-runner.js';
-import { reconcileWaitingLabels } from '../store/predictions.js';
+import type { Ingestion } from '../monitor/ingestion.js';
+import { dropStaleWaitingLabels } from '../store/predictions.js';
 import type { JobQueue } from './job-queue.js';
 import { evaluateRollouts, type Rollout } from './rollouts.js';
 import { enqueueDueUpdates } from './triggers.js';
@@ -44,6 +45,8 @@ export interface MaintenanceParts {
   decides: boolean;
   /** Runs queued update jobs; absent when other processes run them (`steward serve --no-worker`). */
   worker?: UpdateWorker;
+  /** Counts labels that waited for their predictions into the windows' states (a server's loop). */
+  ingestion?: Ingestion;
   log: (line: string) => void;
 }
 
@@ -103,7 +106,9 @@ export class MaintenanceLoop {
       this.reconciledAt = performance.now();
       report.waitingLabels = {};
       for (const model of await context.catalog.list()) {
-        const { waiting, dropped } = await reconcileWaitingLabels(context.store.db, model.spec.name, now);
+        // Labels whose predictions came while nobody looked (a crash in between) are counted now.
+        await this.parts.ingestion?.matchWaitingLabels(model);
+        const { waiting, dropped } = await dropStaleWaitingLabels(context.store.db, model.spec.name, now);
         report.waitingLabels[model.spec.name] = waiting;
         if (dropped > 0)
           this.parts.log(

@@ -1,0 +1,111 @@
+import type { ClassValue } from './ingest-rows.js';
+import type { ModelSpec } from './model-spec.js';
+import { computeMetrics, type ScoredRow, type WindowMetrics } from './window-metrics.js';
+
+/** One distinct labelled prediction of a window and how many times it counts. */
+export interface LabelEntry {
+  label: ClassValue;
+  output: ClassValue;
+  score: number | null;
+  proba: Record<string, number> | null;
+  weight: number;
+}
+
+/** `[label, output, score, proba, weight]`, proba with its classes in sorted order. */
+export type LabelEntryJSON = [ClassValue, ClassValue, number | null, Array<[string, number]> | null, number];
+
+export interface WindowLabelsJSON {
+  version: 1;
+  entries: LabelEntryJSON[];
+}
+
+/**
+ * The labelled predictions of a window as a multiset: each distinct (label, output, score, proba) once, with how many
+ * times it counts. Labels change it as they land (a correction takes the old entry out and puts the new one in), so
+ * a window's metrics never need its raw rows; states merge by adding counts, so every process keeps its own shard
+ * and a shard may hold a negative count that another shard's entry cancels. Metrics are scikit-learn's on the rows
+ * the counts stand for (an integer weight is exactly a repeated row): every metric, ranking ones included, stays exact.
+ */
+export class WindowLabels {
+  private readonly entries = new Map<string, LabelEntry>();
+
+  static fromJSON(json: WindowLabelsJSON): WindowLabels {
+    if (json?.version !== 1 || !Array.isArray(json.entries))
+      throw new Error('not a window labels state (expected version 1 and entries)');
+    const state = new WindowLabels();
+    for (const [label, output, score, proba, weight] of json.entries)
+      state.add({ label, output, score, proba: proba === null ? null : Object.fromEntries(proba) }, weight);
+    return state;
+  }
+
+  /** Counts a labelled prediction `weight` more times (negative: takes it out). */
+  add(row: Omit<LabelEntry, 'weight'>, weight = 1): this {
+    const proba = row.proba === null || row.proba === undefined ? null : sortedProba(row.proba);
+    const key = JSON.stringify([row.label, row.output, row.score, proba]);
+    const entry = this.entries.get(key);
+    const total = (entry?.weight ?? 0) + weight;
+    if (total === 0) this.entries.delete(key);
+    else if (entry) entry.weight = total;
+    else
+      this.entries.set(key, {
+        label: row.label,
+        output: row.output,
+        score: row.score,
+        proba: proba === null ? null : Object.fromEntries(proba),
+        weight: total,
+      });
+    return this;
+  }
+
+  merge(other: WindowLabels): this {
+    for (const e of other.entries.values()) this.add(e, e.weight);
+    return this;
+  }
+
+  /** Labelled predictions counted (negative counts included: a shard alone may be below zero). */
+  get labelled(): number {
+    let n = 0;
+    for (const e of this.entries.values()) n += e.weight;
+    return n;
+  }
+
+  get empty(): boolean {
+    return this.entries.size === 0;
+  }
+
+  /** Entries whose count is below zero: none in a complete (merged) state. */
+  get negative(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.weight < 0) n++;
+    return n;
+  }
+
+  metrics(spec: ModelSpec): WindowMetrics {
+    const rows: ScoredRow[] = [];
+    const weights: number[] = [];
+    for (const e of this.entries.values()) {
+      rows.push(e);
+      weights.push(e.weight);
+    }
+    return computeMetrics(spec, rows, weights);
+  }
+
+  toJSON(): WindowLabelsJSON {
+    return {
+      version: 1,
+      entries: [...this.entries.values()].map((e) => [
+        e.label,
+        e.output,
+        e.score,
+        e.proba === null ? null : sortedProba(e.proba),
+        e.weight,
+      ]),
+    };
+  }
+}
+
+function sortedProba(proba: Record<string, number>): Array<[string, number]> {
+  return Object.keys(proba)
+    .sort()
+    .map((k) => [k, proba[k] as number]);
+}

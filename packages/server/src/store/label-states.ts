@@ -1,0 +1,240 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ClassValue, PredictionRecord } from '../monitor/ingest-rows.js';
+import type { ModelSpec } from '../monitor/model-spec.js';
+import { WindowLabels, type WindowLabelsJSON } from '../monitor/window-labels.js';
+import { windowStart } from '../monitor/window-start.js';
+import { columnRows, recordAt } from './prediction-batch.js';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const CHUNK = 500;
+const ID_TABLES = ['prediction_ids', 'prediction_ids_recent'] as const;
+
+/** The stored predictions of `ids` (without features), by id; ids not stored are left out. */
+export async function predictionsById(
+  db: Db,
+  model: string,
+  ids: readonly string[],
+): Promise<Map<string, PredictionRecord>> {
+  const wanted = new Set(ids);
+  const seqs = new Set<number>();
+  for (let start = 0; start < ids.length; start += CHUNK) {
+    const chunk = ids.slice(start, start + CHUNK);
+    for (const table of ID_TABLES) {
+      const rows = await db
+        .selectFrom(table)
+        .select('batch')
+        .where('model', '=', model)
+        .where('id', 'in', chunk)
+        .execute();
+      for (const row of rows) seqs.add(Number(row.batch));
+    }
+  }
+  const found = new Map<string, PredictionRecord>();
+  const list = [...seqs];
+  for (let start = 0; start < list.length; start += CHUNK) {
+    const batches = await db
+      .selectFrom('prediction_batches')
+      .select(['columns', 'skip'])
+      .where('seq', 'in', list.slice(start, start + CHUNK))
+      .execute();
+    for (const batch of batches) {
+      const { columns, rows } = columnRows(batch.columns, batch.skip);
+      for (const i of rows) {
+        const id = columns.id[i] as string;
+        if (wanted.has(id)) found.set(id, recordAt(columns, i));
+      }
+    }
+  }
+  return found;
+}
+
+/** A change to one prediction's label: the label the window's state counts now (null: none), and the new one. */
+export interface LabelChange {
+  prediction: PredictionRecord;
+  before: ClassValue | null;
+  after: ClassValue | null;
+}
+
+/**
+ * Applies label changes to this process's shard of each window's state, in the caller's transaction: a correction
+ * takes the old entry out and puts the new one in. The caller serialises the changes of a model in this process
+ * (another process writes its own shard).
+ */
+export async function applyLabelChanges(
+  db: Db,
+  spec: ModelSpec,
+  shard: string,
+  changes: readonly LabelChange[],
+  now: number,
+): Promise<void> {
+  const byWindow = new Map<number, LabelChange[]>();
+  for (const change of changes) {
+    if (change.before === change.after) continue;
+    const start = windowStart(change.prediction.time, spec.window);
+    const list = byWindow.get(start);
+    if (list) list.push(change);
+    else byWindow.set(start, [change]);
+  }
+  for (const [start, list] of byWindow) {
+    const row = await db
+      .selectFrom('window_labels')
+      .select('state')
+      .where('model', '=', spec.name)
+      .where('window_start', '=', start)
+      .where('shard', '=', shard)
+      .executeTakeFirst();
+    const state = row ? WindowLabels.fromJSON(JSON.parse(row.state) as WindowLabelsJSON) : new WindowLabels();
+    for (const { prediction: p, before, after } of list) {
+      if (before !== null) state.add({ label: before, output: p.output, score: p.score, proba: p.proba }, -1);
+      if (after !== null) state.add({ label: after, output: p.output, score: p.score, proba: p.proba }, 1);
+    }
+    await writeLabelState(db, spec.name, start, shard, state, now);
+  }
+}
+
+export async function writeLabelState(
+  db: Db,
+  model: string,
+  start: number,
+  shard: string,
+  state: WindowLabels,
+  now: number,
+): Promise<void> {
+  const values = {
+    model,
+    window_start: start,
+    shard,
+    labelled: state.labelled,
+    state: JSON.stringify(state),
+    updated_at: now,
+  };
+  await db
+    .insertInto('window_labels')
+    .values(values)
+    .onConflict((oc) =>
+      oc
+        .columns(['model', 'window_start', 'shard'])
+        .doUpdateSet({ labelled: values.labelled, state: values.state, updated_at: now }),
+    )
+    .execute();
+}
+
+/** Every shard's state of the base windows starting in [from, to), merged per base window. */
+export async function readLabelStates(
+  db: Db,
+  model: string,
+  from: number,
+  to: number,
+): Promise<Map<number, WindowLabels>> {
+  const rows = await db
+    .selectFrom('window_labels')
+    .select(['window_start', 'state'])
+    .where('model', '=', model)
+    .where('window_start', '>=', from)
+    .where('window_start', '<', to)
+    .execute();
+  const states = new Map<number, WindowLabels>();
+  for (const row of rows) {
+    const start = Number(row.window_start);
+    const part = WindowLabels.fromJSON(JSON.parse(row.state) as WindowLabelsJSON);
+    const merged = states.get(start);
+    if (merged) merged.merge(part);
+    else states.set(start, part);
+  }
+  return states;
+}
+
+/** The shard a rebuild writes: it replaces every process's shards of the model. */
+export const REBUILT_SHARD = 'rebuilt';
+
+/**
+ * Recomputes a model's window states from its stored predictions and labels, replacing every shard. For a store
+ * that had labels before states existed, and for `steward doctor --repair`: run it while no server writes the model.
+ */
+export async function rebuildLabelStates(
+  db: Kysely<Database>,
+  spec: ModelSpec,
+  now: number,
+): Promise<number> {
+  const { queryPredictions } = await import('./predictions.js');
+  return db.transaction().execute(async (trx) => {
+    // Labels whose prediction is stored are counted below: they no longer wait.
+    await trx
+      .updateTable('labels')
+      .set({ waiting: 0 })
+      .where('model', '=', spec.name)
+      .where('waiting', '=', 1)
+      .where((eb) =>
+        eb.or(
+          ID_TABLES.map((table) =>
+            eb.exists(
+              eb
+                .selectFrom(table)
+                .select('id')
+                .whereRef(`${table}.model`, '=', 'labels.model')
+                .whereRef(`${table}.id`, '=', 'labels.prediction_id'),
+            ),
+          ),
+        ),
+      )
+      .execute();
+    await trx.deleteFrom('window_labels').where('model', '=', spec.name).execute();
+    const range = await trx
+      .selectFrom('prediction_batches')
+      .select((eb) => [eb.fn.min('min_time').as('from'), eb.fn.max('max_time').as('to')])
+      .where('model', '=', spec.name)
+      .executeTakeFirst();
+    if (range?.from === null || range?.from === undefined || range.to === null) return 0;
+    const step = spec.window * Math.max(1, Math.floor(REBUILD_SPAN / spec.window));
+    let windows = 0;
+    for (let from = windowStart(Number(range.from), spec.window); from <= Number(range.to); from += step) {
+      const rows = await queryPredictions(trx, spec.name, { from, to: from + step, labelled: true });
+      const states = new Map<number, WindowLabels>();
+      for (const r of rows) {
+        const start = windowStart(r.time, spec.window);
+        let state = states.get(start);
+        if (!state) {
+          state = new WindowLabels();
+          states.set(start, state);
+        }
+        state.add({ label: r.label as ClassValue, output: r.output, score: r.score, proba: r.proba });
+      }
+      for (const [start, state] of states)
+        await writeLabelState(trx, spec.name, start, REBUILT_SHARD, state, now);
+      windows += states.size;
+    }
+    return windows;
+  });
+}
+
+// A rebuild reads the labelled predictions of this much time at once.
+const REBUILD_SPAN = 7 * 86_400_000;
+
+/** After migrating: builds the states of every model that has labels but none yet (a store older than states). */
+export async function buildMissingLabelStates(db: Kysely<Database>, now: number): Promise<string[]> {
+  const { parseModelSpec } = await import('../monitor/model-catalog.js');
+  const built: string[] = [];
+  for (const row of await db.selectFrom('models').select(['name', 'spec']).execute()) {
+    // A label counted in no state (none waits for its prediction): a store from before the states.
+    const labelled = await db
+      .selectFrom('labels')
+      .select('model')
+      .where('model', '=', row.name)
+      .where('waiting', '=', 0)
+      .limit(1)
+      .executeTakeFirst();
+    if (!labelled) continue;
+    const state = await db
+      .selectFrom('window_labels')
+      .select('model')
+      .where('model', '=', row.name)
+      .limit(1)
+      .executeTakeFirst();
+    if (state) continue;
+    await rebuildLabelStates(db, parseModelSpec(JSON.parse(row.spec)), now);
+    built.push(row.name);
+  }
+  return built;
+}
