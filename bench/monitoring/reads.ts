@@ -1,0 +1,128 @@
+// Window reads at production scale: a store holding 10^5, then 10^6 labelled predictions arriving at one rate
+// (10^6 a year, a prediction every 31.5 s: five weeks of history, then a year), 1-hour windows, and a dashboard's
+// read of the last two days' metrics and windows with profiles, through the HTTP API in process. Reference, in the same run: the same two days' metrics computed the way reads did before window
+// states, from the raw prediction–label join. The read should not grow with the rows stored.
+// Results: bench/results/monitoring-reads.json.          npx tsx bench/monitoring/reads.ts
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../packages/server/src/http/app.js';
+import type { LabelRecord, PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
+import { computeMetrics } from '../../packages/server/src/monitor/window-metrics.js';
+import { openStore } from '../../packages/server/src/store/open-store.js';
+import { queryPredictions } from '../../packages/server/src/store/predictions.js';
+import { ELEC2_FEATURES, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
+import { SimulatedClock } from '../../packages/server/src/time/clock.js';
+import { writeResults } from '../lib.js';
+
+const YEAR = 365 * 86_400_000;
+const START = Date.UTC(2025, 0, 1);
+const BATCH = 1000;
+const source = elec2Predictions();
+const sizes = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
+
+function timed(runs: number, work: () => Promise<unknown>) {
+  return (async () => {
+    const ms: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t = performance.now();
+      await work();
+      ms.push(performance.now() - t);
+    }
+    ms.sort((a, b) => a - b);
+    return {
+      best: round(ms[0] as number),
+      median: round(ms[Math.floor(ms.length / 2)] as number),
+      worst: round(ms.at(-1) as number),
+    };
+  })();
+}
+const round = (x: number) => Math.round(x * 100) / 100;
+
+const results = [];
+for (const rows of sizes) {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-monitoring-reads-'));
+  const store = await openStore({ url: join(dir, 'reads.db') });
+  const steward = await createApp({
+    store,
+    clock: new SimulatedClock(START + YEAR + 86_400_000),
+    artifactDir: join(dir, 'a'),
+    notifier: { log: () => {} },
+  });
+  try {
+    const { model } = await steward.context.catalog.put({
+      name: 'm',
+      task: 'binary',
+      window: '1h',
+      features: ELEC2_FEATURES.map((name) => ({ name, type: 'numeric' })),
+    });
+    const step = YEAR / 1_000_000;
+    const loadStarted = performance.now();
+    for (let b = 0; b < rows / BATCH; b++) {
+      const predictions: PredictionRecord[] = [];
+      const labels: LabelRecord[] = [];
+      for (let i = 0; i < BATCH; i++) {
+        const k = b * BATCH + i;
+        const s = source[k % source.length] as (typeof source)[number];
+        const time = START + Math.floor(k * step);
+        predictions.push({
+          id: `p${k}`,
+          time,
+          version: '1',
+          segment: null,
+          features: s.features,
+          output: s.output,
+          score: s.score,
+          proba: null,
+        });
+        labels.push({ predictionId: `p${k}`, label: s.label, time });
+      }
+      await steward.context.ingestion.predictions(model, predictions);
+      await steward.context.ingestion.labels(model, labels);
+    }
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    const to = START + Math.floor(rows * step);
+    const from = to - 2 * 86_400_000;
+    const get = async (path: string) => {
+      const response = await steward.app.inject({ url: `/api/v1/models/m/${path}?from=${from}&to=${to}` });
+      if (response.statusCode !== 200) throw new Error(`${path}: ${response.statusCode} ${response.body}`);
+      return response;
+    };
+    const metrics = await timed(20, () => get('metrics'));
+    const windows = await timed(20, () => get('windows'));
+    const rawJoin = await timed(5, async () => {
+      const joined = await queryPredictions(store.db, 'm', { from, to, labelled: true });
+      for (let w = from; w < to; w += 3_600_000)
+        computeMetrics(
+          model.spec,
+          joined.filter((r) => r.time >= w && r.time < w + 3_600_000),
+        );
+    });
+    const shown = (await get('metrics')).json() as Array<{ labelled: number }>;
+    const entry = {
+      labelledPredictions: rows,
+      windowsRead: shown.length,
+      labelledInRead: shown.reduce((n, w) => n + w.labelled, 0),
+      loadSeconds: round(loadSeconds),
+      metricsMs: metrics,
+      windowsWithProfilesMs: windows,
+      rawJoinMs: rawJoin,
+      ratioRawJoinToMetrics: round(rawJoin.median / metrics.median),
+    };
+    console.log(JSON.stringify(entry));
+    results.push(entry);
+  } finally {
+    await steward.app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+writeResults(
+  'monitoring-reads',
+  {
+    reference:
+      'ratio: the same two days of metrics from the raw prediction–label join (how reads worked before window states) / the metrics read',
+  },
+  { results },
+);
