@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
+  CompiledQuery,
+  type Driver,
   Kysely,
   type Migration,
   type MigrationProvider,
@@ -71,11 +73,26 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<StoreCo
   return connection;
 }
 
+/**
+ * SQLite transactions that begin as writers (BEGIN IMMEDIATE): a deferred one that reads and then writes while the
+ * writer thread (another connection) commits gets SQLITE_BUSY at once (its snapshot is stale), whatever the busy
+ * timeout; one that takes the write lock first waits its turn.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
+
 function openSqlite(path: string): StoreConnection {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new BetterSqlite3(path);
   for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
   const writer = path === ':memory:' ? undefined : new SqliteWriter(path);
   return {
     db,

@@ -1,0 +1,299 @@
+// A busy model's server for 60 s: 16 concurrent clients on a store that already holds 10^6 labelled predictions
+// (a year at one every 31.5 s, 1-hour windows). 5 clients ingest 100-row batches whose times fall in the last two
+// days (earlier windows too), 3 send labels for predictions of the last days (late labels and corrections), 8 poll
+// what a dashboard reads (two days of windows, six hours of metrics, versions, alerts). Per route: requests, errors,
+// p50/p95; requests/s; the server's RSS after warm-up and at the end. SQLite (one server), then with STEWARD_TEST_PG
+// PostgreSQL (two servers behind the clients). Results: bench/results/soak.json.     npx tsx bench/soak/run.ts
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createApp } from '../../packages/server/src/http/app.js';
+import type { LabelRecord, PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
+import { openStore } from '../../packages/server/src/store/open-store.js';
+import { ELEC2_FEATURES, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
+import { type ServerProcess, startServer } from '../../packages/server/src/testing/server-process.js';
+import { writeResults } from '../lib.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const WARMUP = 10;
+const DAY = 86_400_000;
+const STEP = (365 * DAY) / 1_000_000;
+const NOW = Date.now();
+const START = NOW - Math.floor(ROWS * STEP);
+const source = elec2Predictions();
+const MODEL = {
+  name: 'busy',
+  task: 'binary',
+  window: '1h',
+  features: ELEC2_FEATURES.map((name) => ({ name, type: 'numeric' })),
+};
+
+/** Fills a store with ROWS labelled predictions through the server's own ingestion path. */
+async function preload(url: string, schema?: string): Promise<void> {
+  const store = await openStore({ url, ...(schema ? { schema } : {}) });
+  const steward = await createApp({
+    store,
+    artifactDir: join(tmpdir(), 'soak-artifacts'),
+    notifier: { log: () => {} },
+  });
+  try {
+    const { model } = await steward.context.catalog.put(MODEL);
+    for (let b = 0; b < ROWS / 1000; b++) {
+      const predictions: PredictionRecord[] = [];
+      const labels: LabelRecord[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const k = b * 1000 + i;
+        const s = source[k % source.length] as (typeof source)[number];
+        const time = START + Math.floor(k * STEP);
+        predictions.push({
+          id: `p${k}`,
+          time,
+          version: '1',
+          segment: null,
+          features: s.features,
+          output: s.output,
+          score: s.score,
+          proba: null,
+        });
+        labels.push({ predictionId: `p${k}`, label: s.label, time });
+      }
+      await steward.context.ingestion.predictions(model, predictions);
+      await steward.context.ingestion.labels(model, labels);
+    }
+  } finally {
+    await steward.app.close();
+    await store.close();
+  }
+}
+
+interface Route {
+  name: string;
+  latencies: number[];
+  errors: number;
+  serverErrors: number;
+}
+
+async function soak(servers: ServerProcess[]) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  const routes = new Map<string, Route>();
+  const route = (name: string) => {
+    let r = routes.get(name);
+    if (!r) {
+      r = { name, latencies: [], errors: 0, serverErrors: 0 };
+      routes.set(name, r);
+    }
+    return r;
+  };
+  let measuring = false;
+  let stop = false;
+  const call = (server: ServerProcess, name: string, method: string, path: string, body?: string) =>
+    new Promise<number>((resolve) => {
+      const url = new URL(path, server.url);
+      const started = performance.now();
+      const request = http.request(
+        url,
+        {
+          method,
+          agent,
+          headers: body
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+            : {},
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            const status = response.statusCode ?? 0;
+            if (measuring) {
+              const r = route(name);
+              r.latencies.push(performance.now() - started);
+              if (status >= 400) r.errors++;
+              if (status >= 500) r.serverErrors++;
+            }
+            resolve(status);
+          });
+        },
+      );
+      request.on('error', () => {
+        if (measuring) route(name).errors++;
+        resolve(0);
+      });
+      if (body) request.write(body);
+      request.end();
+    });
+  const sent: string[] = [];
+  const pick = <T>(list: readonly T[]) => list[Math.floor(Math.random() * list.length)] as T;
+  let n = 0;
+  const ingester = async (c: number) => {
+    while (!stop) {
+      const rows = Array.from({ length: 100 }, () => {
+        const s = pick(source);
+        const id = `s${c}-${n++}`;
+        sent.push(id);
+        return {
+          id,
+          time: Date.now() - Math.floor(Math.random() * 2 * DAY),
+          features: s.features,
+          output: s.output,
+          score: s.score,
+        };
+      });
+      await call(
+        servers[c % servers.length] as ServerProcess,
+        'POST predictions',
+        'POST',
+        '/api/v1/models/busy/predictions',
+        JSON.stringify(rows),
+      );
+    }
+  };
+  const labeller = async (c: number) => {
+    while (!stop) {
+      // Late labels for what was just served, and corrections of the preloaded last days.
+      const ids = Array.from({ length: 100 }, (_, i) =>
+        i % 2 === 0 && sent.length > 0 ? pick(sent) : `p${ROWS - 1 - Math.floor(Math.random() * 48 * 114)}`,
+      );
+      const labels = [...new Set(ids)].map((predictionId) => ({
+        predictionId,
+        label: Math.random() < 0.5 ? 0 : 1,
+      }));
+      await call(
+        servers[c % servers.length] as ServerProcess,
+        'POST labels',
+        'POST',
+        '/api/v1/models/busy/labels',
+        JSON.stringify(labels),
+      );
+    }
+  };
+  const reader = async (c: number) => {
+    const reads: Array<[string, () => string]> = [
+      [
+        'GET windows (2 days)',
+        () => `/api/v1/models/busy/windows?from=${Date.now() - 2 * DAY}&to=${Date.now()}`,
+      ],
+      [
+        'GET metrics (6 hours)',
+        () => `/api/v1/models/busy/metrics?from=${Date.now() - DAY / 4}&to=${Date.now()}`,
+      ],
+      ['GET versions', () => '/api/v1/models/busy/versions'],
+      ['GET alerts', () => '/api/v1/alerts?model=busy'],
+    ];
+    for (let i = c; !stop; i++) {
+      const [name, path] = reads[i % reads.length] as [string, () => string];
+      await call(servers[c % servers.length] as ServerProcess, name, 'GET', path());
+    }
+  };
+  const rss = () =>
+    servers.map(
+      (s) =>
+        Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${s.process.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    );
+  const clients = [
+    ...Array.from({ length: 5 }, (_, c) => ingester(c)),
+    ...Array.from({ length: 3 }, (_, c) => labeller(c)),
+    ...Array.from({ length: 8 }, (_, c) => reader(c)),
+  ];
+  await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
+  const warm = rss();
+  measuring = true;
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+  measuring = false;
+  const seconds = (performance.now() - started) / 1000;
+  const end = rss();
+  stop = true;
+  await Promise.all(clients);
+  agent.destroy();
+  const pct = (sorted: number[], p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+  const perRoute = [...routes.values()].map((r) => {
+    const sorted = [...r.latencies].sort((a, b) => a - b);
+    return {
+      route: r.name,
+      requests: r.latencies.length,
+      errors: r.errors,
+      serverErrors: r.serverErrors,
+      p50Ms: round(pct(sorted, 0.5)),
+      p95Ms: round(pct(sorted, 0.95)),
+      maxMs: round(sorted.at(-1) ?? 0),
+    };
+  });
+  const requests = perRoute.reduce((s, r) => s + r.requests, 0);
+  return {
+    seconds: round(seconds),
+    requests,
+    requestsPerSecond: round(requests / seconds),
+    serverErrors: perRoute.reduce((s, r) => s + r.serverErrors, 0),
+    rssWarmMb: warm.map(round),
+    rssEndMb: end.map(round),
+    routes: perRoute,
+  };
+}
+const round = (x: number) => Math.round(x * 10) / 10;
+
+const results: Record<string, unknown> = {};
+const dir = mkdtempSync(join(tmpdir(), 'steward-soak-'));
+try {
+  const db = join(dir, 'soak.db');
+  let t = performance.now();
+  await preload(db);
+  console.log(
+    `SQLite: ${ROWS} labelled predictions preloaded in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  const server = await startServer(
+    ['--db', db, '--check-interval', '5s'],
+    process.env.SOAK_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {},
+  );
+  try {
+    results.sqlite = { servers: 1, ...(await soak([server])) };
+    console.log(JSON.stringify(results.sqlite, null, 1));
+    const errors = server
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"level":"error"'));
+    if (errors.length > 0)
+      console.log(`server errors (${errors.length}), first:`, errors.slice(0, 3).join('\n'));
+  } finally {
+    await server.stop();
+  }
+  const pgUrl = process.env.STEWARD_TEST_PG;
+  if (pgUrl) {
+    const schema = `soak_${process.pid}`;
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    try {
+      t = performance.now();
+      await preload(pgUrl, schema);
+      console.log(`PostgreSQL: preloaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const env = { PGOPTIONS: `-c search_path=${schema}` };
+      const servers = [
+        await startServer(['--db', pgUrl, '--check-interval', '5s'], env),
+        await startServer(['--db', pgUrl, '--check-interval', '5s'], env),
+      ];
+      try {
+        results.postgres = { servers: 2, ...(await soak(servers)) };
+        console.log(JSON.stringify(results.postgres, null, 1));
+      } finally {
+        await Promise.all(servers.map((s) => s.stop()));
+      }
+    } finally {
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+writeResults(
+  'soak',
+  {
+    reference:
+      'goal: zero 5xx, p95 under 100 ms on every route, at least 500 requests/s, RSS at the end within 20% of after warm-up',
+  },
+  { storedLabelledPredictions: ROWS, clients: { ingest: 5, labels: 3, reads: 8 }, ...results },
+);
