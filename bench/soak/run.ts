@@ -1,6 +1,6 @@
 // A busy model's server for 60 s: 16 concurrent clients on a store that already holds 10^6 labelled predictions
-// (a year at one every 31.5 s, 1-hour windows). 5 clients ingest 100-row batches whose times fall in the last two
-// days (earlier windows too), 3 send labels for predictions of the last days (late labels and corrections), 8 poll
+// (a year at one every 31.5 s, 1-hour windows). 5 clients ingest 100-row batches (one row in ten held up and falling
+// anywhere in the last two days, so earlier windows move too), 3 send labels for predictions of the last days (late labels and corrections), 8 poll
 // what a dashboard reads (two days of windows, six hours of metrics, versions, alerts). Per route: requests, errors,
 // p50/p95; requests/s; the server's RSS after warm-up and at the end. SQLite (one server), then with STEWARD_TEST_PG
 // PostgreSQL (two servers behind the clients). Results: bench/results/soak.json.     npx tsx bench/soak/run.ts
@@ -132,9 +132,11 @@ async function soak(servers: ServerProcess[]) {
         const s = pick(source);
         const id = `s${c}-${n++}`;
         sent.push(id);
+        // Most rows are of the current hour; one in ten was held up and falls anywhere in the last two days.
+        const late = Math.random() < 0.1 ? Math.random() * 2 * DAY : Math.random() * 60_000;
         return {
           id,
-          time: Date.now() - Math.floor(Math.random() * 2 * DAY),
+          time: Date.now() - Math.floor(late),
           features: s.features,
           output: s.output,
           score: s.score,

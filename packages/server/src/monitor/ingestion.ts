@@ -15,6 +15,7 @@ import type { SqliteWriter, WriteOutcome } from '../store/sqlite-writer.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import type { LabelRecord, PredictionRecord } from './ingest-rows.js';
 import type { LoadedModel } from './model-catalog.js';
+import type { WindowLabels } from './window-labels.js';
 import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
 import { windowStart } from './window-start.js';
 
@@ -53,6 +54,7 @@ export class Ingestion {
   private readonly generations = new Map<string, number>();
   private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly labelStates = new Map<string, Map<number, WindowLabels>>();
 
   constructor(
     private readonly store: StoreConnection,
@@ -105,11 +107,13 @@ export class Ingestion {
   async labels(model: LoadedModel, records: readonly LabelRecord[]): Promise<LabelIngestResult> {
     const now = this.clock.now();
     const matched = await this.labelsSerialised(model.spec.name, () =>
-      this.store.db.transaction().execute(async (trx) => {
-        const { matched, changes } = await upsertLabels(trx, model.spec.name, records, now);
-        await applyLabelChanges(trx, model.spec, this.shard, changes, now);
-        return matched;
-      }),
+      this.withLabelCache(model, (cache) =>
+        this.store.db.transaction().execute(async (trx) => {
+          const { matched, changes } = await upsertLabels(trx, model.spec.name, records, now);
+          await applyLabelChanges(trx, model.spec, this.shard, changes, now, cache);
+          return matched;
+        }),
+      ),
     );
     return { accepted: records.length, matched };
   }
@@ -121,12 +125,33 @@ export class Ingestion {
   async matchWaitingLabels(model: LoadedModel, ids?: readonly string[]): Promise<number> {
     if (!(await hasWaitingLabels(this.store.db, model.spec.name))) return 0;
     return this.labelsSerialised(model.spec.name, () =>
-      this.store.db.transaction().execute(async (trx) => {
-        const changes = await matchWaitingLabels(trx, model.spec.name, ids);
-        await applyLabelChanges(trx, model.spec, this.shard, changes, this.clock.now());
-        return changes.length;
-      }),
+      this.withLabelCache(model, (cache) =>
+        this.store.db.transaction().execute(async (trx) => {
+          const changes = await matchWaitingLabels(trx, model.spec.name, ids);
+          await applyLabelChanges(trx, model.spec, this.shard, changes, this.clock.now(), cache);
+          return changes.length;
+        }),
+      ),
     );
+  }
+
+  /** This process's label states of a model as last written; dropped when a write fails (they may hold it). */
+  private async withLabelCache<T>(
+    model: LoadedModel,
+    write: (cache: Map<number, WindowLabels>) => Promise<T>,
+  ): Promise<T> {
+    const key = `${model.spec.name}\u0000${model.createdAt}`;
+    let cache = this.labelStates.get(key);
+    if (!cache) {
+      cache = new Map();
+      this.labelStates.set(key, cache);
+    }
+    try {
+      return await write(cache);
+    } catch (error) {
+      this.labelStates.delete(key);
+      throw error;
+    }
   }
 
   private labelsSerialised<T>(model: string, task: () => Promise<T>): Promise<T> {

@@ -41,7 +41,8 @@ export class WindowLabels {
   /** Counts a labelled prediction `weight` more times (negative: takes it out). */
   add(row: Omit<LabelEntry, 'weight'>, weight = 1): this {
     const proba = row.proba === null || row.proba === undefined ? null : sortedProba(row.proba);
-    const key = JSON.stringify([row.label, row.output, row.score, proba]);
+    // Built for every entry a state is read with: JSON of each part (types kept, no raw separator inside), joined.
+    const key = `${JSON.stringify(row.label)}\u0000${JSON.stringify(row.output)}\u0000${row.score}${proba === null ? '' : `\u0000${JSON.stringify(proba)}`}`;
     const entry = this.entries.get(key);
     const total = (entry?.weight ?? 0) + weight;
     if (total === 0) this.entries.delete(key);

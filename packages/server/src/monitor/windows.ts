@@ -1,11 +1,10 @@
-import { readLabelStates } from '../store/label-states.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { queryPredictions, readProfiles } from '../store/predictions.js';
+import { queryPredictions } from '../store/predictions.js';
 import { windowStart } from './ingestion.js';
 import type { ModelSpec } from './model-spec.js';
-import type { WindowLabels } from './window-labels.js';
 import { computeMetrics, type WindowMetrics } from './window-metrics.js';
-import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
+import { WindowProfile } from './window-profile.js';
+import { WindowReadCache } from './window-read-cache.js';
 
 export interface WindowSummary {
   start: number;
@@ -59,44 +58,14 @@ export async function timeWindows(
   }
   if (!(query.to > query.from)) throw new WindowQueryError('to must be after from', 'to');
   const from = windowStart(query.from, size);
-  const rows = await readProfiles(store.db, spec.name, from, query.to);
-  const windows = new Map<number, WindowSummary>();
-  for (const row of rows) {
-    const start = windowStart(row.window_start, size);
-    const part = WindowProfile.fromJSON(spec, JSON.parse(row.profile) as WindowProfileJSON);
-    const existing = windows.get(start);
-    if (existing) {
-      existing.profile.merge(part);
-      existing.count = existing.profile.count;
-    } else
-      windows.set(start, {
-        start,
-        end: start + size,
-        count: part.count,
-        labelled: 0,
-        metrics: {},
-        profile: part,
-      });
-  }
-  const ordered = [...windows.values()].sort((a, b) => a.start - b.start);
-  if (query.metrics !== false && ordered.length > 0) {
-    // Each window's labelled predictions as kept when their labels landed: no raw row is read.
-    const states = await readLabelStates(store.db, spec.name, from, (ordered.at(-1) as WindowSummary).end);
-    const merged = new Map<number, WindowLabels>();
-    for (const [base, state] of states) {
-      const start = windowStart(base, size);
-      const into = merged.get(start);
-      if (into) into.merge(state);
-      else merged.set(start, state);
-    }
-    for (const w of ordered) {
-      const state = merged.get(w.start);
-      if (!state) continue;
-      w.labelled = state.labelled;
-      w.metrics = state.metrics(spec);
-    }
-  }
-  return ordered;
+  const merged = await WindowReadCache.of(spec).windows(
+    store.db,
+    from,
+    query.to,
+    size,
+    query.metrics !== false,
+  );
+  return merged.map((w) => ({ ...w, end: w.start + size }));
 }
 
 /**

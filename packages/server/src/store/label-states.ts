@@ -68,6 +68,8 @@ export async function applyLabelChanges(
   shard: string,
   changes: readonly LabelChange[],
   now: number,
+  /** This shard's states by window start, as last written (the caller drops it when the transaction fails). */
+  cache?: Map<number, WindowLabels>,
 ): Promise<void> {
   const byWindow = new Map<number, LabelChange[]>();
   for (const change of changes) {
@@ -78,21 +80,32 @@ export async function applyLabelChanges(
     else byWindow.set(start, [change]);
   }
   for (const [start, list] of byWindow) {
-    const row = await db
-      .selectFrom('window_labels')
-      .select('state')
-      .where('model', '=', spec.name)
-      .where('window_start', '=', start)
-      .where('shard', '=', shard)
-      .executeTakeFirst();
-    const state = row ? WindowLabels.fromJSON(JSON.parse(row.state) as WindowLabelsJSON) : new WindowLabels();
+    let state = cache?.get(start);
+    if (!state) {
+      const row = await db
+        .selectFrom('window_labels')
+        .select('state')
+        .where('model', '=', spec.name)
+        .where('window_start', '=', start)
+        .where('shard', '=', shard)
+        .executeTakeFirst();
+      state = row ? WindowLabels.fromJSON(JSON.parse(row.state) as WindowLabelsJSON) : new WindowLabels();
+    }
     for (const { prediction: p, before, after } of list) {
       if (before !== null) state.add({ label: before, output: p.output, score: p.score, proba: p.proba }, -1);
       if (after !== null) state.add({ label: after, output: p.output, score: p.score, proba: p.proba }, 1);
     }
     await writeLabelState(db, spec.name, start, shard, state, now);
+    if (cache) {
+      cache.delete(start);
+      cache.set(start, state);
+      while (cache.size > LABEL_CACHE_SIZE) cache.delete(cache.keys().next().value as number);
+    }
   }
 }
+
+/** Windows whose label state a process keeps parsed, per model (the most recently written). */
+const LABEL_CACHE_SIZE = 256;
 
 export async function writeLabelState(
   db: Db,
@@ -114,9 +127,12 @@ export async function writeLabelState(
     .insertInto('window_labels')
     .values(values)
     .onConflict((oc) =>
-      oc
-        .columns(['model', 'window_start', 'shard'])
-        .doUpdateSet({ labelled: values.labelled, state: values.state, updated_at: now }),
+      oc.columns(['model', 'window_start', 'shard']).doUpdateSet((eb) => ({
+        labelled: values.labelled,
+        state: values.state,
+        updated_at: now,
+        revision: eb('window_labels.revision', '+', 1),
+      })),
     )
     .execute();
 }

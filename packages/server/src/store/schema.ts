@@ -59,6 +59,7 @@ export interface WindowLabelsTable {
   labelled: number;
   state: string;
   updated_at: number;
+  revision: ColumnType<number, number | undefined, number>;
 }
 
 export interface ReferencesTable {

@@ -16,6 +16,8 @@ export function windowLabelsMigration(): Migration {
         .addColumn('labelled', 'bigint', (c) => c.notNull())
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        // Moves with every write: readers keep a parsed state until its revision changes.
+        .addColumn('revision', 'bigint', (c) => c.notNull().defaultTo(1))
         .addPrimaryKeyConstraint('window_labels_pk', ['model', 'window_start', 'shard'])
         .execute();
     },
