@@ -5,6 +5,7 @@ import { CliError } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerDrift } from './commands/drift.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
@@ -49,6 +50,7 @@ export function createProgram(io: CliIo): Command {
   registerDemo(program, io);
   registerWorker(program, io);
   registerApply(program, io);
+  registerDoctor(program, io);
   registerIngest(program, io);
   registerToken(program, io);
   registerRegistry(program, io);
