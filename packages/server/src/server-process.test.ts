@@ -123,3 +123,51 @@ describe('steward serve and the SDK as separate processes', () => {
     }
   });
 });
+
+describe('steward serve runs update jobs on a thread of its own', () => {
+  it('keeps answering requests while a run trains', async () => {
+    const target = testStores()[0] as TestStore;
+    const store = await target.open();
+    try {
+      await new ModelCatalog(store).put({
+        ...ELEC2_MODEL,
+        update: {
+          minRows: 100,
+          window: '3650d',
+          learner: { kind: 'GradientBoostingClassifier', params: { maxIter: 300 } },
+        },
+      });
+      const server = await startServer(['--db', (target.lastUrl as { url: string }).url]);
+      servers.push(server);
+      const client = new StewardClient({ url: server.url });
+      const rows = predictions.slice(0, 20_000);
+      for (let s = 0; s < rows.length; s += 5000) {
+        await client.logPredictions('elec2', rows.slice(s, s + 5000).map(asRow));
+        await client.logLabels(
+          'elec2',
+          rows.slice(s, s + 5000).map((p) => ({ predictionId: p.id, label: p.label })),
+        );
+      }
+      await client.startUpdate('elec2');
+      let slowest = 0;
+      let runs: Awaited<ReturnType<typeof client.listUpdates>> = [];
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const started = performance.now();
+        const health = await fetch(`${server.url}/healthz`);
+        slowest = Math.max(slowest, performance.now() - started);
+        expect(health.status).toBe(200);
+        runs = await client.listUpdates('elec2');
+        if (runs[0]?.finishedAt) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(runs[0]?.status).toBe('promoted');
+      const train = runs[0]?.steps.find((s) => s.name === 'train');
+      // The training took long enough to be felt, yet no request waited for it.
+      expect(train?.seconds).toBeGreaterThan(0.3);
+      expect(slowest).toBeLessThan(train?.seconds ? (train.seconds * 1000) / 2 : 0);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -6,14 +6,11 @@ import { isLoopback } from '../../http/auth.js';
 import { parseDuration } from '../../monitor/duration.js';
 import { ModelCatalog, parseModelSpec } from '../../monitor/model-catalog.js';
 import type { ModelSpec } from '../../monitor/model-spec.js';
-import { ArtifactStore, defaultArtifactDir } from '../../registry/artifact-store.js';
-import { Registry } from '../../registry/registry.js';
+import { defaultArtifactDir } from '../../registry/artifact-store.js';
 import { defaultStoreUrl, openStore } from '../../store/open-store.js';
 import { listTokens } from '../../store/tokens.js';
-import { systemClock } from '../../time/clock.js';
-import { JobQueue } from '../../update/job-queue.js';
-import { MaintenanceLoop } from '../../update/maintenance-loop.js';
-import { UpdateWorker } from '../../update/update-worker.js';
+import { startJobRunner } from '../../update/job-runner.js';
+import { JobThread } from '../../update/job-thread.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 
@@ -127,12 +124,24 @@ export function registerServe(program: Command, io: CliIo): void {
       if (flags.config) readConfig(flags.config);
       const store = await openStore({ url: flags.db ?? defaultStoreUrl() });
       const requireAuth = flags.requireAuth === true || !isLoopback(flags.host);
+      const log = (line: string) => io.stdout.write(`${line}\n`);
+      // Update runs train on a thread of their own (its own store connection), never on the requests' event loop;
+      // an in-memory store has no second connection, so there they run in the loop.
+      const threaded = flags.worker && store.location !== ':memory:';
       const { app, context } = await createApp({
         store,
         requireAuth,
-        runJobs: flags.worker,
-        notifier: { log: (line) => io.stdout.write(`${line}\n`) },
+        runJobs: flags.worker && !threaded,
+        notifier: { log },
       });
+      const jobs = threaded
+        ? await JobThread.start({
+            url: flags.db ?? defaultStoreUrl(),
+            artifactDir: defaultArtifactDir(store),
+            pollMs: 1000,
+            log,
+          })
+        : undefined;
       if (flags.config) await applyConfig(context.catalog, flags.config, io);
       if (requireAuth && (await listTokens(store)).every((t) => t.revokedAt !== null)) {
         io.stderr.write(
@@ -154,6 +163,7 @@ export function registerServe(program: Command, io: CliIo): void {
         `steward listening on http://${shown}:${typeof bound === 'object' && bound ? bound.port : port}${host === '0.0.0.0' || host === '::' ? ' (every interface)' : ''} (store: ${store.dialect} ${store.location}; auth ${requireAuth ? 'required' : 'off on loopback'})\n`,
       );
       const stop = async () => {
+        await jobs?.stop();
         await app.close();
         await store.close();
         process.exit(0);
@@ -215,29 +225,16 @@ export function registerWorker(program: Command, io: CliIo): void {
       const lease = parseDuration(flags.lease);
       if (!lease || lease < 1000)
         throw new CliError(`--lease must be a duration of 1s or more, got ${flags.lease}`);
-      const store = await openStore({ url: flags.db ?? defaultStoreUrl() });
-      const catalog = new ModelCatalog(store);
-      const artifacts = new ArtifactStore(defaultArtifactDir(store));
+      const url = flags.db ?? defaultStoreUrl();
       const log = (line: string) => io.stdout.write(`${line}\n`);
-      const context = {
-        store,
-        catalog,
-        registry: new Registry(store, artifacts),
-        artifacts,
-        clock: systemClock,
-      };
-      const jobs = new JobQueue(store, lease);
-      const worker = new UpdateWorker(jobs, context, log);
-      // Only runs jobs: the servers' loops judge windows, decide rollouts and queue the updates.
-      const loop = new MaintenanceLoop({ context, jobs, decides: false, worker, log });
-      loop.start(poll);
-      io.stdout.write(
-        `steward worker ${worker.id} polling every ${flags.poll} (store: ${store.dialect} ${store.location})\n`,
-      );
+      const probe = await openStore({ url });
+      const artifactDir = defaultArtifactDir(probe);
+      const location = `${probe.dialect} ${probe.location}`;
+      await probe.close();
+      const runner = await startJobRunner({ url, artifactDir, pollMs: poll, leaseMs: lease, log });
+      io.stdout.write(`steward worker ${runner.id} polling every ${flags.poll} (store: ${location})\n`);
       const stop = async () => {
-        loop.stop();
-        await loop.idle();
-        await store.close();
+        await runner.stop();
         process.exit(0);
       };
       process.once('SIGTERM', () => void stop());
