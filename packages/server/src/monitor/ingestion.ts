@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { applyLabelChanges } from '../store/label-states.js';
+import { applyLabelChanges, BatchColumnsCache } from '../store/label-states.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { batchRow, type RawBatch } from '../store/prediction-batch.js';
 import {
@@ -55,6 +55,8 @@ export class Ingestion {
   private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly labelStates = new Map<string, Map<number, WindowLabels>>();
+  /** Batches parsed for label lookups (labels mostly follow recent predictions). */
+  private readonly batches = new BatchColumnsCache();
 
   constructor(
     private readonly store: StoreConnection,
@@ -109,7 +111,14 @@ export class Ingestion {
     const matched = await this.labelsSerialised(model.spec.name, () =>
       this.withLabelCache(model, (cache) =>
         this.store.db.transaction().execute(async (trx) => {
-          const { matched, changes } = await upsertLabels(trx, model.spec.name, records, now);
+          const { matched, changes } = await upsertLabels(
+            trx,
+            model.spec.name,
+            records,
+            now,
+            undefined,
+            this.batches,
+          );
           await applyLabelChanges(trx, model.spec, this.shard, changes, now, cache);
           return matched;
         }),
@@ -127,7 +136,7 @@ export class Ingestion {
     return this.labelsSerialised(model.spec.name, () =>
       this.withLabelCache(model, (cache) =>
         this.store.db.transaction().execute(async (trx) => {
-          const changes = await matchWaitingLabels(trx, model.spec.name, ids);
+          const changes = await matchWaitingLabels(trx, model.spec.name, ids, this.batches);
           await applyLabelChanges(trx, model.spec, this.shard, changes, this.clock.now(), cache);
           return changes.length;
         }),

@@ -11,41 +11,86 @@ type Db = Kysely<Database> | Transaction<Database>;
 const CHUNK = 500;
 const ID_TABLES = ['prediction_ids', 'prediction_ids_recent'] as const;
 
+/** A batch's columns as parsed, with the row of each id. */
+interface ParsedBatch {
+  signature: string;
+  columns: ReturnType<typeof columnRows>['columns'];
+  rowOf: Map<string, number>;
+}
+
+/**
+ * Batches a process keeps parsed for label lookups (labels mostly follow recent predictions), by sequence number,
+ * each with the signature of the row it was parsed from (a number reused after a model's deletion is re-read).
+ */
+export class BatchColumnsCache {
+  readonly batches = new Map<number, ParsedBatch>();
+  remember(seq: number, batch: ParsedBatch): void {
+    this.batches.delete(seq);
+    this.batches.set(seq, batch);
+    while (this.batches.size > 512) this.batches.delete(this.batches.keys().next().value as number);
+  }
+}
+
 /** The stored predictions of `ids` (without features), by id; ids not stored are left out. */
 export async function predictionsById(
   db: Db,
   model: string,
   ids: readonly string[],
+  cache?: BatchColumnsCache,
 ): Promise<Map<string, PredictionRecord>> {
-  const wanted = new Set(ids);
-  const seqs = new Set<number>();
+  const batchOf = new Map<string, number>();
   for (let start = 0; start < ids.length; start += CHUNK) {
     const chunk = ids.slice(start, start + CHUNK);
     for (const table of ID_TABLES) {
       const rows = await db
         .selectFrom(table)
-        .select('batch')
+        .select(['id', 'batch'])
         .where('model', '=', model)
         .where('id', 'in', chunk)
         .execute();
-      for (const row of rows) seqs.add(Number(row.batch));
+      for (const row of rows) batchOf.set(row.id, Number(row.batch));
     }
   }
-  const found = new Map<string, PredictionRecord>();
-  const list = [...seqs];
+  // This call's batches (the cache may let some go before the end of a large call).
+  const parsed = new Map<number, ParsedBatch>();
+  const list = [...new Set(batchOf.values())];
   for (let start = 0; start < list.length; start += CHUNK) {
+    const part = list.slice(start, start + CHUNK);
+    // Signatures first (small columns only), then the columns of the batches not parsed yet.
+    const heads = await db
+      .selectFrom('prediction_batches')
+      .select(['seq', 'model', 'count', 'min_time', 'max_time'])
+      .where('seq', 'in', part)
+      .execute();
+    const signatures = new Map<number, string>();
+    const missing: number[] = [];
+    for (const h of heads) {
+      const signature = `${h.model}\u0000${h.count}\u0000${h.min_time}\u0000${h.max_time}`;
+      signatures.set(Number(h.seq), signature);
+      const cached = cache?.batches.get(Number(h.seq));
+      if (cached?.signature === signature) parsed.set(Number(h.seq), cached);
+      else missing.push(Number(h.seq));
+    }
+    if (missing.length === 0) continue;
     const batches = await db
       .selectFrom('prediction_batches')
-      .select(['columns', 'skip'])
-      .where('seq', 'in', list.slice(start, start + CHUNK))
+      .select(['seq', 'columns', 'skip'])
+      .where('seq', 'in', missing)
       .execute();
     for (const batch of batches) {
       const { columns, rows } = columnRows(batch.columns, batch.skip);
-      for (const i of rows) {
-        const id = columns.id[i] as string;
-        if (wanted.has(id)) found.set(id, recordAt(columns, i));
-      }
+      const rowOf = new Map<string, number>();
+      for (const i of rows) rowOf.set(columns.id[i] as string, i);
+      const entry = { signature: signatures.get(Number(batch.seq)) as string, columns, rowOf };
+      parsed.set(Number(batch.seq), entry);
+      cache?.remember(Number(batch.seq), entry);
     }
+  }
+  const found = new Map<string, PredictionRecord>();
+  for (const [id, seq] of batchOf) {
+    const batch = parsed.get(seq);
+    const i = batch?.rowOf.get(id);
+    if (batch && i !== undefined) found.set(id, recordAt(batch.columns, i));
   }
   return found;
 }

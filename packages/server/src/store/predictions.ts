@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ClassValue, LabelRecord, PredictionRecord } from '../monitor/ingest-rows.js';
-import { type LabelChange, predictionsById } from './label-states.js';
+import { type BatchColumnsCache, type LabelChange, predictionsById } from './label-states.js';
 import {
   batchRow,
   type ColumnRows,
@@ -130,9 +130,10 @@ export async function upsertLabels(
   records: readonly LabelRecord[],
   now: number,
   maxWaiting = MAX_WAITING_LABELS,
+  batches?: BatchColumnsCache,
 ): Promise<{ matched: number; changes: LabelChange[] }> {
   const ids = records.map((r) => r.predictionId);
-  const predictions = await predictionsById(db, model, ids);
+  const predictions = await predictionsById(db, model, ids, batches);
   const unmatched = records.length - predictions.size;
   if (unmatched > 0) {
     const waiting = await countWaitingLabels(db, model);
@@ -192,6 +193,7 @@ export async function matchWaitingLabels(
   db: Db,
   model: string,
   ids?: readonly string[],
+  batches?: BatchColumnsCache,
 ): Promise<LabelChange[]> {
   let waiting = db
     .selectFrom('labels')
@@ -205,6 +207,7 @@ export async function matchWaitingLabels(
     db,
     model,
     rows.map((r) => r.prediction_id),
+    batches,
   );
   const found = rows.filter((r) => predictions.has(r.prediction_id));
   const changes: LabelChange[] = [];
