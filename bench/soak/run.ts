@@ -247,7 +247,9 @@ try {
   );
   const server = await startServer(
     ['--db', db, '--check-interval', '5s'],
-    process.env.SOAK_PROFILE ? { NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof' } : {},
+    {},
+    // SOAK_PROFILE=DIR writes the server's CPU profile there.
+    process.env.SOAK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SOAK_PROFILE}`] : [],
   );
   try {
     results.sqlite = { servers: 1, ...(await soak([server])) };

@@ -55,6 +55,20 @@ describe('QuantileSketch', () => {
     expect(back.quantile(0.5)).toBe(sketch.quantile(0.5));
   });
 
+  it('reads the version 1 form (buckets as objects) that older stores hold', () => {
+    const sketch = new QuantileSketch().addAll([0.2, 0.5, 3, -4, 0]);
+    const v2 = sketch.toJSON();
+    const pairs = (flat: number[]) =>
+      Object.fromEntries(flat.flatMap((v, i) => (i % 2 === 0 ? [[String(v), flat[i + 1]]] : [])));
+    const v1 = {
+      ...v2,
+      version: 1 as const,
+      positive: pairs(v2.positive as number[]),
+      negative: pairs(v2.negative as number[]),
+    };
+    expect(QuantileSketch.fromJSON(v1).toJSON()).toEqual(v2);
+  });
+
   it('rejects non-finite values, bad accuracy, mismatched merges and foreign JSON', () => {
     expect(() => new QuantileSketch().add(Number.NaN)).toThrow(/finite/);
     expect(() => new QuantileSketch({ relativeAccuracy: 1 })).toThrow(StewardInputError);

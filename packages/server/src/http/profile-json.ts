@@ -19,8 +19,9 @@ export function columnView(summary: ColumnSummary): ColumnView {
     view.min = sketch.min;
     view.max = sketch.max;
     view.mean = finite(sketch.mean) ?? undefined;
+    const values = sketch.quantiles(QUANTILES);
     view.quantiles = Object.fromEntries(
-      QUANTILES.map((q) => [`p${Math.round(q * 100)}`, sketch.quantile(q)]),
+      QUANTILES.map((q, i) => [`p${Math.round(q * 100)}`, values[i] as number]),
     );
   }
   const categories = summary.categories;
@@ -31,7 +32,19 @@ export function columnView(summary: ColumnSummary): ColumnView {
   return view;
 }
 
+// Windows a read shares are never changed (see WindowReadCache): their view is built once.
+const views = new WeakMap<WindowProfile, NonNullable<WindowView['profile']>>();
+
 export function profileView(profile: WindowProfile): NonNullable<WindowView['profile']> {
+  let view = views.get(profile);
+  if (!view) {
+    view = buildProfileView(profile);
+    views.set(profile, view);
+  }
+  return view;
+}
+
+function buildProfileView(profile: WindowProfile): NonNullable<WindowView['profile']> {
   return {
     features: Object.fromEntries([...profile.features].map(([name, summary]) => [name, columnView(summary)])),
     output: columnView(profile.output),

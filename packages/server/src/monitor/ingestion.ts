@@ -17,6 +17,7 @@ import type { LabelRecord, PredictionRecord } from './ingest-rows.js';
 import type { LoadedModel } from './model-catalog.js';
 import type { WindowLabels } from './window-labels.js';
 import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
+import { WindowReadCache } from './window-read-cache.js';
 import { windowStart } from './window-start.js';
 
 export interface PredictionIngestResult {
@@ -119,7 +120,7 @@ export class Ingestion {
             undefined,
             this.batches,
           );
-          await applyLabelChanges(trx, model.spec, this.shard, changes, now, cache);
+          await applyLabelChanges(trx, model.spec, this.shard, changes, now, cache, this.forReads(model));
           return matched;
         }),
       ),
@@ -137,11 +138,26 @@ export class Ingestion {
       this.withLabelCache(model, (cache) =>
         this.store.db.transaction().execute(async (trx) => {
           const changes = await matchWaitingLabels(trx, model.spec.name, ids, this.batches);
-          await applyLabelChanges(trx, model.spec, this.shard, changes, this.clock.now(), cache);
+          await applyLabelChanges(
+            trx,
+            model.spec,
+            this.shard,
+            changes,
+            this.clock.now(),
+            cache,
+            this.forReads(model),
+          );
           return changes.length;
         }),
       ),
     );
+  }
+
+  /** Hands each label state written to the reads' cache, so a dashboard's next read does not parse it again. */
+  private forReads(model: LoadedModel) {
+    const reads = WindowReadCache.of(model.spec);
+    return (start: number, revision: number, state: WindowLabels) =>
+      reads.rememberLabels(start, this.shard, revision, state);
   }
 
   /** This process's label states of a model as last written; dropped when a write fails (they may hold it). */

@@ -41,8 +41,8 @@ export class WindowLabels {
   /** Counts a labelled prediction `weight` more times (negative: takes it out). */
   add(row: Omit<LabelEntry, 'weight'>, weight = 1): this {
     const proba = row.proba === null || row.proba === undefined ? null : sortedProba(row.proba);
-    // Built for every entry a state is read with: JSON of each part (types kept, no raw separator inside), joined.
-    const key = `${JSON.stringify(row.label)}\u0000${JSON.stringify(row.output)}\u0000${row.score}${proba === null ? '' : `\u0000${JSON.stringify(proba)}`}`;
+    // Built for every entry a state is read with, so cheap: type-tagged, strings length-prefixed (no ambiguity).
+    const key = `${part(row.label)}${part(row.output)}|${row.score}${proba === null ? '' : JSON.stringify(proba)}`;
     const entry = this.entries.get(key);
     const total = (entry?.weight ?? 0) + weight;
     if (total === 0) this.entries.delete(key);
@@ -56,6 +56,13 @@ export class WindowLabels {
         weight: total,
       });
     return this;
+  }
+
+  /** A copy that later changes to this state do not reach (no parsing: entries are copied as they are). */
+  clone(): WindowLabels {
+    const copy = new WindowLabels();
+    for (const [key, e] of this.entries) copy.entries.set(key, { ...e });
+    return copy;
   }
 
   merge(other: WindowLabels): this {
@@ -103,6 +110,10 @@ export class WindowLabels {
       ]),
     };
   }
+}
+
+function part(value: ClassValue): string {
+  return typeof value === 'number' ? `n${value};` : `s${value.length}:${value}`;
 }
 
 function sortedProba(proba: Record<string, number>): Array<[string, number]> {

@@ -44,6 +44,14 @@ export class WindowReadCache {
     return cache;
   }
 
+  /**
+   * A label state this process just wrote, with its row's new revision: a read then needs no parse. Kept once the
+   * write commits (`committed`); a write that fails leaves the row's older revision, which does not match.
+   */
+  rememberLabels(start: number, shard: string, revision: number, state: WindowLabels): void {
+    remember(this.labels, `${start}\u0000${shard}`, { signature: String(revision), value: state.clone() });
+  }
+
   /** The windows of `size` starting in [from, to) that hold predictions, merged, oldest first. */
   async windows(
     db: Kysely<Database>,
@@ -120,10 +128,17 @@ export class WindowReadCache {
       const signature = signatureOf(g);
       let window = this.merged.get(key);
       if (window?.signature !== signature) {
-        const profile = new WindowProfile(this.spec);
-        for (const [k] of g.profiles) profile.merge((this.profiles.get(k) as Shard<WindowProfile>).value);
-        const labels = new WindowLabels();
-        for (const [k] of g.labels) labels.merge((this.labels.get(k) as Shard<WindowLabels>).value);
+        // One shard (one writer process, the model's own window size): it is the window, no merge needed.
+        const profiles = g.profiles.map(([k]) => (this.profiles.get(k) as Shard<WindowProfile>).value);
+        const profile =
+          profiles.length === 1
+            ? (profiles[0] as WindowProfile)
+            : profiles.reduce((into, p) => into.merge(p), new WindowProfile(this.spec));
+        const states = g.labels.map(([k]) => (this.labels.get(k) as Shard<WindowLabels>).value);
+        const labels =
+          states.length === 1
+            ? (states[0] as WindowLabels)
+            : states.reduce((into, l) => into.merge(l), new WindowLabels());
         window = {
           signature,
           value: {

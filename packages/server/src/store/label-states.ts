@@ -115,6 +115,8 @@ export async function applyLabelChanges(
   now: number,
   /** This shard's states by window start, as last written (the caller drops it when the transaction fails). */
   cache?: Map<number, WindowLabels>,
+  /** Told of each state written, with the revision its row now has (reads may keep it instead of parsing it). */
+  written?: (start: number, revision: number, state: WindowLabels) => void,
 ): Promise<void> {
   const byWindow = new Map<number, LabelChange[]>();
   for (const change of changes) {
@@ -140,7 +142,8 @@ export async function applyLabelChanges(
       if (before !== null) state.add({ label: before, output: p.output, score: p.score, proba: p.proba }, -1);
       if (after !== null) state.add({ label: after, output: p.output, score: p.score, proba: p.proba }, 1);
     }
-    await writeLabelState(db, spec.name, start, shard, state, now);
+    const revision = await writeLabelState(db, spec.name, start, shard, state, now);
+    written?.(start, revision, state);
     if (cache) {
       cache.delete(start);
       cache.set(start, state);
@@ -159,7 +162,7 @@ export async function writeLabelState(
   shard: string,
   state: WindowLabels,
   now: number,
-): Promise<void> {
+): Promise<number> {
   const values = {
     model,
     window_start: start,
@@ -168,7 +171,7 @@ export async function writeLabelState(
     state: JSON.stringify(state),
     updated_at: now,
   };
-  await db
+  const row = await db
     .insertInto('window_labels')
     .values(values)
     .onConflict((oc) =>
@@ -179,7 +182,9 @@ export async function writeLabelState(
         revision: eb('window_labels.revision', '+', 1),
       })),
     )
-    .execute();
+    .returning('revision')
+    .executeTakeFirstOrThrow();
+  return Number(row.revision);
 }
 
 /** Every shard's state of the base windows starting in [from, to), merged per base window. */

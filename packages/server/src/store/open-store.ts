@@ -88,10 +88,31 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Keeps the last 500 prepared statements by their SQL: Kysely prepares every query it runs, and preparing costs more
+ * than running most of ours. Statements are reused one at a time (queries on a connection are serialised).
+ */
+function cachePreparedStatements(database: BetterSqlite3.Database): void {
+  const prepare = database.prepare.bind(database);
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  database.prepare = ((source: string) => {
+    let statement = statements.get(source);
+    if (statement) {
+      statements.delete(source);
+    } else {
+      statement = prepare(source);
+    }
+    statements.set(source, statement);
+    if (statements.size > 500) statements.delete(statements.keys().next().value as string);
+    return statement;
+  }) as typeof database.prepare;
+}
+
 function openSqlite(path: string): StoreConnection {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const database = new BetterSqlite3(path);
   for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
+  cachePreparedStatements(database);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
   const writer = path === ':memory:' ? undefined : new SqliteWriter(path);
   return {
