@@ -242,8 +242,11 @@ export interface UpdateRunView {
   steps: Array<{
     name: string;
     status: 'done' | 'failed' | 'skipped';
+    /** On the server's clock (a backtest's simulated one). */
     startedAt: number;
     finishedAt: number;
+    /** How long the step took on the machine (wall time). */
+    seconds: number;
     detail: Record<string, unknown>;
   }>;
   outcome: string | null;

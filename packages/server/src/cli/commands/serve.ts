@@ -134,6 +134,20 @@ export function registerServe(program: Command, io: CliIo): void {
         runJobs: flags.worker && !threaded,
         notifier: { log },
       });
+      if (flags.config) await applyConfig(context.catalog, flags.config, io);
+      if (requireAuth && (await listTokens(store)).every((t) => t.revokedAt !== null)) {
+        io.stderr.write(
+          'steward: API tokens are required and none exists: create one with `steward token create --name admin --scopes admin`\n',
+        );
+      }
+      try {
+        await app.listen({ host: flags.host, port });
+      } catch (error) {
+        await app.close();
+        await store.close();
+        throw error;
+      }
+      context.loop.start(interval);
       const jobs = threaded
         ? await JobThread.start({
             url: flags.db ?? defaultStoreUrl(),
@@ -142,20 +156,6 @@ export function registerServe(program: Command, io: CliIo): void {
             log,
           })
         : undefined;
-      if (flags.config) await applyConfig(context.catalog, flags.config, io);
-      if (requireAuth && (await listTokens(store)).every((t) => t.revokedAt !== null)) {
-        io.stderr.write(
-          'steward: API tokens are required and none exists: create one with `steward token create --name admin --scopes admin`\n',
-        );
-      }
-      context.loop.start(interval);
-      try {
-        await app.listen({ host: flags.host, port });
-      } catch (error) {
-        await app.close();
-        await store.close();
-        throw error;
-      }
       const bound = app.server.address();
       const host = typeof bound === 'object' && bound ? bound.address : flags.host;
       const shown = host.includes(':') ? `[${host}]` : host;
