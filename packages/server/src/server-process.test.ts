@@ -134,7 +134,7 @@ describe('steward serve runs update jobs on a thread of its own', () => {
         update: {
           minRows: 100,
           window: '3650d',
-          learner: { kind: 'GradientBoostingClassifier', params: { maxIter: 300 } },
+          learner: { kind: 'GradientBoostingClassifier', params: { maxIter: 1000, earlyStopping: false } },
         },
       });
       const server = await startServer(['--db', (target.lastUrl as { url: string }).url]);
