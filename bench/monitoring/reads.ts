@@ -7,18 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../packages/server/src/http/app.js';
-import type { LabelRecord, PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
 import { computeMetrics } from '../../packages/server/src/monitor/window-metrics.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
 import { queryPredictions } from '../../packages/server/src/store/predictions.js';
-import { ELEC2_FEATURES, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
 import { SimulatedClock } from '../../packages/server/src/time/clock.js';
 import { writeResults } from '../lib.js';
+import { STEP, storeLabelledHistory, YEAR } from './labelled-history.js';
 
-const YEAR = 365 * 86_400_000;
 const START = Date.UTC(2025, 0, 1);
-const BATCH = 1000;
-const source = elec2Predictions();
 const sizes = (process.env.BENCH_ROWS ?? '100000,1000000').split(',').map(Number);
 
 function timed(runs: number, work: () => Promise<unknown>) {
@@ -50,36 +46,12 @@ for (const rows of sizes) {
     notifier: { log: () => {} },
   });
   try {
-    const { model } = await steward.context.catalog.put({
-      name: 'm',
-      task: 'binary',
-      window: '1h',
-      features: ELEC2_FEATURES.map((name) => ({ name, type: 'numeric' })),
-    });
-    const step = YEAR / 1_000_000;
     const loadStarted = performance.now();
-    for (let b = 0; b < rows / BATCH; b++) {
-      const predictions: PredictionRecord[] = [];
-      const labels: LabelRecord[] = [];
-      for (let i = 0; i < BATCH; i++) {
-        const k = b * BATCH + i;
-        const s = source[k % source.length] as (typeof source)[number];
-        const time = START + Math.floor(k * step);
-        predictions.push({
-          id: `p${k}`,
-          time,
-          version: '1',
-          segment: null,
-          features: s.features,
-          output: s.output,
-          score: s.score,
-          proba: null,
-        });
-        labels.push({ predictionId: `p${k}`, label: s.label, time });
-      }
-      await steward.context.ingestion.predictions(model, predictions);
-      await steward.context.ingestion.labels(model, labels);
-    }
+    await storeLabelledHistory(steward, 'm', rows, START);
+    const model = (await steward.context.catalog.get('m')) as NonNullable<
+      Awaited<ReturnType<typeof steward.context.catalog.get>>
+    >;
+    const step = STEP;
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     const to = START + Math.floor(rows * step);
     const from = to - 2 * 86_400_000;

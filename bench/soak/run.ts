@@ -10,26 +10,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createApp } from '../../packages/server/src/http/app.js';
-import type { LabelRecord, PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
-import { ELEC2_FEATURES, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
+import { elec2Predictions } from '../../packages/server/src/testing/elec2.js';
 import { type ServerProcess, startServer } from '../../packages/server/src/testing/server-process.js';
 import { writeResults } from '../lib.js';
+import { HISTORY_MODEL, STEP, storeLabelledHistory } from '../monitoring/labelled-history.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WARMUP = 10;
 const DAY = 86_400_000;
-const STEP = (365 * DAY) / 1_000_000;
 const NOW = Date.now();
 const START = NOW - Math.floor(ROWS * STEP);
 const source = elec2Predictions();
-const MODEL = {
-  name: 'busy',
-  task: 'binary',
-  window: '1h',
-  features: ELEC2_FEATURES.map((name) => ({ name, type: 'numeric' })),
-};
+const MODEL = { ...HISTORY_MODEL, name: 'busy' };
 
 /** Fills a store with ROWS labelled predictions through the server's own ingestion path. */
 async function preload(url: string, schema?: string): Promise<void> {
@@ -40,29 +34,7 @@ async function preload(url: string, schema?: string): Promise<void> {
     notifier: { log: () => {} },
   });
   try {
-    const { model } = await steward.context.catalog.put(MODEL);
-    for (let b = 0; b < ROWS / 1000; b++) {
-      const predictions: PredictionRecord[] = [];
-      const labels: LabelRecord[] = [];
-      for (let i = 0; i < 1000; i++) {
-        const k = b * 1000 + i;
-        const s = source[k % source.length] as (typeof source)[number];
-        const time = START + Math.floor(k * STEP);
-        predictions.push({
-          id: `p${k}`,
-          time,
-          version: '1',
-          segment: null,
-          features: s.features,
-          output: s.output,
-          score: s.score,
-          proba: null,
-        });
-        labels.push({ predictionId: `p${k}`, label: s.label, time });
-      }
-      await steward.context.ingestion.predictions(model, predictions);
-      await steward.context.ingestion.labels(model, labels);
-    }
+    await storeLabelledHistory(steward, MODEL.name, ROWS, START);
   } finally {
     await steward.app.close();
     await store.close();

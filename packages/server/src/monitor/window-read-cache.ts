@@ -155,42 +155,38 @@ export class WindowReadCache {
     return out;
   }
 
-  private async fetchProfiles(db: Kysely<Database>, starts: number[], signatures: Map<string, string>) {
-    for (let i = 0; i < starts.length; i += 500) {
-      const rows = await db
-        .selectFrom('profiles')
-        .select(['window_start', 'shard', 'profile'])
-        .where('model', '=', this.spec.name)
-        .where('window_start', 'in', starts.slice(i, i + 500))
-        .execute();
-      for (const r of rows) {
-        const key = `${r.window_start}\u0000${r.shard}`;
-        const signature = signatures.get(key);
-        if (signature === undefined) continue;
-        remember(this.profiles, key, {
-          signature,
-          value: WindowProfile.fromJSON(this.spec, JSON.parse(r.profile) as WindowProfileJSON),
-        });
-      }
-    }
+  private fetchProfiles(db: Kysely<Database>, starts: number[], signatures: Map<string, string>) {
+    return this.fetch(db, 'profiles', starts, signatures, this.profiles, (row) =>
+      WindowProfile.fromJSON(this.spec, JSON.parse(row.profile as string) as WindowProfileJSON),
+    );
   }
 
-  private async fetchLabels(db: Kysely<Database>, starts: number[], signatures: Map<string, string>) {
+  private fetchLabels(db: Kysely<Database>, starts: number[], signatures: Map<string, string>) {
+    return this.fetch(db, 'window_labels', starts, signatures, this.labels, (row) =>
+      WindowLabels.fromJSON(JSON.parse(row.state as string) as WindowLabelsJSON),
+    );
+  }
+
+  /** Reads and parses the shards of the windows starting at `starts` whose rows the read saw (with a signature). */
+  private async fetch<T>(
+    db: Kysely<Database>,
+    table: 'profiles' | 'window_labels',
+    starts: number[],
+    signatures: Map<string, string>,
+    into: Map<string, Shard<T>>,
+    parse: (row: Record<string, unknown>) => T,
+  ): Promise<void> {
     for (let i = 0; i < starts.length; i += 500) {
-      const rows = await db
-        .selectFrom('window_labels')
-        .select(['window_start', 'shard', 'state'])
+      const rows = (await db
+        .selectFrom(table)
+        .selectAll()
         .where('model', '=', this.spec.name)
         .where('window_start', 'in', starts.slice(i, i + 500))
-        .execute();
-      for (const r of rows) {
-        const key = `${r.window_start}\u0000${r.shard}`;
+        .execute()) as Array<Record<string, unknown>>;
+      for (const row of rows) {
+        const key = `${row.window_start}\u0000${row.shard}`;
         const signature = signatures.get(key);
-        if (signature === undefined) continue;
-        remember(this.labels, key, {
-          signature,
-          value: WindowLabels.fromJSON(JSON.parse(r.state) as WindowLabelsJSON),
-        });
+        if (signature !== undefined) remember(into, key, { signature, value: parse(row) });
       }
     }
   }
