@@ -1,4 +1,4 @@
-import type { ClassValue, FeatureValue } from '../monitor/ingest-rows.js';
+import type { ClassValue } from '../monitor/ingest-rows.js';
 import { BacktestInputError } from './backtest-error.js';
 import { isMissingCell, type Table } from './readers/table.js';
 
@@ -168,18 +168,6 @@ export function toHistory(whole: Table, options: HistoryOptions): History {
         ? { column: options.time }
         : { step: options.step as number, start: options.start ?? 0 },
   };
-}
-
-/** The features of row `i` as the API takes them: numbers, strings, null for missing. */
-export function rowFeatures(history: History, i: number): Record<string, FeatureValue> {
-  const row: Record<string, FeatureValue> = {};
-  for (const f of history.features) {
-    if (f.type === 'numeric') {
-      const v = f.values[i] as number;
-      row[f.name] = Number.isNaN(v) ? null : v;
-    } else row[f.name] = f.values[i] ?? null;
-  }
-  return row;
 }
 
 function firstRows(table: Table, limit: number): Table {

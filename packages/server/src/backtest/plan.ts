@@ -11,7 +11,7 @@ import {
   ungatedPolicy,
 } from './policy.js';
 import { readTable } from './readers/read-table.js';
-import { describeSpan, type Span } from './span.js';
+import type { Span } from './span.js';
 import { buildTimeline, type Timeline } from './timeline.js';
 
 /**
@@ -128,5 +128,3 @@ function modelName(file: string): string {
     .slice(0, 64);
   return name === '' ? 'backtest' : name;
 }
-
-export { describeSpan };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { StewardClient } from '@steward/client';
 import { createApp, type StewardApp } from '../http/app.js';
 import type { ClassValue, FeatureValue } from '../monitor/ingest-rows.js';
+import { MAX_REFERENCE_ROWS } from '../monitor/references.js';
 import type { ModelVersion } from '../registry/registry.js';
 import { stewardPredictor } from '../serve/predictor.js';
 import { openStore, type StoreConnection } from '../store/open-store.js';
@@ -86,7 +87,6 @@ export interface ReplayResult {
 
 const PREDICT_CHUNK = 5_000;
 const LABEL_CHUNK = 10_000;
-const MAX_REFERENCE_ROWS = 100_000;
 
 const cpuSeconds = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);

@@ -192,7 +192,7 @@ export async function backtest(options: BacktestOptions): Promise<BacktestResult
     model: prepared.model,
     task: history.task,
     label: history.label,
-    rows: strategies[0] ? countScored(history, timeline) : 0,
+    rows: countScored(history, timeline),
     trainRows: timeline.trainEnd,
     from: new Date(history.times[timeline.trainEnd] as number).toISOString(),
     to: new Date(history.times[history.rows - 1] as number).toISOString(),

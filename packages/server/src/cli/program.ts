@@ -22,7 +22,9 @@ export { VERSION } from './version.js';
 // Commander's own exits that are not errors.
 const CLEAN_EXITS = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
-export function createProgram(io: CliIo): Command {
+/** The CLI; `first` is the first word of the command line: a usage error points to its `--help` when it is a command. */
+export function createProgram(io: CliIo, first = ''): Command {
+  let help = '';
   const program = new Command('steward')
     .description('Steward keeps deployed machine-learning models healthy.')
     .version(VERSION)
@@ -38,7 +40,7 @@ export function createProgram(io: CliIo): Command {
           `steward: ${s
             .trim()
             .replace(/^error: /, '')
-            .replace(/\s*\n\s*/g, ' ')} — see \`steward ${commandOf(s)}--help\`\n`,
+            .replace(/\s*\n\s*/g, ' ')} — see \`steward ${help}--help\`\n`,
         ),
     });
   registerInit(program, io);
@@ -62,12 +64,8 @@ export function createProgram(io: CliIo): Command {
     for (const sub of command.commands) inherit(sub);
   };
   for (const command of program.commands) inherit(command);
+  if (program.commands.some((c) => c.name() === first)) help = `${first} `;
   return program;
-}
-
-let lastCommand = '';
-function commandOf(_message: string): string {
-  return lastCommand ? `${lastCommand} ` : '';
 }
 
 /**
@@ -76,10 +74,11 @@ function commandOf(_message: string): string {
  * with `--debug`.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = createProgram(io);
+  const program = createProgram(
+    io,
+    argv.find((a) => !a.startsWith('-')),
+  );
   const debug = argv.includes('--debug') || process.env.STEWARD_DEBUG === '1';
-  lastCommand = argv.find((a) => !a.startsWith('-')) ?? '';
-  if (!program.commands.some((c) => c.name() === lastCommand)) lastCommand = '';
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -112,14 +112,9 @@ export class Ingestion {
     const matched = await this.labelsSerialised(model.spec.name, () =>
       this.withLabelCache(model, (cache) =>
         this.store.db.transaction().execute(async (trx) => {
-          const { matched, changes } = await upsertLabels(
-            trx,
-            model.spec.name,
-            records,
-            now,
-            undefined,
-            this.batches,
-          );
+          const { matched, changes } = await upsertLabels(trx, model.spec.name, records, now, {
+            batches: this.batches,
+          });
           await applyLabelChanges(trx, model.spec, this.shard, changes, now, cache, this.forReads(model));
           return matched;
         }),

@@ -291,7 +291,9 @@ for (const target of testStores()) {
         // One more unmatched label than the cap allows: the whole batch is refused, nothing stored.
         const more = Array.from({ length: 51 }, (_, i) => ({ predictionId: `more-${i}`, label: 0, time: 1 }));
         await expect(
-          store.db.transaction().execute((trx) => upsertLabels(trx, 'elec2', more, 1000, 200)),
+          store.db
+            .transaction()
+            .execute((trx) => upsertLabels(trx, 'elec2', more, 1000, { maxWaiting: 200 })),
         ).rejects.toThrow(TooManyWaitingLabelsError);
         expect(await waiting()).toBe(150);
         // The predictions arrive: their labels stop waiting and count in their windows; the others go after 30 days.

@@ -3,7 +3,8 @@ import { queryPredictions } from '../store/predictions.js';
 import { windowStart } from './ingestion.js';
 import type { ModelSpec } from './model-spec.js';
 
-const MAX_REFERENCE_ROWS = 100_000;
+/** The most rows a stored reference holds. */
+export const MAX_REFERENCE_ROWS = 100_000;
 
 export class ReferenceDataError extends Error {
   constructor(readonly issues: Array<{ row: number; field: string; message: string }>) {

@@ -1,8 +1,8 @@
 import { seededRandom } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rebuildLabelStates } from '../store/label-states.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { type JoinedPrediction, queryPredictions } from '../store/predictions.js';
+import { rebuildLabelStates } from '../store/store-doctor.js';
 import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';
 import type { LabelRecord, PredictionRecord } from './ingest-rows.js';

@@ -45,8 +45,8 @@ export class WindowReadCache {
   }
 
   /**
-   * A label state this process just wrote, with its row's new revision: a read then needs no parse. Kept once the
-   * write commits (`committed`); a write that fails leaves the row's older revision, which does not match.
+   * A label state this process just wrote, with its row's new revision: a read then needs no parse. A write that
+   * fails to commit leaves the row at its older revision, which does not match, so the copy is never used.
    */
   rememberLabels(start: number, shard: string, revision: number, state: WindowLabels): void {
     remember(this.labels, `${start}\u0000${shard}`, { signature: String(revision), value: state.clone() });

@@ -9,7 +9,8 @@ import type { Database } from './schema.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 const CHUNK = 500;
-const ID_TABLES = ['prediction_ids', 'prediction_ids_recent'] as const;
+/** Every stored id is in one of these (see sqlite-batches.ts: SQLite moves ids from the second to the first). */
+export const ID_TABLES = ['prediction_ids', 'prediction_ids_recent'] as const;
 
 /** A batch's columns as parsed, with the row of each id. */
 interface ParsedBatch {
@@ -210,97 +211,4 @@ export async function readLabelStates(
     else states.set(start, part);
   }
   return states;
-}
-
-/** The shard a rebuild writes: it replaces every process's shards of the model. */
-export const REBUILT_SHARD = 'rebuilt';
-
-/**
- * Recomputes a model's window states from its stored predictions and labels, replacing every shard. For a store
- * that had labels before states existed, and for `steward doctor --repair`: run it while no server writes the model.
- */
-export async function rebuildLabelStates(
-  db: Kysely<Database>,
-  spec: ModelSpec,
-  now: number,
-): Promise<number> {
-  const { queryPredictions } = await import('./predictions.js');
-  return db.transaction().execute(async (trx) => {
-    // Labels whose prediction is stored are counted below: they no longer wait.
-    await trx
-      .updateTable('labels')
-      .set({ waiting: 0 })
-      .where('model', '=', spec.name)
-      .where('waiting', '=', 1)
-      .where((eb) =>
-        eb.or(
-          ID_TABLES.map((table) =>
-            eb.exists(
-              eb
-                .selectFrom(table)
-                .select('id')
-                .whereRef(`${table}.model`, '=', 'labels.model')
-                .whereRef(`${table}.id`, '=', 'labels.prediction_id'),
-            ),
-          ),
-        ),
-      )
-      .execute();
-    await trx.deleteFrom('window_labels').where('model', '=', spec.name).execute();
-    const range = await trx
-      .selectFrom('prediction_batches')
-      .select((eb) => [eb.fn.min('min_time').as('from'), eb.fn.max('max_time').as('to')])
-      .where('model', '=', spec.name)
-      .executeTakeFirst();
-    if (range?.from === null || range?.from === undefined || range.to === null) return 0;
-    const step = spec.window * Math.max(1, Math.floor(REBUILD_SPAN / spec.window));
-    let windows = 0;
-    for (let from = windowStart(Number(range.from), spec.window); from <= Number(range.to); from += step) {
-      const rows = await queryPredictions(trx, spec.name, { from, to: from + step, labelled: true });
-      const states = new Map<number, WindowLabels>();
-      for (const r of rows) {
-        const start = windowStart(r.time, spec.window);
-        let state = states.get(start);
-        if (!state) {
-          state = new WindowLabels();
-          states.set(start, state);
-        }
-        state.add({ label: r.label as ClassValue, output: r.output, score: r.score, proba: r.proba });
-      }
-      for (const [start, state] of states)
-        await writeLabelState(trx, spec.name, start, REBUILT_SHARD, state, now);
-      windows += states.size;
-    }
-    return windows;
-  });
-}
-
-// A rebuild reads the labelled predictions of this much time at once.
-const REBUILD_SPAN = 7 * 86_400_000;
-
-/** After migrating: builds the states of every model that has labels but none yet (a store older than states). */
-export async function buildMissingLabelStates(db: Kysely<Database>, now: number): Promise<string[]> {
-  const { parseModelSpec } = await import('../monitor/model-catalog.js');
-  const built: string[] = [];
-  for (const row of await db.selectFrom('models').select(['name', 'spec']).execute()) {
-    // A label counted in no state (none waits for its prediction): a store from before the states.
-    const labelled = await db
-      .selectFrom('labels')
-      .select('model')
-      .where('model', '=', row.name)
-      .where('waiting', '=', 0)
-      .limit(1)
-      .executeTakeFirst();
-    if (!labelled) continue;
-    const state = await db
-      .selectFrom('window_labels')
-      .select('model')
-      .where('model', '=', row.name)
-      .limit(1)
-      .executeTakeFirst();
-    if (state) continue;
-    await rebuildLabelStates(db, parseModelSpec(JSON.parse(row.spec)), now);
-    built.push(row.name);
-  }
-  return built;
 }

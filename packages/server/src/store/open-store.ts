@@ -12,7 +12,6 @@ import {
   SqliteDialect,
 } from 'kysely';
 import pg from 'pg';
-import { buildMissingLabelStates } from './label-states.js';
 import { monitoringMigration } from './migrations/001-monitoring.js';
 import { registryMigration } from './migrations/002-registry.js';
 import { servingMigration } from './migrations/003-serving.js';
@@ -25,6 +24,7 @@ import { windowLabelsMigration } from './migrations/009-window-labels.js';
 import type { Database } from './schema.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 import { SqliteWriter } from './sqlite-writer.js';
+import { buildMissingLabelStates } from './store-doctor.js';
 
 export { SQLITE_PRAGMAS };
 

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ClassValue, LabelRecord, PredictionRecord } from '../monitor/ingest-rows.js';
-import { type BatchColumnsCache, type LabelChange, predictionsById } from './label-states.js';
+import { type BatchColumnsCache, ID_TABLES, type LabelChange, predictionsById } from './label-states.js';
 import {
   batchRow,
   type ColumnRows,
@@ -90,9 +90,6 @@ export async function insertPredictions(
   return { inserted, skipped };
 }
 
-/** Every stored id is in one of these (see sqlite-batches.ts: SQLite moves ids from the second to the first). */
-const ID_TABLES = ['prediction_ids', 'prediction_ids_recent'] as const;
-
 function storedIds(db: Db) {
   return db
     .selectFrom('prediction_ids')
@@ -129,9 +126,9 @@ export async function upsertLabels(
   model: string,
   records: readonly LabelRecord[],
   now: number,
-  maxWaiting = MAX_WAITING_LABELS,
-  batches?: BatchColumnsCache,
+  options: { maxWaiting?: number; batches?: BatchColumnsCache } = {},
 ): Promise<{ matched: number; changes: LabelChange[] }> {
+  const { maxWaiting = MAX_WAITING_LABELS, batches } = options;
   const ids = records.map((r) => r.predictionId);
   const predictions = await predictionsById(db, model, ids, batches);
   const unmatched = records.length - predictions.size;

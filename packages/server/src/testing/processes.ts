@@ -27,8 +27,9 @@ export function startSteward(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   ready: RegExp,
+  nodeArgs: readonly string[] = [],
 ): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [STEWARD, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, STEWARD, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
