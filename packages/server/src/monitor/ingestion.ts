@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { applyLabelChanges, BatchColumnsCache } from '../store/label-states.js';
+import { BatchColumnsCache, foldLabelDeltas, type ShardLog } from '../store/label-states.js';
+import { type LabelWrite, type LabelWritten, writeLabels as writeLabelsHere } from '../store/label-writes.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { batchRow, type RawBatch } from '../store/prediction-batch.js';
 import {
@@ -34,6 +35,10 @@ export interface LabelIngestResult {
 }
 
 const PROFILE_CACHE_SIZE = 512;
+/** Label deltas a process writes before it considers folding them into the states. */
+const FOLD_AFTER_DELTAS = 64;
+
+const logKey = (model: LoadedModel) => `${model.spec.name}\u0000${model.createdAt}`;
 
 export { windowStart } from './window-start.js';
 
@@ -55,7 +60,11 @@ export class Ingestion {
   private readonly generations = new Map<string, number>();
   private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly labelStates = new Map<string, Map<number, WindowLabels>>();
+  /** This process's shard of each model's label states: its last delta, what waits to be folded. */
+  private readonly shardLogs = new Map<
+    string,
+    ShardLog & { pending: { deltas: number; entries: number }; lastFold: number }
+  >();
   /** Batches parsed for label lookups (labels mostly follow recent predictions). */
   private readonly batches = new BatchColumnsCache();
 
@@ -104,21 +113,14 @@ export class Ingestion {
   }
 
   /**
-   * Stores labels and, in the same transaction, moves the states of the windows their predictions are in (this
-   * process's shard). One label batch of a model at a time in this process, so no shard update is lost.
+   * Stores labels and, in the same transaction, appends what they change to the states of the windows their
+   * predictions are in (this process's shard). One label batch of a model at a time in this process, so the shard's
+   * deltas commit in order.
    */
   async labels(model: LoadedModel, records: readonly LabelRecord[]): Promise<LabelIngestResult> {
     const now = this.clock.now();
     const matched = await this.labelsSerialised(model.spec.name, () =>
-      this.withLabelCache(model, (cache) =>
-        this.store.db.transaction().execute(async (trx) => {
-          const { matched, changes } = await upsertLabels(trx, model.spec.name, records, now, {
-            batches: this.batches,
-          });
-          await applyLabelChanges(trx, model.spec, this.shard, changes, now, cache, this.forReads(model));
-          return matched;
-        }),
-      ),
+      this.writeLabels(model, { kind: 'labels', records }, now),
     );
     return { accepted: records.length, matched };
   }
@@ -130,48 +132,89 @@ export class Ingestion {
   async matchWaitingLabels(model: LoadedModel, ids?: readonly string[]): Promise<number> {
     if (!(await hasWaitingLabels(this.store.db, model.spec.name))) return 0;
     return this.labelsSerialised(model.spec.name, () =>
-      this.withLabelCache(model, (cache) =>
-        this.store.db.transaction().execute(async (trx) => {
-          const changes = await matchWaitingLabels(trx, model.spec.name, ids, this.batches);
-          await applyLabelChanges(
-            trx,
-            model.spec,
-            this.shard,
-            changes,
-            this.clock.now(),
-            cache,
-            this.forReads(model),
-          );
-          return changes.length;
-        }),
-      ),
+      this.writeLabels(model, ids ? { kind: 'match', ids } : { kind: 'match' }, this.clock.now()),
     );
   }
 
-  /** Hands each label state written to the reads' cache, so a dashboard's next read does not parse it again. */
-  private forReads(model: LoadedModel) {
-    const reads = WindowReadCache.of(model.spec);
-    return (start: number, revision: number, state: WindowLabels) =>
-      reads.rememberLabels(start, this.shard, revision, state);
+  /**
+   * Folds this process's label deltas of these models into their windows' states (the maintenance loop calls it;
+   * label writes fold on their own once enough has piled up).
+   */
+  async foldLabelDeltas(models: readonly LoadedModel[]): Promise<void> {
+    for (const model of models) {
+      const log = this.shardLogs.get(logKey(model));
+      if (log && log.pending.deltas > 0) await this.labelsSerialised(model.spec.name, () => this.fold(model));
+    }
   }
 
-  /** This process's label states of a model as last written; dropped when a write fails (they may hold it). */
-  private async withLabelCache<T>(
-    model: LoadedModel,
-    write: (cache: Map<number, WindowLabels>) => Promise<T>,
-  ): Promise<T> {
-    const key = `${model.spec.name}\u0000${model.createdAt}`;
-    let cache = this.labelStates.get(key);
-    if (!cache) {
-      cache = new Map();
-      this.labelStates.set(key, cache);
+  /**
+   * A label write (on the SQLite writer thread when there is one, else on the store's connection); the reads' cache
+   * takes its delta once committed, and enough piled-up deltas are folded.
+   */
+  private async writeLabels(model: LoadedModel, write: LabelWrite, now: number): Promise<number> {
+    const name = model.spec.name;
+    const key = logKey(model);
+    let log = this.shardLogs.get(key);
+    if (!log) {
+      log = { windows: new Set(), pending: { deltas: 0, entries: 0 }, lastFold: 0 };
+      this.shardLogs.set(key, log);
     }
+    const labelModel = { name, window: model.spec.window, createdAt: model.createdAt };
+    let written: LabelWritten;
     try {
-      return await write(cache);
+      const writer = this.store.writer;
+      written = writer?.available
+        ? await writer.labels({ model: labelModel, shard: this.shard, write, now })
+        : await writeLabelsHere(this.store.db, labelModel, this.shard, log, write, now, this.batches);
     } catch (error) {
-      this.labelStates.delete(key);
+      // It may hold a number or windows of what was rolled back.
+      this.shardLogs.delete(key);
       throw error;
     }
+    const { count, n, deltas } = written;
+    if (n === undefined) return count;
+    log.n = n;
+    for (const [start, delta] of deltas) {
+      log.windows.add(start);
+      log.pending.entries += delta.size;
+    }
+    log.pending.deltas++;
+    WindowReadCache.of(model.spec).labels.applyOwn(this.shard, n, deltas);
+    // Folding costs the size of the states it rewrites: wait until the deltas are worth a good part of that.
+    if (log.pending.deltas >= FOLD_AFTER_DELTAS && 4 * log.pending.entries >= log.lastFold)
+      void this.labelsSerialised(name, () => this.fold(model)).catch(() => {
+        // The deltas stay and count in every read; the next fold takes them.
+      });
+    return count;
+  }
+
+  /** Folds this process's deltas of a model into its windows' states (run it in the model's label queue). */
+  private async fold(model: LoadedModel): Promise<void> {
+    const log = this.shardLogs.get(logKey(model));
+    if (!log?.n || log.pending.deltas === 0) return;
+    const through = log.n;
+    const now = this.clock.now();
+    const writer = this.store.writer;
+    let entries: number;
+    if (writer?.available)
+      entries = await writer.fold({
+        model: { name: model.spec.name, window: model.spec.window, createdAt: model.createdAt },
+        shard: this.shard,
+        now,
+      });
+    else {
+      const labels = WindowReadCache.of(model.spec).labels;
+      const folded = await this.store.db
+        .transaction()
+        .execute((trx) =>
+          foldLabelDeltas(trx, model.spec.name, this.shard, through, now, (start, epoch) =>
+            labels.current(start, this.shard, epoch, through),
+          ),
+        );
+      entries = folded.reduce((sum, f) => sum + f.entries, 0);
+    }
+    log.pending = { deltas: 0, entries: 0 };
+    log.lastFold = entries;
   }
 
   private labelsSerialised<T>(model: string, task: () => Promise<T>): Promise<T> {

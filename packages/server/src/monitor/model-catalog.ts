@@ -129,6 +129,8 @@ export class ModelCatalog {
         'labels',
         'profiles',
         'window_labels',
+        'window_label_deltas',
+        'window_label_shards',
         'references',
         'check_states',
         'check_results',

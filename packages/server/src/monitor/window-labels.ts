@@ -28,6 +28,7 @@ export interface WindowLabelsJSON {
  */
 export class WindowLabels {
   private readonly entries = new Map<string, LabelEntry>();
+  private total = 0;
 
   static fromJSON(json: WindowLabelsJSON): WindowLabels {
     if (json?.version !== 1 || !Array.isArray(json.entries))
@@ -45,6 +46,7 @@ export class WindowLabels {
     const key = `${part(row.label)}${part(row.output)}|${row.score}${proba === null ? '' : JSON.stringify(proba)}`;
     const entry = this.entries.get(key);
     const total = (entry?.weight ?? 0) + weight;
+    this.total += weight;
     if (total === 0) this.entries.delete(key);
     else if (entry) entry.weight = total;
     else
@@ -62,19 +64,24 @@ export class WindowLabels {
   clone(): WindowLabels {
     const copy = new WindowLabels();
     for (const [key, e] of this.entries) copy.entries.set(key, { ...e });
+    copy.total = this.total;
     return copy;
   }
 
-  merge(other: WindowLabels): this {
-    for (const e of other.entries.values()) this.add(e, e.weight);
+  /** Adds `other`'s counts (`sign` -1: takes them out). */
+  merge(other: WindowLabels, sign: 1 | -1 = 1): this {
+    for (const e of other.entries.values()) this.add(e, sign * e.weight);
     return this;
   }
 
   /** Labelled predictions counted (negative counts included: a shard alone may be below zero). */
   get labelled(): number {
-    let n = 0;
-    for (const e of this.entries.values()) n += e.weight;
-    return n;
+    return this.total;
+  }
+
+  /** Distinct entries held (what reading, writing and computing metrics cost). */
+  get size(): number {
+    return this.entries.size;
   }
 
   get empty(): boolean {

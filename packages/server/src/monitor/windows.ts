@@ -24,6 +24,8 @@ export interface TimeWindowQuery {
   size?: number;
   /** Skip the per-window metrics (reads only the profiles). */
   metrics?: boolean;
+  /** How old a large window's metrics may be (ms, default 0): see LARGE_WINDOW_ENTRIES. */
+  maxMetricsAgeMs?: number;
 }
 
 /** Clear errors for window queries; the HTTP layer answers 400 with the message. */
@@ -64,6 +66,7 @@ export async function timeWindows(
     query.to,
     size,
     query.metrics !== false,
+    query.maxMetricsAgeMs !== undefined ? { maxMetricsAgeMs: query.maxMetricsAgeMs } : {},
   );
   return merged.map((w) => ({ ...w, end: w.start + size }));
 }

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { ClassValue, PredictionRecord } from '../monitor/ingest-rows.js';
-import type { ModelSpec } from '../monitor/model-spec.js';
+import { decodeLabelDelta, encodeLabelDelta } from '../monitor/window-label-delta.js';
 import { WindowLabels, type WindowLabelsJSON } from '../monitor/window-labels.js';
 import { windowStart } from '../monitor/window-start.js';
 import { columnRows, recordAt } from './prediction-batch.js';
@@ -103,59 +104,186 @@ export interface LabelChange {
   after: ClassValue | null;
 }
 
-/**
- * Applies label changes to this process's shard of each window's state, in the caller's transaction: a correction
- * takes the old entry out and puts the new one in. The caller serialises the changes of a model in this process
- * (another process writes its own shard).
- */
-export async function applyLabelChanges(
-  db: Db,
-  spec: ModelSpec,
-  shard: string,
-  changes: readonly LabelChange[],
-  now: number,
-  /** This shard's states by window start, as last written (the caller drops it when the transaction fails). */
-  cache?: Map<number, WindowLabels>,
-  /** Told of each state written, with the revision its row now has (reads may keep it instead of parsing it). */
-  written?: (start: number, revision: number, state: WindowLabels) => void,
-): Promise<void> {
-  const byWindow = new Map<number, LabelChange[]>();
-  for (const change of changes) {
-    if (change.before === change.after) continue;
-    const start = windowStart(change.prediction.time, spec.window);
-    const list = byWindow.get(start);
-    if (list) list.push(change);
-    else byWindow.set(start, [change]);
+/** The change each window's state takes from label changes, by window start (windows left unchanged left out). */
+export function labelDeltas(window: number, changes: readonly LabelChange[]): Map<number, WindowLabels> {
+  const deltas = new Map<number, WindowLabels>();
+  for (const { prediction: p, before, after } of changes) {
+    if (before === after) continue;
+    const start = windowStart(p.time, window);
+    let delta = deltas.get(start);
+    if (!delta) {
+      delta = new WindowLabels();
+      deltas.set(start, delta);
+    }
+    if (before !== null) delta.add({ label: before, output: p.output, score: p.score, proba: p.proba }, -1);
+    if (after !== null) delta.add({ label: after, output: p.output, score: p.score, proba: p.proba }, 1);
   }
-  for (const [start, list] of byWindow) {
-    let state = cache?.get(start);
-    if (!state) {
-      const row = await db
-        .selectFrom('window_labels')
-        .select('state')
-        .where('model', '=', spec.name)
-        .where('window_start', '=', start)
-        .where('shard', '=', shard)
-        .executeTakeFirst();
-      state = row ? WindowLabels.fromJSON(JSON.parse(row.state) as WindowLabelsJSON) : new WindowLabels();
-    }
-    for (const { prediction: p, before, after } of list) {
-      if (before !== null) state.add({ label: before, output: p.output, score: p.score, proba: p.proba }, -1);
-      if (after !== null) state.add({ label: after, output: p.output, score: p.score, proba: p.proba }, 1);
-    }
-    const revision = await writeLabelState(db, spec.name, start, shard, state, now);
-    written?.(start, revision, state);
-    if (cache) {
-      cache.delete(start);
-      cache.set(start, state);
-      while (cache.size > LABEL_CACHE_SIZE) cache.delete(cache.keys().next().value as number);
-    }
-  }
+  for (const [start, delta] of deltas) if (delta.empty) deltas.delete(start);
+  return deltas;
 }
 
-/** Windows whose label state a process keeps parsed, per model (the most recently written). */
-const LABEL_CACHE_SIZE = 256;
+/**
+ * What a process knows of its own shard of a model: the number of the last delta it wrote, and the windows whose
+ * state row exists. Drop it when a write fails (it may hold what was rolled back).
+ */
+export interface ShardLog {
+  n?: number;
+  windows: Set<number>;
+}
 
+/** An empty state, the row a window's deltas are folded into. */
+const EMPTY_STATE = JSON.stringify(new WindowLabels());
+
+/**
+ * Appends one delta row (numbered after the shard's last) holding the change of each window, in the caller's
+ * transaction, and creates the state rows of windows that have none. Returns the delta's number (undefined: nothing
+ * changed); after the commit the caller sets `log.n` to it and adds the windows to `log.windows`. The caller
+ * serialises a shard's writes of a model, so a shard's deltas commit in the order of their numbers.
+ */
+export async function appendLabelDelta(
+  db: Db,
+  model: string,
+  shard: string,
+  log: ShardLog,
+  deltas: ReadonlyMap<number, WindowLabels>,
+  now: number,
+): Promise<number | undefined> {
+  if (deltas.size === 0) return undefined;
+  const last = log.n ?? (await lastDeltaNumber(db, model, shard));
+  const missing = [...deltas.keys()].filter((start) => !log.windows.has(start));
+  for (let i = 0; i < missing.length; i += CHUNK) {
+    await db
+      .insertInto('window_labels')
+      .values(
+        missing.slice(i, i + CHUNK).map((start) => ({
+          model,
+          window_start: start,
+          shard,
+          labelled: 0,
+          state: EMPTY_STATE,
+          updated_at: now,
+          through_n: 0,
+          epoch: randomUUID(),
+        })),
+      )
+      .onConflict((oc) => oc.columns(['model', 'window_start', 'shard']).doNothing())
+      .execute();
+  }
+  const n = last + 1;
+  await db
+    .insertInto('window_label_deltas')
+    .values({ model, shard, n, delta: encodeLabelDelta(deltas), created_at: now })
+    .execute();
+  return n;
+}
+
+/** The number of a shard's last delta, folded or not (0: none yet). */
+async function lastDeltaNumber(db: Db, model: string, shard: string): Promise<number> {
+  const delta = await db
+    .selectFrom('window_label_deltas')
+    .select((eb) => eb.fn.max('n').as('n'))
+    .where('model', '=', model)
+    .where('shard', '=', shard)
+    .executeTakeFirst();
+  const folded = await db
+    .selectFrom('window_label_shards')
+    .select('folded_n')
+    .where('model', '=', model)
+    .where('shard', '=', shard)
+    .executeTakeFirst();
+  return Math.max(Number(delta?.n ?? 0), Number(folded?.folded_n ?? 0));
+}
+
+/** A shard's deltas numbered above `after` (and up to `through`, if given), oldest first. */
+export async function readLabelDeltas(
+  db: Db,
+  model: string,
+  shard: string,
+  after: number,
+  through?: number,
+): Promise<Array<{ n: number; windows: Map<number, WindowLabels> }>> {
+  let q = db
+    .selectFrom('window_label_deltas')
+    .select(['n', 'delta'])
+    .where('model', '=', model)
+    .where('shard', '=', shard)
+    .where('n', '>', after)
+    .orderBy('n');
+  if (through !== undefined) q = q.where('n', '<=', through);
+  return (await q.execute()).map((row) => ({ n: Number(row.n), windows: decodeLabelDelta(row.delta) }));
+}
+
+/**
+ * Folds a shard's deltas numbered up to `through` into its windows' states and deletes them, in one transaction of
+ * the caller's. `current(start, epoch)`: the window's state with every one of those deltas in, when the caller
+ * holds it (else it is read and the deltas applied). Returns the windows folded, with their epochs and sizes.
+ */
+export async function foldLabelDeltas(
+  db: Db,
+  model: string,
+  shard: string,
+  through: number,
+  now: number,
+  current?: (start: number, epoch: string) => WindowLabels | undefined,
+): Promise<Array<{ start: number; epoch: string; entries: number }>> {
+  const deltas = await readLabelDeltas(db, model, shard, 0, through);
+  if (deltas.length === 0) return [];
+  const touched = new Set<number>();
+  for (const d of deltas) for (const start of d.windows.keys()) touched.add(start);
+  const folded: Array<{ start: number; epoch: string; entries: number }> = [];
+  for (const start of touched) {
+    const row = await db
+      .selectFrom('window_labels')
+      .select(['through_n', 'epoch'])
+      .where('model', '=', model)
+      .where('window_start', '=', start)
+      .where('shard', '=', shard)
+      .executeTakeFirstOrThrow();
+    let state = current?.(start, row.epoch);
+    if (!state) {
+      const { state: text } = await db
+        .selectFrom('window_labels')
+        .select('state')
+        .where('model', '=', model)
+        .where('window_start', '=', start)
+        .where('shard', '=', shard)
+        .executeTakeFirstOrThrow();
+      state = WindowLabels.fromJSON(JSON.parse(text) as WindowLabelsJSON);
+      for (const d of deltas) {
+        const change = d.windows.get(start);
+        if (change && d.n > Number(row.through_n)) state.merge(change);
+      }
+    }
+    await db
+      .updateTable('window_labels')
+      .set((eb) => ({
+        state: JSON.stringify(state),
+        labelled: state.labelled,
+        through_n: through,
+        updated_at: now,
+        revision: eb('revision', '+', 1),
+      }))
+      .where('model', '=', model)
+      .where('window_start', '=', start)
+      .where('shard', '=', shard)
+      .execute();
+    folded.push({ start, epoch: row.epoch, entries: state.size });
+  }
+  await db
+    .deleteFrom('window_label_deltas')
+    .where('model', '=', model)
+    .where('shard', '=', shard)
+    .where('n', '<=', through)
+    .execute();
+  await db
+    .insertInto('window_label_shards')
+    .values({ model, shard, folded_n: through })
+    .onConflict((oc) => oc.columns(['model', 'shard']).doUpdateSet({ folded_n: through }))
+    .execute();
+  return folded;
+}
+
+/** A window's whole state, written anew (a rebuild): a new epoch, no deltas folded. */
 export async function writeLabelState(
   db: Db,
   model: string,
@@ -163,7 +291,7 @@ export async function writeLabelState(
   shard: string,
   state: WindowLabels,
   now: number,
-): Promise<number> {
+): Promise<void> {
   const values = {
     model,
     window_start: start,
@@ -171,24 +299,33 @@ export async function writeLabelState(
     labelled: state.labelled,
     state: JSON.stringify(state),
     updated_at: now,
+    through_n: 0,
+    epoch: randomUUID(),
   };
-  const row = await db
+  await db
     .insertInto('window_labels')
     .values(values)
-    .onConflict((oc) =>
-      oc.columns(['model', 'window_start', 'shard']).doUpdateSet((eb) => ({
-        labelled: values.labelled,
-        state: values.state,
-        updated_at: now,
-        revision: eb('window_labels.revision', '+', 1),
-      })),
-    )
-    .returning('revision')
-    .executeTakeFirstOrThrow();
-  return Number(row.revision);
+    .onConflict((oc) => oc.columns(['model', 'window_start', 'shard']).doUpdateSet(values))
+    .execute();
 }
 
-/** Every shard's state of the base windows starting in [from, to), merged per base window. */
+/**
+ * The state rows of a model's base windows starting in [from, to), each with the number of the last delta of its
+ * shard that is in it (its own fold, or a later fold of its shard that had nothing for its window).
+ */
+export function labelStateRows(db: Db, model: string, from: number, to: number) {
+  return db
+    .selectFrom('window_labels as w')
+    .leftJoin('window_label_shards as s', (j) =>
+      j.onRef('s.model', '=', 'w.model').onRef('s.shard', '=', 'w.shard'),
+    )
+    .select(['w.window_start', 'w.shard', 'w.epoch', 'w.through_n', 's.folded_n'])
+    .where('w.model', '=', model)
+    .where('w.window_start', '>=', from)
+    .where('w.window_start', '<', to);
+}
+
+/** Every shard's state of the base windows starting in [from, to), deltas included, merged per base window. */
 export async function readLabelStates(
   db: Db,
   model: string,
@@ -197,18 +334,26 @@ export async function readLabelStates(
 ): Promise<Map<number, WindowLabels>> {
   const rows = await db
     .selectFrom('window_labels')
-    .select(['window_start', 'state'])
+    .select(['window_start', 'shard', 'state', 'through_n'])
     .where('model', '=', model)
     .where('window_start', '>=', from)
     .where('window_start', '<', to)
     .execute();
   const states = new Map<number, WindowLabels>();
-  for (const row of rows) {
-    const start = Number(row.window_start);
-    const part = WindowLabels.fromJSON(JSON.parse(row.state) as WindowLabelsJSON);
+  const folded = new Map<string, number>();
+  const add = (start: number, part: WindowLabels) => {
     const merged = states.get(start);
     if (merged) merged.merge(part);
     else states.set(start, part);
+  };
+  for (const row of rows) {
+    add(Number(row.window_start), WindowLabels.fromJSON(JSON.parse(row.state) as WindowLabelsJSON));
+    folded.set(`${row.window_start}\u0000${row.shard}`, Number(row.through_n));
   }
+  for (const shard of new Set(rows.map((r) => r.shard)))
+    for (const d of await readLabelDeltas(db, model, shard, 0))
+      for (const [start, change] of d.windows)
+        if (start >= from && start < to && d.n > (folded.get(`${start}\u0000${shard}`) ?? 0))
+          add(start, change);
   return states;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
   type Driver,
@@ -21,7 +21,9 @@ import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledg
 import { predictionBatchesMigration } from './migrations/007-prediction-batches.js';
 import { waitingLabelsMigration } from './migrations/008-waiting-labels.js';
 import { windowLabelsMigration } from './migrations/009-window-labels.js';
+import { windowLabelDeltasMigration } from './migrations/010-window-label-deltas.js';
 import type { Database } from './schema.js';
+import { openSqliteDatabase } from './sqlite-connection.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { buildMissingLabelStates } from './store-doctor.js';
@@ -73,47 +75,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<StoreCo
   return connection;
 }
 
-/**
- * SQLite transactions that begin as writers (BEGIN IMMEDIATE): a deferred one that reads and then writes while the
- * writer thread (another connection) commits gets SQLITE_BUSY at once (its snapshot is stale), whatever the busy
- * timeout; one that takes the write lock first waits its turn.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  override createDriver(): Driver {
-    const driver = super.createDriver();
-    driver.beginTransaction = async (connection) => {
-      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-    };
-    return driver;
-  }
-}
-
-/**
- * Keeps the last 500 prepared statements by their SQL: Kysely prepares every query it runs, and preparing costs more
- * than running most of ours. Statements are reused one at a time (queries on a connection are serialised).
- */
-function cachePreparedStatements(database: BetterSqlite3.Database): void {
-  const prepare = database.prepare.bind(database);
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  database.prepare = ((source: string) => {
-    let statement = statements.get(source);
-    if (statement) {
-      statements.delete(source);
-    } else {
-      statement = prepare(source);
-    }
-    statements.set(source, statement);
-    if (statements.size > 500) statements.delete(statements.keys().next().value as string);
-    return statement;
-  }) as typeof database.prepare;
-}
-
 function openSqlite(path: string): StoreConnection {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const database = new BetterSqlite3(path);
-  for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
-  cachePreparedStatements(database);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  const { database, db } = openSqliteDatabase(path);
   const writer = path === ':memory:' ? undefined : new SqliteWriter(path);
   return {
     db,
@@ -168,6 +132,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '007-prediction-batches': predictionBatchesMigration(connection.dialect),
     '008-waiting-labels': waitingLabelsMigration(),
     '009-window-labels': windowLabelsMigration(),
+    '010-window-label-deltas': windowLabelDeltasMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

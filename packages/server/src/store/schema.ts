@@ -60,6 +60,26 @@ export interface WindowLabelsTable {
   state: string;
   updated_at: number;
   revision: ColumnType<number, number | undefined, number>;
+  /** The deltas folded into `state`: those numbered up to this. */
+  through_n: ColumnType<number, number | undefined, number>;
+  /** New whenever the state is rebuilt (not when deltas are folded in). */
+  epoch: ColumnType<string, string | undefined, string>;
+}
+
+/** One label batch's change to a shard's window states (see monitor/window-label-delta.ts), numbered per shard. */
+export interface WindowLabelDeltasTable {
+  model: string;
+  shard: string;
+  n: number;
+  delta: string;
+  created_at: number;
+}
+
+/** How far each shard's deltas are folded into its state rows. */
+export interface WindowLabelShardsTable {
+  model: string;
+  shard: string;
+  folded_n: number;
 }
 
 export interface ReferencesTable {
@@ -233,6 +253,8 @@ export interface Database {
   labels: LabelsTable;
   profiles: ProfilesTable;
   window_labels: WindowLabelsTable;
+  window_label_deltas: WindowLabelDeltasTable;
+  window_label_shards: WindowLabelShardsTable;
   references: ReferencesTable;
   check_states: CheckStatesTable;
   check_results: CheckResultsTable;

@@ -1,5 +1,14 @@
 import { Worker } from 'node:worker_threads';
-import type { WriteReply, WriteRequest } from './sqlite-writer-thread.js';
+import { decodeLabelDelta } from '../monitor/window-label-delta.js';
+import type { LabelWritten } from './label-writes.js';
+import { TooManyWaitingLabelsError } from './predictions.js';
+import type {
+  BatchRequest,
+  FoldRequest,
+  LabelRequest,
+  WriteReply,
+  WriteRequest,
+} from './sqlite-writer-thread.js';
 
 /**
  * `duplicates`: nothing written, some ids were already stored. `stale`: nothing written, the batch's profiles were
@@ -15,7 +24,7 @@ export type WriteOutcome = 'stored' | 'duplicates' | 'stale';
  */
 export class SqliteWriter {
   private thread: Worker | undefined;
-  private readonly pending = new Map<number, { resolve(o: WriteOutcome): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, { resolve(reply: WriteReply): void; reject(e: Error): void }>();
   private next = 0;
   private failure: Error | undefined;
 
@@ -27,20 +36,47 @@ export class SqliteWriter {
     return this.failure === undefined;
   }
 
-  write(
-    batch: WriteRequest['batch'],
-    profiles: WriteRequest['profiles'],
+  async write(
+    batch: BatchRequest['batch'],
+    profiles: BatchRequest['profiles'],
     generation: number,
   ): Promise<WriteOutcome> {
+    const reply = await this.request({ kind: 'batch', batch, profiles, generation });
+    if (reply.outcome === 'stored' || reply.outcome === 'duplicates' || reply.outcome === 'stale')
+      return reply.outcome;
+    throw new Error(`unexpected reply from the SQLite writer thread: ${reply.outcome}`);
+  }
+
+  /** A label write (see label-writes.ts) in the thread, on the thread's shard log of the model. */
+  async labels(request: Omit<LabelRequest, 'id' | 'kind'>): Promise<LabelWritten> {
+    const reply = await this.request({ kind: 'labels', ...request });
+    if (reply.outcome !== 'labelled')
+      throw new Error(`unexpected reply from the SQLite writer thread: ${reply.outcome}`);
+    return {
+      count: reply.count,
+      ...(reply.n !== undefined ? { n: reply.n } : {}),
+      deltas: reply.delta === undefined ? new Map() : decodeLabelDelta(reply.delta),
+    };
+  }
+
+  /** Folds the shard's deltas of the model written so far; resolves to the entries of the states rewritten. */
+  async fold(request: Omit<FoldRequest, 'id' | 'kind'>): Promise<number> {
+    const reply = await this.request({ kind: 'fold', ...request });
+    if (reply.outcome !== 'folded')
+      throw new Error(`unexpected reply from the SQLite writer thread: ${reply.outcome}`);
+    return reply.entries;
+  }
+
+  private request(request: DistributiveOmit<WriteRequest, 'id'>): Promise<WriteReply> {
     if (this.failure) return Promise.reject(this.failure);
     const worker = this.started();
     const id = this.next++;
-    const written = new Promise<WriteOutcome>((resolve, reject) => {
+    const replied = new Promise<WriteReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, batch, profiles, generation } satisfies WriteRequest);
+      worker.postMessage({ ...request, id } as WriteRequest);
     });
-    return written.finally(() => {
+    return replied.finally(() => {
       if (this.pending.size === 0) worker.unref();
     });
   }
@@ -71,8 +107,11 @@ export class SqliteWriter {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);
-      if (reply.outcome === 'failed') waiting.reject(new Error(reply.message));
-      else waiting.resolve(reply.outcome);
+      if (reply.outcome !== 'failed') waiting.resolve(reply);
+      else if (reply.tooManyWaiting) {
+        const { waiting: w, unmatched, limit } = reply.tooManyWaiting;
+        waiting.reject(new TooManyWaitingLabelsError(w, unmatched, limit));
+      } else waiting.reject(new Error(reply.message));
     });
     const fail = (error: Error) => {
       this.failure ??= new Error(`the SQLite writer thread stopped: ${error.message}`);
@@ -85,3 +124,5 @@ export class SqliteWriter {
     return worker;
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -146,7 +146,8 @@ export async function rebuildLabelStates(
         ),
       )
       .execute();
-    await trx.deleteFrom('window_labels').where('model', '=', spec.name).execute();
+    for (const table of ['window_labels', 'window_label_deltas', 'window_label_shards'] as const)
+      await trx.deleteFrom(table).where('model', '=', spec.name).execute();
     let windows = 0;
     await forEachSpan(trx, spec, async (from, to) => {
       const rows = await queryPredictions(trx, spec.name, { from, to, labelled: true });

@@ -105,7 +105,10 @@ export class MaintenanceLoop {
     if (decides && performance.now() - this.reconciledAt >= RECONCILE_MS) {
       this.reconciledAt = performance.now();
       report.waitingLabels = {};
-      for (const model of await context.catalog.list()) {
+      const models = await context.catalog.list();
+      // Label deltas of models that went quiet are folded into their windows' states.
+      await this.parts.ingestion?.foldLabelDeltas(models);
+      for (const model of models) {
         // Labels whose predictions came while nobody looked (a crash in between) are counted now.
         await this.parts.ingestion?.matchWaitingLabels(model);
         const { waiting, dropped } = await dropStaleWaitingLabels(context.store.db, model.spec.name, now);

@@ -9,6 +9,9 @@ import { modelSpecSchema, rangeQuery } from '../openapi-schemas.js';
 import { windowView } from '../profile-json.js';
 import { durationParam, intParam, timeRange } from '../time-param.js';
 
+/** API reads may answer a large window's metrics up to a second old (see LARGE_WINDOW_ENTRIES); checks never do. */
+const API_READ = { maxMetricsAgeMs: 1000 } as const;
+
 type RangeQuery = { from?: string; to?: string; size?: string; count?: string; profile?: string };
 
 export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -110,7 +113,12 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
       const windows =
         count !== undefined
           ? await countWindows(context.store, model.spec, { from, to, count })
-          : await timeWindows(context.store, model.spec, { from, to, ...(size ? { size } : {}) });
+          : await timeWindows(context.store, model.spec, {
+              from,
+              to,
+              ...API_READ,
+              ...(size ? { size } : {}),
+            });
       return windows.map((w) => windowView(w, request.query.profile !== 'false'));
     },
   );
@@ -125,7 +133,12 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
       const model = await requireModel(context, request.params.name);
       const { from, to } = timeRange(request.query, context.clock.now());
       const size = durationParam('size', request.query.size);
-      const windows = await timeWindows(context.store, model.spec, { from, to, ...(size ? { size } : {}) });
+      const windows = await timeWindows(context.store, model.spec, {
+        from,
+        to,
+        ...API_READ,
+        ...(size ? { size } : {}),
+      });
       return windows.map((w) => windowView(w, false));
     },
   );

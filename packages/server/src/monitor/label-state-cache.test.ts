@@ -1,0 +1,108 @@
+import { seededRandom } from '@steward/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreConnection } from '../store/open-store.js';
+import { queryPredictions } from '../store/predictions.js';
+import { rebuildLabelStates } from '../store/store-doctor.js';
+import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
+import { testStores } from '../testing/test-stores.js';
+import { Ingestion } from './ingestion.js';
+import { type LoadedModel, ModelCatalog } from './model-catalog.js';
+import { computeMetrics } from './window-metrics.js';
+import { timeWindows } from './windows.js';
+
+const DAY = 86_400_000;
+
+for (const target of testStores()) {
+  describe.skipIf(target.skip !== undefined)(
+    `label deltas, folds and readers in other processes, ${target.name}${target.skip ? ` (${target.skip})` : ''}`,
+    () => {
+      let store: StoreConnection;
+      beforeEach(async () => {
+        store = await target.open();
+        await new ModelCatalog(store).put(ELEC2_MODEL);
+      });
+      afterEach(async () => {
+        await store.close();
+      });
+
+      /** A process: its own catalog (so its own copy of the model and its own read cache) and its own shard. */
+      const process = async (shard: string) => {
+        const model = (await new ModelCatalog(store).get('elec2')) as LoadedModel;
+        return { model, ingestion: new Ingestion(store, shard) };
+      };
+
+      it('every process reads what a recomputation from raw rows gives, whenever deltas are folded', async () => {
+        const random = seededRandom(5);
+        const all = elec2Predictions().slice(0, 48 * 6);
+        const a = await process('a');
+        const b = await process('b');
+        const reader = await process('reader');
+        const predictions = a.model.validator.predictions(
+          all.map(({ label: _l, ...p }) => p),
+          Date.now(),
+        );
+        if (!predictions.ok) throw new Error('invalid');
+        await a.ingestion.predictions(a.model, predictions.records);
+
+        const check = async (p: { model: LoadedModel }) => {
+          const rows = await queryPredictions(store.db, 'elec2', { from: 0, to: 1e15, labelled: true });
+          const windows = await timeWindows(store, p.model.spec, { from: 0, to: Date.UTC(2000, 0) });
+          for (const w of windows) {
+            const inWindow = rows.filter((r) => Math.floor(r.time / DAY) * DAY === w.start);
+            expect(w.labelled).toBe(inWindow.length);
+            const recomputed = computeMetrics(p.model.spec, inWindow);
+            for (const [name, value] of Object.entries(recomputed))
+              if (value === null) expect(w.metrics[name as keyof typeof w.metrics]).toBeNull();
+              else expect(w.metrics[name as keyof typeof w.metrics]).toBeCloseTo(value, 12);
+          }
+          return windows.reduce((n, w) => n + w.labelled, 0);
+        };
+        let folds = 0;
+        for (let round = 0; round < 40; round++) {
+          const writer = random() < 0.5 ? a : b;
+          // New labels and corrections alike: any prediction, either label.
+          const batch = all
+            .filter(() => random() < 0.1)
+            .map((r) => ({ predictionId: r.id, label: random() < 0.5 ? 0 : 1 }));
+          const labels = writer.model.validator.labels(batch, Date.now());
+          if (!labels.ok) throw new Error('invalid');
+          await writer.ingestion.labels(writer.model, labels.records);
+          const roll = random();
+          if (roll < 0.25) {
+            await (random() < 0.5 ? a : b).ingestion.foldLabelDeltas([writer.model]);
+            folds++;
+          }
+          // The reader sometimes looks between writes and folds, sometimes only after several.
+          if (roll > 0.6) await check(reader);
+          if (round % 10 === 9) {
+            await check(a);
+            await check(b);
+          }
+        }
+        expect(folds).toBeGreaterThan(5);
+        const labelled = await check(reader);
+        expect(labelled).toBeGreaterThan(150);
+        // Deltas were folded as the rounds went: what is left is what came after the last fold of each shard.
+        const left = await store.db.selectFrom('window_label_deltas').select(['shard', 'n']).execute();
+        expect(left.length).toBeLessThan(40);
+
+        // A rebuild replaces every shard: readers drop what they held and read the rebuilt states.
+        await rebuildLabelStates(store.db, a.model.spec, Date.now());
+        expect(await check(reader)).toBe(labelled);
+        expect(await check(a)).toBe(labelled);
+        // Servers started after the rebuild (it runs with them stopped) write on: readers follow.
+        const after = await process('after');
+        const more = after.model.validator.labels(
+          all.slice(0, 20).map((r) => ({ predictionId: r.id, label: 1 - r.label })),
+          Date.now(),
+        );
+        if (!more.ok) throw new Error('invalid');
+        await after.ingestion.labels(after.model, more.records);
+        expect(await check(reader)).toBe(labelled);
+        await after.ingestion.foldLabelDeltas([after.model]);
+        await check(reader);
+        await check(after);
+      });
+    },
+  );
+}

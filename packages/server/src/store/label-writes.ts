@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import type { LabelRecord } from '../monitor/ingest-rows.js';
+import type { WindowLabels } from '../monitor/window-labels.js';
+import { appendLabelDelta, type BatchColumnsCache, labelDeltas, type ShardLog } from './label-states.js';
+import { matchWaitingLabels, upsertLabels } from './predictions.js';
+import type { Database } from './schema.js';
+
+/** A label write of one model: labels that came in, or labels waiting for predictions that arrived (of `ids`, or all). */
+export type LabelWrite =
+  | { kind: 'labels'; records: readonly LabelRecord[]; maxWaiting?: number }
+  | { kind: 'match'; ids?: readonly string[] };
+
+export interface LabelWritten {
+  /** Labels whose prediction is stored (`labels`), or labels no longer waiting (`match`). */
+  count: number;
+  /** The number of the delta appended to the shard (undefined: no window changed). */
+  n?: number;
+  deltas: Map<number, WindowLabels>;
+}
+
+/**
+ * One transaction: the labels themselves, then one delta of the windows' states on `shard`. The same on the server's
+ * connection (PostgreSQL) and on the SQLite writer thread's. The caller serialises a shard's writes of a model and,
+ * after the commit, sets `log.n` and adds the windows to `log.windows` (a failed write leaves the log unusable).
+ */
+export function writeLabels(
+  db: Kysely<Database>,
+  model: { name: string; window: number },
+  shard: string,
+  log: ShardLog,
+  write: LabelWrite,
+  now: number,
+  batches?: BatchColumnsCache,
+): Promise<LabelWritten> {
+  return db.transaction().execute(async (trx) => {
+    let count: number;
+    let changes: Parameters<typeof labelDeltas>[1];
+    if (write.kind === 'labels') {
+      const stored = await upsertLabels(trx, model.name, write.records, now, {
+        ...(batches ? { batches } : {}),
+        ...(write.maxWaiting !== undefined ? { maxWaiting: write.maxWaiting } : {}),
+      });
+      count = stored.matched;
+      changes = stored.changes;
+    } else {
+      changes = await matchWaitingLabels(trx, model.name, write.ids, batches);
+      count = changes.length;
+    }
+    const deltas = labelDeltas(model.window, changes);
+    const n = await appendLabelDelta(trx, model.name, shard, log, deltas, now);
+    return n === undefined ? { count, deltas } : { count, n, deltas };
+  });
+}
