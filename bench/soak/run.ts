@@ -174,7 +174,11 @@ async function soak(servers: ServerProcess[]) {
   const warm = rss();
   measuring = true;
   const started = performance.now();
+  // RSS every 5 s of the measured run: growth that levels off, or that keeps on.
+  const samples: number[][] = [];
+  const sampler = setInterval(() => samples.push(rss().map(round)), 5000);
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+  clearInterval(sampler);
   measuring = false;
   const seconds = (performance.now() - started) / 1000;
   const end = rss();
@@ -203,6 +207,7 @@ async function soak(servers: ServerProcess[]) {
     serverErrors: perRoute.reduce((s, r) => s + r.serverErrors, 0),
     rssWarmMb: warm.map(round),
     rssEndMb: end.map(round),
+    rssEvery5sMb: samples,
     routes: perRoute,
   };
 }

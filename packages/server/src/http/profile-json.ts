@@ -32,8 +32,9 @@ export function columnView(summary: ColumnSummary): ColumnView {
   return view;
 }
 
-// Windows a read shares are never changed (see WindowReadCache): their view is built once.
+// Windows a read shares are never changed (see WindowReadCache): their view is built once, and encoded once.
 const views = new WeakMap<WindowProfile, NonNullable<WindowView['profile']>>();
+const encoded = new WeakMap<WindowProfile, string>();
 
 export function profileView(profile: WindowProfile): NonNullable<WindowView['profile']> {
   let view = views.get(profile);
@@ -52,14 +53,32 @@ function buildProfileView(profile: WindowProfile): NonNullable<WindowView['profi
   };
 }
 
-/** A window as the API answers it; typed by the client SDK's declaration so the two cannot drift apart. */
-export function windowView(window: WindowSummary, withProfile: boolean): WindowView {
+/** A window as the API answers it (with its profile when the read has one); typed by the client SDK's declaration. */
+export function windowView(window: WindowSummary): WindowView {
   return {
     start: new Date(window.start).toISOString(),
     end: new Date(window.end).toISOString(),
     count: window.count,
     labelled: window.labelled,
     metrics: window.metrics,
-    ...(withProfile ? { profile: profileView(window.profile) } : {}),
+    ...(window.profile ? { profile: profileView(window.profile) } : {}),
   };
+}
+
+/**
+ * Windows as the API answers them, encoded: each profile's JSON is kept with it, so a dashboard polling the same
+ * days encodes only the windows that moved (the same text `JSON.stringify` of the views gives).
+ */
+export function windowsJSON(windows: readonly WindowSummary[]): string {
+  const parts = windows.map(({ profile: full, ...w }) => {
+    const head = JSON.stringify(windowView(w));
+    if (!full) return head;
+    let profile = encoded.get(full);
+    if (profile === undefined) {
+      profile = JSON.stringify(profileView(full));
+      encoded.set(full, profile);
+    }
+    return `${head.slice(0, -1)},"profile":${profile}}`;
+  });
+  return `[${parts.join(',')}]`;
 }

@@ -3,20 +3,11 @@ import { BatchColumnsCache, foldLabelDeltas, type ShardLog } from '../store/labe
 import { type LabelWrite, type LabelWritten, writeLabels as writeLabelsHere } from '../store/label-writes.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { batchRow, type RawBatch } from '../store/prediction-batch.js';
-import {
-  hasWaitingLabels,
-  insertPredictions,
-  matchWaitingLabels,
-  readProfiles,
-  upsertLabels,
-  writeProfile,
-} from '../store/predictions.js';
+import { hasWaitingLabels, insertPredictions, readProfiles, writeProfile } from '../store/predictions.js';
 import type { Database } from '../store/schema.js';
-import type { SqliteWriter, WriteOutcome } from '../store/sqlite-writer.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import type { LabelRecord, PredictionRecord } from './ingest-rows.js';
 import type { LoadedModel } from './model-catalog.js';
-import type { WindowLabels } from './window-labels.js';
 import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
 import { WindowReadCache } from './window-read-cache.js';
 import { windowStart } from './window-start.js';
@@ -47,23 +38,18 @@ export { windowStart } from './window-start.js';
  * transaction, so the profiles always count exactly the stored rows; each process owns its shard of every
  * profile (no write contention between processes), and readers merge the shards.
  *
- * On a SQLite file the writer thread commits (see SqliteWriter) while the next batches of the same model are
- * profiled here: profiles are built on the cached state, which assumes every batch handed over is stored. Each
- * batch carries the model's cache generation; when one is not stored (a failure, or ids already stored) the cache
- * is dropped and the generation moves on, and the thread refuses the batches built on the old generation after it
- * (`stale`), which are then built again from what the store holds.
+ * On a SQLite file the writer thread does both (see SqliteWriter), off the event loop; on PostgreSQL (and SQLite in
+ * memory) they are written here, on profiles this process keeps parsed.
  */
 export class Ingestion {
   /** This process's profile shard id. */
   readonly shard: string;
   private readonly profiles = new Map<string, WindowProfile>();
-  private readonly generations = new Map<string, number>();
-  private readonly inFlight = new Map<string, Set<Promise<unknown>>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   /** This process's shard of each model's label states: its last delta, what waits to be folded. */
   private readonly shardLogs = new Map<
     string,
-    ShardLog & { pending: { deltas: number; entries: number }; lastFold: number }
+    ShardLog & { pending: { deltas: number; entries: number }; lastFold: number; folding?: boolean }
   >();
   /** Batches parsed for label lookups (labels mostly follow recent predictions). */
   private readonly batches = new BatchColumnsCache();
@@ -100,16 +86,21 @@ export class Ingestion {
     records: readonly PredictionRecord[],
     raw?: RawBatch,
   ): Promise<PredictionIngestResult> {
-    const name = model.spec.name;
     const writer = this.store.writer;
-    for (;;) {
-      if (!writer?.available) return this.serialised(name, () => this.writeHere(model, records, raw));
-      const { written } = await this.serialised(name, () => this.handOver(writer, model, records, raw));
-      const outcome = await written;
-      if (outcome === 'stored') return { inserted: records.length, duplicates: 0 };
-      if (outcome === 'duplicates') return this.serialised(name, () => this.writeHere(model, records, raw));
-      // stale: built on a batch that was not stored; build it again.
-    }
+    if (!writer?.available)
+      return this.serialised(model.spec.name, () => this.writeHere(model, records, raw));
+    const inserted = await writer.write({
+      batch: {
+        model: model.spec.name,
+        ...batchRow(records, raw),
+        count: records.length,
+        now: this.clock.now(),
+      },
+      spec: model.spec,
+      createdAt: model.createdAt,
+      shard: this.shard,
+    });
+    return { inserted, duplicates: records.length - inserted };
   }
 
   /**
@@ -181,10 +172,17 @@ export class Ingestion {
     log.pending.deltas++;
     WindowReadCache.of(model.spec).labels.applyOwn(this.shard, n, deltas);
     // Folding costs the size of the states it rewrites: wait until the deltas are worth a good part of that.
-    if (log.pending.deltas >= FOLD_AFTER_DELTAS && 4 * log.pending.entries >= log.lastFold)
-      void this.labelsSerialised(name, () => this.fold(model)).catch(() => {
-        // The deltas stay and count in every read; the next fold takes them.
-      });
+    if (!log.folding && log.pending.deltas >= FOLD_AFTER_DELTAS && 4 * log.pending.entries >= log.lastFold) {
+      log.folding = true;
+      const folding = log;
+      void this.labelsSerialised(name, () => this.fold(model))
+        .catch(() => {
+          // The deltas stay and count in every read; the next fold takes them.
+        })
+        .finally(() => {
+          folding.folding = false;
+        });
+    }
     return count;
   }
 
@@ -217,55 +215,13 @@ export class Ingestion {
     log.lastFold = entries;
   }
 
+  /**
+   * A model's label writes and folds one at a time in this process, so its shard's deltas commit in order. The
+   * SQLite writer thread runs its requests in the order they came: they go straight to it.
+   */
   private labelsSerialised<T>(model: string, task: () => Promise<T>): Promise<T> {
+    if (this.store.writer?.available) return task();
     return this.serialised(`labels\u0000${model}`, task);
-  }
-
-  /** Profiles the batch and hands it to the writer thread; resolves (once handed over) to the commit's outcome. */
-  private async handOver(
-    writer: SqliteWriter,
-    model: LoadedModel,
-    records: readonly PredictionRecord[],
-    raw: RawBatch | undefined,
-  ): Promise<{ written: Promise<WriteOutcome> }> {
-    const name = model.spec.name;
-    const now = this.clock.now();
-    let profiled: Awaited<ReturnType<Ingestion['addToProfiles']>>;
-    try {
-      profiled = await this.addToProfiles(this.store.db, model, records, new Set(), now);
-    } catch (error) {
-      // Some cached profiles may hold rows of this batch: drop them.
-      this.invalidate(name, this.generation(name));
-      throw error;
-    }
-    const { rows, generation } = profiled;
-    const written = writer
-      .write(
-        {
-          model: name,
-          ...batchRow(records, raw),
-          count: records.length,
-          now,
-        },
-        rows,
-        generation,
-      )
-      .then(
-        (outcome) => {
-          if (outcome !== 'stored') this.invalidate(name, generation);
-          return outcome;
-        },
-        (error: unknown) => {
-          this.invalidate(name, generation);
-          throw error;
-        },
-      );
-    const pending = this.pendingOf(name);
-    pending.add(written);
-    const forget = () => pending.delete(written);
-    written.then(forget, forget);
-    // In an object: awaiting the hand-over must not wait for the commit.
-    return { written };
   }
 
   /** One transaction on the store's own connection: PostgreSQL, SQLite in memory, and retried batches. */
@@ -276,29 +232,27 @@ export class Ingestion {
   ): Promise<PredictionIngestResult> {
     const name = model.spec.name;
     const now = this.clock.now();
-    // After the batches handed to the writer thread are committed or refused, the cache agrees with the store.
-    await this.settled(name);
-    const generation = this.generation(name);
     try {
       const inserted = await this.store.db.transaction().execute(async (trx) => {
         const { inserted, skipped } = await insertPredictions(trx, name, records, now, {
           ...(raw ? { raw } : {}),
           ...(this.store.sqlite ? { sqlite: this.store.sqlite } : {}),
         });
-        const profiles = await this.addToProfiles(trx, model, records, skipped, now);
-        for (const row of profiles.rows) await writeProfile(trx, row);
+        for (const row of await this.addToProfiles(trx, model, records, skipped, now))
+          await writeProfile(trx, row);
         return inserted;
       });
       return { inserted, duplicates: records.length - inserted };
     } catch (error) {
-      this.invalidate(name, generation);
+      // Some cached profiles may hold rows that were not stored.
+      this.dropProfiles(name);
       throw error;
     }
   }
 
   /**
    * Adds the rows not skipped to this process's cached profiles of their windows (reading a window's profile from
-   * `db` when it is not cached) and returns the profile rows to write with the cache generation they build on.
+   * `db` when it is not cached) and returns the profile rows to write.
    */
   private async addToProfiles(
     db: StoreConnection['db'],
@@ -306,7 +260,7 @@ export class Ingestion {
     records: readonly PredictionRecord[],
     skipped: ReadonlySet<number>,
     now: number,
-  ): Promise<{ rows: Array<Database['profiles']>; generation: number }> {
+  ): Promise<Array<Database['profiles']>> {
     const name = model.spec.name;
     const byStart = new Map<number, PredictionRecord[]>();
     for (let i = 0; i < records.length; i++) {
@@ -320,10 +274,6 @@ export class Ingestion {
     const byWindow = new Map<string, { start: number; rows: PredictionRecord[] }>();
     for (const [start, rows] of byStart)
       byWindow.set(`${name}\u0000${model.createdAt}\u0000${start}`, { start, rows });
-    // A window not cached is read from the store once the batches handed over are committed (or refused, which
-    // drops the cache): the store then holds everything the cache would have.
-    if ([...byWindow.keys()].some((key) => !this.profiles.has(key))) await this.settled(name);
-    const generation = this.generation(name);
     const loaded = new Map<string, WindowProfile>();
     for (const [key, { start }] of byWindow) {
       if (!this.profiles.has(key)) loaded.set(key, await this.loadOwnProfile(db, model, start));
@@ -345,34 +295,12 @@ export class Ingestion {
     }
     while (this.profiles.size > PROFILE_CACHE_SIZE)
       this.profiles.delete(this.profiles.keys().next().value as string);
-    return { rows, generation };
+    return rows;
   }
 
-  private generation(model: string): number {
-    return this.generations.get(model) ?? 0;
-  }
-
-  /** Drops the model's cached profiles, unless that was already done for this generation. */
-  private invalidate(model: string, generation: number): void {
-    if (this.generation(model) !== generation) return;
-    this.generations.set(model, generation + 1);
+  private dropProfiles(model: string): void {
     const prefix = `${model}\u0000`;
     for (const key of [...this.profiles.keys()]) if (key.startsWith(prefix)) this.profiles.delete(key);
-  }
-
-  private pendingOf(model: string): Set<Promise<unknown>> {
-    let pending = this.inFlight.get(model);
-    if (!pending) {
-      pending = new Set();
-      this.inFlight.set(model, pending);
-    }
-    return pending;
-  }
-
-  /** Waits until every batch of the model handed to the writer thread is committed or refused. */
-  private async settled(model: string): Promise<void> {
-    const pending = this.inFlight.get(model);
-    if (pending && pending.size > 0) await Promise.allSettled([...pending]);
   }
 
   private async loadOwnProfile(
@@ -387,7 +315,7 @@ export class Ingestion {
       : new WindowProfile(model.spec);
   }
 
-  // One batch at a time per model in this process is profiled (and, off the writer thread, written).
+  // One batch at a time per model in this process is profiled and written here.
   private serialised<T>(model: string, task: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(model) ?? Promise.resolve();
     const next = previous.then(task, task);

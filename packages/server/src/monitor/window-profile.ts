@@ -28,22 +28,27 @@ export class ColumnSummary {
   private readonly counts: Map<string, number> | undefined;
   private other = 0;
 
-  constructor(readonly kind: ColumnKind) {
+  /** `sketch`: the one a stored summary was read with (numeric, text and embedding columns). */
+  constructor(
+    readonly kind: ColumnKind,
+    sketch?: QuantileSketch,
+  ) {
     if (kind === 'categorical') this.counts = new Map();
-    else this.sketch = new QuantileSketch();
+    else this.sketch = sketch ?? new QuantileSketch();
   }
 
   static fromJSON(json: ColumnSummaryJSON): ColumnSummary {
-    const summary = new ColumnSummary(json.kind);
-    summary.missing = json.missing;
     if (json.kind === 'categorical') {
+      const summary = new ColumnSummary(json.kind);
+      summary.missing = json.missing;
       for (const [k, c] of Object.entries(json.counts)) summary.counts?.set(k, c);
       summary.other = json.other;
-    } else {
-      const sketchJson =
-        json.kind === 'numeric' ? json.sketch : json.kind === 'text' ? json.lengths : json.norms;
-      summary.sketch?.merge(QuantileSketch.fromJSON(sketchJson));
+      return summary;
     }
+    const sketchJson =
+      json.kind === 'numeric' ? json.sketch : json.kind === 'text' ? json.lengths : json.norms;
+    const summary = new ColumnSummary(json.kind, QuantileSketch.fromJSON(sketchJson));
+    summary.missing = json.missing;
     return summary;
   }
 

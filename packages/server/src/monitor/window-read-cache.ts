@@ -10,7 +10,8 @@ import { windowStart } from './window-start.js';
 /** A window as reads show it: every process's shards merged. Shared by later reads: do not change it. */
 export interface MergedWindow {
   count: number;
-  profile: WindowProfile;
+  /** Left out by reads that ask for none. */
+  profile?: WindowProfile;
   labelled: number;
   metrics: WindowMetrics;
 }
@@ -18,7 +19,18 @@ export interface MergedWindow {
 interface Shard<T> {
   signature: string;
   value: T;
+  /** When it was parsed or built (wall time: a cache's age). */
+  at: number;
 }
+
+/** A window's profile shards (key, signature), its base windows, and its prediction count from the rows. */
+interface Group {
+  profiles: Array<[string, string]>;
+  bases: Set<number>;
+  count: number;
+}
+
+const profileSignature = (g: Group) => JSON.stringify(g.profiles.sort());
 
 /** A window's metrics with the label versions they were computed from. */
 interface Metrics {
@@ -33,13 +45,18 @@ interface Metrics {
 const MAX_ENTRIES = 4096;
 /**
  * Windows holding more distinct labelled predictions than this have their metrics recomputed at most once every
- * `maxMetricsAgeMs` of a read that allows it (the API's), instead of on every read after a label landed.
+ * `maxAgeMs` of a read that allows it (the API's), instead of on every read after a label landed; profiles of more
+ * rows than LARGE_WINDOW_ROWS are parsed again at most that often. A busy model's current window moves with every
+ * batch, and recomputing or parsing it on every dashboard poll was most of what a busy server did.
  */
 export const LARGE_WINDOW_ENTRIES = 10_000;
+export const LARGE_WINDOW_ROWS = 10_000;
 
 export interface WindowReadOptions {
-  /** Metrics of a large window may be this old (ms); checks read with 0 (always current). */
-  maxMetricsAgeMs?: number;
+  /** A large window's profile and metrics may be this old (ms); checks read with 0 (always current). */
+  maxAgeMs?: number;
+  /** False: no profiles (counts come from the profile rows); metrics reads need none. */
+  profiles?: boolean;
 }
 
 /**
@@ -54,7 +71,7 @@ export class WindowReadCache {
   /** The label states of the model's windows, as this process has read and written them. */
   readonly labels: LabelStateCache;
   private readonly profiles = new Map<string, Shard<WindowProfile>>();
-  private readonly merged = new Map<string, Shard<{ count: number; profile: WindowProfile }>>();
+  private readonly merged = new Map<string, Shard<WindowProfile>>();
   private readonly metrics = new Map<string, Metrics>();
 
   private constructor(private readonly spec: ModelSpec) {
@@ -80,6 +97,8 @@ export class WindowReadCache {
     options: WindowReadOptions = {},
   ): Promise<Array<{ start: number } & MergedWindow>> {
     const name = this.spec.name;
+    const maxAgeMs = options.maxAgeMs ?? 0;
+    const withProfiles = options.profiles !== false;
     const profileRows = await db
       .selectFrom('profiles')
       .select(['window_start', 'shard', 'count', 'updated_at'])
@@ -88,54 +107,66 @@ export class WindowReadCache {
       .where('window_start', '<', to)
       .execute();
     if (metrics) await this.labels.refresh(db, from, to);
-    const groups = new Map<number, { profiles: Array<[string, string]>; bases: Set<number> }>();
+    const now = Date.now();
+    const groups = new Map<number, Group>();
     for (const r of profileRows) {
       const base = Number(r.window_start);
       const start = windowStart(base, size);
       let g = groups.get(start);
       if (!g) {
-        g = { profiles: [], bases: new Set() };
+        g = { profiles: [], bases: new Set(), count: 0 };
         groups.set(start, g);
       }
-      g.profiles.push([`${base}\u0000${r.shard}`, `${r.count}:${r.updated_at}`]);
+      const key = `${base}\u0000${r.shard}`;
+      let signature = `${r.count}:${r.updated_at}`;
+      // A large profile parsed a moment ago stands for the row while it may be that old.
+      const held = this.profiles.get(key);
+      if (held && Number(r.count) >= LARGE_WINDOW_ROWS && now - held.at < maxAgeMs)
+        signature = held.signature;
+      g.profiles.push([key, signature]);
       g.bases.add(base);
+      g.count += Number(r.count);
     }
 
-    // Profile shards to fetch: those whose parsed copy is missing or older than the row.
-    const wantProfiles = new Set<number>();
-    const profileSignature = (g: { profiles: Array<[string, string]> }) => JSON.stringify(g.profiles.sort());
-    for (const [start, g] of groups) {
-      if (this.merged.get(`${start}\u0000${size}`)?.signature === profileSignature(g)) continue;
-      for (const [key, signature] of g.profiles)
-        if (this.profiles.get(key)?.signature !== signature) wantProfiles.add(Number(key.split('\u0000')[0]));
+    if (withProfiles) {
+      // Profile shards to fetch: those whose parsed copy is missing or older than the row.
+      const want = new Map<number, Map<string, string>>();
+      for (const [start, g] of groups) {
+        if (this.merged.get(`${start}\u0000${size}`)?.signature === profileSignature(g)) continue;
+        for (const [key, signature] of g.profiles)
+          if (this.profiles.get(key)?.signature !== signature) {
+            const base = Number(key.split('\u0000')[0]);
+            want.set(base, (want.get(base) ?? new Map()).set(key, signature));
+          }
+      }
+      await this.fetchProfiles(db, want, now);
     }
-    await this.fetchProfiles(
-      db,
-      [...wantProfiles],
-      new Map(profileRows.map((r) => [`${r.window_start}\u0000${r.shard}`, `${r.count}:${r.updated_at}`])),
-    );
 
     const out: Array<{ start: number } & MergedWindow> = [];
-    const now = Date.now();
     for (const start of [...groups.keys()].sort((a, b) => a - b)) {
-      const g = groups.get(start) as { profiles: Array<[string, string]>; bases: Set<number> };
+      const g = groups.get(start) as Group;
       const key = `${start}\u0000${size}`;
-      const signature = profileSignature(g);
-      let window = this.merged.get(key);
-      if (window?.signature !== signature) {
-        // One shard (one writer process, the model's own window size): it is the window, no merge needed.
-        const profiles = g.profiles.map(([k]) => (this.profiles.get(k) as Shard<WindowProfile>).value);
-        const profile =
-          profiles.length === 1
-            ? (profiles[0] as WindowProfile)
-            : profiles.reduce((into, p) => into.merge(p), new WindowProfile(this.spec));
-        window = { signature, value: { count: profile.count, profile } };
-        remember(this.merged, key, window);
+      let profile: WindowProfile | undefined;
+      if (withProfiles) {
+        const signature = profileSignature(g);
+        let window = this.merged.get(key);
+        if (window?.signature !== signature) {
+          // One shard (one writer process, the model's own window size): it is the window, no merge needed.
+          const profiles = g.profiles.map(([k]) => (this.profiles.get(k) as Shard<WindowProfile>).value);
+          const merged =
+            profiles.length === 1
+              ? (profiles[0] as WindowProfile)
+              : profiles.reduce((into, p) => into.merge(p), new WindowProfile(this.spec));
+          window = { signature, value: merged, at: now };
+          remember(this.merged, key, window);
+        }
+        profile = window.value;
       }
-      const labels = metrics ? this.metricsOf(key, g.bases, now, options.maxMetricsAgeMs ?? 0) : undefined;
+      const labels = metrics ? this.metricsOf(key, g.bases, now, maxAgeMs) : undefined;
       out.push({
         start,
-        ...window.value,
+        count: profile?.count ?? g.count,
+        ...(profile ? { profile } : {}),
         labelled: labels?.labelled ?? 0,
         metrics: labels?.metrics ?? {},
       });
@@ -172,7 +203,9 @@ export class WindowReadCache {
     return computed;
   }
 
-  private async fetchProfiles(db: Kysely<Database>, starts: number[], signatures: Map<string, string>) {
+  /** Reads and parses the profile shards wanted (by base window: shard key → the signature the read saw). */
+  private async fetchProfiles(db: Kysely<Database>, want: Map<number, Map<string, string>>, now: number) {
+    const starts = [...want.keys()];
     for (let i = 0; i < starts.length; i += 500) {
       const rows = await db
         .selectFrom('profiles')
@@ -182,11 +215,13 @@ export class WindowReadCache {
         .execute();
       for (const row of rows) {
         const key = `${row.window_start}\u0000${row.shard}`;
-        const signature = signatures.get(key);
+        const signature = want.get(Number(row.window_start))?.get(key);
         if (signature !== undefined)
           remember(this.profiles, key, {
-            signature,
+            // The row as read now (it may have moved since the signature was taken).
+            signature: `${row.count}:${row.updated_at}`,
             value: WindowProfile.fromJSON(this.spec, JSON.parse(row.profile) as WindowProfileJSON),
+            at: now,
           });
       }
     }

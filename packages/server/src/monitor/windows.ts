@@ -14,7 +14,8 @@ export interface WindowSummary {
   /** Of those, how many have a label. */
   labelled: number;
   metrics: WindowMetrics;
-  profile: WindowProfile;
+  /** Left out when the query asks for none. */
+  profile?: WindowProfile;
 }
 
 export interface TimeWindowQuery {
@@ -24,8 +25,10 @@ export interface TimeWindowQuery {
   size?: number;
   /** Skip the per-window metrics (reads only the profiles). */
   metrics?: boolean;
-  /** How old a large window's metrics may be (ms, default 0): see LARGE_WINDOW_ENTRIES. */
-  maxMetricsAgeMs?: number;
+  /** How old a large window's profile and metrics may be (ms, default 0): see LARGE_WINDOW_ENTRIES. */
+  maxAgeMs?: number;
+  /** False: no profiles (metrics reads): counts still come. */
+  profiles?: boolean;
 }
 
 /** Clear errors for window queries; the HTTP layer answers 400 with the message. */
@@ -66,7 +69,10 @@ export async function timeWindows(
     query.to,
     size,
     query.metrics !== false,
-    query.maxMetricsAgeMs !== undefined ? { maxMetricsAgeMs: query.maxMetricsAgeMs } : {},
+    {
+      ...(query.maxAgeMs !== undefined ? { maxAgeMs: query.maxAgeMs } : {}),
+      ...(query.profiles !== undefined ? { profiles: query.profiles } : {}),
+    },
   );
   return merged.map((w) => ({ ...w, end: w.start + size }));
 }

@@ -209,13 +209,37 @@ for (const target of testStores()) {
           validatedRecords(rows.slice(40, 60)),
         ];
         await ingestion.predictions(model, a);
-        // A score no validation lets through: the quantile sketch refuses it halfway through the batch.
-        const broken = b.map((r, i) => (i === 10 ? { ...r, score: Number.NaN } : r));
+        // A value no validation lets through (an object for a number): the sketch refuses it halfway through.
+        const broken = b.map((r, i) =>
+          i === 10 ? { ...r, features: { ...r.features, nswprice: {} as unknown as number } } : r,
+        );
         await expect(ingestion.predictions(model, broken)).rejects.toThrow(/finite/);
         await ingestion.predictions(model, c);
         expect(await countPredictions(store.db, 'elec2')).toEqual({ predictions: 40, labels: 0 });
         const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
         expect(windows.reduce((n, w) => n + w.count, 0)).toBe(40);
+      });
+
+      it('stores batches sent together (one commit on SQLite) but the one that fails, whole', async () => {
+        const ingestion = new Ingestion(store);
+        const batches = [0, 1, 2, 3, 4, 5].map((k) => validatedRecords(rows.slice(10 * k, 10 * (k + 1))));
+        const broken = (batches[3] as PredictionRecord[]).map((r, i) =>
+          i === 5 ? { ...r, features: { ...r.features, nswprice: {} as unknown as number } } : r,
+        );
+        const results = await Promise.allSettled(
+          batches.map((b, k) => ingestion.predictions(model, k === 3 ? broken : b)),
+        );
+        expect(results.map((r) => r.status)).toEqual([
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+        ]);
+        expect(await countPredictions(store.db, 'elec2')).toEqual({ predictions: 50, labels: 0 });
+        const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.reduce((n, w) => n + w.count, 0)).toBe(50);
       });
 
       it('skips the ids a model already has, keeps the first row stored, and reads every id once', async () => {

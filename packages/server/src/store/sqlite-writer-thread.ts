@@ -1,21 +1,17 @@
-// The SQLite writer thread (see sqlite-writer.ts): its own connection, one transaction a batch, commits and
-// checkpoints (fsync, copying the WAL back) off the server's event loop. Label writes and folds run here too.
+// The SQLite writer thread (see sqlite-writer.ts): its own connection, one transaction a batch (with its windows'
+// profiles), commits and checkpoints (fsync, copying the WAL back) off the server's event loop. Label writes and
+// folds run here too.
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeLabelDelta } from '../monitor/window-label-delta.js';
 import { BatchColumnsCache, foldLabelDeltas, type ShardLog } from './label-states.js';
 import { type LabelWrite, writeLabels } from './label-writes.js';
 import { TooManyWaitingLabelsError } from './predictions.js';
-import type { Database } from './schema.js';
-import { insertBatchSqlite, type SqliteBatch, writeProfileSqlite } from './sqlite-batches.js';
 import { openSqliteDatabase } from './sqlite-connection.js';
+import { type ProfiledBatch, ProfiledBatchWriter } from './sqlite-profiled-batches.js';
 
-export interface BatchRequest {
+export interface BatchRequest extends ProfiledBatch {
   id: number;
   kind: 'batch';
-  batch: SqliteBatch;
-  profiles: Array<Database['profiles']>;
-  /** The model's profile-cache generation the profiles were built on (see Ingestion). */
-  generation: number;
 }
 
 /** A model as label jobs need it: `createdAt` tells a model re-created under the same name from the old one. */
@@ -45,7 +41,7 @@ export interface FoldRequest {
 export type WriteRequest = BatchRequest | LabelRequest | FoldRequest;
 
 export type WriteReply =
-  | { id: number; outcome: 'stored' | 'duplicates' | 'stale' }
+  | { id: number; outcome: 'stored'; inserted: number }
   | { id: number; outcome: 'labelled'; count: number; n?: number; delta?: string }
   | { id: number; outcome: 'folded'; entries: number }
   | {
@@ -55,33 +51,17 @@ export type WriteReply =
       tooManyWaiting?: { waiting: number; unmatched: number; limit: number };
     };
 
-class Duplicates extends Error {}
-
 const { database, db } = openSqliteDatabase((workerData as { path: string }).path);
+const batchWriter = new ProfiledBatchWriter(database);
 
-const write = database.transaction((request: BatchRequest) => {
-  const { inserted } = insertBatchSqlite(database, request.batch);
-  // The profiles were built assuming every row is new: a retried batch rolls back and is written the slow way.
-  if (inserted !== request.batch.count) throw new Duplicates();
-  for (const profile of request.profiles) writeProfileSqlite(database, profile);
-});
-
-// Per model, the newest generation with a batch that was not stored: the batches built on it must not be.
-const refusedThrough = new Map<string, number>();
-
-function stored(request: BatchRequest): WriteReply {
-  const { model } = request.batch;
-  const refused = refusedThrough.get(model);
-  if (refused !== undefined && request.generation <= refused) return { id: request.id, outcome: 'stale' };
-  try {
-    write(request);
-    return { id: request.id, outcome: 'stored' };
-  } catch (error) {
-    refusedThrough.set(model, request.generation);
-    return error instanceof Duplicates
-      ? { id: request.id, outcome: 'duplicates' }
-      : { id: request.id, outcome: 'failed', message: (error as Error).message };
-  }
+function stored(requests: readonly BatchRequest[]): WriteReply[] {
+  return batchWriter
+    .writeAll(requests)
+    .map((result, i) =>
+      'error' in result
+        ? failed((requests[i] as BatchRequest).id, result.error)
+        : { id: (requests[i] as BatchRequest).id, outcome: 'stored', inserted: result.inserted },
+    );
 }
 
 /** This thread's shard logs (see label-states.ts), by model and creation time. */
@@ -149,21 +129,39 @@ function failed(id: number, error: unknown): WriteReply {
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-thread runs as a worker thread');
-// One request at a time, in the order they came: a label write's transaction spans awaits.
-let queue: Promise<unknown> = Promise.resolve();
-port.on('message', (request: WriteRequest | 'close') => {
-  queue = queue.then(async () => {
+// One request at a time, in the order they came (a label write's transaction spans awaits); batches that came in
+// while the thread was busy are committed together.
+const MAX_GROUP = 16;
+const inbox: Array<WriteRequest | 'close'> = [];
+let draining = false;
+
+async function drain(): Promise<void> {
+  draining = true;
+  // Messages that came while a request ran are delivered between turns: let them in before taking the next.
+  const delivered = () => new Promise<void>((resolve) => setImmediate(resolve));
+  for (;;) {
+    await delivered();
+    if (inbox.length === 0) break;
+    const request = inbox[0] as WriteRequest | 'close';
     if (request === 'close') {
       await db.destroy();
-      port.close();
+      port?.close();
       return;
     }
-    const reply =
-      request.kind === 'batch'
-        ? stored(request)
-        : request.kind === 'labels'
-          ? await labelled(request)
-          : await folded(request);
-    port.postMessage(reply);
-  });
+    if (request.kind === 'batch') {
+      let n = 1;
+      while (n < MAX_GROUP && n < inbox.length && (inbox[n] as WriteRequest).kind === 'batch') n++;
+      const group = inbox.splice(0, n) as BatchRequest[];
+      for (const reply of stored(group)) port?.postMessage(reply);
+      continue;
+    }
+    inbox.shift();
+    port?.postMessage(request.kind === 'labels' ? await labelled(request) : await folded(request));
+  }
+  draining = false;
+}
+
+port.on('message', (request: WriteRequest | 'close') => {
+  inbox.push(request);
+  if (!draining) void drain();
 });

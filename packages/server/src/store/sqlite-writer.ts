@@ -11,16 +11,11 @@ import type {
 } from './sqlite-writer-thread.js';
 
 /**
- * `duplicates`: nothing written, some ids were already stored. `stale`: nothing written, the batch's profiles were
- * built on an earlier batch of its model that was not stored (same or older generation).
- */
-export type WriteOutcome = 'stored' | 'duplicates' | 'stale';
-
-/**
- * Writes ingested batches to a SQLite file from a thread of its own. The event loop hands over a batch record and
- * its profiles (strings: no copy of parsed rows) and goes on parsing and validating the next requests while the
- * thread commits: the fsync of each commit and the WAL checkpoints no longer stall every request. Resolves once the
- * batch is committed (durable); `duplicates` means nothing was written because some ids were already stored.
+ * Writes to a SQLite file from a thread of its own: ingested batches (the thread profiles their rows into the
+ * windows' profiles), label writes and their folds. The event loop hands over a batch record (strings: no copy of
+ * parsed rows) and goes on parsing and validating the next requests while the thread profiles and commits: the
+ * profiling, the fsync of each commit and the WAL checkpoints no longer stall every request. Each call resolves once
+ * its transaction is committed (durable).
  */
 export class SqliteWriter {
   private thread: Worker | undefined;
@@ -36,15 +31,12 @@ export class SqliteWriter {
     return this.failure === undefined;
   }
 
-  async write(
-    batch: BatchRequest['batch'],
-    profiles: BatchRequest['profiles'],
-    generation: number,
-  ): Promise<WriteOutcome> {
-    const reply = await this.request({ kind: 'batch', batch, profiles, generation });
-    if (reply.outcome === 'stored' || reply.outcome === 'duplicates' || reply.outcome === 'stale')
-      return reply.outcome;
-    throw new Error(`unexpected reply from the SQLite writer thread: ${reply.outcome}`);
+  /** Stores a batch with its rows in the shard's profiles; resolves once committed, to the rows stored. */
+  async write(batch: Omit<BatchRequest, 'id' | 'kind'>): Promise<number> {
+    const reply = await this.request({ kind: 'batch', ...batch });
+    if (reply.outcome !== 'stored')
+      throw new Error(`unexpected reply from the SQLite writer thread: ${reply.outcome}`);
+    return reply.inserted;
   }
 
   /** A label write (see label-writes.ts) in the thread, on the thread's shard log of the model. */

@@ -6,11 +6,11 @@ import { countPredictions } from '../../store/predictions.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { modelSpecSchema, rangeQuery } from '../openapi-schemas.js';
-import { windowView } from '../profile-json.js';
+import { windowsJSON, windowView } from '../profile-json.js';
 import { durationParam, intParam, timeRange } from '../time-param.js';
 
-/** API reads may answer a large window's metrics up to a second old (see LARGE_WINDOW_ENTRIES); checks never do. */
-const API_READ = { maxMetricsAgeMs: 1000 } as const;
+/** API reads may answer a large window's profile and metrics up to a second old (see LARGE_WINDOW_ENTRIES). */
+const API_READ = { maxAgeMs: 1000 } as const;
 
 type RangeQuery = { from?: string; to?: string; size?: string; count?: string; profile?: string };
 
@@ -105,7 +105,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
       config: { scope: 'read' },
       schema: { summary: 'Windows with profiles and metrics', tags: ['monitoring'], querystring: rangeQuery },
     },
-    async (request) => {
+    async (request, reply) => {
       const model = await requireModel(context, request.params.name);
       const { from, to } = timeRange(request.query, context.clock.now());
       const count = intParam('count', request.query.count);
@@ -117,9 +117,10 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
               from,
               to,
               ...API_READ,
+              profiles: request.query.profile !== 'false',
               ...(size ? { size } : {}),
             });
-      return windows.map((w) => windowView(w, request.query.profile !== 'false'));
+      return reply.type('application/json').send(windowsJSON(windows));
     },
   );
 
@@ -137,9 +138,10 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
         from,
         to,
         ...API_READ,
+        profiles: false,
         ...(size ? { size } : {}),
       });
-      return windows.map((w) => windowView(w, false));
+      return windows.map(windowView);
     },
   );
 

@@ -80,7 +80,9 @@ function metricCheck(check: Extract<CheckSpec, { type: 'metric' }>, window: Wind
 function qualityCheck(check: Extract<CheckSpec, { type: 'dataQuality' }>, input: CheckInput): CheckResult {
   const worst: Array<{ feature: string; missingShare: number }> = [];
   let max = 0;
-  for (const [name, summary] of input.window.profile.features) {
+  const profile = input.window.profile;
+  if (!profile) throw new Error('a data-quality check needs the window read with its profile');
+  for (const [name, summary] of profile.features) {
     const share = summary.total > 0 ? summary.missing / summary.total : 0;
     max = Math.max(max, share);
     if (share > check.maxMissingShare) worst.push({ feature: name, missingShare: share });
