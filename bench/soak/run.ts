@@ -18,7 +18,8 @@ import { HISTORY_MODEL, STEP, storeLabelledHistory } from '../monitoring/labelle
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
-const WARMUP = 10;
+// The first half minute the heap grows to its working size (see rssEvery5sMb): RSS is compared from there on.
+const WARMUP = 30;
 const DAY = 86_400_000;
 const NOW = Date.now();
 const START = NOW - Math.floor(ROWS * STEP);
@@ -176,7 +177,18 @@ async function soak(servers: ServerProcess[]) {
   const started = performance.now();
   // RSS every 5 s of the measured run: growth that levels off, or that keeps on.
   const samples: number[][] = [];
-  const sampler = setInterval(() => samples.push(rss().map(round)), 5000);
+  const heap: number[][] = [];
+  const heapUsed = () =>
+    Promise.all(
+      servers.map(async (s) => {
+        const text = await (await fetch(new URL('/metrics', s.url))).text();
+        return round(Number(/^steward_nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1] ?? 0) / 2 ** 20);
+      }),
+    );
+  const sampler = setInterval(() => {
+    samples.push(rss().map(round));
+    void heapUsed().then((h) => heap.push(h));
+  }, 5000);
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
   clearInterval(sampler);
   measuring = false;
@@ -208,6 +220,8 @@ async function soak(servers: ServerProcess[]) {
     rssWarmMb: warm.map(round),
     rssEndMb: end.map(round),
     rssEvery5sMb: samples,
+    // The main thread's JavaScript heap in use (the writer and job threads' heaps are not in it).
+    heapUsedEvery5sMb: heap,
     routes: perRoute,
   };
 }

@@ -24,6 +24,7 @@ import { keepRawBody, parseBody } from './body.js';
 import type { ApiContext } from './context.js';
 import { dashboardRoutes } from './dashboard.js';
 import { createMetrics } from './prometheus.js';
+import { RequestLoad } from './request-load.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { driftRoutes } from './routes/drift-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
@@ -110,6 +111,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     serving: new Serving(store, registry, artifacts, ingestion, notifier.log),
     jobs,
     worker,
+    load: new RequestLoad(),
     loop: new MaintenanceLoop({
       context: updates,
       jobs,
@@ -164,6 +166,9 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     if (scope === undefined && !isPublic(route.url))
       throw new Error(`route ${String(route.method)} ${route.url} declares no scope (read, ingest or admin)`);
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, scope });
+  });
+  app.addHook('onRequest', async () => {
+    context.load.received();
   });
   app.addHook('onRequest', authHook(store, { required: options.requireAuth ?? false }));
   app.addHook('onResponse', async (request, reply) => {

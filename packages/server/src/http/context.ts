@@ -10,6 +10,7 @@ import type { MaintenanceLoop } from '../update/maintenance-loop.js';
 import type { UpdateWorker } from '../update/update-worker.js';
 import { notFound } from './api-error.js';
 import type { ServerMetrics } from './prometheus.js';
+import type { RequestLoad } from './request-load.js';
 
 /** What every route handler works with. */
 export interface ApiContext {
@@ -25,6 +26,8 @@ export interface ApiContext {
   worker: UpdateWorker;
   /** Rollouts, checks, schedules and queued runs: `tick` once, or `start` a timer. */
   loop: MaintenanceLoop;
+  /** Requests of the last second (reads trade a second of freshness for throughput while busy). */
+  load: RequestLoad;
 }
 
 export async function requireModel(context: ApiContext, name: string): Promise<LoadedModel> {

@@ -31,6 +31,33 @@ for (const target of testStores()) {
         return { model, ingestion: new Ingestion(store, shard) };
       };
 
+      it('a read that allows an age answers what it computed a moment ago; a read that does not, what is stored', async () => {
+        const p = await process('one');
+        const rows = elec2Predictions().slice(0, 48);
+        const predictions = p.model.validator.predictions(
+          rows.map(({ label: _l, ...r }) => r),
+          Date.now(),
+        );
+        const first = p.model.validator.labels(
+          rows.slice(0, 24).map((r) => ({ predictionId: r.id, label: r.label })),
+          Date.now(),
+        );
+        const second = p.model.validator.labels(
+          rows.slice(24).map((r) => ({ predictionId: r.id, label: r.label })),
+          Date.now(),
+        );
+        if (!predictions.ok || !first.ok || !second.ok) throw new Error('invalid');
+        await p.ingestion.predictions(p.model, predictions.records);
+        await p.ingestion.labels(p.model, first.records);
+        const range = { from: 0, to: Date.UTC(2000, 0) };
+        const labelled = async (maxAgeMs: number) =>
+          (await timeWindows(store, p.model.spec, { ...range, maxAgeMs })).map((w) => w.labelled);
+        expect(await labelled(0)).toEqual([24]);
+        await p.ingestion.labels(p.model, second.records);
+        expect(await labelled(60_000)).toEqual([24]);
+        expect(await labelled(0)).toEqual([48]);
+      });
+
       it('every process reads what a recomputation from raw rows gives, whenever deltas are folded', async () => {
         const random = seededRandom(5);
         const all = elec2Predictions().slice(0, 48 * 6);

@@ -1,16 +1,12 @@
 import {
-  accuracy,
-  balancedAccuracy,
   brierScore,
+  ConfusionState,
   explainedVariance,
-  f1,
   logLoss,
   mae,
   mape,
   mse,
-  precision,
   r2,
-  recall,
   rmse,
   rocAuc,
 } from '@steward/core';
@@ -77,16 +73,22 @@ export function computeMetrics(
   }
   const yTrue = labelled.map((r) => r.label as ClassValue);
   const yPred = labelled.map((r) => r.output);
+  // One confusion count for every label-based metric (what accuracy_score, f1_score, … each count on their own).
+  let counts: ConfusionState | undefined;
+  const confusion = () => {
+    counts ??= ConfusionState.from(yTrue, yPred, w.sampleWeight);
+    return counts;
+  };
   const metrics: WindowMetrics = {
-    accuracy: attempt(() => accuracy(yTrue, yPred, w)),
-    balancedAccuracy: attempt(() => balancedAccuracy(yTrue, yPred, w)),
+    accuracy: attempt(() => confusion().accuracy()),
+    balancedAccuracy: attempt(() => confusion().balancedAccuracy()),
   };
   if (spec.task === 'binary') {
     const pos = positiveClass(spec);
     const classes = sortClasses(modelClasses(spec) ?? []);
-    metrics.precision = attempt(() => precision(yTrue, yPred, { posLabel: pos, ...w }));
-    metrics.recall = attempt(() => recall(yTrue, yPred, { posLabel: pos, ...w }));
-    metrics.f1 = attempt(() => f1(yTrue, yPred, { posLabel: pos, ...w }));
+    metrics.precision = attempt(() => confusion().precision({ posLabel: pos }));
+    metrics.recall = attempt(() => confusion().recall({ posLabel: pos }));
+    metrics.f1 = attempt(() => confusion().f1({ posLabel: pos }));
     if (labelled.every((r) => r.score !== null)) {
       const scores = Float64Array.from(labelled, (r) => r.score as number);
       // scikit-learn scores binary targets by P(greater class); `score` is P(positiveClass).
@@ -98,10 +100,10 @@ export function computeMetrics(
   } else {
     const declared = modelClasses(spec);
     const labels = declared ? sortClasses(declared) : undefined;
-    const options = { average: 'macro' as const, ...(labels ? { labels } : {}), ...w };
-    metrics.precision = attempt(() => precision(yTrue, yPred, options));
-    metrics.recall = attempt(() => recall(yTrue, yPred, options));
-    metrics.f1 = attempt(() => f1(yTrue, yPred, options));
+    const options = { average: 'macro' as const, ...(labels ? { labels } : {}) };
+    metrics.precision = attempt(() => confusion().precision(options));
+    metrics.recall = attempt(() => confusion().recall(options));
+    metrics.f1 = attempt(() => confusion().f1(options));
     if (labels && labelled.every((r) => r.proba !== null)) {
       const matrix = labelled.map((r) =>
         labels.map((c) => (r.proba as Record<string, number>)[String(c)] ?? 0),

@@ -37,23 +37,16 @@ interface Metrics {
   signature: string;
   labelled: number;
   metrics: WindowMetrics;
-  /** Distinct labelled entries the metrics were computed over (what a recomputation costs). */
-  entries: number;
   computedAt: number;
 }
 
 const MAX_ENTRIES = 4096;
-/**
- * Windows holding more distinct labelled predictions than this have their metrics recomputed at most once every
- * `maxAgeMs` of a read that allows it (the API's), instead of on every read after a label landed; profiles of more
- * rows than LARGE_WINDOW_ROWS are parsed again at most that often. A busy model's current window moves with every
- * batch, and recomputing or parsing it on every dashboard poll was most of what a busy server did.
- */
-export const LARGE_WINDOW_ENTRIES = 10_000;
-export const LARGE_WINDOW_ROWS = 10_000;
-
 export interface WindowReadOptions {
-  /** A large window's profile and metrics may be this old (ms); checks read with 0 (always current). */
+  /**
+   * A window's profile and metrics may be this old (ms) instead of being parsed and recomputed again after every
+   * batch or label that moved them: on a busy model labels land in dozens of windows a second, and recomputing them
+   * for every dashboard poll was most of what a busy server did. Default 0 (what is stored); checks read with 0.
+   */
   maxAgeMs?: number;
   /** False: no profiles (counts come from the profile rows); metrics reads need none. */
   profiles?: boolean;
@@ -119,10 +112,9 @@ export class WindowReadCache {
       }
       const key = `${base}\u0000${r.shard}`;
       let signature = `${r.count}:${r.updated_at}`;
-      // A large profile parsed a moment ago stands for the row while it may be that old.
+      // A profile parsed a moment ago stands for the row while it may be that old.
       const held = this.profiles.get(key);
-      if (held && Number(r.count) >= LARGE_WINDOW_ROWS && now - held.at < maxAgeMs)
-        signature = held.signature;
+      if (held && now - held.at < maxAgeMs) signature = held.signature;
       g.profiles.push([key, signature]);
       g.bases.add(base);
       g.count += Number(r.count);
@@ -182,12 +174,7 @@ export class WindowReadCache {
       .filter((w) => w !== undefined);
     const signature = states.map((w) => w.version).join(',');
     const kept = this.metrics.get(key);
-    if (
-      kept &&
-      (kept.signature === signature ||
-        (kept.entries > LARGE_WINDOW_ENTRIES && now - kept.computedAt < maxAgeMs))
-    )
-      return kept;
+    if (kept && (kept.signature === signature || now - kept.computedAt < maxAgeMs)) return kept;
     const labels =
       states.length === 1
         ? (states[0] as { state: WindowLabels }).state
@@ -196,7 +183,6 @@ export class WindowReadCache {
       signature,
       labelled: labels.labelled,
       metrics: labels.empty ? {} : labels.metrics(this.spec),
-      entries: labels.size,
       computedAt: now,
     };
     remember(this.metrics, key, computed);

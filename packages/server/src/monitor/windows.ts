@@ -25,7 +25,7 @@ export interface TimeWindowQuery {
   size?: number;
   /** Skip the per-window metrics (reads only the profiles). */
   metrics?: boolean;
-  /** How old a large window's profile and metrics may be (ms, default 0): see LARGE_WINDOW_ENTRIES. */
+  /** How old a window's profile and metrics may be (ms, default 0: what is stored); see WindowReadOptions. */
   maxAgeMs?: number;
   /** False: no profiles (metrics reads): counts still come. */
   profiles?: boolean;

@@ -26,10 +26,12 @@ interface ParsedBatch {
  */
 export class BatchColumnsCache {
   readonly batches = new Map<number, ParsedBatch>();
+  /** `size`: batches kept (about 15 KB each for 100 rows). */
+  constructor(private readonly size = 512) {}
   remember(seq: number, batch: ParsedBatch): void {
     this.batches.delete(seq);
     this.batches.set(seq, batch);
-    while (this.batches.size > 512) this.batches.delete(this.batches.keys().next().value as number);
+    while (this.batches.size > this.size) this.batches.delete(this.batches.keys().next().value as number);
   }
 }
 

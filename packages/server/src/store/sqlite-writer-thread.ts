@@ -66,7 +66,8 @@ function stored(requests: readonly BatchRequest[]): WriteReply[] {
 
 /** This thread's shard logs (see label-states.ts), by model and creation time. */
 const logs = new Map<string, ShardLog>();
-const batches = new BatchColumnsCache();
+// Every label write of a SQLite store looks its predictions up here: a larger cache than a server's.
+const batches = new BatchColumnsCache(2048);
 const logKey = (model: LabelModel, shard: string) => `${model.name}\u0000${model.createdAt}\u0000${shard}`;
 
 async function labelled(request: LabelRequest): Promise<WriteReply> {

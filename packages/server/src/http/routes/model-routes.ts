@@ -9,9 +9,6 @@ import { modelSpecSchema, rangeQuery } from '../openapi-schemas.js';
 import { windowsJSON, windowView } from '../profile-json.js';
 import { durationParam, intParam, timeRange } from '../time-param.js';
 
-/** API reads may answer a large window's profile and metrics up to a second old (see LARGE_WINDOW_ENTRIES). */
-const API_READ = { maxAgeMs: 1000 } as const;
-
 type RangeQuery = { from?: string; to?: string; size?: string; count?: string; profile?: string };
 
 export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -116,7 +113,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
           : await timeWindows(context.store, model.spec, {
               from,
               to,
-              ...API_READ,
+              maxAgeMs: context.load.maxAgeMs,
               profiles: request.query.profile !== 'false',
               ...(size ? { size } : {}),
             });
@@ -137,7 +134,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
       const windows = await timeWindows(context.store, model.spec, {
         from,
         to,
-        ...API_READ,
+        maxAgeMs: context.load.maxAgeMs,
         profiles: false,
         ...(size ? { size } : {}),
       });

@@ -1,0 +1,45 @@
+/** More requests than this in the last second and the server counts as busy. */
+export const BUSY_REQUESTS_PER_SECOND = 200;
+
+const SLOTS = 10;
+const SLOT_MS = 100;
+
+/**
+ * How many requests came in the last second (wall time, in tenths). While the server is busy, dashboard reads may
+ * answer a window's profile and metrics up to a second old instead of recomputing them for every poll (on a busy
+ * model labels land in dozens of windows a second); a server that is not busy always answers what is stored.
+ */
+export class RequestLoad {
+  private readonly counts = new Array<number>(SLOTS).fill(0);
+  private slot = 0;
+
+  constructor(private readonly now: () => number = () => performance.now()) {
+    this.slot = Math.floor(this.now() / SLOT_MS);
+  }
+
+  received(): void {
+    this.advance();
+    this.counts[this.slot % SLOTS] = (this.counts[this.slot % SLOTS] as number) + 1;
+  }
+
+  /** Requests received in the last second. */
+  get perSecond(): number {
+    this.advance();
+    return this.counts.reduce((a, b) => a + b, 0);
+  }
+
+  get busy(): boolean {
+    return this.perSecond > BUSY_REQUESTS_PER_SECOND;
+  }
+
+  /** How old a read may let a window's profile and metrics be, now (ms). */
+  get maxAgeMs(): number {
+    return this.busy ? 1000 : 0;
+  }
+
+  private advance(): void {
+    const slot = Math.floor(this.now() / SLOT_MS);
+    for (let s = this.slot + 1; s <= Math.min(slot, this.slot + SLOTS); s++) this.counts[s % SLOTS] = 0;
+    this.slot = Math.max(this.slot, slot);
+  }
+}
