@@ -99,6 +99,7 @@ export class Ingestion {
       spec: model.spec,
       createdAt: model.createdAt,
       shard: this.shard,
+      partials: batchProfiles(model, records),
     });
     return { inserted, duplicates: records.length - inserted };
   }
@@ -326,4 +327,19 @@ export class Ingestion {
     });
     return next;
   }
+}
+
+/** A batch's rows profiled by window, as text: what the writer thread merges into the windows' profiles. */
+function batchProfiles(model: LoadedModel, records: readonly PredictionRecord[]): Array<[number, string]> {
+  const byWindow = new Map<number, WindowProfile>();
+  for (const r of records) {
+    const start = windowStart(r.time, model.spec.window);
+    let profile = byWindow.get(start);
+    if (!profile) {
+      profile = new WindowProfile(model.spec);
+      byWindow.set(start, profile);
+    }
+    profile.add(r);
+  }
+  return [...byWindow].map(([start, profile]) => [start, JSON.stringify(profile)]);
 }

@@ -13,6 +13,12 @@ export interface ProfiledBatch {
   createdAt: number;
   /** The profile shard of the process that received the batch. */
   shard: string;
+  /**
+   * The batch's rows profiled by window (start, WindowProfileJSON text), as the receiving thread built them while
+   * validating: merged into the windows' profiles, so the body is not parsed again. Ignored when some rows are not
+   * stored (ids already stored): those batches are profiled from the body.
+   */
+  partials?: Array<[number, string]>;
 }
 
 const CACHE_SIZE = 512;
@@ -76,24 +82,34 @@ export class ProfiledBatchWriter {
     for (const key of [...this.profiles.keys()]) if (key.startsWith(prefix)) this.profiles.delete(key);
   }
 
-  private store({ batch, spec, createdAt, shard }: ProfiledBatch): {
+  private store({ batch, spec, createdAt, shard, partials }: ProfiledBatch): {
     inserted: number;
     skipped: Set<number>;
   } {
     const stored = insertBatchSqlite(this.database, batch);
     if (stored.inserted === 0) return stored;
-    const records = decodeBatch({ format: batch.format, body: batch.body, skip: null });
     const byWindow = new Map<number, WindowProfile>();
-    records.forEach((record, i) => {
-      if (stored.skipped.has(i)) return;
-      const start = windowStart(record.time, spec.window);
-      let profile = byWindow.get(start);
-      if (!profile) {
-        profile = this.profileOf(spec, createdAt, shard, start);
-        byWindow.set(start, profile);
-      }
-      profile.add(record);
-    });
+    if (partials && stored.skipped.size === 0) {
+      for (const [start, text] of partials)
+        byWindow.set(
+          start,
+          this.profileOf(spec, createdAt, shard, start).merge(
+            WindowProfile.fromJSON(spec, JSON.parse(text) as WindowProfileJSON),
+          ),
+        );
+    } else {
+      const records = decodeBatch({ format: batch.format, body: batch.body, skip: null });
+      records.forEach((record, i) => {
+        if (stored.skipped.has(i)) return;
+        const start = windowStart(record.time, spec.window);
+        let profile = byWindow.get(start);
+        if (!profile) {
+          profile = this.profileOf(spec, createdAt, shard, start);
+          byWindow.set(start, profile);
+        }
+        profile.add(record);
+      });
+    }
     for (const [start, profile] of byWindow)
       writeProfileSqlite(this.database, {
         model: spec.name,
