@@ -272,6 +272,14 @@ try {
       try {
         results.postgres = { servers: 2, ...(await soak(servers)) };
         console.log(JSON.stringify(results.postgres, null, 1));
+        for (const server of servers) {
+          const errors = server
+            .output()
+            .split('\n')
+            .filter((l) => l.includes('"level":"error"'));
+          if (errors.length > 0)
+            console.log(`server errors (${errors.length}), first:`, errors.slice(0, 3).join('\n'));
+        }
       } finally {
         await Promise.all(servers.map((s) => s.stop()));
       }

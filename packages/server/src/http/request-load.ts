@@ -7,7 +7,8 @@ const SLOT_MS = 100;
 /**
  * How many requests came in the last second (wall time, in tenths). While the server is busy, dashboard reads may
  * answer a window's profile and metrics up to a second old instead of recomputing them for every poll (on a busy
- * model labels land in dozens of windows a second); a server that is not busy always answers what is stored.
+ * model labels land in dozens of windows a second); a server that is not busy answers what is stored, but for a
+ * large window (see LARGE_WINDOW_ENTRIES), which is recomputed at most once a second.
  */
 export class RequestLoad {
   private readonly counts = new Array<number>(SLOTS).fill(0);
@@ -35,6 +36,11 @@ export class RequestLoad {
   /** How old a read may let a window's profile and metrics be, now (ms). */
   get maxAgeMs(): number {
     return this.busy ? 1000 : 0;
+  }
+
+  /** What an API read of windows allows: any window a second old while busy, a large one always. */
+  get readAges(): { maxAgeMs: number; largeMaxAgeMs: number } {
+    return { maxAgeMs: this.maxAgeMs, largeMaxAgeMs: 1000 };
   }
 
   private advance(): void {

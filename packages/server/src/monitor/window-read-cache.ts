@@ -16,6 +16,9 @@ export interface MergedWindow {
   metrics: WindowMetrics;
 }
 
+export const LARGE_WINDOW_ENTRIES = 10_000;
+export const LARGE_WINDOW_ROWS = 10_000;
+
 interface Shard<T> {
   signature: string;
   value: T;
@@ -37,6 +40,8 @@ interface Metrics {
   signature: string;
   labelled: number;
   metrics: WindowMetrics;
+  /** Distinct labelled entries they were computed over (what computing them again costs). */
+  entries: number;
   computedAt: number;
 }
 
@@ -48,6 +53,11 @@ export interface WindowReadOptions {
    * for every dashboard poll was most of what a busy server did. Default 0 (what is stored); checks read with 0.
    */
   maxAgeMs?: number;
+  /**
+   * The same for a large window (more than LARGE_WINDOW_ENTRIES distinct labelled predictions, or LARGE_WINDOW_ROWS
+   * rows for its profile), whatever the load: recomputing one costs tens of milliseconds. Default 0.
+   */
+  largeMaxAgeMs?: number;
   /** False: no profiles (counts come from the profile rows); metrics reads need none. */
   profiles?: boolean;
 }
@@ -91,6 +101,7 @@ export class WindowReadCache {
   ): Promise<Array<{ start: number } & MergedWindow>> {
     const name = this.spec.name;
     const maxAgeMs = options.maxAgeMs ?? 0;
+    const largeMaxAgeMs = Math.max(maxAgeMs, options.largeMaxAgeMs ?? 0);
     const withProfiles = options.profiles !== false;
     const profileRows = await db
       .selectFrom('profiles')
@@ -114,7 +125,8 @@ export class WindowReadCache {
       let signature = `${r.count}:${r.updated_at}`;
       // A profile parsed a moment ago stands for the row while it may be that old.
       const held = this.profiles.get(key);
-      if (held && now - held.at < maxAgeMs) signature = held.signature;
+      const age = Number(r.count) >= LARGE_WINDOW_ROWS ? largeMaxAgeMs : maxAgeMs;
+      if (held && now - held.at < age) signature = held.signature;
       g.profiles.push([key, signature]);
       g.bases.add(base);
       g.count += Number(r.count);
@@ -154,7 +166,7 @@ export class WindowReadCache {
         }
         profile = window.value;
       }
-      const labels = metrics ? this.metricsOf(key, g.bases, now, maxAgeMs) : undefined;
+      const labels = metrics ? this.metricsOf(key, g.bases, now, maxAgeMs, largeMaxAgeMs) : undefined;
       out.push({
         start,
         count: profile?.count ?? g.count,
@@ -167,14 +179,21 @@ export class WindowReadCache {
   }
 
   /** A window's metrics from its base windows' label states: kept while they have not moved (or may be old). */
-  private metricsOf(key: string, bases: ReadonlySet<number>, now: number, maxAgeMs: number): Metrics {
+  private metricsOf(
+    key: string,
+    bases: ReadonlySet<number>,
+    now: number,
+    maxAgeMs: number,
+    largeMaxAgeMs: number,
+  ): Metrics {
     const states = [...bases]
       .sort((a, b) => a - b)
       .map((b) => this.labels.window(b))
       .filter((w) => w !== undefined);
     const signature = states.map((w) => w.version).join(',');
     const kept = this.metrics.get(key);
-    if (kept && (kept.signature === signature || now - kept.computedAt < maxAgeMs)) return kept;
+    const age = kept && kept.entries >= LARGE_WINDOW_ENTRIES ? largeMaxAgeMs : maxAgeMs;
+    if (kept && (kept.signature === signature || now - kept.computedAt < age)) return kept;
     const labels =
       states.length === 1
         ? (states[0] as { state: WindowLabels }).state
@@ -183,6 +202,7 @@ export class WindowReadCache {
       signature,
       labelled: labels.labelled,
       metrics: labels.empty ? {} : labels.metrics(this.spec),
+      entries: labels.size,
       computedAt: now,
     };
     remember(this.metrics, key, computed);

@@ -27,6 +27,8 @@ export interface TimeWindowQuery {
   metrics?: boolean;
   /** How old a window's profile and metrics may be (ms, default 0: what is stored); see WindowReadOptions. */
   maxAgeMs?: number;
+  /** How old a large window's may be (ms, default 0); see WindowReadOptions. */
+  largeMaxAgeMs?: number;
   /** False: no profiles (metrics reads): counts still come. */
   profiles?: boolean;
 }
@@ -71,6 +73,7 @@ export async function timeWindows(
     query.metrics !== false,
     {
       ...(query.maxAgeMs !== undefined ? { maxAgeMs: query.maxAgeMs } : {}),
+      ...(query.largeMaxAgeMs !== undefined ? { largeMaxAgeMs: query.largeMaxAgeMs } : {}),
       ...(query.profiles !== undefined ? { profiles: query.profiles } : {}),
     },
   );

@@ -32,6 +32,30 @@ export function writeLabels(
   now: number,
   batches?: BatchColumnsCache,
 ): Promise<LabelWritten> {
+  return retryingConflicts(() => writeOnce(db, model, shard, log, write, now, batches));
+}
+
+/** PostgreSQL gives up one of two transactions that wait on each other (deadlock, serialization): run it again. */
+async function retryingConflicts<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+    }
+  }
+}
+
+function writeOnce(
+  db: Kysely<Database>,
+  model: { name: string; window: number },
+  shard: string,
+  log: ShardLog,
+  write: LabelWrite,
+  now: number,
+  batches?: BatchColumnsCache,
+): Promise<LabelWritten> {
   return db.transaction().execute(async (trx) => {
     let count: number;
     let changes: Parameters<typeof labelDeltas>[1];

@@ -147,8 +147,12 @@ export async function upsertLabels(
     for (const row of rows)
       previous.set(row.prediction_id, { label: row.label, waiting: Number(row.waiting) });
   }
-  for (let start = 0; start < records.length; start += INSERT_CHUNK) {
-    const chunk = records.slice(start, start + INSERT_CHUNK).map((r) => ({
+  // In id order: two servers upserting the same labels take their row locks in one order (no deadlock).
+  const ordered = [...records].sort((a, b) =>
+    a.predictionId < b.predictionId ? -1 : a.predictionId > b.predictionId ? 1 : 0,
+  );
+  for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
+    const chunk = ordered.slice(start, start + INSERT_CHUNK).map((r) => ({
       model,
       prediction_id: r.predictionId,
       label: JSON.stringify(r.label),

@@ -113,7 +113,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
           : await timeWindows(context.store, model.spec, {
               from,
               to,
-              maxAgeMs: context.load.maxAgeMs,
+              ...context.load.readAges,
               profiles: request.query.profile !== 'false',
               ...(size ? { size } : {}),
             });
@@ -134,7 +134,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
       const windows = await timeWindows(context.store, model.spec, {
         from,
         to,
-        maxAgeMs: context.load.maxAgeMs,
+        ...context.load.readAges,
         profiles: false,
         ...(size ? { size } : {}),
       });
