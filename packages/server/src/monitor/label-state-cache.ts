@@ -54,7 +54,9 @@ export class LabelStateCache {
   /** Brings the states of the base windows starting in [from, to) up to what the store holds. */
   async refresh(db: Kysely<Database>, from: number, to: number): Promise<void> {
     for (const [shard, after] of [...this.pulled]) {
-      const deltas = await readLabelDeltas(db, this.model, shard, after);
+      const deltas = await readLabelDeltas(db, this.model, shard, after, undefined, (start) =>
+        this.windows.has(start),
+      );
       // A gap: deltas were folded into rows this process has not read; read the shard's states again.
       if (deltas.length > 0 && (deltas[0] as { n: number }).n !== after + 1) {
         this.dropShard(shard);
@@ -128,7 +130,9 @@ export class LabelStateCache {
       const pulled = this.pulled.get(shard);
       const after = Math.min(...[...entries.values()].map((e) => e.baseN));
       if (pulled !== undefined && after >= pulled) continue;
-      const deltas = await readLabelDeltas(db, this.model, shard, after, pulled);
+      const deltas = await readLabelDeltas(db, this.model, shard, after, pulled, (start) =>
+        entries.has(start),
+      );
       if (deltas.length > 0 ? (deltas[0] as { n: number }).n !== after + 1 : pulled !== undefined) {
         // Folded away between reading the rows and the deltas: read those rows again.
         for (const start of entries.keys()) this.setShard(start, shard);

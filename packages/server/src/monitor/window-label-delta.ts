@@ -15,11 +15,13 @@ export function encodeLabelDelta(deltas: ReadonlyMap<number, WindowLabels>): str
   return JSON.stringify(json);
 }
 
-export function decodeLabelDelta(text: string): Map<number, WindowLabels> {
+/** The change of each window in a delta row; with `keep`, only of the windows it keeps (the others are not built). */
+export function decodeLabelDelta(text: string, keep?: (start: number) => boolean): Map<number, WindowLabels> {
   const json = JSON.parse(text) as LabelDeltaJSON;
   if (json?.version !== 1 || !Array.isArray(json.windows))
     throw new Error('not a window labels delta (expected version 1 and windows)');
-  return new Map(
-    json.windows.map(([start, entries]) => [start, WindowLabels.fromJSON({ version: 1, entries })]),
-  );
+  const windows = new Map<number, WindowLabels>();
+  for (const [start, entries] of json.windows)
+    if (!keep || keep(start)) windows.set(start, WindowLabels.fromJSON({ version: 1, entries }));
+  return windows;
 }

@@ -203,6 +203,8 @@ export async function readLabelDeltas(
   shard: string,
   after: number,
   through?: number,
+  /** Only the windows wanted are decoded (a reader holds a few of the windows a delta touches). */
+  keep?: (start: number) => boolean,
 ): Promise<Array<{ n: number; windows: Map<number, WindowLabels> }>> {
   let q = db
     .selectFrom('window_label_deltas')
@@ -212,7 +214,7 @@ export async function readLabelDeltas(
     .where('n', '>', after)
     .orderBy('n');
   if (through !== undefined) q = q.where('n', '<=', through);
-  return (await q.execute()).map((row) => ({ n: Number(row.n), windows: decodeLabelDelta(row.delta) }));
+  return (await q.execute()).map((row) => ({ n: Number(row.n), windows: decodeLabelDelta(row.delta, keep) }));
 }
 
 /**
