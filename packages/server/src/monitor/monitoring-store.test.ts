@@ -91,7 +91,7 @@ for (const target of testStores()) {
         let windows = await timeWindows(store, model.spec, range);
         expect(windows.map((w) => w.count).reduce((a, b) => a + b)).toBe(rows.length);
         expect(windows.every((w) => w.labelled === 0 && Object.keys(w.metrics).length === 0)).toBe(true);
-        const price = windows[1]?.profile.features.get('nswprice')?.quantiles;
+        const price = windows[1]?.profile?.features.get('nswprice')?.quantiles;
         const dayTwo = rows.filter(
           (r) =>
             r.time >= (windows[1] as { start: number }).start && r.time < (windows[1] as { end: number }).end,
@@ -216,8 +216,9 @@ for (const target of testStores()) {
           const three = await timeWindows(store, model.spec, range);
           expect(three.map((w) => w.count)).toEqual(one.map((w) => w.count));
           for (let i = 0; i < one.length; i++) {
-            const a = (one[i] as (typeof one)[number]).profile.toJSON();
-            const b = (three[i] as (typeof three)[number]).profile.toJSON();
+            const a = (one[i] as (typeof one)[number]).profile?.toJSON();
+            const b = (three[i] as (typeof three)[number]).profile?.toJSON();
+            if (!a || !b) throw new Error('windows read without their profiles');
             for (const name of Object.keys(a.features)) {
               const [sa, sb] = [a.features[name], b.features[name]] as [
                 { sketch: { sum: number } },
