@@ -60,14 +60,6 @@ export class WindowLabels {
     return this;
   }
 
-  /** A copy that later changes to this state do not reach (no parsing: entries are copied as they are). */
-  clone(): WindowLabels {
-    const copy = new WindowLabels();
-    for (const [key, e] of this.entries) copy.entries.set(key, { ...e });
-    copy.total = this.total;
-    return copy;
-  }
-
   /** Adds `other`'s counts (`sign` -1: takes them out). */
   merge(other: WindowLabels, sign: 1 | -1 = 1): this {
     for (const e of other.entries.values()) this.add(e, sign * e.weight);
