@@ -227,6 +227,15 @@ async function soak(servers: ServerProcess[]) {
 }
 const round = (x: number) => Math.round(x * 10) / 10;
 
+function printServerErrors(server: ServerProcess): void {
+  const errors = server
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('"level":"error"'));
+  if (errors.length > 0)
+    console.log(`server errors (${errors.length}), first:`, errors.slice(0, 3).join('\n'));
+}
+
 const results: Record<string, unknown> = {};
 const dir = mkdtempSync(join(tmpdir(), 'steward-soak-'));
 try {
@@ -245,12 +254,7 @@ try {
   try {
     results.sqlite = { servers: 1, ...(await soak([server])) };
     console.log(JSON.stringify(results.sqlite, null, 1));
-    const errors = server
-      .output()
-      .split('\n')
-      .filter((l) => l.includes('"level":"error"'));
-    if (errors.length > 0)
-      console.log(`server errors (${errors.length}), first:`, errors.slice(0, 3).join('\n'));
+    printServerErrors(server);
   } finally {
     await server.stop();
   }
@@ -272,14 +276,7 @@ try {
       try {
         results.postgres = { servers: 2, ...(await soak(servers)) };
         console.log(JSON.stringify(results.postgres, null, 1));
-        for (const server of servers) {
-          const errors = server
-            .output()
-            .split('\n')
-            .filter((l) => l.includes('"level":"error"'));
-          if (errors.length > 0)
-            console.log(`server errors (${errors.length}), first:`, errors.slice(0, 3).join('\n'));
-        }
+        for (const server of servers) printServerErrors(server);
       } finally {
         await Promise.all(servers.map((s) => s.stop()));
       }

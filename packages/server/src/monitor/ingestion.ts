@@ -30,6 +30,12 @@ const PROFILE_CACHE_SIZE = 512;
 const FOLD_AFTER_DELTAS = 64;
 
 const logKey = (model: LoadedModel) => `${model.spec.name}\u0000${model.createdAt}`;
+/** A model as label writes and folds take it (on this connection or the writer thread's). */
+const labelModelOf = (model: LoadedModel) => ({
+  name: model.spec.name,
+  window: model.spec.window,
+  createdAt: model.createdAt,
+});
 
 export { windowStart } from './window-start.js';
 
@@ -151,7 +157,7 @@ export class Ingestion {
       log = { windows: new Set(), pending: { deltas: 0, entries: 0 }, lastFold: 0 };
       this.shardLogs.set(key, log);
     }
-    const labelModel = { name, window: model.spec.window, createdAt: model.createdAt };
+    const labelModel = labelModelOf(model);
     let written: LabelWritten;
     try {
       const writer = this.store.writer;
@@ -196,11 +202,7 @@ export class Ingestion {
     const writer = this.store.writer;
     let entries: number;
     if (writer?.available)
-      entries = await writer.fold({
-        model: { name: model.spec.name, window: model.spec.window, createdAt: model.createdAt },
-        shard: this.shard,
-        now,
-      });
+      entries = await writer.fold({ model: labelModelOf(model), shard: this.shard, now });
     else {
       const labels = WindowReadCache.of(model.spec).labels;
       const folded = await this.store.db

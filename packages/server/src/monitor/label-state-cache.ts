@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { labelStateRows, readLabelDeltas } from '../store/label-states.js';
+import { foldedIn, labelStateRows, readLabelDeltas } from '../store/label-states.js';
 import type { Database } from '../store/schema.js';
 import { WindowLabels, type WindowLabelsJSON } from './window-labels.js';
 
@@ -20,9 +20,6 @@ interface Window {
 
 const MAX_WINDOWS = 2048;
 
-/** The last delta of its shard a state row has in it. */
-const foldedIn = (row: { through_n: number; folded_n: number | null }) =>
-  Math.max(Number(row.through_n), Number(row.folded_n ?? 0));
 /** Rounds of re-reading a state that a concurrent fold moved past what a read fetched. */
 const MAX_ATTEMPTS = 4;
 

@@ -329,6 +329,10 @@ export function labelStateRows(db: Db, model: string, from: number, to: number) 
     .where('w.window_start', '<', to);
 }
 
+/** The last delta of its shard a state row (from labelStateRows) has in it. */
+export const foldedIn = (row: { through_n: number; folded_n: number | null }) =>
+  Math.max(Number(row.through_n), Number(row.folded_n ?? 0));
+
 /** Every shard's state of the base windows starting in [from, to), deltas included, merged per base window. */
 export async function readLabelStates(
   db: Db,
@@ -336,13 +340,7 @@ export async function readLabelStates(
   from: number,
   to: number,
 ): Promise<Map<number, WindowLabels>> {
-  const rows = await db
-    .selectFrom('window_labels')
-    .select(['window_start', 'shard', 'state', 'through_n'])
-    .where('model', '=', model)
-    .where('window_start', '>=', from)
-    .where('window_start', '<', to)
-    .execute();
+  const rows = await labelStateRows(db, model, from, to).select('w.state').execute();
   const states = new Map<number, WindowLabels>();
   const folded = new Map<string, number>();
   const add = (start: number, part: WindowLabels) => {
@@ -352,12 +350,12 @@ export async function readLabelStates(
   };
   for (const row of rows) {
     add(Number(row.window_start), WindowLabels.fromJSON(JSON.parse(row.state) as WindowLabelsJSON));
-    folded.set(`${row.window_start}\u0000${row.shard}`, Number(row.through_n));
+    folded.set(`${row.window_start}\u0000${row.shard}`, foldedIn(row));
   }
+  const inRange = (start: number) => start >= from && start < to;
   for (const shard of new Set(rows.map((r) => r.shard)))
-    for (const d of await readLabelDeltas(db, model, shard, 0))
+    for (const d of await readLabelDeltas(db, model, shard, 0, undefined, inRange))
       for (const [start, change] of d.windows)
-        if (start >= from && start < to && d.n > (folded.get(`${start}\u0000${shard}`) ?? 0))
-          add(start, change);
+        if (d.n > (folded.get(`${start}\u0000${shard}`) ?? 0)) add(start, change);
   return states;
 }

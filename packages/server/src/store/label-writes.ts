@@ -7,7 +7,7 @@ import type { Database } from './schema.js';
 
 /** A label write of one model: labels that came in, or labels waiting for predictions that arrived (of `ids`, or all). */
 export type LabelWrite =
-  | { kind: 'labels'; records: readonly LabelRecord[]; maxWaiting?: number }
+  | { kind: 'labels'; records: readonly LabelRecord[] }
   | { kind: 'match'; ids?: readonly string[] };
 
 export interface LabelWritten {
@@ -32,7 +32,23 @@ export function writeLabels(
   now: number,
   batches?: BatchColumnsCache,
 ): Promise<LabelWritten> {
-  return retryingConflicts(() => writeOnce(db, model, shard, log, write, now, batches));
+  return retryingConflicts(() =>
+    db.transaction().execute(async (trx) => {
+      let count: number;
+      let changes: Parameters<typeof labelDeltas>[1];
+      if (write.kind === 'labels') {
+        const stored = await upsertLabels(trx, model.name, write.records, now, batches ? { batches } : {});
+        count = stored.matched;
+        changes = stored.changes;
+      } else {
+        changes = await matchWaitingLabels(trx, model.name, write.ids, batches);
+        count = changes.length;
+      }
+      const deltas = labelDeltas(model.window, changes);
+      const n = await appendLabelDelta(trx, model.name, shard, log, deltas, now);
+      return n === undefined ? { count, deltas } : { count, n, deltas };
+    }),
+  );
 }
 
 /** PostgreSQL gives up one of two transactions that wait on each other (deadlock, serialization): run it again. */
@@ -45,33 +61,4 @@ async function retryingConflicts<T>(run: () => Promise<T>, attempts = 3): Promis
       if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
     }
   }
-}
-
-function writeOnce(
-  db: Kysely<Database>,
-  model: { name: string; window: number },
-  shard: string,
-  log: ShardLog,
-  write: LabelWrite,
-  now: number,
-  batches?: BatchColumnsCache,
-): Promise<LabelWritten> {
-  return db.transaction().execute(async (trx) => {
-    let count: number;
-    let changes: Parameters<typeof labelDeltas>[1];
-    if (write.kind === 'labels') {
-      const stored = await upsertLabels(trx, model.name, write.records, now, {
-        ...(batches ? { batches } : {}),
-        ...(write.maxWaiting !== undefined ? { maxWaiting: write.maxWaiting } : {}),
-      });
-      count = stored.matched;
-      changes = stored.changes;
-    } else {
-      changes = await matchWaitingLabels(trx, model.name, write.ids, batches);
-      count = changes.length;
-    }
-    const deltas = labelDeltas(model.window, changes);
-    const n = await appendLabelDelta(trx, model.name, shard, log, deltas, now);
-    return n === undefined ? { count, deltas } : { count, n, deltas };
-  });
 }
