@@ -207,12 +207,17 @@ export class QuantileSketch {
 
 // Arrays of numbers, not objects keyed by index: five times faster to write (profiles are written with every batch).
 function flatBuckets(map: Map<number, number>): number[] {
-  const keys = [...map.keys()].sort((a, b) => a - b);
+  // A typed array sorts numbers natively, without a comparator call per pair.
+  const keys = new Float64Array(map.size);
+  let j = 0;
+  for (const k of map.keys()) keys[j++] = k;
+  keys.sort();
   const flat = new Array<number>(keys.length * 2);
-  keys.forEach((k, i) => {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as number;
     flat[2 * i] = k;
     flat[2 * i + 1] = map.get(k) as number;
-  });
+  }
   return flat;
 }
 

@@ -58,6 +58,39 @@ for (const target of testStores()) {
         expect(await labelled(0)).toEqual([48]);
       });
 
+      it('under load, one read of the heads serves the reads inside its range for the age they allow', async () => {
+        const writer = await process('writer');
+        const reader = await process('reader');
+        const rows = elec2Predictions().slice(0, 48);
+        const ingest = async (part: typeof rows) => {
+          const batch = writer.model.validator.predictions(
+            part.map(({ label: _l, ...r }) => r),
+            Date.now(),
+          );
+          if (!batch.ok) throw new Error('invalid');
+          await writer.ingestion.predictions(writer.model, batch.records);
+        };
+        await ingest(rows.slice(0, 24));
+        const day = Math.floor((rows[0] as { time: number }).time / DAY) * DAY;
+        // Without profiles a window's count is its profile rows' (the heads): what this pins.
+        const counts = async (from: number, maxAgeMs: number) =>
+          (
+            await timeWindows(store, reader.model.spec, {
+              from,
+              to: Date.UTC(2000, 0),
+              maxAgeMs,
+              profiles: false,
+            })
+          ).map((w) => w.count);
+        expect(await counts(day, 60_000)).toEqual([24]);
+        await ingest(rows.slice(24));
+        // Inside the range read a moment ago, with an age allowed: what that read saw.
+        expect(await counts(day, 60_000)).toEqual([24]);
+        // A range that reaches before it, or no age allowed: what is stored.
+        expect(await counts(day - DAY, 60_000)).toEqual([48]);
+        expect(await counts(day, 0)).toEqual([48]);
+      });
+
       it('every process reads what a recomputation from raw rows gives, whenever deltas are folded', async () => {
         const random = seededRandom(5);
         const all = elec2Predictions().slice(0, 48 * 6);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Database, ProfilesTable } from '../store/schema.js';
 import { LabelStateCache } from './label-state-cache.js';
 import type { ModelSpec } from './model-spec.js';
 import { WindowLabels } from './window-labels.js';
@@ -32,6 +32,9 @@ interface Group {
   bases: Set<number>;
   count: number;
 }
+
+/** A profile row without its profile: what tells whether the parsed copy is current. */
+type ProfileHead = Pick<ProfilesTable, 'window_start' | 'shard' | 'count' | 'updated_at'>;
 
 const profileSignature = (g: Group) => JSON.stringify(g.profiles.sort());
 
@@ -76,6 +79,9 @@ export class WindowReadCache {
   private readonly profiles = new Map<string, Shard<WindowProfile>>();
   private readonly merged = new Map<string, Shard<WindowProfile>>();
   private readonly metrics = new Map<string, Metrics>();
+  /** The last heads read under load, and the range it covered (see profileHeads). */
+  private heads?: { from: number; to: number; at: number; rows: readonly ProfileHead[] };
+  private labelsRead?: { from: number; to: number; at: number };
 
   private constructor(private readonly spec: ModelSpec) {
     this.labels = new LabelStateCache(spec.name);
@@ -99,19 +105,12 @@ export class WindowReadCache {
     metrics: boolean,
     options: WindowReadOptions = {},
   ): Promise<Array<{ start: number } & MergedWindow>> {
-    const name = this.spec.name;
     const maxAgeMs = options.maxAgeMs ?? 0;
     const largeMaxAgeMs = Math.max(maxAgeMs, options.largeMaxAgeMs ?? 0);
     const withProfiles = options.profiles !== false;
-    const profileRows = await db
-      .selectFrom('profiles')
-      .select(['window_start', 'shard', 'count', 'updated_at'])
-      .where('model', '=', name)
-      .where('window_start', '>=', from)
-      .where('window_start', '<', to)
-      .execute();
-    if (metrics) await this.labels.refresh(db, from, to);
     const now = Date.now();
+    const profileRows = await this.profileHeads(db, from, to, now, maxAgeMs);
+    if (metrics) await this.refreshLabels(db, from, to, now, maxAgeMs);
     const groups = new Map<number, Group>();
     for (const r of profileRows) {
       const base = Number(r.window_start);
@@ -176,6 +175,50 @@ export class WindowReadCache {
       });
     }
     return out;
+  }
+
+  /**
+   * The profile rows' heads (count, time) of base windows starting in [from, to). While reads may be `maxAgeMs` old,
+   * one query serves every read within the range it covered for that long: a busy dashboard's polls all ask for
+   * the last hours up to now, and the heads query was a quarter of a busy server's time.
+   */
+  private async profileHeads(
+    db: Kysely<Database>,
+    from: number,
+    to: number,
+    now: number,
+    maxAgeMs: number,
+  ): Promise<readonly ProfileHead[]> {
+    const held = this.heads;
+    if (held && now - held.at < maxAgeMs && from >= held.from && to <= held.to)
+      return held.rows.filter((r) => Number(r.window_start) >= from && Number(r.window_start) < to);
+    // Under load the range reaches past now, so that the next polls (whose `to` is their own now) fall in it.
+    const until = maxAgeMs > 0 ? Math.max(to, now + maxAgeMs) : to;
+    const rows = await db
+      .selectFrom('profiles')
+      .select(['window_start', 'shard', 'count', 'updated_at'])
+      .where('model', '=', this.spec.name)
+      .where('window_start', '>=', from)
+      .where('window_start', '<', until)
+      .execute();
+    if (maxAgeMs > 0) this.heads = { from, to: until, at: now, rows };
+    if (until === to) return rows;
+    return rows.filter((r) => Number(r.window_start) < to);
+  }
+
+  /** The label states of [from, to) brought up to the store, or left as a refresh that covered them `maxAgeMs` ago. */
+  private async refreshLabels(
+    db: Kysely<Database>,
+    from: number,
+    to: number,
+    now: number,
+    maxAgeMs: number,
+  ): Promise<void> {
+    const held = this.labelsRead;
+    if (held && now - held.at < maxAgeMs && from >= held.from && to <= held.to) return;
+    const until = maxAgeMs > 0 ? Math.max(to, now + maxAgeMs) : to;
+    await this.labels.refresh(db, from, until);
+    this.labelsRead = { from, to: until, at: now };
   }
 
   /** A window's metrics from its base windows' label states: kept while they have not moved (or may be old). */

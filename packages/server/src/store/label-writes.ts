@@ -19,9 +19,9 @@ export interface LabelWritten {
 }
 
 /**
- * One transaction: the labels themselves, then one delta of the windows' states on `shard`. The same on the server's
- * connection (PostgreSQL) and on the SQLite writer thread's. The caller serialises a shard's writes of a model and,
- * after the commit, sets `log.n` and adds the windows to `log.windows` (a failed write leaves the log unusable).
+ * One transaction: the labels themselves, then one delta of the windows' states on `shard`. The caller serialises a
+ * shard's writes of a model and, after the commit, sets `log.n` and adds the windows to `log.windows` (a failed
+ * write leaves the log unusable).
  */
 export function writeLabels(
   db: Kysely<Database>,
@@ -33,22 +33,33 @@ export function writeLabels(
   batches?: BatchColumnsCache,
 ): Promise<LabelWritten> {
   return retryingConflicts(() =>
-    db.transaction().execute(async (trx) => {
-      let count: number;
-      let changes: Parameters<typeof labelDeltas>[1];
-      if (write.kind === 'labels') {
-        const stored = await upsertLabels(trx, model.name, write.records, now, batches ? { batches } : {});
-        count = stored.matched;
-        changes = stored.changes;
-      } else {
-        changes = await matchWaitingLabels(trx, model.name, write.ids, batches);
-        count = changes.length;
-      }
-      const deltas = labelDeltas(model.window, changes);
-      const n = await appendLabelDelta(trx, model.name, shard, log, deltas, now);
-      return n === undefined ? { count, deltas } : { count, n, deltas };
-    }),
+    db.transaction().execute((trx) => writeLabelsIn(trx, model, shard, log, write, now, batches)),
   );
+}
+
+/** The statements of a label write, in a transaction the caller holds open (the SQLite writer thread's group). */
+export async function writeLabelsIn(
+  trx: Kysely<Database>,
+  model: { name: string; window: number },
+  shard: string,
+  log: ShardLog,
+  write: LabelWrite,
+  now: number,
+  batches?: BatchColumnsCache,
+): Promise<LabelWritten> {
+  let count: number;
+  let changes: Parameters<typeof labelDeltas>[1];
+  if (write.kind === 'labels') {
+    const stored = await upsertLabels(trx, model.name, write.records, now, batches ? { batches } : {});
+    count = stored.matched;
+    changes = stored.changes;
+  } else {
+    changes = await matchWaitingLabels(trx, model.name, write.ids, batches);
+    count = changes.length;
+  }
+  const deltas = labelDeltas(model.window, changes);
+  const n = await appendLabelDelta(trx, model.name, shard, log, deltas, now);
+  return n === undefined ? { count, deltas } : { count, n, deltas };
 }
 
 /** PostgreSQL gives up one of two transactions that wait on each other (deadlock, serialization): run it again. */

@@ -242,6 +242,46 @@ for (const target of testStores()) {
         expect(windows.reduce((n, w) => n + w.count, 0)).toBe(50);
       });
 
+      it('stores labels sent with batches (one group transaction on SQLite) beside a batch that fails', async () => {
+        const ingestion = new Ingestion(store);
+        const labelled = elec2Predictions().slice(0, 40);
+        const batches = [0, 1, 2, 3].map((k) => validatedRecords(rows.slice(10 * k, 10 * (k + 1))));
+        const broken = (batches[2] as PredictionRecord[]).map((r, i) =>
+          i === 5 ? { ...r, features: { ...r.features, nswprice: {} as unknown as number } } : r,
+        );
+        const labels = (k: number) => {
+          const result = model.validator.labels(
+            labelled.slice(10 * k, 10 * (k + 1)).map((r) => ({ predictionId: r.id, label: r.label })),
+            Date.now(),
+          );
+          if (!result.ok) throw new Error('invalid');
+          return result.records;
+        };
+        await ingestion.predictions(model, batches[0] as PredictionRecord[]);
+        const results = await Promise.allSettled([
+          ingestion.labels(model, labels(0)),
+          ingestion.predictions(model, batches[1] as PredictionRecord[]),
+          ingestion.predictions(model, broken),
+          ingestion.labels(model, labels(1)),
+          ingestion.labels(model, labels(2)),
+          ingestion.predictions(model, batches[3] as PredictionRecord[]),
+        ]);
+        expect(results.map((r) => r.status)).toEqual([
+          'fulfilled',
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+        ]);
+        // Every label is stored; those of the refused batch wait for their predictions, the others count in their
+        // windows whatever order they came in.
+        expect(await countPredictions(store.db, 'elec2')).toEqual({ predictions: 30, labels: 30 });
+        const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.reduce((n, w) => n + w.count, 0)).toBe(30);
+        expect(windows.reduce((n, w) => n + w.labelled, 0)).toBe(20);
+      });
+
       it('skips the ids a model already has, keeps the first row stored, and reads every id once', async () => {
         const ingestion = new Ingestion(store);
         const a = validated(rows.slice(0, 30));

@@ -23,63 +23,57 @@ export interface ProfiledBatch {
 
 const CACHE_SIZE = 512;
 
+/** A window profile moved by a group's batches and not yet written. */
+interface Dirty {
+  profile: WindowProfile;
+  model: string;
+  start: number;
+  shard: string;
+  now: number;
+}
+
 /**
- * Stores a batch and, in the same transaction, its new rows in the shard's profiles of their windows (retried rows,
- * whose ids were stored already, are skipped). The profiles a batch moves are kept parsed for the next batches; a
- * transaction that fails drops the model's, so they never hold a row that was not stored.
+ * Stores batches and their new rows in the shard's profiles of their windows (retried rows, whose ids were stored
+ * already, are skipped), in the transaction the writer thread holds open for a group of requests. The profiles
+ * batches move are kept parsed, and written once a group (`flush`, before the commit): the current window, which
+ * every batch moves, is encoded and written once instead of once a batch. A batch that fails leaves them as they
+ * were; if the group's transaction is rolled back, `forgetAll`.
  */
 export class ProfiledBatchWriter {
   private readonly profiles = new Map<string, WindowProfile>();
+  private readonly dirty = new Map<string, Dirty>();
   private readonly transaction: (request: ProfiledBatch) => { inserted: number; skipped: Set<number> };
-  private readonly group: (
-    requests: readonly ProfiledBatch[],
-  ) => Array<{ inserted: number; skipped: Set<number> }>;
   private readonly ownProfile: BetterSqlite3.Statement;
 
   constructor(private readonly database: BetterSqlite3.Database) {
     this.ownProfile = database
       .prepare('select profile from profiles where model = ? and window_start = ? and shard = ?')
       .pluck();
+    // In a savepoint of the group's transaction: a batch that fails is rolled back alone.
     this.transaction = database.transaction((request: ProfiledBatch) => this.store(request));
-    this.group = database.transaction((requests: readonly ProfiledBatch[]) =>
-      requests.map((request) => this.store(request)),
-    );
   }
 
   write(request: ProfiledBatch): { inserted: number; skipped: Set<number> } {
-    try {
-      return this.transaction(request);
-    } catch (error) {
-      this.forget(request);
-      throw error;
-    }
+    return this.transaction(request);
   }
 
-  /**
-   * Several batches in one transaction (one commit, one fsync, for what came in while the last commit ran): each
-   * batch's rows stored (0 where the batch fails on its own), or, when the group fails, each written alone.
-   */
-  writeAll(requests: readonly ProfiledBatch[]): Array<{ inserted: number } | { error: unknown }> {
-    if (requests.length === 1) return [this.attempt(requests[0] as ProfiledBatch)];
-    try {
-      return this.group(requests).map((stored) => ({ inserted: stored.inserted }));
-    } catch {
-      for (const request of requests) this.forget(request);
-      return requests.map((request) => this.attempt(request));
-    }
+  /** Writes the profiles the group's batches moved. */
+  flush(): void {
+    for (const { profile, model, start, shard, now } of this.dirty.values())
+      writeProfileSqlite(this.database, {
+        model,
+        window_start: start,
+        shard,
+        count: profile.count,
+        profile: JSON.stringify(profile),
+        updated_at: now,
+      });
+    this.dirty.clear();
   }
 
-  private attempt(request: ProfiledBatch): { inserted: number } | { error: unknown } {
-    try {
-      return { inserted: this.write(request).inserted };
-    } catch (error) {
-      return { error };
-    }
-  }
-
-  private forget(request: ProfiledBatch): void {
-    const prefix = `${request.spec.name}\u0000`;
-    for (const key of [...this.profiles.keys()]) if (key.startsWith(prefix)) this.profiles.delete(key);
+  forgetAll(): void {
+    this.profiles.clear();
+    this.dirty.clear();
   }
 
   private store({ batch, spec, createdAt, shard, partials }: ProfiledBatch): {
@@ -88,15 +82,11 @@ export class ProfiledBatchWriter {
   } {
     const stored = insertBatchSqlite(this.database, batch);
     if (stored.inserted === 0) return stored;
+    // The batch's own profiles first: building them may fail, and nothing kept has moved yet.
     const byWindow = new Map<number, WindowProfile>();
     if (partials && stored.skipped.size === 0) {
       for (const [start, text] of partials)
-        byWindow.set(
-          start,
-          this.profileOf(spec, createdAt, shard, start).merge(
-            WindowProfile.fromJSON(spec, JSON.parse(text) as WindowProfileJSON),
-          ),
-        );
+        byWindow.set(start, WindowProfile.fromJSON(spec, JSON.parse(text) as WindowProfileJSON));
     } else {
       const records = decodeBatch({ format: batch.format, body: batch.body, skip: null });
       records.forEach((record, i) => {
@@ -104,32 +94,22 @@ export class ProfiledBatchWriter {
         const start = windowStart(record.time, spec.window);
         let profile = byWindow.get(start);
         if (!profile) {
-          profile = this.profileOf(spec, createdAt, shard, start);
+          profile = new WindowProfile(spec);
           byWindow.set(start, profile);
         }
         profile.add(record);
       });
     }
-    for (const [start, profile] of byWindow)
-      writeProfileSqlite(this.database, {
-        model: spec.name,
-        window_start: start,
-        shard,
-        count: profile.count,
-        profile: JSON.stringify(profile),
-        updated_at: batch.now,
-      });
+    for (const [start, partial] of byWindow) {
+      const key = `${spec.name}\u0000${createdAt}\u0000${shard}\u0000${start}`;
+      const profile = this.profileOf(key, spec, shard, start).merge(partial);
+      this.dirty.set(key, { profile, model: spec.name, start, shard, now: batch.now });
+    }
     return stored;
   }
 
-  private profileOf(
-    spec: ProfiledBatch['spec'],
-    createdAt: number,
-    shard: string,
-    start: number,
-  ): WindowProfile {
-    const key = `${spec.name}\u0000${createdAt}\u0000${shard}\u0000${start}`;
-    let profile = this.profiles.get(key);
+  private profileOf(key: string, spec: ProfiledBatch['spec'], shard: string, start: number): WindowProfile {
+    let profile = this.dirty.get(key)?.profile ?? this.profiles.get(key);
     if (profile) this.profiles.delete(key);
     else {
       const text = this.ownProfile.get(spec.name, start, shard) as string | undefined;

@@ -1,10 +1,10 @@
-// The SQLite writer thread (see sqlite-writer.ts): its own connection, one transaction a batch (with its windows'
-// profiles), commits and checkpoints (fsync, copying the WAL back) off the server's event loop. Label writes and
-// folds run here too.
+// The SQLite writer thread (see sqlite-writer.ts): its own connection, batches (with their windows' profiles), label
+// writes and folds in group transactions, commits and checkpoints (fsync, copying the WAL back) off the server's
+// event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeLabelDelta } from '../monitor/window-label-delta.js';
 import { BatchColumnsCache, foldLabelDeltas, type ShardLog } from './label-states.js';
-import { type LabelWrite, writeLabels } from './label-writes.js';
+import { type LabelWrite, writeLabelsIn } from './label-writes.js';
 import { TooManyWaitingLabelsError } from './predictions.js';
 import { openSqliteDatabase } from './sqlite-connection.js';
 import { type ProfiledBatch, ProfiledBatchWriter } from './sqlite-profiled-batches.js';
@@ -54,21 +54,33 @@ export type WriteReply =
 const { database, db } = openSqliteDatabase((workerData as { path: string }).path);
 const batchWriter = new ProfiledBatchWriter(database);
 
-function stored(requests: readonly BatchRequest[]): WriteReply[] {
-  return batchWriter
-    .writeAll(requests)
-    .map((result, i) =>
-      'error' in result
-        ? failed((requests[i] as BatchRequest).id, result.error)
-        : { id: (requests[i] as BatchRequest).id, outcome: 'stored', inserted: result.inserted },
-    );
-}
-
 /** This thread's shard logs (see label-states.ts), by model and creation time. */
 const logs = new Map<string, ShardLog>();
 // Every label write of a SQLite store looks its predictions up here: a larger cache than a server's.
 const batches = new BatchColumnsCache(2048);
 const logKey = (model: LabelModel, shard: string) => `${model.name}\u0000${model.createdAt}\u0000${shard}`;
+
+function stored(request: BatchRequest): WriteReply {
+  try {
+    return { id: request.id, outcome: 'stored', inserted: batchWriter.write(request).inserted };
+  } catch (error) {
+    return failed(request.id, error);
+  }
+}
+
+/** Runs `write` in a savepoint of the group's transaction: when it fails, what it wrote is rolled back alone. */
+async function savepoint<T>(write: () => Promise<T>): Promise<T> {
+  database.exec('savepoint request');
+  try {
+    const result = await write();
+    database.exec('release request');
+    return result;
+  } catch (error) {
+    database.exec('rollback to request');
+    database.exec('release request');
+    throw error;
+  }
+}
 
 async function labelled(request: LabelRequest): Promise<WriteReply> {
   const key = logKey(request.model, request.shard);
@@ -78,15 +90,11 @@ async function labelled(request: LabelRequest): Promise<WriteReply> {
     logs.set(key, log);
   }
   try {
-    const written = await writeLabels(
-      db,
-      request.model,
-      request.shard,
-      log,
-      request.write,
-      request.now,
-      batches,
+    const shardLog = log;
+    const written = await savepoint(() =>
+      writeLabelsIn(db, request.model, request.shard, shardLog, request.write, request.now, batches),
     );
+    // The next write of the group numbers its delta after this one (the whole log goes if the group fails).
     if (written.n !== undefined) {
       log.n = written.n;
       for (const start of written.deltas.keys()) log.windows.add(start);
@@ -108,12 +116,42 @@ async function folded(request: FoldRequest): Promise<WriteReply> {
   if (!log?.n) return { id: request.id, outcome: 'folded', entries: 0 };
   const through = log.n;
   try {
-    const windows = await db
-      .transaction()
-      .execute((trx) => foldLabelDeltas(trx, request.model.name, request.shard, through, request.now));
+    const windows = await savepoint(() =>
+      foldLabelDeltas(db, request.model.name, request.shard, through, request.now),
+    );
     return { id: request.id, outcome: 'folded', entries: windows.reduce((sum, w) => sum + w.entries, 0) };
   } catch (error) {
     return failed(request.id, error);
+  }
+}
+
+/**
+ * The requests that came in while the last group ran, in one transaction: one commit (and one fsync) for all, the
+ * pages several of them touch (the newest labels) written once, and each window profile the batches moved encoded
+ * and written once. Each request is
+ * a savepoint of its own, so one that fails is rolled back alone; if the commit fails, every one of them fails.
+ */
+async function committed(group: readonly WriteRequest[]): Promise<WriteReply[]> {
+  const replies: WriteReply[] = [];
+  try {
+    database.exec('begin immediate');
+    for (const request of group)
+      replies.push(
+        request.kind === 'batch'
+          ? stored(request)
+          : request.kind === 'labels'
+            ? await labelled(request)
+            : await folded(request),
+      );
+    batchWriter.flush();
+    database.exec('commit');
+    return replies;
+  } catch (error) {
+    if (database.inTransaction) database.exec('rollback');
+    // What the caches took from the group was rolled back with it.
+    logs.clear();
+    batchWriter.forgetAll();
+    return group.map((request) => failed(request.id, error));
   }
 }
 
@@ -130,34 +168,27 @@ function failed(id: number, error: unknown): WriteReply {
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-thread runs as a worker thread');
-// One request at a time, in the order they came (a label write's transaction spans awaits); batches that came in
-// while the thread was busy are committed together.
+// Requests are taken in the order they came, up to MAX_GROUP that came in while the last group ran at a time.
 const MAX_GROUP = 16;
 const inbox: Array<WriteRequest | 'close'> = [];
 let draining = false;
 
 async function drain(): Promise<void> {
   draining = true;
-  // Messages that came while a request ran are delivered between turns: let them in before taking the next.
+  // Messages that came while a group ran are delivered between turns: let them in before taking the next.
   const delivered = () => new Promise<void>((resolve) => setImmediate(resolve));
   for (;;) {
     await delivered();
     if (inbox.length === 0) break;
-    const request = inbox[0] as WriteRequest | 'close';
-    if (request === 'close') {
+    if (inbox[0] === 'close') {
       await db.destroy();
       port?.close();
       return;
     }
-    if (request.kind === 'batch') {
-      let n = 1;
-      while (n < MAX_GROUP && n < inbox.length && (inbox[n] as WriteRequest).kind === 'batch') n++;
-      const group = inbox.splice(0, n) as BatchRequest[];
-      for (const reply of stored(group)) port?.postMessage(reply);
-      continue;
-    }
-    inbox.shift();
-    port?.postMessage(request.kind === 'labels' ? await labelled(request) : await folded(request));
+    let n = 1;
+    while (n < MAX_GROUP && n < inbox.length && inbox[n] !== 'close') n++;
+    const group = inbox.splice(0, n) as WriteRequest[];
+    for (const reply of await committed(group)) port?.postMessage(reply);
   }
   draining = false;
 }
