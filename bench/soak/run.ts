@@ -236,21 +236,31 @@ function printServerErrors(server: ServerProcess): void {
     console.log(`server errors (${errors.length}), first:`, errors.slice(0, 3).join('\n'));
 }
 
+// For working on one store: SOAK_ONLY=sqlite|postgres runs that one (and records nothing); SOAK_PG_TEMPLATE=NAME
+// preloads PostgreSQL database NAME on the first run and soaks a fresh copy of it on every run.
+const only = process.env.SOAK_ONLY;
+// SOAK_PROFILE=DIR writes the servers' CPU profiles there.
+const profiling = process.env.SOAK_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SOAK_PROFILE}`]
+  : [];
 const results: Record<string, unknown> = {};
 const dir = mkdtempSync(join(tmpdir(), 'steward-soak-'));
 try {
+  if (only !== 'postgres') await soakSqlite();
+  const pgUrl = process.env.STEWARD_TEST_PG;
+  if (pgUrl && only !== 'sqlite') await soakPostgres(pgUrl);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function soakSqlite(): Promise<void> {
   const db = join(dir, 'soak.db');
-  let t = performance.now();
+  const t = performance.now();
   await preload(db);
   console.log(
     `SQLite: ${ROWS} labelled predictions preloaded in ${((performance.now() - t) / 1000).toFixed(1)} s`,
   );
-  const server = await startServer(
-    ['--db', db, '--check-interval', '5s'],
-    {},
-    // SOAK_PROFILE=DIR writes the server's CPU profile there.
-    process.env.SOAK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SOAK_PROFILE}`] : [],
-  );
+  const server = await startServer(['--db', db, '--check-interval', '5s'], {}, profiling);
   try {
     results.sqlite = { servers: 1, ...(await soak([server])) };
     console.log(JSON.stringify(results.sqlite, null, 1));
@@ -258,42 +268,76 @@ try {
   } finally {
     await server.stop();
   }
-  const pgUrl = process.env.STEWARD_TEST_PG;
-  if (pgUrl) {
-    const schema = `soak_${process.pid}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    try {
-      t = performance.now();
-      await preload(pgUrl, schema);
-      console.log(`PostgreSQL: preloaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-      const env = { PGOPTIONS: `-c search_path=${schema}` };
-      const servers = [
-        await startServer(['--db', pgUrl, '--check-interval', '5s'], env),
-        await startServer(['--db', pgUrl, '--check-interval', '5s'], env),
-      ];
-      try {
-        results.postgres = { servers: 2, ...(await soak(servers)) };
-        console.log(JSON.stringify(results.postgres, null, 1));
-        for (const server of servers) printServerErrors(server);
-      } finally {
-        await Promise.all(servers.map((s) => s.stop()));
-      }
-    } finally {
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
-    }
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
 
-writeResults(
-  'soak',
-  {
-    reference:
-      'goal: zero 5xx, p95 under 100 ms on every route, at least 500 requests/s, RSS at the end within 20% of after warm-up',
-  },
-  { storedLabelledPredictions: ROWS, clients: { ingest: 5, labels: 3, reads: 8 }, ...results },
-);
+async function soakPostgres(pgUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  const template = process.env.SOAK_PG_TEMPLATE;
+  try {
+    if (template) {
+      // A copy of the template database (preloaded on the first run): every run starts from the same store.
+      const exists = await admin.query('select 1 from pg_database where datname = $1', [template]);
+      if (!exists.rowCount) {
+        await admin.query(`create database ${template}`);
+        await preloadPostgres(databaseUrl(pgUrl, template));
+      }
+      const copy = `${template}_run`;
+      await admin.query(`drop database if exists ${copy}`);
+      await admin.query(`create database ${copy} template ${template}`);
+      try {
+        await soakServers(databaseUrl(pgUrl, copy), {});
+      } finally {
+        await admin.query(`drop database ${copy} with (force)`);
+      }
+      return;
+    }
+    const schema = `soak_${process.pid}`;
+    await admin.query(`create schema ${schema}`);
+    try {
+      await preloadPostgres(pgUrl, schema);
+      await soakServers(pgUrl, { PGOPTIONS: `-c search_path=${schema}` });
+    } finally {
+      await admin.query(`drop schema ${schema} cascade`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+async function preloadPostgres(url: string, schema?: string): Promise<void> {
+  const t = performance.now();
+  await preload(url, schema);
+  console.log(`PostgreSQL: preloaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+function databaseUrl(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Two servers on the PostgreSQL store at `url`, soaked. */
+async function soakServers(url: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const servers = [
+    await startServer(['--db', url, '--check-interval', '5s'], env, profiling),
+    await startServer(['--db', url, '--check-interval', '5s'], env, profiling),
+  ];
+  try {
+    results.postgres = { servers: 2, ...(await soak(servers)) };
+    console.log(JSON.stringify(results.postgres, null, 1));
+    for (const server of servers) printServerErrors(server);
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+if (!only)
+  writeResults(
+    'soak',
+    {
+      reference:
+        'goal: zero 5xx, p95 under 100 ms on every route, at least 500 requests/s, RSS at the end within 20% of after warm-up',
+    },
+    { storedLabelledPredictions: ROWS, clients: { ingest: 5, labels: 3, reads: 8 }, ...results },
+  );

@@ -3,7 +3,7 @@ import { BatchColumnsCache, foldLabelDeltas, type ShardLog } from '../store/labe
 import { type LabelWrite, type LabelWritten, writeLabels as writeLabelsHere } from '../store/label-writes.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { batchRow, type RawBatch } from '../store/prediction-batch.js';
-import { hasWaitingLabels, insertPredictions, readProfiles, writeProfile } from '../store/predictions.js';
+import { hasWaitingLabels, insertPredictions, writeProfiles } from '../store/predictions.js';
 import type { Database } from '../store/schema.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import type { LabelRecord, PredictionRecord } from './ingest-rows.js';
@@ -39,6 +39,13 @@ const labelModelOf = (model: LoadedModel) => ({
 
 export { windowStart } from './window-start.js';
 
+interface WaitingBatch {
+  records: readonly PredictionRecord[];
+  raw: RawBatch | undefined;
+  resolve(result: PredictionIngestResult): void;
+  reject(error: unknown): void;
+}
+
 /**
  * Writes validated batches. Predictions and this process's share of their window profiles are written in one
  * transaction, so the profiles always count exactly the stored rows; each process owns its shard of every
@@ -57,6 +64,8 @@ export class Ingestion {
     string,
     ShardLog & { pending: { deltas: number; entries: number }; lastFold: number; folding?: boolean }
   >();
+  /** Batches waiting to be written on the store's own connection, by model (see writeHereGrouped). */
+  private readonly waitingBatches = new Map<string, WaitingBatch[]>();
   /** Batches parsed for label lookups (labels mostly follow recent predictions). */
   private readonly batches = new BatchColumnsCache();
 
@@ -93,8 +102,7 @@ export class Ingestion {
     raw?: RawBatch,
   ): Promise<PredictionIngestResult> {
     const writer = this.store.writer;
-    if (!writer?.available)
-      return this.serialised(model.spec.name, () => this.writeHere(model, records, raw));
+    if (!writer?.available) return this.writeHereGrouped(model, records, raw);
     const inserted = await writer.write({
       batch: {
         model: model.spec.name,
@@ -227,25 +235,76 @@ export class Ingestion {
     return this.serialised(`labels\u0000${model}`, task);
   }
 
-  /** One transaction on the store's own connection: PostgreSQL, SQLite in memory, and retried batches. */
-  private async writeHere(
+  /**
+   * Batches of a model written on the store's own connection (PostgreSQL, SQLite in memory) one group at a time:
+   * those that came in while the last group was written go together, in one transaction with one profile write a
+   * window (a busy event loop makes every round trip to the database slow, so fewer is faster). If the group fails,
+   * its batches are written one by one, so only a batch that fails alone is refused.
+   */
+  private writeHereGrouped(
     model: LoadedModel,
     records: readonly PredictionRecord[],
     raw: RawBatch | undefined,
   ): Promise<PredictionIngestResult> {
+    const key = logKey(model);
+    return new Promise((resolve, reject) => {
+      let group = this.waitingBatches.get(key);
+      if (!group) {
+        group = [];
+        this.waitingBatches.set(key, group);
+        const taken = group;
+        void this.serialised(model.spec.name, async () => {
+          if (this.waitingBatches.get(key) === taken) this.waitingBatches.delete(key);
+          await this.writeGroup(model, taken);
+        });
+      }
+      group.push({ records, raw, resolve, reject });
+    });
+  }
+
+  private async writeGroup(model: LoadedModel, group: readonly WaitingBatch[]): Promise<void> {
+    if (group.length > 1) {
+      try {
+        const inserted = await this.writeHere(model, group);
+        for (const [i, b] of group.entries()) {
+          const stored = inserted[i] as number;
+          b.resolve({ inserted: stored, duplicates: b.records.length - stored });
+        }
+        return;
+      } catch {
+        // One of them may fail alone: see which.
+      }
+    }
+    for (const b of group) {
+      try {
+        const [inserted] = (await this.writeHere(model, [b])) as [number];
+        b.resolve({ inserted, duplicates: b.records.length - inserted });
+      } catch (error) {
+        b.reject(error);
+      }
+    }
+  }
+
+  /** One transaction on the store's own connection: the batches, then the profiles they moved; rows stored each. */
+  private async writeHere(model: LoadedModel, batches: readonly WaitingBatch[]): Promise<number[]> {
     const name = model.spec.name;
     const now = this.clock.now();
     try {
-      const inserted = await this.store.db.transaction().execute(async (trx) => {
-        const { inserted, skipped } = await insertPredictions(trx, name, records, now, {
-          ...(raw ? { raw } : {}),
-          ...(this.store.sqlite ? { sqlite: this.store.sqlite } : {}),
-        });
-        for (const row of await this.addToProfiles(trx, model, records, skipped, now))
-          await writeProfile(trx, row);
+      return await this.store.db.transaction().execute(async (trx) => {
+        const inserted: number[] = [];
+        const moved = new Map<number, Database['profiles']>();
+        for (const { records, raw } of batches) {
+          const stored = await insertPredictions(trx, name, records, now, {
+            ...(raw ? { raw } : {}),
+            ...(this.store.sqlite ? { sqlite: this.store.sqlite } : {}),
+          });
+          inserted.push(stored.inserted);
+          for (const row of await this.addToProfiles(trx, model, records, stored.skipped, now))
+            moved.set(row.window_start, row);
+        }
+        await writeProfiles(trx, [...moved.values()]);
         return inserted;
       });
-      return { inserted, duplicates: records.length - inserted };
     } catch (error) {
       // Some cached profiles may hold rows that were not stored.
       this.dropProfiles(name);
@@ -254,8 +313,8 @@ export class Ingestion {
   }
 
   /**
-   * Adds the rows not skipped to this process's cached profiles of their windows (reading a window's profile from
-   * `db` when it is not cached) and returns the profile rows to write.
+   * Adds the rows not skipped to this process's cached profiles of their windows (reading the windows' profiles
+   * from `db` when they are not cached) and returns the profile rows to write.
    */
   private async addToProfiles(
     db: StoreConnection['db'],
@@ -274,22 +333,22 @@ export class Ingestion {
       if (rows) rows.push(r);
       else byStart.set(start, [r]);
     }
-    const byWindow = new Map<string, { start: number; rows: PredictionRecord[] }>();
-    for (const [start, rows] of byStart)
-      byWindow.set(`${name}\u0000${model.createdAt}\u0000${start}`, { start, rows });
-    const loaded = new Map<string, WindowProfile>();
-    for (const [key, { start }] of byWindow) {
-      if (!this.profiles.has(key)) loaded.set(key, await this.loadOwnProfile(db, model, start));
-    }
+    const keyOf = (start: number) => `${name}\u0000${model.createdAt}\u0000${start}`;
+    const loaded = await this.loadOwnProfiles(
+      db,
+      model,
+      [...byStart.keys()].filter((start) => !this.profiles.has(keyOf(start))),
+    );
     const rows: Array<Database['profiles']> = [];
-    for (const [key, window] of byWindow) {
-      const profile = (this.profiles.get(key) ?? loaded.get(key)) as WindowProfile;
-      for (const r of window.rows) profile.add(r);
+    for (const [start, windowRows] of byStart) {
+      const key = keyOf(start);
+      const profile = (this.profiles.get(key) ?? loaded.get(start)) as WindowProfile;
+      for (const r of windowRows) profile.add(r);
       this.profiles.delete(key);
       this.profiles.set(key, profile);
       rows.push({
         model: name,
-        window_start: window.start,
+        window_start: start,
         shard: this.shard,
         count: profile.count,
         profile: JSON.stringify(profile),
@@ -306,16 +365,28 @@ export class Ingestion {
     for (const key of [...this.profiles.keys()]) if (key.startsWith(prefix)) this.profiles.delete(key);
   }
 
-  private async loadOwnProfile(
+  /** This process's profiles of the windows `starts` (new ones for windows it has none of), in one query. */
+  private async loadOwnProfiles(
     db: StoreConnection['db'],
     model: LoadedModel,
-    start: number,
-  ): Promise<WindowProfile> {
-    const rows = await readProfiles(db, model.spec.name, start, start + 1, this.shard);
-    const row = rows[0];
-    return row
-      ? WindowProfile.fromJSON(model.spec, JSON.parse(row.profile) as WindowProfileJSON)
-      : new WindowProfile(model.spec);
+    starts: readonly number[],
+  ): Promise<Map<number, WindowProfile>> {
+    const profiles = new Map(starts.map((start) => [start, new WindowProfile(model.spec)]));
+    for (let i = 0; i < starts.length; i += 500) {
+      const rows = await db
+        .selectFrom('profiles')
+        .select(['window_start', 'profile'])
+        .where('model', '=', model.spec.name)
+        .where('shard', '=', this.shard)
+        .where('window_start', 'in', starts.slice(i, i + 500))
+        .execute();
+      for (const row of rows)
+        profiles.set(
+          Number(row.window_start),
+          WindowProfile.fromJSON(model.spec, JSON.parse(row.profile) as WindowProfileJSON),
+        );
+    }
+    return profiles;
   }
 
   // One batch at a time per model in this process is profiled and written here.

@@ -6,7 +6,7 @@ import { WindowLabels } from '../monitor/window-labels.js';
 import { WindowProfile } from '../monitor/window-profile.js';
 import { windowStart } from '../monitor/window-start.js';
 import { ID_TABLES, readLabelStates, writeLabelState } from './label-states.js';
-import { type JoinedPrediction, queryPredictions, writeProfile } from './predictions.js';
+import { type JoinedPrediction, queryPredictions, writeProfiles } from './predictions.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -202,15 +202,17 @@ export async function repairModelStates(db: Kysely<Database>, spec: ModelSpec, n
         }
         profile.add({ ...r, features: r.features as Record<string, never> });
       }
-      for (const [start, profile] of profiles)
-        await writeProfile(trx, {
+      await writeProfiles(
+        trx,
+        [...profiles].map(([start, profile]) => ({
           model: spec.name,
           window_start: start,
           shard: REBUILT_SHARD,
           count: profile.count,
           profile: JSON.stringify(profile),
           updated_at: now,
-        });
+        })),
+      );
     });
   });
 }
