@@ -118,28 +118,57 @@ export class ModelCatalog {
     return models;
   }
 
-  /** Deletes a model and everything recorded for it. */
-  async delete(name: string): Promise<boolean> {
+  /**
+   * Deletes a model and everything it owns, in one transaction: monitoring data, versions and aliases, runs, jobs
+   * and rollouts, so a model created again under the name starts empty (no production version to serve). The audit
+   * trail stays, with the deletion in it. Artifact files are content-addressed and may be shared: they stay.
+   */
+  async delete(name: string, actor = 'unknown'): Promise<boolean> {
     return this.store.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('models').where('name', '=', name).executeTakeFirst();
-      for (const table of [
-        'prediction_batches',
-        'prediction_ids',
-        'prediction_ids_recent',
-        'labels',
-        'profiles',
-        'window_labels',
-        'window_label_deltas',
-        'window_label_shards',
-        'references',
-        'check_states',
-        'check_results',
-        'alerts',
-      ] as const) {
-        await trx.deleteFrom(table).where('model', '=', name).execute();
-      }
+      if (Number(result.numDeletedRows) === 0) return false;
+      const versions = await trx
+        .selectFrom('versions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('model', '=', name)
+        .executeTakeFirstOrThrow();
+      for (const table of MODEL_TABLES) await trx.deleteFrom(table).where('model', '=', name).execute();
+      await trx
+        .insertInto('audit_events')
+        .values({
+          at: this.clock.now(),
+          actor,
+          action: 'delete-model',
+          model: name,
+          detail: JSON.stringify({ versions: Number(versions.n) }),
+        })
+        .execute();
       this.cache.delete(name);
-      return Number(result.numDeletedRows) > 0;
+      return true;
     });
   }
 }
+
+/** Every table whose rows belong to one model (by its `model` column), but the audit trail. */
+export const MODEL_TABLES = [
+  'prediction_batches',
+  'prediction_ids',
+  'prediction_ids_recent',
+  'labels',
+  'profiles',
+  'window_labels',
+  'window_label_deltas',
+  'window_label_shards',
+  'references',
+  'check_states',
+  'check_results',
+  'alerts',
+  'versions',
+  'aliases',
+  'alias_history',
+  'training_steps',
+  'shadow_predictions',
+  'jobs',
+  'update_runs',
+  'rollouts',
+] as const;

@@ -8,6 +8,7 @@ import { type ApiContext, requireModel } from '../context.js';
 import { modelSpecSchema, rangeQuery } from '../openapi-schemas.js';
 import { windowsJSON, windowView } from '../profile-json.js';
 import { durationParam, intParam, timeRange } from '../time-param.js';
+import { actorOf } from './registry-routes.js';
 
 type RangeQuery = { from?: string; to?: string; size?: string; count?: string; profile?: string };
 
@@ -90,7 +91,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models/:name',
     { config: { scope: 'admin' }, schema: { summary: 'Delete a model and its data', tags: ['models'] } },
     async (request, reply) => {
-      if (!(await context.catalog.delete(request.params.name)))
+      if (!(await context.catalog.delete(request.params.name, actorOf(request))))
         throw notFound(`model "${request.params.name}"`);
       reply.code(204);
     },
