@@ -185,13 +185,19 @@ async function soak(servers: ServerProcess[]) {
         return round(Number(/^steward_nodejs_heap_size_used_bytes (\S+)/m.exec(text)?.[1] ?? 0) / 2 ** 20);
       }),
     );
+  const throughput: number[] = [];
+  let counted = 0;
   const sampler = setInterval(() => {
+    const done = [...routes.values()].reduce((n, r) => n + r.latencies.length, 0);
+    throughput.push(round((done - counted) / 5));
+    counted = done;
     samples.push(rss().map(round));
     void heapUsed().then((h) => heap.push(h));
   }, 5000);
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
   clearInterval(sampler);
   measuring = false;
+  const pauses = await Promise.all(servers.map(gcAndLag));
   const seconds = (performance.now() - started) / 1000;
   const end = rss();
   stop = true;
@@ -219,13 +225,28 @@ async function soak(servers: ServerProcess[]) {
     serverErrors: perRoute.reduce((s, r) => s + r.serverErrors, 0),
     rssWarmMb: warm.map(round),
     rssEndMb: end.map(round),
+    // Requests answered a second, every 5 s: a server that slows down as the run goes on shows here.
+    requestsPerSecondEvery5s: throughput,
     rssEvery5sMb: samples,
     // The main thread's JavaScript heap in use (the writer and job threads' heaps are not in it).
     heapUsedEvery5sMb: heap,
+    // Per server, over its whole life: seconds spent in each kind of garbage collection, and the event loop's
+    // longest delay (a stall every request in flight waits out).
+    gcSecondsAndMaxLag: pauses,
     routes: perRoute,
   };
 }
 const round = (x: number) => Math.round(x * 10) / 10;
+
+async function gcAndLag(server: ServerProcess): Promise<Record<string, number>> {
+  const text = await (await fetch(new URL('/metrics', server.url))).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^steward_nodejs_gc_duration_seconds_sum\{kind="(\w+)"\} (\S+)/gm))
+    out[`gc_${m[1]}`] = round(Number(m[2]));
+  const lag = /^steward_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1];
+  if (lag) out.maxLagMs = round(Number(lag) * 1000);
+  return out;
+}
 
 function printServerErrors(server: ServerProcess): void {
   const errors = server

@@ -91,6 +91,44 @@ for (const target of testStores()) {
         expect(await counts(day, 0)).toEqual([48]);
       });
 
+      it('label batches sent at once land one after the other: the later label wins, each counts its own', async () => {
+        const p = await process('one');
+        const all = elec2Predictions().slice(0, 48);
+        const predictions = p.model.validator.predictions(
+          all.map(({ label: _l, ...r }) => r),
+          Date.now(),
+        );
+        if (!predictions.ok) throw new Error('invalid');
+        await p.ingestion.predictions(p.model, predictions.records);
+        const send = (rows: typeof all, label: (r: (typeof all)[number]) => number, extra: string[] = []) => {
+          const labels = p.model.validator.labels(
+            [
+              ...rows.map((r) => ({ predictionId: r.id, label: label(r) })),
+              ...extra.map((id) => ({ predictionId: id, label: 1 })),
+            ],
+            Date.now(),
+          );
+          if (!labels.ok) throw new Error('invalid');
+          return p.ingestion.labels(p.model, labels.records);
+        };
+        const results = await Promise.all([
+          send(all.slice(0, 24), () => 0),
+          send(all.slice(12, 36), () => 1),
+          send(all.slice(40), (r) => r.label, ['not-yet-1', 'not-yet-2']),
+        ]);
+        expect(results.map((r) => r.matched)).toEqual([24, 24, 8]);
+        const rows = await queryPredictions(store.db, 'elec2', { from: 0, to: 1e15, labelled: true });
+        const label = new Map(rows.map((r) => [r.id, r.label]));
+        expect(rows).toHaveLength(44);
+        expect(all.slice(0, 12).every((r) => label.get(r.id) === 0)).toBe(true);
+        expect(all.slice(12, 36).every((r) => label.get(r.id) === 1)).toBe(true);
+        const windows = await timeWindows(store, p.model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.reduce((n, w) => n + w.labelled, 0)).toBe(44);
+        const recomputed = computeMetrics(p.model.spec, rows);
+        expect(windows[0]?.metrics.accuracy).toBeCloseTo(recomputed.accuracy as number, 12);
+        expect(windows[0]?.metrics.rocAuc).toBeCloseTo(recomputed.rocAuc as number, 12);
+      });
+
       it('every process reads what a recomputation from raw rows gives, whenever deltas are folded', async () => {
         const random = seededRandom(5);
         const all = elec2Predictions().slice(0, 48 * 6);
