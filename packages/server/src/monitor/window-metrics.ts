@@ -51,17 +51,26 @@ export function computeMetrics(
   rows: readonly ScoredRow[],
   weights?: readonly number[],
 ): WindowMetrics {
-  const kept: number[] = [];
-  for (let i = 0; i < rows.length; i++)
-    if ((rows[i] as ScoredRow).label !== null && (weights === undefined || (weights[i] as number) > 0))
-      kept.push(i);
-  if (kept.length === 0) return {};
-  const labelled = kept.map((i) => rows[i] as ScoredRow);
-  const w =
-    weights === undefined ? {} : { sampleWeight: Float64Array.from(kept, (i) => weights[i] as number) };
+  // Plain loops throughout: a large window has 10^5 entries, and typed arrays built with a map function are slow.
+  const labelled: ScoredRow[] = [];
+  const keptWeights: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as ScoredRow;
+    if (row.label === null || (weights !== undefined && !((weights[i] as number) > 0))) continue;
+    labelled.push(row);
+    if (weights !== undefined) keptWeights.push(weights[i] as number);
+  }
+  const n = labelled.length;
+  if (n === 0) return {};
+  const w = weights === undefined ? {} : { sampleWeight: Float64Array.from(keptWeights) };
   if (spec.task === 'regression') {
-    const yTrue = Float64Array.from(labelled, (r) => Number(r.label));
-    const yPred = Float64Array.from(labelled, (r) => Number(r.output));
+    const yTrue = new Float64Array(n);
+    const yPred = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = labelled[i] as ScoredRow;
+      yTrue[i] = Number(r.label);
+      yPred[i] = Number(r.output);
+    }
     return {
       mse: attempt(() => mse(yTrue, yPred, w)),
       rmse: attempt(() => rmse(yTrue, yPred, w)),
@@ -71,8 +80,15 @@ export function computeMetrics(
       explainedVariance: attempt(() => explainedVariance(yTrue, yPred, w)),
     };
   }
-  const yTrue = labelled.map((r) => r.label as ClassValue);
-  const yPred = labelled.map((r) => r.output);
+  const yTrue = new Array<ClassValue>(n);
+  const yPred = new Array<ClassValue>(n);
+  let scored = true;
+  for (let i = 0; i < n; i++) {
+    const r = labelled[i] as ScoredRow;
+    yTrue[i] = r.label as ClassValue;
+    yPred[i] = r.output;
+    if (r.score === null) scored = false;
+  }
   // One confusion count for every label-based metric (what accuracy_score, f1_score, … each count on their own).
   let counts: ConfusionState | undefined;
   const confusion = () => {
@@ -89,10 +105,15 @@ export function computeMetrics(
     metrics.precision = attempt(() => confusion().precision({ posLabel: pos }));
     metrics.recall = attempt(() => confusion().recall({ posLabel: pos }));
     metrics.f1 = attempt(() => confusion().f1({ posLabel: pos }));
-    if (labelled.every((r) => r.score !== null)) {
-      const scores = Float64Array.from(labelled, (r) => r.score as number);
+    if (scored) {
+      const scores = new Float64Array(n);
+      for (let i = 0; i < n; i++) scores[i] = (labelled[i] as ScoredRow).score as number;
       // scikit-learn scores binary targets by P(greater class); `score` is P(positiveClass).
-      const greater = pos === classes[1] ? scores : scores.map((s) => 1 - s);
+      let greater = scores;
+      if (pos !== classes[1]) {
+        greater = new Float64Array(n);
+        for (let i = 0; i < n; i++) greater[i] = 1 - (scores[i] as number);
+      }
       metrics.rocAuc = attempt(() => rocAuc(yTrue, greater, w));
       metrics.logLoss = attempt(() => logLoss(yTrue, greater, { labels: classes, ...w }));
       metrics.brierScore = attempt(() => brierScore(yTrue, scores, { posLabel: pos, ...w }));
