@@ -213,10 +213,20 @@ export async function readLabelDeltas(
   return (await q.execute()).map((row) => ({ n: Number(row.n), windows: decodeLabelDelta(row.delta, keep) }));
 }
 
+/** A window's state as a shard's folder wrote it last: the row's epoch and the deltas folded into it. */
+export interface FoldedState {
+  epoch: string;
+  through: number;
+  state: WindowLabels;
+}
+
 /**
  * Folds a shard's deltas numbered up to `through` into its windows' states and deletes them, in one transaction of
  * the caller's. `current(start, epoch)`: the window's state with every one of those deltas in, when the caller
- * holds it (else it is read and the deltas applied). Returns the windows folded, with their epochs and sizes.
+ * holds it. `folded`: the states this folder wrote last, by window: one whose row has not moved since (same epoch,
+ * same deltas folded) takes the new deltas in place instead of being read and parsed again (a busy window's state
+ * holds 10^5 entries: parsing it was most of a fold); the map is updated with what this fold writes. Otherwise the
+ * state is read and the deltas applied. Returns the windows folded, with their epochs and sizes.
  */
 export async function foldLabelDeltas(
   db: Db,
@@ -225,12 +235,13 @@ export async function foldLabelDeltas(
   through: number,
   now: number,
   current?: (start: number, epoch: string) => WindowLabels | undefined,
+  folded?: Map<number, FoldedState>,
 ): Promise<Array<{ start: number; epoch: string; entries: number }>> {
   const deltas = await readLabelDeltas(db, model, shard, 0, through);
   if (deltas.length === 0) return [];
   const touched = new Set<number>();
   for (const d of deltas) for (const start of d.windows.keys()) touched.add(start);
-  const folded: Array<{ start: number; epoch: string; entries: number }> = [];
+  const written: Array<{ start: number; epoch: string; entries: number }> = [];
   for (const start of touched) {
     const row = await db
       .selectFrom('window_labels')
@@ -240,6 +251,14 @@ export async function foldLabelDeltas(
       .where('shard', '=', shard)
       .executeTakeFirstOrThrow();
     let state = current?.(start, row.epoch);
+    const held = folded?.get(start);
+    if (!state && held && held.epoch === row.epoch && held.through === Number(row.through_n)) {
+      state = held.state;
+      for (const d of deltas) {
+        const change = d.windows.get(start);
+        if (change && d.n > held.through) state.merge(change);
+      }
+    }
     if (!state) {
       const { state: text } = await db
         .selectFrom('window_labels')
@@ -267,7 +286,8 @@ export async function foldLabelDeltas(
       .where('window_start', '=', start)
       .where('shard', '=', shard)
       .execute();
-    folded.push({ start, epoch: row.epoch, entries: state.size });
+    written.push({ start, epoch: row.epoch, entries: state.size });
+    folded?.set(start, { epoch: row.epoch, through, state });
   }
   await db
     .deleteFrom('window_label_deltas')
@@ -280,7 +300,7 @@ export async function foldLabelDeltas(
     .values({ model, shard, folded_n: through })
     .onConflict((oc) => oc.columns(['model', 'shard']).doUpdateSet({ folded_n: through }))
     .execute();
-  return folded;
+  return written;
 }
 
 /** A window's whole state, written anew (a rebuild): a new epoch, no deltas folded. */

@@ -3,7 +3,7 @@
 // event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeLabelDelta } from '../monitor/window-label-delta.js';
-import { BatchColumnsCache, foldLabelDeltas, type ShardLog } from './label-states.js';
+import { BatchColumnsCache, type FoldedState, foldLabelDeltas, type ShardLog } from './label-states.js';
 import { type LabelWrite, writeLabelsIn } from './label-writes.js';
 import { TooManyWaitingLabelsError } from './predictions.js';
 import { openSqliteDatabase } from './sqlite-connection.js';
@@ -111,16 +111,32 @@ async function labelled(request: LabelRequest): Promise<WriteReply> {
   }
 }
 
+/** The states this thread's folds wrote last, by shard log (see foldLabelDeltas): the next fold starts from them. */
+const foldedStates = new Map<string, Map<number, FoldedState>>();
+// Windows a shard keeps parsed: the busy ones are the newest, folded again and again.
+const MAX_FOLDED_WINDOWS = 64;
+
 async function folded(request: FoldRequest): Promise<WriteReply> {
-  const log = logs.get(logKey(request.model, request.shard));
+  const key = logKey(request.model, request.shard);
+  const log = logs.get(key);
   if (!log?.n) return { id: request.id, outcome: 'folded', entries: 0 };
   const through = log.n;
+  let states = foldedStates.get(key);
+  if (!states) {
+    states = new Map();
+    foldedStates.set(key, states);
+  }
+  const held = states;
   try {
     const windows = await savepoint(() =>
-      foldLabelDeltas(db, request.model.name, request.shard, through, request.now),
+      foldLabelDeltas(db, request.model.name, request.shard, through, request.now, undefined, held),
     );
+    const newest = [...held.keys()].sort((a, b) => b - a).slice(0, MAX_FOLDED_WINDOWS);
+    for (const start of [...held.keys()]) if (!newest.includes(start)) held.delete(start);
     return { id: request.id, outcome: 'folded', entries: windows.reduce((sum, w) => sum + w.entries, 0) };
   } catch (error) {
+    // What the fold took in place may have been rolled back with it.
+    foldedStates.delete(key);
     return failed(request.id, error);
   }
 }
@@ -150,6 +166,7 @@ async function committed(group: readonly WriteRequest[]): Promise<WriteReply[]> 
     if (database.inTransaction) database.exec('rollback');
     // What the caches took from the group was rolled back with it.
     logs.clear();
+    foldedStates.clear();
     batchWriter.forgetAll();
     return group.map((request) => failed(request.id, error));
   }
