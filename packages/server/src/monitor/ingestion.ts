@@ -4,7 +4,6 @@ import { type LabelWrite, type LabelWritten, writeLabels as writeLabelsHere } fr
 import type { StoreConnection } from '../store/open-store.js';
 import { batchRow, type RawBatch } from '../store/prediction-batch.js';
 import { hasWaitingLabels, insertPredictions, writeProfiles } from '../store/predictions.js';
-import type { Database } from '../store/schema.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import type { LabelRecord, PredictionRecord } from './ingest-rows.js';
 import type { LoadedModel } from './model-catalog.js';
@@ -292,17 +291,27 @@ export class Ingestion {
     try {
       return await this.store.db.transaction().execute(async (trx) => {
         const inserted: number[] = [];
-        const moved = new Map<number, Database['profiles']>();
+        const moved = new Map<number, WindowProfile>();
         for (const { records, raw } of batches) {
           const stored = await insertPredictions(trx, name, records, now, {
             ...(raw ? { raw } : {}),
             ...(this.store.sqlite ? { sqlite: this.store.sqlite } : {}),
           });
           inserted.push(stored.inserted);
-          for (const row of await this.addToProfiles(trx, model, records, stored.skipped, now))
-            moved.set(row.window_start, row);
+          await this.addToProfiles(trx, model, records, stored.skipped, moved);
         }
-        await writeProfiles(trx, [...moved.values()]);
+        // Each window the group moved, encoded once.
+        await writeProfiles(
+          trx,
+          [...moved].map(([start, profile]) => ({
+            model: name,
+            window_start: start,
+            shard: this.shard,
+            count: profile.count,
+            profile: JSON.stringify(profile),
+            updated_at: now,
+          })),
+        );
         return inserted;
       });
     } catch (error) {
@@ -313,16 +322,17 @@ export class Ingestion {
   }
 
   /**
-   * Adds the rows not skipped to this process's cached profiles of their windows (reading the windows' profiles
-   * from `db` when they are not cached) and returns the profile rows to write.
+   * Adds the rows not skipped to this process's profiles of their windows and records them in `moved` (the profiles
+   * the group moved so far, by window: those stand for the windows even if the cache let them go, as their rows are
+   * not written yet); others come from the cache, or are read from `db`.
    */
   private async addToProfiles(
     db: StoreConnection['db'],
     model: LoadedModel,
     records: readonly PredictionRecord[],
     skipped: ReadonlySet<number>,
-    now: number,
-  ): Promise<Array<Database['profiles']>> {
+    moved: Map<number, WindowProfile>,
+  ): Promise<void> {
     const name = model.spec.name;
     const byStart = new Map<number, PredictionRecord[]>();
     for (let i = 0; i < records.length; i++) {
@@ -337,27 +347,18 @@ export class Ingestion {
     const loaded = await this.loadOwnProfiles(
       db,
       model,
-      [...byStart.keys()].filter((start) => !this.profiles.has(keyOf(start))),
+      [...byStart.keys()].filter((start) => !moved.has(start) && !this.profiles.has(keyOf(start))),
     );
-    const rows: Array<Database['profiles']> = [];
     for (const [start, windowRows] of byStart) {
       const key = keyOf(start);
-      const profile = (this.profiles.get(key) ?? loaded.get(start)) as WindowProfile;
+      const profile = (moved.get(start) ?? this.profiles.get(key) ?? loaded.get(start)) as WindowProfile;
       for (const r of windowRows) profile.add(r);
       this.profiles.delete(key);
       this.profiles.set(key, profile);
-      rows.push({
-        model: name,
-        window_start: start,
-        shard: this.shard,
-        count: profile.count,
-        profile: JSON.stringify(profile),
-        updated_at: now,
-      });
+      moved.set(start, profile);
     }
     while (this.profiles.size > PROFILE_CACHE_SIZE)
       this.profiles.delete(this.profiles.keys().next().value as string);
-    return rows;
   }
 
   private dropProfiles(model: string): void {

@@ -189,11 +189,9 @@ export class WindowReadCache {
     now: number,
     maxAgeMs: number,
   ): Promise<readonly ProfileHead[]> {
-    const held = this.heads;
-    if (held && now - held.at < maxAgeMs && from >= held.from && to <= held.to)
-      return held.rows.filter((r) => Number(r.window_start) >= from && Number(r.window_start) < to);
-    // Under load the range reaches past now, so that the next polls (whose `to` is their own now) fall in it.
-    const until = maxAgeMs > 0 ? Math.max(to, now + maxAgeMs) : to;
+    const inRange = (r: ProfileHead) => Number(r.window_start) >= from && Number(r.window_start) < to;
+    if (this.heads && covers(this.heads, from, to, now, maxAgeMs)) return this.heads.rows.filter(inRange);
+    const until = reach(to, now, maxAgeMs);
     const rows = await db
       .selectFrom('profiles')
       .select(['window_start', 'shard', 'count', 'updated_at'])
@@ -202,8 +200,7 @@ export class WindowReadCache {
       .where('window_start', '<', until)
       .execute();
     if (maxAgeMs > 0) this.heads = { from, to: until, at: now, rows };
-    if (until === to) return rows;
-    return rows.filter((r) => Number(r.window_start) < to);
+    return until === to ? rows : rows.filter(inRange);
   }
 
   /** The label states of [from, to) brought up to the store, or left as a refresh that covered them `maxAgeMs` ago. */
@@ -214,9 +211,8 @@ export class WindowReadCache {
     now: number,
     maxAgeMs: number,
   ): Promise<void> {
-    const held = this.labelsRead;
-    if (held && now - held.at < maxAgeMs && from >= held.from && to <= held.to) return;
-    const until = maxAgeMs > 0 ? Math.max(to, now + maxAgeMs) : to;
+    if (this.labelsRead && covers(this.labelsRead, from, to, now, maxAgeMs)) return;
+    const until = reach(to, now, maxAgeMs);
     await this.labels.refresh(db, from, until);
     this.labelsRead = { from, to: until, at: now };
   }
@@ -276,6 +272,21 @@ export class WindowReadCache {
     }
   }
 }
+
+/** A read of [from, to) made at `at` still stands for [from, to) at `now`, reads being allowed `maxAgeMs` of age. */
+function covers(
+  read: { from: number; to: number; at: number },
+  from: number,
+  to: number,
+  now: number,
+  maxAgeMs: number,
+): boolean {
+  return now - read.at < maxAgeMs && from >= read.from && to <= read.to;
+}
+
+// Under load a read reaches past now, so that the next polls (whose `to` is their own now) fall in its range.
+const reach = (to: number, now: number, maxAgeMs: number) =>
+  maxAgeMs > 0 ? Math.max(to, now + maxAgeMs) : to;
 
 function remember<T>(map: Map<string, T>, key: string, value: T): void {
   map.delete(key);

@@ -23,19 +23,12 @@ export interface LabelWritten {
  * shard's writes of a model and, after the commit, sets `log.n` and adds the windows to `log.windows` (a failed
  * write leaves the log unusable).
  */
-export function writeLabels(
-  db: Kysely<Database>,
-  model: { name: string; window: number },
-  shard: string,
-  log: ShardLog,
-  write: LabelWrite,
-  now: number,
-  batches?: BatchColumnsCache,
-): Promise<LabelWritten> {
-  return retryingConflicts(() =>
-    db.transaction().execute((trx) => writeLabelsIn(trx, model, shard, log, write, now, batches)),
-  );
+export function writeLabels(db: Kysely<Database>, ...write: LabelWriteArgs): Promise<LabelWritten> {
+  return retryingConflicts(() => db.transaction().execute((trx) => writeLabelsIn(trx, ...write)));
 }
+
+/** What a label write takes besides its connection: the model, the shard, its log, the write, the time, the cache. */
+type LabelWriteArgs = Parameters<typeof writeLabelsIn> extends [unknown, ...infer Rest] ? Rest : never;
 
 /** The statements of a label write, in a transaction the caller holds open (the SQLite writer thread's group). */
 export async function writeLabelsIn(

@@ -499,25 +499,6 @@ async function upsertProfiles(db: Db, rows: Array<Database['profiles']>): Promis
     .execute();
 }
 
-export async function readProfiles(
-  db: Db,
-  model: string,
-  from: number,
-  to: number,
-  shard?: string,
-): Promise<Array<{ window_start: number; shard: string; profile: string }>> {
-  let q = db
-    .selectFrom('profiles')
-    .select(['window_start', 'shard', 'profile'])
-    .where('model', '=', model)
-    .where('window_start', '>=', from)
-    .where('window_start', '<', to)
-    .orderBy('window_start');
-  if (shard !== undefined) q = q.where('shard', '=', shard);
-  const rows = await q.execute();
-  return rows.map((r) => ({ ...r, window_start: Number(r.window_start) }));
-}
-
 /** Which versions answered in [from, to): first and last prediction time and how many, oldest first. */
 export async function servedVersions(
   db: Db,

@@ -84,15 +84,11 @@ async function savepoint<T>(write: () => Promise<T>): Promise<T> {
 
 async function labelled(request: LabelRequest): Promise<WriteReply> {
   const key = logKey(request.model, request.shard);
-  let log = logs.get(key);
-  if (!log) {
-    log = { windows: new Set() };
-    logs.set(key, log);
-  }
+  const log: ShardLog = logs.get(key) ?? { windows: new Set() };
+  logs.set(key, log);
   try {
-    const shardLog = log;
     const written = await savepoint(() =>
-      writeLabelsIn(db, request.model, request.shard, shardLog, request.write, request.now, batches),
+      writeLabelsIn(db, request.model, request.shard, log, request.write, request.now, batches),
     );
     // The next write of the group numbers its delta after this one (the whole log goes if the group fails).
     if (written.n !== undefined) {
@@ -121,18 +117,13 @@ async function folded(request: FoldRequest): Promise<WriteReply> {
   const log = logs.get(key);
   if (!log?.n) return { id: request.id, outcome: 'folded', entries: 0 };
   const through = log.n;
-  let states = foldedStates.get(key);
-  if (!states) {
-    states = new Map();
-    foldedStates.set(key, states);
-  }
-  const held = states;
+  const held = foldedStates.get(key) ?? new Map<number, FoldedState>();
+  foldedStates.set(key, held);
   try {
     const windows = await savepoint(() =>
       foldLabelDeltas(db, request.model.name, request.shard, through, request.now, undefined, held),
     );
-    const newest = [...held.keys()].sort((a, b) => b - a).slice(0, MAX_FOLDED_WINDOWS);
-    for (const start of [...held.keys()]) if (!newest.includes(start)) held.delete(start);
+    for (const start of [...held.keys()].sort((a, b) => b - a).slice(MAX_FOLDED_WINDOWS)) held.delete(start);
     return { id: request.id, outcome: 'folded', entries: windows.reduce((sum, w) => sum + w.entries, 0) };
   } catch (error) {
     // What the fold took in place may have been rolled back with it.
@@ -144,8 +135,8 @@ async function folded(request: FoldRequest): Promise<WriteReply> {
 /**
  * The requests that came in while the last group ran, in one transaction: one commit (and one fsync) for all, the
  * pages several of them touch (the newest labels) written once, and each window profile the batches moved encoded
- * and written once. Each request is
- * a savepoint of its own, so one that fails is rolled back alone; if the commit fails, every one of them fails.
+ * and written once. Each request is a savepoint of its own, so one that fails is rolled back alone; if the commit
+ * fails, every one of them fails.
  */
 async function committed(group: readonly WriteRequest[]): Promise<WriteReply[]> {
   const replies: WriteReply[] = [];
