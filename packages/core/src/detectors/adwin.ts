@@ -1,4 +1,5 @@
-import { StewardInputError } from '../errors.js';
+import { type OptionsSpec, resolveOptions } from '../options.js';
+import { defineDetector } from './definition.js';
 import {
   checkBatch,
   checkFinite,
@@ -25,6 +26,34 @@ export interface ADWINOptions {
   gracePeriod?: number;
 }
 
+export const ADWIN_DEFAULTS = {
+  delta: 0.002,
+  clock: 32,
+  maxBuckets: 5,
+  minWindowLength: 5,
+  gracePeriod: 10,
+} satisfies Required<ADWINOptions>;
+
+export const ADWIN_OPTIONS: OptionsSpec<ADWINOptions> = {
+  delta: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    exclusiveMax: true,
+    doc: 'confidence δ of the cut test (0.002)',
+  },
+  clock: { type: 'number', integer: true, min: 1, doc: 'check for a cut every this many values (32)' },
+  maxBuckets: { type: 'number', integer: true, min: 1, doc: 'buckets kept per size before two merge (5)' },
+  minWindowLength: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    doc: 'smallest sub-window on either side of a cut (5)',
+  },
+  gracePeriod: { type: 'number', integer: true, min: 0, doc: 'values seen before the first check (10)' },
+};
+
 /** One row of the exponential histogram: buckets of 2^row values, oldest first. */
 interface Row {
   total: number[];
@@ -46,27 +75,22 @@ interface ADWINState {
  * halves, at every cut, have means within a Hoeffding-style bound, and drops the older part when they do not. For
  * real values or a 0/1 error stream; adapts to both abrupt and gradual change, with a guaranteed false-alarm rate.
  * Its `estimation` is the mean of the current window.
+ *
+ * @example
+ * ```ts
+ * // the mean steps from 1.5 to 5.5
+ * const stream = Array.from({ length: 2000 }, (_, i) => (i < 1000 ? i % 4 : 4 + (i % 4)));
+ * const adwin = new ADWIN();
+ * adwin.updateMany(stream); // {"drifts":[1055],"warnings":[]}
+ * adwin.estimation; // 5.5
+ * ```
  */
 export class ADWIN extends StateDetector<ADWINState> implements DriftDetector {
   readonly options: Required<ADWINOptions>;
 
   constructor(options: ADWINOptions = {}) {
     super();
-    this.options = {
-      delta: 0.002,
-      clock: 32,
-      maxBuckets: 5,
-      minWindowLength: 5,
-      gracePeriod: 10,
-      ...options,
-    };
-    const { delta, clock, maxBuckets } = this.options;
-    if (!(delta > 0 && delta < 1)) throw new StewardInputError('ADWIN delta must be in (0, 1)', 'delta');
-    if (!Number.isInteger(clock) || clock < 1)
-      throw new StewardInputError('ADWIN clock must be a positive integer', 'clock');
-    if (!Number.isInteger(maxBuckets) || maxBuckets < 1) {
-      throw new StewardInputError('ADWIN maxBuckets must be a positive integer', 'maxBuckets');
-    }
+    this.options = resolveOptions('ADWIN', ADWIN_OPTIONS, ADWIN_DEFAULTS, options);
     this.reset();
   }
 
@@ -224,3 +248,14 @@ export class ADWIN extends StateDetector<ADWINState> implements DriftDetector {
     return new ADWIN(json.options as ADWINOptions).restoreState(json.state as ADWINState);
   }
 }
+
+export const adwin = defineDetector({
+  name: 'ADWIN',
+  input: 'numeric',
+  summary:
+    'ADaptive WINdowing: cuts its window where the means of the two parts differ (Bifet & Gavaldà 2007)',
+  options: ADWIN_OPTIONS,
+  defaults: ADWIN_DEFAULTS,
+  create: (options) => new ADWIN(options),
+  restore: ADWIN.fromJSON,
+});

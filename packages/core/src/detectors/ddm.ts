@@ -1,3 +1,5 @@
+import { type OptionsSpec, resolveOptions } from '../options.js';
+import { defineDetector } from './definition.js';
 import {
   checkBinaryFast,
   checkKind,
@@ -21,6 +23,28 @@ export interface DDMOptions {
   driftThreshold?: number;
 }
 
+export const DDM_DEFAULTS = {
+  warmStart: 30,
+  warningThreshold: 2,
+  driftThreshold: 3,
+} satisfies Required<DDMOptions>;
+
+export const DDM_OPTIONS: OptionsSpec<DDMOptions> = {
+  warmStart: {
+    type: 'number',
+    integer: true,
+    min: 0,
+    doc: 'values seen before a change can be signalled (30)',
+  },
+  warningThreshold: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    doc: 'warning at p_min + this · s_min (2)',
+  },
+  driftThreshold: { type: 'number', min: 0, exclusiveMin: true, doc: 'drift at p_min + this · s_min (3)' },
+};
+
 interface DDMState {
   n: number;
   errors: number;
@@ -39,6 +63,14 @@ interface DDMState {
  * p is kept as errors · (1/n), where River updates a running mean: the two agree to rounding (River's docstring
  * example fires at the same indices), and one division per value that does not chain one value's update to the
  * last makes it faster.
+ *
+ * @example
+ * ```ts
+ * // 10% errors, then 50%
+ * const errors = Array.from({ length: 2000 }, (_, i) => (i < 1000 ? Number(i % 10 === 0) : i % 2));
+ * const ddm = new DDM();
+ * ddm.updateMany(errors); // {"drifts":[1049],"warnings":[1023]}
+ * ```
  */
 export class DDM implements DriftDetector {
   readonly options: Required<DDMOptions>;
@@ -51,7 +83,7 @@ export class DDM implements DriftDetector {
   private warning = false;
 
   constructor(options: DDMOptions = {}) {
-    this.options = { warmStart: 30, warningThreshold: 2, driftThreshold: 3, ...options };
+    this.options = resolveOptions('DDM', DDM_OPTIONS, DDM_DEFAULTS, options);
   }
 
   reset(): void {
@@ -131,3 +163,13 @@ export class DDM implements DriftDetector {
     return detector;
   }
 }
+
+export const ddm = defineDetector({
+  name: 'DDM',
+  input: 'binary',
+  summary: 'Drift Detection Method: abrupt rises of a 0/1 error rate (Gama et al. 2004)',
+  options: DDM_OPTIONS,
+  defaults: DDM_DEFAULTS,
+  create: (options) => new DDM(options),
+  restore: DDM.fromJSON,
+});

@@ -104,11 +104,11 @@ describe('bad input gets a clear error', () => {
       () => new KSWIN({ windowSize: 10, statSize: 10 }),
       /statSize must be a positive integer smaller/,
     ],
-    ['ADWIN delta', () => new ADWIN({ delta: 2 }), /delta must be in \(0, 1\)/],
+    ['ADWIN delta', () => new ADWIN({ delta: 2 }), /ADWIN option delta must be a number > 0 and < 1, got 2/],
     [
       'PageHinkley mode',
       () => new PageHinkley({ mode: 'sideways' as never }),
-      /mode must be 'up', 'down' or 'both'/,
+      /PageHinkley option mode must be one of 'up', 'down', 'both', got 'sideways'/,
     ],
     [
       'restore the wrong kind',
@@ -118,7 +118,7 @@ describe('bad input gets a clear error', () => {
     [
       'restore garbage',
       () => restoreDetector({ kind: 'Magic', options: {}, state: {} }),
-      /unknown detector kind 'Magic'/,
+      /unknown detector 'Magic': expected one of ADWIN, DDM/,
     ],
   ];
   test.each(errors)('%s', (_, call, message) => {

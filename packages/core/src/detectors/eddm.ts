@@ -1,4 +1,6 @@
 import { StewardInputError } from '../errors.js';
+import { type OptionsSpec, resolveOptions } from '../options.js';
+import { defineDetector } from './definition.js';
 import {
   checkBinary,
   checkKind,
@@ -21,6 +23,24 @@ export interface EDDMOptions {
   beta?: number;
 }
 
+export const EDDM_DEFAULTS = { warmStart: 30, alpha: 0.95, beta: 0.9 } satisfies Required<EDDMOptions>;
+
+export const EDDM_OPTIONS: OptionsSpec<EDDMOptions> = {
+  warmStart: {
+    type: 'number',
+    integer: true,
+    min: 0,
+    doc: 'observations and errors before a change can be signalled (30)',
+  },
+  alpha: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    doc: 'warning below this share of the best distance between errors (0.95)',
+  },
+  beta: { type: 'number', min: 0, max: 1, doc: 'drift below this share, at most alpha (0.9)' },
+};
+
 interface EDDMState {
   n: number;
   lastError: number;
@@ -37,13 +57,20 @@ interface EDDMState {
  * Early Drift Detection Method (Baena-García et al. 2006) on a binary error stream, as River's
  * `drift.binary.EDDM`: it watches the distance between consecutive errors, whose mean p' and deviation s' shrink
  * when errors come closer together. Better than DDM on slow, gradual changes.
+ *
+ * @example
+ * ```ts
+ * // about 23% errors, then 50%
+ * const errors = Array.from({ length: 2000 }, (_, i) => (i < 1000 ? Number(i % 10 === 0 || i % 7 === 0) : i % 2));
+ * new EDDM().updateMany(errors); // {"drifts":[1143],"warnings":[1035]}
+ * ```
  */
 export class EDDM extends StateDetector<EDDMState> implements DriftDetector {
   readonly options: Required<EDDMOptions>;
 
   constructor(options: EDDMOptions = {}) {
     super();
-    this.options = { warmStart: 30, alpha: 0.95, beta: 0.9, ...options };
+    this.options = resolveOptions('EDDM', EDDM_OPTIONS, EDDM_DEFAULTS, options);
     if (this.options.alpha < this.options.beta) {
       throw new StewardInputError('EDDM option alpha must be greater than or equal to beta', 'alpha');
     }
@@ -150,3 +177,13 @@ function stateSlots(s: EDDMState): number[] {
     s.warning ? 1 : 0,
   ];
 }
+
+export const eddm = defineDetector({
+  name: 'EDDM',
+  input: 'binary',
+  summary: 'Early Drift Detection Method: the distance between errors shrinks (Baena-García et al. 2006)',
+  options: EDDM_OPTIONS,
+  defaults: EDDM_DEFAULTS,
+  create: (options) => new EDDM(options),
+  restore: EDDM.fromJSON,
+});

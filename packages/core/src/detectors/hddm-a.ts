@@ -1,7 +1,8 @@
+import { type OptionsSpec, resolveOptions } from '../options.js';
+import { defineDetector } from './definition.js';
 import {
   checkBinary,
   checkKind,
-  checkRange,
   type DetectorEvents,
   type DetectorJSON,
   type DetectorResult,
@@ -21,6 +22,30 @@ export interface HDDMAOptions {
   twoSidedTest?: boolean;
 }
 
+export const HDDM_A_DEFAULTS = {
+  driftConfidence: 0.001,
+  warningConfidence: 0.005,
+  twoSidedTest: false,
+} satisfies Required<HDDMAOptions>;
+
+export const HDDM_A_OPTIONS: OptionsSpec<HDDMAOptions> = {
+  driftConfidence: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    doc: 'confidence of the drift test (0.001)',
+  },
+  warningConfidence: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    doc: 'confidence of the warning test (0.005)',
+  },
+  twoSidedTest: { type: 'boolean', doc: 'also signal decreases of the error rate (false)' },
+};
+
 interface HDDMAState {
   /** Global count and mean. */
   n: number;
@@ -38,6 +63,13 @@ interface HDDMAState {
  * Drift detection with Hoeffding's bound on moving averages (Frías-Blanco et al. 2014), as River's
  * `drift.binary.HDDMA`: compares the mean since the best cut point with the global mean. Binary error stream;
  * strong on abrupt changes, with guarantees on false alarms.
+ *
+ * @example
+ * ```ts
+ * // 10% errors, then 50%
+ * const errors = Array.from({ length: 2000 }, (_, i) => (i < 1000 ? Number(i % 10 === 0) : i % 2));
+ * new HDDM_A().updateMany(errors); // {"drifts":[1023],"warnings":[1017,1019]}
+ * ```
  */
 export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
   readonly options: Required<HDDMAOptions>;
@@ -47,9 +79,7 @@ export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
 
   constructor(options: HDDMAOptions = {}) {
     super();
-    this.options = { driftConfidence: 0.001, warningConfidence: 0.005, twoSidedTest: false, ...options };
-    checkRange('HDDM_A', 'driftConfidence', this.options.driftConfidence, Number.MIN_VALUE, 1);
-    checkRange('HDDM_A', 'warningConfidence', this.options.warningConfidence, Number.MIN_VALUE, 1);
+    this.options = resolveOptions('HDDM_A', HDDM_A_OPTIONS, HDDM_A_DEFAULTS, options);
     this.logInvDrift = Math.log(1 / this.options.driftConfidence);
     this.logTwoOverDrift = Math.log(2 / this.options.driftConfidence);
     this.logTwoOverWarning = Math.log(2 / this.options.warningConfidence);
@@ -174,3 +204,13 @@ export class HDDM_A extends StateDetector<HDDMAState> implements DriftDetector {
 function freshState(): HDDMAState {
   return { n: 0, mean: 0, minN: 0, minMean: 0, maxN: 0, maxMean: 0, drift: false, warning: false };
 }
+
+export const hddmA = defineDetector({
+  name: 'HDDM_A',
+  input: 'binary',
+  summary: "Hoeffding's-bound drift detection on averages (Frías-Blanco et al. 2015)",
+  options: HDDM_A_OPTIONS,
+  defaults: HDDM_A_DEFAULTS,
+  create: (options) => new HDDM_A(options),
+  restore: HDDM_A.fromJSON,
+});

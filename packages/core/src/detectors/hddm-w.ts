@@ -1,8 +1,9 @@
+import { type OptionsSpec, resolveOptions } from '../options.js';
+import { defineDetector } from './definition.js';
 import {
   checkBatch,
   checkBinary,
   checkKind,
-  checkRange,
   type DetectorEvents,
   type DetectorJSON,
   type DetectorResult,
@@ -22,6 +23,32 @@ export interface HDDMWOptions {
   /** Also signal decreases of the error rate (default false). */
   twoSidedTest?: boolean;
 }
+
+export const HDDM_W_DEFAULTS = {
+  driftConfidence: 0.001,
+  warningConfidence: 0.005,
+  lambda: 0.05,
+  twoSidedTest: false,
+} satisfies Required<HDDMWOptions>;
+
+export const HDDM_W_OPTIONS: OptionsSpec<HDDMWOptions> = {
+  driftConfidence: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    doc: 'confidence of the drift test (0.001)',
+  },
+  warningConfidence: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    doc: 'confidence of the warning test (0.005)',
+  },
+  lambda: { type: 'number', min: 0, max: 1, doc: 'weight of the newest value in the moving average (0.05)' },
+  twoSidedTest: { type: 'boolean', doc: 'also signal decreases of the error rate (false)' },
+};
 
 /** River's SampleInfo: an exponentially weighted mean and its independent bound condition. */
 interface Sample {
@@ -57,6 +84,13 @@ const clear = (s: Sample) => {
 /**
  * Drift detection with McDiarmid's bound on exponentially weighted moving averages (Frías-Blanco et al. 2014),
  * as River's `drift.binary.HDDMW`. Recent errors weigh more, so it reacts faster than HDDM_A to gradual change.
+ *
+ * @example
+ * ```ts
+ * // 10% errors, then 50%
+ * const errors = Array.from({ length: 2000 }, (_, i) => (i < 1000 ? Number(i % 10 === 0) : i % 2));
+ * new HDDM_W().updateMany(errors); // {"drifts":[1035],"warnings":[1025,1027]}
+ * ```
  */
 export class HDDM_W extends StateDetector<HDDMWState> implements DriftDetector {
   readonly options: Required<HDDMWOptions>;
@@ -65,16 +99,7 @@ export class HDDM_W extends StateDetector<HDDMWState> implements DriftDetector {
 
   constructor(options: HDDMWOptions = {}) {
     super();
-    this.options = {
-      driftConfidence: 0.001,
-      warningConfidence: 0.005,
-      lambda: 0.05,
-      twoSidedTest: false,
-      ...options,
-    };
-    checkRange('HDDM_W', 'driftConfidence', this.options.driftConfidence, Number.MIN_VALUE, 1);
-    checkRange('HDDM_W', 'warningConfidence', this.options.warningConfidence, Number.MIN_VALUE, 1);
-    checkRange('HDDM_W', 'lambda', this.options.lambda, 0, 1);
+    this.options = resolveOptions('HDDM_W', HDDM_W_OPTIONS, HDDM_W_DEFAULTS, options);
     this.lambdaSq = this.options.lambda * this.options.lambda;
     this.oneMinusLambdaSq = (1 - this.options.lambda) ** 2;
     this.reset();
@@ -162,3 +187,13 @@ export class HDDM_W extends StateDetector<HDDMWState> implements DriftDetector {
     return new HDDM_W(json.options as HDDMWOptions).restoreState(json.state as HDDMWState);
   }
 }
+
+export const hddmW = defineDetector({
+  name: 'HDDM_W',
+  input: 'binary',
+  summary: "Hoeffding's-bound drift detection on weighted moving averages (Frías-Blanco et al. 2015)",
+  options: HDDM_W_OPTIONS,
+  defaults: HDDM_W_DEFAULTS,
+  create: (options) => new HDDM_W(options),
+  restore: HDDM_W.fromJSON,
+});

@@ -1,6 +1,7 @@
 export { ADWIN, type ADWINOptions } from './adwin.js';
 export * from './anomaly/index.js';
 export { DDM, type DDMOptions } from './ddm.js';
+export { type DetectorDefinition, defineDetector } from './definition.js';
 export type { DetectorJSON, DetectorResult, DriftDetector } from './detector.js';
 export { EDDM, type EDDMOptions } from './eddm.js';
 export { HDDM_A, type HDDMAOptions } from './hddm-a.js';
@@ -8,4 +9,13 @@ export { HDDM_W, type HDDMWOptions } from './hddm-w.js';
 export { KSWIN, type KSWINOptions } from './kswin.js';
 export { PageHinkley, type PageHinkleyOptions } from './page-hinkley.js';
 export { PythonRandom } from './python-random.js';
-export { restoreDetector } from './restore.js';
+export {
+  createDetector,
+  DEFAULT_DETECTOR,
+  DETECTOR_KINDS,
+  DETECTORS,
+  type DetectorKind,
+  detectorDefinition,
+  type RegisteredDetector,
+  restoreDetector,
+} from './registry.js';

@@ -1,5 +1,7 @@
 import { StewardInputError } from '../errors.js';
+import { checkOptions, type OptionsSpec } from '../options.js';
 import { ksTestSorted } from '../stats/ks-test.js';
+import { defineDetector } from './definition.js';
 import {
   checkBatch,
   checkFinite,
@@ -25,6 +27,25 @@ export interface KSWINOptions {
   seed?: number;
 }
 
+/** River's defaults; the seed, when not given, is drawn at random (River's `seed=None`). */
+export const KSWIN_DEFAULTS = {
+  alpha: 0.005,
+  windowSize: 100,
+  statSize: 30,
+} satisfies Required<Omit<KSWINOptions, 'seed'>>;
+
+export const KSWIN_OPTIONS: OptionsSpec<KSWINOptions> = {
+  alpha: { type: 'number', min: 0, max: 1, doc: 'significance of the KS test, run on every value (0.005)' },
+  windowSize: { type: 'number', integer: true, min: 1, doc: 'sliding window length (100)' },
+  statSize: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    doc: 'newest values compared with a sample of the older ones (30)',
+  },
+  seed: { type: 'number', integer: true, min: 0, doc: "seed of Python's Mersenne Twister (random)" },
+};
+
 interface KSWINState {
   n: number;
   window: number[];
@@ -38,6 +59,13 @@ interface KSWINState {
  * values are tested against `statSize` values drawn from the rest of a `windowSize` window; drift when the KS
  * p-value is at most alpha and the statistic exceeds 0.1. For real-valued streams of any distribution, not only
  * mean shifts. Draws with Python's generator, so with the same seed it fires where River does.
+ *
+ * @example
+ * ```ts
+ * // the mean steps from 1.5 to 5.5
+ * const stream = Array.from({ length: 2000 }, (_, i) => (i < 1000 ? i % 4 : 4 + (i % 4)));
+ * new KSWIN({ seed: 42 }).updateMany(stream); // {"drifts":[1013],"warnings":[]}
+ * ```
  */
 export class KSWIN extends StateDetector<KSWINState> implements DriftDetector {
   readonly options: Required<KSWINOptions>;
@@ -49,18 +77,11 @@ export class KSWIN extends StateDetector<KSWINState> implements DriftDetector {
   constructor(options: KSWINOptions = {}) {
     super();
     this.options = {
-      alpha: 0.005,
-      windowSize: 100,
-      statSize: 30,
       seed: Math.floor(Math.random() * 2 ** 32),
-      ...options,
+      ...KSWIN_DEFAULTS,
+      ...checkOptions('KSWIN', KSWIN_OPTIONS, options),
     };
-    const { alpha, windowSize, statSize } = this.options;
-    if (!(alpha >= 0 && alpha <= 1))
-      throw new StewardInputError('KSWIN alpha must be between 0 and 1', 'alpha');
-    if (!Number.isInteger(windowSize) || windowSize <= 0) {
-      throw new StewardInputError('KSWIN windowSize must be a positive integer', 'windowSize');
-    }
+    const { windowSize, statSize } = this.options;
     if (!Number.isInteger(statSize) || statSize <= 0 || statSize >= windowSize) {
       throw new StewardInputError(
         'KSWIN statSize must be a positive integer smaller than windowSize',
@@ -151,3 +172,13 @@ export class KSWIN extends StateDetector<KSWINState> implements DriftDetector {
     return detector;
   }
 }
+
+export const kswin = defineDetector({
+  name: 'KSWIN',
+  input: 'numeric',
+  summary: 'Kolmogorov–Smirnov windowing: newest values against a sample of older ones (Raab et al. 2020)',
+  options: KSWIN_OPTIONS,
+  defaults: KSWIN_DEFAULTS,
+  create: (options) => new KSWIN(options),
+  restore: KSWIN.fromJSON,
+});

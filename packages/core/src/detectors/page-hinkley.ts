@@ -1,4 +1,5 @@
-import { StewardInputError } from '../errors.js';
+import { type OptionsSpec, resolveOptions } from '../options.js';
+import { defineDetector } from './definition.js';
 import {
   checkFinite,
   checkKind,
@@ -25,6 +26,36 @@ export interface PageHinkleyOptions {
   mode?: 'up' | 'down' | 'both';
 }
 
+export const PAGE_HINKLEY_DEFAULTS = {
+  minInstances: 30,
+  delta: 0.005,
+  threshold: 50,
+  alpha: 1 - 0.0001,
+  mode: 'both',
+} satisfies Required<PageHinkleyOptions>;
+
+export const PAGE_HINKLEY_OPTIONS: OptionsSpec<PageHinkleyOptions> = {
+  minInstances: {
+    type: 'number',
+    integer: true,
+    min: 0,
+    doc: 'values seen before a change can be signalled (30)',
+  },
+  delta: { type: 'number', min: 0, doc: 'magnitude of change tolerated (0.005)' },
+  threshold: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    doc: 'λ, the cumulative deviation that signals drift (50)',
+  },
+  alpha: { type: 'number', min: 0, max: 1, doc: 'forgetting factor of the cumulative sums (0.9999)' },
+  mode: {
+    type: 'choice',
+    values: ['up', 'down', 'both'],
+    doc: "watch increases, decreases or both ('both')",
+  },
+};
+
 interface PageHinkleyState {
   n: number;
   /** Sum of the values since the last reset; the running mean is sum / n. */
@@ -43,26 +74,20 @@ interface PageHinkleyState {
  * The running mean is kept as sum / n where River updates it incrementally: equal to rounding (River's docstring
  * example fires at the same index), and it takes the mean off the chain of dependent operations from one value to
  * the next.
+ *
+ * @example
+ * ```ts
+ * // the mean steps from 1.5 to 5.5
+ * const stream = Array.from({ length: 2000 }, (_, i) => (i < 1000 ? i % 4 : 4 + (i % 4)));
+ * new PageHinkley().updateMany(stream); // {"drifts":[1011],"warnings":[]}
+ * ```
  */
 export class PageHinkley extends StateDetector<PageHinkleyState> implements DriftDetector {
   readonly options: Required<PageHinkleyOptions>;
 
   constructor(options: PageHinkleyOptions = {}) {
     super();
-    this.options = {
-      minInstances: 30,
-      delta: 0.005,
-      threshold: 50,
-      alpha: 1 - 0.0001,
-      mode: 'both',
-      ...options,
-    };
-    if (!['up', 'down', 'both'].includes(this.options.mode)) {
-      throw new StewardInputError(
-        `PageHinkley mode must be 'up', 'down' or 'both', got ${String(this.options.mode)}`,
-        'mode',
-      );
-    }
+    this.options = resolveOptions('PageHinkley', PAGE_HINKLEY_OPTIONS, PAGE_HINKLEY_DEFAULTS, options);
     this.reset();
   }
 
@@ -142,3 +167,13 @@ function freshState(): PageHinkleyState {
 function stateSlots(s: PageHinkleyState): number[] {
   return [s.n, s.sum, s.sumIncrease, s.sumDecrease, s.minIncrease, s.maxDecrease];
 }
+
+export const pageHinkley = defineDetector({
+  name: 'PageHinkley',
+  input: 'numeric',
+  summary: 'Page-Hinkley test: the cumulative deviation from the mean passes a threshold (Page 1954)',
+  options: PAGE_HINKLEY_OPTIONS,
+  defaults: PAGE_HINKLEY_DEFAULTS,
+  create: (options) => new PageHinkley(options),
+  restore: PageHinkley.fromJSON,
+});

@@ -92,6 +92,16 @@ const softmax = (theta: Float64Array) => {
 /**
  * Weighted average of its members' predictions (numbers) or class probabilities. Weights are given, or fitted by
  * `fitWeights` to minimise the squared error or log loss on held-out rows, kept non-negative and summing to 1.
+ *
+ * @example
+ * ```ts
+ * const X = [[0], [1], [2], [3], [4], [5]];
+ * const y = [0, 0, 0, 1, 1, 1];
+ * const a = new LogisticRegression().fit(X, y);
+ * const b = new GaussianNB().fit(X, y);
+ * const mix = new WeightedAverage([a, b], [0.5, 0.5]);
+ * mix.predictProba([[2.5]]).map((p) => Array.from(p, (v) => Number(v.toFixed(3)))); // [[0.5,0.5]]
+ * ```
  */
 export class WeightedAverage {
   readonly models: Member[];
@@ -236,7 +246,17 @@ export class WeightedAverage {
   }
 }
 
-/** Majority vote of predicted classes ('hard') or argmax of the averaged probabilities ('soft'), as VotingClassifier. */
+/**
+ * Majority vote of predicted classes ('hard') or argmax of the averaged probabilities ('soft'), as VotingClassifier.
+ *
+ * @example
+ * ```ts
+ * const X = [[0], [1], [2], [3], [4], [5]];
+ * const y = [0, 0, 0, 1, 1, 1];
+ * const members = [new LogisticRegression().fit(X, y), new GaussianNB().fit(X, y), new SGDClassifier().fit(X, y)];
+ * Array.from(new Voting(members).predict([[0.5], [4.5]])); // [0,1]
+ * ```
+ */
 export class Voting {
   readonly models: Member[];
   readonly voting: 'hard' | 'soft';
@@ -326,6 +346,15 @@ export type LearnerFactory = () => Learner & Member;
  * Stacking, as scikit-learn's StackingClassifier/Regressor: every base learner is trained k times to predict the
  * fold it did not see (out-of-fold predictions), a meta-learner learns from those predictions, and the base
  * learners are then refitted on all the rows.
+ *
+ * @example
+ * ```ts
+ * const X = Array.from({ length: 10 }, (_, i) => [i]);
+ * const y = X.map(([v]) => Number(v >= 5));
+ * const base = [() => new GaussianNB(), () => new LogisticRegression()];
+ * const stack = new Stacking({ base, meta: () => new LogisticRegression() }, { folds: 2 }).fit(X, y);
+ * Array.from(stack.predict([[1], [8]])); // [0,1]
+ * ```
  */
 export class Stacking {
   base: Member[] = [];

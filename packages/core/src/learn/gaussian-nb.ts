@@ -1,7 +1,9 @@
 import { StewardInputError } from '../errors.js';
 import { checkClassLabels, type Label, type Labels } from '../metrics/input.js';
 import { compareLabels, sortedUnique } from '../metrics/labels.js';
+import { type OptionsSpec, resolveOptions } from '../options.js';
 import { argmaxClasses } from './classes.js';
+import { defineLearner } from './definition.js';
 import { type Dense, type FeatureRows, toDense } from './matrix.js';
 import { checkModelFile, type ModelFile, modelFile, numbersField } from './model-file.js';
 
@@ -9,6 +11,16 @@ export interface GaussianNBOptions {
   /** Share of the largest feature variance added to every variance, for stability (default 1e-9). */
   varSmoothing?: number;
 }
+
+export const GAUSSIAN_NB_DEFAULTS = { varSmoothing: 1e-9 } satisfies Required<GaussianNBOptions>;
+
+export const GAUSSIAN_NB_OPTIONS: OptionsSpec<GaussianNBOptions> = {
+  varSmoothing: {
+    type: 'number',
+    min: 0,
+    doc: 'share of the largest feature variance added to every variance (1e-9)',
+  },
+};
 
 interface GaussianNBState {
   classes: Label[];
@@ -22,15 +34,19 @@ interface GaussianNBState {
  * Gaussian naive Bayes, as scikit-learn's `GaussianNB`: per class, an independent normal per feature. `partialFit`
  * merges batches exactly (Chan, Golub & LeVeque), so a model kept up to date batch by batch equals one fitted on
  * everything at once, up to rounding and scikit-learn's own handling of the smoothing term (recomputed per batch).
+ *
+ * @example
+ * ```ts
+ * const model = new GaussianNB().fit([[0], [1], [5], [6]], ['a', 'a', 'b', 'b']);
+ * Array.from(model.predict([[0.5], [5.5]])); // ["a","b"]
+ * ```
  */
 export class GaussianNB {
   readonly options: Required<GaussianNBOptions>;
   private s: GaussianNBState | undefined;
 
   constructor(options: GaussianNBOptions = {}) {
-    this.options = { varSmoothing: 1e-9, ...options };
-    if (!(this.options.varSmoothing >= 0))
-      throw new StewardInputError('varSmoothing must be >= 0', 'varSmoothing');
+    this.options = resolveOptions('GaussianNB', GAUSSIAN_NB_OPTIONS, GAUSSIAN_NB_DEFAULTS, options);
   }
 
   get classes(): Label[] | undefined {
@@ -220,3 +236,14 @@ function mergeClass(s: GaussianNBState, k: number, X: Dense, rows: number[]): vo
   }
   s.classCount[k] = nPast + nNew;
 }
+
+export const gaussianNB = defineLearner({
+  name: 'GaussianNB',
+  task: 'classification',
+  summary: "Gaussian naive Bayes, as scikit-learn's GaussianNB",
+  options: GAUSSIAN_NB_OPTIONS,
+  defaults: GAUSSIAN_NB_DEFAULTS,
+  online: true,
+  create: (options) => new GaussianNB(options),
+  restore: GaussianNB.fromJSON,
+});

@@ -1,7 +1,9 @@
 import { StewardInputError } from '../errors.js';
 import { checkClassLabels, type Label, type Labels } from '../metrics/input.js';
+import { type OptionsSpec, resolveOptions } from '../options.js';
 import { seededRandom, shuffleInPlace } from '../stats/random.js';
 import { argmaxClasses, encodeClasses } from './classes.js';
+import { defineLearner } from './definition.js';
 import { binMatrix } from './histogram-binning.js';
 import { HistogramTreeGrower, predictBinnedTree, predictTree, type Tree } from './histogram-tree.js';
 import { type CheckedRows, checkFeatureRows, type FeatureRows, toDense, toTarget } from './matrix.js';
@@ -30,6 +32,57 @@ export interface GradientBoostingOptions {
   seed?: number;
 }
 
+export const GRADIENT_BOOSTING_DEFAULTS = {
+  learningRate: 0.1,
+  maxIter: 100,
+  maxLeafNodes: 31,
+  maxDepth: Number.POSITIVE_INFINITY,
+  minSamplesLeaf: 20,
+  l2Regularization: 0,
+  maxBins: 255,
+  earlyStopping: 'auto',
+  validationFraction: 0.1,
+  nIterNoChange: 10,
+  tol: 1e-7,
+  seed: 0,
+} satisfies Required<GradientBoostingOptions>;
+
+export const GRADIENT_BOOSTING_OPTIONS: OptionsSpec<GradientBoostingOptions> = {
+  learningRate: { type: 'number', min: 0, exclusiveMin: true, doc: "shrinkage of every tree's leaves (0.1)" },
+  maxIter: { type: 'number', integer: true, min: 1, doc: 'boosting iterations at most (100)' },
+  maxLeafNodes: {
+    type: 'number',
+    integer: true,
+    min: 2,
+    doc: 'leaves per tree at most, grown best-first (31)',
+  },
+  maxDepth: { type: 'number', integer: true, min: 1, allowInfinity: true, doc: 'depth limit (none)' },
+  minSamplesLeaf: { type: 'number', integer: true, min: 1, doc: 'fewest rows in a leaf (20)' },
+  l2Regularization: { type: 'number', min: 0, doc: 'L2 penalty on leaf values (0)' },
+  maxBins: { type: 'number', integer: true, min: 2, max: 255, doc: 'bins per feature (255)' },
+  earlyStopping: {
+    type: 'choice',
+    values: ['auto', true, false],
+    doc: "'auto': stop on a held-out 10% above 10,000 rows ('auto')",
+  },
+  validationFraction: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    exclusiveMax: true,
+    doc: 'share held out for early stopping (0.1)',
+  },
+  nIterNoChange: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    doc: 'iterations without improvement before stopping (10)',
+  },
+  tol: { type: 'number', min: 0, doc: 'improvement that counts as one (1e-7)' },
+  seed: { type: 'number', integer: true, min: 0, doc: 'seed of the early-stopping split (0)' },
+};
+
 interface GBState {
   kind: 'classifier' | 'regressor';
   classes?: Label[];
@@ -51,30 +104,8 @@ abstract class GradientBoostingBase {
   /** Iterations kept by the last fit (fewer than maxIter when early stopping). */
   iterations = 0;
 
-  constructor(options: GradientBoostingOptions = {}) {
-    this.options = {
-      learningRate: 0.1,
-      maxIter: 100,
-      maxLeafNodes: 31,
-      maxDepth: Number.POSITIVE_INFINITY,
-      minSamplesLeaf: 20,
-      l2Regularization: 0,
-      maxBins: 255,
-      earlyStopping: 'auto',
-      validationFraction: 0.1,
-      nIterNoChange: 10,
-      tol: 1e-7,
-      seed: 0,
-      ...options,
-    };
-    const o = this.options;
-    if (!(o.learningRate > 0)) throw new StewardInputError('learningRate must be > 0', 'learningRate');
-    if (!Number.isInteger(o.maxBins) || o.maxBins < 2 || o.maxBins > 255) {
-      throw new StewardInputError('maxBins must be an integer from 2 to 255', 'maxBins');
-    }
-    if (!Number.isInteger(o.maxLeafNodes) || o.maxLeafNodes < 2) {
-      throw new StewardInputError('maxLeafNodes must be an integer >= 2', 'maxLeafNodes');
-    }
+  constructor(options: GradientBoostingOptions, kind: string) {
+    this.options = resolveOptions(kind, GRADIENT_BOOSTING_OPTIONS, GRADIENT_BOOSTING_DEFAULTS, options);
   }
 
   /** Gradients and hessians of the loss at the raw scores (k = tree index within an iteration). */
@@ -202,8 +233,22 @@ abstract class GradientBoostingBase {
 
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
-/** Gradient boosting for classes (log loss), as scikit-learn's HistGradientBoostingClassifier. */
+/**
+ * Gradient boosting for classes (log loss), as scikit-learn's HistGradientBoostingClassifier.
+ *
+ * @example
+ * ```ts
+ * const X = [[0], [1], [2], [3], [4], [5]];
+ * const y = [0, 0, 0, 1, 1, 1];
+ * const model = new GradientBoostingClassifier({ minSamplesLeaf: 1 }).fit(X, y);
+ * Array.from(model.predict([[0.5], [4.5]])); // [0,1]
+ * ```
+ */
 export class GradientBoostingClassifier extends GradientBoostingBase {
+  constructor(options: GradientBoostingOptions = {}) {
+    super(options, 'GradientBoostingClassifier');
+  }
+
   private target: Int32Array = new Int32Array(0);
 
   get classes(): Label[] | undefined {
@@ -333,8 +378,22 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
   }
 }
 
-/** Gradient boosting for numbers (squared error), as scikit-learn's HistGradientBoostingRegressor. */
+/**
+ * Gradient boosting for numbers (squared error), as scikit-learn's HistGradientBoostingRegressor.
+ *
+ * @example
+ * ```ts
+ * const X = [[1], [2], [3], [4], [5], [6]];
+ * const y = [2, 4, 6, 8, 10, 12];
+ * const model = new GradientBoostingRegressor({ minSamplesLeaf: 1 }).fit(X, y);
+ * Array.from(model.predict([[1], [6]]), (v) => Number(v.toFixed(2))); // [2,12]
+ * ```
+ */
 export class GradientBoostingRegressor extends GradientBoostingBase {
+  constructor(options: GradientBoostingOptions = {}) {
+    super(options, 'GradientBoostingRegressor');
+  }
+
   private target: Float64Array = new Float64Array(0);
 
   /** Fits; with `warmStart`, keeps the fitted trees and adds iterations up to `maxIter` (raise it first). */
@@ -394,3 +453,37 @@ export class GradientBoostingRegressor extends GradientBoostingBase {
 function finiteOrUndefined(x: number): number | undefined {
   return Number.isFinite(x) ? x : undefined;
 }
+
+const GRADIENT_BOOSTING_TUNING = {
+  space: {
+    learningRate: { type: 'loguniform', low: 0.01, high: 0.3 },
+    maxLeafNodes: { type: 'int', low: 7, high: 63, log: true },
+    minSamplesLeaf: { type: 'int', low: 5, high: 100, log: true },
+    l2Regularization: { type: 'loguniform', low: 1e-4, high: 10 },
+  },
+} as const;
+
+export const gradientBoostingClassifier = defineLearner({
+  name: 'GradientBoostingClassifier',
+  task: 'classification',
+  summary: "histogram-based gradient boosting on log loss, as scikit-learn's HistGradientBoostingClassifier",
+  options: GRADIENT_BOOSTING_OPTIONS,
+  defaults: GRADIENT_BOOSTING_DEFAULTS,
+  online: false,
+  tuning: GRADIENT_BOOSTING_TUNING,
+  create: (options) => new GradientBoostingClassifier(options),
+  restore: GradientBoostingClassifier.fromJSON,
+});
+
+export const gradientBoostingRegressor = defineLearner({
+  name: 'GradientBoostingRegressor',
+  task: 'regression',
+  summary:
+    "histogram-based gradient boosting on squared error, as scikit-learn's HistGradientBoostingRegressor",
+  options: GRADIENT_BOOSTING_OPTIONS,
+  defaults: GRADIENT_BOOSTING_DEFAULTS,
+  online: false,
+  tuning: GRADIENT_BOOSTING_TUNING,
+  create: (options) => new GradientBoostingRegressor(options),
+  restore: GradientBoostingRegressor.fromJSON,
+});

@@ -1,3 +1,4 @@
+export { defineLearner, type LearnerDefinition } from './definition.js';
 export { type LearnerFactory, type Member, Stacking, Voting, WeightedAverage } from './ensembles.js';
 export { GaussianNB, type GaussianNBOptions } from './gaussian-nb.js';
 export {
@@ -17,6 +18,15 @@ export { type Activation, MLPClassifier, type MLPOptions, MLPRegressor } from '.
 export { checkModelFile, MODEL_FORMAT_VERSION, type ModelFile } from './model-file.js';
 export { type Learner, Pipeline, type PipelineOptions } from './pipeline.js';
 export type { CategoricalSteps, NumericSteps, Row, RowValue } from './preprocessing.js';
+export {
+  createLearner,
+  DEFAULT_LEARNER,
+  LEARNER_KINDS,
+  LEARNERS,
+  type LearnerKind,
+  learnerDefinition,
+  type RegisteredLearner,
+} from './registry.js';
 export { restoreLearner, restoreModel } from './restore.js';
 export {
   type LearningRate,

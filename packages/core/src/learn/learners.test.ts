@@ -141,7 +141,11 @@ describe('bad input', () => {
       () => new LinearRegression().fit([[1], [2], [4]], [1, 2, 3]).predict([[1, 2]]),
       /X has 2 features but the model was fitted on 1/,
     ],
-    ['bad C', () => new LogisticRegression({ C: 0 }), /C must be a positive finite number/],
+    [
+      'bad C',
+      () => new LogisticRegression({ C: 0 }),
+      /LogisticRegression option C must be a number > 0, got 0/,
+    ],
   ];
   test.each(cases)('%s', (_, run, message) => {
     expect(run).toThrow(StewardInputError);

@@ -1,4 +1,6 @@
 import { StewardInputError } from '../errors.js';
+import { type OptionsSpec, resolveOptions } from '../options.js';
+import { defineLearner } from './definition.js';
 import {
   choleskySolve,
   columnMeans,
@@ -20,6 +22,17 @@ export interface RidgeOptions extends LinearRegressionOptions {
   /** L2 penalty α on the coefficients, not on the intercept (default 1, scikit-learn's). */
   alpha?: number;
 }
+
+export const LINEAR_REGRESSION_DEFAULTS = { fitIntercept: true } satisfies Required<LinearRegressionOptions>;
+export const RIDGE_DEFAULTS = { ...LINEAR_REGRESSION_DEFAULTS, alpha: 1 } satisfies Required<RidgeOptions>;
+
+export const LINEAR_REGRESSION_OPTIONS: OptionsSpec<LinearRegressionOptions> = {
+  fitIntercept: { type: 'boolean', doc: 'fit an intercept on centred data (true)' },
+};
+export const RIDGE_OPTIONS: OptionsSpec<RidgeOptions> = {
+  ...LINEAR_REGRESSION_OPTIONS,
+  alpha: { type: 'number', min: 0, doc: 'L2 penalty on the coefficients, not the intercept (1)' },
+};
 
 interface LinearState {
   coef: number[];
@@ -97,13 +110,28 @@ abstract class LinearRegressor {
   }
 }
 
-/** Ordinary least squares, as scikit-learn's `LinearRegression` (exact solution by Householder QR). */
+/**
+ * Ordinary least squares, as scikit-learn's `LinearRegression` (exact solution by Householder QR).
+ *
+ * @example
+ * ```ts
+ * const X = [[1], [2], [3], [4], [5], [6]];
+ * const y = [2, 4, 6, 8, 10, 12];
+ * const model = new LinearRegression().fit(X, y);
+ * Array.from(model.predict([[7]]), (v) => Number(v.toFixed(6))); // [14]
+ * ```
+ */
 export class LinearRegression extends LinearRegressor {
   readonly options: Required<LinearRegressionOptions>;
 
   constructor(options: LinearRegressionOptions = {}) {
     super();
-    this.options = { fitIntercept: true, ...options };
+    this.options = resolveOptions(
+      'LinearRegression',
+      LINEAR_REGRESSION_OPTIONS,
+      LINEAR_REGRESSION_DEFAULTS,
+      options,
+    );
   }
 
   get kind(): string {
@@ -130,16 +158,23 @@ export class LinearRegression extends LinearRegressor {
   }
 }
 
-/** Least squares with an L2 penalty, as scikit-learn's `Ridge` (its Cholesky solver on centred data). */
+/**
+ * Least squares with an L2 penalty, as scikit-learn's `Ridge` (its Cholesky solver on centred data).
+ *
+ * @example
+ * ```ts
+ * const X = [[1], [2], [3], [4], [5], [6]];
+ * const y = [2, 4, 6, 8, 10, 12];
+ * // the penalty shrinks the slope below 2
+ * Array.from(new Ridge({ alpha: 1 }).fit(X, y).predict([[7]]), (v) => Number(v.toFixed(4))); // [13.6216]
+ * ```
+ */
 export class Ridge extends LinearRegressor {
   readonly options: Required<RidgeOptions>;
 
   constructor(options: RidgeOptions = {}) {
     super();
-    this.options = { fitIntercept: true, alpha: 1, ...options };
-    if (!(this.options.alpha >= 0) || !Number.isFinite(this.options.alpha)) {
-      throw new StewardInputError('Ridge alpha must be a finite number >= 0', 'alpha');
-    }
+    this.options = resolveOptions('Ridge', RIDGE_OPTIONS, RIDGE_DEFAULTS, options);
   }
 
   get kind(): string {
@@ -172,3 +207,25 @@ export class Ridge extends LinearRegressor {
     return model;
   }
 }
+
+export const linearRegression = defineLearner({
+  name: 'LinearRegression',
+  task: 'regression',
+  summary: "ordinary least squares, as scikit-learn's LinearRegression",
+  options: LINEAR_REGRESSION_OPTIONS,
+  defaults: LINEAR_REGRESSION_DEFAULTS,
+  online: false,
+  create: (options) => new LinearRegression(options),
+  restore: LinearRegression.fromJSON,
+});
+
+export const ridge = defineLearner({
+  name: 'Ridge',
+  task: 'regression',
+  summary: "least squares with an L2 penalty, as scikit-learn's Ridge",
+  options: RIDGE_OPTIONS,
+  defaults: RIDGE_DEFAULTS,
+  online: false,
+  create: (options) => new Ridge(options),
+  restore: Ridge.fromJSON,
+});

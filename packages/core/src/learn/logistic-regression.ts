@@ -1,7 +1,9 @@
 import { StewardInputError } from '../errors.js';
 import type { Label, Labels } from '../metrics/input.js';
 import { checkClassLabels } from '../metrics/input.js';
+import { type OptionsSpec, resolveOptions } from '../options.js';
 import { argmaxClasses, encodeClasses } from './classes.js';
+import { defineLearner } from './definition.js';
 import { minimize } from './lbfgs.js';
 import {
   BLOCK_ROWS,
@@ -27,6 +29,25 @@ export interface LogisticRegressionOptions {
   maxIter?: number;
 }
 
+export const LOGISTIC_REGRESSION_DEFAULTS = {
+  C: 1,
+  fitIntercept: true,
+  tol: 1e-8,
+  maxIter: 1000,
+} satisfies Required<LogisticRegressionOptions>;
+
+export const LOGISTIC_REGRESSION_OPTIONS: OptionsSpec<LogisticRegressionOptions> = {
+  C: { type: 'number', min: 0, exclusiveMin: true, doc: 'inverse of the L2 penalty strength (1)' },
+  fitIntercept: { type: 'boolean', doc: 'fit an unpenalised intercept (true)' },
+  tol: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    doc: 'stop when every mean-gradient component is below this (1e-8)',
+  },
+  maxIter: { type: 'number', integer: true, min: 1, doc: 'L-BFGS iterations at most (1000)' },
+};
+
 export interface FitOptions {
   /** Start from the current coefficients (fine-tune) instead of zeros; the classes must be the same. */
   warmStart?: boolean;
@@ -45,6 +66,15 @@ interface LogisticState {
  * Logistic regression with an L2 penalty fitted by L-BFGS, as scikit-learn's `LogisticRegression(solver='lbfgs')`:
  * it minimises Σ log-loss + ‖w‖² / (2C); two classes give one coefficient row (the second class is positive),
  * three or more a multinomial (softmax) model with one row per class.
+ *
+ * @example
+ * ```ts
+ * const X = [[0], [1], [2], [3], [4], [5]];
+ * const y = [0, 0, 0, 1, 1, 1];
+ * const model = new LogisticRegression().fit(X, y);
+ * Array.from(model.predict([[0.5], [4.5]])); // [0,1]
+ * model.predictProba([[2.5]]).map((p) => Array.from(p, (v) => Number(v.toFixed(3)))); // [[0.5,0.5]]
+ * ```
  */
 export class LogisticRegression {
   readonly options: Required<LogisticRegressionOptions>;
@@ -56,10 +86,12 @@ export class LogisticRegression {
   converged = false;
 
   constructor(options: LogisticRegressionOptions = {}) {
-    this.options = { C: 1, fitIntercept: true, tol: 1e-8, maxIter: 1000, ...options };
-    if (!(this.options.C > 0) || !Number.isFinite(this.options.C)) {
-      throw new StewardInputError('LogisticRegression C must be a positive finite number', 'C');
-    }
+    this.options = resolveOptions(
+      'LogisticRegression',
+      LOGISTIC_REGRESSION_OPTIONS,
+      LOGISTIC_REGRESSION_DEFAULTS,
+      options,
+    );
   }
 
   fit(X: FeatureRows, y: Labels, options: FitOptions = {}): this {
@@ -313,3 +345,15 @@ function softmaxObjective(X: Dense, target: Int32Array, K: number, o: Options) {
     return loss;
   };
 }
+
+export const logisticRegression = defineLearner({
+  name: 'LogisticRegression',
+  task: 'classification',
+  summary:
+    "multinomial logistic regression with an L2 penalty (L-BFGS), as scikit-learn's LogisticRegression",
+  options: LOGISTIC_REGRESSION_OPTIONS,
+  defaults: LOGISTIC_REGRESSION_DEFAULTS,
+  online: false,
+  create: (options) => new LogisticRegression(options),
+  restore: LogisticRegression.fromJSON,
+});

@@ -83,7 +83,7 @@ describe('MLPClassifier', () => {
 
   test('bad input', () => {
     expect(() => new MLPClassifier({ hiddenLayers: [0] })).toThrow(
-      /hiddenLayers must be a list of positive integers/,
+      /MLPClassifier option hiddenLayers must be a list of integers >= 1, got \[0\]/,
     );
     expect(() => new MLPClassifier({ frozenLayers: 3 })).toThrow(
       /frozenLayers must be an integer from 0 to 1/,

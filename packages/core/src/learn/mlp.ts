@@ -1,8 +1,10 @@
 import { StewardInputError } from '../errors.js';
 import { checkClassLabels, type Label, type Labels } from '../metrics/input.js';
 import { sortedUnique } from '../metrics/labels.js';
+import { type OptionsSpec, resolveOptions } from '../options.js';
 import { seededRandom, shuffleInPlace } from '../stats/random.js';
 import { argmaxClasses } from './classes.js';
+import { defineLearner } from './definition.js';
 import { type Dense, type FeatureRows, toDense, toTarget } from './matrix.js';
 import { checkModelFile, type ModelFile, modelFile, numbersField } from './model-file.js';
 
@@ -30,6 +32,61 @@ export interface MLPOptions {
   frozenLayers?: number;
   seed?: number;
 }
+
+export const MLP_DEFAULTS = {
+  hiddenLayers: [100],
+  activation: 'relu',
+  learningRate: 0.001,
+  alpha: 0.0001,
+  batchSize: 200,
+  maxIter: 200,
+  tol: 1e-4,
+  nIterNoChange: 10,
+  earlyStopping: false,
+  validationFraction: 0.1,
+  frozenLayers: 0,
+  seed: 0,
+} satisfies Required<MLPOptions>;
+
+export const MLP_OPTIONS: OptionsSpec<MLPOptions> = {
+  hiddenLayers: {
+    type: 'integers',
+    min: 1,
+    doc: 'units of each hidden layer ([100]); 64 or "64,32" also work',
+  },
+  activation: {
+    type: 'choice',
+    values: ['relu', 'tanh', 'logistic', 'identity'],
+    doc: "hidden activation ('relu')",
+  },
+  learningRate: { type: 'number', min: 0, exclusiveMin: true, doc: "Adam's step size (0.001)" },
+  alpha: { type: 'number', min: 0, doc: 'L2 penalty, scaled by 1/n (0.0001)' },
+  batchSize: { type: 'number', integer: true, min: 1, doc: 'rows per mini-batch, at most n (200)' },
+  maxIter: { type: 'number', integer: true, min: 1, doc: 'epochs of fit at most (200)' },
+  tol: { type: 'number', min: 0, doc: 'improvement that counts as one (1e-4)' },
+  nIterNoChange: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    doc: 'epochs without improvement before stopping (10)',
+  },
+  earlyStopping: { type: 'boolean', doc: 'stop on a held-out score and keep the best epoch (false)' },
+  validationFraction: {
+    type: 'number',
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    exclusiveMax: true,
+    doc: 'share held out for early stopping (0.1)',
+  },
+  frozenLayers: {
+    type: 'number',
+    integer: true,
+    min: 0,
+    doc: 'layers from the input whose weights stay fixed (0)',
+  },
+  seed: { type: 'number', integer: true, min: 0, doc: 'seed of the initial weights and shuffles (0)' },
+};
 
 interface Layer {
   inputs: number;
@@ -91,37 +148,10 @@ abstract class MLPBase {
   lossCurve: number[] = [];
   validationScores: number[] = [];
 
-  constructor(options: MLPOptions = {}) {
-    this.options = {
-      hiddenLayers: [100],
-      activation: 'relu',
-      learningRate: 0.001,
-      alpha: 0.0001,
-      batchSize: 200,
-      maxIter: 200,
-      tol: 1e-4,
-      nIterNoChange: 10,
-      earlyStopping: false,
-      validationFraction: 0.1,
-      frozenLayers: 0,
-      seed: 0,
-      ...options,
-    };
+  constructor(options: MLPOptions, kind: string) {
+    this.options = resolveOptions(kind, MLP_OPTIONS, MLP_DEFAULTS, options);
     const o = this.options;
-    if (!Array.isArray(o.hiddenLayers) || o.hiddenLayers.some((u) => !Number.isInteger(u) || u < 1)) {
-      throw new StewardInputError('hiddenLayers must be a list of positive integers', 'hiddenLayers');
-    }
-    if (!['relu', 'tanh', 'logistic', 'identity'].includes(o.activation)) {
-      throw new StewardInputError(
-        `activation must be 'relu', 'tanh', 'logistic' or 'identity'`,
-        'activation',
-      );
-    }
-    if (!(o.learningRate > 0)) throw new StewardInputError('learningRate must be > 0', 'learningRate');
-    if (!(o.validationFraction > 0 && o.validationFraction < 1)) {
-      throw new StewardInputError('validationFraction must be between 0 and 1', 'validationFraction');
-    }
-    if (!Number.isInteger(o.frozenLayers) || o.frozenLayers < 0 || o.frozenLayers > o.hiddenLayers.length) {
+    if (o.frozenLayers > o.hiddenLayers.length) {
       throw new StewardInputError(
         `frozenLayers must be an integer from 0 to ${o.hiddenLayers.length}`,
         'frozenLayers',
@@ -400,8 +430,22 @@ function cloneLayers(layers: Layer[]): Layer[] {
   return layers.map((L) => ({ ...L, W: L.W.slice(), b: L.b.slice() }));
 }
 
-/** MLP for classes (softmax output, or one logistic unit for two classes), as scikit-learn's MLPClassifier. */
+/**
+ * MLP for classes (softmax output, or one logistic unit for two classes), as scikit-learn's MLPClassifier.
+ *
+ * @example
+ * ```ts
+ * const X = [[0], [1], [2], [3], [4], [5]];
+ * const y = [0, 0, 0, 1, 1, 1];
+ * const model = new MLPClassifier({ hiddenLayers: [8], learningRate: 0.01, maxIter: 500 }).fit(X, y);
+ * Array.from(model.predict([[0.5], [4.5]])); // [0,1]
+ * ```
+ */
 export class MLPClassifier extends MLPBase {
+  constructor(options: MLPOptions = {}) {
+    super(options, 'MLPClassifier');
+  }
+
   classes: Label[] | undefined;
 
   protected outputKind() {
@@ -525,8 +569,22 @@ export class MLPClassifier extends MLPBase {
   }
 }
 
-/** MLP for one numeric target (identity output, squared error), as scikit-learn's MLPRegressor. */
+/**
+ * MLP for one numeric target (identity output, squared error), as scikit-learn's MLPRegressor.
+ *
+ * @example
+ * ```ts
+ * const X = [[1], [2], [3], [4], [5], [6]];
+ * const y = [2, 4, 6, 8, 10, 12];
+ * const model = new MLPRegressor({ hiddenLayers: [8], learningRate: 0.01, maxIter: 2000 }).fit(X, y);
+ * Array.from(model.predict([[3.5]]), (v) => Number(v.toFixed(1))); // [7]
+ * ```
+ */
 export class MLPRegressor extends MLPBase {
+  constructor(options: MLPOptions = {}) {
+    super(options, 'MLPRegressor');
+  }
+
   protected outputKind() {
     return 'identity' as const;
   }
@@ -585,3 +643,36 @@ export class MLPRegressor extends MLPBase {
     return model;
   }
 }
+
+const MLP_TUNING = {
+  space: {
+    hiddenLayers: { type: 'categorical', choices: ['32', '64', '32,32', '64,32'] },
+    learningRate: { type: 'loguniform', low: 1e-4, high: 3e-2 },
+    alpha: { type: 'loguniform', low: 1e-6, high: 1e-2 },
+  },
+  fixed: { maxIter: 50 },
+} as const;
+
+export const mlpClassifier = defineLearner({
+  name: 'MLPClassifier',
+  task: 'classification',
+  summary: "multi-layer perceptron trained by Adam on log loss, as scikit-learn's MLPClassifier",
+  options: MLP_OPTIONS,
+  defaults: MLP_DEFAULTS,
+  online: true,
+  tuning: MLP_TUNING,
+  create: (options) => new MLPClassifier(options),
+  restore: MLPClassifier.fromJSON,
+});
+
+export const mlpRegressor = defineLearner({
+  name: 'MLPRegressor',
+  task: 'regression',
+  summary: "multi-layer perceptron trained by Adam on squared error, as scikit-learn's MLPRegressor",
+  options: MLP_OPTIONS,
+  defaults: MLP_DEFAULTS,
+  online: true,
+  tuning: MLP_TUNING,
+  create: (options) => new MLPRegressor(options),
+  restore: MLPRegressor.fromJSON,
+});

@@ -1,5 +1,6 @@
 import { StewardInputError } from '../errors.js';
 import type { Label } from '../metrics/input.js';
+import type { Learner } from './learner.js';
 import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
 import {
   applyNumeric,
@@ -16,13 +17,7 @@ import {
   type RowValue,
 } from './preprocessing.js';
 
-/** What a pipeline needs of a model: fit on rows of numbers, predict, save. */
-export interface Learner {
-  fit(X: number[][], y: never): unknown;
-  predict(X: number[][]): ArrayLike<Label> | ArrayLike<number>;
-  predictProba?(X: number[][]): Float64Array[];
-  toJSON(): ModelFile;
-}
+export type { Learner } from './learner.js';
 
 export interface PipelineOptions {
   /** Numeric input columns, in order. */
@@ -44,6 +39,15 @@ interface PipelineState {
 /**
  * Preprocessing and a model, fitted together and saved in one model file: imputation, clipping, scaling and
  * one-hot encoding learnt from the training rows, then applied identically when predicting.
+ *
+ * @example
+ * ```ts
+ * // a missing number is imputed, a category one-hot encoded, and both are saved with the model
+ * const rows = [{ x: 0, c: 'a' }, { x: 1, c: 'a' }, { x: null, c: 'b' }, { x: 5, c: 'b' }, { x: 6, c: 'b' }, { x: 0.5, c: 'a' }];
+ * const pipeline = new Pipeline({ numeric: ['x'], categorical: ['c'] }, new LogisticRegression());
+ * pipeline.fit(rows, [0, 0, 1, 1, 1, 0]);
+ * Array.from(pipeline.predict([{ x: 0.2, c: 'a' }, { x: 5.5, c: 'b' }])); // [0,1]
+ * ```
  */
 export class Pipeline<M extends Learner = Learner> {
   readonly options: Required<Pick<PipelineOptions, 'numeric' | 'categorical'>> & PipelineOptions;

@@ -1,8 +1,10 @@
 import { StewardInputError } from '../errors.js';
 import { checkClassLabels, type Label, type Labels } from '../metrics/input.js';
 import { sortedUnique } from '../metrics/labels.js';
+import { type OptionsSpec, resolveOptions } from '../options.js';
 import { seededRandom, shuffleInPlace } from '../stats/random.js';
 import { argmaxClasses } from './classes.js';
+import { defineLearner } from './definition.js';
 import { type Dense, type FeatureRows, toDense, toTarget } from './matrix.js';
 import { checkModelFile, type ModelFile, modelFile, numbersField } from './model-file.js';
 
@@ -36,6 +38,68 @@ export interface SGDClassifierOptions extends SgdCommonOptions {
 export interface SGDRegressorOptions extends SgdCommonOptions {
   loss?: 'squared_error';
 }
+
+const COMMON_DEFAULTS = {
+  alpha: 0.0001,
+  fitIntercept: true,
+  maxIter: 1000,
+  tol: 1e-3,
+  nIterNoChange: 5,
+  shuffle: true,
+  seed: 0,
+};
+
+export const SGD_CLASSIFIER_DEFAULTS = {
+  ...COMMON_DEFAULTS,
+  loss: 'hinge',
+  learningRate: 'optimal',
+  eta0: 0,
+  powerT: 0.5,
+} satisfies Required<SGDClassifierOptions>;
+
+export const SGD_REGRESSOR_DEFAULTS = {
+  ...COMMON_DEFAULTS,
+  loss: 'squared_error',
+  learningRate: 'invscaling',
+  eta0: 0.01,
+  powerT: 0.25,
+} satisfies Required<SGDRegressorOptions>;
+
+const COMMON_OPTIONS: OptionsSpec<SgdCommonOptions> = {
+  alpha: { type: 'number', min: 0, doc: 'L2 penalty strength (0.0001)' },
+  learningRate: {
+    type: 'choice',
+    values: ['constant', 'optimal', 'invscaling', 'adaptive'],
+    doc: "step size schedule ('optimal' for classifiers, 'invscaling' for regressors)",
+  },
+  eta0: { type: 'number', min: 0, doc: "initial step size of 'constant', 'invscaling' and 'adaptive'" },
+  powerT: { type: 'number', doc: "exponent of 'invscaling': eta0 / t^powerT" },
+  fitIntercept: { type: 'boolean', doc: 'fit an intercept (true)' },
+  maxIter: { type: 'number', integer: true, min: 1, doc: 'epochs of fit at most (1000)' },
+  tol: { type: 'number', min: 0, doc: 'stop when an epoch improves the loss by less than tol · n (1e-3)' },
+  nIterNoChange: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    doc: 'epochs without improvement before stopping (5)',
+  },
+  shuffle: { type: 'boolean', doc: 'shuffle the rows before every epoch (true)' },
+  seed: { type: 'number', integer: true, min: 0, doc: 'seed of the shuffles (0)' },
+};
+
+export const SGD_CLASSIFIER_OPTIONS: OptionsSpec<SGDClassifierOptions> = {
+  ...COMMON_OPTIONS,
+  loss: {
+    type: 'choice',
+    values: ['hinge', 'log_loss'],
+    doc: "'hinge' (a linear SVM) or 'log_loss' (probabilities)",
+  },
+};
+
+export const SGD_REGRESSOR_OPTIONS: OptionsSpec<SGDRegressorOptions> = {
+  ...COMMON_OPTIONS,
+  loss: { type: 'choice', values: ['squared_error'], doc: "'squared_error'" },
+};
 
 /** One linear model trained by SGD: weights, intercept and the step counter t that drives the schedule. */
 interface Linear {
@@ -75,17 +139,9 @@ abstract class SgdBase {
   protected eta = 0;
   protected random: () => number;
 
-  constructor(defaults: BaseOptions, options: SgdCommonOptions & { loss?: string }) {
-    this.options = { ...defaults, ...options } as BaseOptions;
+  constructor(options: BaseOptions) {
+    this.options = options;
     const o = this.options;
-    if (!LOSSES[o.loss]) throw new StewardInputError(`unknown loss '${String(o.loss)}'`, 'loss');
-    if (!['constant', 'optimal', 'invscaling', 'adaptive'].includes(o.learningRate)) {
-      throw new StewardInputError(
-        `learningRate must be 'constant', 'optimal', 'invscaling' or 'adaptive', got '${String(o.learningRate)}'`,
-        'learningRate',
-      );
-    }
-    if (!(o.alpha >= 0)) throw new StewardInputError('alpha must be >= 0', 'alpha');
     if (o.learningRate !== 'optimal' && !(o.eta0 > 0)) {
       throw new StewardInputError(`learningRate '${o.learningRate}' needs eta0 > 0`, 'eta0');
     }
@@ -195,16 +251,6 @@ abstract class SgdBase {
   private scratch: Float64Array | undefined;
 }
 
-const COMMON_DEFAULTS = {
-  alpha: 0.0001,
-  fitIntercept: true,
-  maxIter: 1000,
-  tol: 1e-3,
-  nIterNoChange: 5,
-  shuffle: true,
-  seed: 0,
-};
-
 interface ClassifierState {
   classes: Label[];
   coef: number[][];
@@ -216,6 +262,14 @@ interface ClassifierState {
  * Linear classifier trained by stochastic gradient descent, as scikit-learn's `SGDClassifier`: hinge (default) or
  * log loss, L2 penalty, its learning-rate schedules, one-vs-rest for more than two classes. `partialFit` runs one
  * pass over a batch and continues the schedule where the last call left it: online learning on a stream.
+ *
+ * @example
+ * ```ts
+ * const X = [[0], [1], [2], [3], [4], [5]];
+ * const y = [0, 0, 0, 1, 1, 1];
+ * const model = new SGDClassifier({ loss: 'log_loss' }).fit(X, y);
+ * Array.from(model.predict([[0.5], [4.5]])); // [0,1]
+ * ```
  */
 export class SGDClassifier extends SgdBase {
   declare readonly options: Required<SGDClassifierOptions>;
@@ -225,7 +279,7 @@ export class SGDClassifier extends SgdBase {
   epochs = 0;
 
   constructor(options: SGDClassifierOptions = {}) {
-    super({ ...COMMON_DEFAULTS, loss: 'hinge', learningRate: 'optimal', eta0: 0, powerT: 0.5 }, options);
+    super(resolveOptions('SGDClassifier', SGD_CLASSIFIER_OPTIONS, SGD_CLASSIFIER_DEFAULTS, options));
   }
 
   fit(X: FeatureRows, y: Labels, options: { warmStart?: boolean } = {}): this {
@@ -403,17 +457,24 @@ interface RegressorState {
   t: number;
 }
 
-/** Linear regression trained by SGD, as scikit-learn's `SGDRegressor` (squared error, 'invscaling' by default). */
+/**
+ * Linear regression trained by SGD, as scikit-learn's `SGDRegressor` (squared error, 'invscaling' by default).
+ *
+ * @example
+ * ```ts
+ * const X = [[1], [2], [3], [4], [5], [6]];
+ * const y = [2, 4, 6, 8, 10, 12];
+ * const model = new SGDRegressor().fit(X, y);
+ * Array.from(model.predict([[7]]), (v) => Number(v.toFixed(1))); // [13.7]
+ * ```
+ */
 export class SGDRegressor extends SgdBase {
   declare readonly options: Required<SGDRegressorOptions>;
   model: Linear | undefined;
   epochs = 0;
 
   constructor(options: SGDRegressorOptions = {}) {
-    super(
-      { ...COMMON_DEFAULTS, loss: 'squared_error', learningRate: 'invscaling', eta0: 0.01, powerT: 0.25 },
-      options,
-    );
+    super(resolveOptions('SGDRegressor', SGD_REGRESSOR_OPTIONS, SGD_REGRESSOR_DEFAULTS, options));
   }
 
   fit(X: FeatureRows, y: ArrayLike<number>, options: { warmStart?: boolean } = {}): this {
@@ -477,3 +538,25 @@ export class SGDRegressor extends SgdBase {
     return model;
   }
 }
+
+export const sgdClassifier = defineLearner({
+  name: 'SGDClassifier',
+  task: 'classification',
+  summary: "linear classifier trained by stochastic gradient descent, as scikit-learn's SGDClassifier",
+  options: SGD_CLASSIFIER_OPTIONS,
+  defaults: SGD_CLASSIFIER_DEFAULTS,
+  online: true,
+  create: (options) => new SGDClassifier(options),
+  restore: SGDClassifier.fromJSON,
+});
+
+export const sgdRegressor = defineLearner({
+  name: 'SGDRegressor',
+  task: 'regression',
+  summary: "linear regression trained by stochastic gradient descent, as scikit-learn's SGDRegressor",
+  options: SGD_REGRESSOR_OPTIONS,
+  defaults: SGD_REGRESSOR_DEFAULTS,
+  online: true,
+  create: (options) => new SGDRegressor(options),
+  restore: SGDRegressor.fromJSON,
+});

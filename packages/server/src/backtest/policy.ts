@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { DEFAULT_DETECTOR, DEFAULT_LEARNER } from '@steward/core';
 import { parse as parseYaml } from 'yaml';
 import { ModelSpecError, parseModelSpec } from '../monitor/model-catalog.js';
 import type { ModelSpec } from '../monitor/model-spec.js';
@@ -62,7 +63,7 @@ export function statedTask(raw: Record<string, unknown>): Task | undefined {
 
 export function defaultLearner(task: Task): Learner {
   return {
-    kind: task === 'regression' ? 'GradientBoostingRegressor' : 'GradientBoostingClassifier',
+    kind: DEFAULT_LEARNER[task === 'regression' ? 'regression' : 'classification'],
     params: {},
   };
 }
@@ -174,7 +175,7 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
     checks:
       history.task === 'regression'
         ? []
-        : [{ type: 'detector', name: 'ddm', detector: 'DDM', severity: 'warning' }],
+        : [{ type: 'detector', name: 'ddm', detector: DEFAULT_DETECTOR.binary, severity: 'warning' }],
     update: {
       every: 7 * cadence,
       window: train,

@@ -39,7 +39,7 @@ const command = fc.constantFrom(
   ['eval', '--task', 'binary', '--file'],
   ['eval', '--task', 'regression', '--label', 'y', '--pred', 'x', '--file'],
   ['drift', '--reference', csv, '--current'],
-  ['tune', '--label', 'y', '--learner', 'gbdt', '--budget', '1', '--file'],
+  ['tune', '--label', 'y', '--learner', 'GradientBoostingClassifier', '--budget', '1', '--file'],
   ['init', '--out', '/dev/null', '--force', '--from'],
   ['apply', '--dry-run', '--db', ':memory:'],
   ['backtest', '--data', csv, '--label', 'y', '--time', 't', '--jobs', '1', '--no-ungated', '--delay'],

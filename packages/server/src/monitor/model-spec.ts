@@ -1,3 +1,12 @@
+import {
+  type AnyOptionsSpec,
+  checkOptions,
+  DETECTOR_KINDS,
+  DETECTORS,
+  LEARNER_KINDS,
+  LEARNERS,
+  StewardInputError,
+} from '@steward/core';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 
@@ -49,7 +58,27 @@ export const METRIC_NAMES = [
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
-export const DETECTOR_NAMES = ['ADWIN', 'DDM', 'EDDM', 'HDDM_A', 'HDDM_W', 'PageHinkley', 'KSWIN'] as const;
+/**
+ * A learner's or detector's options: described once in @steward/core's registry, checked (and normalised) by it
+ * here so that an unknown or mistyped option is a 400 naming the key and what it allows.
+ */
+function registryOptions(
+  owner: string,
+  spec: AnyOptionsSpec | undefined,
+  options: unknown,
+  ctx: z.RefinementCtx,
+) {
+  if (!spec) return options; // the kind itself is refused by its enum
+  try {
+    return checkOptions(owner, spec, options);
+  } catch (error) {
+    if (!(error instanceof StewardInputError)) throw error;
+    ctx.addIssue({ code: 'custom', path: error.field ? [error.field] : [], message: error.message });
+    return z.NEVER;
+  }
+}
+
+const optionsRecord = z.record(z.string(), z.unknown()).default({});
 
 export const checkSpec = z.discriminatedUnion('type', [
   z.strictObject({
@@ -75,14 +104,24 @@ export const checkSpec = z.discriminatedUnion('type', [
     minRows: z.number().int().positive().default(30),
     severity: severity.default('warning'),
   }),
-  z.strictObject({
-    type: z.literal('detector'),
-    name: checkName,
-    detector: z.enum(DETECTOR_NAMES),
-    /** The detector's options, as in @steward/core (River's defaults when absent). */
-    options: z.record(z.string(), z.union([z.number(), z.boolean()])).default({}),
-    severity: severity.default('warning'),
-  }),
+  z
+    .strictObject({
+      type: z.literal('detector'),
+      name: checkName,
+      detector: z.enum(DETECTOR_KINDS),
+      /** The detector's options, as in @steward/core (River's defaults when absent). */
+      options: optionsRecord,
+      severity: severity.default('warning'),
+    })
+    .transform((check, ctx) => {
+      const options = registryOptions(
+        check.detector,
+        DETECTORS.get(check.detector)?.options,
+        check.options,
+        ctx,
+      );
+      return { ...check, options: options as Record<string, unknown> };
+    }),
   z.strictObject({
     type: z.literal('anomaly'),
     name: checkName,
@@ -109,19 +148,6 @@ export const notifierSpec = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('log') }),
 ]);
-
-export const LEARNER_KINDS = [
-  'LogisticRegression',
-  'SGDClassifier',
-  'GaussianNB',
-  'GradientBoostingClassifier',
-  'MLPClassifier',
-  'LinearRegression',
-  'Ridge',
-  'SGDRegressor',
-  'GradientBoostingRegressor',
-  'MLPRegressor',
-] as const;
 
 export const updatePolicySpec = z.strictObject({
   /** Checks that start an update run when they trip (warning or failing), or "any" failing check. Manual runs are always possible. */
@@ -186,7 +212,8 @@ export const updatePolicySpec = z.strictObject({
   learner: z
     .strictObject({
       kind: z.enum(LEARNER_KINDS),
-      params: z.record(z.string(), z.unknown()).default({}),
+      /** The learner's options, as in @steward/core (its defaults when absent). */
+      params: optionsRecord,
       /** Wrap the learner in a Pipeline (retrain only): numeric and categorical steps as in @steward/core. */
       pipeline: z
         .strictObject({
@@ -207,6 +234,10 @@ export const updatePolicySpec = z.strictObject({
             .optional(),
         })
         .optional(),
+    })
+    .transform((learner, ctx) => {
+      const params = registryOptions(learner.kind, LEARNERS.get(learner.kind)?.options, learner.params, ctx);
+      return { ...learner, params: params as Record<string, unknown> };
     })
     .optional(),
   gate: z

@@ -1,13 +1,10 @@
-import {
-  GradientBoostingClassifier,
-  type Label,
-  MLPClassifier,
-  type Params,
-  type Split,
-} from '@steward/core';
+import { createLearner, type Label, LEARNERS, type Params, type Space, type Split } from '@steward/core';
 
-export const LEARNERS = ['gbdt', 'mlp'] as const;
-export type LearnerName = (typeof LEARNERS)[number];
+/** The learners `steward tune` can search: classifiers whose definition in core gives a search space. */
+export const TUNABLE_CLASSIFIERS = [...LEARNERS.values()]
+  .filter((d) => d.task === 'classification' && d.tuning)
+  .map((d) => d.name);
+export type LearnerName = (typeof TUNABLE_CLASSIFIERS)[number];
 
 /** The data a tuning objective scores on: rows, labels and the cross-validation splits. */
 export interface CvData {
@@ -16,32 +13,24 @@ export interface CvData {
   splits: Split[];
 }
 
+/** The learner's search space, as its definition in core gives it. */
+export function tuningSpace(name: LearnerName): Space {
+  return LEARNERS.get(name)?.tuning?.space ?? {};
+}
+
+/** One trial's learner: the definition's fixed options, then the trial's, with the search's seed. */
 export function makeLearner(name: LearnerName, params: Params, seed: number) {
-  if (name === 'gbdt') {
-    return new GradientBoostingClassifier({
-      learningRate: params.learningRate as number,
-      maxLeafNodes: params.maxLeafNodes as number,
-      minSamplesLeaf: params.minSamplesLeaf as number,
-      l2Regularization: params.l2Regularization as number,
-      seed,
-    });
-  }
-  return new MLPClassifier({
-    hiddenLayers: String(params.hiddenLayers).split(',').map(Number),
-    learningRate: params.learningRate as number,
-    alpha: params.alpha as number,
-    maxIter: 50,
-    seed,
-  });
+  return createLearner(name, { ...LEARNERS.get(name)?.tuning?.fixed, ...params, seed });
 }
 
 /** Cross-validated accuracy of one parameter setting. */
 export function cvAccuracy(data: CvData, learner: LearnerName, params: Params, seed: number): number {
   let right = 0;
   for (const { train, test } of data.splits) {
-    const model = makeLearner(learner, params, seed).fit(
+    const model = makeLearner(learner, params, seed);
+    model.fit(
       train.map((i) => data.rows[i] as number[]),
-      train.map((i) => data.labels[i] as Label),
+      train.map((i) => data.labels[i] as Label) as never,
     );
     const predicted = model.predict(test.map((i) => data.rows[i] as number[]));
     test.forEach((i, r) => {

@@ -1,9 +1,21 @@
-import { type CategoricalSteps, type NumericSteps, Pipeline, type Row } from '@steward/core';
+import {
+  type CategoricalSteps,
+  type Learner as CoreLearner,
+  createLearner,
+  type NumericSteps,
+  Pipeline,
+  type Row,
+  type restoreModel,
+} from '@steward/core';
+// Update runs train on the server's spare cores: gradient boosting and large logistic fits use helper threads.
+import '@steward/core/node';
 import type { ClassValue, FeatureValue } from '../monitor/ingest-rows.js';
 import type { ModelSpec, UpdatePolicy } from '../monitor/model-spec.js';
-import { makeLearner, type TrainableModel } from './learners.js';
 
 export type Learner = NonNullable<UpdatePolicy['learner']>;
+
+/** What an update run trains or loads: a learner, a pipeline or an ensemble (whatever a model file holds). */
+export type StewardModel = ReturnType<typeof restoreModel>;
 
 /** Rows with every feature numeric become a matrix in the model's feature order; the others are left out (counted). */
 export function toMatrix(
@@ -30,7 +42,7 @@ export function trainPipeline(
   learner: Learner,
   records: Row[],
   labels: ClassValue[],
-): { model: TrainableModel; detail: Record<string, unknown> } {
+): { model: Pipeline; detail: Record<string, unknown> } {
   if (!learner.pipeline) throw new Error('no pipeline');
   const numeric = spec.features.filter((f) => f.type === 'numeric').map((f) => f.name);
   const categorical = spec.features.filter((f) => f.type === 'categorical').map((f) => f.name);
@@ -43,11 +55,11 @@ export function trainPipeline(
         ? { categoricalSteps: learner.pipeline.categorical as CategoricalSteps }
         : {}),
     },
-    makeLearner(learner.kind, learner.params) as never,
+    createLearner(learner.kind, learner.params),
   );
   pipeline.fit(records, labels);
   return {
-    model: pipeline as unknown as TrainableModel,
+    model: pipeline,
     detail: { pipeline: { numeric, categorical }, droppedRows: pipeline.droppedRows },
   };
 }
@@ -60,7 +72,7 @@ export function trainFresh(
   spec: ModelSpec,
   learner: Learner,
   rows: ReadonlyArray<{ features: Readonly<Record<string, FeatureValue>>; label: ClassValue }>,
-): { model: TrainableModel; detail: Record<string, unknown> } {
+): { model: StewardModel; detail: Record<string, unknown> } {
   if (learner.pipeline)
     return trainPipeline(
       spec,
@@ -73,7 +85,7 @@ export function trainFresh(
     throw new Error(
       `no row has every feature numeric (${dropped} left out): categorical features need update.learner.pipeline`,
     );
-  const model = makeLearner(learner.kind, learner.params);
+  const model: CoreLearner = createLearner(learner.kind, learner.params);
   model.fit(X, y as never);
   return { model, detail: { droppedRows: dropped } };
 }

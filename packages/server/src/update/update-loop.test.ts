@@ -132,15 +132,25 @@ for (const target of testStores()) {
 
       it('leaves production as it was when the trainer crashes or the gate rejects', async () => {
         await serve(3624, 6000);
-        // A trainer that crashes: the learner's own error stops the run.
-        await api('PUT', '/api/v1/models/elec2', {
+        // A mistyped option never gets that far: the spec is refused, naming the key and what it allows.
+        const refused = await api('PUT', '/api/v1/models/elec2', {
           ...SPEC,
           update: { ...SPEC.update, learner: { kind: 'LogisticRegression', params: { C: -1 } } },
+        });
+        expect(refused.statusCode).toBe(400);
+        expect(refused.body).toMatch(/LogisticRegression option C must be a number > 0, got -1/);
+        // A trainer that crashes: the learner's own error (options that contradict each other) stops the run.
+        await api('PUT', '/api/v1/models/elec2', {
+          ...SPEC,
+          update: {
+            ...SPEC.update,
+            learner: { kind: 'MLPClassifier', params: { hiddenLayers: [4], frozenLayers: 2 } },
+          },
         });
         expect((await api('POST', '/api/v1/models/elec2/updates')).statusCode).toBe(202);
         const crashed = (await steward.context.worker.runOnce()) as UpdateRun;
         expect(crashed.status).toBe('failed');
-        expect(crashed.outcome).toMatch(/C.*production unchanged/);
+        expect(crashed.outcome).toMatch(/frozenLayers.*production unchanged/);
         expect(crashed.steps.at(-1)).toMatchObject({ name: 'train', status: 'failed' });
         // The job is retried (up to 3 attempts), then failed for good.
         await steward.context.worker.runOnce();

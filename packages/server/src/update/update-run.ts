@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type Member,
+  type Learner as CoreLearner,
+  createLearner,
+  Pipeline,
   type Row,
   restoreModel,
   type Space,
+  Stacking,
   seededRandom,
   tune,
+  Voting,
   WeightedAverage,
 } from '@steward/core';
 import type { ClassValue } from '../monitor/ingest-rows.js';
@@ -20,9 +24,8 @@ import { latestLabelledTime, queryPredictions } from '../store/predictions.js';
 import type { Clock } from '../time/clock.js';
 import { trainExternally } from './external-trainer.js';
 import { evaluateGate, type GateDecision, type GateOutputs } from './gate.js';
-import { makeLearner, type TrainableModel } from './learners.js';
 import { startRollout } from './rollouts.js';
-import { type Learner, toMatrix, trainPipeline } from './train-fresh.js';
+import { type Learner, type StewardModel, toMatrix, trainPipeline } from './train-fresh.js';
 
 export interface UpdateTrigger {
   kind: 'manual' | 'check' | 'schedule';
@@ -73,7 +76,7 @@ export const MAX_ENSEMBLE_MEMBERS = 4;
 /** Training curves by metric name, one value per step (epoch, trial…), saved with the version it trained. */
 type Curves = Record<string, number[]>;
 
-function curvesOf(model: TrainableModel): Curves {
+function curvesOf(model: StewardModel): Curves {
   const curves: Curves = {};
   const { lossCurve, validationScores } = model as { lossCurve?: unknown; validationScores?: unknown };
   if (Array.isArray(lossCurve) && lossCurve.length > 0) curves.loss = lossCurve as number[];
@@ -93,7 +96,7 @@ function trainPipelineRun(
   spec: ModelSpec,
   records: Row[],
   labels: ClassValue[],
-): { model: TrainableModel; detail: Record<string, unknown> } {
+): { model: StewardModel; detail: Record<string, unknown> } {
   if (policy.strategy !== 'retrain')
     throw new Error('update.learner.pipeline works with the retrain strategy');
   return trainPipeline(spec, policy.learner as Learner, records, labels);
@@ -104,8 +107,8 @@ async function train(
   task: 'binary' | 'multiclass' | 'regression',
   X: number[][],
   y: ClassValue[],
-  production: TrainableModel | undefined,
-): Promise<{ model: TrainableModel; detail: Record<string, unknown>; curves?: Curves }> {
+  production: StewardModel | undefined,
+): Promise<{ model: StewardModel; detail: Record<string, unknown>; curves?: Curves }> {
   const needLearner = () => {
     if (!policy.learner) throw new Error(`the ${policy.strategy} strategy needs update.learner`);
     return policy.learner;
@@ -117,19 +120,18 @@ async function train(
       );
     const learner = needLearner();
     const { fitX, fitY, valX, valY } = validationSplit(X, y);
-    const fresh = makeLearner(learner.kind, learner.params);
+    if (production instanceof Pipeline)
+      throw new Error('the ensemble strategy fuses models of the feature matrix: production is a pipeline');
+    const fresh = createLearner(learner.kind, learner.params);
     fresh.fit(fitX, fitY as never);
     // Production may itself be a fused model: keep its latest members, so the ensemble slides instead of nesting.
     const previous =
       production instanceof WeightedAverage
         ? production.models.slice(-(MAX_ENSEMBLE_MEMBERS - 1))
-        : [production as unknown as Member];
-    const ensemble = new WeightedAverage([...previous, fresh as unknown as Member]).fitWeights(
-      valX,
-      valY as never,
-    );
+        : [production];
+    const ensemble = new WeightedAverage([...previous, fresh]).fitWeights(valX, valY as never);
     return {
-      model: ensemble as unknown as TrainableModel,
+      model: ensemble,
       detail: {
         weights: [...ensemble.weights],
         members: [...previous.map((_, i) => `production member ${i + 1}`), learner.kind],
@@ -147,7 +149,7 @@ async function train(
       seed: policy.tune.seed,
       direction: task === 'regression' ? 'minimize' : 'maximize',
       objective: (params) => {
-        const model = makeLearner(learner.kind, { ...learner.params, ...params });
+        const model = createLearner(learner.kind, { ...learner.params, ...params });
         model.fit(fitX, fitY as never);
         const predicted = Array.from(model.predict(valX)) as ClassValue[];
         if (task === 'regression')
@@ -158,7 +160,7 @@ async function train(
       },
     });
     if (!result.best) throw new Error('every tuning trial failed');
-    const model = makeLearner(learner.kind, { ...learner.params, ...result.best.params });
+    const model = createLearner(learner.kind, { ...learner.params, ...result.best.params });
     model.fit(X, y as never);
     let best = task === 'regression' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
     const tuning = { 'trial score': [] as number[], 'best score': [] as number[] };
@@ -176,20 +178,36 @@ async function train(
   }
   if (policy.strategy === 'retrain' || !production) {
     const learner = needLearner();
-    const model = makeLearner(learner.kind, learner.params);
+    const model = createLearner(learner.kind, learner.params);
     model.fit(X, y as never);
     return { model, detail: {} };
   }
+  const single = singleLearner(production, policy.strategy);
   if (policy.strategy === 'fineTune') {
-    production.fit(X, y as never, { warmStart: true });
-    return { model: production, detail: {} };
+    single.fit(X, y as never, { warmStart: true });
+    return { model: single, detail: {} };
   }
-  if (!production.partialFit)
+  if (!single.partialFit)
     throw new Error(
       'production has no partialFit: the incremental strategy needs an online learner (SGD, GaussianNB, MLP)',
     );
-  production.partialFit(X, y as never);
-  return { model: production, detail: {} };
+  single.partialFit(X, y as never);
+  return { model: single, detail: {} };
+}
+
+/** fineTune and incremental go on from production's own state: it must be one learner, not a pipeline or ensemble. */
+function singleLearner(production: StewardModel, strategy: string): CoreLearner {
+  if (
+    production instanceof Pipeline ||
+    production instanceof WeightedAverage ||
+    production instanceof Voting ||
+    production instanceof Stacking
+  ) {
+    throw new Error(
+      `the ${strategy} strategy goes on from production's learner, but production is a ${production.constructor.name}: use retrain`,
+    );
+  }
+  return production;
 }
 
 /**
@@ -387,7 +405,7 @@ export async function runUpdate(
           detail: { strategy: 'external', rows: trainX.length, seconds: result.seconds, log: result.log },
         };
       }
-      const trained: { model: TrainableModel; detail: Record<string, unknown>; curves?: Curves } = policy
+      const trained: { model: StewardModel; detail: Record<string, unknown>; curves?: Curves } = policy
         .learner?.pipeline
         ? trainPipelineRun(policy, model.spec, data.records, data.recordLabels)
         : await train(policy, model.spec.task, trainX, trainY, productionModel);
@@ -539,9 +557,9 @@ export async function runUpdate(
   }
 }
 
-async function loadTrainable(context: UpdateContext, version: ModelVersion): Promise<TrainableModel> {
+async function loadTrainable(context: UpdateContext, version: ModelVersion): Promise<StewardModel> {
   const { bytes } = await context.registry.artifact(version.model, version.version);
-  return restoreModel(JSON.parse(bytes.toString('utf8'))) as unknown as TrainableModel;
+  return restoreModel(JSON.parse(bytes.toString('utf8')));
 }
 
 /** Where a page of runs ends: the last run's start and id (runs may share a start time). */

@@ -131,3 +131,23 @@ describe('state and bad input', () => {
     expect(call).toThrow(message);
   });
 });
+
+describe('a metric that mostly repeats one value (MAD 0)', () => {
+  // A count or an accuracy of 1 that repeats: the MAD is 0, and before the mean-deviation fallback every other
+  // value was an anomaly forever (anomalies never enter the scale that should absorb them).
+  const series = Array.from({ length: 60 }, (_, i) => (i % 7 === 3 ? 6 : i % 11 === 5 ? 4 : 5));
+
+  test('RobustZScore: ordinary wobble is no anomaly, a jump is', () => {
+    const detector = new RobustZScore();
+    const flagged = series.map((x) => detector.update(x)).filter((p) => p.anomaly);
+    expect(flagged).toEqual([]);
+    expect(detector.update(20).anomaly).toBe(true);
+  });
+
+  test('SeasonalZScore: the same on residuals', () => {
+    const detector = new SeasonalZScore({ period: 6 });
+    const flagged = series.map((x) => detector.update(x)).filter((p) => p.anomaly);
+    expect(flagged).toEqual([]);
+    expect(detector.update(20).anomaly).toBe(true);
+  });
+});

@@ -33,6 +33,16 @@ interface EwmaState {
  * every later value that is not flagged: a σ estimated once from a few dozen points is often too small, and the
  * chart would then cry wolf. `expected`, `lower` and `upper` are on the scale of the smoothed statistic, which
  * `score` compares. Call `reset()` to re-baseline after a change has been handled.
+ *
+ * @example
+ * ```ts
+ * // an accuracy per window
+ * const series = [10, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 9, 11, 10, 12, 10, 9, 11, 10, 10, 11, 10, 9, 10, 11, 10, 12, 9, 10, 11].map((x) => x / 100 + 0.8);
+ * const chart = new EwmaChart();
+ * series.filter((x) => chart.update(x).anomaly).length; // 0
+ * // a sustained drop of 3 points
+ * [0.87, 0.87, 0.87].map((x) => chart.update(x).anomaly); // [true,true,true]
+ * ```
  */
 export class EwmaChart implements SeriesAnomalyDetector {
   readonly options: Required<EwmaChartOptions>;

@@ -28,6 +28,15 @@ interface RobustState {
  * median absolute deviation (× 1.4826, so it estimates σ for normal data). Outliers barely move the median or the
  * MAD, so one spike does not mask the next, and a level shift becomes the new normal after half a window. The band
  * is median ± threshold · scale. A flat history (MAD 0) gives a zero-width band: any different value is anomalous.
+ *
+ * @example
+ * ```ts
+ * // an accuracy per window
+ * const series = [10, 11, 9, 10, 12, 10, 11, 9, 10, 11, 10, 9, 11, 10, 12, 10, 9, 11, 10, 10, 11, 10, 9, 10, 11, 10, 12, 9, 10, 11].map((x) => x / 100 + 0.8);
+ * const detector = new RobustZScore();
+ * series.filter((x) => detector.update(x).anomaly).length; // 0
+ * detector.update(0.7).anomaly; // true
+ * ```
  */
 export class RobustZScore implements SeriesAnomalyDetector {
   readonly options: Required<RobustZScoreOptions>;

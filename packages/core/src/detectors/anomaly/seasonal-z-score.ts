@@ -32,6 +32,16 @@ interface SeasonalState {
  * the values at the same phase in the last `seasons` cycles, and the scale is the scaled MAD of recent residuals
  * from those expectations. Night-time dips and weekend peaks stay inside the band; a dip at noon does not.
  * Needs two full cycles before it judges.
+ *
+ * @example
+ * ```ts
+ * // five days of an hourly metric with a daily cycle, then a value that is high for its hour
+ * const hourly = Array.from({ length: 120 }, (_, i) => Math.round(100 + 20 * Math.sin((2 * Math.PI * i) / 24)) + ((i * 7) % 5));
+ * const detector = new SeasonalZScore({ period: 24 });
+ * hourly.filter((x) => detector.update(x).anomaly).length; // 0
+ * detector.update(160).expected; // 102.5
+ * detector.update(140).anomaly; // true
+ * ```
  */
 export class SeasonalZScore implements SeriesAnomalyDetector {
   readonly options: Required<SeasonalZScoreOptions>;

@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { DEFAULT_DETECTOR, DEFAULT_LEARNER } from '@steward/core';
 import { type Command, Option } from 'commander';
 import { BacktestInputError } from '../../backtest/backtest-error.js';
 import { type History, readFeature, toHistory } from '../../backtest/history.js';
@@ -45,9 +46,9 @@ ${model.features.map((f) => `      - { name: ${yamlValue(f.name)}, type: ${f.typ
 ${
   classification
     ? `      - { type: metric, name: ${metric}-floor, metric: ${metric}, min: 0.7, minLabels: 30, severity: critical }
-      - { type: detector, name: ddm, detector: DDM, severity: warning }    # drift in the error stream`
+      - { type: detector, name: ddm, detector: ${DEFAULT_DETECTOR.binary}, severity: warning }    # drift in the error stream`
     : `      - { type: metric, name: ${metric}-ceiling, metric: ${metric}, max: 1.0, minLabels: 30, severity: critical }
-      - { type: detector, name: page-hinkley, detector: PageHinkley, severity: warning }`
+      - { type: detector, name: page-hinkley, detector: ${DEFAULT_DETECTOR.numeric}, severity: warning }`
 }
       - { type: dataQuality, name: missing-values, maxMissingShare: 0.05 }
     # How the model is kept up to date; try it on your history first:
@@ -57,7 +58,7 @@ ${
       window: 28d                     # on the labelled predictions of the last 4 weeks
       minRows: 200
       strategy: retrain               # retrain | fineTune | incremental | ensemble | tune | external
-      learner: { kind: ${classification ? 'GradientBoostingClassifier' : 'GradientBoostingRegressor'} }
+      learner: { kind: ${DEFAULT_LEARNER[classification ? 'classification' : 'regression']} }
       gate: { primary: ${metric}, alpha: 0.05 }      # promote only a candidate shown better on held-out recent rows
       rollout: { mode: direct }       # direct | shadow | canary
     notifiers:

@@ -34,7 +34,19 @@ describe('steward tune', () => {
     const terminal = fakeTerminal();
     let stdout = '';
     const code = await runCli(
-      ['tune', '--file', elec, '--label', 'class', '--learner', 'gbdt', '--budget', '4', '--folds', '2'],
+      [
+        'tune',
+        '--file',
+        elec,
+        '--label',
+        'class',
+        '--learner',
+        'GradientBoostingClassifier',
+        '--budget',
+        '4',
+        '--folds',
+        '2',
+      ],
       {
         stdout: { write: (s: string) => (stdout += s) },
         stderr: { write: () => true },
@@ -43,7 +55,9 @@ describe('steward tune', () => {
     );
     expect(code).toBe(0);
     expect(terminal.output()).toMatch(/tuning \[.*\] 4\/4 trials \| best accuracy 0\.\d{4}/);
-    expect(stdout).toMatch(/tuned gbdt on .*elec-small\.csv \(1500 rows, 6 features\) with tpe: 4 trials/);
+    expect(stdout).toMatch(
+      /tuned GradientBoostingClassifier on .*elec-small\.csv \(1500 rows, 6 features\) with tpe: 4 trials/,
+    );
     expect(stdout).toMatch(/learningRate/);
     expect(stdout).toMatch(/best 2-fold accuracy 0\.[6-9]\d{3}/);
   });
@@ -56,7 +70,7 @@ describe('steward tune', () => {
       '--label',
       'class',
       '--learner',
-      'mlp',
+      'MLPClassifier',
       '--budget',
       '2',
       '--folds',
@@ -83,7 +97,7 @@ describe('steward tune', () => {
       '--label',
       'class',
       '--learner',
-      'gbdt',
+      'GradientBoostingClassifier',
       '--budget',
       '4',
       '--folds',
@@ -101,11 +115,17 @@ describe('steward tune', () => {
   });
 
   test.each([
-    [['--label', 'nope', '--learner', 'gbdt'], /column 'nope' not found/],
-    [['--label', 'class', '--learner', 'gbdt', '--budget', '0'], /--budget must be an integer >= 1/],
-    [['--label', 'class', '--learner', 'svm'], /Allowed choices are gbdt, mlp/],
+    [['--label', 'nope', '--learner', 'GradientBoostingClassifier'], /column 'nope' not found/],
     [
-      ['--label', 'nswprice', '--learner', 'gbdt'],
+      ['--label', 'class', '--learner', 'GradientBoostingClassifier', '--budget', '0'],
+      /--budget must be an integer >= 1/,
+    ],
+    [
+      ['--label', 'class', '--learner', 'svm'],
+      /Allowed choices are GradientBoostingClassifier, MLPClassifier/,
+    ],
+    [
+      ['--label', 'nswprice', '--learner', 'GradientBoostingClassifier'],
       /--label nswprice: \d+ distinct values, not whole numbers — tune tunes classifiers/,
     ],
   ])('a clear error for %j', async (args, message) => {

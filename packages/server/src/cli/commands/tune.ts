@@ -1,17 +1,8 @@
-import {
-  categorical,
-  int,
-  type Label,
-  loguniform,
-  type Space,
-  stratifiedKFold,
-  type Trial,
-  tune,
-} from '@steward/core';
+import { type Label, stratifiedKFold, type Trial, tune } from '@steward/core';
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
-import { cvAccuracy, LEARNERS, type LearnerName } from '../../tune/cv-objective.js';
+import { cvAccuracy, type LearnerName, TUNABLE_CLASSIFIERS, tuningSpace } from '../../tune/cv-objective.js';
 import { TrialWorkers } from '../../tune/worker-pool.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
@@ -29,28 +20,15 @@ interface TuneFlags {
   json?: boolean;
 }
 
-/** Search spaces a user of scikit-learn or Optuna would start from. */
-const SPACES: Record<LearnerName, Space> = {
-  gbdt: {
-    learningRate: loguniform(0.01, 0.3),
-    maxLeafNodes: int(7, 63, true),
-    minSamplesLeaf: int(5, 100, true),
-    l2Regularization: loguniform(1e-4, 10),
-  },
-  mlp: {
-    hiddenLayers: categorical(['32', '64', '32,32', '64,32']),
-    learningRate: loguniform(1e-4, 3e-2),
-    alpha: loguniform(1e-6, 1e-2),
-  },
-};
-
 export function registerTune(program: Command, io: CliIo): void {
   program
     .command('tune')
     .description('search hyperparameters of a classifier on a CSV by cross-validated accuracy')
     .requiredOption('--file <path>', 'CSV with a header row: numeric feature columns and a label column')
     .requiredOption('--label <column>', 'the column to predict')
-    .addOption(new Option('--learner <name>', 'learner to tune').choices(LEARNERS).makeOptionMandatory())
+    .addOption(
+      new Option('--learner <name>', 'learner to tune').choices(TUNABLE_CLASSIFIERS).makeOptionMandatory(),
+    )
     .option('--budget <trials>', 'trials to run', '50')
     .addOption(
       new Option('--algorithm <name>', 'search algorithm').choices(['tpe', 'random', 'grid']).default('tpe'),
@@ -61,7 +39,7 @@ export function registerTune(program: Command, io: CliIo): void {
     .option('--json', 'print every trial as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  steward tune --file data/elec2.csv --label class --learner gbdt --budget 50',
+      '\nExample:\n  steward tune --file data/elec2.csv --label class --learner GradientBoostingClassifier --budget 50',
     )
     .action(async (flags: TuneFlags) => {
       const budget = positiveInteger('--budget', flags.budget);
@@ -111,7 +89,7 @@ export function registerTune(program: Command, io: CliIo): void {
       let result: Awaited<ReturnType<typeof tune>>;
       try {
         result = await tune({
-          space: SPACES[flags.learner],
+          space: tuningSpace(flags.learner),
           algorithm: flags.algorithm,
           budget,
           seed,

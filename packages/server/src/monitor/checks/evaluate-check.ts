@@ -1,14 +1,7 @@
 import {
-  ADWIN,
-  DDM,
-  type DriftDetector,
+  createDetector,
   detectDrift,
-  EDDM,
   EwmaChart,
-  HDDM_A,
-  HDDM_W,
-  KSWIN,
-  PageHinkley,
   RobustZScore,
   restoreDetector,
   SeasonalZScore,
@@ -122,16 +115,6 @@ async function driftCheck(
   };
 }
 
-const DETECTORS: Record<string, (options: Record<string, number | boolean>) => DriftDetector> = {
-  ADWIN: (o) => new ADWIN(o),
-  DDM: (o) => new DDM(o),
-  EDDM: (o) => new EDDM(o),
-  HDDM_A: (o) => new HDDM_A(o),
-  HDDM_W: (o) => new HDDM_W(o),
-  PageHinkley: (o) => new PageHinkley(o),
-  KSWIN: (o) => new KSWIN(o),
-};
-
 /** Feeds the window's error stream (0/1 misclassification, or absolute error for regression) to a persisted detector. */
 async function detectorCheck(
   check: Extract<CheckSpec, { type: 'detector' }>,
@@ -139,7 +122,7 @@ async function detectorCheck(
 ): Promise<CheckOutcome> {
   const detector = input.state
     ? restoreDetector(input.state as Parameters<typeof restoreDetector>[0])
-    : (DETECTORS[check.detector] as (o: Record<string, number | boolean>) => DriftDetector)(check.options);
+    : createDetector(check.detector, check.options);
   const rows = await input.labelled();
   if (rows.length === 0) return { result: skipped('no labelled predictions in this window') };
   const errors = Float64Array.from(rows, (r) =>

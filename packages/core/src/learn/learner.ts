@@ -1,0 +1,15 @@
+import type { Label } from '../metrics/input.js';
+import type { ModelFile } from './model-file.js';
+
+/**
+ * What every Steward learner is to the code that trains it by name (pipelines, update runs, tuning): fit on rows
+ * of numbers (optionally from its current state), learn one more batch when it is online, predict, save.
+ */
+export interface Learner {
+  fit(X: number[][], y: never, options?: { warmStart?: boolean }): unknown;
+  /** Online learners only: one more batch on top of what was learnt (River's `learn_many`). */
+  partialFit?(X: number[][], y: never): unknown;
+  predict(X: number[][]): ArrayLike<Label> | ArrayLike<number>;
+  predictProba?(X: number[][]): Float64Array[];
+  toJSON(): ModelFile;
+}

@@ -1,0 +1,67 @@
+import { StewardInputError } from '../errors.js';
+import { type AnyOptionsSpec, checkOptions } from '../options.js';
+import type { LearnerDefinition } from './definition.js';
+import { gaussianNB } from './gaussian-nb.js';
+import { gradientBoostingClassifier, gradientBoostingRegressor } from './gradient-boosting.js';
+import type { Learner } from './learner.js';
+import { linearRegression, ridge } from './linear-models.js';
+import { logisticRegression } from './logistic-regression.js';
+import { mlpClassifier, mlpRegressor } from './mlp.js';
+import { sgdClassifier, sgdRegressor } from './sgd.js';
+
+/** Every learner, by name: adding one is its file and one line here. */
+const DEFINITIONS = [
+  logisticRegression,
+  sgdClassifier,
+  gaussianNB,
+  gradientBoostingClassifier,
+  mlpClassifier,
+  linearRegression,
+  ridge,
+  sgdRegressor,
+  gradientBoostingRegressor,
+  mlpRegressor,
+] as const;
+
+export type LearnerKind = (typeof DEFINITIONS)[number]['name'];
+
+/** A learner's definition with its options type erased: what code choosing a learner by name sees. */
+export interface RegisteredLearner
+  extends Omit<LearnerDefinition, 'name' | 'options' | 'defaults' | 'tuning' | 'create'> {
+  readonly name: LearnerKind;
+  readonly options: AnyOptionsSpec;
+  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly tuning?: LearnerDefinition['tuning'];
+  /** Options already checked against `options` (see `createLearner`). */
+  create(options: object): Learner;
+}
+
+export const LEARNERS: ReadonlyMap<LearnerKind, RegisteredLearner> = new Map(
+  DEFINITIONS.map((d): [LearnerKind, RegisteredLearner] => [d.name, d]),
+);
+
+export const LEARNER_KINDS: readonly LearnerKind[] = [...LEARNERS.keys()];
+
+/** The learner a new model of this task starts with when the user names none (`steward init`, backtests). */
+export const DEFAULT_LEARNER: Readonly<Record<'classification' | 'regression', LearnerKind>> = {
+  classification: gradientBoostingClassifier.name,
+  regression: gradientBoostingRegressor.name,
+};
+
+/** The named learner's definition; an unknown name is an input error listing the known ones. */
+export function learnerDefinition(kind: string, field = 'kind'): RegisteredLearner {
+  const found = LEARNERS.get(kind as LearnerKind);
+  if (!found) {
+    throw new StewardInputError(
+      `unknown learner '${kind}': expected one of ${LEARNER_KINDS.join(', ')}`,
+      field,
+    );
+  }
+  return found;
+}
+
+/** A new, unfitted learner by name, its options checked against the learner's spec. */
+export function createLearner(kind: string, options?: unknown): Learner {
+  const definition = learnerDefinition(kind);
+  return definition.create(checkOptions(kind, definition.options, options));
+}
