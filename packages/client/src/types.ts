@@ -218,7 +218,7 @@ export interface ModelVersion {
 
 export interface AliasChange {
   alias: Alias;
-  action: 'promote' | 'rollback';
+  action: 'promote' | 'rollback' | 'clear';
   fromVersion: number | null;
   toVersion: number | null;
   reason: string | null;

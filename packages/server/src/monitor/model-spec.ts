@@ -65,6 +65,7 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 function registryOptions(
   owner: string,
   spec: AnyOptionsSpec | undefined,
+  at: string,
   options: unknown,
   ctx: z.RefinementCtx,
 ) {
@@ -73,7 +74,7 @@ function registryOptions(
     return checkOptions(owner, spec, options);
   } catch (error) {
     if (!(error instanceof StewardInputError)) throw error;
-    ctx.addIssue({ code: 'custom', path: error.field ? [error.field] : [], message: error.message });
+    ctx.addIssue({ code: 'custom', path: error.field ? [at, error.field] : [at], message: error.message });
     return z.NEVER;
   }
 }
@@ -117,6 +118,7 @@ export const checkSpec = z.discriminatedUnion('type', [
       const options = registryOptions(
         check.detector,
         DETECTORS.get(check.detector)?.options,
+        'options',
         check.options,
         ctx,
       );
@@ -148,6 +150,9 @@ export const notifierSpec = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('log') }),
 ]);
+
+/** The promotion gate's defaults: the spec fills them in, and the gate applies them to options given in code. */
+export const GATE_DEFAULTS = { mode: 'superiority', minImprovement: 0, alpha: 0.05, seed: 0 } as const;
 
 export const updatePolicySpec = z.strictObject({
   /** Checks that start an update run when they trip (warning or failing), or "any" failing check. Manual runs are always possible. */
@@ -236,7 +241,13 @@ export const updatePolicySpec = z.strictObject({
         .optional(),
     })
     .transform((learner, ctx) => {
-      const params = registryOptions(learner.kind, LEARNERS.get(learner.kind)?.options, learner.params, ctx);
+      const params = registryOptions(
+        learner.kind,
+        LEARNERS.get(learner.kind)?.options,
+        'params',
+        learner.params,
+        ctx,
+      );
       return { ...learner, params: params as Record<string, unknown> };
     })
     .optional(),
@@ -247,15 +258,15 @@ export const updatePolicySpec = z.strictObject({
        * least `minImprovement`, the guards held). `always`: promote every candidate that trains (the comparison is
        * still computed and recorded): the ungated baseline backtests compare against.
        */
-      mode: z.enum(['superiority', 'always']).default('superiority'),
+      mode: z.enum(['superiority', 'always']).default(GATE_DEFAULTS.mode),
       primary: z.enum(METRIC_NAMES).optional(),
-      minImprovement: z.number().nonnegative().default(0),
+      minImprovement: z.number().nonnegative().default(GATE_DEFAULTS.minImprovement),
       guards: z
         .array(z.strictObject({ metric: z.enum(METRIC_NAMES), tolerance: z.number().nonnegative() }))
         .default([]),
-      alpha: z.number().gt(0).lt(1).default(0.05),
+      alpha: z.number().gt(0).lt(1).default(GATE_DEFAULTS.alpha),
     })
-    .default({ mode: 'superiority', minImprovement: 0, guards: [], alpha: 0.05 }),
+    .prefault({}),
   /**
    * After the gate: `direct` promotes at once; `shadow` runs the new version beside production and decides with the
    * gate on the same rows once `minLabelled` of them have labels; `canary` serves it to `share` of keys and promotes
@@ -268,7 +279,7 @@ export const updatePolicySpec = z.strictObject({
       minLabelled: z.number().int().positive().default(500),
       tolerance: z.number().nonnegative().default(0),
     })
-    .default({ mode: 'direct', share: 0.1, minLabelled: 500, tolerance: 0 }),
+    .prefault({}),
 });
 
 export const modelSpec = z
@@ -295,7 +306,7 @@ export const modelSpec = z
     /** How the model is updated when its checks fail (or on demand). */
     update: updatePolicySpec.optional(),
     /** Serving: the share of requests (by a sticky hash of their key) the `candidate` version answers. */
-    serving: z.strictObject({ canaryShare: z.number().min(0).max(1).default(0) }).default({ canaryShare: 0 }),
+    serving: z.strictObject({ canaryShare: z.number().min(0).max(1).default(0) }).prefault({}),
     notifiers: z.array(notifierSpec).default([{ type: 'log' }]),
   })
   .superRefine((spec, ctx) => {

@@ -1,6 +1,6 @@
 import { mcnemarTest, pairedBootstrap } from '@steward/core';
 import type { ClassValue } from '../monitor/ingest-rows.js';
-import type { MetricName, ModelSpec } from '../monitor/model-spec.js';
+import { GATE_DEFAULTS, type MetricName, type ModelSpec } from '../monitor/model-spec.js';
 import { computeMetrics } from '../monitor/window-metrics.js';
 import type { JoinedPrediction } from '../store/predictions.js';
 
@@ -105,8 +105,8 @@ export function evaluateGate(
   }
   const regression = spec.task === 'regression';
   const primaryMetric = options.primary ?? (regression ? 'rmse' : 'accuracy');
-  const required = options.minImprovement ?? 0;
-  const alpha = options.alpha ?? 0.05;
+  const required = options.minImprovement ?? GATE_DEFAULTS.minImprovement;
+  const alpha = options.alpha ?? GATE_DEFAULTS.alpha;
   const mProduction = computeMetrics(spec, rowsOf(labels, production));
   const mCandidate = computeMetrics(spec, rowsOf(labels, candidate));
   const reasons: string[] = [];
@@ -135,7 +135,7 @@ export function evaluateGate(
   if (regression) {
     const y = labels.map(Number);
     const sqErr = (o: GateOutputs) => y.map((v, i) => (v - Number(o.output[i])) ** 2);
-    const boot = pairedBootstrap(sqErr(production), sqErr(candidate), { seed: options.seed ?? 0 });
+    const boot = pairedBootstrap(sqErr(production), sqErr(candidate), { seed: options.seed ?? GATE_DEFAULTS.seed });
     test = {
       name: 'pairedBootstrap',
       meanDifference: boot.meanDifference,
