@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DETECTOR_KINDS, LEARNER_KINDS } from '@steward/core';
+import { ANOMALY_METHOD_NAMES, DETECTOR_KINDS, LEARNER_KINDS } from '@steward/core';
 import { describe, expect, test } from 'vitest';
 
-// Learners and detectors are described once, in @steward/core's registries: the server, the dashboard and the
+// Learners, drift detectors and anomaly methods are described once, in @steward/core's registries: the server, the dashboard and the
 // client read names from there, so adding a learner is its file and one registry line.
 const packages = new URL('../../', import.meta.url).pathname;
 
@@ -22,11 +22,14 @@ describe('learner and detector names are written once', () => {
     expect(files.length).toBeGreaterThan(100);
   });
 
-  test.each([...LEARNER_KINDS, ...DETECTOR_KINDS])('%s is no string literal outside core', (name) => {
-    const literal = new RegExp(`(['"\`])${name}\\1`);
-    const found = files.filter((file) => literal.test(readFileSync(file, 'utf8')));
-    expect(found.map((f) => f.slice(packages.length))).toEqual([]);
-  });
+  test.each([...LEARNER_KINDS, ...DETECTOR_KINDS, ...ANOMALY_METHOD_NAMES])(
+    '%s is no string literal outside core',
+    (name) => {
+      const literal = new RegExp(`(['"\`])${name}\\1`);
+      const found = files.filter((file) => literal.test(readFileSync(file, 'utf8')));
+      expect(found.map((f) => f.slice(packages.length))).toEqual([]);
+    },
+  );
 
   test('the update loop has no `as unknown as`', () => {
     const found = files.filter(

@@ -1,6 +1,9 @@
 import {
+  ANOMALY_METHOD_NAMES,
+  ANOMALY_METHODS,
   type AnyOptionsSpec,
   checkOptions,
+  DEFAULT_ANOMALY_METHOD,
   DETECTOR_KINDS,
   DETECTORS,
   LEARNER_KINDS,
@@ -124,14 +127,21 @@ export const checkSpec = z.discriminatedUnion('type', [
       );
       return { ...check, options: options as Record<string, unknown> };
     }),
-  z.strictObject({
-    type: z.literal('anomaly'),
-    name: checkName,
-    metric: z.union([z.enum(METRIC_NAMES), z.literal('count')]),
-    method: z.enum(['ewma', 'robust', 'seasonal']).default('robust'),
-    options: z.record(z.string(), z.number()).default({}),
-    severity: severity.default('warning'),
-  }),
+  z
+    .strictObject({
+      type: z.literal('anomaly'),
+      name: checkName,
+      metric: z.union([z.enum(METRIC_NAMES), z.literal('count')]),
+      method: z.enum(ANOMALY_METHOD_NAMES).default(DEFAULT_ANOMALY_METHOD),
+      /** The method's options, as in @steward/core. */
+      options: optionsRecord,
+      severity: severity.default('warning'),
+    })
+    .transform((check, ctx) => {
+      const method = ANOMALY_METHODS.get(check.method);
+      const options = registryOptions(check.method, method?.options, 'options', check.options, ctx);
+      return { ...check, options: options as Record<string, unknown> };
+    }),
   z.strictObject({
     type: z.literal('dataQuality'),
     name: checkName,

@@ -135,7 +135,9 @@ export function evaluateGate(
   if (regression) {
     const y = labels.map(Number);
     const sqErr = (o: GateOutputs) => y.map((v, i) => (v - Number(o.output[i])) ** 2);
-    const boot = pairedBootstrap(sqErr(production), sqErr(candidate), { seed: options.seed ?? GATE_DEFAULTS.seed });
+    const boot = pairedBootstrap(sqErr(production), sqErr(candidate), {
+      seed: options.seed ?? GATE_DEFAULTS.seed,
+    });
     test = {
       name: 'pairedBootstrap',
       meanDifference: boot.meanDifference,

@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { StewardInputError } from '../../errors.js';
 import { seededRandom } from '../../stats/random.js';
-import { EwmaChart, RobustZScore, SeasonalZScore, type SeriesAnomalyDetector } from './index.js';
+import {
+  createAnomalyDetector,
+  EwmaChart,
+  RobustZScore,
+  restoreAnomalyDetector,
+  SeasonalZScore,
+  type SeriesAnomalyDetector,
+} from './index.js';
 
 const random = seededRandom(5);
 const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -121,7 +128,11 @@ describe('state and bad input', () => {
       () => new RobustZScore().update(Number.NaN),
       /RobustZScore.update takes a finite number, got NaN/,
     ],
-    ['lambda', () => new EwmaChart({ lambda: 0 }), /lambda must be in \(0, 1\]/],
+    [
+      'lambda',
+      () => new EwmaChart({ lambda: 0 }),
+      /EwmaChart option lambda must be a number > 0 and <= 1, got 0/,
+    ],
     ['period', () => new SeasonalZScore({ period: 1 }), /period must be an integer >= 2/],
     ['no options', () => new SeasonalZScore(undefined as never), /needs a period/],
     ['window', () => new RobustZScore({ window: 2.5 }), /window must be an integer >= 3/],
@@ -149,5 +160,21 @@ describe('a metric that mostly repeats one value (MAD 0)', () => {
     const flagged = series.map((x) => detector.update(x)).filter((p) => p.anomaly);
     expect(flagged).toEqual([]);
     expect(detector.update(20).anomaly).toBe(true);
+  });
+});
+
+describe('anomaly method registry', () => {
+  test('a method by name, its options checked; a saved state restores whatever its method', () => {
+    const robust = createAnomalyDetector('robust', { window: 10 });
+    for (const x of [1, 2, 1, 2, 1, 2, 1, 2, 1, 2]) robust.update(x);
+    const restored = restoreAnomalyDetector(JSON.parse(JSON.stringify(robust.toJSON())));
+    expect(restored.update(9)).toEqual(robust.update(9));
+    expect(() => createAnomalyDetector('robust', { windw: 10 })).toThrow(
+      /robust has no option 'windw': its options are window, threshold, minValues/,
+    );
+    expect(() => createAnomalyDetector('prophet')).toThrow(
+      /unknown anomaly method 'prophet': expected one of robust, ewma, seasonal/,
+    );
+    expect(createAnomalyDetector('seasonal').toJSON().options).toMatchObject({ period: 24 });
   });
 });

@@ -1,4 +1,6 @@
 import { StewardInputError } from '../../errors.js';
+import { type OptionsSpec, resolveOptions } from '../../options.js';
+import { defineAnomalyMethod } from './definition.js';
 import {
   type AnomalyPoint,
   checkPositive,
@@ -16,6 +18,24 @@ export interface EwmaChartOptions {
   /** Values that set the in-control mean and deviation before the chart starts (default 30). */
   warmup?: number;
 }
+
+export const EWMA_CHART_DEFAULTS = { lambda: 0.2, width: 3, warmup: 30 } satisfies Required<EwmaChartOptions>;
+
+export const EWMA_CHART_OPTIONS: OptionsSpec<EwmaChartOptions> = {
+  lambda: { type: 'number', min: 0, exclusiveMin: true, max: 1, doc: 'weight of the newest value (0.2)' },
+  width: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    doc: 'control limits in standard deviations of the statistic (3)',
+  },
+  warmup: {
+    type: 'number',
+    integer: true,
+    min: 2,
+    doc: 'values that set the in-control mean and deviation (30)',
+  },
+};
 
 interface EwmaState {
   /** In-control values seen (Welford count, mean and sum of squared deviations). */
@@ -49,12 +69,7 @@ export class EwmaChart implements SeriesAnomalyDetector {
   private s!: EwmaState;
 
   constructor(options: EwmaChartOptions = {}) {
-    this.options = { lambda: 0.2, width: 3, warmup: 30, ...options };
-    const { lambda } = this.options;
-    if (!(lambda > 0 && lambda <= 1))
-      throw new StewardInputError('EwmaChart option lambda must be in (0, 1]', 'lambda');
-    checkPositive('EwmaChart', 'width', this.options.width);
-    checkPositiveInteger('EwmaChart', 'warmup', this.options.warmup, 2);
+    this.options = resolveOptions('EwmaChart', EWMA_CHART_OPTIONS, EWMA_CHART_DEFAULTS, options);
     this.reset();
   }
 
@@ -113,3 +128,13 @@ export class EwmaChart implements SeriesAnomalyDetector {
     return chart;
   }
 }
+
+export const ewmaChart = defineAnomalyMethod({
+  name: 'ewma',
+  summary: 'EWMA control chart: small sustained shifts, such as a slow decline',
+  options: EWMA_CHART_OPTIONS,
+  defaults: EWMA_CHART_DEFAULTS,
+  stateKind: 'EwmaChart',
+  create: (options) => new EwmaChart(options),
+  restore: EwmaChart.fromJSON,
+});

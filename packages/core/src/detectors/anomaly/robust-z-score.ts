@@ -1,4 +1,6 @@
 import { StewardInputError } from '../../errors.js';
+import { type OptionsSpec, resolveOptions } from '../../options.js';
+import { defineAnomalyMethod } from './definition.js';
 import {
   type AnomalyPoint,
   checkPositive,
@@ -19,6 +21,28 @@ export interface RobustZScoreOptions {
   minValues?: number;
 }
 
+export const ROBUST_Z_SCORE_DEFAULTS = {
+  window: 30,
+  threshold: 3.5,
+  minValues: 20,
+} satisfies Required<RobustZScoreOptions>;
+
+export const ROBUST_Z_SCORE_OPTIONS: OptionsSpec<RobustZScoreOptions> = {
+  window: {
+    type: 'number',
+    integer: true,
+    min: 3,
+    doc: 'past values the median and MAD are taken over (30)',
+  },
+  threshold: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    doc: 'anomaly beyond this many scaled MADs (3.5)',
+  },
+  minValues: { type: 'number', integer: true, min: 3, doc: 'values needed before judging (20)' },
+};
+
 interface RobustState {
   history: number[];
 }
@@ -27,7 +51,8 @@ interface RobustState {
  * Rolling robust z-score: a value is compared with the median of the last `window` values and scaled by their
  * median absolute deviation (× 1.4826, so it estimates σ for normal data). Outliers barely move the median or the
  * MAD, so one spike does not mask the next, and a level shift becomes the new normal after half a window. The band
- * is median ± threshold · scale. A flat history (MAD 0) gives a zero-width band: any different value is anomalous.
+ * is median ± threshold · scale. A history of one repeated value gives a zero-width band: any different value is
+ * anomalous (a mostly repeated one falls back to the RMS deviation, see `scaledMad`).
  *
  * @example
  * ```ts
@@ -43,10 +68,7 @@ export class RobustZScore implements SeriesAnomalyDetector {
   private s!: RobustState;
 
   constructor(options: RobustZScoreOptions = {}) {
-    this.options = { window: 30, threshold: 3.5, minValues: 20, ...options };
-    checkPositiveInteger('RobustZScore', 'window', this.options.window, 3);
-    checkPositive('RobustZScore', 'threshold', this.options.threshold);
-    checkPositiveInteger('RobustZScore', 'minValues', this.options.minValues, 3);
+    this.options = resolveOptions('RobustZScore', ROBUST_Z_SCORE_OPTIONS, ROBUST_Z_SCORE_DEFAULTS, options);
     this.reset();
   }
 
@@ -89,3 +111,13 @@ export function judge(value: number, expected: number, scale: number, threshold:
     anomaly: Math.abs(score) > threshold,
   };
 }
+
+export const robustZScore = defineAnomalyMethod({
+  name: 'robust',
+  summary: 'rolling median ± a multiple of the scaled MAD: spikes and level shifts',
+  options: ROBUST_Z_SCORE_OPTIONS,
+  defaults: ROBUST_Z_SCORE_DEFAULTS,
+  stateKind: 'RobustZScore',
+  create: (options) => new RobustZScore(options),
+  restore: RobustZScore.fromJSON,
+});

@@ -1,4 +1,6 @@
 import { StewardInputError } from '../../errors.js';
+import { type OptionsSpec, resolveOptions } from '../../options.js';
+import { defineAnomalyMethod } from './definition.js';
 import { judge } from './robust-z-score.js';
 import {
   type AnomalyPoint,
@@ -19,6 +21,34 @@ export interface SeasonalZScoreOptions {
   /** Anomaly when the residual exceeds this many scaled MADs of recent residuals (default 3.5). */
   threshold?: number;
 }
+
+/** `period` has no default in code (it depends on the series); a check's default is a daily cycle of hourly windows. */
+export const SEASONAL_Z_SCORE_DEFAULTS = {
+  period: 24,
+  seasons: 4,
+  threshold: 3.5,
+} satisfies Required<SeasonalZScoreOptions>;
+
+export const SEASONAL_Z_SCORE_OPTIONS: OptionsSpec<SeasonalZScoreOptions> = {
+  period: {
+    type: 'number',
+    integer: true,
+    min: 2,
+    doc: 'values per cycle (24: hourly windows, daily cycle)',
+  },
+  seasons: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    doc: 'past cycles whose same-phase values give the expectation (4)',
+  },
+  threshold: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    doc: 'anomaly beyond this many scaled MADs of residuals (3.5)',
+  },
+};
 
 interface SeasonalState {
   /** The last period · seasons values, oldest first. */
@@ -48,13 +78,15 @@ export class SeasonalZScore implements SeriesAnomalyDetector {
   private s!: SeasonalState;
 
   constructor(options: SeasonalZScoreOptions) {
-    if (options === undefined || options === null) {
+    if (options?.period === undefined) {
       throw new StewardInputError('SeasonalZScore needs a period (values per cycle)', 'period');
     }
-    this.options = { seasons: 4, threshold: 3.5, ...options };
-    checkPositiveInteger('SeasonalZScore', 'period', this.options.period, 2);
-    checkPositiveInteger('SeasonalZScore', 'seasons', this.options.seasons, 1);
-    checkPositive('SeasonalZScore', 'threshold', this.options.threshold);
+    this.options = resolveOptions(
+      'SeasonalZScore',
+      SEASONAL_Z_SCORE_OPTIONS,
+      SEASONAL_Z_SCORE_DEFAULTS,
+      options,
+    );
     this.reset();
   }
 
@@ -105,3 +137,13 @@ export class SeasonalZScore implements SeriesAnomalyDetector {
     return detector;
   }
 }
+
+export const seasonalZScore = defineAnomalyMethod({
+  name: 'seasonal',
+  summary: 'same-phase median of past cycles ± scaled MAD of residuals: metrics with daily or weekly cycles',
+  options: SEASONAL_Z_SCORE_OPTIONS,
+  defaults: SEASONAL_Z_SCORE_DEFAULTS,
+  stateKind: 'SeasonalZScore',
+  create: (options) => new SeasonalZScore({ period: SEASONAL_Z_SCORE_DEFAULTS.period, ...options }),
+  restore: SeasonalZScore.fromJSON,
+});

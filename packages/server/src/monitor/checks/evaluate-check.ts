@@ -1,10 +1,9 @@
 import {
+  createAnomalyDetector,
   createDetector,
   detectDrift,
-  EwmaChart,
-  RobustZScore,
+  restoreAnomalyDetector,
   restoreDetector,
-  SeasonalZScore,
   type SeriesAnomalyDetector,
 } from '@steward/core';
 import type { JoinedPrediction } from '../../store/predictions.js';
@@ -170,15 +169,9 @@ function anomalyDetector(
   check: Extract<CheckSpec, { type: 'anomaly' }>,
   state: unknown,
 ): SeriesAnomalyDetector {
-  if (state) {
-    const json = state as { kind: string };
-    if (json.kind === 'EwmaChart') return EwmaChart.fromJSON(state as never);
-    if (json.kind === 'RobustZScore') return RobustZScore.fromJSON(state as never);
-    if (json.kind === 'SeasonalZScore') return SeasonalZScore.fromJSON(state as never);
-  }
-  if (check.method === 'ewma') return new EwmaChart(check.options);
-  if (check.method === 'seasonal') return new SeasonalZScore({ period: 24, ...check.options });
-  return new RobustZScore(check.options);
+  return state
+    ? restoreAnomalyDetector(state as { kind: string })
+    : createAnomalyDetector(check.method, check.options);
 }
 
 /** Judges this window's metric against the band the series so far predicts; the band goes in the detail for charts. */
