@@ -1,4 +1,5 @@
 export { defineLearner, type LearnerDefinition } from './definition.js';
+export { DummyClassifier, type DummyClassifierOptions } from './dummy.js';
 export { type LearnerFactory, type Member, Stacking, Voting, WeightedAverage } from './ensembles.js';
 export { GaussianNB, type GaussianNBOptions } from './gaussian-nb.js';
 export {

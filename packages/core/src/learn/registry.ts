@@ -1,6 +1,7 @@
 import { StewardInputError } from '../errors.js';
 import { type AnyOptionsSpec, checkOptions } from '../options.js';
 import type { LearnerDefinition } from './definition.js';
+import { dummyClassifier } from './dummy.js';
 import { gaussianNB } from './gaussian-nb.js';
 import { gradientBoostingClassifier, gradientBoostingRegressor } from './gradient-boosting.js';
 import type { Learner } from './learner.js';
@@ -21,6 +22,7 @@ const DEFINITIONS = [
   sgdRegressor,
   gradientBoostingRegressor,
   mlpRegressor,
+  dummyClassifier,
 ] as const;
 
 export type LearnerKind = (typeof DEFINITIONS)[number]['name'];
