@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
+import type { PredictionRecord } from '../../packages/server/src/spec/records.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
 import {
   insertSqlite,

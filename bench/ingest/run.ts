@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import type { PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
+import type { PredictionRecord } from '../../packages/server/src/spec/records.js';
 import { ModelCatalog } from '../../packages/server/src/monitor/model-catalog.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
 import { insertSqlite } from '../../packages/server/src/store/predictions.js';

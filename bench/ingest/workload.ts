@@ -1,8 +1,9 @@
 // The batches bench/ingest posts and times: 1000 Elec2 predictions each, streamed one a second in time order
 // (Elec2's own half-hours span years), with ids in the order they are sent or as UUIDs.
 import { randomUUID } from 'node:crypto';
-import { compileValidator, type PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
-import { modelSpec } from '../../packages/server/src/monitor/model-spec.js';
+import { compileValidator } from '../../packages/server/src/monitor/ingest-rows.js';
+import { type PredictionRecord } from '../../packages/server/src/spec/records.js';
+import { modelSpec } from '../../packages/server/src/spec/model-spec.js';
 import { ELEC2_MODEL, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
 
 export const BATCH = 1000;

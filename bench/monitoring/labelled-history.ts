@@ -1,7 +1,7 @@
 // A model's labelled history at one rate (10^6 a year: a prediction every 31.5 s), stored through the server's own
 // ingestion path (profiles and label states included): what bench/monitoring and bench/soak read and write on.
 import type { StewardApp } from '../../packages/server/src/http/app.js';
-import type { LabelRecord, PredictionRecord } from '../../packages/server/src/monitor/ingest-rows.js';
+import type { LabelRecord, PredictionRecord } from '../../packages/server/src/spec/records.js';
 import { ELEC2_FEATURES, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
 
 export const YEAR = 365 * 86_400_000;

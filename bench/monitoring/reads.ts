@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../packages/server/src/http/app.js';
-import { computeMetrics } from '../../packages/server/src/monitor/window-metrics.js';
+import { computeMetrics } from '../../packages/server/src/window-state/window-metrics.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
 import { queryPredictions } from '../../packages/server/src/store/predictions.js';
 import { SimulatedClock } from '../../packages/server/src/time/clock.js';

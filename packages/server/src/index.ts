@@ -8,6 +8,11 @@ export {
   type StrategyReport,
 } from './backtest/run-backtest.js';
 export { type EvalInput, type EvalReport, evaluate, type Task } from './eval/evaluate.js';
-export { loadModel, type OnnxMemberOptions, onnxMember } from './serve/onnx-member.js';
-export { loadOnnxModel, type OnnxModel, type OnnxPredictions, type TensorInfo } from './serve/onnx-model.js';
+export { loadModel, type OnnxMemberOptions, onnxMember } from './registry/onnx-member.js';
+export {
+  loadOnnxModel,
+  type OnnxModel,
+  type OnnxPredictions,
+  type TensorInfo,
+} from './registry/onnx-model.js';
 export { type Clock, SimulatedClock, systemClock } from './time/clock.js';

@@ -127,15 +127,6 @@ export function checkBinary(kind: string, x: number): void {
   }
 }
 
-export function checkRange(kind: string, name: string, value: number, min: number, max: number): void {
-  if (typeof value !== 'number' || !(value >= min && value <= max)) {
-    throw new StewardInputError(
-      `${kind} option ${name} must be between ${min} and ${max}, got ${String(value)}`,
-      name,
-    );
-  }
-}
-
 export function checkKind(expected: string, json: DetectorJSON): void {
   if (json === null || typeof json !== 'object' || json.kind !== expected) {
     throw new StewardInputError(

@@ -1,4 +1,4 @@
-import type { ClassValue } from '../monitor/ingest-rows.js';
+import type { ClassValue } from '../spec/records.js';
 import type { History } from './history.js';
 import type { Timeline } from './timeline.js';
 

@@ -1,4 +1,4 @@
-import type { ClassValue } from '../monitor/ingest-rows.js';
+import type { ClassValue } from '../spec/records.js';
 import { BacktestInputError } from './backtest-error.js';
 import { isMissingCell, type Table } from './readers/table.js';
 

@@ -1,7 +1,6 @@
-import type { ClassValue } from '../monitor/ingest-rows.js';
-import type { MetricName, ModelSpec } from '../monitor/model-spec.js';
-import { computeMetrics, type WindowMetrics } from '../monitor/window-metrics.js';
-import type { JoinedPrediction } from '../store/predictions.js';
+import type { MetricName, ModelSpec } from '../spec/model-spec.js';
+import type { ClassValue, JoinedPrediction } from '../spec/records.js';
+import { computeMetrics, type WindowMetrics } from '../window-state/window-metrics.js';
 import type { History } from './history.js';
 import type { Timeline } from './timeline.js';
 

@@ -1,4 +1,4 @@
-import type { MetricName } from '../monitor/model-spec.js';
+import type { MetricName } from '../spec/model-spec.js';
 import type { BacktestReport, StrategyReport } from './run-backtest.js';
 
 const METRIC_LABELS: Partial<Record<MetricName, string>> = {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { MetricName } from '../monitor/model-spec.js';
+import type { MetricName } from '../spec/model-spec.js';
 import { detectPeriod, noChange, seasonalNaive } from './baselines.js';
 import { type BacktestPlan, type PreparedBacktest, planOf, prepareBacktest } from './plan.js';
 import {

@@ -1,4 +1,4 @@
-import { parseDuration } from '../monitor/duration.js';
+import { parseDuration } from '../spec/duration.js';
 import { BacktestInputError } from './backtest-error.js';
 
 /** A length of history: a duration, or a number of rows. */

@@ -4,20 +4,22 @@ import { VERSION } from '../cli/version.js';
 import { CheckRunner } from '../monitor/check-runner.js';
 import type { CheckResult } from '../monitor/checks/check-result.js';
 import { Ingestion } from '../monitor/ingestion.js';
-import { type LoadedModel, ModelCatalog, ModelSpecError } from '../monitor/model-catalog.js';
-import type { CheckSpec } from '../monitor/model-spec.js';
+import { type LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
 import type { NotifierContext } from '../monitor/notifiers.js';
 import { ReferenceDataError } from '../monitor/references.js';
 import { WindowQueryError } from '../monitor/windows.js';
 import { ArtifactStore, defaultArtifactDir } from '../registry/artifact-store.js';
 import { Registry, RegistryError } from '../registry/registry.js';
 import { NotServableError, Serving } from '../serve/serving.js';
+import type { CheckSpec } from '../spec/model-spec.js';
+import { ModelSpecError } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { TooManyWaitingLabelsError } from '../store/predictions.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { JobQueue } from '../update/job-queue.js';
 import { MaintenanceLoop } from '../update/maintenance-loop.js';
-import { UPDATE_JOB, UpdateWorker } from '../update/update-worker.js';
+import { enqueueForCheck } from '../update/triggers.js';
+import { UpdateWorker } from '../update/update-worker.js';
 import { ApiError } from './api-error.js';
 import { authHook } from './auth.js';
 import { keepRawBody, parseBody } from './body.js';
@@ -90,13 +92,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     result: CheckResult,
     window: { start: number; end: number },
   ) => {
-    const policy = model.spec.update;
-    if (!policy || (result.status !== 'failing' && result.status !== 'warning')) return;
-    const named = policy.onFailingChecks !== 'any' && policy.onFailingChecks.includes(check.name);
-    if (!named && !(policy.onFailingChecks === 'any' && result.status === 'failing')) return;
-    await jobs.enqueue(UPDATE_JOB, model.spec.name, {
-      trigger: { kind: 'check', check: check.name, windowStart: window.start },
-    });
+    await enqueueForCheck(jobs, model, check, result, window);
   };
   const checks = new CheckRunner(store, catalog, notifier, onResult, clock);
   const worker = new UpdateWorker(jobs, updates, notifier.log);

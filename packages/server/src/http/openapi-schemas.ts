@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { modelSpec } from '../monitor/model-spec.js';
+import { modelSpec } from '../spec/model-spec.js';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import type { ColumnView, WindowView } from '@steward/client';
-import type { ColumnSummary, WindowProfile } from '../monitor/window-profile.js';
 import type { WindowSummary } from '../monitor/windows.js';
+import type { ColumnSummary, WindowProfile } from '../window-state/window-profile.js';
 
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 

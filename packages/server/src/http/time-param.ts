@@ -1,4 +1,4 @@
-import { parseDuration } from '../monitor/duration.js';
+import { parseDuration } from '../spec/duration.js';
 import { ApiError } from './api-error.js';
 
 /** A time query parameter: epoch milliseconds or an ISO 8601 time. */

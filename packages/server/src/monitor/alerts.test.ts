@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StewardApp } from '../http/app.js';
+import type { CheckSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { ELEC2_MODEL } from '../testing/elec2.js';
 import { testApp } from '../testing/test-app.js';
 import { testStores } from '../testing/test-stores.js';
 import { acknowledgeAlert, listAlerts, updateAlert } from './alerts.js';
-import type { CheckSpec } from './model-spec.js';
 
 const HOUR = 3_600_000;
 const failing = { status: 'failing' as const, value: 0.6, message: 'accuracy 0.6 below 0.7' };

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertView } from '@steward/client';
 import type { Selectable } from 'kysely';
+import type { CheckSpec, ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import type { AlertsTable } from '../store/schema.js';
 import type { CheckResult } from './checks/check-result.js';
-import type { CheckSpec, ModelSpec } from './model-spec.js';
 import { type AlertEvent, type NotifierContext, notify } from './notifiers.js';
 
 /** An alert as stored; the API's view (the SDK's `AlertView`) plus its detail and last notification. */

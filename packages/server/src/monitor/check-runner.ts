@@ -1,12 +1,13 @@
+import type { CheckSpec } from '../spec/model-spec.js';
+import type { JoinedPrediction } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { type JoinedPrediction, queryPredictions } from '../store/predictions.js';
+import { queryPredictions } from '../store/predictions.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { updateAlert } from './alerts.js';
 import type { CheckResult } from './checks/check-result.js';
 import { type CheckInput, evaluateCheck } from './checks/evaluate-check.js';
 import { windowStart } from './ingestion.js';
 import type { LoadedModel, ModelCatalog } from './model-catalog.js';
-import type { CheckSpec } from './model-spec.js';
 import type { NotifierContext } from './notifiers.js';
 import { resolveReference } from './references.js';
 import { timeWindows, type WindowSummary } from './windows.js';

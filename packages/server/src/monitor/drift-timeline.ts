@@ -1,8 +1,8 @@
 import { type ColumnDrift, detectDrift } from '@steward/core';
+import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions } from '../store/predictions.js';
 import { windowStart } from './ingestion.js';
-import type { ModelSpec } from './model-spec.js';
 
 /** One feature in one window: enough to colour a heatmap cell and to explain it. */
 export interface DriftCell {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseModelSpec } from '../spec/model-spec.js';
 import { compileValidator } from './ingest-rows.js';
-import { parseModelSpec } from './model-catalog.js';
 
 const tickets = compileValidator(
   parseModelSpec({

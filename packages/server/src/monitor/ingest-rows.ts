@@ -1,36 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { FeatureSpec, ModelSpec } from './model-spec.js';
-
-export type FeatureValue = number | string | boolean | number[] | null;
-export type ClassValue = string | number;
-
-/** A prediction after validation: time in epoch milliseconds, missing features as null. */
-export interface PredictionRecord {
-  id: string;
-  time: number;
-  version: string | null;
-  segment: string | null;
-  features: Record<string, FeatureValue>;
-  output: ClassValue;
-  score: number | null;
-  proba: Record<string, number> | null;
-}
-
-/** A row to serve a prediction for. */
-export interface InputRecord {
-  id: string;
-  time: number;
-  segment: string | null;
-  /** Routes the row to production or the canary, the same way every time. Default: the id. */
-  key: string;
-  features: Record<string, FeatureValue>;
-}
-
-export interface LabelRecord {
-  predictionId: string;
-  label: ClassValue;
-  time: number;
-}
+import { modelClasses } from '../spec/model-classes.js';
+import type { FeatureSpec, ModelSpec } from '../spec/model-spec.js';
+import type {
+  ClassValue,
+  FeatureValue,
+  InputRecord,
+  LabelRecord,
+  PredictionRecord,
+} from '../spec/records.js';
 
 /** One problem in a batch: the 0-based row, the field path and what is wrong. */
 export interface RowError {
@@ -206,17 +183,6 @@ function validateBatch<T>(
   return errors.count > 0
     ? { ok: false, errors: errors.errors, errorCount: errors.count }
     : { ok: true, records };
-}
-
-/** The classes a classification model accepts, or undefined when any class is accepted (multiclass without a list). */
-export function modelClasses(spec: ModelSpec): ClassValue[] | undefined {
-  if (spec.task === 'regression') return undefined;
-  return spec.classes ?? (spec.task === 'binary' ? [0, 1] : undefined);
-}
-
-export function positiveClass(spec: ModelSpec): ClassValue {
-  const classes = modelClasses(spec) ?? [1];
-  return spec.positiveClass ?? (classes[classes.length - 1] as ClassValue);
 }
 
 /**

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { LabelRecord, PredictionRecord } from '../spec/records.js';
+import { windowStart } from '../spec/window-start.js';
 import { BatchColumnsCache, foldLabelDeltas, type ShardLog } from '../store/label-states.js';
 import { type LabelWrite, type LabelWritten, writeLabels as writeLabelsHere } from '../store/label-writes.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { batchRow, type RawBatch } from '../store/prediction-batch.js';
 import { hasWaitingLabels, insertPredictions, writeProfiles } from '../store/predictions.js';
 import { type Clock, systemClock } from '../time/clock.js';
-import type { LabelRecord, PredictionRecord } from './ingest-rows.js';
+import { WindowProfile, type WindowProfileJSON } from '../window-state/window-profile.js';
 import type { LoadedModel } from './model-catalog.js';
-import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
 import { WindowReadCache } from './window-read-cache.js';
-import { windowStart } from './window-start.js';
 
 export interface PredictionIngestResult {
   /** Rows stored now. */
@@ -36,7 +36,7 @@ const labelModelOf = (model: LoadedModel) => ({
   createdAt: model.createdAt,
 });
 
-export { windowStart } from './window-start.js';
+export { windowStart } from '../spec/window-start.js';
 
 interface WaitingBatch {
   records: readonly PredictionRecord[];

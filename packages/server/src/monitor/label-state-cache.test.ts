@@ -5,9 +5,9 @@ import { queryPredictions } from '../store/predictions.js';
 import { rebuildLabelStates } from '../store/store-doctor.js';
 import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';
+import { computeMetrics } from '../window-state/window-metrics.js';
 import { Ingestion } from './ingestion.js';
 import { type LoadedModel, ModelCatalog } from './model-catalog.js';
-import { computeMetrics } from './window-metrics.js';
 import { timeWindows } from './windows.js';
 
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { foldedIn, labelStateRows, readLabelDeltas } from '../store/label-states.js';
 import type { Database } from '../store/schema.js';
-import { WindowLabels, type WindowLabelsJSON } from './window-labels.js';
+import { WindowLabels, type WindowLabelsJSON } from '../window-state/window-labels.js';
 
 /** One shard's state of a window as this process holds it: the state row (folded through `baseN`) plus deltas. */
 interface ShardState {

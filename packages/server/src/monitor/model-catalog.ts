@@ -1,7 +1,7 @@
+import { type ModelSpec, ModelSpecError, type ModelSpecInput, parseModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { type BatchValidator, compileValidator } from './ingest-rows.js';
-import { formatIssues, type ModelSpec, type ModelSpecInput, modelSpec } from './model-spec.js';
 
 /** A model as the server uses it: its validated spec and the batch validator compiled from it. */
 export interface LoadedModel {
@@ -9,20 +9,6 @@ export interface LoadedModel {
   validator: BatchValidator;
   createdAt: number;
   updatedAt: number;
-}
-
-export class ModelSpecError extends Error {
-  constructor(readonly issues: Array<{ field: string; message: string }>) {
-    super(`invalid model: ${issues.map((i) => `${i.field || 'model'}: ${i.message}`).join('; ')}`);
-    this.name = 'ModelSpecError';
-  }
-}
-
-/** Validates a model spec from the API, the CLI or steward.yaml; throws {@link ModelSpecError} naming each field. */
-export function parseModelSpec(input: unknown): ModelSpec {
-  const parsed = modelSpec.safeParse(input);
-  if (!parsed.success) throw new ModelSpecError(formatIssues(parsed.error));
-  return parsed.data;
 }
 
 // Other server processes may change a model; a cached copy is re-read after this long.

@@ -1,6 +1,8 @@
 import { accuracy, rocAuc } from '@steward/core';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ModelSpecError } from '../spec/model-spec.js';
+import type { PredictionRecord } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
 import {
   countPredictions,
@@ -11,9 +13,8 @@ import {
 } from '../store/predictions.js';
 import { ELEC2_MODEL, type Elec2Prediction, elec2Predictions } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';
-import type { PredictionRecord } from './ingest-rows.js';
 import { Ingestion } from './ingestion.js';
-import { type LoadedModel, ModelCatalog, ModelSpecError } from './model-catalog.js';
+import { type LoadedModel, ModelCatalog } from './model-catalog.js';
 import { countWindows, timeWindows } from './windows.js';
 
 const all = elec2Predictions();

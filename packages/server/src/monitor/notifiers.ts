@@ -1,4 +1,4 @@
-import type { NotifierSpec } from './model-spec.js';
+import type { NotifierSpec } from '../spec/model-spec.js';
 
 /** What a notifier receives: an alert that opened, repeated after its cool-down, or resolved. */
 export interface AlertEvent {

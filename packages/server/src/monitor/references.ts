@@ -1,7 +1,7 @@
+import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions } from '../store/predictions.js';
 import { windowStart } from './ingestion.js';
-import type { ModelSpec } from './model-spec.js';
 
 /** The most rows a stored reference holds. */
 export const MAX_REFERENCE_ROWS = 100_000;

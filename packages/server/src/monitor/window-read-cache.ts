@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { ModelSpec } from '../spec/model-spec.js';
+import { windowStart } from '../spec/window-start.js';
 import type { Database, ProfilesTable } from '../store/schema.js';
+import { WindowLabels } from '../window-state/window-labels.js';
+import type { WindowMetrics } from '../window-state/window-metrics.js';
+import { WindowProfile, type WindowProfileJSON } from '../window-state/window-profile.js';
 import { LabelStateCache } from './label-state-cache.js';
-import type { ModelSpec } from './model-spec.js';
-import { WindowLabels } from './window-labels.js';
-import type { WindowMetrics } from './window-metrics.js';
-import { WindowProfile, type WindowProfileJSON } from './window-profile.js';
-import { windowStart } from './window-start.js';
 
 /** A window as reads show it: every process's shards merged. Shared by later reads: do not change it. */
 export interface MergedWindow {

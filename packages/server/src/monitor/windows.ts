@@ -1,9 +1,9 @@
+import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions } from '../store/predictions.js';
+import { computeMetrics, type WindowMetrics } from '../window-state/window-metrics.js';
+import { WindowProfile } from '../window-state/window-profile.js';
 import { windowStart } from './ingestion.js';
-import type { ModelSpec } from './model-spec.js';
-import { computeMetrics, type WindowMetrics } from './window-metrics.js';
-import { WindowProfile } from './window-profile.js';
 import { WindowReadCache } from './window-read-cache.js';
 
 export interface WindowSummary {

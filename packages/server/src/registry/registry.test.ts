@@ -15,7 +15,7 @@ const X = rows.map((r) => ELEC2_FEATURES.map((f) => r[f]));
 const y = rows.map((r) => r.class);
 const modelFile = (C: number) =>
   Buffer.from(JSON.stringify(new LogisticRegression({ C }).fit(X, y).toJSON()));
-const onnx = readFileSync(new URL('../serve/fixtures/classifier.onnx', import.meta.url));
+const onnx = readFileSync(new URL('./fixtures/classifier.onnx', import.meta.url));
 
 for (const target of testStores()) {
   describe.skipIf(target.skip !== undefined)(

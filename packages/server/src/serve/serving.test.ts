@@ -151,7 +151,7 @@ for (const target of testStores()) {
         });
         await upload(
           'toy',
-          readFileSync(new URL('./fixtures/classifier.onnx', import.meta.url)),
+          readFileSync(new URL('../registry/fixtures/classifier.onnx', import.meta.url)),
           'production',
         );
         const res = await predict(

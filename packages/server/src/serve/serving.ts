@@ -1,11 +1,11 @@
-import type { InputRecord, PredictionRecord } from '../monitor/ingest-rows.js';
 import type { Ingestion } from '../monitor/ingestion.js';
 import type { LoadedModel } from '../monitor/model-catalog.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
+import { loadPredictor, type Predictor, type ServedPrediction } from '../registry/predictor.js';
 import type { ModelVersion, Registry } from '../registry/registry.js';
+import type { InputRecord, PredictionRecord } from '../spec/records.js';
+import { activeCanaryShare } from '../store/canary-share.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { activeCanaryShare } from '../update/rollouts.js';
-import { loadPredictor, type Predictor, type ServedPrediction } from './predictor.js';
 
 export interface ServedRow extends ServedPrediction {
   id: string;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { ClassValue, PredictionRecord } from '../monitor/ingest-rows.js';
-import { decodeLabelDelta, encodeLabelDelta } from '../monitor/window-label-delta.js';
-import { WindowLabels, type WindowLabelsJSON } from '../monitor/window-labels.js';
-import { windowStart } from '../monitor/window-start.js';
+import type { ClassValue, PredictionRecord } from '../spec/records.js';
+import { windowStart } from '../spec/window-start.js';
+import { decodeLabelDelta, encodeLabelDelta } from '../window-state/window-label-delta.js';
+import { WindowLabels, type WindowLabelsJSON } from '../window-state/window-labels.js';
 import { columnRows, recordAt } from './prediction-batch.js';
 import type { Database } from './schema.js';
 

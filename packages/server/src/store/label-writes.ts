@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { LabelRecord } from '../monitor/ingest-rows.js';
-import type { WindowLabels } from '../monitor/window-labels.js';
+import type { LabelRecord } from '../spec/records.js';
+import type { WindowLabels } from '../window-state/window-labels.js';
 import { appendLabelDelta, type BatchColumnsCache, labelDeltas, type ShardLog } from './label-states.js';
 import { matchWaitingLabels, upsertLabels } from './predictions.js';
 import type { Database } from './schema.js';

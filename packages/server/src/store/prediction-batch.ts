@@ -1,4 +1,4 @@
-import type { ClassValue, FeatureValue, PredictionRecord } from '../monitor/ingest-rows.js';
+import type { ClassValue, FeatureValue, PredictionRecord } from '../spec/records.js';
 
 /**
  * How a batch record holds its predictions: `records`, a JSON array of validated records; `json` / `ndjson`, the

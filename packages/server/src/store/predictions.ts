@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { ClassValue, LabelRecord, PredictionRecord } from '../monitor/ingest-rows.js';
+import type { ClassValue, JoinedPrediction, LabelRecord, PredictionRecord } from '../spec/records.js';
 import { type BatchColumnsCache, ID_TABLES, type LabelChange, predictionsById } from './label-states.js';
 import {
   batchRow,
@@ -273,17 +273,6 @@ async function countWaitingLabels(db: Db, model: string): Promise<number> {
 }
 
 /** A stored prediction joined with its label when one has arrived. */
-export interface JoinedPrediction {
-  id: string;
-  time: number;
-  version: string | null;
-  segment: string | null;
-  features: Record<string, unknown>;
-  output: string | number;
-  score: number | null;
-  proba: Record<string, number> | null;
-  label: string | number | null;
-}
 
 export interface PredictionQuery {
   from: number;

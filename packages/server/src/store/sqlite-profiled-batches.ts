@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ModelSpec } from '../monitor/model-spec.js';
-import { WindowProfile, type WindowProfileJSON } from '../monitor/window-profile.js';
-import { windowStart } from '../monitor/window-start.js';
+import type { ModelSpec } from '../spec/model-spec.js';
+import { windowStart } from '../spec/window-start.js';
+import { WindowProfile, type WindowProfileJSON } from '../window-state/window-profile.js';
 import { decodeBatch } from './prediction-batch.js';
 import { insertBatchSqlite, type SqliteBatch, writeProfileSqlite } from './sqlite-batches.js';
 

@@ -2,7 +2,7 @@
 // writes and folds in group transactions, commits and checkpoints (fsync, copying the WAL back) off the server's
 // event loop.
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeLabelDelta } from '../monitor/window-label-delta.js';
+import { encodeLabelDelta } from '../window-state/window-label-delta.js';
 import { BatchColumnsCache, type FoldedState, foldLabelDeltas, type ShardLog } from './label-states.js';
 import { type LabelWrite, writeLabelsIn } from './label-writes.js';
 import { TooManyWaitingLabelsError } from './predictions.js';

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { decodeLabelDelta } from '../monitor/window-label-delta.js';
+import { decodeLabelDelta } from '../window-state/window-label-delta.js';
 import type { LabelWritten } from './label-writes.js';
 import { TooManyWaitingLabelsError } from './predictions.js';
 import type {

@@ -1,12 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ClassValue } from '../monitor/ingest-rows.js';
-import { parseModelSpec } from '../monitor/model-catalog.js';
-import type { ModelSpec } from '../monitor/model-spec.js';
-import { WindowLabels } from '../monitor/window-labels.js';
-import { WindowProfile } from '../monitor/window-profile.js';
-import { windowStart } from '../monitor/window-start.js';
+import type { ModelSpec } from '../spec/model-spec.js';
+import { parseModelSpec } from '../spec/model-spec.js';
+import type { ClassValue, JoinedPrediction } from '../spec/records.js';
+import { windowStart } from '../spec/window-start.js';
+import { WindowLabels } from '../window-state/window-labels.js';
+import { WindowProfile } from '../window-state/window-profile.js';
 import { ID_TABLES, readLabelStates, writeLabelState } from './label-states.js';
-import { type JoinedPrediction, queryPredictions, writeProfiles } from './predictions.js';
+import { queryPredictions, writeProfiles } from './predictions.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -1,6 +1,6 @@
 import { LogisticRegression, seededRandom } from '@steward/core';
 import { describe, expect, it } from 'vitest';
-import { parseModelSpec } from '../monitor/model-catalog.js';
+import { parseModelSpec } from '../spec/model-spec.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Rows } from '../testing/elec2.js';
 import { evaluateGate } from './gate.js';
 

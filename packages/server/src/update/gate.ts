@@ -1,8 +1,7 @@
 import { mcnemarTest, pairedBootstrap } from '@steward/core';
-import type { ClassValue } from '../monitor/ingest-rows.js';
-import { GATE_DEFAULTS, type MetricName, type ModelSpec } from '../monitor/model-spec.js';
-import { computeMetrics } from '../monitor/window-metrics.js';
-import type { JoinedPrediction } from '../store/predictions.js';
+import { GATE_DEFAULTS, type MetricName, type ModelSpec } from '../spec/model-spec.js';
+import type { ClassValue, JoinedPrediction } from '../spec/records.js';
+import { computeMetrics } from '../window-state/window-metrics.js';
 
 const LOWER_IS_BETTER = new Set<MetricName>(['logLoss', 'brierScore', 'mse', 'rmse', 'mae', 'mape']);
 

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { ClassValue } from '../monitor/ingest-rows.js';
 import type { ModelCatalog } from '../monitor/model-catalog.js';
-import type { ModelSpec } from '../monitor/model-spec.js';
-import { computeMetrics } from '../monitor/window-metrics.js';
 import type { Alias, Registry } from '../registry/registry.js';
+import type { ModelSpec } from '../spec/model-spec.js';
+import type { ClassValue, JoinedPrediction } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { type JoinedPrediction, labelledPredictionsSince } from '../store/predictions.js';
+import { labelledPredictionsSince } from '../store/predictions.js';
 import type { RolloutsTable } from '../store/schema.js';
 import type { Clock } from '../time/clock.js';
+import { computeMetrics } from '../window-state/window-metrics.js';
 import { evaluateGate, type GateOutputs } from './gate.js';
 
 export type RolloutMode = 'shadow' | 'canary';
@@ -118,18 +118,6 @@ export async function listRollouts(
     .orderBy('started_at', 'desc');
   if (status) q = q.where('status', '=', status);
   return (await q.execute()).map(toRollout);
-}
-
-/** The canary share of a running canary rollout, if the model has one. */
-export async function activeCanaryShare(store: StoreConnection, model: string): Promise<number | undefined> {
-  const row = await store.db
-    .selectFrom('rollouts')
-    .select('share')
-    .where('model', '=', model)
-    .where('status', '=', 'running')
-    .where('mode', '=', 'canary')
-    .executeTakeFirst();
-  return row?.share;
 }
 
 function servedBy(store: StoreConnection, rollout: Rollout, version: number): Promise<JoinedPrediction[]> {

@@ -9,8 +9,8 @@ import {
 } from '@steward/core';
 // Update runs train on the server's spare cores: gradient boosting and large logistic fits use helper threads.
 import '@steward/core/node';
-import type { ClassValue, FeatureValue } from '../monitor/ingest-rows.js';
-import type { ModelSpec, UpdatePolicy } from '../monitor/model-spec.js';
+import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
+import type { ClassValue, FeatureValue } from '../spec/records.js';
 
 export type Learner = NonNullable<UpdatePolicy['learner']>;
 

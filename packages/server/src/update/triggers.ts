@@ -1,8 +1,31 @@
-import type { ModelCatalog } from '../monitor/model-catalog.js';
+import type { CheckResult } from '../monitor/checks/check-result.js';
+import type { LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
+import type { CheckSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import type { JobQueue } from './job-queue.js';
 
 export const UPDATE_JOB = 'update';
+
+/**
+ * The check rule: a check result queues an update run when the model's policy names the check (and it warned or
+ * failed), or says `onFailingChecks: any` and the check failed. Returns whether a run was queued.
+ */
+export async function enqueueForCheck(
+  jobs: JobQueue,
+  model: LoadedModel,
+  check: CheckSpec,
+  result: CheckResult,
+  window: { start: number; end: number },
+): Promise<boolean> {
+  const policy = model.spec.update;
+  if (!policy || (result.status !== 'failing' && result.status !== 'warning')) return false;
+  const named = policy.onFailingChecks !== 'any' && policy.onFailingChecks.includes(check.name);
+  if (!named && !(policy.onFailingChecks === 'any' && result.status === 'failing')) return false;
+  await jobs.enqueue(UPDATE_JOB, model.spec.name, {
+    trigger: { kind: 'check', check: check.name, windowStart: window.start },
+  });
+  return true;
+}
 
 /**
  * Queues the update runs that time or data make due: `update.every` after the last run started, or once

@@ -12,13 +12,13 @@ import {
   Voting,
   WeightedAverage,
 } from '@steward/core';
-import type { ClassValue } from '../monitor/ingest-rows.js';
 import type { ModelCatalog } from '../monitor/model-catalog.js';
-import type { ModelSpec, UpdatePolicy } from '../monitor/model-spec.js';
 import { getReference } from '../monitor/references.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
+import { loadPredictor, onnxPredictor, stewardPredictor } from '../registry/predictor.js';
 import type { ModelVersion, Registry } from '../registry/registry.js';
-import { loadPredictor, onnxPredictor, stewardPredictor } from '../serve/predictor.js';
+import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
+import type { ClassValue } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { latestLabelledTime, queryPredictions } from '../store/predictions.js';
 import type { Clock } from '../time/clock.js';

@@ -1,14 +1,7 @@
 import { StewardInputError } from '../../errors.js';
 import { type OptionsSpec, resolveOptions } from '../../options.js';
 import { defineAnomalyMethod } from './definition.js';
-import {
-  type AnomalyPoint,
-  checkPositive,
-  checkPositiveInteger,
-  checkValue,
-  type SeriesAnomalyDetector,
-  warmingUp,
-} from './types.js';
+import { type AnomalyPoint, checkValue, type SeriesAnomalyDetector, warmingUp } from './types.js';
 
 export interface EwmaChartOptions {
   /** Weight of the newest value in the smoothed statistic, 0 < λ ≤ 1 (default 0.2). */

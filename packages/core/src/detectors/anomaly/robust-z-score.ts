@@ -3,8 +3,6 @@ import { type OptionsSpec, resolveOptions } from '../../options.js';
 import { defineAnomalyMethod } from './definition.js';
 import {
   type AnomalyPoint,
-  checkPositive,
-  checkPositiveInteger,
   checkValue,
   median,
   type SeriesAnomalyDetector,

@@ -4,8 +4,6 @@ import { defineAnomalyMethod } from './definition.js';
 import { judge } from './robust-z-score.js';
 import {
   type AnomalyPoint,
-  checkPositive,
-  checkPositiveInteger,
   checkValue,
   median,
   type SeriesAnomalyDetector,

@@ -29,24 +29,6 @@ export function checkValue(kind: string, value: number): void {
   }
 }
 
-export function checkPositiveInteger(kind: string, name: string, value: number, min = 1): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new StewardInputError(
-      `${kind} option ${name} must be an integer >= ${min}, got ${String(value)}`,
-      name,
-    );
-  }
-}
-
-export function checkPositive(kind: string, name: string, value: number): void {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new StewardInputError(
-      `${kind} option ${name} must be a positive number, got ${String(value)}`,
-      name,
-    );
-  }
-}
-
 /** Median of a small array (copied, not modified). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -6,7 +6,7 @@ import { renderBacktestHtml } from '../../backtest/report-html.js';
 import { reportTable, verdict } from '../../backtest/report-table.js';
 import { type BacktestOptions, type BacktestReport, backtest } from '../../backtest/run-backtest.js';
 import { describeSpan, parseSpan } from '../../backtest/span.js';
-import { parseDuration } from '../../monitor/duration.js';
+import { parseDuration } from '../../spec/duration.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 import { ReplayBars } from '../replay-bars.js';

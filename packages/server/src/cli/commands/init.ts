@@ -5,7 +5,7 @@ import { type Command, Option } from 'commander';
 import { BacktestInputError } from '../../backtest/backtest-error.js';
 import { type History, readFeature, toHistory } from '../../backtest/history.js';
 import { readTable } from '../../backtest/readers/read-table.js';
-import { parseModelSpec } from '../../monitor/model-catalog.js';
+import { parseModelSpec } from '../../spec/model-spec.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 

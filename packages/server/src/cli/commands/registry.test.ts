@@ -18,7 +18,7 @@ const nb = new GaussianNB().fit(
   rows.map((r) => r.class),
 );
 const modelPath = tempFile('nb.json', JSON.stringify(nb.toJSON()));
-const onnxPath = fileURLToPath(new URL('../../serve/fixtures/classifier.onnx', import.meta.url));
+const onnxPath = fileURLToPath(new URL('../../registry/fixtures/classifier.onnx', import.meta.url));
 
 describe('registry over the API, the SDK and the CLI', () => {
   let store: StoreConnection;

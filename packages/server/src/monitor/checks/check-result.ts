@@ -1,4 +1,4 @@
-import type { Severity } from '../model-spec.js';
+import type { Severity } from '../../spec/model-spec.js';
 
 export type CheckStatus = 'ok' | 'warning' | 'failing' | 'skipped';
 

@@ -6,8 +6,8 @@ import {
   restoreDetector,
   type SeriesAnomalyDetector,
 } from '@steward/core';
-import type { JoinedPrediction } from '../../store/predictions.js';
-import type { CheckSpec, ModelSpec } from '../model-spec.js';
+import type { CheckSpec, ModelSpec } from '../../spec/model-spec.js';
+import type { JoinedPrediction } from '../../spec/records.js';
 import type { WindowSummary } from '../windows.js';
 import { type CheckResult, skipped, tripped } from './check-result.js';
 

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
-import type { PredictionRecord } from '../../monitor/ingest-rows.js';
+import type { PredictionRecord } from '../../spec/records.js';
 import { batchRow } from '../prediction-batch.js';
 
 const MOVE_CHUNK = 1000;

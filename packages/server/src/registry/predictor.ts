@@ -1,8 +1,9 @@
 import { type Label, Pipeline, restoreModel } from '@steward/core';
-import { type ClassValue, type FeatureValue, modelClasses, positiveClass } from '../monitor/ingest-rows.js';
-import type { ModelSpec } from '../monitor/model-spec.js';
-import type { ModelVersion } from '../registry/registry.js';
+import { modelClasses, positiveClass } from '../spec/model-classes.js';
+import type { ModelSpec } from '../spec/model-spec.js';
+import type { ClassValue, FeatureValue } from '../spec/records.js';
 import { loadOnnxModel } from './onnx-model.js';
+import type { ModelVersion } from './registry.js';
 
 export interface ServedPrediction {
   output: ClassValue;

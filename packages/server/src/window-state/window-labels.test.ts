@@ -1,16 +1,17 @@
 import { seededRandom } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Ingestion } from '../monitor/ingestion.js';
+import { type LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
+import { timeWindows } from '../monitor/windows.js';
+import { parseModelSpec } from '../spec/model-spec.js';
+import type { JoinedPrediction, LabelRecord, PredictionRecord } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { type JoinedPrediction, queryPredictions } from '../store/predictions.js';
+import { queryPredictions } from '../store/predictions.js';
 import { rebuildLabelStates } from '../store/store-doctor.js';
 import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';
-import type { LabelRecord, PredictionRecord } from './ingest-rows.js';
-import { Ingestion } from './ingestion.js';
-import { type LoadedModel, ModelCatalog, parseModelSpec } from './model-catalog.js';
 import { WindowLabels } from './window-labels.js';
 import { computeMetrics } from './window-metrics.js';
-import { timeWindows } from './windows.js';
 
 const DAY = 86_400_000;
 

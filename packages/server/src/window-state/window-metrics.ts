@@ -10,9 +10,9 @@ import {
   rmse,
   rocAuc,
 } from '@steward/core';
-import type { JoinedPrediction } from '../store/predictions.js';
-import { type ClassValue, modelClasses, positiveClass } from './ingest-rows.js';
-import type { MetricName, ModelSpec } from './model-spec.js';
+import { modelClasses, positiveClass } from '../spec/model-classes.js';
+import type { MetricName, ModelSpec } from '../spec/model-spec.js';
+import type { ClassValue, JoinedPrediction } from '../spec/records.js';
 
 /** Metric values of one window; null where the metric is undefined there (one class only, no scores, …). */
 export type WindowMetrics = Partial<Record<MetricName, number | null>>;

@@ -394,3 +394,18 @@ export function formatIssues(error: z.ZodError, prefix = ''): Array<{ field: str
     message: issue.message,
   }));
 }
+
+/** A model spec that does not validate: every problem, as `field: message`. */
+export class ModelSpecError extends Error {
+  constructor(readonly issues: Array<{ field: string; message: string }>) {
+    super(`invalid model: ${issues.map((i) => `${i.field || 'model'}: ${i.message}`).join('; ')}`);
+    this.name = 'ModelSpecError';
+  }
+}
+
+/** Validates a model spec from the API, the CLI or steward.yaml; throws {@link ModelSpecError} naming each field. */
+export function parseModelSpec(input: unknown): ModelSpec {
+  const parsed = modelSpec.safeParse(input);
+  if (!parsed.success) throw new ModelSpecError(formatIssues(parsed.error));
+  return parsed.data;
+}

@@ -1,5 +1,5 @@
-import type { ClassValue } from './ingest-rows.js';
-import type { ModelSpec } from './model-spec.js';
+import type { ModelSpec } from '../spec/model-spec.js';
+import type { ClassValue } from '../spec/records.js';
 import { computeMetrics, type ScoredRow, type WindowMetrics } from './window-metrics.js';
 
 /** One distinct labelled prediction of a window and how many times it counts. */

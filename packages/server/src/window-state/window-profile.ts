@@ -1,6 +1,6 @@
 import { QuantileSketch, type QuantileSketchJSON } from '@steward/core';
-import type { ClassValue, FeatureValue, PredictionRecord } from './ingest-rows.js';
-import type { FeatureSpec, ModelSpec } from './model-spec.js';
+import type { FeatureSpec, ModelSpec } from '../spec/model-spec.js';
+import type { ClassValue, FeatureValue, PredictionRecord } from '../spec/records.js';
 
 /** Categories beyond this many distinct values per feature and window are counted together as `other`. */
 export const MAX_CATEGORIES = 1000;
