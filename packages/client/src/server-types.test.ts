@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import type * as Server from '../../server/src/registry/registry.js';
-import type { UpdateRun } from '../../server/src/update/update-run.js';
+import type * as Server from '../../server/src/registry/version-records.js';
+import type { UpdateRun } from '../../server/src/update/run-record.js';
 import type * as Client from './types.js';
 
 // The client's types are written by hand (it depends on nothing); these compile-time checks make the type check

@@ -9,7 +9,7 @@ import { createToken } from '../store/tokens.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
 import { testApp, uploadModel } from '../testing/test-app.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
-import type { UpdateRun } from '../update/update-run.js';
+import type { UpdateRun } from '../update/run-record.js';
 import type { StewardApp } from './app.js';
 import { dashboardDir } from './dashboard.js';
 

@@ -3,7 +3,7 @@ import { modelClasses, positiveClass } from '../spec/model-classes.js';
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { ClassValue, FeatureValue } from '../spec/records.js';
 import { loadOnnxModel } from './onnx-model.js';
-import type { ModelVersion } from './registry.js';
+import type { ModelVersion } from './version-records.js';
 
 export interface ServedPrediction {
   output: ClassValue;

@@ -8,7 +8,8 @@ import type { StoreConnection } from '../store/open-store.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Rows } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';
 import { ArtifactStore } from './artifact-store.js';
-import { Registry, RegistryError } from './registry.js';
+import { Registry } from './registry.js';
+import { RegistryError } from './version-records.js';
 
 const rows = elec2Rows().slice(0, 1344);
 const X = rows.map((r) => ELEC2_FEATURES.map((f) => r[f]));

@@ -1,104 +1,23 @@
-import { restoreModel } from '@steward/core';
+// The model registry's front: numbered versions of content-addressed artifacts, the aliases that point at them
+// (alias-changes.ts), training curves (training-steps.ts) and the audit trail (audit-trail.ts).
 import { type Selectable, sql } from 'kysely';
 import type { StoreConnection } from '../store/open-store.js';
 import type { VersionsTable } from '../store/schema.js';
 import { type Clock, systemClock } from '../time/clock.js';
+import { changeAlias, recordAliasChange } from './alias-changes.js';
+import { checkArtifact, detectFormat } from './artifact-format.js';
 import type { ArtifactStore } from './artifact-store.js';
-
-export const ALIASES = ['production', 'candidate', 'shadow'] as const;
-export type Alias = (typeof ALIASES)[number];
-export const FORMATS = ['steward', 'onnx'] as const;
-export type ArtifactFormat = (typeof FORMATS)[number];
-
-/** Where a version came from: free-form, with the fields the update loop fills in. */
-export interface Lineage {
-  trainingWindow?: { from: string; to: string };
-  strategy?: string;
-  parameters?: Record<string, unknown>;
-  evaluation?: Record<string, unknown>;
-  [key: string]: unknown;
-}
-
-export interface ModelVersion {
-  model: string;
-  version: number;
-  sha256: string;
-  format: ArtifactFormat;
-  size: number;
-  parent: number | null;
-  description: string | null;
-  lineage: Lineage;
-  createdBy: string;
-  createdAt: number;
-  /** Aliases pointing at this version now. */
-  aliases: Alias[];
-}
-
-export interface AliasChange {
-  alias: Alias;
-  action: 'promote' | 'rollback' | 'clear';
-  fromVersion: number | null;
-  toVersion: number | null;
-  reason: string | null;
-  actor: string;
-  at: number;
-}
-
-/** A registry request that cannot be done; `status` is the HTTP answer (400, 404 or 409). */
-export class RegistryError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'RegistryError';
-  }
-}
-
-export interface RegisterOptions {
-  format?: ArtifactFormat;
-  parent?: number;
-  description?: string;
-  lineage?: Lineage;
-  actor: string;
-}
-
-const MAX_STEPS_PER_CALL = 100_000;
-
-function detectFormat(bytes: Uint8Array): ArtifactFormat | undefined {
-  if (bytes[0] === 0x7b) return 'steward'; // '{'
-  if (bytes[0] === 0x08) return 'onnx'; // ModelProto field 1 (ir_version), varint
-  return undefined;
-}
-
-function checkArtifact(bytes: Uint8Array, format: ArtifactFormat): void {
-  if (bytes.byteLength === 0) throw new RegistryError(400, 'the artifact is empty', 'artifact');
-  if (format === 'onnx') {
-    if (bytes[0] !== 0x08)
-      throw new RegistryError(
-        400,
-        'not an ONNX model: an ONNX file starts with its ir_version field',
-        'artifact',
-      );
-    return;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch (error) {
-    throw new RegistryError(
-      400,
-      `not a Steward model file: invalid JSON (${(error as Error).message})`,
-      'artifact',
-    );
-  }
-  try {
-    restoreModel(json);
-  } catch (error) {
-    throw new RegistryError(400, `not a valid Steward model file: ${(error as Error).message}`, 'artifact');
-  }
-}
+import { readAudit } from './audit-trail.js';
+import { logTrainingSteps, readTrainingSteps } from './training-steps.js';
+import {
+  type Alias,
+  type AliasChange,
+  type ArtifactFormat,
+  type Lineage,
+  type ModelVersion,
+  type RegisterOptions,
+  RegistryError,
+} from './version-records.js';
 
 /**
  * The model registry: immutable numbered versions whose artifacts are content-addressed, aliases
@@ -237,7 +156,10 @@ export class Registry {
     options: { actor: string; reason?: string },
   ): Promise<AliasChange> {
     await this.require(model, version);
-    return this.changeAlias(model, alias, options, async () => ({ action: 'promote', to: version }));
+    return changeAlias(this.store, this.clock, model, alias, options, async () => ({
+      action: 'promote',
+      to: version,
+    }));
   }
 
   /**
@@ -250,7 +172,7 @@ export class Registry {
     options: { actor: string; reason?: string },
   ): Promise<AliasChange> {
     await this.requireModel(model);
-    return this.changeAlias(model, alias, options, async (trx) => {
+    return changeAlias(this.store, this.clock, model, alias, options, async (trx) => {
       const history = await trx
         .selectFrom('alias_history')
         .select(['action', 'to_version'])
@@ -330,112 +252,16 @@ export class Registry {
   /** Appends points of training curves (loss, validation score, …) for a version. */
   async logSteps(model: string, version: number, points: unknown): Promise<number> {
     await this.require(model, version);
-    if (!Array.isArray(points) || points.length === 0 || points.length > MAX_STEPS_PER_CALL) {
-      throw new RegistryError(
-        400,
-        `expected an array of 1 to ${MAX_STEPS_PER_CALL} { step, metric, value } points`,
-        'body',
-      );
-    }
-    const now = this.clock.now();
-    const rows = points.map((p, i) => {
-      const { step, metric, value } = (p ?? {}) as { step?: unknown; metric?: unknown; value?: unknown };
-      if (!Number.isInteger(step) || (step as number) < 0)
-        throw new RegistryError(400, `point ${i}: step must be a non-negative integer`, `[${i}].step`);
-      if (typeof metric !== 'string' || metric.length === 0 || metric.length > 128)
-        throw new RegistryError(400, `point ${i}: metric must be a name`, `[${i}].metric`);
-      if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new RegistryError(400, `point ${i}: value must be a finite number`, `[${i}].value`);
-      return { model, version, metric, step: step as number, value, at: now };
-    });
-    await this.store.db.transaction().execute(async (trx) => {
-      for (let s = 0; s < rows.length; s += 500) {
-        await trx
-          .insertInto('training_steps')
-          .values(rows.slice(s, s + 500))
-          .onConflict((oc) =>
-            oc
-              .columns(['model', 'version', 'metric', 'step'])
-              .doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), at: eb.ref('excluded.at') })),
-          )
-          .execute();
-      }
-    });
-    return rows.length;
+    return logTrainingSteps(this.store, this.clock, model, version, points);
   }
 
   async steps(model: string, version: number): Promise<Record<string, Array<[number, number]>>> {
     await this.require(model, version);
-    const rows = await this.store.db
-      .selectFrom('training_steps')
-      .select(['metric', 'step', 'value'])
-      .where('model', '=', model)
-      .where('version', '=', version)
-      .orderBy('metric')
-      .orderBy('step')
-      .execute();
-    const curves: Record<string, Array<[number, number]>> = {};
-    for (const r of rows) {
-      curves[r.metric] ??= [];
-      curves[r.metric]?.push([Number(r.step), r.value]);
-    }
-    return curves;
+    return readTrainingSteps(this.store, model, version);
   }
 
-  async audit(
-    model?: string,
-    limit = 200,
-  ): Promise<Array<{ at: number; actor: string; action: string; model: string | null; detail: unknown }>> {
-    let q = this.store.db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(limit);
-    if (model) q = q.where('model', '=', model);
-    const rows = await q.execute();
-    return rows.map((r) => ({
-      at: Number(r.at),
-      actor: r.actor,
-      action: r.action,
-      model: r.model,
-      detail: JSON.parse(r.detail),
-    }));
-  }
-
-  private async changeAlias(
-    model: string,
-    alias: Alias,
-    options: { actor: string; reason?: string },
-    decide: (trx: StoreConnection['db']) => Promise<{ action: AliasChange['action']; to: number }>,
-  ): Promise<AliasChange> {
-    if (!(ALIASES as readonly string[]).includes(alias))
-      throw new RegistryError(400, `alias must be one of ${ALIASES.join(', ')}`, 'alias');
-    const now = this.clock.now();
-    return this.store.db.transaction().execute(async (trx) => {
-      // PostgreSQL: serialise changes of one alias across processes (SQLite transactions are serial already).
-      if (this.store.dialect === 'postgres')
-        await sql`select pg_advisory_xact_lock(hashtext(${`${model}/${alias}`}))`.execute(trx);
-      const { action, to } = await decide(trx);
-      const current = await trx
-        .selectFrom('aliases')
-        .select('version')
-        .where('model', '=', model)
-        .where('alias', '=', alias)
-        .executeTakeFirst();
-      const from = current ? Number(current.version) : null;
-      await trx
-        .insertInto('aliases')
-        .values({ model, alias, version: to, updated_at: now })
-        .onConflict((oc) => oc.columns(['model', 'alias']).doUpdateSet({ version: to, updated_at: now }))
-        .execute();
-      const change: AliasChange = {
-        alias,
-        action,
-        fromVersion: from,
-        toVersion: to,
-        reason: options.reason ?? null,
-        actor: options.actor,
-        at: now,
-      };
-      await recordAliasChange(trx, model, change);
-      return change;
-    });
+  async audit(model?: string, limit = 200) {
+    return readAudit(this.store, model, limit);
   }
 
   private async current(model: string): Promise<Map<Alias, number>> {
@@ -462,37 +288,6 @@ export class Registry {
     if (!found) throw new RegistryError(404, `version ${version} of model "${model}" not found`);
     return found;
   }
-}
-
-// Every alias change goes to the alias history and the audit trail, in the caller's transaction.
-async function recordAliasChange(
-  trx: StoreConnection['db'],
-  model: string,
-  change: AliasChange,
-): Promise<void> {
-  await trx
-    .insertInto('alias_history')
-    .values({
-      model,
-      alias: change.alias,
-      action: change.action,
-      from_version: change.fromVersion,
-      to_version: change.toVersion,
-      reason: change.reason,
-      actor: change.actor,
-      at: change.at,
-    })
-    .execute();
-  await trx
-    .insertInto('audit_events')
-    .values({
-      at: change.at,
-      actor: change.actor,
-      action: change.action,
-      model,
-      detail: JSON.stringify(change),
-    })
-    .execute();
 }
 
 function toVersion(r: Selectable<VersionsTable>, aliases: Map<Alias, number>): ModelVersion {

@@ -138,7 +138,7 @@ for (const target of testStores()) {
 
       it('serves an ONNX classifier with its class probabilities', async () => {
         const expected = JSON.parse(
-          readFileSync(new URL('./fixtures/expected.json', import.meta.url), 'utf8'),
+          readFileSync(new URL('../registry/fixtures/expected.json', import.meta.url), 'utf8'),
         ).classifier as { input: number[][]; probability: number[][]; label: number[] };
         await steward.context.catalog.put({
           name: 'toy',

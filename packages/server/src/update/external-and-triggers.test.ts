@@ -6,8 +6,9 @@ import type { StoreConnection } from '../store/open-store.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
 import { testApp, uploadModel } from '../testing/test-app.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
+import type { UpdateRun } from './run-record.js';
+import { MAX_ENSEMBLE_MEMBERS } from './strategies.js';
 import { enqueueDueUpdates } from './triggers.js';
-import { MAX_ENSEMBLE_MEMBERS, type UpdateRun } from './update-run.js';
 
 const data = elec2Rows();
 const X = (from: number, to: number) => data.slice(from, to).map((r) => ELEC2_FEATURES.map((f) => r[f]));

@@ -3,8 +3,9 @@ import type { Ingestion } from '../monitor/ingestion.js';
 import { dropStaleWaitingLabels } from '../store/predictions.js';
 import type { JobQueue } from './job-queue.js';
 import { evaluateRollouts, type Rollout } from './rollouts.js';
+import type { UpdateRun } from './run-record.js';
 import { enqueueDueUpdates } from './triggers.js';
-import type { UpdateContext, UpdateRun } from './update-run.js';
+import type { UpdateContext } from './update-run.js';
 import type { UpdateWorker } from './update-worker.js';
 
 /** What one tick did. */

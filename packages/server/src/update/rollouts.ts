@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { ModelCatalog } from '../monitor/model-catalog.js';
-import type { Alias, Registry } from '../registry/registry.js';
+import type { Registry } from '../registry/registry.js';
+import type { Alias } from '../registry/version-records.js';
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { ClassValue, JoinedPrediction } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';

@@ -6,7 +6,7 @@ import { queryPredictions } from '../store/predictions.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, ELEC2_START, ELEC2_STEP, elec2Rows } from '../testing/elec2.js';
 import { testApp, uploadModel } from '../testing/test-app.js';
 import { testStores } from '../testing/test-stores.js';
-import type { UpdateRun } from './update-run.js';
+import type { UpdateRun } from './run-record.js';
 
 const data = elec2Rows();
 const X = (from: number, to: number) => data.slice(from, to).map((r) => ELEC2_FEATURES.map((f) => r[f]));

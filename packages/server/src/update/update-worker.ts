@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobQueue } from './job-queue.js';
-import { runUpdate, type UpdateContext, type UpdateRun, type UpdateTrigger } from './update-run.js';
+import type { UpdateRun, UpdateTrigger } from './run-record.js';
+import { runUpdate, type UpdateContext } from './update-run.js';
 
 export { UPDATE_JOB } from './triggers.js';
 

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Registry } from '../../registry/registry.js';
 import {
   ALIASES,
   type Alias,
   type ArtifactFormat,
   FORMATS,
   type Lineage,
-  type Registry,
-} from '../../registry/registry.js';
+} from '../../registry/version-records.js';
 import { ApiError } from '../api-error.js';
 
 function versionParam(text: string): number {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { evaluateRollouts, listRollouts, startRollout } from '../../update/rollouts.js';
-import { decodeRunCursor, encodeRunCursor, listRuns, type RunCursor } from '../../update/update-run.js';
+import { decodeRunCursor, encodeRunCursor, listRuns, type RunCursor } from '../../update/run-record.js';
 import { UPDATE_JOB } from '../../update/update-worker.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';

@@ -1,0 +1,100 @@
+// An update run's dataset: the policy's window of the newest labelled predictions, split by time into training and
+// held-out rows, with an optional sample of a stored reference mixed into the training rows.
+import { type Row, seededRandom } from '@steward/core';
+import { getReference } from '../monitor/references.js';
+import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
+import type { ClassValue } from '../spec/records.js';
+import type { StoreConnection } from '../store/open-store.js';
+import { latestLabelledTime, queryPredictions } from '../store/predictions.js';
+import { toMatrix } from './train-fresh.js';
+
+export interface RunDataset {
+  trainX: number[][];
+  trainY: ClassValue[];
+  heldX: number[][];
+  heldY: ClassValue[];
+  /** The training rows as records, for pipelines (categorical features, missing values). */
+  records: Row[];
+  recordLabels: ClassValue[];
+  /** Labelled rows in the window. */
+  rows: number;
+  from: number;
+  to: number;
+}
+
+export async function assembleDataset(
+  store: StoreConnection,
+  modelName: string,
+  spec: ModelSpec,
+  policy: UpdatePolicy,
+): Promise<{ value: RunDataset; detail: Record<string, unknown> }> {
+  const to = ((await latestLabelledTime(store.db, modelName)) ?? 0) + 1;
+  const from = to - policy.window;
+  const rows = await queryPredictions(store.db, modelName, {
+    from,
+    to,
+    labelled: true,
+    features: true,
+  });
+  // Split by time first: the most recent rows are held out whatever their features hold.
+  const cut = Math.floor(rows.length * (1 - policy.holdoutShare));
+  const trainingRows = rows.slice(0, cut);
+  let referenceRows = 0;
+  if (policy.referenceSample) {
+    const reference = await getReference(store, modelName, policy.referenceSample.name);
+    if (!reference)
+      throw new Error(
+        `update.referenceSample: no reference "${policy.referenceSample.name}" (upload it with PUT …/references/${policy.referenceSample.name})`,
+      );
+    const labelled = reference.filter((r) => r.label !== undefined && r.label !== null);
+    const random = seededRandom(policy.referenceSample.seed);
+    for (let i = labelled.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [labelled[i], labelled[j]] = [
+        labelled[j] as (typeof labelled)[number],
+        labelled[i] as (typeof labelled)[number],
+      ];
+    }
+    const sample = labelled.slice(0, policy.referenceSample.rows);
+    referenceRows = sample.length;
+    // Older than anything in the window, so they come first in the time-ordered training rows.
+    trainingRows.unshift(
+      ...sample.map(({ label, ...features }, i) => ({
+        id: `reference-${i}`,
+        time: from,
+        version: null,
+        segment: null,
+        features,
+        output: label as ClassValue,
+        score: null,
+        proba: null,
+        label: label as ClassValue,
+      })),
+    );
+  }
+  const training = toMatrix(spec, trainingRows);
+  const heldOut = toMatrix(spec, rows.slice(cut));
+  return {
+    value: {
+      trainX: training.X,
+      trainY: training.y,
+      heldX: heldOut.X,
+      heldY: heldOut.y,
+      records: trainingRows.map((r) => r.features as Row),
+      recordLabels: trainingRows.map((r) => r.label as ClassValue),
+      rows: rows.length,
+      from,
+      to,
+    },
+    detail: {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      rows: rows.length,
+      training: cut,
+      referenceRows,
+      heldOut: heldOut.X.length,
+      incompleteTraining: training.dropped,
+      incompleteHeldOut: heldOut.dropped,
+    },
+  };
+}

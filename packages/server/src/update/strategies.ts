@@ -1,0 +1,209 @@
+// How a candidate is trained: the strategies (retrain, fineTune, incremental, ensemble, tune, external, pipelines)
+// and the model file production is loaded from to go on from it.
+import {
+  type Learner as CoreLearner,
+  createLearner,
+  Pipeline,
+  type Row,
+  restoreModel,
+  type Space,
+  Stacking,
+  tune,
+  Voting,
+  WeightedAverage,
+} from '@steward/core';
+import type { Registry } from '../registry/registry.js';
+import type { ModelVersion } from '../registry/version-records.js';
+import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
+import type { ClassValue } from '../spec/records.js';
+import { trainExternally } from './external-trainer.js';
+import type { RunDataset } from './run-dataset.js';
+import { type Learner, type StewardModel, trainPipeline } from './train-fresh.js';
+
+/** The ensemble strategy fuses at most this many models: production's latest members and the new one. */
+export const MAX_ENSEMBLE_MEMBERS = 4;
+
+/** Training curves by metric name, one value per step (epoch, trial…), saved with the version it trained. */
+export type Curves = Record<string, number[]>;
+
+function curvesOf(model: StewardModel): Curves {
+  const curves: Curves = {};
+  const { lossCurve, validationScores } = model as { lossCurve?: unknown; validationScores?: unknown };
+  if (Array.isArray(lossCurve) && lossCurve.length > 0) curves.loss = lossCurve as number[];
+  if (Array.isArray(validationScores) && validationScores.length > 0)
+    curves['validation score'] = validationScores as number[];
+  return curves;
+}
+
+// The last quarter of the training rows scores ensemble weights and tuning trials; the held-out rows stay for the gate.
+function validationSplit(X: number[][], y: ClassValue[]) {
+  const cut = Math.floor(X.length * 0.75);
+  return { fitX: X.slice(0, cut), fitY: y.slice(0, cut), valX: X.slice(cut), valY: y.slice(cut) };
+}
+
+function trainPipelineRun(
+  policy: UpdatePolicy,
+  spec: ModelSpec,
+  records: Row[],
+  labels: ClassValue[],
+): { model: StewardModel; detail: Record<string, unknown> } {
+  if (policy.strategy !== 'retrain')
+    throw new Error('update.learner.pipeline works with the retrain strategy');
+  return trainPipeline(spec, policy.learner as Learner, records, labels);
+}
+
+async function train(
+  policy: UpdatePolicy,
+  task: 'binary' | 'multiclass' | 'regression',
+  X: number[][],
+  y: ClassValue[],
+  production: StewardModel | undefined,
+): Promise<{ model: StewardModel; detail: Record<string, unknown>; curves?: Curves }> {
+  const needLearner = () => {
+    if (!policy.learner) throw new Error(`the ${policy.strategy} strategy needs update.learner`);
+    return policy.learner;
+  };
+  if (policy.strategy === 'ensemble') {
+    if (!production)
+      throw new Error(
+        'the ensemble strategy fuses production with a new model: production must be a Steward model file',
+      );
+    const learner = needLearner();
+    const { fitX, fitY, valX, valY } = validationSplit(X, y);
+    if (production instanceof Pipeline)
+      throw new Error('the ensemble strategy fuses models of the feature matrix: production is a pipeline');
+    const fresh = createLearner(learner.kind, learner.params);
+    fresh.fit(fitX, fitY as never);
+    // Production may itself be a fused model: keep its latest members, so the ensemble slides instead of nesting.
+    const previous =
+      production instanceof WeightedAverage
+        ? production.models.slice(-(MAX_ENSEMBLE_MEMBERS - 1))
+        : [production];
+    const ensemble = new WeightedAverage([...previous, fresh]).fitWeights(valX, valY as never);
+    return {
+      model: ensemble,
+      detail: {
+        weights: [...ensemble.weights],
+        members: [...previous.map((_, i) => `production member ${i + 1}`), learner.kind],
+      },
+    };
+  }
+  if (policy.strategy === 'tune') {
+    const learner = needLearner();
+    if (!policy.tune) throw new Error('the tune strategy needs update.tune (space, budget)');
+    const { fitX, fitY, valX, valY } = validationSplit(X, y);
+    const result = await tune({
+      space: policy.tune.space as Space,
+      algorithm: policy.tune.algorithm,
+      budget: policy.tune.budget,
+      seed: policy.tune.seed,
+      direction: task === 'regression' ? 'minimize' : 'maximize',
+      objective: (params) => {
+        const model = createLearner(learner.kind, { ...learner.params, ...params });
+        model.fit(fitX, fitY as never);
+        const predicted = Array.from(model.predict(valX)) as ClassValue[];
+        if (task === 'regression')
+          return (
+            predicted.reduce<number>((s, p, i) => s + (Number(p) - Number(valY[i])) ** 2, 0) / valY.length
+          );
+        return predicted.filter((p, i) => p === valY[i]).length / valY.length;
+      },
+    });
+    if (!result.best) throw new Error('every tuning trial failed');
+    const model = createLearner(learner.kind, { ...learner.params, ...result.best.params });
+    model.fit(X, y as never);
+    let best = task === 'regression' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    const tuning = { 'trial score': [] as number[], 'best score': [] as number[] };
+    for (const trial of result.trials) {
+      if (trial.score === undefined) continue;
+      best = task === 'regression' ? Math.min(best, trial.score) : Math.max(best, trial.score);
+      tuning['trial score'].push(trial.score);
+      tuning['best score'].push(best);
+    }
+    return {
+      model,
+      detail: { best: result.best.params, validationScore: result.best.score, trials: result.trials.length },
+      curves: tuning,
+    };
+  }
+  if (policy.strategy === 'retrain' || !production) {
+    const learner = needLearner();
+    const model = createLearner(learner.kind, learner.params);
+    model.fit(X, y as never);
+    return { model, detail: {} };
+  }
+  const single = singleLearner(production, policy.strategy);
+  if (policy.strategy === 'fineTune') {
+    single.fit(X, y as never, { warmStart: true });
+    return { model: single, detail: {} };
+  }
+  if (!single.partialFit)
+    throw new Error(
+      'production has no partialFit: the incremental strategy needs an online learner (SGD, GaussianNB, MLP)',
+    );
+  single.partialFit(X, y as never);
+  return { model: single, detail: {} };
+}
+
+/** fineTune and incremental go on from production's own state: it must be one learner, not a pipeline or ensemble. */
+function singleLearner(production: StewardModel, strategy: string): CoreLearner {
+  if (
+    production instanceof Pipeline ||
+    production instanceof WeightedAverage ||
+    production instanceof Voting ||
+    production instanceof Stacking
+  ) {
+    throw new Error(
+      `the ${strategy} strategy goes on from production's learner, but production is a ${production.constructor.name}: use retrain`,
+    );
+  }
+  return production;
+}
+
+/** Production's model file as a model to go on from (fineTune, incremental, ensemble). */
+export async function loadTrainable(registry: Registry, version: ModelVersion): Promise<StewardModel> {
+  const { bytes } = await registry.artifact(version.model, version.version);
+  return restoreModel(JSON.parse(bytes.toString('utf8')));
+}
+
+/** The train step: the candidate's bytes (a Steward model file or, from an external trainer, ONNX) and its curves. */
+export async function trainCandidate(
+  spec: ModelSpec,
+  policy: UpdatePolicy,
+  data: RunDataset,
+  production: { artifactPath: string; model: StewardModel | undefined } | undefined,
+): Promise<{ value: { bytes: Buffer; curves: Curves }; detail: Record<string, unknown> }> {
+  const trainX = data.trainX;
+  const trainY = data.trainY;
+  if (policy.strategy === 'external') {
+    if (!policy.command) throw new Error('the external strategy needs update.command');
+    const result = await trainExternally({
+      command: policy.command,
+      timeoutMs: policy.timeout,
+      featureNames: spec.features.map((f) => f.name),
+      X: trainX,
+      y: trainY,
+      productionPath: production?.artifactPath ?? '',
+    });
+    return {
+      value: { bytes: result.bytes, curves: {} },
+      detail: { strategy: 'external', rows: trainX.length, seconds: result.seconds, log: result.log },
+    };
+  }
+  const trained: { model: StewardModel; detail: Record<string, unknown>; curves?: Curves } = policy.learner
+    ?.pipeline
+    ? trainPipelineRun(policy, spec, data.records, data.recordLabels)
+    : await train(policy, spec.task, trainX, trainY, production?.model);
+  return {
+    value: {
+      bytes: Buffer.from(JSON.stringify(trained.model.toJSON())),
+      curves: { ...curvesOf(trained.model), ...trained.curves },
+    },
+    detail: {
+      strategy: policy.strategy,
+      learner: policy.learner?.kind ?? null,
+      rows: trainX.length,
+      ...trained.detail,
+    },
+  };
+}
