@@ -14,7 +14,7 @@ import pg from 'pg';
 import type { PredictionRecord } from '../../packages/server/src/spec/records.js';
 import { ModelCatalog } from '../../packages/server/src/monitor/model-catalog.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
-import { insertSqlite } from '../../packages/server/src/store/predictions.js';
+import { insertSqlite } from '../../packages/server/src/store/prediction-writes.js';
 import { ELEC2_MODEL } from '../../packages/server/src/testing/elec2.js';
 import { startServer } from '../../packages/server/src/testing/server-process.js';
 import { best, writeResults } from '../lib.js';

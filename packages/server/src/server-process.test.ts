@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { StewardClient } from '@steward/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelCatalog } from './monitor/model-catalog.js';
-import { queryPredictions } from './store/predictions.js';
+import { queryPredictions } from './store/prediction-reads.js';
 import { ELEC2_MODEL, type Elec2Prediction, elec2Predictions } from './testing/elec2.js';
 import { type ServerProcess, startServer } from './testing/server-process.js';
 import { PG_SKIP_REASON, type TestStore, testStores } from './testing/test-stores.js';

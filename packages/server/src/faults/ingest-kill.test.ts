@@ -5,7 +5,7 @@ import { ModelCatalog } from '../monitor/model-catalog.js';
 import { timeWindows } from '../monitor/windows.js';
 import type { JoinedPrediction } from '../spec/records.js';
 import { openStore, type StoreConnection } from '../store/open-store.js';
-import { queryPredictions } from '../store/predictions.js';
+import { queryPredictions } from '../store/prediction-reads.js';
 import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
 import { FULL, record } from '../testing/fault-mode.js';
 import { freePort, killed, startSteward, storeFlags } from '../testing/processes.js';

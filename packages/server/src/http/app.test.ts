@@ -1,7 +1,7 @@
 import { accuracy, detectDrift } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../store/open-store.js';
-import { queryPredictions } from '../store/predictions.js';
+import { queryPredictions } from '../store/prediction-reads.js';
 import { createToken } from '../store/tokens.js';
 import {
   ELEC2_FEATURES,

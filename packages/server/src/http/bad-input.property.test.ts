@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BacktestInputError } from '../backtest/backtest-error.js';
 import { backtestOptions } from '../cli/commands/backtest.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { countPredictions } from '../store/predictions.js';
+import { countPredictions } from '../store/prediction-reads.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Rows } from '../testing/elec2.js';
 import { testApp, uploadModel } from '../testing/test-app.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';

@@ -1,7 +1,7 @@
 import type { CheckSpec } from '../spec/model-spec.js';
 import type { JoinedPrediction } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { queryPredictions } from '../store/predictions.js';
+import { queryPredictions } from '../store/prediction-reads.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { updateAlert } from './alerts.js';
 import type { CheckResult } from './checks/check-result.js';

@@ -1,7 +1,7 @@
 import { type ColumnDrift, detectDrift } from '@steward/core';
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { queryPredictions } from '../store/predictions.js';
+import { queryPredictions } from '../store/prediction-reads.js';
 import { windowStart } from './ingestion.js';
 
 /** One feature in one window: enough to colour a heatmap cell and to explain it. */

@@ -1,7 +1,7 @@
 import { seededRandom } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../store/open-store.js';
-import { queryPredictions } from '../store/predictions.js';
+import { queryPredictions } from '../store/prediction-reads.js';
 import { rebuildLabelStates } from '../store/store-doctor.js';
 import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';

@@ -3,14 +3,9 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ModelSpecError } from '../spec/model-spec.js';
 import type { PredictionRecord } from '../spec/records.js';
+import { dropStaleWaitingLabels, TooManyWaitingLabelsError, upsertLabels } from '../store/label-upserts.js';
 import type { StoreConnection } from '../store/open-store.js';
-import {
-  countPredictions,
-  dropStaleWaitingLabels,
-  queryPredictions,
-  TooManyWaitingLabelsError,
-  upsertLabels,
-} from '../store/predictions.js';
+import { countPredictions, queryPredictions } from '../store/prediction-reads.js';
 import { ELEC2_MODEL, type Elec2Prediction, elec2Predictions } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';
 import { Ingestion } from './ingestion.js';

@@ -1,6 +1,6 @@
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { queryPredictions } from '../store/predictions.js';
+import { queryPredictions } from '../store/prediction-reads.js';
 import { windowStart } from './ingestion.js';
 
 /** The most rows a stored reference holds. */

@@ -1,6 +1,6 @@
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { queryPredictions } from '../store/predictions.js';
+import { queryPredictions } from '../store/prediction-reads.js';
 import { computeMetrics, type WindowMetrics } from '../window-state/window-metrics.js';
 import { WindowProfile } from '../window-state/window-profile.js';
 import { windowStart } from './ingestion.js';

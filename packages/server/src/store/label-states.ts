@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
 import type { ClassValue, PredictionRecord } from '../spec/records.js';
 import { windowStart } from '../spec/window-start.js';
 import { decodeLabelDelta, encodeLabelDelta } from '../window-state/window-label-delta.js';
 import { WindowLabels, type WindowLabelsJSON } from '../window-state/window-labels.js';
 import { columnRows, recordAt } from './prediction-batch.js';
-import type { Database } from './schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from './schema.js';
 
 const CHUNK = 500;
 /** Every stored id is in one of these (see sqlite-batches.ts: SQLite moves ids from the second to the first). */

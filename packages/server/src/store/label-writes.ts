@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { LabelRecord } from '../spec/records.js';
 import type { WindowLabels } from '../window-state/window-labels.js';
 import { appendLabelDelta, type BatchColumnsCache, labelDeltas, type ShardLog } from './label-states.js';
-import { matchWaitingLabels, upsertLabels } from './predictions.js';
+import { matchWaitingLabels, upsertLabels } from './label-upserts.js';
 import type { Database } from './schema.js';
 
 /** A label write of one model: labels that came in, or labels waiting for predictions that arrived (of `ids`, or all). */

@@ -20,7 +20,7 @@ import { rolloutsMigration } from './migrations/005-rollouts.js';
 import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledgement.js';
 import { openStore, type StoreConnection } from './open-store.js';
 import { batchColumns, columnRows, type RawBatch, recordAt } from './prediction-batch.js';
-import { countPredictions, latestLabelledTime, queryPredictions } from './predictions.js';
+import { countPredictions, latestLabelledTime, queryPredictions } from './prediction-reads.js';
 
 const rows = elec2Predictions()
   .slice(0, 60)

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 /** Times are milliseconds since the Unix epoch (UTC) in BIGINT columns; JSON is stored as text in both stores. */
 export interface ModelsTable {
@@ -270,3 +270,6 @@ export interface Database {
   update_runs: UpdateRunsTable;
   rollouts: RolloutsTable;
 }
+
+/** A connection or a transaction: store functions run in either. */
+export type Db = Kysely<Database> | Transaction<Database>;

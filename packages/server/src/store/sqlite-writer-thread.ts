@@ -4,8 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeLabelDelta } from '../window-state/window-label-delta.js';
 import { BatchColumnsCache, type FoldedState, foldLabelDeltas, type ShardLog } from './label-states.js';
+import { TooManyWaitingLabelsError } from './label-upserts.js';
 import { type LabelWrite, writeLabelsIn } from './label-writes.js';
-import { TooManyWaitingLabelsError } from './predictions.js';
 import { openSqliteDatabase } from './sqlite-connection.js';
 import { type ProfiledBatch, ProfiledBatchWriter } from './sqlite-profiled-batches.js';
 

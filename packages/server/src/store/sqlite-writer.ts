@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { decodeLabelDelta } from '../window-state/window-label-delta.js';
+import { TooManyWaitingLabelsError } from './label-upserts.js';
 import type { LabelWritten } from './label-writes.js';
-import { TooManyWaitingLabelsError } from './predictions.js';
 import type {
   BatchRequest,
   FoldRequest,

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ModelSpec } from '../spec/model-spec.js';
 import { parseModelSpec } from '../spec/model-spec.js';
 import type { ClassValue, JoinedPrediction } from '../spec/records.js';
@@ -6,10 +6,9 @@ import { windowStart } from '../spec/window-start.js';
 import { WindowLabels } from '../window-state/window-labels.js';
 import { WindowProfile } from '../window-state/window-profile.js';
 import { ID_TABLES, readLabelStates, writeLabelState } from './label-states.js';
-import { queryPredictions, writeProfiles } from './predictions.js';
-import type { Database } from './schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { queryPredictions } from './prediction-reads.js';
+import { writeProfiles } from './profile-writes.js';
+import type { Database, Db } from './schema.js';
 
 export interface WindowDifference {
   window: number;

@@ -1,6 +1,6 @@
 import type { CheckRunner, CheckRunSummary } from '../monitor/check-runner.js';
 import type { Ingestion } from '../monitor/ingestion.js';
-import { dropStaleWaitingLabels } from '../store/predictions.js';
+import { dropStaleWaitingLabels } from '../store/label-upserts.js';
 import type { JobQueue } from './job-queue.js';
 import { evaluateRollouts, type Rollout } from './rollouts.js';
 import type { UpdateRun } from './run-record.js';

@@ -6,7 +6,7 @@ import type { Alias } from '../registry/version-records.js';
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { ClassValue, JoinedPrediction } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { labelledPredictionsSince } from '../store/predictions.js';
+import { labelledPredictionsSince } from '../store/prediction-reads.js';
 import type { RolloutsTable } from '../store/schema.js';
 import type { Clock } from '../time/clock.js';
 import { computeMetrics } from '../window-state/window-metrics.js';

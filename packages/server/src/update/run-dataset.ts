@@ -5,7 +5,7 @@ import { getReference } from '../monitor/references.js';
 import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
 import type { ClassValue } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { latestLabelledTime, queryPredictions } from '../store/predictions.js';
+import { latestLabelledTime, queryPredictions } from '../store/prediction-reads.js';
 import { toMatrix } from './train-fresh.js';
 
 export interface RunDataset {

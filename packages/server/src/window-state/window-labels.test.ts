@@ -6,7 +6,7 @@ import { timeWindows } from '../monitor/windows.js';
 import { parseModelSpec } from '../spec/model-spec.js';
 import type { JoinedPrediction, LabelRecord, PredictionRecord } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { queryPredictions } from '../store/predictions.js';
+import { queryPredictions } from '../store/prediction-reads.js';
 import { rebuildLabelStates } from '../store/store-doctor.js';
 import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type StewardApp } from '../../http/app.js';
 import type { StoreConnection } from '../../store/open-store.js';
-import { countPredictions } from '../../store/predictions.js';
+import { countPredictions } from '../../store/prediction-reads.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Predictions } from '../../testing/elec2.js';
 import { type TestStore, testStores } from '../../testing/test-stores.js';
 import { steward, tempFile } from '../test-helpers.js';

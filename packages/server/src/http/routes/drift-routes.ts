@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { driftTimeline } from '../../monitor/drift-timeline.js';
 import type { LoadedModel } from '../../monitor/model-catalog.js';
 import { type ReferenceSpec, resolveReference } from '../../monitor/references.js';
-import { queryPredictions } from '../../store/predictions.js';
+import { queryPredictions } from '../../store/prediction-reads.js';
 import { ApiError } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { durationParam, timeParam, timeRange } from '../time-param.js';

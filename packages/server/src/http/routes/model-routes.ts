@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { modelHealth } from '../../monitor/health.js';
 import { listReferences, putReference } from '../../monitor/references.js';
 import { countWindows, timeWindows } from '../../monitor/windows.js';
-import { countPredictions } from '../../store/predictions.js';
+import { countPredictions } from '../../store/prediction-reads.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { modelSpecSchema, rangeQuery } from '../openapi-schemas.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PredictionFailedError } from '../../serve/serving.js';
-import { servedVersions } from '../../store/predictions.js';
+import { servedVersions } from '../../store/prediction-reads.js';
 import { ApiError } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { errorSchema } from '../openapi-schemas.js';

@@ -1,0 +1,83 @@
+// Prediction writes: batches of validated predictions stored (ids refused if already stored).
+import type BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { PredictionRecord } from '../spec/records.js';
+import { batchRow, type RawBatch } from './prediction-batch.js';
+import type { Db } from './schema.js';
+import { insertBatchSqlite } from './sqlite-batches.js';
+
+/** Rows per insert statement (and ids per `in (…)` list). */
+export const INSERT_CHUNK = 1000;
+
+export interface InsertedPredictions {
+  /** Rows stored now. */
+  inserted: number;
+  /** Positions of the rows skipped because the model already had their id (a retried batch). */
+  skipped: ReadonlySet<number>;
+}
+
+/**
+ * SQLite: one batch record and one key entry a prediction, in a fixed number of prepared statements whatever the
+ * batch size (run inside the caller's transaction on the same connection).
+ */
+export function insertSqlite(
+  database: BetterSqlite3.Database,
+  model: string,
+  records: readonly PredictionRecord[],
+  now: number,
+  raw?: RawBatch,
+): InsertedPredictions {
+  return insertBatchSqlite(database, { model, ...batchRow(records, raw), count: records.length, now });
+}
+
+/**
+ * Stores a batch of predictions as one batch record (the request body itself when `raw` is given) and a key entry
+ * for each id; rows whose id the model already has (a retried batch) are skipped. Pass the SQLite handle to take
+ * the prepared-statement path (it must be the connection `db`'s transaction runs on).
+ */
+export async function insertPredictions(
+  db: Db,
+  model: string,
+  records: readonly PredictionRecord[],
+  now: number,
+  options: { raw?: RawBatch; sqlite?: BetterSqlite3.Database } = {},
+): Promise<InsertedPredictions> {
+  if (options.sqlite) return insertSqlite(options.sqlite, model, records, now, options.raw);
+  const row = batchRow(records, options.raw);
+  const { seq } = await db
+    .insertInto('prediction_batches')
+    .values({
+      model,
+      min_time: row.min,
+      max_time: row.max,
+      received_at: now,
+      count: records.length,
+      format: row.format,
+      body: row.body,
+      columns: row.columns,
+      skip: null,
+    })
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  const ids = records.map((r) => r.id);
+  const result = await sql<{ id: string }>`
+    insert into prediction_ids (model, id, batch)
+    select ${model}::text, u.id, ${seq}::bigint from unnest(${ids}::text[]) as u(id)
+    on conflict (model, id) do nothing
+    returning id`.execute(db);
+  const inserted = result.rows.length;
+  if (inserted === records.length) return { inserted, skipped: new Set() };
+  const fresh = new Set(result.rows.map((r) => r.id));
+  const skipped = new Set<number>();
+  records.forEach((r, i) => {
+    if (!fresh.has(r.id)) skipped.add(i);
+  });
+  if (inserted === 0) await db.deleteFrom('prediction_batches').where('seq', '=', seq).execute();
+  else
+    await db
+      .updateTable('prediction_batches')
+      .set({ count: inserted, skip: JSON.stringify([...skipped]) })
+      .where('seq', '=', seq)
+      .execute();
+  return { inserted, skipped };
+}
