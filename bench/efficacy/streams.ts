@@ -2,6 +2,7 @@
 // delay and cadence it is replayed with, and its policies (examples/<stream>/*.yaml). The first policy of each is
 // the one the baselines are built for (its version 1 is `static`, its learner retrained weekly is `scheduled-ungated`).
 import type { BacktestOptions } from '../../packages/server/src/backtest/run-backtest.js';
+import { DATASETS } from '../../packages/server/src/testing/datasets.js';
 import { root } from '../lib.js';
 
 const DAY = 86_400_000;
@@ -23,7 +24,7 @@ export const STREAMS: Stream[] = [
     command:
       'steward backtest --data data/elec2.csv --label class --step 30m --start 1996-05-07 --delay 1d --cadence 1d --train 28d --policy examples/elec2/drift-retrain.yaml …',
     options: {
-      data: `${root}data/elec2.csv`,
+      data: DATASETS.elec2,
       history: { label: 'class', step: 30 * 60_000, start: Date.UTC(1996, 4, 7) },
       delay: { ms: DAY },
       cadence: { ms: DAY },
@@ -44,7 +45,7 @@ export const STREAMS: Stream[] = [
     command:
       "steward backtest --data node_modules/vega-datasets/data/flights-3m.parquet --time date --label 'delay>15' --features distance --time-features hour,weekday --delay 1d --cadence 1d --train 28d --policy examples/flights/scheduled.yaml …",
     options: {
-      data: `${root}node_modules/vega-datasets/data/flights-3m.parquet`,
+      data: DATASETS['flights-3m'],
       history: { label: 'delay>15', time: 'date', features: ['distance'], timeFeatures: ['hour', 'weekday'] },
       delay: { ms: DAY },
       cadence: { ms: DAY },
@@ -58,7 +59,7 @@ export const STREAMS: Stream[] = [
     command:
       'steward backtest --data node_modules/vega-datasets/data/seattle-weather.csv --time date --label weather --time-features dayOfYear --delay 1d --cadence 1d --train 365d --policy examples/seattle-weather/scheduled.yaml',
     options: {
-      data: `${root}node_modules/vega-datasets/data/seattle-weather.csv`,
+      data: DATASETS['seattle-weather'],
       history: { label: 'weather', time: 'date', timeFeatures: ['dayOfYear'] },
       delay: { ms: DAY },
       cadence: { ms: DAY },

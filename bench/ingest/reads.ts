@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { PredictionRecord } from '../../packages/server/src/spec/records.js';
-import { openStore } from '../../packages/server/src/store/open-store.js';
-import { insertSqlite } from '../../packages/server/src/store/prediction-writes.js';
-import { type PredictionQuery, queryPredictions } from '../../packages/server/src/store/prediction-reads.js';
 import { upsertLabels } from '../../packages/server/src/store/label-upserts.js';
+import { openStore } from '../../packages/server/src/store/open-store.js';
+import { type PredictionQuery, queryPredictions } from '../../packages/server/src/store/prediction-reads.js';
+import { insertSqlite } from '../../packages/server/src/store/prediction-writes.js';
 import { best, writeResults } from '../lib.js';
 import { BATCH, validatedBatches, workload } from './workload.js';
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { PredictionRecord } from '../../packages/server/src/spec/records.js';
-import { WindowProfile } from '../../packages/server/src/window-state/window-profile.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
 import { insertSqlite } from '../../packages/server/src/store/prediction-writes.js';
+import { WindowProfile } from '../../packages/server/src/window-state/window-profile.js';
 import { best, writeResults } from '../lib.js';
 import { BATCH, elec2Spec, elec2Validator, validatedBatches, workload } from './workload.js';
 

@@ -2,8 +2,8 @@
 // (Elec2's own half-hours span years), with ids in the order they are sent or as UUIDs.
 import { randomUUID } from 'node:crypto';
 import { compileValidator } from '../../packages/server/src/monitor/ingest-rows.js';
-import { type PredictionRecord } from '../../packages/server/src/spec/records.js';
 import { modelSpec } from '../../packages/server/src/spec/model-spec.js';
+import type { PredictionRecord } from '../../packages/server/src/spec/records.js';
 import { ELEC2_MODEL, elec2Predictions } from '../../packages/server/src/testing/elec2.js';
 
 export const BATCH = 1000;

@@ -1,11 +1,12 @@
 // Times @steward/core's learners against scikit-learn on the same data in the same run and prints the ratio
 // (scikit-learn time / Steward time: above 1 means Steward is faster). Results: bench/results/learn.json.
 //   npm run bench:learn        (needs /usr/bin/python3 with scikit-learn)
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GradientBoostingClassifier, LogisticRegression, SGDClassifier } from '@steward/core';
 // Gradient boosting builds large histograms on a worker thread per spare core, as scikit-learn uses OpenMP.
 import { defaultHelperCount } from '@steward/core/node';
+import { elec2Matrix } from '../../packages/server/src/testing/datasets.js';
 import { best, python, pythonVersionOf, root, seeded, writeResults } from '../lib.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -89,17 +90,11 @@ results.push({
   sklearnAccuracy: sgdRef.accuracy,
 });
 
-const elec = readFileSync(join(root, 'data/elec2.csv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split(',').map(Number));
-const elecX = elec.map((r) => r.slice(0, 6));
-const elecY = elec.map((r) => r[6] as number);
+const { X: elecX, y: elecY } = elec2Matrix();
 const boostElec = best(REPEATS, () => new GradientBoostingClassifier({ seed: 0 }).fit(elecX, elecY));
 const boostElecRef = sk.boostingElec2 as Record<string, number>;
 results.push({
-  case: `GradientBoostingClassifier fit, Elec2 (${elec.length} x 6)`,
+  case: `GradientBoostingClassifier fit, Elec2 (${elecX.length} x 6)`,
   stewardSeconds: boostElec.seconds,
   sklearnSeconds: boostElecRef.seconds,
   ratio: (boostElecRef.seconds as number) / boostElec.seconds,

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../packages/server/src/http/app.js';
-import { computeMetrics } from '../../packages/server/src/window-state/window-metrics.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
 import { queryPredictions } from '../../packages/server/src/store/prediction-reads.js';
 import { SimulatedClock } from '../../packages/server/src/time/clock.js';
+import { computeMetrics } from '../../packages/server/src/window-state/window-metrics.js';
 import { writeResults } from '../lib.js';
 import { STEP, storeLabelledHistory, YEAR } from './labelled-history.js';
 

@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { datasetRows, numericRows } from '../../../server/src/testing/datasets.js';
 import { seededRandom, shuffleInPlace } from '../stats/random.js';
 import { detectDrift } from './detect-drift.js';
 
 // Elec2 (NSW electricity market, 1996–1998, half-hourly): real concept and data drift over two and a half years.
-const lines = readFileSync(new URL('../../../../data/elec2.csv', import.meta.url), 'utf8')
-  .trim()
-  .split('\n');
-const header = (lines[0] ?? '').split(',');
-const rows = lines.slice(1).map((line) => line.split(',').map(Number));
+const header = datasetRows('elec2').names;
+const rows = numericRows('elec2');
 const table = (from: number, to: number, pick: (i: number) => boolean = () => true) =>
   Object.fromEntries(
     header.map((name, c) => [

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
+import { elec2Matrix } from '../../../server/src/testing/datasets.js';
 import { accuracy } from '../metrics/index.js';
 import { GradientBoostingClassifier, type Member, SGDClassifier, WeightedAverage } from './index.js';
 
@@ -8,13 +8,7 @@ import { GradientBoostingClassifier, type Member, SGDClassifier, WeightedAverage
 // weight is chosen on the two weeks after the cut, by accuracy, on a grid of 0.0, 0.1, …, 1.0; the three are then
 // compared on the rest of the stream, which neither the weight nor the frozen model has seen.
 test('fusing a frozen model with an online one beats both on the rest of Elec2', () => {
-  const rows = readFileSync(new URL('../../../../data/elec2.csv', import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(',').map(Number));
-  const X = rows.map((r) => r.slice(0, 6));
-  const y = rows.map((r) => r[6] as number);
+  const { X, y } = elec2Matrix();
   const cut = 20_000;
   const validation = 2 * 7 * 48;
   const frozen = new GradientBoostingClassifier({ seed: 1 }).fit(X.slice(0, cut), y.slice(0, cut));

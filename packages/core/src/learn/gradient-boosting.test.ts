@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { numericRows } from '../../../server/src/testing/datasets.js';
 import { StewardInputError } from '../errors.js';
 import { accuracy, r2 } from '../metrics/index.js';
 import { histogramWorkers } from '../node/histogram-workers.js';
@@ -31,11 +32,7 @@ describe('GradientBoostingClassifier is within one point of scikit-learn HistGra
   });
 
   test('Elec2, every fifth row held out (early stopping on: more than 10,000 rows)', () => {
-    const rows = readFileSync(new URL('../../../../data/elec2.csv', import.meta.url), 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split(',').map(Number));
+    const rows = numericRows('elec2');
     const train = rows.filter((_, i) => i % 5 !== 0);
     const held = rows.filter((_, i) => i % 5 === 0);
     const model = new GradientBoostingClassifier().fit(

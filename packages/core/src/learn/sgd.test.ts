@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { elec2Matrix } from '../../../server/src/testing/datasets.js';
 import { StewardInputError } from '../errors.js';
 import { accuracy, r2 } from '../metrics/index.js';
 import { SGDClassifier, SGDRegressor } from './index.js';
@@ -11,13 +12,7 @@ const cancer = fixture.data.breast_cancer_scaled as { X: number[][]; y: number[]
 const iris = fixture.data.iris as { X: number[][]; y: number[] };
 
 // Elec2, in time order: six normalised market features and whether the price went UP (1) or DOWN (0).
-const lines = readFileSync(new URL('../../../../data/elec2.csv', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1);
-const rows = lines.map((l) => l.split(',').map(Number));
-const X = rows.map((r) => r.slice(0, 6));
-const y = rows.map((r) => r[6] as number);
+const { X, y } = elec2Matrix();
 
 describe('SGDClassifier', () => {
   test('incremental learning on Elec2: partialFit in time order beats a model fitted once on the first month', () => {

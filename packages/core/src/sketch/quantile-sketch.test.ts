@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { numericRows } from '../../../server/src/testing/datasets.js';
 import { StewardInputError } from '../errors.js';
 import { QuantileSketch } from './quantile-sketch.js';
 
-const elec2Path = fileURLToPath(new URL('../../../../data/elec2.csv', import.meta.url));
-const rows = readFileSync(elec2Path, 'utf8').trim().split('\n').slice(1);
-const column = (i: number) => rows.map((line) => Number(line.split(',')[i]));
+const elec2 = numericRows('elec2');
+const column = (i: number) => elec2.map((row) => row[i] as number);
 
 function lowerQuantile(sorted: number[], q: number): number {
   return sorted[Math.floor(q * (sorted.length - 1))] as number;

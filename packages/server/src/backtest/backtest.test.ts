@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { steward } from '../cli/test-helpers.js';
+import { DATASETS, numericColumn } from '../testing/datasets.js';
 import type { BacktestReport } from './run-backtest.js';
 import { backtest } from './run-backtest.js';
 
 const root = new URL('../../../../', import.meta.url);
-const elec2 = fileURLToPath(new URL('data/elec2.csv', root));
+const elec2 = DATASETS.elec2;
 const demoPolicy = fileURLToPath(new URL('examples/elec2/drift-retrain.yaml', root));
 const irregular = fileURLToPath(new URL('./fixtures/irregular.csv', import.meta.url));
 const elec2Flags = ['--data', elec2, '--label', 'class', '--step', '30m', '--start', '1996-05-07'];
@@ -63,11 +64,7 @@ describe('steward backtest', () => {
     // Without a gate every trained candidate is promoted.
     expect(ungated?.runs?.promoted).toBe((ungated?.runs?.started ?? 0) - (ungated?.runs?.skipped ?? 0));
     // No-change under a one-day delay is the label 48 half-hours before, computed here from the CSV.
-    const labels = readFileSync(elec2, 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split(',')[6]);
+    const labels = numericColumn('elec2', 'class');
     let hits = 0;
     for (let i = 48 * 28; i < 48 * 88; i++) if (labels[i] === labels[i - 48]) hits++;
     expect(still?.metrics.accuracy).toBeCloseTo(hits / (48 * 60), 12);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DATASETS } from '../testing/datasets.js';
 import { detectPeriod, noChange, seasonalNaive } from './baselines.js';
 import { toHistory } from './history.js';
 import { readTable } from './readers/read-table.js';
@@ -24,7 +25,7 @@ interface Case {
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/baselines.json', import.meta.url), 'utf8')) as {
   cases: Case[];
 };
-const elec2 = fileURLToPath(new URL('../../../../data/elec2.csv', import.meta.url));
+const elec2 = DATASETS.elec2;
 const irregular = fileURLToPath(new URL('./fixtures/irregular.csv', import.meta.url));
 
 async function historyOf(c: Case) {

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const dataDir = fileURLToPath(new URL('../../../../data/', import.meta.url));
+import { numericRows } from './datasets.js';
 
 /** Elec2 starts on 7 May 1996; one row every 30 minutes. */
 export const ELEC2_START = Date.UTC(1996, 4, 7);
@@ -26,27 +23,19 @@ export interface Elec2Prediction {
 
 /** The committed example predictions of a model trained on Elec2's first weeks, with their rows' features and labels. */
 export function elec2Predictions(): Elec2Prediction[] {
-  const data = readFileSync(`${dataDir}elec2.csv`, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(',').map(Number));
-  return readFileSync(`${dataDir}examples/elec2-predictions.csv`, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [row, label, pred, score] = line.split(',').map(Number) as [number, number, number, number];
-      const values = data[row] as number[];
-      return {
-        id: `r${row}`,
-        time: ELEC2_START + row * ELEC2_STEP,
-        features: Object.fromEntries(ELEC2_FEATURES.map((f, i) => [f, values[i] as number])),
-        output: pred,
-        score,
-        label,
-      };
-    });
+  const data = numericRows('elec2');
+  return numericRows('elec2-predictions').map((line) => {
+    const [row, label, pred, score] = line as [number, number, number, number];
+    const values = data[row] as number[];
+    return {
+      id: `r${row}`,
+      time: ELEC2_START + row * ELEC2_STEP,
+      features: Object.fromEntries(ELEC2_FEATURES.map((f, i) => [f, values[i] as number])),
+      output: pred,
+      score,
+      label,
+    };
+  });
 }
 
 export const ELEC2_MODEL = {
@@ -58,20 +47,15 @@ export const ELEC2_MODEL = {
 
 /** Every row of elec2.csv as feature values and class, in time order. */
 export function elec2Rows(): Array<Record<(typeof ELEC2_FEATURES)[number] | 'class', number>> {
-  return readFileSync(`${dataDir}elec2.csv`, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const v = line.split(',').map(Number);
-      return {
-        period: v[0],
-        nswprice: v[1],
-        nswdemand: v[2],
-        vicprice: v[3],
-        vicdemand: v[4],
-        transfer: v[5],
-        class: v[6],
-      } as Record<(typeof ELEC2_FEATURES)[number] | 'class', number>;
-    });
+  return numericRows('elec2').map((v) => {
+    return {
+      period: v[0],
+      nswprice: v[1],
+      nswdemand: v[2],
+      vicprice: v[3],
+      vicdemand: v[4],
+      transfer: v[5],
+      class: v[6],
+    } as Record<(typeof ELEC2_FEATURES)[number] | 'class', number>;
+  });
 }

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ModelCatalog } from '../../monitor/model-catalog.js';
 import { openStore } from '../../store/open-store.js';
-import { repoRoot, steward, tempFile } from '../test-helpers.js';
+import { DATASETS } from '../../testing/datasets.js';
+import { steward, tempFile } from '../test-helpers.js';
 
 const yaml = `models:
   - name: elec2
@@ -83,7 +83,7 @@ describe('steward apply', () => {
 
   it('steward init writes a commented steward.yaml from a data file that applies and backtests as it is', async () => {
     const out = tempFile('x', '').replace(/x$/, 'steward.yaml');
-    const data = fileURLToPath(new URL('data/elec2.csv', repoRoot));
+    const data = DATASETS.elec2;
     const init = await steward('init', '--from', data, '--label', 'class', '--name', 'elec2', '--out', out);
     expect(init.code).toBe(0);
     expect(init.stdout).toMatch(

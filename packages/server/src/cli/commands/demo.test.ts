@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DATASETS } from '../../testing/datasets.js';
 import { repoRoot, steward } from '../test-helpers.js';
 
-const data = fileURLToPath(new URL('data/elec2.csv', repoRoot));
+const data = DATASETS.elec2;
 const policy = fileURLToPath(new URL('examples/elec2/drift-retrain.yaml', repoRoot));
 
 describe('steward demo', () => {

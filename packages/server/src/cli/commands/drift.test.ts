@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { detectDrift } from '@steward/core';
 import { describe, expect, test } from 'vitest';
-import { repoRoot, steward, tempFile } from '../test-helpers.js';
+import { DATASETS, numericColumns } from '../../testing/datasets.js';
+import { steward, tempFile } from '../test-helpers.js';
 
-const reference = new URL('data/examples/elec2-reference.csv', repoRoot).pathname;
-const current = new URL('data/examples/elec2-current.csv', repoRoot).pathname;
-
-function readNumericCsv(file: string): Record<string, number[]> {
-  const [head = '', ...lines] = readFileSync(file, 'utf8').trim().split('\n');
-  const names = head.split(',');
-  const rows = lines.map((l) => l.split(',').map(Number));
-  return Object.fromEntries(names.map((n, c) => [n, rows.map((r) => r[c] as number)]));
-}
+const reference = DATASETS['elec2-reference'];
+const current = DATASETS['elec2-current'];
 
 describe('steward drift', () => {
   test('Elec2 1996 against 1998: a table and a dataset-drift verdict', async () => {
@@ -25,7 +19,7 @@ describe('steward drift', () => {
   test('--json prints exactly what detectDrift computes on the same data', async () => {
     const { code, stdout } = await steward('drift', '--reference', reference, '--current', current, '--json');
     expect(code).toBe(0);
-    const expected = detectDrift(readNumericCsv(reference), readNumericCsv(current));
+    const expected = detectDrift(numericColumns('elec2-reference'), numericColumns('elec2-current'));
     expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(expected)));
   });
 
