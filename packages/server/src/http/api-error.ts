@@ -1,14 +1,8 @@
-/** An error the API answers with its status and a JSON body `{ error: { code, message, details? } }`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+import { DomainError, type ErrorDetail } from '../spec/domain-error.js';
+
+/** An error raised by the HTTP layer itself (bad JSON, auth, an unknown model in the path); answered like any other. */
+export class ApiError extends DomainError {}
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+
+export type { ErrorDetail };

@@ -6,22 +6,17 @@ import type { CheckResult } from '../monitor/checks/check-result.js';
 import { Ingestion } from '../monitor/ingestion.js';
 import { type LoadedModel, ModelCatalog } from '../monitor/model-catalog.js';
 import type { NotifierContext } from '../monitor/notifiers.js';
-import { ReferenceDataError } from '../monitor/references.js';
-import { WindowQueryError } from '../monitor/windows.js';
 import { ArtifactStore, defaultArtifactDir } from '../registry/artifact-store.js';
 import { Registry } from '../registry/registry.js';
-import { RegistryError } from '../registry/version-records.js';
-import { NotServableError, Serving } from '../serve/serving.js';
+import { Serving } from '../serve/serving.js';
+import { DomainError } from '../spec/domain-error.js';
 import type { CheckSpec } from '../spec/model-spec.js';
-import { ModelSpecError } from '../spec/model-spec.js';
-import { TooManyWaitingLabelsError } from '../store/label-upserts.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { JobQueue } from '../update/job-queue.js';
 import { MaintenanceLoop } from '../update/maintenance-loop.js';
 import { enqueueForCheck } from '../update/triggers.js';
 import { UpdateWorker } from '../update/update-worker.js';
-import { ApiError } from './api-error.js';
 import { authHook } from './auth.js';
 import { keepRawBody, parseBody } from './body.js';
 import type { ApiContext } from './context.js';
@@ -175,49 +170,12 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
-    if (error instanceof ApiError)
+    if (error instanceof DomainError)
       return reply.code(error.status).send({
         error: {
           code: error.code,
           message: error.message,
           ...(error.details ? { details: error.details } : {}),
-        },
-      });
-    if (error instanceof ModelSpecError) {
-      return reply
-        .code(400)
-        .send({ error: { code: 'invalid_model', message: error.message, details: error.issues } });
-    }
-    if (error instanceof ReferenceDataError)
-      return reply
-        .code(400)
-        .send({ error: { code: 'invalid_reference', message: error.message, details: error.issues } });
-    if (error instanceof RegistryError) {
-      const code = error.status === 404 ? 'not_found' : error.status === 409 ? 'conflict' : 'invalid_request';
-      return reply.code(error.status).send({
-        error: {
-          code,
-          message: error.message,
-          ...(error.field ? { details: [{ field: error.field, message: error.message }] } : {}),
-        },
-      });
-    }
-    if (error instanceof TooManyWaitingLabelsError)
-      return reply.code(409).send({
-        error: {
-          code: 'too_many_waiting_labels',
-          message: error.message,
-          details: [{ field: 'predictionId', message: 'no stored prediction has this id' }],
-        },
-      });
-    if (error instanceof NotServableError)
-      return reply.code(409).send({ error: { code: 'not_servable', message: error.message } });
-    if (error instanceof WindowQueryError)
-      return reply.code(400).send({
-        error: {
-          code: 'bad_query',
-          message: error.message,
-          details: [{ field: error.field, message: error.message }],
         },
       });
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

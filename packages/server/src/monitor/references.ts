@@ -1,3 +1,4 @@
+import { DomainError } from '../spec/domain-error.js';
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions } from '../store/prediction-reads.js';
@@ -6,15 +7,17 @@ import { windowStart } from './ingestion.js';
 /** The most rows a stored reference holds. */
 export const MAX_REFERENCE_ROWS = 100_000;
 
-export class ReferenceDataError extends Error {
+export class ReferenceDataError extends DomainError {
   constructor(readonly issues: Array<{ row: number; field: string; message: string }>) {
     super(
+      400,
+      'invalid_reference',
       `invalid reference: ${issues
         .slice(0, 5)
         .map((i) => `row ${i.row} ${i.field}: ${i.message}`)
         .join('; ')}`,
+      issues,
     );
-    this.name = 'ReferenceDataError';
   }
 }
 

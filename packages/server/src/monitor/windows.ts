@@ -1,3 +1,4 @@
+import { DomainError } from '../spec/domain-error.js';
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions } from '../store/prediction-reads.js';
@@ -34,13 +35,12 @@ export interface TimeWindowQuery {
 }
 
 /** Clear errors for window queries; the HTTP layer answers 400 with the message. */
-export class WindowQueryError extends Error {
+export class WindowQueryError extends DomainError {
   constructor(
     message: string,
     readonly field: string,
   ) {
-    super(message);
-    this.name = 'WindowQueryError';
+    super(400, 'bad_query', message, [{ field, message }]);
   }
 }
 

@@ -1,3 +1,4 @@
+import { DomainError } from '../spec/domain-error.js';
 // What the registry stores and answers: versions, aliases and their changes, and its errors.
 
 export const ALIASES = ['production', 'candidate', 'shadow'] as const;
@@ -40,14 +41,18 @@ export interface AliasChange {
 }
 
 /** A registry request that cannot be done; `status` is the HTTP answer (400, 404 or 409). */
-export class RegistryError extends Error {
+export class RegistryError extends DomainError {
   constructor(
-    readonly status: 400 | 404 | 409,
+    status: 400 | 404 | 409,
     message: string,
     readonly field?: string,
   ) {
-    super(message);
-    this.name = 'RegistryError';
+    super(
+      status,
+      status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'invalid_request',
+      message,
+      field ? [{ field, message }] : undefined,
+    );
   }
 }
 

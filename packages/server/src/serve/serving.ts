@@ -4,6 +4,7 @@ import type { ArtifactStore } from '../registry/artifact-store.js';
 import { loadPredictor, type Predictor, type ServedPrediction } from '../registry/predictor.js';
 import type { Registry } from '../registry/registry.js';
 import type { ModelVersion } from '../registry/version-records.js';
+import { DomainError } from '../spec/domain-error.js';
 import type { InputRecord, PredictionRecord } from '../spec/records.js';
 import { activeCanaryShare } from '../store/canary-share.js';
 import type { StoreConnection } from '../store/open-store.js';
@@ -24,10 +25,9 @@ export class PredictionFailedError extends Error {
 }
 
 /** Thrown when a model cannot serve (no production version); the API answers 409. */
-export class NotServableError extends Error {
+export class NotServableError extends DomainError {
   constructor(message: string) {
-    super(message);
-    this.name = 'NotServableError';
+    super(409, 'not_servable', message);
   }
 }
 

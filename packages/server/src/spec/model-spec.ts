@@ -11,6 +11,7 @@ import {
   StewardInputError,
 } from '@steward/core';
 import { z } from 'zod';
+import { DomainError } from './domain-error.js';
 import { parseDuration } from './duration.js';
 
 const duration = (what: string) =>
@@ -396,10 +397,14 @@ export function formatIssues(error: z.ZodError, prefix = ''): Array<{ field: str
 }
 
 /** A model spec that does not validate: every problem, as `field: message`. */
-export class ModelSpecError extends Error {
+export class ModelSpecError extends DomainError {
   constructor(readonly issues: Array<{ field: string; message: string }>) {
-    super(`invalid model: ${issues.map((i) => `${i.field || 'model'}: ${i.message}`).join('; ')}`);
-    this.name = 'ModelSpecError';
+    super(
+      400,
+      'invalid_model',
+      `invalid model: ${issues.map((i) => `${i.field || 'model'}: ${i.message}`).join('; ')}`,
+      issues,
+    );
   }
 }
 

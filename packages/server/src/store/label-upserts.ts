@@ -1,4 +1,6 @@
 // Labels as they arrive: stored against their prediction, or kept waiting (bounded, with a time to live) until it comes.
+
+import { DomainError } from '../spec/domain-error.js';
 import type { ClassValue, LabelRecord, PredictionRecord } from '../spec/records.js';
 import { type BatchColumnsCache, type LabelChange, predictionsById } from './label-states.js';
 import { INSERT_CHUNK } from './prediction-writes.js';
@@ -11,16 +13,18 @@ export const MAX_WAITING_LABELS = 1_000_000;
 export const WAITING_LABEL_TTL = 30 * 86_400_000;
 
 /** A batch would take a model's labels waiting for their predictions over the limit: nothing of it is stored. */
-export class TooManyWaitingLabelsError extends Error {
+export class TooManyWaitingLabelsError extends DomainError {
   constructor(
     readonly waiting: number,
     readonly unmatched: number,
     readonly limit: number,
   ) {
     super(
+      409,
+      'too_many_waiting_labels',
       `${waiting.toLocaleString('en')} labels already wait for predictions that have not arrived, and this batch adds ${unmatched.toLocaleString('en')} more (at most ${limit.toLocaleString('en')}): send the predictions first, or check that the label ids are prediction ids`,
+      [{ field: 'predictionId', message: 'no stored prediction has this id' }],
     );
-    this.name = 'TooManyWaitingLabelsError';
   }
 }
 
