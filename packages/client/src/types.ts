@@ -240,7 +240,7 @@ export interface UpdateRunView {
   trigger: { kind: 'manual' | 'check' | 'schedule'; check?: string; reason?: string; actor?: string };
   status: 'running' | 'promoted' | 'rolling-out' | 'rejected' | 'skipped' | 'failed';
   steps: Array<{
-    name: string;
+    name: 'dataset' | 'train' | 'evaluate' | 'register' | 'promote';
     status: 'done' | 'failed' | 'skipped';
     /** On the server's clock (a backtest's simulated one). */
     startedAt: number;

@@ -120,7 +120,10 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   });
 
   // Route schemas document the API (OpenAPI); requests are validated by our own validators, which name rows and fields.
+  // Requests are parsed by each route with the zod schemas its description comes from (api/route-schema.ts), and
+  // answers are sent as they are: the JSON Schemas Fastify holds are for the OpenAPI document only.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     ['application/json', 'application/x-ndjson', 'application/jsonl', 'application/ndjson'],

@@ -4,6 +4,10 @@ import { driftTimeline } from '../../monitor/drift-timeline.js';
 import type { LoadedModel } from '../../monitor/model-catalog.js';
 import { type ReferenceSpec, resolveReference } from '../../monitor/references.js';
 import { queryPredictions } from '../../store/prediction-reads.js';
+import { modelParams } from '../api/common.js';
+import * as req from '../api/requests.js';
+import * as res from '../api/responses.js';
+import { routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { durationParam, timeParam, timeRange } from '../time-param.js';
@@ -53,7 +57,13 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models/:name/drift',
     {
       config: { scope: 'read' },
-      schema: { summary: 'Drift report of a time range against a reference', tags: ['monitoring'] },
+      schema: routeSchema({
+        summary: 'Drift report of a time range against a reference',
+        tags: ['monitoring'],
+        params: modelParams,
+        query: req.driftQuery,
+        response: { 200: res.driftReport },
+      }),
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
@@ -72,10 +82,13 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models/:name/drift/windows',
     {
       config: { scope: 'read' },
-      schema: {
+      schema: routeSchema({
         summary: 'Drift of every feature in every window against a reference (a feature × window matrix)',
         tags: ['monitoring'],
-      },
+        params: modelParams,
+        query: req.driftQuery,
+        response: { 200: res.driftTimeline },
+      }),
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
@@ -108,10 +121,13 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models/:name/drift/feature',
     {
       config: { scope: 'read' },
-      schema: {
+      schema: routeSchema({
         summary: 'One feature: its reference and current distributions over a time range, and the drift test',
         tags: ['monitoring'],
-      },
+        params: modelParams,
+        query: req.driftQuery,
+        response: { 200: res.driftFeature },
+      }),
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);

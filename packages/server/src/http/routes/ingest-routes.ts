@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { modelParams } from '../api/common.js';
+import * as req from '../api/requests.js';
+import * as res from '../api/responses.js';
+import { routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 import { rawBody } from '../body.js';
 import { type ApiContext, requireModel } from '../context.js';
-import { errorSchema, labelRowSchema, predictionRowSchema } from '../openapi-schemas.js';
 
-const batchBody = (row: Record<string, unknown>) => ({
+const _batchBody = (row: Record<string, unknown>) => ({
   description: 'A JSON array, or NDJSON (Content-Type: application/x-ndjson) with one object per line.',
   type: 'array',
   items: row,
@@ -16,14 +19,15 @@ export function ingestRoutes(app: FastifyInstance, context: ApiContext, bodyLimi
     {
       bodyLimit,
       config: { scope: 'ingest' },
-      schema: {
+      schema: routeSchema({
         summary: 'Log a batch of predictions',
         description:
           'Validated against the model schema and stored atomically: all rows or none. A 400 lists the row and field of each problem. Stored durably before the 200; re-sent ids are skipped.',
         tags: ['ingest'],
-        body: batchBody(predictionRowSchema),
-        response: { 400: errorSchema, 413: errorSchema },
-      },
+        params: modelParams,
+        body: req.predictionBatch,
+        response: { 200: res.predictionsStored },
+      }),
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
@@ -52,14 +56,15 @@ export function ingestRoutes(app: FastifyInstance, context: ApiContext, bodyLimi
     {
       bodyLimit,
       config: { scope: 'ingest' },
-      schema: {
+      schema: routeSchema({
         summary: 'Log ground-truth labels',
         description:
           'Labels may arrive hours after their prediction, or before it; they join by prediction id. A later label for the same id replaces the earlier one.',
         tags: ['ingest'],
-        body: batchBody(labelRowSchema),
-        response: { 400: errorSchema, 413: errorSchema },
-      },
+        params: modelParams,
+        body: req.labelBatch,
+        response: { 200: res.labelsStored },
+      }),
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);

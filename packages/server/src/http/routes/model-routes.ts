@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { modelHealth } from '../../monitor/health.js';
 import { listReferences, putReference } from '../../monitor/references.js';
 import { countWindows, timeWindows } from '../../monitor/windows.js';
 import { countPredictions } from '../../store/prediction-reads.js';
+import { modelParams } from '../api/common.js';
+import { modelSpecSchema } from '../api/model-spec-schema.js';
+import * as req from '../api/requests.js';
+import * as res from '../api/responses.js';
+import { routeSchema } from '../api/route-schema.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
-import { modelSpecSchema, rangeQuery } from '../openapi-schemas.js';
 import { windowsJSON, windowView } from '../profile-json.js';
 import { durationParam, intParam, timeRange } from '../time-param.js';
 import { actorOf } from './registry-routes.js';
@@ -15,7 +20,14 @@ type RangeQuery = { from?: string; to?: string; size?: string; count?: string; p
 export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
   app.get(
     '/api/v1/models',
-    { config: { scope: 'read' }, schema: { summary: 'List models with their health', tags: ['models'] } },
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'List models with their health',
+        tags: ['models'],
+        response: { 200: res.modelList },
+      }),
+    },
     async () => {
       const models = await context.catalog.list();
       return Promise.all(
@@ -51,7 +63,12 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models',
     {
       config: { scope: 'admin' },
-      schema: { summary: 'Create or replace a model', tags: ['models'], body: modelSpecSchema },
+      schema: routeSchema({
+        summary: 'Create or replace a model',
+        tags: ['models'],
+        bodySchema: modelSpecSchema,
+        response: { 200: res.storedSpec, 201: res.storedSpec },
+      }),
     },
     async (request, reply) => {
       const { model, created } = await putModel(request.body);
@@ -64,7 +81,13 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models/:name',
     {
       config: { scope: 'admin' },
-      schema: { summary: 'Create or replace a model', tags: ['models'], body: modelSpecSchema },
+      schema: routeSchema({
+        summary: 'Create or replace a model',
+        tags: ['models'],
+        params: modelParams,
+        bodySchema: modelSpecSchema,
+        response: { 200: res.storedSpec, 201: res.storedSpec },
+      }),
     },
     async (request, reply) => {
       const { model, created } = await putModel(request.body, request.params.name);
@@ -75,7 +98,15 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
 
   app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name',
-    { config: { scope: 'read' }, schema: { summary: 'A model: spec, health, counts', tags: ['models'] } },
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'A model: spec, health, counts',
+        tags: ['models'],
+        params: modelParams,
+        response: { 200: res.modelDetail },
+      }),
+    },
     async (request) => {
       const model = await requireModel(context, request.params.name);
       return {
@@ -89,7 +120,15 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
 
   app.delete<{ Params: { name: string } }>(
     '/api/v1/models/:name',
-    { config: { scope: 'admin' }, schema: { summary: 'Delete a model and its data', tags: ['models'] } },
+    {
+      config: { scope: 'admin' },
+      schema: routeSchema({
+        summary: 'Delete a model and everything it owns (versions, aliases, runs, data)',
+        tags: ['models'],
+        params: modelParams,
+        response: { 204: res.noContent },
+      }),
+    },
     async (request, reply) => {
       if (!(await context.catalog.delete(request.params.name, actorOf(request))))
         throw notFound(`model "${request.params.name}"`);
@@ -101,7 +140,13 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models/:name/windows',
     {
       config: { scope: 'read' },
-      schema: { summary: 'Windows with profiles and metrics', tags: ['monitoring'], querystring: rangeQuery },
+      schema: routeSchema({
+        summary: 'Windows with profiles and metrics',
+        tags: ['monitoring'],
+        params: modelParams,
+        query: req.windowsQuery,
+        response: { 200: res.windows },
+      }),
     },
     async (request, reply) => {
       const model = await requireModel(context, request.params.name);
@@ -126,7 +171,13 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models/:name/metrics',
     {
       config: { scope: 'read' },
-      schema: { summary: 'Metric series over a time range', tags: ['monitoring'], querystring: rangeQuery },
+      schema: routeSchema({
+        summary: 'Metric series over a time range',
+        tags: ['monitoring'],
+        params: modelParams,
+        query: req.metricsQuery,
+        response: { 200: res.windows },
+      }),
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
@@ -148,10 +199,13 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     {
       config: { scope: 'admin' },
       bodyLimit: 256 * 1024 * 1024,
-      schema: {
+      schema: routeSchema({
         summary: 'Store a reference data set (e.g. training data) for drift checks',
         tags: ['monitoring'],
-      },
+        params: modelParams.extend({ ref: z.string() }),
+        body: req.referenceRows,
+        response: { 200: res.referenceStored },
+      }),
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
@@ -172,7 +226,12 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models/:name/health',
     {
       config: { scope: 'read' },
-      schema: { summary: 'Model health from its latest checks', tags: ['monitoring'] },
+      schema: routeSchema({
+        summary: 'Model health from its latest checks',
+        tags: ['monitoring'],
+        params: modelParams,
+        response: { 200: res.modelHealth },
+      }),
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
@@ -182,7 +241,16 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
 
   app.get<{ Params: { name: string }; Querystring: { check?: string; limit?: string } }>(
     '/api/v1/models/:name/checks',
-    { config: { scope: 'read' }, schema: { summary: 'Check results, newest first', tags: ['monitoring'] } },
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'Check results, newest first',
+        tags: ['monitoring'],
+        params: modelParams,
+        query: req.checksQuery,
+        response: { 200: res.checkResults },
+      }),
+    },
     async (request) => {
       const model = await requireModel(context, request.params.name);
       let q = context.store.db
@@ -210,7 +278,11 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/checks/run',
     {
       config: { scope: 'admin' },
-      schema: { summary: 'Run all checks on closed windows now', tags: ['monitoring'] },
+      schema: routeSchema({
+        summary: 'Run all checks on closed windows now',
+        tags: ['monitoring'],
+        response: { 200: res.checksRun },
+      }),
     },
     async () => {
       const summary = await context.checks.runOnce();

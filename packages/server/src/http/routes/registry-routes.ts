@@ -7,6 +7,10 @@ import {
   FORMATS,
   type Lineage,
 } from '../../registry/version-records.js';
+import { aliasParams, modelParams, versionParams } from '../api/common.js';
+import * as req from '../api/requests.js';
+import * as res from '../api/responses.js';
+import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 
 function versionParam(text: string): number {
@@ -46,20 +50,16 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
     {
       bodyLimit: artifactLimit,
       config: { scope: 'admin' },
-      schema: {
+      schema: routeSchema({
         summary: 'Upload a model version (body: the artifact bytes, application/octet-stream)',
         description:
           'A Steward model file (JSON) or an ONNX model. Lineage as JSON in the X-Steward-Lineage header.',
         tags: ['registry'],
-        querystring: {
-          type: 'object',
-          properties: {
-            format: { type: 'string', enum: [...FORMATS] },
-            parent: { type: 'string' },
-            description: { type: 'string' },
-          },
-        },
-      },
+        params: modelParams,
+        query: req.uploadQuery,
+        bodySchema: { type: 'string', format: 'binary', description: 'the artifact bytes' },
+        response: { 201: res.modelVersion },
+      }),
     },
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body))
@@ -100,7 +100,15 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
 
   app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/versions',
-    { config: { scope: 'read' }, schema: { summary: 'List versions', tags: ['registry'] } },
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'List versions',
+        tags: ['registry'],
+        params: modelParams,
+        response: { 200: res.modelVersions },
+      }),
+    },
     (request) => registry.list(request.params.name),
   );
 
@@ -108,7 +116,12 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
     '/api/v1/models/:name/versions/:version',
     {
       config: { scope: 'read' },
-      schema: { summary: 'A version: format, sha256, lineage, aliases', tags: ['registry'] },
+      schema: routeSchema({
+        summary: 'A version: format, sha256, lineage, aliases',
+        tags: ['registry'],
+        params: versionParams,
+        response: { 200: res.modelVersion },
+      }),
     },
     async (request) => {
       const found = await registry.get(request.params.name, versionParam(request.params.version));
@@ -124,7 +137,15 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
 
   app.get<{ Params: { name: string; version: string } }>(
     '/api/v1/models/:name/versions/:version/artifact',
-    { config: { scope: 'read' }, schema: { summary: 'Download the artifact bytes', tags: ['registry'] } },
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'Download the artifact bytes',
+        tags: ['registry'],
+        params: versionParams,
+        response: { 200: res.artifactBytes },
+      }),
+    },
     async (request, reply) => {
       const { version, bytes } = await registry.artifact(
         request.params.name,
@@ -144,13 +165,19 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
     '/api/v1/models/:name/versions/:version/steps',
     {
       config: { scope: 'admin' },
-      schema: { summary: 'Log training-curve points [{ step, metric, value }]', tags: ['registry'] },
+      schema: routeSchema({
+        summary: 'Log training-curve points [{ step, metric, value }]',
+        tags: ['registry'],
+        params: versionParams,
+        body: req.trainingSteps,
+        response: { 200: res.stepsStored },
+      }),
     },
     async (request) => ({
       stored: await registry.logSteps(
         request.params.name,
         versionParam(request.params.version),
-        request.body,
+        parseRequest(req.trainingSteps, request.body, 'body'),
       ),
     }),
   );
@@ -159,31 +186,45 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
     '/api/v1/models/:name/versions/:version/steps',
     {
       config: { scope: 'read' },
-      schema: { summary: 'Training curves: metric → [[step, value]]', tags: ['registry'] },
+      schema: routeSchema({
+        summary: 'Training curves: metric → [[step, value]]',
+        tags: ['registry'],
+        params: versionParams,
+        response: { 200: res.curves },
+      }),
     },
     (request) => registry.steps(request.params.name, versionParam(request.params.version)),
   );
 
   app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/aliases',
-    { config: { scope: 'read' }, schema: { summary: 'Aliases now and their history', tags: ['registry'] } },
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'Aliases now and their history',
+        tags: ['registry'],
+        params: modelParams,
+        response: { 200: res.aliases },
+      }),
+    },
     (request) => registry.aliases(request.params.name),
   );
 
-  app.put<{ Params: { name: string; alias: string }; Body: { version?: unknown; reason?: unknown } }>(
+  app.put<{ Params: { name: string; alias: string } }>(
     '/api/v1/models/:name/aliases/:alias',
     {
       config: { scope: 'admin' },
-      schema: { summary: 'Promote: point an alias at a version (atomic, audited)', tags: ['registry'] },
+      schema: routeSchema({
+        summary: 'Promote: point an alias at a version (atomic, audited)',
+        tags: ['registry'],
+        params: aliasParams,
+        body: req.aliasChange,
+        response: { 200: res.aliasChangeView },
+      }),
     },
     async (request) => {
       const alias = aliasParam(request.params.alias);
-      const version = request.body?.version;
-      if (typeof version !== 'number')
-        throw new ApiError(400, 'bad_request', 'body must be { "version": <number>, "reason"?: <string> }', [
-          { field: 'version', message: 'required number' },
-        ]);
-      const reason = typeof request.body?.reason === 'string' ? request.body.reason : undefined;
+      const { version, reason } = parseRequest(req.aliasChange, request.body, 'body');
       return registry.promote(request.params.name, version, alias, {
         actor: actorOf(request),
         ...(reason ? { reason } : {}),
@@ -191,17 +232,20 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
     },
   );
 
-  app.post<{ Params: { name: string; alias: string }; Body: { reason?: unknown } | undefined }>(
+  app.post<{ Params: { name: string; alias: string } }>(
     '/api/v1/models/:name/aliases/:alias/rollback',
     {
       config: { scope: 'admin' },
-      schema: {
+      schema: routeSchema({
         summary: 'Roll an alias back to the version it had before its latest promotion',
         tags: ['registry'],
-      },
+        params: aliasParams,
+        body: req.rollbackBody,
+        response: { 200: res.aliasChangeView },
+      }),
     },
     async (request) => {
-      const reason = typeof request.body?.reason === 'string' ? request.body.reason : undefined;
+      const reason = parseRequest(req.rollbackBody, request.body, 'body')?.reason;
       return registry.rollback(request.params.name, aliasParam(request.params.alias), {
         actor: actorOf(request),
         ...(reason ? { reason } : {}),
@@ -211,7 +255,15 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
 
   app.get<{ Querystring: { model?: string } }>(
     '/api/v1/audit',
-    { config: { scope: 'admin' }, schema: { summary: 'Audit events, newest first', tags: ['admin'] } },
+    {
+      config: { scope: 'admin' },
+      schema: routeSchema({
+        summary: 'Audit events, newest first',
+        tags: ['admin'],
+        query: req.auditQuery,
+        response: { 200: res.auditEvents },
+      }),
+    },
     (request) => registry.audit(request.query.model),
   );
 }

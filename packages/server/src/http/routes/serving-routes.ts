@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { PredictionFailedError } from '../../serve/serving.js';
 import { servedVersions } from '../../store/prediction-reads.js';
+import { modelParams, rangeQuery } from '../api/common.js';
+import * as req from '../api/requests.js';
+import * as res from '../api/responses.js';
+import { routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
-import { errorSchema } from '../openapi-schemas.js';
 import { timeRange } from '../time-param.js';
 
 export function servingRoutes(app: FastifyInstance, context: ApiContext, bodyLimit: number): void {
@@ -12,13 +15,15 @@ export function servingRoutes(app: FastifyInstance, context: ApiContext, bodyLim
     {
       bodyLimit,
       config: { scope: 'ingest' },
-      schema: {
+      schema: routeSchema({
         summary: 'Predict with the production version (the candidate answers the canary share)',
         description:
           'Body: an array (or { rows: [...] }) of { id?, time?, segment?, key?, features }. Each row is routed by a sticky hash of its key (default its id); the predictions are logged into monitoring with their version before the answer; a shadow version, if set, predicts too without changing the answer.',
         tags: ['serving'],
-        response: { 400: errorSchema, 409: errorSchema },
-      },
+        params: modelParams,
+        body: req.predictRows,
+        response: { 200: res.predictions },
+      }),
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
@@ -51,10 +56,13 @@ export function servingRoutes(app: FastifyInstance, context: ApiContext, bodyLim
     '/api/v1/models/:name/served',
     {
       config: { scope: 'read' },
-      schema: {
+      schema: routeSchema({
         summary: 'Which versions answered over a time range: first and last prediction, and how many',
         tags: ['serving'],
-      },
+        params: modelParams,
+        query: rangeQuery,
+        response: { 200: res.served },
+      }),
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);

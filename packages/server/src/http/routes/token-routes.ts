@@ -1,24 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import { createToken, listTokens, parseScopes, revokeToken } from '../../store/tokens.js';
+import { idParams } from '../api/common.js';
+import * as req from '../api/requests.js';
+import * as res from '../api/responses.js';
+import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError, notFound } from '../api-error.js';
 import type { ApiContext } from '../context.js';
 
 export function tokenRoutes(app: FastifyInstance, context: ApiContext): void {
-  app.post<{ Body: { name?: unknown; scopes?: unknown } }>(
+  app.post(
     '/api/v1/tokens',
     {
       config: { scope: 'admin' },
-      schema: { summary: 'Create an API token (the secret is shown once)', tags: ['admin'] },
+      schema: routeSchema({
+        summary: 'Create an API token (the secret is shown once)',
+        tags: ['admin'],
+        body: req.tokenCreate,
+        response: { 201: res.tokenCreated },
+      }),
     },
     async (request, reply) => {
-      const { name, scopes } = request.body ?? {};
-      if (typeof name !== 'string' || name.length === 0)
-        throw new ApiError(400, 'invalid_token', 'name is required', [
-          { field: 'name', message: 'required' },
-        ]);
+      const { name, scopes } = parseRequest(req.tokenCreate, request.body, 'body');
       let parsed: ReturnType<typeof parseScopes>;
       try {
-        parsed = parseScopes(Array.isArray(scopes) ? scopes.map(String) : String(scopes ?? ''));
+        parsed = parseScopes(Array.isArray(scopes) ? scopes : (scopes ?? ''));
       } catch (error) {
         throw new ApiError(400, 'invalid_token', (error as Error).message, [
           { field: 'scopes', message: (error as Error).message },
@@ -33,13 +38,25 @@ export function tokenRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/tokens',
     {
       config: { scope: 'admin' },
-      schema: { summary: 'List API tokens (never their secrets)', tags: ['admin'] },
+      schema: routeSchema({
+        summary: 'List API tokens (never their secrets)',
+        tags: ['admin'],
+        response: { 200: res.tokens },
+      }),
     },
     () => listTokens(context.store),
   );
   app.delete<{ Params: { id: string } }>(
     '/api/v1/tokens/:id',
-    { config: { scope: 'admin' }, schema: { summary: 'Revoke an API token', tags: ['admin'] } },
+    {
+      config: { scope: 'admin' },
+      schema: routeSchema({
+        summary: 'Revoke an API token',
+        tags: ['admin'],
+        params: idParams,
+        response: { 204: res.noContent },
+      }),
+    },
     async (request, reply) => {
       if (!(await revokeToken(context.store, request.params.id)))
         throw notFound(`active token "${request.params.id}"`);

@@ -2,6 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { evaluateRollouts, listRollouts, startRollout } from '../../update/rollouts.js';
 import { decodeRunCursor, encodeRunCursor, listRuns, type RunCursor } from '../../update/run-record.js';
 import { UPDATE_JOB } from '../../update/update-worker.js';
+import { idParams, modelParams } from '../api/common.js';
+import * as req from '../api/requests.js';
+import * as res from '../api/responses.js';
+import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { intParam } from '../time-param.js';
@@ -12,7 +16,12 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models/:name/updates',
     {
       config: { scope: 'admin' },
-      schema: { summary: 'Start an update run now (queued; one per model at a time)', tags: ['updates'] },
+      schema: routeSchema({
+        summary: 'Start an update run now (queued; one per model at a time)',
+        tags: ['updates'],
+        params: modelParams,
+        response: { 200: res.updateQueued, 202: res.updateQueued },
+      }),
     },
     async (request, reply) => {
       const model = await requireModel(context, request.params.name);
@@ -34,12 +43,15 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/models/:name/updates',
     {
       config: { scope: 'read' },
-      schema: {
+      schema: routeSchema({
         summary: 'Update runs with their steps, newest first',
         description:
           'A page of at most `limit` runs (default 50, at most 1000). When there may be more, the `x-next-cursor` header holds the cursor of the next page: pass it back as `cursor`.',
         tags: ['updates'],
-      },
+        params: modelParams,
+        query: req.updatesQuery,
+        response: { 200: res.updateRuns },
+      }),
     },
     async (request, reply) => {
       const model = await requireModel(context, request.params.name);
@@ -63,38 +75,25 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
     },
   );
 
-  app.post<{
-    Params: { name: string };
-    Body: { version?: unknown; mode?: unknown; share?: unknown; minLabelled?: unknown; tolerance?: unknown };
-  }>(
+  app.post<{ Params: { name: string } }>(
     '/api/v1/models/:name/rollouts',
     {
       config: { scope: 'admin' },
-      schema: { summary: 'Start a shadow or canary rollout of a version', tags: ['updates'] },
+      schema: routeSchema({
+        summary: 'Start a shadow or canary rollout of a version',
+        tags: ['updates'],
+        params: modelParams,
+        body: req.rolloutStart,
+        response: { 201: res.rollout },
+      }),
     },
     async (request, reply) => {
       const model = await requireModel(context, request.params.name);
-      const { version, mode, share, minLabelled, tolerance } = request.body ?? {};
-      if (typeof version !== 'number' || (mode !== 'shadow' && mode !== 'canary')) {
-        throw new ApiError(
-          400,
-          'bad_request',
-          'body must be { version: number, mode: "shadow" | "canary", share?, minLabelled?, tolerance? }',
-          [{ field: 'mode', message: 'shadow or canary' }],
-        );
-      }
-      const checks: Array<[string, unknown, (v: number) => boolean]> = [
-        ['share', share, (v) => v > 0 && v < 1],
-        ['minLabelled', minLabelled, (v) => Number.isInteger(v) && v > 0],
-        ['tolerance', tolerance, (v) => v >= 0],
-      ];
-      for (const [field, value, ok] of checks) {
-        if (value !== undefined && (typeof value !== 'number' || !ok(value))) {
-          throw new ApiError(400, 'bad_request', `${field} is out of range`, [
-            { field, message: 'out of range' },
-          ]);
-        }
-      }
+      const { version, mode, share, minLabelled, tolerance } = parseRequest(
+        req.rolloutStart,
+        request.body,
+        'body',
+      );
       await context.registry.get(model.spec.name, version).then((found) => {
         if (!found)
           throw new ApiError(404, 'not_found', `version ${version} of model "${model.spec.name}" not found`);
@@ -102,9 +101,9 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
       try {
         const rollout = await startRollout(context, model.spec.name, version, {
           mode,
-          ...(typeof share === 'number' ? { share } : {}),
-          ...(typeof minLabelled === 'number' ? { minLabelled } : {}),
-          ...(typeof tolerance === 'number' ? { tolerance } : {}),
+          ...(share !== undefined ? { share } : {}),
+          ...(minLabelled !== undefined ? { minLabelled } : {}),
+          ...(tolerance !== undefined ? { tolerance } : {}),
           actor: actorOf(request),
         });
         reply.code(201);
@@ -117,7 +116,15 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
 
   app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/rollouts',
-    { config: { scope: 'read' }, schema: { summary: 'Rollouts, newest first', tags: ['updates'] } },
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'Rollouts, newest first',
+        tags: ['updates'],
+        params: modelParams,
+        response: { 200: res.rollouts },
+      }),
+    },
     async (request) => {
       const model = await requireModel(context, request.params.name);
       return listRollouts(context.store, model.spec.name);
@@ -128,17 +135,26 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
     '/api/v1/rollouts/evaluate',
     {
       config: { scope: 'admin' },
-      schema: {
+      schema: routeSchema({
         summary: 'Decide running rollouts that have enough labelled evidence, now',
         tags: ['updates'],
-      },
+        response: { 200: res.rolloutsDecided },
+      }),
     },
     async () => ({ decided: await evaluateRollouts(context) }),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/jobs/:id',
-    { config: { scope: 'read' }, schema: { summary: 'A job: status, attempts, error', tags: ['updates'] } },
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'A job: status, attempts, error',
+        tags: ['updates'],
+        params: idParams,
+        response: { 200: res.job },
+      }),
+    },
     async (request) => {
       const job = await context.jobs.get(request.params.id);
       if (!job) throw notFound(`job "${request.params.id}"`);
