@@ -1,5 +1,6 @@
 import { detectDrift } from '@steward/core';
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import { driftTimeline } from '../../monitor/drift-timeline.js';
 import type { LoadedModel } from '../../monitor/model-catalog.js';
 import { type ReferenceSpec, resolveReference } from '../../monitor/references.js';
@@ -7,19 +8,12 @@ import { queryPredictions } from '../../store/prediction-reads.js';
 import { modelParams } from '../api/common.js';
 import * as req from '../api/requests.js';
 import * as res from '../api/responses.js';
-import { routeSchema } from '../api/route-schema.js';
+import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { durationParam, timeParam, timeRange } from '../time-param.js';
 
-type DriftQuery = {
-  from?: string;
-  to?: string;
-  size?: string;
-  reference?: string;
-  referenceWindow?: string;
-  feature?: string;
-};
+type DriftQuery = z.output<typeof req.driftQuery>;
 
 const MAX_ROWS = 100_000;
 
@@ -53,7 +47,7 @@ async function currentRows(context: ApiContext, model: LoadedModel, query: Drift
 }
 
 export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
-  app.get<{ Params: { name: string }; Querystring: DriftQuery }>(
+  app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/drift',
     {
       config: { scope: 'read' },
@@ -67,10 +61,11 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const reference = await referenceRows(context, model, request.query);
+      const query = parseRequest(req.driftQuery, request.query, 'query');
+      const reference = await referenceRows(context, model, query);
       return detectDrift(
         reference as Array<Record<string, never>>,
-        await currentRows(context, model, request.query),
+        await currentRows(context, model, query),
         {
           columns: model.spec.features.map((f) => f.name),
         },
@@ -78,7 +73,7 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: DriftQuery }>(
+  app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/drift/windows',
     {
       config: { scope: 'read' },
@@ -92,7 +87,8 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const size = durationParam('size', request.query.size);
+      const query = parseRequest(req.driftQuery, request.query, 'query');
+      const size = durationParam('size', query.size);
       if (size !== undefined && (size < model.spec.window || size % model.spec.window !== 0))
         throw new ApiError(
           400,
@@ -103,8 +99,8 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
       const timeline = await driftTimeline(
         context.store,
         model.spec,
-        await referenceRows(context, model, request.query),
-        { ...timeRange(request.query, context.clock.now()), ...(size ? { size } : {}) },
+        await referenceRows(context, model, query),
+        { ...timeRange(query, context.clock.now()), ...(size ? { size } : {}) },
       );
       return {
         features: timeline.features,
@@ -117,7 +113,7 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: DriftQuery }>(
+  app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/drift/feature',
     {
       config: { scope: 'read' },
@@ -131,7 +127,8 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const feature = request.query.feature;
+      const query = parseRequest(req.driftQuery, request.query, 'query');
+      const feature = query.feature;
       if (!feature || !model.spec.features.some((f) => f.name === feature))
         throw new ApiError(
           400,
@@ -139,10 +136,10 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
           `feature must name one of the model's features (${model.spec.features.map((f) => f.name).join(', ')})`,
           [{ field: 'feature', message: feature ? 'unknown feature' : 'missing' }],
         );
-      const reference = await referenceRows(context, model, request.query);
+      const reference = await referenceRows(context, model, query);
       const report = detectDrift(
         reference as Array<Record<string, never>>,
-        await currentRows(context, model, request.query),
+        await currentRows(context, model, query),
         {
           columns: [feature],
         },

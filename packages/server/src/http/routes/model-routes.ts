@@ -8,14 +8,12 @@ import { modelParams } from '../api/common.js';
 import { modelSpecSchema } from '../api/model-spec-schema.js';
 import * as req from '../api/requests.js';
 import * as res from '../api/responses.js';
-import { routeSchema } from '../api/route-schema.js';
+import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { windowsJSON, windowView } from '../profile-json.js';
 import { durationParam, intParam, timeRange } from '../time-param.js';
 import { actorOf } from './registry-routes.js';
-
-type RangeQuery = { from?: string; to?: string; size?: string; count?: string; profile?: string };
 
 export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
   app.get(
@@ -136,7 +134,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: RangeQuery }>(
+  app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/windows',
     {
       config: { scope: 'read' },
@@ -150,9 +148,10 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request, reply) => {
       const model = await requireModel(context, request.params.name);
-      const { from, to } = timeRange(request.query, context.clock.now());
-      const count = intParam('count', request.query.count);
-      const size = durationParam('size', request.query.size);
+      const query = parseRequest(req.windowsQuery, request.query, 'query');
+      const { from, to } = timeRange(query, context.clock.now());
+      const count = intParam('count', query.count);
+      const size = durationParam('size', query.size);
       const windows =
         count !== undefined
           ? await countWindows(context.store, model.spec, { from, to, count })
@@ -160,14 +159,14 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
               from,
               to,
               ...context.load.readAges,
-              profiles: request.query.profile !== 'false',
+              profiles: query.profile !== 'false',
               ...(size ? { size } : {}),
             });
       return reply.type('application/json').send(windowsJSON(windows));
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: RangeQuery }>(
+  app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/metrics',
     {
       config: { scope: 'read' },
@@ -181,8 +180,9 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const { from, to } = timeRange(request.query, context.clock.now());
-      const size = durationParam('size', request.query.size);
+      const query = parseRequest(req.metricsQuery, request.query, 'query');
+      const { from, to } = timeRange(query, context.clock.now());
+      const size = durationParam('size', query.size);
       const windows = await timeWindows(context.store, model.spec, {
         from,
         to,
@@ -239,7 +239,7 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: { check?: string; limit?: string } }>(
+  app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/checks',
     {
       config: { scope: 'read' },
@@ -253,14 +253,15 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
+      const query = parseRequest(req.checksQuery, request.query, 'query');
       let q = context.store.db
         .selectFrom('check_results')
         .selectAll()
         .where('model', '=', model.spec.name)
         .orderBy('window_start', 'desc')
         .orderBy('id', 'desc')
-        .limit(intParam('limit', request.query.limit) ?? 200);
-      if (request.query.check) q = q.where('check_name', '=', request.query.check);
+        .limit(intParam('limit', query.limit) ?? 200);
+      if (query.check) q = q.where('check_name', '=', query.check);
       const rows = await q.execute();
       return rows.map((r) => ({
         check: r.check_name,

@@ -1,12 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Registry } from '../../registry/registry.js';
-import {
-  ALIASES,
-  type Alias,
-  type ArtifactFormat,
-  FORMATS,
-  type Lineage,
-} from '../../registry/version-records.js';
+import { ALIASES, type Alias, type Lineage } from '../../registry/version-records.js';
 import { aliasParams, modelParams, versionParams } from '../api/common.js';
 import * as req from '../api/requests.js';
 import * as res from '../api/responses.js';
@@ -42,10 +36,7 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
     (_request, body, done) => done(null, body),
   );
 
-  app.post<{
-    Params: { name: string };
-    Querystring: { format?: string; parent?: string; description?: string };
-  }>(
+  app.post<{ Params: { name: string } }>(
     '/api/v1/models/:name/versions',
     {
       bodyLimit: artifactLimit,
@@ -64,12 +55,8 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body))
         throw new ApiError(415, 'unsupported_media_type', 'send the artifact as application/octet-stream');
-      const format = request.query.format;
-      if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
-        throw new ApiError(400, 'bad_request', `format must be one of ${FORMATS.join(', ')}`, [
-          { field: 'format', message: 'unknown format' },
-        ]);
-      }
+      const query = parseRequest(req.uploadQuery, request.query, 'query');
+      const format = query.format;
       let lineage: Lineage | undefined;
       const header = request.headers['x-steward-lineage'];
       if (typeof header === 'string') {
@@ -87,9 +74,9 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
         }
       }
       const version = await registry.register(request.params.name, request.body, {
-        ...(format ? { format: format as ArtifactFormat } : {}),
-        ...(request.query.parent ? { parent: versionParam(request.query.parent) } : {}),
-        ...(request.query.description ? { description: request.query.description } : {}),
+        ...(format ? { format } : {}),
+        ...(query.parent ? { parent: versionParam(query.parent) } : {}),
+        ...(query.description ? { description: query.description } : {}),
         ...(lineage ? { lineage } : {}),
         actor: actorOf(request),
       });
@@ -253,7 +240,7 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
     },
   );
 
-  app.get<{ Querystring: { model?: string } }>(
+  app.get(
     '/api/v1/audit',
     {
       config: { scope: 'admin' },
@@ -264,6 +251,6 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
         response: { 200: res.auditEvents },
       }),
     },
-    (request) => registry.audit(request.query.model),
+    (request) => registry.audit(parseRequest(req.auditQuery, request.query, 'query').model),
   );
 }

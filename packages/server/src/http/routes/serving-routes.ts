@@ -4,7 +4,7 @@ import { servedVersions } from '../../store/prediction-reads.js';
 import { modelParams, rangeQuery } from '../api/common.js';
 import * as req from '../api/requests.js';
 import * as res from '../api/responses.js';
-import { routeSchema } from '../api/route-schema.js';
+import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { timeRange } from '../time-param.js';
@@ -52,7 +52,7 @@ export function servingRoutes(app: FastifyInstance, context: ApiContext, bodyLim
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: { from?: string; to?: string } }>(
+  app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/served',
     {
       config: { scope: 'read' },
@@ -66,7 +66,7 @@ export function servingRoutes(app: FastifyInstance, context: ApiContext, bodyLim
     },
     async (request) => {
       const model = await requireModel(context, request.params.name);
-      const { from, to } = timeRange(request.query, context.clock.now());
+      const { from, to } = timeRange(parseRequest(rangeQuery, request.query, 'query'), context.clock.now());
       return (await servedVersions(context.store.db, model.spec.name, from, to)).map((v) => ({
         ...v,
         first: new Date(v.first).toISOString(),

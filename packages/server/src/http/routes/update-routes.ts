@@ -39,7 +39,7 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
     },
   );
 
-  app.get<{ Params: { name: string }; Querystring: { limit?: string; cursor?: string } }>(
+  app.get<{ Params: { name: string } }>(
     '/api/v1/models/:name/updates',
     {
       config: { scope: 'read' },
@@ -55,14 +55,15 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
     },
     async (request, reply) => {
       const model = await requireModel(context, request.params.name);
-      const limit = intParam('limit', request.query.limit) ?? 50;
+      const query = parseRequest(req.updatesQuery, request.query, 'query');
+      const limit = intParam('limit', query.limit) ?? 50;
       if (limit > 1000)
         throw new ApiError(400, 'bad_query', `limit must be at most 1000, got ${limit}`, [
           { field: 'limit', message: 'at most 1000' },
         ]);
       let cursor: RunCursor | undefined;
-      if (request.query.cursor !== undefined && request.query.cursor !== '') {
-        cursor = decodeRunCursor(request.query.cursor);
+      if (query.cursor !== undefined && query.cursor !== '') {
+        cursor = decodeRunCursor(query.cursor);
         if (!cursor)
           throw new ApiError(400, 'bad_query', 'cursor must be the x-next-cursor header of the page before', [
             { field: 'cursor', message: 'not a cursor' },
