@@ -113,4 +113,27 @@ describe('steward apply', () => {
       /expected a top-level "models:" list/,
     );
   });
+
+  it('refuses a mistyped learner option or detector option, naming the key and the options there are', async () => {
+    const typo = yaml.replace(
+      'min: 0.75 }',
+      `min: 0.75 }
+      - { type: detector, name: ddm, detector: DDM, options: { warmstart: 5 } }
+    update:
+      learner: { kind: GradientBoostingClassifier, params: { maxIterr: 5 } }`,
+    );
+    const result = await steward(
+      'apply',
+      tempFile('steward.yaml', typo),
+      '--db',
+      tempFile('y', '').replace(/y$/, 'store.db'),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /checks\[1\]\.options\.warmstart: DDM has no option 'warmstart': its options are warmStart, warningThreshold, driftThreshold/,
+    );
+    expect(result.stderr).toMatch(
+      /update\.learner\.params\.maxIterr: GradientBoostingClassifier has no option 'maxIterr': its options are learningRate, maxIter/,
+    );
+  });
 });
