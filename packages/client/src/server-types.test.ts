@@ -33,5 +33,12 @@ describe('client types match what the server sends', () => {
     expectTypeOf<Answer<'windowView'>>().toExtend<Client.WindowView>();
     expectTypeOf<Answer<'alertView'>>().toExtend<Client.AlertView>();
     expectTypeOf<Answer<'modelHealth'>['status']>().toEqualTypeOf<Client.ModelHealth['status']>();
+    expectTypeOf<Answer<'modelHealth'>>().toExtend<Client.ModelHealth>();
+  });
+
+  test('ingest and serving answers', () => {
+    expectTypeOf<Answer<'predictionsStored'>>().toEqualTypeOf<Client.PredictionBatchResult>();
+    expectTypeOf<Answer<'labelsStored'>>().toEqualTypeOf<Client.LabelBatchResult>();
+    expectTypeOf<Answer<'predictionView'>>().toEqualTypeOf<Client.PredictionView>();
   });
 });

@@ -229,17 +229,15 @@ export const alertView = z.looseObject({
 });
 export const alerts = z.array(alertView);
 
-export const predictions = z.object({
-  predictions: z.array(
-    z.looseObject({
-      id: z.string(),
-      version: z.union([z.string(), z.number()]).nullable(),
-      output: classValue,
-      score: z.number().nullable().optional(),
-      proba: z.record(z.string(), z.number()).nullable().optional(),
-    }),
-  ),
+export const predictionView = z.object({
+  id: z.string(),
+  output: classValue,
+  score: z.number().nullable().describe('binary: probability of the positive class'),
+  proba: z.record(z.string(), z.number()).nullable().describe('multiclass: class → probability'),
+  version: z.number().int().describe('the registered version that answered'),
+  variant: z.enum(['production', 'candidate']),
 });
+export const predictions = z.object({ predictions: z.array(predictionView) });
 export const served = z.array(
   z.object({ version: z.string().nullable(), first: isoTime, last: isoTime, count: z.number().int() }),
 );
