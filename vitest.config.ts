@@ -13,6 +13,7 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./packages/core/src/node/index.ts', import.meta.url)),
       },
       { find: /^@steward\/client$/, replacement: src('client') },
+      { find: /^@steward\/api$/, replacement: src('api') },
     ],
   },
   test: {

@@ -1,3 +1,43 @@
+// Answers are the API's own types (@steward/api infers them from the schemas the server's answers are checked
+// with); what is written here is what the SDK takes, in the forms a caller has at hand (Dates, numbers, booleans).
+import type {
+  AlertView,
+  AliasChange,
+  CheckResultView,
+  ColumnView,
+  DriftCellView,
+  DriftTimelineView,
+  ErrorDetail,
+  FeatureDriftView,
+  LabelBatchResult,
+  ModelHealth,
+  ModelVersion,
+  PredictionBatchResult,
+  PredictionView,
+  ServedVersionView,
+  UpdateRunView,
+  WindowView,
+} from '@steward/api';
+
+export type {
+  AlertView,
+  AliasChange,
+  CheckResultView,
+  ColumnView,
+  DriftCellView,
+  DriftTimelineView,
+  ErrorDetail,
+  FeatureDriftView,
+  LabelBatchResult,
+  ModelHealth,
+  ModelVersion,
+  PredictionBatchResult,
+  PredictionView,
+  ServedVersionView,
+  UpdateRunView,
+  WindowView,
+} from '@steward/api';
+
 export type ClassValue = string | number;
 export type FeatureValue = number | string | boolean | number[] | null;
 /** Epoch milliseconds, an ISO 8601 string with a zone, or a Date. */
@@ -47,45 +87,9 @@ export interface ModelSpecInput {
   serving?: Record<string, unknown>;
 }
 
-export interface PredictionBatchResult {
-  inserted: number;
-  duplicates: number;
-}
+export type ProblemDetail = ErrorDetail;
 
-export interface LabelBatchResult {
-  accepted: number;
-  matched: number;
-}
-
-export interface ProblemDetail {
-  row?: number;
-  field: string;
-  message: string;
-}
-
-export type HealthStatus = 'ok' | 'warning' | 'failing';
-
-export interface ColumnView {
-  kind: string;
-  count: number;
-  missing: number;
-  missingShare: number;
-  min?: number;
-  max?: number;
-  mean?: number;
-  quantiles?: Record<string, number>;
-  top?: Array<[string, number]>;
-  other?: number;
-}
-
-export interface WindowView {
-  start: string;
-  end: string;
-  count: number;
-  labelled: number;
-  metrics: Record<string, number | null>;
-  profile?: { features: Record<string, ColumnView>; output: ColumnView; score?: ColumnView };
-}
+export type HealthStatus = ModelHealth['status'];
 
 export interface WindowQuery {
   from?: TimeInput;
@@ -97,24 +101,6 @@ export interface WindowQuery {
   profile?: boolean;
 }
 
-export interface AlertView {
-  id: string;
-  model: string;
-  check: string;
-  severity: string;
-  status: 'open' | 'resolved';
-  message: string;
-  occurrences: number;
-  firstAt: number;
-  lastAt: number;
-  resolvedAt: number | null;
-  acknowledgedAt: number | null;
-  acknowledgedBy: string | null;
-  /** Starts (epoch ms, data time) of the first and latest windows the alert fired on. */
-  firstWindow: number | null;
-  lastWindow: number | null;
-}
-
 export interface AlertQuery {
   model?: string;
   status?: 'open' | 'resolved';
@@ -122,52 +108,6 @@ export interface AlertQuery {
   check?: string;
   acknowledged?: boolean;
   limit?: number;
-}
-
-/** One check's verdict on one closed window. */
-export interface CheckResultView {
-  check: string;
-  windowStart: string;
-  windowEnd: string;
-  status: 'ok' | 'warning' | 'failing' | 'skipped';
-  value: number | null;
-  message: string;
-  /** Check-specific: an anomaly check's band ({ expected, lower, upper, anomaly }), a drift report… */
-  detail: unknown;
-}
-
-/** One feature in one window against the reference. */
-export interface DriftCellView {
-  score: number;
-  threshold: number;
-  scoreKind: 'p_value' | 'distance';
-  method: string;
-  drifted: boolean;
-}
-
-export interface DriftTimelineView {
-  features: string[];
-  windows: Array<{
-    start: string;
-    end: string;
-    rows: number;
-    /** Null when the window has too few rows to judge. */
-    columns: Record<string, DriftCellView> | null;
-  }>;
-}
-
-/** One feature's drift test over a range, with both distributions (equal-width bins or categories, shares). */
-export interface FeatureDriftView {
-  column: string;
-  type: string;
-  methodLabel: string;
-  scoreKind: 'p_value' | 'distance';
-  score: number;
-  threshold: number;
-  drifted: boolean;
-  referenceRows: number;
-  currentRows: number;
-  distribution?: { edges?: number[]; categories?: string[]; reference: number[]; current: number[] };
 }
 
 export interface DriftQuery {
@@ -180,79 +120,13 @@ export interface DriftQuery {
   referenceWindow?: string;
 }
 
-export interface ServedVersionView {
-  version: string | null;
-  first: string;
-  last: string;
-  count: number;
-}
-
-export interface ModelHealth {
-  status: HealthStatus;
-  checks: Array<{
-    check: string;
-    status: string;
-    value: number | null;
-    message: string;
-    windowStart: number;
-    windowEnd: number;
-  }>;
-  openAlerts: number;
-}
-
 export type Alias = 'production' | 'candidate' | 'shadow';
-
-export interface ModelVersion {
-  model: string;
-  version: number;
-  sha256: string;
-  format: 'steward' | 'onnx';
-  size: number;
-  parent: number | null;
-  description: string | null;
-  lineage: Record<string, unknown>;
-  createdBy: string;
-  createdAt: number;
-  aliases: Alias[];
-}
-
-export interface AliasChange {
-  alias: Alias;
-  action: 'promote' | 'rollback' | 'clear';
-  fromVersion: number | null;
-  toVersion: number | null;
-  reason: string | null;
-  actor: string;
-  at: number;
-}
 
 export interface UploadOptions {
   format?: 'steward' | 'onnx';
   parent?: number;
   description?: string;
   lineage?: Record<string, unknown>;
-}
-
-export interface UpdateRunView {
-  id: string;
-  model: string;
-  jobId: string | null;
-  trigger: { kind: 'manual' | 'check' | 'schedule'; check?: string; reason?: string; actor?: string };
-  status: 'running' | 'promoted' | 'rolling-out' | 'rejected' | 'skipped' | 'failed';
-  steps: Array<{
-    name: 'dataset' | 'train' | 'evaluate' | 'register' | 'promote';
-    status: 'done' | 'failed' | 'skipped';
-    /** On the server's clock (a backtest's simulated one). */
-    startedAt: number;
-    finishedAt: number;
-    /** How long the step took on the machine (wall time). */
-    seconds: number;
-    detail: Record<string, unknown>;
-  }>;
-  outcome: string | null;
-  candidateVersion: number | null;
-  startedAt: number;
-  finishedAt: number | null;
 }
 
 /** A row to predict on: features, and optionally its id (labels refer to it), time, segment and routing key. */
@@ -263,13 +137,4 @@ export interface PredictInput {
   /** Sticky canary routing key (default: the id). */
   key?: string;
   features: Record<string, FeatureValue>;
-}
-
-export interface PredictionView {
-  id: string;
-  output: ClassValue;
-  score: number | null;
-  proba: Record<string, number> | null;
-  version: number;
-  variant: 'production' | 'candidate';
 }

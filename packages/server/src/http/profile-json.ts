@@ -1,4 +1,4 @@
-import type { ColumnView, WindowView } from '@steward/client';
+import type { ColumnView, WindowView } from '@steward/api';
 import type { WindowSummary } from '../monitor/windows.js';
 import type { ColumnSummary, WindowProfile } from '../window-state/window-profile.js';
 

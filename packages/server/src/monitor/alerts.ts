@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertView } from '@steward/client';
+import type { AlertView } from '@steward/api';
 import type { Selectable } from 'kysely';
 import type { CheckSpec, ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';

@@ -1,3 +1,4 @@
+import { errorBody, responses as res } from '@steward/api';
 import { GaussianNB } from '@steward/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { z } from 'zod';
@@ -5,8 +6,6 @@ import type { StoreConnection } from '../../store/open-store.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Predictions } from '../../testing/elec2.js';
 import { testStores } from '../../testing/test-stores.js';
 import { createApp, type StewardApp } from '../app.js';
-import { errorBody } from './common.js';
-import * as res from './responses.js';
 
 const DAY = 86_400_000;
 const all = elec2Predictions();

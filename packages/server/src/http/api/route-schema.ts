@@ -1,10 +1,11 @@
 // A route described once with zod: its Fastify schema (and so its OpenAPI entry) is generated from the same
 // schemas its handler parses requests with. Responses are documented and checked by the API tests; the server
 // serialises them as they are (app.ts), so a description cannot change an answer.
+
+import { errorBody } from '@steward/api';
 import type { FastifySchema } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../api-error.js';
-import { errorBody } from './common.js';
 
 export interface RouteDescription {
   summary: string;

@@ -1,8 +1,6 @@
+import { idParams, requests as req, responses as res } from '@steward/api';
 import type { FastifyInstance } from 'fastify';
 import { acknowledgeAlert, listAlerts } from '../../monitor/alerts.js';
-import { idParams } from '../api/common.js';
-import * as req from '../api/requests.js';
-import * as res from '../api/responses.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { notFound } from '../api-error.js';
 import type { ApiContext } from '../context.js';

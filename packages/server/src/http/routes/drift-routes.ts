@@ -1,3 +1,4 @@
+import { modelParams, requests as req, responses as res } from '@steward/api';
 import { detectDrift } from '@steward/core';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
@@ -5,9 +6,6 @@ import { driftTimeline } from '../../monitor/drift-timeline.js';
 import type { LoadedModel } from '../../monitor/model-catalog.js';
 import { type ReferenceSpec, resolveReference } from '../../monitor/references.js';
 import { queryPredictions } from '../../store/prediction-reads.js';
-import { modelParams } from '../api/common.js';
-import * as req from '../api/requests.js';
-import * as res from '../api/responses.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';

@@ -1,7 +1,5 @@
+import { modelParams, requests as req, responses as res } from '@steward/api';
 import type { FastifyInstance } from 'fastify';
-import { modelParams } from '../api/common.js';
-import * as req from '../api/requests.js';
-import * as res from '../api/responses.js';
 import { routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 import { rawBody } from '../body.js';

@@ -1,13 +1,11 @@
+import { modelParams, requests as req, responses as res } from '@steward/api';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { modelHealth } from '../../monitor/health.js';
 import { listReferences, putReference } from '../../monitor/references.js';
 import { countWindows, timeWindows } from '../../monitor/windows.js';
 import { countPredictions } from '../../store/prediction-reads.js';
-import { modelParams } from '../api/common.js';
 import { modelSpecSchema } from '../api/model-spec-schema.js';
-import * as req from '../api/requests.js';
-import * as res from '../api/responses.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';

@@ -1,9 +1,7 @@
+import { aliasParams, modelParams, requests as req, responses as res, versionParams } from '@steward/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Registry } from '../../registry/registry.js';
 import { ALIASES, type Alias, type Lineage } from '../../registry/version-records.js';
-import { aliasParams, modelParams, versionParams } from '../api/common.js';
-import * as req from '../api/requests.js';
-import * as res from '../api/responses.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 

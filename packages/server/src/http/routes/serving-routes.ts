@@ -1,9 +1,7 @@
+import { modelParams, rangeQuery, requests as req, responses as res } from '@steward/api';
 import type { FastifyInstance } from 'fastify';
 import { PredictionFailedError } from '../../serve/serving.js';
 import { servedVersions } from '../../store/prediction-reads.js';
-import { modelParams, rangeQuery } from '../api/common.js';
-import * as req from '../api/requests.js';
-import * as res from '../api/responses.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';

@@ -1,10 +1,8 @@
+import { idParams, modelParams, requests as req, responses as res } from '@steward/api';
 import type { FastifyInstance } from 'fastify';
 import { evaluateRollouts, listRollouts, startRollout } from '../../update/rollouts.js';
 import { decodeRunCursor, encodeRunCursor, listRuns, type RunCursor } from '../../update/run-record.js';
 import { UPDATE_JOB } from '../../update/update-worker.js';
-import { idParams, modelParams } from '../api/common.js';
-import * as req from '../api/requests.js';
-import * as res from '../api/responses.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';

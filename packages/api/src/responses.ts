@@ -8,7 +8,7 @@ const metrics = z
   .record(z.string(), z.number().nullable())
   .describe('metric name → value (null when undefined)');
 
-const columnView = z.looseObject({
+export const columnView = z.looseObject({
   kind: z.string(),
   count: z.number(),
   missing: z.number(),
@@ -187,7 +187,16 @@ export const driftReport = z.looseObject({
   driftShareThreshold: z.number(),
   datasetDrift: z.boolean(),
 });
-export const driftFeature = columnDrift;
+export const driftFeature = columnDrift.extend({
+  distribution: z
+    .object({
+      edges: z.array(z.number()).optional().describe('numeric columns: equal-width bin edges'),
+      categories: z.array(z.string()).optional().describe('categorical columns: the categories'),
+      reference: z.array(z.number()).describe('shares per bin or category, summing to 1'),
+      current: z.array(z.number()),
+    })
+    .optional(),
+});
 export const driftTimeline = z.object({
   features: z.array(z.string()),
   windows: z.array(
@@ -260,7 +269,13 @@ export const updateRun = z.object({
   id: z.string(),
   model: z.string(),
   jobId: z.string().nullable(),
-  trigger: z.looseObject({ kind: z.enum(['manual', 'check', 'schedule']) }),
+  trigger: z.object({
+    kind: z.enum(['manual', 'check', 'schedule']),
+    reason: z.string().optional(),
+    check: z.string().optional(),
+    windowStart: epochMs.optional(),
+    actor: z.string().optional(),
+  }),
   status: z.enum(['running', 'promoted', 'rolling-out', 'rejected', 'skipped', 'failed']),
   steps: z.array(runStep),
   outcome: z.string().nullable(),
