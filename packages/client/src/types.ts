@@ -1,23 +1,6 @@
 // Answers are the API's own types (@steward/api infers them from the schemas the server's answers are checked
 // with); what is written here is what the SDK takes, in the forms a caller has at hand (Dates, numbers, booleans).
-import type {
-  AlertView,
-  AliasChange,
-  CheckResultView,
-  ColumnView,
-  DriftCellView,
-  DriftTimelineView,
-  ErrorDetail,
-  FeatureDriftView,
-  LabelBatchResult,
-  ModelHealth,
-  ModelVersion,
-  PredictionBatchResult,
-  PredictionView,
-  ServedVersionView,
-  UpdateRunView,
-  WindowView,
-} from '@steward/api';
+import type { ErrorDetail, ModelHealth } from '@steward/api';
 
 export type {
   AlertView,
