@@ -12,6 +12,7 @@ import {
   StateDetector,
   updateEach,
 } from './detector.js';
+import { HDDM_A_DEFAULTS, HDDM_A_OPTIONS } from './hddm-a.js';
 
 export interface HDDMWOptions {
   /** Confidence of the drift test (default 0.001). */
@@ -24,30 +25,12 @@ export interface HDDMWOptions {
   twoSidedTest?: boolean;
 }
 
-export const HDDM_W_DEFAULTS = {
-  driftConfidence: 0.001,
-  warningConfidence: 0.005,
-  lambda: 0.05,
-  twoSidedTest: false,
-} satisfies Required<HDDMWOptions>;
+export const HDDM_W_DEFAULTS = { ...HDDM_A_DEFAULTS, lambda: 0.05 } satisfies Required<HDDMWOptions>;
 
+/** HDDM_A's confidences and sides, and the weight of its moving average. */
 export const HDDM_W_OPTIONS: OptionsSpec<HDDMWOptions> = {
-  driftConfidence: {
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    max: 1,
-    doc: 'confidence of the drift test (0.001)',
-  },
-  warningConfidence: {
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    max: 1,
-    doc: 'confidence of the warning test (0.005)',
-  },
+  ...HDDM_A_OPTIONS,
   lambda: { type: 'number', min: 0, max: 1, doc: 'weight of the newest value in the moving average (0.05)' },
-  twoSidedTest: { type: 'boolean', doc: 'also signal decreases of the error rate (false)' },
 };
 
 /** River's SampleInfo: an exponentially weighted mean and its independent bound condition. */

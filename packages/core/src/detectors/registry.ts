@@ -1,5 +1,5 @@
-import { StewardInputError } from '../errors.js';
-import { type AnyOptionsSpec, checkOptions } from '../options.js';
+import type { AnyOptionsSpec } from '../options.js';
+import { createChecked, lookup } from '../registry-lookup.js';
 import { adwin } from './adwin.js';
 import { ddm } from './ddm.js';
 import type { DetectorDefinition } from './definition.js';
@@ -39,20 +39,12 @@ export const DEFAULT_DETECTOR: Readonly<Record<'binary' | 'numeric', DetectorKin
 
 /** The named detector's definition; an unknown name is an input error listing the known ones. */
 export function detectorDefinition(kind: string, field = 'detector'): RegisteredDetector {
-  const found = DETECTORS.get(kind as DetectorKind);
-  if (!found) {
-    throw new StewardInputError(
-      `unknown detector '${kind}': expected one of ${DETECTOR_KINDS.join(', ')}`,
-      field,
-    );
-  }
-  return found;
+  return lookup('detector', field, DETECTORS, kind);
 }
 
 /** A new detector by name, its options checked against the detector's spec (unknown or mistyped ones refused). */
 export function createDetector(kind: string, options?: unknown): DriftDetector {
-  const definition = detectorDefinition(kind);
-  return definition.create(checkOptions(kind, definition.options, options));
+  return createChecked(detectorDefinition(kind), options);
 }
 
 /** Rebuilds any detector from what its `toJSON()` returned (for example after a restart). */

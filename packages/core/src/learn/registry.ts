@@ -1,5 +1,5 @@
-import { StewardInputError } from '../errors.js';
-import { type AnyOptionsSpec, checkOptions } from '../options.js';
+import type { AnyOptionsSpec } from '../options.js';
+import { createChecked, lookup } from '../registry-lookup.js';
 import type { LearnerDefinition } from './definition.js';
 import { dummyClassifier } from './dummy.js';
 import { gaussianNB } from './gaussian-nb.js';
@@ -52,18 +52,10 @@ export const DEFAULT_LEARNER: Readonly<Record<'classification' | 'regression', L
 
 /** The named learner's definition; an unknown name is an input error listing the known ones. */
 export function learnerDefinition(kind: string, field = 'kind'): RegisteredLearner {
-  const found = LEARNERS.get(kind as LearnerKind);
-  if (!found) {
-    throw new StewardInputError(
-      `unknown learner '${kind}': expected one of ${LEARNER_KINDS.join(', ')}`,
-      field,
-    );
-  }
-  return found;
+  return lookup('learner', field, LEARNERS, kind);
 }
 
 /** A new, unfitted learner by name, its options checked against the learner's spec. */
 export function createLearner(kind: string, options?: unknown): Learner {
-  const definition = learnerDefinition(kind);
-  return definition.create(checkOptions(kind, definition.options, options));
+  return createChecked(learnerDefinition(kind), options);
 }

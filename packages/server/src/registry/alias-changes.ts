@@ -30,28 +30,53 @@ export async function changeAlias(
       .where('model', '=', model)
       .where('alias', '=', alias)
       .executeTakeFirst();
-    const from = current ? Number(current.version) : null;
     await trx
       .insertInto('aliases')
       .values({ model, alias, version: to, updated_at: now })
       .onConflict((oc) => oc.columns(['model', 'alias']).doUpdateSet({ version: to, updated_at: now }))
       .execute();
-    const change: AliasChange = {
-      alias,
-      action,
-      fromVersion: from,
-      toVersion: to,
-      reason: options.reason ?? null,
-      actor: options.actor,
-      at: now,
-    };
-    await recordAliasChange(trx, model, change);
-    return change;
+    const from = current ? Number(current.version) : null;
+    return record(trx, model, { alias, action, fromVersion: from, toVersion: to }, options, now);
   });
 }
 
+/** Removes an alias (a candidate or shadow whose rollout ended); recorded like any change. */
+export async function clearAlias(
+  store: StoreConnection,
+  clock: Clock,
+  model: string,
+  alias: Alias,
+  options: { actor: string; reason?: string },
+): Promise<AliasChange | undefined> {
+  const now = clock.now();
+  return store.db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('aliases')
+      .select('version')
+      .where('model', '=', model)
+      .where('alias', '=', alias)
+      .executeTakeFirst();
+    if (!current) return undefined;
+    await trx.deleteFrom('aliases').where('model', '=', model).where('alias', '=', alias).execute();
+    const change = { alias, action: 'clear' as const, fromVersion: Number(current.version), toVersion: null };
+    return record(trx, model, change, options, now);
+  });
+}
+
+async function record(
+  trx: StoreConnection['db'],
+  model: string,
+  change: Pick<AliasChange, 'alias' | 'action' | 'fromVersion' | 'toVersion'>,
+  options: { actor: string; reason?: string },
+  at: number,
+): Promise<AliasChange> {
+  const full: AliasChange = { ...change, reason: options.reason ?? null, actor: options.actor, at };
+  await recordAliasChange(trx, model, full);
+  return full;
+}
+
 // Every alias change goes to the alias history and the audit trail, in the caller's transaction.
-export async function recordAliasChange(
+async function recordAliasChange(
   trx: StoreConnection['db'],
   model: string,
   change: AliasChange,

@@ -4,7 +4,7 @@ import { type Selectable, sql } from 'kysely';
 import type { StoreConnection } from '../store/open-store.js';
 import type { VersionsTable } from '../store/schema.js';
 import { type Clock, systemClock } from '../time/clock.js';
-import { changeAlias, recordAliasChange } from './alias-changes.js';
+import { changeAlias, clearAlias } from './alias-changes.js';
 import { checkArtifact, detectFormat } from './artifact-format.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { readAudit } from './audit-trail.js';
@@ -197,33 +197,12 @@ export class Registry {
   }
 
   /** Removes an alias (a candidate or shadow whose rollout ended); recorded like any change. */
-  async clearAlias(
+  clearAlias(
     model: string,
     alias: Alias,
     options: { actor: string; reason?: string },
   ): Promise<AliasChange | undefined> {
-    const now = this.clock.now();
-    return this.store.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('aliases')
-        .select('version')
-        .where('model', '=', model)
-        .where('alias', '=', alias)
-        .executeTakeFirst();
-      if (!current) return undefined;
-      await trx.deleteFrom('aliases').where('model', '=', model).where('alias', '=', alias).execute();
-      const change: AliasChange = {
-        alias,
-        action: 'clear',
-        fromVersion: Number(current.version),
-        toVersion: null,
-        reason: options.reason ?? null,
-        actor: options.actor,
-        at: now,
-      };
-      await recordAliasChange(trx, model, change);
-      return change;
-    });
+    return clearAlias(this.store, this.clock, model, alias, options);
   }
 
   async aliases(model: string): Promise<{ current: Partial<Record<Alias, number>>; history: AliasChange[] }> {

@@ -1,5 +1,6 @@
 import { StewardInputError } from '../../errors.js';
-import { type AnyOptionsSpec, checkOptions } from '../../options.js';
+import type { AnyOptionsSpec } from '../../options.js';
+import { createChecked, lookup } from '../../registry-lookup.js';
 import type { AnomalyMethodDefinition } from './definition.js';
 import { ewmaChart } from './ewma-chart.js';
 import { robustZScore } from './robust-z-score.js';
@@ -31,14 +32,7 @@ export const DEFAULT_ANOMALY_METHOD: AnomalyMethod = robustZScore.name;
 
 /** A new detector for a metric's series by method name, its options checked against the method's spec. */
 export function createAnomalyDetector(method: string, options?: unknown): SeriesAnomalyDetector {
-  const definition = ANOMALY_METHODS.get(method as AnomalyMethod);
-  if (!definition) {
-    throw new StewardInputError(
-      `unknown anomaly method '${method}': expected one of ${ANOMALY_METHOD_NAMES.join(', ')}`,
-      'method',
-    );
-  }
-  return definition.create(checkOptions(method, definition.options, options));
+  return createChecked(lookup('anomaly method', 'method', ANOMALY_METHODS, method), options);
 }
 
 /** Rebuilds an anomaly detector from its saved state (`toJSON()`), whatever its method. */
