@@ -24,12 +24,7 @@ export async function changeAlias(
     if (store.dialect === 'postgres')
       await sql`select pg_advisory_xact_lock(hashtext(${`${model}/${alias}`}))`.execute(trx);
     const { action, to } = await decide(trx);
-    const current = await trx
-      .selectFrom('aliases')
-      .select('version')
-      .where('model', '=', model)
-      .where('alias', '=', alias)
-      .executeTakeFirst();
+    const current = await aliasRow(trx, model, alias);
     await trx
       .insertInto('aliases')
       .values({ model, alias, version: to, updated_at: now })
@@ -50,12 +45,7 @@ export async function clearAlias(
 ): Promise<AliasChange | undefined> {
   const now = clock.now();
   return store.db.transaction().execute(async (trx) => {
-    const current = await trx
-      .selectFrom('aliases')
-      .select('version')
-      .where('model', '=', model)
-      .where('alias', '=', alias)
-      .executeTakeFirst();
+    const current = await aliasRow(trx, model, alias);
     if (!current) return undefined;
     await trx.deleteFrom('aliases').where('model', '=', model).where('alias', '=', alias).execute();
     const change = { alias, action: 'clear' as const, fromVersion: Number(current.version), toVersion: null };
@@ -104,4 +94,13 @@ async function recordAliasChange(
       detail: JSON.stringify(change),
     })
     .execute();
+}
+
+function aliasRow(trx: StoreConnection['db'], model: string, alias: Alias) {
+  return trx
+    .selectFrom('aliases')
+    .select('version')
+    .where('model', '=', model)
+    .where('alias', '=', alias)
+    .executeTakeFirst();
 }
