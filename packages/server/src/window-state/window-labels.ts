@@ -1,5 +1,6 @@
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { ClassValue } from '../spec/records.js';
+import { LabelColumns } from './label-columns.js';
 import { computeMetrics, type ScoredRow, type WindowMetrics } from './window-metrics.js';
 
 /** One distinct labelled prediction of a window and how many times it counts. */
@@ -27,42 +28,35 @@ export interface WindowLabelsJSON {
  * the counts stand for (an integer weight is exactly a repeated row): every metric, ranking ones included, stays exact.
  */
 export class WindowLabels {
-  private readonly entries = new Map<string, LabelEntry>();
+  private readonly columns = new LabelColumns();
   private total = 0;
 
   static fromJSON(json: WindowLabelsJSON): WindowLabels {
     if (json?.version !== 1 || !Array.isArray(json.entries))
       throw new Error('not a window labels state (expected version 1 and entries)');
     const state = new WindowLabels();
-    for (const [label, output, score, proba, weight] of json.entries)
-      state.add({ label, output, score, proba: proba === null ? null : Object.fromEntries(proba) }, weight);
+    for (const [label, output, score, proba, weight] of json.entries) {
+      state.total += weight;
+      state.columns.add(label, output, score, proba === null ? undefined : JSON.stringify(proba), weight);
+    }
     return state;
   }
 
   /** Counts a labelled prediction `weight` more times (negative: takes it out). */
   add(row: Omit<LabelEntry, 'weight'>, weight = 1): this {
-    const proba = row.proba === null || row.proba === undefined ? null : sortedProba(row.proba);
-    // Built for every entry a state is read with, so cheap: type-tagged, strings length-prefixed (no ambiguity).
-    const key = `${part(row.label)}${part(row.output)}|${row.score}${proba === null ? '' : JSON.stringify(proba)}`;
-    const entry = this.entries.get(key);
-    const total = (entry?.weight ?? 0) + weight;
+    const proba =
+      row.proba === null || row.proba === undefined ? undefined : JSON.stringify(sortedProba(row.proba));
     this.total += weight;
-    if (total === 0) this.entries.delete(key);
-    else if (entry) entry.weight = total;
-    else
-      this.entries.set(key, {
-        label: row.label,
-        output: row.output,
-        score: row.score,
-        proba: proba === null ? null : Object.fromEntries(proba),
-        weight: total,
-      });
+    this.columns.add(row.label, row.output, row.score, proba, weight);
     return this;
   }
 
   /** Adds `other`'s counts (`sign` -1: takes them out). */
   merge(other: WindowLabels, sign: 1 | -1 = 1): this {
-    for (const e of other.entries.values()) this.add(e, sign * e.weight);
+    other.columns.forEach((label, output, score, proba, weight) => {
+      this.total += sign * weight;
+      this.columns.add(label, output, score, proba, sign * weight);
+    });
     return this;
   }
 
@@ -73,46 +67,44 @@ export class WindowLabels {
 
   /** Distinct entries held (what reading, writing and computing metrics cost). */
   get size(): number {
-    return this.entries.size;
+    return this.columns.size;
   }
 
   get empty(): boolean {
-    return this.entries.size === 0;
+    return this.columns.size === 0;
   }
 
   /** Entries whose count is below zero: none in a complete (merged) state. */
   get negative(): number {
     let n = 0;
-    for (const e of this.entries.values()) if (e.weight < 0) n++;
+    this.columns.forEach((_l, _o, _s, _p, weight) => {
+      if (weight < 0) n++;
+    });
     return n;
   }
 
   metrics(spec: ModelSpec): WindowMetrics {
     const rows: ScoredRow[] = [];
     const weights: number[] = [];
-    for (const e of this.entries.values()) {
-      rows.push(e);
-      weights.push(e.weight);
-    }
+    this.columns.forEach((label, output, score, proba, weight) => {
+      rows.push({
+        label,
+        output,
+        score,
+        proba: proba === undefined ? null : Object.fromEntries(JSON.parse(proba)),
+      });
+      weights.push(weight);
+    });
     return computeMetrics(spec, rows, weights);
   }
 
   toJSON(): WindowLabelsJSON {
-    return {
-      version: 1,
-      entries: [...this.entries.values()].map((e) => [
-        e.label,
-        e.output,
-        e.score,
-        e.proba === null ? null : sortedProba(e.proba),
-        e.weight,
-      ]),
-    };
+    const entries: LabelEntryJSON[] = [];
+    this.columns.forEach((label, output, score, proba, weight) => {
+      entries.push([label, output, score, proba === undefined ? null : JSON.parse(proba), weight]);
+    });
+    return { version: 1, entries };
   }
-}
-
-function part(value: ClassValue): string {
-  return typeof value === 'number' ? `n${value};` : `s${value.length}:${value}`;
 }
 
 function sortedProba(proba: Record<string, number>): Array<[string, number]> {
