@@ -40,39 +40,40 @@ export async function predictionsById(
   cache?: BatchColumnsCache,
 ): Promise<Map<string, PredictionRecord>> {
   const batchOf = new Map<string, number>();
+  const signatures = new Map<number, string>();
   for (let start = 0; start < ids.length; start += CHUNK) {
     const chunk = ids.slice(start, start + CHUNK);
     const stored = (table: (typeof ID_TABLES)[number]) =>
       db.selectFrom(table).select(['id', 'batch']).where('model', '=', model).where('id', 'in', chunk);
-    // One round trip for both tables (on PostgreSQL each costs a turn of a busy event loop).
-    const rows = await stored('prediction_ids').unionAll(stored('prediction_ids_recent')).execute();
-    for (const row of rows) batchOf.set(row.id, Number(row.batch));
-  }
-  // This call's batches (the cache may let some go before the end of a large call).
-  const parsed = new Map<number, ParsedBatch>();
-  const list = [...new Set(batchOf.values())];
-  for (let start = 0; start < list.length; start += CHUNK) {
-    const part = list.slice(start, start + CHUNK);
-    // Signatures first (small columns only), then the columns of the batches not parsed yet.
-    const heads = await db
-      .selectFrom('prediction_batches')
-      .select(['seq', 'model', 'count', 'min_time', 'max_time'])
-      .where('seq', 'in', part)
+    // One round trip for both id tables and their batches' signatures (small columns only): on PostgreSQL each
+    // query costs a turn of a busy event loop.
+    const rows = await db
+      .selectFrom(stored('prediction_ids').unionAll(stored('prediction_ids_recent')).as('i'))
+      .innerJoin('prediction_batches as b', 'b.seq', 'i.batch')
+      .select(['i.id', 'i.batch', 'b.model', 'b.count', 'b.min_time', 'b.max_time'])
       .execute();
-    const signatures = new Map<number, string>();
-    const missing: number[] = [];
-    for (const h of heads) {
-      const signature = `${h.model}\u0000${h.count}\u0000${h.min_time}\u0000${h.max_time}`;
-      signatures.set(Number(h.seq), signature);
-      const cached = cache?.batches.get(Number(h.seq));
-      if (cached?.signature === signature) parsed.set(Number(h.seq), cached);
-      else missing.push(Number(h.seq));
+    for (const row of rows) {
+      batchOf.set(row.id, Number(row.batch));
+      signatures.set(
+        Number(row.batch),
+        `${row.model}\u0000${row.count}\u0000${row.min_time}\u0000${row.max_time}`,
+      );
     }
-    if (missing.length === 0) continue;
+  }
+  // This call's batches (the cache may let some go before the end of a large call); then the columns of the
+  // batches not parsed yet.
+  const parsed = new Map<number, ParsedBatch>();
+  const missing: number[] = [];
+  for (const [seq, signature] of signatures) {
+    const cached = cache?.batches.get(seq);
+    if (cached?.signature === signature) parsed.set(seq, cached);
+    else missing.push(seq);
+  }
+  for (let start = 0; start < missing.length; start += CHUNK) {
     const batches = await db
       .selectFrom('prediction_batches')
       .select(['seq', 'columns', 'skip'])
-      .where('seq', 'in', missing)
+      .where('seq', 'in', missing.slice(start, start + CHUNK))
       .execute();
     for (const batch of batches) {
       const { columns, rows } = columnRows(batch.columns, batch.skip);

@@ -1,10 +1,11 @@
 // Labels as they arrive: stored against their prediction, or kept waiting (bounded, with a time to live) until it comes.
 
+import { sql } from 'kysely';
 import { DomainError } from '../spec/domain-error.js';
 import type { ClassValue, LabelRecord, PredictionRecord } from '../spec/records.js';
 import { type BatchColumnsCache, type LabelChange, predictionsById } from './label-states.js';
 import { INSERT_CHUNK } from './prediction-writes.js';
-import type { Db } from './schema.js';
+import { type Db, isPostgres } from './schema.js';
 
 /** At most this many labels of a model may wait for predictions that have not arrived. */
 export const MAX_WAITING_LABELS = 1_000_000;
@@ -49,41 +50,17 @@ export async function upsertLabels(
     if (waiting + unmatched > maxWaiting) throw new TooManyWaitingLabelsError(waiting, unmatched, maxWaiting);
   }
   const previous = new Map<string, { label: string; waiting: number }>();
-  for (let start = 0; start < ids.length; start += INSERT_CHUNK) {
-    const rows = await db
-      .selectFrom('labels')
-      .select(['prediction_id', 'label', 'waiting'])
-      .where('model', '=', model)
-      .where('prediction_id', 'in', ids.slice(start, start + INSERT_CHUNK))
-      .execute();
-    for (const row of rows)
-      previous.set(row.prediction_id, { label: row.label, waiting: Number(row.waiting) });
-  }
   // In id order: two servers upserting the same labels take their row locks in one order (no deadlock).
   const ordered = [...records].sort((a, b) =>
     a.predictionId < b.predictionId ? -1 : a.predictionId > b.predictionId ? 1 : 0,
   );
   for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
-    const chunk = ordered.slice(start, start + INSERT_CHUNK).map((r) => ({
-      model,
-      prediction_id: r.predictionId,
-      label: JSON.stringify(r.label),
-      time: r.time,
-      ingested_at: now,
-      waiting: predictions.has(r.predictionId) ? 0 : 1,
-    }));
-    await db
-      .insertInto('labels')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['model', 'prediction_id']).doUpdateSet((eb) => ({
-          label: eb.ref('excluded.label'),
-          time: eb.ref('excluded.time'),
-          ingested_at: eb.ref('excluded.ingested_at'),
-          waiting: eb.ref('excluded.waiting'),
-        })),
-      )
-      .execute();
+    const chunk = ordered.slice(start, start + INSERT_CHUNK);
+    const rows = isPostgres(db)
+      ? await readAndUpsertPostgres(db, model, chunk, predictions, now)
+      : await readAndUpsert(db, model, chunk, predictions, now);
+    for (const row of rows)
+      previous.set(row.prediction_id, { label: row.label, waiting: Number(row.waiting) });
   }
   const changes: LabelChange[] = [];
   for (const r of records) {
@@ -185,3 +162,77 @@ async function countWaitingLabels(db: Db, model: string): Promise<number> {
 }
 
 /** A stored prediction joined with its label when one has arrived. */
+
+type PreviousLabel = { prediction_id: string; label: string; waiting: number | string };
+
+/** The labels these ids had, then the upsert: two statements. */
+async function readAndUpsert(
+  db: Db,
+  model: string,
+  chunk: readonly LabelRecord[],
+  predictions: ReadonlyMap<string, unknown>,
+  now: number,
+): Promise<PreviousLabel[]> {
+  const previous = await db
+    .selectFrom('labels')
+    .select(['prediction_id', 'label', 'waiting'])
+    .where('model', '=', model)
+    .where(
+      'prediction_id',
+      'in',
+      chunk.map((r) => r.predictionId),
+    )
+    .execute();
+  await db
+    .insertInto('labels')
+    .values(
+      chunk.map((r) => ({
+        model,
+        prediction_id: r.predictionId,
+        label: JSON.stringify(r.label),
+        time: r.time,
+        ingested_at: now,
+        waiting: predictions.has(r.predictionId) ? 0 : 1,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['model', 'prediction_id']).doUpdateSet((eb) => ({
+        label: eb.ref('excluded.label'),
+        time: eb.ref('excluded.time'),
+        ingested_at: eb.ref('excluded.ingested_at'),
+        waiting: eb.ref('excluded.waiting'),
+      })),
+    )
+    .execute();
+  return previous;
+}
+
+/**
+ * PostgreSQL: the same in one statement (one round trip): the `previous` CTE reads the statement's snapshot, taken
+ * before the upsert in the other CTE changes the rows, so it sees the labels as they were.
+ */
+async function readAndUpsertPostgres(
+  db: Db,
+  model: string,
+  chunk: readonly LabelRecord[],
+  predictions: ReadonlyMap<string, unknown>,
+  now: number,
+): Promise<PreviousLabel[]> {
+  const ids = chunk.map((r) => r.predictionId);
+  const result = await sql<PreviousLabel>`
+    with previous as (
+      select prediction_id, label, waiting from labels where model = ${model} and prediction_id = any(${ids}::text[])
+    ), upserted as (
+      insert into labels (model, prediction_id, label, time, ingested_at, waiting)
+      select ${model}::text, u.id, u.label, u.time, ${now}::bigint, u.waiting
+      from unnest(${ids}::text[], ${chunk.map((r) => JSON.stringify(r.label))}::text[],
+        ${chunk.map((r) => r.time)}::bigint[], ${chunk.map((r) => (predictions.has(r.predictionId) ? 0 : 1))}::int[])
+        with ordinality as u(id, label, time, waiting, position)
+      order by u.position
+      on conflict (model, prediction_id) do update set label = excluded.label, time = excluded.time,
+        ingested_at = excluded.ingested_at, waiting = excluded.waiting
+      returning 1
+    )
+    select prediction_id, label, waiting from previous`.execute(db);
+  return result.rows;
+}

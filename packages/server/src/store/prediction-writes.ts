@@ -30,6 +30,15 @@ export function insertSqlite(
   return insertBatchSqlite(database, { model, ...batchRow(records, raw), count: records.length, now });
 }
 
+/** The batch's number: from the ids it inserted, or (none new) the newest batch of the statement's connection. */
+async function batchSeq(db: Db, fromIds: string | number | undefined): Promise<number> {
+  if (fromIds !== undefined) return Number(fromIds);
+  const { rows } = await sql<{
+    seq: string;
+  }>`select currval(pg_get_serial_sequence('prediction_batches', 'seq')) as seq`.execute(db);
+  return Number(rows[0]?.seq);
+}
+
 /**
  * Stores a batch of predictions as one batch record (the request body itself when `raw` is given) and a key entry
  * for each id; rows whose id the model already has (a retried batch) are skipped. Pass the SQLite handle to take
@@ -44,27 +53,20 @@ export async function insertPredictions(
 ): Promise<InsertedPredictions> {
   if (options.sqlite) return insertSqlite(options.sqlite, model, records, now, options.raw);
   const row = batchRow(records, options.raw);
-  const { seq } = await db
-    .insertInto('prediction_batches')
-    .values({
-      model,
-      min_time: row.min,
-      max_time: row.max,
-      received_at: now,
-      count: records.length,
-      format: row.format,
-      body: row.body,
-      columns: row.columns,
-      skip: null,
-    })
-    .returning('seq')
-    .executeTakeFirstOrThrow();
   const ids = records.map((r) => r.id);
-  const result = await sql<{ id: string }>`
+  // One statement (one round trip): the batch record, then a key entry for each id it brings that is new.
+  const result = await sql<{ id: string; seq: string | number }>`
+    with batch as (
+      insert into prediction_batches (model, min_time, max_time, received_at, count, format, body, columns, skip)
+      values (${model}, ${row.min}, ${row.max}, ${now}, ${records.length}, ${row.format}, ${row.body}, ${row.columns},
+        null)
+      returning seq
+    )
     insert into prediction_ids (model, id, batch)
-    select ${model}::text, u.id, ${seq}::bigint from unnest(${ids}::text[]) as u(id)
+    select ${model}::text, u.id, batch.seq from unnest(${ids}::text[]) as u(id), batch
     on conflict (model, id) do nothing
-    returning id`.execute(db);
+    returning id, batch as seq`.execute(db);
+  const seq = await batchSeq(db, result.rows[0]?.seq);
   const inserted = result.rows.length;
   if (inserted === records.length) return { inserted, skipped: new Set() };
   const fresh = new Set(result.rows.map((r) => r.id));
