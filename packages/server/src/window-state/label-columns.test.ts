@@ -47,7 +47,9 @@ describe('LabelColumns', () => {
     columns.add(1, 1, 0.9, undefined, -2);
     columns.add(1, 1, 0.9, undefined, 3);
     const order: unknown[] = [];
-    columns.forEach((label, output, score, _proba, weight) => order.push([label, output, score, weight]));
+    columns.forEach((label, output, score, _proba, weight) => {
+      order.push([label, output, score, weight]);
+    });
     expect(order).toEqual([
       [1, 1, 0.9, 3],
       ['1', 1, 0.9, 1],
@@ -62,7 +64,9 @@ describe('LabelColumns', () => {
     for (let k = 100; k < 140; k++) columns.add(k, 0, null, undefined, 1);
     columns.add(3, 0, null, undefined, 5); // zeroed, compacted away, then new again: it goes last
     const labels: unknown[] = [];
-    columns.forEach((label) => labels.push(label));
+    columns.forEach((label) => {
+      labels.push(label);
+    });
     expect(labels).toEqual([12, 13, 14, 15, ...Array.from({ length: 40 }, (_, i) => 100 + i), 3]);
     expect(columns.size).toBe(45);
   });
