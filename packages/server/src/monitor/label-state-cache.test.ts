@@ -2,7 +2,7 @@ import { seededRandom } from '@steward/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions } from '../store/prediction-reads.js';
-import { rebuildLabelStates } from '../store/store-doctor.js';
+import { checkModelStates, rebuildLabelStates } from '../store/store-doctor.js';
 import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';
 import { computeMetrics } from '../window-state/window-metrics.js';
@@ -127,6 +127,40 @@ for (const target of testStores()) {
         const recomputed = computeMetrics(p.model.spec, rows);
         expect(windows[0]?.metrics.accuracy).toBeCloseTo(recomputed.accuracy as number, 12);
         expect(windows[0]?.metrics.rocAuc).toBeCloseTo(recomputed.rocAuc as number, 12);
+      });
+
+      it('folds that run beside label writes fold only their own deltas: the states equal the raw rows', async () => {
+        const random = seededRandom(11);
+        const all = elec2Predictions().slice(0, 48 * 4);
+        const p = await process('busy');
+        const predictions = p.model.validator.predictions(
+          all.map(({ label: _l, ...r }) => r),
+          Date.now(),
+        );
+        if (!predictions.ok) throw new Error('invalid');
+        await p.ingestion.predictions(p.model, predictions.records);
+        const writes: Promise<unknown>[] = [];
+        for (let batch = 0; batch < 40; batch++) {
+          const rows = all.filter(() => random() < 0.2);
+          const labels = p.model.validator.labels(
+            rows.map((r) => ({ predictionId: r.id, label: random() < 0.5 ? r.label : 1 - r.label })),
+            Date.now(),
+          );
+          if (!labels.ok) throw new Error('invalid');
+          writes.push(p.ingestion.labels(p.model, labels.records));
+          // Reads fill this process's cache of the states (a fold may start from it), folds run beside the writes.
+          if (batch % 4 === 1)
+            writes.push(timeWindows(store, p.model.spec, { from: 0, to: Date.UTC(2000, 0) }));
+          if (batch % 4 === 3) writes.push(p.ingestion.foldLabelDeltas([p.model]));
+        }
+        await Promise.all(writes);
+        await p.ingestion.foldLabelDeltas([p.model]);
+        const check = await checkModelStates(store.db, p.model.spec);
+        expect(check.differences).toEqual([]);
+        const reader = await process('reader');
+        const windows = await timeWindows(store, reader.model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        const rows = await queryPredictions(store.db, 'elec2', { from: 0, to: 1e15, labelled: true });
+        expect(windows.reduce((n, w) => n + w.labelled, 0)).toBe(rows.length);
       });
 
       it('every process reads what a recomputation from raw rows gives, whenever deltas are folded', async () => {
