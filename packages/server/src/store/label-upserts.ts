@@ -1,11 +1,10 @@
 // Labels as they arrive: stored against their prediction, or kept waiting (bounded, with a time to live) until it comes.
 
-import { sql } from 'kysely';
 import { DomainError } from '../spec/domain-error.js';
 import type { ClassValue, LabelRecord, PredictionRecord } from '../spec/records.js';
 import { type BatchColumnsCache, type LabelChange, predictionsById } from './label-states.js';
 import { INSERT_CHUNK } from './prediction-writes.js';
-import { type Db, isPostgres } from './schema.js';
+import type { Db } from './schema.js';
 
 /** At most this many labels of a model may wait for predictions that have not arrived. */
 export const MAX_WAITING_LABELS = 1_000_000;
@@ -56,9 +55,7 @@ export async function upsertLabels(
   );
   for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
     const chunk = ordered.slice(start, start + INSERT_CHUNK);
-    const rows = isPostgres(db)
-      ? await readAndUpsertPostgres(db, model, chunk, predictions, now)
-      : await readAndUpsert(db, model, chunk, predictions, now);
+    const rows = await readAndUpsert(db, model, chunk, predictions, now);
     for (const row of rows)
       previous.set(row.prediction_id, { label: row.label, waiting: Number(row.waiting) });
   }
@@ -161,11 +158,9 @@ async function countWaitingLabels(db: Db, model: string): Promise<number> {
   return Number(n);
 }
 
-/** A stored prediction joined with its label when one has arrived. */
-
 type PreviousLabel = { prediction_id: string; label: string; waiting: number | string };
 
-/** The labels these ids had, then the upsert: two statements. */
+/** The labels these ids had, then the upsert. */
 async function readAndUpsert(
   db: Db,
   model: string,
@@ -205,34 +200,4 @@ async function readAndUpsert(
     )
     .execute();
   return previous;
-}
-
-/**
- * PostgreSQL: the same in one statement (one round trip): the `previous` CTE reads the statement's snapshot, taken
- * before the upsert in the other CTE changes the rows, so it sees the labels as they were.
- */
-async function readAndUpsertPostgres(
-  db: Db,
-  model: string,
-  chunk: readonly LabelRecord[],
-  predictions: ReadonlyMap<string, unknown>,
-  now: number,
-): Promise<PreviousLabel[]> {
-  const ids = chunk.map((r) => r.predictionId);
-  const result = await sql<PreviousLabel>`
-    with previous as (
-      select prediction_id, label, waiting from labels where model = ${model} and prediction_id = any(${ids}::text[])
-    ), upserted as (
-      insert into labels (model, prediction_id, label, time, ingested_at, waiting)
-      select ${model}::text, u.id, u.label, u.time, ${now}::bigint, u.waiting
-      from unnest(${ids}::text[], ${chunk.map((r) => JSON.stringify(r.label))}::text[],
-        ${chunk.map((r) => r.time)}::bigint[], ${chunk.map((r) => (predictions.has(r.predictionId) ? 0 : 1))}::int[])
-        with ordinality as u(id, label, time, waiting, position)
-      order by u.position
-      on conflict (model, prediction_id) do update set label = excluded.label, time = excluded.time,
-        ingested_at = excluded.ingested_at, waiting = excluded.waiting
-      returning 1
-    )
-    select prediction_id, label, waiting from previous`.execute(db);
-  return result.rows;
 }

@@ -1,4 +1,4 @@
-import { type ColumnType, type Generated, type Kysely, PostgresAdapter, type Transaction } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 /** Times are milliseconds since the Unix epoch (UTC) in BIGINT columns; JSON is stored as text in both stores. */
 export interface ModelsTable {
@@ -273,8 +273,3 @@ export interface Database {
 
 /** A connection or a transaction: store functions run in either. */
 export type Db = Kysely<Database> | Transaction<Database>;
-
-/** Whether `db` talks to PostgreSQL (some writes take one statement there where SQLite needs two). */
-export function isPostgres(db: Db): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
