@@ -1,8 +1,11 @@
 import { seededRandom } from '@steward/core';
 import { describe, expect, test } from 'vitest';
-import { LabelColumns } from './label-columns.js';
+import { LabelColumns, type ProbaKey } from './label-columns.js';
 
-type Key = [string | number, string | number, number | null, string | undefined];
+// A fresh object each time: keys are told apart by their text, not by identity.
+const probaOf = (p: number): ProbaKey => ({ text: JSON.stringify([['a', p]]), pairs: [['a', p]] });
+
+type Key = [string | number, string | number, number | null, ProbaKey | undefined];
 
 describe('LabelColumns', () => {
   test('counts every key as a Map of keys would, through growth, zeroed keys and compaction (20,000 random steps)', () => {
@@ -15,7 +18,7 @@ describe('LabelColumns', () => {
         random() < 0.5 ? Math.floor(random() * 3) : (['a', 'b', '0'][Math.floor(random() * 3)] as string);
       const output = random() < 0.5 ? Math.floor(random() * 3) : String(Math.floor(random() * 3));
       const score = random() < 0.2 ? null : Math.round(random() * 50) / 50;
-      const proba = random() < 0.1 ? JSON.stringify([['a', score ?? 0]]) : undefined;
+      const proba = random() < 0.1 ? probaOf(score ?? 0) : undefined;
       keys.push([label, output, score, proba]);
     }
     keys.push([0, -0, 0, undefined], [-0, 0, -0, undefined]); // -0 and 0 are one key
@@ -23,7 +26,7 @@ describe('LabelColumns', () => {
       const key = keys[Math.floor(random() * keys.length)] as Key;
       const weight = random() < 0.3 ? -1 : 1;
       columns.add(...key, weight);
-      const id = JSON.stringify([typeof key[0], key[0], typeof key[1], key[1], key[2], key[3]]);
+      const id = JSON.stringify([typeof key[0], key[0], typeof key[1], key[1], key[2], key[3]?.text]);
       const entry = reference.get(id) ?? { key, weight: 0 };
       entry.weight += weight;
       if (entry.weight === 0) reference.delete(id);
@@ -31,7 +34,7 @@ describe('LabelColumns', () => {
     }
     const seen = new Map<string, number>();
     columns.forEach((label, output, score, proba, weight) => {
-      const id = JSON.stringify([typeof label, label, typeof output, output, score, proba]);
+      const id = JSON.stringify([typeof label, label, typeof output, output, score, proba?.text]);
       expect(seen.has(id)).toBe(false);
       seen.set(id, weight);
     });

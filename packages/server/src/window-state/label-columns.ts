@@ -1,5 +1,11 @@
 import type { ClassValue } from '../spec/records.js';
 
+/** Multiclass probabilities of a key, sorted by class; `text` (their JSON) is what tells two keys apart. */
+export interface ProbaKey {
+  readonly text: string;
+  readonly pairs: ReadonlyArray<readonly [string, number]>;
+}
+
 /**
  * Distinct (label, output, score, proba) keys with a count each, in columns of typed arrays and an open-addressing
  * index: about 40 bytes a key where a Map of string keys to entry objects took about 220, which matters because a
@@ -15,8 +21,8 @@ export class LabelColumns {
   /** NaN for no score. */
   private scoreValue = new Float64Array(16);
   private weightValue = new Float64Array(16);
-  /** Multiclass probabilities, sorted by class, as JSON (their identity) — only for keys that have them. */
-  private probaText: Array<string | undefined> | undefined;
+  /** Multiclass probabilities — only for keys that have them. */
+  private probaKey: Array<ProbaKey | undefined> | undefined;
   private readonly strings: string[] = [];
   private readonly stringCode = new Map<string, number>();
   /** Slot + 1 per bucket, 0 when empty. */
@@ -34,7 +40,7 @@ export class LabelColumns {
     label: ClassValue,
     output: ClassValue,
     score: number | null,
-    proba: string | undefined,
+    proba: ProbaKey | undefined,
     weight: number,
   ): void {
     const lv = this.encode(label);
@@ -43,7 +49,7 @@ export class LabelColumns {
     const ok = typeof output === 'number' ? 0 : 1;
     const sv = score === null ? Number.NaN : score;
     const mask = this.index.length - 1;
-    let bucket = hash(lv, ov, sv, proba) & mask;
+    let bucket = hash(lv, ov, sv, proba?.text) & mask;
     for (;;) {
       const at = this.index[bucket] as number;
       if (at === 0) break;
@@ -54,7 +60,7 @@ export class LabelColumns {
         this.outputValue[slot] === ov &&
         this.outputKind[slot] === ok &&
         sameScore(this.scoreValue[slot] as number, sv) &&
-        this.probaText?.[slot] === proba
+        this.probaKey?.[slot]?.text === proba?.text
       ) {
         const before = this.weightValue[slot] as number;
         const after = before + weight;
@@ -75,8 +81,8 @@ export class LabelColumns {
     this.scoreValue[slot] = sv;
     this.weightValue[slot] = weight;
     if (proba !== undefined) {
-      this.probaText ??= [];
-      this.probaText[slot] = proba;
+      this.probaKey ??= [];
+      this.probaKey[slot] = proba;
     }
     this.live++;
     this.index[bucket] = slot + 1;
@@ -89,7 +95,7 @@ export class LabelColumns {
       label: ClassValue,
       output: ClassValue,
       score: number | null,
-      proba: string | undefined,
+      proba: ProbaKey | undefined,
       weight: number,
     ) => void,
   ): void {
@@ -101,7 +107,7 @@ export class LabelColumns {
         this.decode(this.labelValue[slot] as number, this.labelKind[slot] as number),
         this.decode(this.outputValue[slot] as number, this.outputKind[slot] as number),
         Number.isNaN(score) ? null : score,
-        this.probaText?.[slot],
+        this.probaKey?.[slot],
         weight,
       );
     }
@@ -147,10 +153,10 @@ export class LabelColumns {
       this.outputKind[to] = this.outputKind[from] as number;
       this.scoreValue[to] = this.scoreValue[from] as number;
       this.weightValue[to] = this.weightValue[from] as number;
-      if (this.probaText) this.probaText[to] = this.probaText[from];
+      if (this.probaKey) this.probaKey[to] = this.probaKey[from];
       to++;
     }
-    if (this.probaText) this.probaText.length = to;
+    if (this.probaKey) this.probaKey.length = to;
     this.slots = to;
     this.reindex();
   }
@@ -166,7 +172,7 @@ export class LabelColumns {
           this.labelValue[slot] as number,
           this.outputValue[slot] as number,
           this.scoreValue[slot] as number,
-          this.probaText?.[slot],
+          this.probaKey?.[slot]?.text,
         ) & mask;
       while (this.index[bucket] !== 0) bucket = (bucket + 1) & mask;
       this.index[bucket] = slot + 1;

@@ -1,6 +1,6 @@
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { ClassValue } from '../spec/records.js';
-import { LabelColumns } from './label-columns.js';
+import { LabelColumns, type ProbaKey } from './label-columns.js';
 import { computeMetrics, type ScoredRow, type WindowMetrics } from './window-metrics.js';
 
 /** One distinct labelled prediction of a window and how many times it counts. */
@@ -37,7 +37,7 @@ export class WindowLabels {
     const state = new WindowLabels();
     for (const [label, output, score, proba, weight] of json.entries) {
       state.total += weight;
-      state.columns.add(label, output, score, proba === null ? undefined : JSON.stringify(proba), weight);
+      state.columns.add(label, output, score, proba === null ? undefined : probaKey(proba), weight);
     }
     return state;
   }
@@ -45,7 +45,7 @@ export class WindowLabels {
   /** Counts a labelled prediction `weight` more times (negative: takes it out). */
   add(row: Omit<LabelEntry, 'weight'>, weight = 1): this {
     const proba =
-      row.proba === null || row.proba === undefined ? undefined : JSON.stringify(sortedProba(row.proba));
+      row.proba === null || row.proba === undefined ? undefined : probaKey(sortedProba(row.proba));
     this.total += weight;
     this.columns.add(row.label, row.output, row.score, proba, weight);
     return this;
@@ -91,7 +91,7 @@ export class WindowLabels {
         label,
         output,
         score,
-        proba: proba === undefined ? null : Object.fromEntries(JSON.parse(proba)),
+        proba: proba === undefined ? null : Object.fromEntries(proba.pairs),
       });
       weights.push(weight);
     });
@@ -101,7 +101,13 @@ export class WindowLabels {
   toJSON(): WindowLabelsJSON {
     const entries: LabelEntryJSON[] = [];
     this.columns.forEach((label, output, score, proba, weight) => {
-      entries.push([label, output, score, proba === undefined ? null : JSON.parse(proba), weight]);
+      entries.push([
+        label,
+        output,
+        score,
+        proba === undefined ? null : proba.pairs.map(([k, v]) => [k, v]),
+        weight,
+      ]);
     });
     return { version: 1, entries };
   }
@@ -111,4 +117,8 @@ function sortedProba(proba: Record<string, number>): Array<[string, number]> {
   return Object.keys(proba)
     .sort()
     .map((k) => [k, proba[k] as number]);
+}
+
+function probaKey(pairs: Array<[string, number]>): ProbaKey {
+  return { text: JSON.stringify(pairs), pairs };
 }
