@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../packages/server/src/http/app.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
-import { queryPredictions } from '../../packages/server/src/store/prediction-reads.js';
+import { latestLabelledTime, queryPredictions } from '../../packages/server/src/store/prediction-reads.js';
 import { SimulatedClock } from '../../packages/server/src/time/clock.js';
 import { computeMetrics } from '../../packages/server/src/window-state/window-metrics.js';
 import { writeResults } from '../lib.js';
@@ -70,6 +70,22 @@ for (const rows of sizes) {
           joined.filter((r) => r.time >= w && r.time < w + 3_600_000),
         );
     });
+    // Where an update run's training window ends: the latest labelled prediction.
+    const latestLabelled = await timed(20, () => latestLabelledTime(store.db, 'm'));
+    // How it was found before (every label joined with its batch): the same answer from the whole history.
+    const latestByJoin = await timed(3, () =>
+      store.db
+        .selectFrom('labels as l')
+        .innerJoin('prediction_ids as i', (j) =>
+          j.onRef('i.model', '=', 'l.model').onRef('i.id', '=', 'l.prediction_id'),
+        )
+        .innerJoin('prediction_batches as b', 'b.seq', 'i.batch')
+        .select(['b.seq', 'b.max_time'])
+        .distinct()
+        .where('l.model', '=', 'm')
+        .orderBy('b.max_time', 'desc')
+        .execute(),
+    );
     const shown = (await get('metrics')).json() as Array<{ labelled: number }>;
     const entry = {
       labelledPredictions: rows,
@@ -80,6 +96,8 @@ for (const rows of sizes) {
       windowsWithProfilesMs: windows,
       rawJoinMs: rawJoin,
       ratioRawJoinToMetrics: round(rawJoin.median / metrics.median),
+      latestLabelledMs: latestLabelled,
+      latestLabelledByWholeJoinMs: latestByJoin,
     };
     console.log(JSON.stringify(entry));
     results.push(entry);

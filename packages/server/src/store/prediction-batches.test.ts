@@ -201,6 +201,27 @@ for (const target of testStores()) {
         expect(windows.reduce((n, w) => n + w.count, 0)).toBe(70_000);
       });
 
+      it('finds the latest labelled prediction behind an unlabelled tail, whatever order labels came in', async () => {
+        const ingestion = new Ingestion(store);
+        await ingestion.predictions(model, validatedRecords(rows));
+        const labelled = async (picked: readonly PredictionRecord[]) => {
+          const labels = model.validator.labels(
+            picked.map((r) => ({ predictionId: r.id, label: 1, time: r.time })),
+            Date.now(),
+          );
+          if (!labels.ok) throw new Error('invalid labels');
+          await ingestion.labels(model, labels.records);
+        };
+        expect(await latestLabelledTime(store.db, 'elec2')).toBeUndefined();
+        // Rows 30-39 labelled first, then rows 0-9 (older windows): the latest stays in 30-39; rows 40-59 never.
+        await labelled(rows.slice(30, 40));
+        await labelled(rows.slice(0, 10));
+        expect(await latestLabelledTime(store.db, 'elec2')).toBe(Math.max(...rows.slice(30, 40).map((r) => r.time)));
+        // A label for a row in the middle of a window already holding labels moves the latest within it.
+        await labelled(rows.slice(41, 42));
+        expect(await latestLabelledTime(store.db, 'elec2')).toBe((rows[41] as PredictionRecord).time);
+      });
+
       it('stores nothing of a batch whose profiles cannot be built, and counts only stored rows after it', async () => {
         const ingestion = new Ingestion(store);
         const [a, b, c] = [

@@ -5,13 +5,6 @@ import { type ColumnRows, columnRows, decodeBatch, recordAt } from './prediction
 import { INSERT_CHUNK } from './prediction-writes.js';
 import type { Db } from './schema.js';
 
-function storedIds(db: Db) {
-  return db
-    .selectFrom('prediction_ids')
-    .select(['model', 'id', 'batch'])
-    .unionAll(db.selectFrom('prediction_ids_recent').select(['model', 'id', 'batch']));
-}
-
 export interface PredictionQuery {
   from: number;
   to: number;
@@ -165,24 +158,22 @@ export function labelledPredictionsSince(
 
 /** The time of the latest prediction that has a label, or undefined when none has. */
 export async function latestLabelledTime(db: Db, model: string): Promise<number | undefined> {
-  // Only batches holding a labelled prediction, latest first; stop once a batch cannot beat what was found.
-  const batches = await db
-    .selectFrom('labels as l')
-    .innerJoin(storedIds(db).as('i'), (j) =>
-      j.onRef('i.model', '=', 'l.model').onRef('i.id', '=', 'l.prediction_id'),
-    )
-    .innerJoin('prediction_batches as b', 'b.seq', 'i.batch')
-    .select(['b.seq', 'b.max_time'])
-    .distinct()
-    .where('l.model', '=', model)
-    .orderBy('b.max_time', 'desc')
-    .execute();
+  // A label and the state row of its prediction's window commit together, so the newest window with a state row
+  // holds the latest labelled prediction: read from its start on (the unlabelled tail), not every label ever stored.
+  const newest = await db
+    .selectFrom('window_labels')
+    .select((eb) => eb.fn.max('window_start').as('start'))
+    .where('model', '=', model)
+    .executeTakeFirst();
+  if (newest?.start === null || newest?.start === undefined) return undefined;
+  const rows = await storedJoined(
+    db,
+    model,
+    { time: { from: Number(newest.start), to: Number.MAX_SAFE_INTEGER } },
+    { labelled: true },
+  );
   let latest: number | undefined;
-  for (const batch of batches) {
-    if (latest !== undefined && Number(batch.max_time) <= latest) break;
-    const rows = await storedJoined(db, model, { seqs: [Number(batch.seq)] }, { labelled: true });
-    for (const r of rows) if (latest === undefined || r.time > latest) latest = r.time;
-  }
+  for (const r of rows) if (latest === undefined || r.time > latest) latest = r.time;
   return latest;
 }
 
