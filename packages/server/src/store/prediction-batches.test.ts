@@ -216,7 +216,9 @@ for (const target of testStores()) {
         // Rows 30-39 labelled first, then rows 0-9 (older windows): the latest stays in 30-39; rows 40-59 never.
         await labelled(rows.slice(30, 40));
         await labelled(rows.slice(0, 10));
-        expect(await latestLabelledTime(store.db, 'elec2')).toBe(Math.max(...rows.slice(30, 40).map((r) => r.time)));
+        expect(await latestLabelledTime(store.db, 'elec2')).toBe(
+          Math.max(...rows.slice(30, 40).map((r) => r.time)),
+        );
         // A label for a row in the middle of a window already holding labels moves the latest within it.
         await labelled(rows.slice(41, 42));
         expect(await latestLabelledTime(store.db, 'elec2')).toBe((rows[41] as PredictionRecord).time);
