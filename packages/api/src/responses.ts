@@ -258,7 +258,7 @@ export const updateQueued = z.object({
     .describe('false when the model already had a run queued or running: that one is returned'),
 });
 const runStep = z.object({
-  name: z.enum(['dataset', 'train', 'evaluate', 'register', 'promote']),
+  name: z.enum(['dataset', 'train', 'evaluate', 'refit', 'register', 'promote']),
   status: z.enum(['done', 'failed', 'skipped']),
   startedAt: epochMs,
   finishedAt: epochMs,

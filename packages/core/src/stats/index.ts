@@ -26,6 +26,7 @@ export {
   type PairedBootstrapResult,
   pairedBootstrap,
 } from './paired-bootstrap.js';
+export { type PairedNonInferiorityResult, pairedNonInferiority } from './paired-non-inferiority.js';
 export { type ProportionZTestResult, proportionZTest } from './proportion-z-test.js';
 export { type PsiOptions, psi, stabilityIndex } from './psi.js';
 export { seededRandom } from './random.js';

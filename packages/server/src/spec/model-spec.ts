@@ -163,7 +163,13 @@ export const notifierSpec = z.discriminatedUnion('type', [
 ]);
 
 /** The promotion gate's defaults: the spec fills them in, and the gate applies them to options given in code. */
-export const GATE_DEFAULTS = { mode: 'superiority', minImprovement: 0, alpha: 0.05, seed: 0 } as const;
+export const GATE_DEFAULTS = {
+  mode: 'superiority',
+  minImprovement: 0,
+  margin: 0.01,
+  alpha: 0.05,
+  seed: 0,
+} as const;
 
 export const updatePolicySpec = z.strictObject({
   /** Checks that start an update run when they trip (warning or failing), or "any" failing check. Manual runs are always possible. */
@@ -178,6 +184,12 @@ export const updatePolicySpec = z.strictObject({
   minRows: z.number().int().positive().default(200),
   /** The most recent share of the dataset is held out to compare candidate and production. */
   holdoutShare: z.number().gt(0).lt(1).default(0.2),
+  /**
+   * A candidate that passes the gate (or the first version, which has none) is trained again on the whole window,
+   * held-out rows included, before it is registered: the newest rows matter most under drift. Lineage keeps the
+   * gated candidate's artifact beside the refitted one.
+   */
+  refit: z.boolean().default(true),
   /** Mix up to `rows` labelled rows of a stored reference (e.g. the original training data) into the training rows. */
   referenceSample: z
     .strictObject({
@@ -266,12 +278,19 @@ export const updatePolicySpec = z.strictObject({
     .strictObject({
       /**
        * `superiority`: promote only a candidate shown better (the paired test at `alpha`, the primary metric by at
-       * least `minImprovement`, the guards held). `always`: promote every candidate that trains (the comparison is
-       * still computed and recorded): the ungated baseline backtests compare against.
+       * least `minImprovement`, the guards held). `nonInferiority`: promote a candidate shown not worse than
+       * production by more than `margin` (Tango's paired test at `alpha`; for regression a paired bootstrap), the
+       * guards held: for scheduled refreshes, where a fresher model should win unless it lost. `always`: promote
+       * every candidate that trains (the comparison is still computed and recorded): the ungated baseline.
        */
-      mode: z.enum(['superiority', 'always']).default(GATE_DEFAULTS.mode),
+      mode: z.enum(['superiority', 'nonInferiority', 'always']).default(GATE_DEFAULTS.mode),
       primary: z.enum(METRIC_NAMES).optional(),
       minImprovement: z.number().nonnegative().default(GATE_DEFAULTS.minImprovement),
+      /**
+       * nonInferiority: how much worse the candidate may be (classification: accuracy, 0.01 = one point;
+       * regression: a share of production's mean squared error).
+       */
+      margin: z.number().gt(0).lt(1).default(GATE_DEFAULTS.margin),
       guards: z
         .array(z.strictObject({ metric: z.enum(METRIC_NAMES), tolerance: z.number().nonnegative() }))
         .default([]),

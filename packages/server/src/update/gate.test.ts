@@ -96,4 +96,49 @@ describe('promotion gate', () => {
       /production has 1 outputs for 300/,
     );
   });
+
+  it('non-inferiority: promotes a candidate no worse than production, rejects one that lost, says by how much', () => {
+    // The same model is within any margin of itself: superiority rejects it, non-inferiority promotes it.
+    const same = evaluateGate(spec, y, production, production, { mode: 'nonInferiority', margin: 0.02 });
+    expect(same.promote).toBe(true);
+    expect(same.test).toMatchObject({ name: 'tangoNonInferiority', b: 0, c: 0, margin: 0.02 });
+    expect(same.reasons[0]).toMatch(
+      /^accuracy 0\.\d{4} → 0\.\d{4}, not worse by 0\.02, tangoNonInferiority p = .* on 672 rows$/,
+    );
+    // A candidate that lost 11 points is not within a 2-point margin.
+    const later = setting(21_000);
+    const lost = evaluateGate(spec, later.y, later.production, later.candidate, { mode: 'nonInferiority' });
+    expect(lost.promote).toBe(false);
+    expect(lost.reasons).toContainEqual(
+      expect.stringMatching(
+        /^the paired test \(tangoNonInferiority\) does not show the candidate within 0\.01 of production: p = /,
+      ),
+    );
+    // Guards still apply.
+    const overconfident = {
+      output: production.output,
+      score: production.output.map((o) => (o === 1 ? 1 - 1e-12 : 1e-12)),
+    };
+    const guarded = evaluateGate(spec, y, production, overconfident, {
+      mode: 'nonInferiority',
+      guards: [{ metric: 'logLoss', tolerance: 0.05 }],
+    });
+    expect(guarded.promote).toBe(false);
+    // Regression: production's squared errors scaled by 1 + margin; an equal model passes, a much worse one not.
+    const regression = parseModelSpec({
+      name: 'r',
+      task: 'regression',
+      features: [{ name: 'x', type: 'numeric' }],
+    });
+    const random = seededRandom(4);
+    const truth = Array.from({ length: 400 }, () => random() * 10);
+    const model = { output: truth.map((v) => v + (random() - 0.5)) };
+    expect(
+      evaluateGate(regression, truth, model, model, { mode: 'nonInferiority', margin: 0.1 }).promote,
+    ).toBe(true);
+    const worse = { output: truth.map((v) => v + 2 * (random() - 0.5)) };
+    const rejected = evaluateGate(regression, truth, model, worse, { mode: 'nonInferiority', margin: 0.1 });
+    expect(rejected.promote).toBe(false);
+    expect(rejected.test).toMatchObject({ name: 'pairedBootstrap', margin: 0.1 });
+  });
 });

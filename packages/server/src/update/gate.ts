@@ -1,13 +1,22 @@
-import { mcnemarTest, pairedBootstrap } from '@steward/core';
-import { GATE_DEFAULTS, type MetricName, type ModelSpec } from '../spec/model-spec.js';
+import { mcnemarTest, pairedBootstrap, pairedNonInferiority } from '@steward/core';
+import { GATE_DEFAULTS, type MetricName, type ModelSpec, type UpdatePolicy } from '../spec/model-spec.js';
 import type { ClassValue, JoinedPrediction } from '../spec/records.js';
 import { computeMetrics } from '../window-state/window-metrics.js';
 
 const LOWER_IS_BETTER = new Set<MetricName>(['logLoss', 'brierScore', 'mse', 'rmse', 'mae', 'mape']);
 
 export interface GateOptions {
-  /** `always` promotes whatever the comparison says (it is still computed and reported). Default superiority. */
-  mode?: 'superiority' | 'always';
+  /**
+   * `superiority` (default): promote a candidate shown better. `nonInferiority`: promote a candidate shown not worse
+   * by more than `margin` (a fresher model is preferred unless the evidence says it lost). `always` promotes
+   * whatever the comparison says (it is still computed and reported).
+   */
+  mode?: 'superiority' | 'nonInferiority' | 'always';
+  /**
+   * nonInferiority: how much worse the candidate may be. Classification: in accuracy (0.01 = one point);
+   * regression: a share of production's mean squared error (0.05 = 5 % more). Default 0.01.
+   */
+  margin?: number;
   /** The metric that must improve. Default accuracy (classification) or rmse (regression). */
   primary?: MetricName;
   /** How much it must improve, in the metric's own units and better direction. Default 0. */
@@ -18,6 +27,18 @@ export interface GateOptions {
   alpha?: number;
   /** Seed of the paired bootstrap (regression). Default 0. */
   seed?: number;
+}
+
+/** The gate options a model spec's `update.gate` asks for. */
+export function gateOptionsOf(gate: UpdatePolicy['gate']): GateOptions {
+  return {
+    ...(gate.primary ? { primary: gate.primary } : {}),
+    mode: gate.mode,
+    minImprovement: gate.minImprovement,
+    margin: gate.margin,
+    guards: gate.guards,
+    alpha: gate.alpha,
+  };
 }
 
 /** One model's outputs on the held-out rows, in the same order as the labels. */
@@ -47,7 +68,19 @@ export interface GateDecision {
   test:
     | { name: 'mcnemar'; b: number; c: number; pValue: number; alpha: number; method: 'exact' | 'chi2' }
     | {
+        name: 'tangoNonInferiority';
+        /** Rows only production got right, rows only the candidate got right (as McNemar's b and c). */
+        b: number;
+        c: number;
+        margin: number;
+        statistic: number;
+        pValue: number;
+        alpha: number;
+      }
+    | {
         name: 'pairedBootstrap';
+        /** nonInferiority: production's squared errors were scaled by 1 + margin before the comparison. */
+        margin?: number;
         meanDifference: number;
         lower: number;
         upper: number;
@@ -110,9 +143,16 @@ export function evaluateGate(
   const mCandidate = computeMetrics(spec, rowsOf(labels, candidate));
   const reasons: string[] = [];
 
+  const nonInferiority = options.mode === 'nonInferiority';
+  const margin = options.margin ?? GATE_DEFAULTS.margin;
   const primary = { ...compare(primaryMetric, mProduction, mCandidate), required };
   if (primary.improvement === null) reasons.push(`${primaryMetric} is undefined on the held-out rows`);
-  else if (!(primary.improvement >= required) || (required === 0 && primary.improvement <= 0)) {
+  else if (nonInferiority) {
+    // The paired test (on which rows each gets right, or squared errors) is the condition; another primary metric
+    // may not lose more than the margin either.
+    if (!regression && primaryMetric !== 'accuracy' && primary.improvement < -margin)
+      reasons.push(`${primaryMetric} worsens by ${(-primary.improvement).toFixed(6)}, margin ${margin}`);
+  } else if (!(primary.improvement >= required) || (required === 0 && primary.improvement <= 0)) {
     reasons.push(
       `${primaryMetric} improves by ${primary.improvement.toFixed(6)}, needs ${required > 0 ? `at least ${required}` : 'more than 0'}`,
     );
@@ -134,24 +174,34 @@ export function evaluateGate(
   if (regression) {
     const y = labels.map(Number);
     const sqErr = (o: GateOutputs) => y.map((v, i) => (v - Number(o.output[i])) ** 2);
-    const boot = pairedBootstrap(sqErr(production), sqErr(candidate), {
-      seed: options.seed ?? GATE_DEFAULTS.seed,
-    });
+    const scale = nonInferiority ? 1 + margin : 1;
+    const boot = pairedBootstrap(
+      sqErr(production).map((e) => e * scale),
+      sqErr(candidate),
+      { seed: options.seed ?? GATE_DEFAULTS.seed },
+    );
     test = {
       name: 'pairedBootstrap',
+      ...(nonInferiority ? { margin } : {}),
       meanDifference: boot.meanDifference,
       lower: boot.lower,
       upper: boot.upper,
       pValue: boot.pValue,
       alpha,
     };
+  } else if (nonInferiority) {
+    const { b, c } = mcnemarTest(labels, production.output, candidate.output);
+    const r = pairedNonInferiority(c, b, labels.length, margin);
+    test = { name: 'tangoNonInferiority', b, c, margin, statistic: r.statistic, pValue: r.pValue, alpha };
   } else {
     const r = mcnemarTest(labels, production.output, candidate.output, { alternative: 'greater' });
     test = { name: 'mcnemar', b: r.b, c: r.c, pValue: r.pValue, alpha, method: r.method };
   }
   if (!(test.pValue < alpha))
     reasons.push(
-      `the paired test (${test.name}) does not show the candidate better: p = ${test.pValue.toPrecision(4)} ≥ ${alpha}`,
+      nonInferiority
+        ? `the paired test (${test.name}) does not show the candidate within ${margin} of production: p = ${test.pValue.toPrecision(4)} ≥ ${alpha}`
+        : `the paired test (${test.name}) does not show the candidate better: p = ${test.pValue.toPrecision(4)} ≥ ${alpha}`,
     );
 
   if (options.mode === 'always') {
@@ -170,7 +220,7 @@ export function evaluateGate(
   const promote = reasons.length === 0;
   if (promote)
     reasons.push(
-      `${primaryMetric} ${primary.production?.toFixed(4)} → ${primary.candidate?.toFixed(4)}, ${test.name} p = ${test.pValue.toPrecision(4)}`,
+      `${primaryMetric} ${primary.production?.toFixed(4)} → ${primary.candidate?.toFixed(4)}${nonInferiority ? `, not worse by ${margin}` : ''}, ${test.name} p = ${test.pValue.toPrecision(4)} on ${labels.length} rows`,
     );
   return { promote, reasons, rows: labels.length, primary, guards, test };
 }

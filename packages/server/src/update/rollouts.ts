@@ -10,7 +10,7 @@ import { labelledPredictionsSince } from '../store/prediction-reads.js';
 import type { RolloutsTable } from '../store/schema.js';
 import type { Clock } from '../time/clock.js';
 import { computeMetrics } from '../window-state/window-metrics.js';
-import { evaluateGate, type GateOutputs } from './gate.js';
+import { evaluateGate, type GateOutputs, gateOptionsOf } from './gate.js';
 
 export type RolloutMode = 'shadow' | 'canary';
 export type RolloutStatus = 'running' | 'promoted' | 'rolled-back' | 'superseded';
@@ -209,15 +209,7 @@ async function judgeShadow(
     paired.map((p) => p.label as ClassValue),
     outputs(paired),
     outputs(shadowOut),
-    gate
-      ? {
-          ...(gate.primary ? { primary: gate.primary } : {}),
-          mode: gate.mode,
-          minImprovement: gate.minImprovement,
-          guards: gate.guards,
-          alpha: gate.alpha,
-        }
-      : {},
+    gate ? gateOptionsOf(gate) : {},
   );
   return {
     promote: decision.promote,

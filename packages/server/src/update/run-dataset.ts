@@ -16,6 +16,9 @@ export interface RunDataset {
   /** The training rows as records, for pipelines (categorical features, missing values). */
   records: Row[];
   recordLabels: ClassValue[];
+  /** The held-out rows as records. */
+  heldRecords: Row[];
+  heldRecordLabels: ClassValue[];
   /** Labelled rows in the window. */
   rows: number;
   from: number;
@@ -82,6 +85,8 @@ export async function assembleDataset(
       heldY: heldOut.y,
       records: trainingRows.map((r) => r.features as Row),
       recordLabels: trainingRows.map((r) => r.label as ClassValue),
+      heldRecords: rows.slice(cut).map((r) => r.features as Row),
+      heldRecordLabels: rows.slice(cut).map((r) => r.label as ClassValue),
       rows: rows.length,
       from,
       to,
@@ -96,5 +101,20 @@ export async function assembleDataset(
       incompleteTraining: training.dropped,
       incompleteHeldOut: heldOut.dropped,
     },
+  };
+}
+
+/** The whole window as training rows, held-out rows included (what a candidate that passed is refitted on). */
+export function wholeWindow(data: RunDataset): RunDataset {
+  return {
+    ...data,
+    trainX: [...data.trainX, ...data.heldX],
+    trainY: [...data.trainY, ...data.heldY],
+    records: [...data.records, ...data.heldRecords],
+    recordLabels: [...data.recordLabels, ...data.heldRecordLabels],
+    heldX: [],
+    heldY: [],
+    heldRecords: [],
+    heldRecordLabels: [],
   };
 }

@@ -4,7 +4,7 @@ import { loadPredictor, onnxPredictor, stewardPredictor } from '../registry/pred
 import type { ModelVersion } from '../registry/version-records.js';
 import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
 import type { ClassValue } from '../spec/records.js';
-import { evaluateGate, type GateDecision, type GateOutputs } from './gate.js';
+import { evaluateGate, type GateDecision, type GateOutputs, gateOptionsOf } from './gate.js';
 import type { RunDataset } from './run-dataset.js';
 
 export async function evaluateCandidate(
@@ -49,12 +49,6 @@ export async function evaluateCandidate(
     };
   }
   const productionOutputs = await outputsOf(await loadPredictor(spec, production, artifacts));
-  const gate = evaluateGate(spec, heldY, productionOutputs, candidateOutputs, {
-    ...(policy.gate.primary ? { primary: policy.gate.primary } : {}),
-    mode: policy.gate.mode,
-    minImprovement: policy.gate.minImprovement,
-    guards: policy.gate.guards,
-    alpha: policy.gate.alpha,
-  });
+  const gate = evaluateGate(spec, heldY, productionOutputs, candidateOutputs, gateOptionsOf(policy.gate));
   return { value: gate as GateDecision | undefined, detail: { ...gate } };
 }

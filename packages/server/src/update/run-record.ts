@@ -12,7 +12,7 @@ export interface UpdateTrigger {
 }
 
 export interface RunStep {
-  name: 'dataset' | 'train' | 'evaluate' | 'register' | 'promote';
+  name: 'dataset' | 'train' | 'evaluate' | 'refit' | 'register' | 'promote';
   status: 'done' | 'failed' | 'skipped';
   startedAt: number;
   finishedAt: number;

@@ -87,10 +87,15 @@ for (const target of testStores()) {
           'dataset:done',
           'train:done',
           'evaluate:done',
+          'refit:done',
           'register:done',
           'promote:done',
         ]);
         expect(runs[0]?.trigger).toMatchObject({ kind: 'check', check: 'accuracy-floor' });
+        // The candidate that passed is refitted on the whole window, held-out rows included.
+        const dataset = runs[0]?.steps[0]?.detail as { rows: number; training: number; heldOut: number };
+        expect(runs[0]?.steps[3]?.detail).toMatchObject({ rows: dataset.rows });
+        expect(dataset.heldOut).toBeGreaterThan(0);
         const evaluation = runs[0]?.steps[2]?.detail as {
           promote: boolean;
           test: { pValue: number };
@@ -104,6 +109,11 @@ for (const target of testStores()) {
           parent: 1,
           lineage: { strategy: 'retrain', learner: 'LogisticRegression' },
         });
+        expect(version.lineage.refit).toEqual({
+          rows: dataset.rows,
+          gatedSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        });
+        expect(version.lineage.refit.gatedSha256).not.toBe(version.sha256);
         expect(version.lineage.trainingWindow.to).toBe(
           new Date(ELEC2_START + 8999 * ELEC2_STEP + 1).toISOString(),
         );

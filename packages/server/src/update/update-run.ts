@@ -2,10 +2,11 @@
 import type { ModelCatalog } from '../monitor/model-catalog.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
+import type { UpdatePolicy } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import type { Clock } from '../time/clock.js';
 import { startRollout } from './rollouts.js';
-import { assembleDataset } from './run-dataset.js';
+import { assembleDataset, wholeWindow } from './run-dataset.js';
 import { evaluateCandidate } from './run-evaluate.js';
 import { RunRecorder, type UpdateRun, type UpdateTrigger } from './run-record.js';
 import { loadTrainable, trainCandidate } from './strategies.js';
@@ -61,7 +62,7 @@ export async function runUpdate(
           : undefined,
       ),
     );
-    const { curves } = trained;
+    let { curves } = trained;
     const candidateBytes = trained.bytes;
     const candidateFormat: 'steward' | 'onnx' = candidateBytes[0] === 0x08 ? 'onnx' : 'steward';
 
@@ -76,8 +77,47 @@ export async function runUpdate(
       ),
     );
 
+    // Refit after the pass: the gate judged the method on held-out rows; what serves learns from them too.
+    const passed = !production || decision?.promote === true;
+    let servedBytes = candidateBytes;
+    let refit: { rows: number; gatedSha256: string } | undefined;
+    if (policy.refit && passed && data.heldY.length > 0) {
+      const whole = wholeWindow(data);
+      // A tuned candidate is refitted with the parameters its search chose, not searched again.
+      const best = recorder.run.steps.find((st) => st.name === 'train')?.detail.best as
+        | Record<string, unknown>
+        | undefined;
+      const refitPolicy: UpdatePolicy =
+        policy.strategy === 'tune' && best && policy.learner
+          ? {
+              ...policy,
+              strategy: 'retrain',
+              learner: { ...policy.learner, params: { ...policy.learner.params, ...best } },
+            }
+          : policy;
+      const refitted = await recorder.step('refit', async () => {
+        // fineTune and incremental went on from production's model in place: go on from a fresh copy of it.
+        const fresh =
+          production?.format === 'steward' ? await loadTrainable(context.registry, production) : undefined;
+        const result = await trainCandidate(
+          model.spec,
+          refitPolicy,
+          whole,
+          production ? { artifactPath: context.artifacts.path(production.sha256), model: fresh } : undefined,
+        );
+        const gated = context.artifacts.put(candidateBytes);
+        return {
+          value: { bytes: result.value.bytes, curves: result.value.curves, gatedSha256: gated.sha256 },
+          detail: { rows: whole.trainY.length, gatedSha256: gated.sha256 },
+        };
+      });
+      servedBytes = refitted.bytes;
+      curves = { ...curves, ...refitted.curves };
+      refit = { rows: whole.trainY.length, gatedSha256: refitted.gatedSha256 };
+    }
+
     const version = await recorder.step('register', async () => {
-      const registered = await context.registry.register(modelName, candidateBytes, {
+      const registered = await context.registry.register(modelName, servedBytes, {
         format: candidateFormat,
         ...(production ? { parent: production.version } : {}),
         description: `update run ${recorder.run.id}`,
@@ -94,6 +134,7 @@ export async function runUpdate(
           evaluation: decision
             ? { primary: decision.primary, guards: decision.guards, test: decision.test }
             : {},
+          ...(refit ? { refit } : {}),
           updateRun: recorder.run.id,
         },
         actor: trigger.actor ?? 'update-loop',

@@ -19,14 +19,25 @@ export interface GateView {
   test?: { name: string; pValue: number; alpha: number; [key: string]: unknown };
 }
 
+const TEST_NAMES: Record<string, string> = {
+  mcnemar: 'McNemar test',
+  tangoNonInferiority: 'Non-inferiority test (Tango)',
+  pairedBootstrap: 'Paired bootstrap',
+};
+
 /** Production and candidate side by side on the same held-out rows: the gate's numbers and verdict. */
 export function GateTable({ gate }: { gate: GateView }) {
   const rows: Array<Comparison & { role: string; passed: boolean | undefined }> = [];
+  // Non-inferiority (classification): the primary may lose up to the margin; the test decides.
+  const margin = gate.test?.name === 'tangoNonInferiority' ? Number(gate.test.margin) : undefined;
   if (gate.primary)
     rows.push({
       ...gate.primary,
+      ...(margin !== undefined ? { required: -margin } : {}),
       role: 'primary',
-      passed: gate.primary.improvement !== null && gate.primary.improvement >= (gate.primary.required ?? 0),
+      passed:
+        gate.primary.improvement !== null &&
+        gate.primary.improvement >= (margin !== undefined ? -margin : (gate.primary.required ?? 0)),
     });
   for (const g of gate.guards ?? []) rows.push({ ...g, role: 'guard', passed: g.ok });
   return (
@@ -59,8 +70,9 @@ export function GateTable({ gate }: { gate: GateView }) {
       </table>
       {gate.test && (
         <p className="gate-test">
-          {gate.test.name === 'mcnemar' ? 'McNemar test' : 'Paired bootstrap'}: p = {pValue(gate.test.pValue)}{' '}
-          (α = {gate.test.alpha}){gate.rows !== undefined ? ` on ${gate.rows} held-out rows` : ''}
+          {TEST_NAMES[gate.test.name] ?? gate.test.name}
+          {margin !== undefined ? ` (margin ${margin})` : ''}: p = {pValue(gate.test.pValue)} (α ={' '}
+          {gate.test.alpha}){gate.rows !== undefined ? ` on ${gate.rows} held-out rows` : ''}
           {gate.promote !== undefined && <strong>{gate.promote ? ' — promote' : ' — reject'}</strong>}
         </p>
       )}

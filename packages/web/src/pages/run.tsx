@@ -6,7 +6,7 @@ import { duration, when } from '../lib/format';
 import { triggerText } from '../sections/runs-section';
 
 /** The steps an update run goes through, in order; a run that stops early shows where. */
-const STEPS = ['dataset', 'train', 'evaluate', 'register', 'promote'];
+const STEPS = ['dataset', 'train', 'evaluate', 'refit', 'register', 'promote'];
 
 /** One update run: progress through its steps, each step's details and logs, and the gate's comparison. */
 export function RunPage({ name, id }: { name: string; id: string }) {
