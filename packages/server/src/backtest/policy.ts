@@ -163,7 +163,9 @@ export function completePolicy(
 
 /**
  * The policy a backtest runs when none is given: gradient boosting retrained on the last training span's worth
- * of labelled rows every 7 cadence steps, behind the gate; DDM (classification) watching the error stream.
+ * of labelled rows every cadence step, promoted unless shown worse than production by more than a point (the
+ * `notWorse` gate) and refitted on the whole window; DDM (classification) watching the error stream for alerts.
+ * Chosen by backtests on Elec2 (docs/backtest.md): fresher is better there unless a candidate clearly lost.
  */
 export function defaultPolicy(context: PolicyContext): BacktestPolicy {
   const { timeline, history } = context;
@@ -171,17 +173,18 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
   const train = spanMs(timeline.train, timeline);
   const trainRows = timeline.trainEnd;
   const raw = {
-    description: `gradient boosting retrained every ${formatDuration(7 * cadence)} on the last ${formatDuration(train)}, gated`,
+    description: `gradient boosting retrained every ${formatDuration(cadence)} on the last ${formatDuration(train)}, promoted unless shown worse`,
     checks:
       history.task === 'regression'
         ? []
         : [{ type: 'detector', name: 'ddm', detector: DEFAULT_DETECTOR.binary, severity: 'warning' }],
     update: {
-      every: 7 * cadence,
+      every: cadence,
       window: train,
       minRows: Math.max(1, Math.min(200, Math.floor(trainRows / 2))),
       strategy: 'retrain',
       learner: defaultLearner(history.task),
+      gate: { mode: 'notWorse', margin: 0.01 },
     },
   };
   return completePolicy(raw, 'default', 'default', context);

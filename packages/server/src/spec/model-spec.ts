@@ -280,14 +280,15 @@ export const updatePolicySpec = z.strictObject({
        * `superiority`: promote only a candidate shown better (the paired test at `alpha`, the primary metric by at
        * least `minImprovement`, the guards held). `nonInferiority`: promote a candidate shown not worse than
        * production by more than `margin` (Tango's paired test at `alpha`; for regression a paired bootstrap), the
-       * guards held: for scheduled refreshes, where a fresher model should win unless it lost. `always`: promote
-       * every candidate that trains (the comparison is still computed and recorded): the ungated baseline.
+       * guards held. `notWorse`: promote unless the same test shows the candidate worse by more than `margin`: for
+       * scheduled refreshes, where a fresher model should win unless it lost. `always`: promote every candidate that
+       * trains (the comparison is still computed and recorded): the ungated baseline.
        */
-      mode: z.enum(['superiority', 'nonInferiority', 'always']).default(GATE_DEFAULTS.mode),
+      mode: z.enum(['superiority', 'nonInferiority', 'notWorse', 'always']).default(GATE_DEFAULTS.mode),
       primary: z.enum(METRIC_NAMES).optional(),
       minImprovement: z.number().nonnegative().default(GATE_DEFAULTS.minImprovement),
       /**
-       * nonInferiority: how much worse the candidate may be (classification: accuracy, 0.01 = one point;
+       * nonInferiority, notWorse: how much worse the candidate may be (classification: accuracy, 0.01 = one point;
        * regression: a share of production's mean squared error).
        */
       margin: z.number().gt(0).lt(1).default(GATE_DEFAULTS.margin),

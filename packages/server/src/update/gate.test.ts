@@ -101,9 +101,9 @@ describe('promotion gate', () => {
     // The same model is within any margin of itself: superiority rejects it, non-inferiority promotes it.
     const same = evaluateGate(spec, y, production, production, { mode: 'nonInferiority', margin: 0.02 });
     expect(same.promote).toBe(true);
-    expect(same.test).toMatchObject({ name: 'tangoNonInferiority', b: 0, c: 0, margin: 0.02 });
+    expect(same.test).toMatchObject({ name: 'tango', alternative: 'withinMargin', b: 0, c: 0, margin: 0.02 });
     expect(same.reasons[0]).toMatch(
-      /^accuracy 0\.\d{4} → 0\.\d{4}, not worse by 0\.02, tangoNonInferiority p = .* on 672 rows$/,
+      /^accuracy 0\.\d{4} → 0\.\d{4}, shown within 0\.02, tango p = .* on 672 rows$/,
     );
     // A candidate that lost 11 points is not within a 2-point margin.
     const later = setting(21_000);
@@ -111,8 +111,24 @@ describe('promotion gate', () => {
     expect(lost.promote).toBe(false);
     expect(lost.reasons).toContainEqual(
       expect.stringMatching(
-        /^the paired test \(tangoNonInferiority\) does not show the candidate within 0\.01 of production: p = /,
+        /^the paired test \(tango\) does not show the candidate within 0\.01 of production: p = /,
       ),
+    );
+    // notWorse shifts the burden: a candidate 1 point worse on these rows is not shown worse by more than 1 point
+    // (promoted), nor shown within it (nonInferiority rejects); one that lost 11 points is shown worse.
+    let flipped = 0;
+    const slightlyWorse = {
+      output: production.output.map((o, i) => (o === y[i] && flipped++ < 7 ? 1 - o : o)),
+    };
+    const lenient = evaluateGate(spec, y, production, slightlyWorse, { mode: 'notWorse' });
+    expect(lenient.promote).toBe(true);
+    expect(lenient.test).toMatchObject({ name: 'tango', alternative: 'worseByMargin', b: 7, c: 0 });
+    expect(lenient.reasons[0]).toMatch(/not shown worse by 0\.01, tango p = /);
+    expect(evaluateGate(spec, y, production, slightlyWorse, { mode: 'nonInferiority' }).promote).toBe(false);
+    const harmed = evaluateGate(spec, later.y, later.production, later.candidate, { mode: 'notWorse' });
+    expect(harmed.promote).toBe(false);
+    expect(harmed.reasons).toContainEqual(
+      expect.stringMatching(/shows the candidate worse than production by more than 0\.01: p = /),
     );
     // Guards still apply.
     const overconfident = {

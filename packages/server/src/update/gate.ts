@@ -1,4 +1,4 @@
-import { mcnemarTest, pairedBootstrap, pairedNonInferiority } from '@steward/core';
+import { mcnemarTest, normalCdf, pairedBootstrap, pairedNonInferiority } from '@steward/core';
 import { GATE_DEFAULTS, type MetricName, type ModelSpec, type UpdatePolicy } from '../spec/model-spec.js';
 import type { ClassValue, JoinedPrediction } from '../spec/records.js';
 import { computeMetrics } from '../window-state/window-metrics.js';
@@ -7,14 +7,15 @@ const LOWER_IS_BETTER = new Set<MetricName>(['logLoss', 'brierScore', 'mse', 'rm
 
 export interface GateOptions {
   /**
-   * `superiority` (default): promote a candidate shown better. `nonInferiority`: promote a candidate shown not worse
-   * by more than `margin` (a fresher model is preferred unless the evidence says it lost). `always` promotes
-   * whatever the comparison says (it is still computed and reported).
+   * Who carries the burden of proof. `superiority` (default): promote a candidate shown better. `nonInferiority`:
+   * promote a candidate shown not worse than production by `margin` or more. `notWorse`: promote unless the
+   * candidate is shown worse by more than `margin` (a fresher model is preferred unless the evidence says it lost).
+   * `always` promotes whatever the comparison says (it is still computed and reported).
    */
-  mode?: 'superiority' | 'nonInferiority' | 'always';
+  mode?: GateMode;
   /**
-   * nonInferiority: how much worse the candidate may be. Classification: in accuracy (0.01 = one point);
-   * regression: a share of production's mean squared error (0.05 = 5 % more). Default 0.01.
+   * nonInferiority and notWorse: how much worse the candidate may be. Classification: in accuracy (0.01 = one
+   * point); regression: a share of production's mean squared error (0.05 = 5 % more). Default 0.01.
    */
   margin?: number;
   /** The metric that must improve. Default accuracy (classification) or rmse (regression). */
@@ -28,6 +29,15 @@ export interface GateOptions {
   /** Seed of the paired bootstrap (regression). Default 0. */
   seed?: number;
 }
+
+export type GateMode = 'superiority' | 'nonInferiority' | 'notWorse' | 'always';
+type MarginAlternative = 'withinMargin' | 'worseByMargin';
+const MARGIN_ALTERNATIVES: Record<GateMode, MarginAlternative | undefined> = {
+  superiority: undefined,
+  always: undefined,
+  nonInferiority: 'withinMargin',
+  notWorse: 'worseByMargin',
+};
 
 /** The gate options a model spec's `update.gate` asks for. */
 export function gateOptionsOf(gate: UpdatePolicy['gate']): GateOptions {
@@ -68,7 +78,9 @@ export interface GateDecision {
   test:
     | { name: 'mcnemar'; b: number; c: number; pValue: number; alpha: number; method: 'exact' | 'chi2' }
     | {
-        name: 'tangoNonInferiority';
+        name: 'tango';
+        /** What a small p shows: the candidate within the margin (nonInferiority), or worse by more (notWorse). */
+        alternative: MarginAlternative;
         /** Rows only production got right, rows only the candidate got right (as McNemar's b and c). */
         b: number;
         c: number;
@@ -79,8 +91,9 @@ export interface GateDecision {
       }
     | {
         name: 'pairedBootstrap';
-        /** nonInferiority: production's squared errors were scaled by 1 + margin before the comparison. */
+        /** nonInferiority, notWorse: production's squared errors were scaled by 1 + margin before the comparison. */
         margin?: number;
+        alternative?: MarginAlternative;
         meanDifference: number;
         lower: number;
         upper: number;
@@ -143,11 +156,11 @@ export function evaluateGate(
   const mCandidate = computeMetrics(spec, rowsOf(labels, candidate));
   const reasons: string[] = [];
 
-  const nonInferiority = options.mode === 'nonInferiority';
+  const alternative = MARGIN_ALTERNATIVES[options.mode ?? GATE_DEFAULTS.mode];
   const margin = options.margin ?? GATE_DEFAULTS.margin;
   const primary = { ...compare(primaryMetric, mProduction, mCandidate), required };
   if (primary.improvement === null) reasons.push(`${primaryMetric} is undefined on the held-out rows`);
-  else if (nonInferiority) {
+  else if (alternative) {
     // The paired test (on which rows each gets right, or squared errors) is the condition; another primary metric
     // may not lose more than the margin either.
     if (!regression && primaryMetric !== 'accuracy' && primary.improvement < -margin)
@@ -174,7 +187,7 @@ export function evaluateGate(
   if (regression) {
     const y = labels.map(Number);
     const sqErr = (o: GateOutputs) => y.map((v, i) => (v - Number(o.output[i])) ** 2);
-    const scale = nonInferiority ? 1 + margin : 1;
+    const scale = alternative ? 1 + margin : 1;
     const boot = pairedBootstrap(
       sqErr(production).map((e) => e * scale),
       sqErr(candidate),
@@ -182,24 +195,31 @@ export function evaluateGate(
     );
     test = {
       name: 'pairedBootstrap',
-      ...(nonInferiority ? { margin } : {}),
+      ...(alternative ? { margin, alternative } : {}),
       meanDifference: boot.meanDifference,
       lower: boot.lower,
       upper: boot.upper,
-      pValue: boot.pValue,
+      // The bootstrap's p is the share of resampled means at or below 0; its complement is the other tail.
+      pValue: alternative === 'worseByMargin' ? 1 - boot.pValue : boot.pValue,
       alpha,
     };
-  } else if (nonInferiority) {
+  } else if (alternative) {
     const { b, c } = mcnemarTest(labels, production.output, candidate.output);
     const r = pairedNonInferiority(c, b, labels.length, margin);
-    test = { name: 'tangoNonInferiority', b, c, margin, statistic: r.statistic, pValue: r.pValue, alpha };
+    const pValue = alternative === 'worseByMargin' ? normalCdf(r.statistic) : r.pValue;
+    test = { name: 'tango', alternative, b, c, margin, statistic: r.statistic, pValue, alpha };
   } else {
     const r = mcnemarTest(labels, production.output, candidate.output, { alternative: 'greater' });
     test = { name: 'mcnemar', b: r.b, c: r.c, pValue: r.pValue, alpha, method: r.method };
   }
-  if (!(test.pValue < alpha))
+  if (alternative === 'worseByMargin') {
+    if (test.pValue < alpha)
+      reasons.push(
+        `the paired test (${test.name}) shows the candidate worse than production by more than ${margin}: p = ${test.pValue.toPrecision(4)} < ${alpha}`,
+      );
+  } else if (!(test.pValue < alpha))
     reasons.push(
-      nonInferiority
+      alternative
         ? `the paired test (${test.name}) does not show the candidate within ${margin} of production: p = ${test.pValue.toPrecision(4)} ≥ ${alpha}`
         : `the paired test (${test.name}) does not show the candidate better: p = ${test.pValue.toPrecision(4)} ≥ ${alpha}`,
     );
@@ -220,7 +240,7 @@ export function evaluateGate(
   const promote = reasons.length === 0;
   if (promote)
     reasons.push(
-      `${primaryMetric} ${primary.production?.toFixed(4)} → ${primary.candidate?.toFixed(4)}${nonInferiority ? `, not worse by ${margin}` : ''}, ${test.name} p = ${test.pValue.toPrecision(4)} on ${labels.length} rows`,
+      `${primaryMetric} ${primary.production?.toFixed(4)} → ${primary.candidate?.toFixed(4)}${alternative === 'withinMargin' ? `, shown within ${margin}` : alternative ? `, not shown worse by ${margin}` : ''}, ${test.name} p = ${test.pValue.toPrecision(4)} on ${labels.length} rows`,
     );
   return { promote, reasons, rows: labels.length, primary, guards, test };
 }

@@ -30,6 +30,8 @@ export async function assembleDataset(
   modelName: string,
   spec: ModelSpec,
   policy: UpdatePolicy,
+  /** Where production's training window ended: held-out rows come from after it, rows it learned from train. */
+  productionTrainedTo?: number,
 ): Promise<{ value: RunDataset; detail: Record<string, unknown> }> {
   const to = ((await latestLabelledTime(store.db, modelName)) ?? 0) + 1;
   const from = to - policy.window;
@@ -40,7 +42,11 @@ export async function assembleDataset(
     features: true,
   });
   // Split by time first: the most recent rows are held out whatever their features hold.
-  const cut = Math.floor(rows.length * (1 - policy.holdoutShare));
+  let cut = Math.floor(rows.length * (1 - policy.holdoutShare));
+  // Production scored on rows it was trained on (a refit learns from the last run's held-out rows) would look
+  // better than it is: only rows newer than its training window are held out.
+  if (productionTrainedTo !== undefined)
+    while (cut < rows.length && (rows[cut] as (typeof rows)[number]).time < productionTrainedTo) cut++;
   const trainingRows = rows.slice(0, cut);
   let referenceRows = 0;
   if (policy.referenceSample) {
@@ -98,6 +104,9 @@ export async function assembleDataset(
       training: cut,
       referenceRows,
       heldOut: heldOut.X.length,
+      ...(productionTrainedTo !== undefined
+        ? { productionTrainedTo: new Date(productionTrainedTo).toISOString() }
+        : {}),
       incompleteTraining: training.dropped,
       incompleteHeldOut: heldOut.dropped,
     },

@@ -118,6 +118,12 @@ for (const target of testStores()) {
           new Date(ELEC2_START + 8999 * ELEC2_STEP + 1).toISOString(),
         );
 
+        // Version 2 learned every labelled row there is: a run now has nothing it has not seen to compare on.
+        expect((await api('POST', '/api/v1/models/elec2/updates')).statusCode).toBe(202);
+        const idle = (await steward.context.worker.runOnce()) as UpdateRun;
+        expect(idle.status).toBe('skipped');
+        expect(idle.outcome).toMatch(/^no labelled rows newer than production's training window \(it ends /);
+
         // The next two weeks are served by version 2; their accuracy beats what version 1 would have scored on them.
         await serve(9000, 9672);
         const from = ELEC2_START + 9000 * ELEC2_STEP;
@@ -133,6 +139,15 @@ for (const target of testStores()) {
             0,
           ) / 672;
         expect(recovered).toBeGreaterThan(accuracyOf(stale, 9000, 9672) + 0.05);
+
+        // The next run holds out exactly the 672 rows version 2 never saw (fewer than the 20 % share would take).
+        await api('POST', '/api/v1/models/elec2/updates');
+        const next = (await steward.context.worker.runOnce()) as UpdateRun;
+        expect(next.steps[0]?.detail).toMatchObject({
+          heldOut: 672,
+          productionTrainedTo: version.lineage.trainingWindow.to,
+        });
+        if (next.status === 'promoted') await api('POST', '/api/v1/models/elec2/aliases/production/rollback');
 
         // Rollback restores the stale version.
         expect(

@@ -41,13 +41,21 @@ export async function runUpdate(
     if (!policy) return await recorder.finish('skipped', `model "${modelName}" has no update policy`);
     const production = await context.registry.resolve(modelName, 'production');
 
+    const trainedTo = production?.lineage.trainingWindow
+      ? Date.parse(production.lineage.trainingWindow.to)
+      : undefined;
     const data = await recorder.step('dataset', () =>
-      assembleDataset(context.store, modelName, model.spec, policy),
+      assembleDataset(context.store, modelName, model.spec, policy, trainedTo),
     );
     if (data.rows < policy.minRows)
       return await recorder.finish(
         'skipped',
         `${data.rows} labelled rows in the window, fewer than minRows ${policy.minRows}; production unchanged`,
+      );
+    if (production && data.heldY.length === 0)
+      return await recorder.finish(
+        'skipped',
+        `no labelled rows newer than production's training window (it ends ${new Date(trainedTo ?? 0).toISOString()}) to compare on; production unchanged`,
       );
 
     const productionModel =

@@ -21,7 +21,7 @@ export interface GateView {
 
 const TEST_NAMES: Record<string, string> = {
   mcnemar: 'McNemar test',
-  tangoNonInferiority: 'Non-inferiority test (Tango)',
+  tango: 'Paired test with a margin (Tango)',
   pairedBootstrap: 'Paired bootstrap',
 };
 
@@ -29,7 +29,7 @@ const TEST_NAMES: Record<string, string> = {
 export function GateTable({ gate }: { gate: GateView }) {
   const rows: Array<Comparison & { role: string; passed: boolean | undefined }> = [];
   // Non-inferiority (classification): the primary may lose up to the margin; the test decides.
-  const margin = gate.test?.name === 'tangoNonInferiority' ? Number(gate.test.margin) : undefined;
+  const margin = gate.test?.name === 'tango' ? Number(gate.test.margin) : undefined;
   if (gate.primary)
     rows.push({
       ...gate.primary,
