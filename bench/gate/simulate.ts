@@ -38,7 +38,6 @@ const results = [];
 for (const n of sizes) {
   for (const delta of differences) {
     const onlyCandidate = (DISCORDANT + delta) / 2;
-    const onlyProduction = (DISCORDANT - delta) / 2;
     for (const { name, options } of modes) {
       let promoted = 0;
       for (let t = 0; t < TRIALS; t++) {
@@ -48,7 +47,8 @@ for (const n of sizes) {
         for (let i = 0; i < n; i++) {
           const y = random() < 0.42 ? 1 : 0;
           const u = random();
-          // 76 % of rows both get right, the rest both get wrong, beside the discordant ones.
+          // Only the candidate right with (q + Δ)/2, only production with (q − Δ)/2; of the rest, 76 % of all
+          // rows both right and the others both wrong.
           const [p, c] =
             u < onlyCandidate
               ? [false, true]
