@@ -22,7 +22,7 @@ export const STREAMS: Stream[] = [
     name: 'elec2',
     title: 'Elec2: NSW electricity price up or down, half-hourly, May 1996 – Dec 1998',
     command:
-      'steward backtest --data data/elec2.csv --label class --step 30m --start 1996-05-07 --delay 1d --cadence 1d --train 28d --policy examples/elec2/drift-retrain.yaml …',
+      'steward backtest --data data/elec2.csv --label class --step 30m --start 1996-05-07 --delay 1d --cadence 1d --train 28d --policy examples/elec2/scheduled.yaml …',
     options: {
       data: DATASETS.elec2,
       history: { label: 'class', step: 30 * 60_000, start: Date.UTC(1996, 4, 7) },
@@ -30,8 +30,9 @@ export const STREAMS: Stream[] = [
       cadence: { ms: DAY },
       train: { ms: 28 * DAY },
       policies: policies('elec2', [
-        'drift-retrain',
         'scheduled',
+        'daily',
+        'drift-retrain',
         'fine-tune',
         'incremental',
         'ensemble',

@@ -6,7 +6,14 @@ const base = { name: 'm', task: 'binary', features: [{ name: 'x', type: 'numeric
 describe('model spec defaults and registry options', () => {
   test('an update policy given without gate or rollout gets every default once, from the field that owns it', () => {
     const spec = modelSpec.parse({ ...base, update: { learner: { kind: 'GaussianNB' } } });
-    expect(spec.update?.gate).toEqual({ mode: 'superiority', minImprovement: 0, guards: [], alpha: 0.05 });
+    expect(spec.update?.gate).toEqual({
+      mode: 'superiority',
+      minImprovement: 0,
+      margin: 0.01,
+      guards: [],
+      alpha: 0.05,
+    });
+    expect(spec.update?.refit).toBe(true);
     expect(spec.update?.rollout).toEqual({ mode: 'direct', share: 0.1, minLabelled: 500, tolerance: 0 });
     expect(spec.update?.learner).toEqual({ kind: 'GaussianNB', params: {} });
     expect(spec.serving).toEqual({ canaryShare: 0 });

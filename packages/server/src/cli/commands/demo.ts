@@ -44,7 +44,7 @@ export function registerDemo(program: Command, io: CliIo): void {
       'backtest a maintenance policy on Elec2 through a live Steward server and dashboard: checks, updates, gate, promotions',
     )
     .option('--data <csv>', 'the Elec2 CSV', 'data/elec2.csv')
-    .option('--policy <steward.yaml>', 'the maintenance policy', 'examples/elec2/drift-retrain.yaml')
+    .option('--policy <steward.yaml>', 'the maintenance policy', 'examples/elec2/scheduled.yaml')
     .option('--store <dir>', "the replays' stores (recreated)", '.steward/demo')
     .option(
       '--port <n>',

@@ -59,7 +59,9 @@ ${
       minRows: 200
       strategy: retrain               # retrain | fineTune | incremental | ensemble | tune | external
       learner: { kind: ${DEFAULT_LEARNER[classification ? 'classification' : 'regression']} }
-      gate: { primary: ${metric}, alpha: 0.05 }      # promote only a candidate shown better on held-out recent rows
+      # Promote unless the candidate is shown worse than production, on recent rows it has not seen, by more than
+      # the margin (mode superiority: only a candidate shown better); a candidate that passes is refitted on them.
+      gate: { mode: notWorse, margin: ${classification ? '0.01' : '0.05'}, primary: ${metric}, alpha: 0.05 }
       rollout: { mode: direct }       # direct | shadow | canary
     notifiers:
       - { type: log }
