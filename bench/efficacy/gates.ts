@@ -1,7 +1,7 @@
-// Which gate, on real drift: Elec2 replayed by `steward backtest` (the real server and loop on a simulated clock),
-// gradient boosting retrained every day on the last 28 days with labels a day late, the same policy under each gate
-// mode (examples/elec2/daily.yaml with only `update.gate` changed), every one refitted after the pass and judged on
-// the rows production has not seen. Reference, same run: the same retraining promoted without a gate (mode always)
+// Which gate and which trigger, on real drift: Elec2 replayed by `steward backtest` (the real server and loop on a
+// simulated clock), gradient boosting retrained on the last 28 days with labels a day late: the daily policy
+// (examples/elec2/daily.yaml) under each gate mode, and its notWorse gate under other triggers (a failing accuracy
+// check, DDM), every one refitted after the pass and judged on the rows production has not seen. Reference, same run: the same retraining promoted without a gate (mode always)
 // and the delay-matched baselines. Results: bench/results/gate-policies.json.
 //   npx tsx bench/efficacy/gates.ts
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,21 +13,39 @@ import { DATASETS } from '../../packages/server/src/testing/datasets.js';
 import { root, writeResults } from '../lib.js';
 
 const DAY = 86_400_000;
-const GATES: Record<string, string> = {
-  'daily-always': '{ mode: always }',
-  'daily-superiority': '{ mode: superiority }',
-  'daily-nonInferiority': '{ mode: nonInferiority, margin: 0.01 }',
-  'daily-notWorse': '{ mode: notWorse, margin: 0.01 }',
+const NOT_WORSE = 'gate: { mode: notWorse, margin: 0.01 }';
+const DAILY = 'newLabels: 48';
+const ACCURACY_CHECK =
+  '      - { type: metric, name: accuracy-floor, metric: accuracy, min: 0.7, minLabels: 30, severity: critical }';
+/** Each variant: what of examples/elec2/daily.yaml it changes (the gate, or the trigger with the gate kept). */
+const VARIANTS: Record<string, Array<[string, string]>> = {
+  'daily-always': [[NOT_WORSE, 'gate: { mode: always }']],
+  'daily-superiority': [[NOT_WORSE, 'gate: { mode: superiority }']],
+  'daily-nonInferiority': [[NOT_WORSE, 'gate: { mode: nonInferiority, margin: 0.01 }']],
+  'daily-notWorse': [],
+  // Triggers under the same notWorse gate: a failing daily accuracy check, or DDM on the error stream.
+  'accuracy-triggered-notWorse': [[DAILY, 'onFailingChecks: [accuracy-floor]']],
+  'ddm-triggered-notWorse': [
+    [DAILY, 'onFailingChecks: [ddm]'],
+    [
+      ACCURACY_CHECK,
+      `${ACCURACY_CHECK}\n      - { type: detector, name: ddm, detector: DDM, severity: critical }`,
+    ],
+  ],
 };
 
 const daily = readFileSync(join(root, 'examples/elec2/daily.yaml'), 'utf8');
-if (!daily.includes('gate: { mode: notWorse, margin: 0.01 }'))
-  throw new Error('examples/elec2/daily.yaml no longer has the gate line this bench replaces');
+for (const from of [NOT_WORSE, DAILY, ACCURACY_CHECK])
+  if (!daily.includes(from))
+    throw new Error(`examples/elec2/daily.yaml no longer has the line this bench changes: ${from}`);
 const dir = mkdtempSync(join(tmpdir(), 'steward-gates-'));
 try {
-  const policies = Object.entries(GATES).map(([name, gate]) => {
+  const policies = Object.entries(VARIANTS).map(([name, changes]) => {
     const path = join(dir, `${name}.yaml`);
-    writeFileSync(path, daily.replace('gate: { mode: notWorse, margin: 0.01 }', `gate: ${gate}`));
+    writeFileSync(
+      path,
+      changes.reduce((text, [from, to]) => text.replace(from, to), daily),
+    );
     return path;
   });
   const { report } = await backtest({
@@ -49,7 +67,12 @@ try {
     {
       command:
         'steward backtest --data data/elec2.csv --label class --step 30m --start 1996-05-07 --delay 1d --cadence 1d --train 28d --policy <examples/elec2/daily.yaml with each gate>',
-      gates: GATES,
+      variants: Object.fromEntries(
+        Object.entries(VARIANTS).map(([name, changes]) => [
+          name,
+          changes.map(([from, to]) => `${from} → ${to}`),
+        ]),
+      ),
       report: { ...summary, data: 'data/elec2.csv' },
     },
   );

@@ -204,7 +204,7 @@ for (const target of testStores()) {
       it('finds the latest labelled prediction behind an unlabelled tail, whatever order labels came in', async () => {
         const ingestion = new Ingestion(store);
         await ingestion.predictions(model, validatedRecords(rows));
-        const labelled = async (picked: readonly PredictionRecord[]) => {
+        const labelled = async (picked: ReadonlyArray<{ id: string; time: number }>) => {
           const labels = model.validator.labels(
             picked.map((r) => ({ predictionId: r.id, label: 1, time: r.time })),
             Date.now(),
