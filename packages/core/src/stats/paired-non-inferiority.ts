@@ -21,7 +21,7 @@ export interface PairedNonInferiorityResult {
  * than the old one's by `margin` or more" against H1 "it is lower by less than `margin`, or higher", from the
  * discordant counts of the two on the same `n` rows. The variance is taken under H0 at its restricted maximum
  * likelihood (closed form), which keeps the level close to nominal at a few hundred rows, where the Wald test does not.
- * @example pairedNonInferiority(20, 12, 270, 0.01).pValue; // 0.03075712420525…
+ * @example pairedNonInferiority(20, 12, 270, 0.01).pValue; // 0.030757124205258835
  */
 export function pairedNonInferiority(
   gained: number,

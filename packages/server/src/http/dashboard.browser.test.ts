@@ -335,8 +335,8 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.locator('ol.steps li').first().waitFor();
     expect(
       await page.locator('ol.steps li').evaluateAll((items) => items.map((i) => i.getAttribute('data-step'))),
-    ).toEqual(['dataset', 'train', 'evaluate', 'register', 'promote']);
-    expect(await page.locator('progress').getAttribute('value')).toBe('5');
+    ).toEqual(['dataset', 'train', 'evaluate', 'refit', 'register', 'promote']);
+    expect(await page.locator('progress').getAttribute('value')).toBe('6');
     const gate = run.steps.find((s) => s.name === 'evaluate')?.detail as { primary: { improvement: number } };
     expect(await page.locator('table.gate-table tr[data-metric="accuracy"] td').nth(4).innerText()).toBe(
       gate.primary.improvement.toFixed(4),
