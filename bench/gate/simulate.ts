@@ -2,9 +2,11 @@
 // held-out outcomes of production and a candidate whose accuracy differs by a known amount, with 12 % of rows
 // discordant (what Elec2's daily runs show), at the held-out sizes a policy gives it (48 rows: the one day of labels
 // a daily refit leaves unseen; 270: 20 % of 28 days; 1,000 and 3,000). Reference, same run: the normal
-// approximation of the same probability (ratio = simulated / approximated).
+// approximation of the same probability (ratio = simulated / approximated). Then the sequential test the gate does
+// not use yet (sequentialPairedTest, a mixture SPRT, looked at after every row, promote at evidence 1/alpha = 20,
+// reject early at the same evidence of a loss, reject at the maximum sample): its promotions and rows to decision.
 // Results: bench/results/gate.json.          npx tsx bench/gate/simulate.ts
-import { normalCdf, normalSf, seededRandom } from '@steward/core';
+import { normalCdf, normalSf, seededRandom, sequentialPairedTest } from '@steward/core';
 import { parseModelSpec } from '../../packages/server/src/spec/model-spec.js';
 import { ELEC2_MODEL } from '../../packages/server/src/testing/elec2.js';
 import { evaluateGate, type GateOptions } from '../../packages/server/src/update/gate.js';
@@ -74,11 +76,55 @@ for (const n of sizes) {
   }
 }
 
+// The sequential test on live paired rows: how often it promotes within a maximum sample, and how soon it decides.
+const SEQUENTIAL_TRIALS = Number(process.env.BENCH_SEQUENTIAL_TRIALS ?? 400);
+const threshold = Math.log(20);
+const sequential = [];
+for (const maxRows of [1000, 3000, 10000]) {
+  for (const delta of differences) {
+    const onlyCandidate = (DISCORDANT + delta) / 2;
+    let promoted = 0;
+    let decidedRows = 0;
+    for (let t = 0; t < SEQUENTIAL_TRIALS; t++) {
+      let gained = 0;
+      let lost = 0;
+      let rows = maxRows;
+      for (let i = 1; i <= maxRows; i++) {
+        const u = random();
+        if (u >= DISCORDANT) continue;
+        if (u < onlyCandidate) gained++;
+        else lost++;
+        const r = sequentialPairedTest(gained, lost);
+        if (r.logEvidenceBetter >= threshold) {
+          promoted++;
+          rows = i;
+          break;
+        }
+        if (r.logEvidenceWorse >= threshold) {
+          rows = i;
+          break;
+        }
+      }
+      decidedRows += rows;
+    }
+    const entry = {
+      maxRows,
+      trueDifference: delta,
+      promoted: promoted / SEQUENTIAL_TRIALS,
+      meanRowsToDecision: Math.round(decidedRows / SEQUENTIAL_TRIALS),
+    };
+    sequential.push(entry);
+    console.log(
+      `sequential (mSPRT)   max rows ${String(maxRows).padStart(5)}  true Δ ${delta >= 0 ? '+' : ''}${delta.toFixed(2)}  promoted ${(100 * entry.promoted).toFixed(1).padStart(5)} %  after ${entry.meanRowsToDecision} rows on average`,
+    );
+  }
+}
+
 writeResults(
   'gate',
   {
     reference:
       'the normal approximation of the same promotion probability; simulated through evaluateGate, 12 % discordant rows, onlyCandidate − onlyProduction = the true difference',
   },
-  { trials: TRIALS, discordant: DISCORDANT, results },
+  { trials: TRIALS, discordant: DISCORDANT, results, sequentialTrials: SEQUENTIAL_TRIALS, sequential },
 );

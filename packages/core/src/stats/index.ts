@@ -30,5 +30,10 @@ export { type PairedNonInferiorityResult, pairedNonInferiority } from './paired-
 export { type ProportionZTestResult, proportionZTest } from './proportion-z-test.js';
 export { type PsiOptions, psi, stabilityIndex } from './psi.js';
 export { seededRandom } from './random.js';
+export {
+  type SequentialPairedOptions,
+  type SequentialPairedResult,
+  sequentialPairedTest,
+} from './sequential-paired.js';
 export { betaInc, chiSquareSf, erfc, gammaP, gammaQ, logGamma, normalCdf, normalSf } from './special.js';
 export { wasserstein, wassersteinNormed } from './wasserstein.js';
