@@ -14,7 +14,14 @@ describe('model spec defaults and registry options', () => {
       alpha: 0.05,
     });
     expect(spec.update?.refit).toBe(true);
-    expect(spec.update?.rollout).toEqual({ mode: 'direct', share: 0.1, minLabelled: 500, tolerance: 0 });
+    expect(spec.update?.rollout).toEqual({
+      mode: 'direct',
+      share: 0.1,
+      minLabelled: 500,
+      tolerance: 0,
+      decide: 'gate',
+      maxLabelled: 10_000,
+    });
     expect(spec.update?.learner).toEqual({ kind: 'GaussianNB', params: {} });
     expect(spec.serving).toEqual({ canaryShare: 0 });
   });

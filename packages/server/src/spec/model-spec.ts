@@ -309,6 +309,14 @@ export const updatePolicySpec = z.strictObject({
       share: z.number().gt(0).lt(1).default(0.1),
       minLabelled: z.number().int().positive().default(500),
       tolerance: z.number().nonnegative().default(0),
+      /**
+       * shadow: `gate` decides once, with the promotion gate, after `minLabelled` paired rows; `sequential` looks
+       * after every labelled row (a mixture SPRT on the rows the two disagree on, valid however often it looks):
+       * promoted once the evidence that the shadow is better reaches 1/alpha, rolled back once the evidence that it
+       * is worse does, or after `maxLabelled` paired rows. Classification; regression decides with the gate.
+       */
+      decide: z.enum(['gate', 'sequential']).default('gate'),
+      maxLabelled: z.number().int().positive().default(10_000),
     })
     .prefault({}),
 });

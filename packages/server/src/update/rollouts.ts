@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { sequentialPairedTest } from '@steward/core';
 import type { Selectable } from 'kysely';
 import type { ModelCatalog } from '../monitor/model-catalog.js';
 import type { Registry } from '../registry/registry.js';
 import type { Alias } from '../registry/version-records.js';
-import type { ModelSpec } from '../spec/model-spec.js';
+import { GATE_DEFAULTS, type ModelSpec } from '../spec/model-spec.js';
 import type { ClassValue, JoinedPrediction } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { labelledPredictionsSince } from '../store/prediction-reads.js';
@@ -186,6 +187,14 @@ async function judgeShadow(
     .execute();
   const shadow = new Map(shadowRows.map((r) => [r.id, r]));
   const paired = production.filter((p) => shadow.has(p.id));
+  const policy = spec.update?.rollout;
+  if (policy?.decide === 'sequential' && spec.task !== 'regression')
+    return judgeSequentially(
+      paired,
+      shadow,
+      spec.update?.gate.alpha ?? GATE_DEFAULTS.alpha,
+      policy.maxLabelled,
+    );
   if (paired.length < rollout.minLabelled) return undefined;
   const outputs = (
     rows: Array<{ output: ClassValue; score: number | null; proba: Record<string, number> | null }>,
@@ -216,6 +225,58 @@ async function judgeShadow(
     summary: `${paired.length} paired labelled rows; ${decision.reasons.join('; ')}`,
     gate: decision,
   };
+}
+
+/**
+ * The shadow judged after every labelled row: a mixture SPRT on the rows where the two disagree, promoting once the
+ * evidence that the shadow is better reaches 1/alpha, rolling back once the evidence that it is worse does, or at
+ * `maxLabelled` paired rows without either (valid however often it is looked at).
+ */
+function judgeSequentially(
+  paired: readonly JoinedPrediction[],
+  shadow: ReadonlyMap<string, { output: string }>,
+  alpha: number,
+  maxLabelled: number,
+): Verdict | undefined {
+  let b = 0;
+  let c = 0;
+  for (const p of paired) {
+    const productionRight = p.output === p.label;
+    const shadowRight =
+      (JSON.parse((shadow.get(p.id) as { output: string }).output) as ClassValue) === p.label;
+    if (productionRight && !shadowRight) b++;
+    else if (shadowRight && !productionRight) c++;
+  }
+  const test = sequentialPairedTest(c, b);
+  const threshold = Math.log(1 / alpha);
+  const evidence = {
+    rows: paired.length,
+    b,
+    c,
+    evidenceBetter: Math.exp(test.logEvidenceBetter),
+    evidenceWorse: Math.exp(test.logEvidenceWorse),
+    threshold: 1 / alpha,
+  };
+  const counts = `${paired.length} paired labelled rows (production alone right on ${b}, the shadow alone on ${c})`;
+  if (test.logEvidenceBetter >= threshold)
+    return {
+      promote: true,
+      summary: `${counts}; sequential test: evidence ${evidence.evidenceBetter.toPrecision(3)} ≥ ${1 / alpha} that the shadow is better`,
+      sequential: evidence,
+    };
+  if (test.logEvidenceWorse >= threshold)
+    return {
+      promote: false,
+      summary: `${counts}; sequential test: evidence ${evidence.evidenceWorse.toPrecision(3)} ≥ ${1 / alpha} that the shadow is worse`,
+      sequential: evidence,
+    };
+  if (paired.length >= maxLabelled)
+    return {
+      promote: false,
+      summary: `${counts}; sequential test: no evidence either way by maxLabelled ${maxLabelled} (better ${evidence.evidenceBetter.toPrecision(3)}, worse ${evidence.evidenceWorse.toPrecision(3)}, needs ${1 / alpha})`,
+      sequential: evidence,
+    };
+  return undefined;
 }
 
 async function judgeCanary(

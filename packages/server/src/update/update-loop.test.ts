@@ -222,6 +222,37 @@ for (const target of testStores()) {
         expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 2 });
       });
 
+      it('decides a shadow sequentially: promoted as soon as the evidence is there, checked after every batch', async () => {
+        await api('PUT', '/api/v1/models/elec2', {
+          ...SPEC,
+          update: { ...SPEC.update, rollout: { mode: 'shadow', decide: 'sequential', minLabelled: 5000 } },
+        });
+        await serve(3624, 9000);
+        await api('POST', '/api/v1/checks/run');
+        expect(((await steward.context.worker.runOnce()) as UpdateRun).status).toBe('rolling-out');
+        // A day at a time until the evidence reaches 1/alpha = 20: long before minLabelled (which it ignores).
+        let decided: Array<{
+          status: string;
+          decision: { summary: string; sequential: Record<string, number> };
+        }> = [];
+        let served = 9000;
+        while (decided.length === 0 && served < 9672) {
+          await serve(served, served + 48);
+          served += 48;
+          decided = (await api('POST', '/api/v1/rollouts/evaluate')).json().decided;
+        }
+        expect(decided).toHaveLength(1);
+        expect(decided[0]?.status).toBe('promoted');
+        const evidence = decided[0]?.decision.sequential as Record<string, number>;
+        expect(evidence.evidenceBetter).toBeGreaterThanOrEqual(20);
+        expect(evidence.rows).toBe(served - 9000);
+        expect(evidence.c).toBeGreaterThan(evidence.b as number);
+        expect(decided[0]?.decision.summary).toMatch(
+          /^\d+ paired labelled rows \(production alone right on \d+, the shadow alone on \d+\); sequential test: evidence [\d.]+ ≥ 20 that the shadow is better$/,
+        );
+        expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 2 });
+      });
+
       it('rolls back a canary that is worse, and production never changes', async () => {
         // A version that learned the opposite of the truth.
         const flipped = new LogisticRegression({ C: 1 }).fit(
