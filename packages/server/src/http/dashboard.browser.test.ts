@@ -322,6 +322,10 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.getByRole('button', { name: 'Roll back production' }).click();
     await page.locator('tr[data-version="2"] td', { hasText: 'production' }).waitFor();
     expect(await production()).toBe(2);
+    // The alias history starts with the newest change: the rollback just made.
+    await expect
+      .poll(async () => page.locator('.alias-history li').first().innerText())
+      .toMatch(/production rollback: v1 → v2 by /);
     await page.close();
   });
 

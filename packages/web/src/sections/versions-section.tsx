@@ -173,16 +173,14 @@ export function VersionsSection({ name }: { name: string }) {
       </button>
       <h3>Alias history</h3>
       <ul className="alias-history">
-        {[...data.aliases.history]
-          .reverse()
-          .slice(0, 10)
-          .map((h) => (
-            <li key={`${h.at}-${h.alias}-${h.toVersion}`}>
-              {when(h.at)} · {h.alias} {h.action}: {h.fromVersion === null ? '—' : `v${h.fromVersion}`} →{' '}
-              {h.toVersion === null ? '—' : `v${h.toVersion}`} by {h.actor}
-              {h.reason ? ` (${h.reason})` : ''}
-            </li>
-          ))}
+        {/* The API lists the history newest first: the ten most recent changes. */}
+        {data.aliases.history.slice(0, 10).map((h) => (
+          <li key={`${h.at}-${h.alias}-${h.toVersion}`}>
+            {when(h.at)} · {h.alias} {h.action}: {h.fromVersion === null ? '—' : `v${h.fromVersion}`} →{' '}
+            {h.toVersion === null ? '—' : `v${h.toVersion}`} by {h.actor}
+            {h.reason ? ` (${h.reason})` : ''}
+          </li>
+        ))}
       </ul>
       {shown && <Lineage name={name} version={shown} />}
     </section>
