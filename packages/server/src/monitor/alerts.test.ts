@@ -25,6 +25,31 @@ for (const target of testStores()) {
         await store.close();
       });
 
+      it("raises a detector's warning zone as a warning under a critical check, and escalates when it fails", async () => {
+        const { model } = await steward.context.catalog.put({
+          ...ELEC2_MODEL,
+          checks: [{ type: 'detector', name: 'ddm', detector: 'DDM', severity: 'critical' }],
+          notifiers: [],
+        });
+        const check = model.spec.checks[0] as CheckSpec;
+        const context = { log: () => {} };
+        const day = (d: number) => ({ start: d * 86_400_000, end: (d + 1) * 86_400_000 });
+        const warning = { status: 'warning' as const, value: 0.3, message: 'DDM is in its warning zone' };
+        await updateAlert(store, model.spec, check, warning, day(1), 0, context);
+        expect((await listAlerts(store, { model: 'elec2' }))[0]).toMatchObject({ severity: 'warning' });
+        await updateAlert(store, model.spec, check, failing, day(2), HOUR, context);
+        expect((await listAlerts(store, { model: 'elec2' }))[0]).toMatchObject({
+          severity: 'critical',
+          occurrences: 2,
+        });
+        // Back in the warning zone: the open alert keeps the worst it has seen.
+        await updateAlert(store, model.spec, check, warning, day(3), 2 * HOUR, context);
+        expect((await listAlerts(store, { model: 'elec2' }))[0]).toMatchObject({
+          severity: 'critical',
+          occurrences: 3,
+        });
+      });
+
       it('keeps an acknowledged alert open but stops re-notifying it; the next alert starts unacknowledged', async () => {
         const { model } = await steward.context.catalog.put({
           ...ELEC2_MODEL,

@@ -28,6 +28,9 @@ export async function updateAlert(
   context: NotifierContext,
 ): Promise<void> {
   if (result.status === 'skipped') return;
+  // A check that answers `warning` (a detector in its warning zone) raises a warning, whatever the severity it
+  // carries for failing; an open alert keeps the worst severity it has seen.
+  const severity = result.status === 'warning' && check.severity === 'critical' ? 'warning' : check.severity;
   const open = await store.db
     .selectFrom('alerts')
     .selectAll()
@@ -40,7 +43,7 @@ export async function updateAlert(
     alertId: id,
     model: spec.name,
     check: check.name,
-    severity: check.severity,
+    severity,
     status: result.status,
     message: result.message,
     value: result.value,
@@ -67,7 +70,7 @@ export async function updateAlert(
         id,
         model: spec.name,
         check_name: check.name,
-        severity: check.severity,
+        severity,
         status: 'open',
         message: result.message,
         detail,
@@ -93,6 +96,7 @@ export async function updateAlert(
     .updateTable('alerts')
     .set({
       occurrences,
+      ...(SEVERITY_RANK[severity] > (SEVERITY_RANK[open.severity] ?? 0) ? { severity } : {}),
       last_at: now,
       last_window: window.start,
       message: result.message,
@@ -103,6 +107,8 @@ export async function updateAlert(
     .execute();
   if (due) await notify(spec.notifiers, event('repeated', open.id, occurrences), context);
 }
+
+const SEVERITY_RANK: Record<string, number> = { info: 0, warning: 1, critical: 2 };
 
 export interface AlertQuery {
   model?: string;
