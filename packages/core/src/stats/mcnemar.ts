@@ -1,5 +1,6 @@
 import { StewardInputError } from '../errors.js';
 import { checkSameLength, type Labels } from '../metrics/input.js';
+import { checkCounts } from './sample.js';
 import { betaInc, chiSquareSf } from './special.js';
 
 export interface McNemarOptions {
@@ -38,13 +39,7 @@ function binomialHalfCdf(k: number, n: number): number {
  * @example mcnemarFromCounts(2, 9).pValue; // 0.06542968749999982
  */
 export function mcnemarFromCounts(b: number, c: number, options: McNemarOptions = {}): McNemarResult {
-  for (const [name, v] of [
-    ['b', b],
-    ['c', c],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 0)
-      throw new StewardInputError(`${name} must be a non-negative integer count, got ${v}`, name);
-  }
+  checkCounts({ b, c });
   const n = b + c;
   const alternative = options.alternative ?? 'two-sided';
   const exact = options.exact ?? n < 25;

@@ -1,4 +1,5 @@
 import { StewardInputError } from '../errors.js';
+import { checkCounts } from './sample.js';
 import { normalSf } from './special.js';
 
 export interface PairedNonInferiorityResult {
@@ -29,14 +30,7 @@ export function pairedNonInferiority(
   n: number,
   margin: number,
 ): PairedNonInferiorityResult {
-  for (const [name, v] of [
-    ['gained', gained],
-    ['lost', lost],
-    ['n', n],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 0)
-      throw new StewardInputError(`${name} must be a non-negative integer count, got ${v}`, name);
-  }
+  checkCounts({ gained, lost, n });
   if (n === 0 || gained + lost > n)
     throw new StewardInputError(`n must be positive and at least gained + lost, got ${n}`, 'n');
   if (!(margin > 0 && margin < 1))

@@ -71,3 +71,10 @@ export function upperBound(sorted: ArrayLike<number>, x: number): number {
   }
   return lo;
 }
+
+/** Refuses any of the named values that is not a non-negative integer count, naming it. */
+export function checkCounts(counts: Record<string, number>): void {
+  for (const [name, v] of Object.entries(counts))
+    if (!Number.isInteger(v) || v < 0)
+      throw new StewardInputError(`${name} must be a non-negative integer count, got ${v}`, name);
+}

@@ -1,4 +1,5 @@
 import { StewardInputError } from '../errors.js';
+import { checkCounts } from './sample.js';
 import { betaInc, logGamma } from './special.js';
 
 export interface SequentialPairedOptions {
@@ -40,13 +41,7 @@ export function sequentialPairedTest(
   lost: number,
   options: SequentialPairedOptions = {},
 ): SequentialPairedResult {
-  for (const [name, v] of [
-    ['gained', gained],
-    ['lost', lost],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 0)
-      throw new StewardInputError(`${name} must be a non-negative integer count, got ${v}`, name);
-  }
+  checkCounts({ gained, lost });
   const a = options.prior ?? 10;
   if (!(a > 0 && Number.isFinite(a)))
     throw new StewardInputError(`prior must be a positive number, got ${a}`, 'prior');
