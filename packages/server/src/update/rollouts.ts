@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sequentialPairedTest } from '@steward/core';
+import { mcnemarTest, sequentialPairedTest } from '@steward/core';
 import type { Selectable } from 'kysely';
 import type { ModelCatalog } from '../monitor/model-catalog.js';
 import type { Registry } from '../registry/registry.js';
@@ -238,15 +238,12 @@ function judgeSequentially(
   alpha: number,
   maxLabelled: number,
 ): Verdict | undefined {
-  let b = 0;
-  let c = 0;
-  for (const p of paired) {
-    const productionRight = p.output === p.label;
-    const shadowRight =
-      (JSON.parse((shadow.get(p.id) as { output: string }).output) as ClassValue) === p.label;
-    if (productionRight && !shadowRight) b++;
-    else if (shadowRight && !productionRight) c++;
-  }
+  if (paired.length === 0) return undefined;
+  const { b, c } = mcnemarTest(
+    paired.map((p) => p.label as ClassValue),
+    paired.map((p) => p.output),
+    paired.map((p) => JSON.parse((shadow.get(p.id) as { output: string }).output) as ClassValue),
+  );
   const test = sequentialPairedTest(c, b);
   const threshold = Math.log(1 / alpha);
   const evidence = {

@@ -2,14 +2,16 @@
 import type { ModelCatalog } from '../monitor/model-catalog.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
-import type { UpdatePolicy } from '../spec/model-spec.js';
+import type { ModelVersion } from '../registry/version-records.js';
+import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import type { Clock } from '../time/clock.js';
 import { startRollout } from './rollouts.js';
-import { assembleDataset, wholeWindow } from './run-dataset.js';
+import { assembleDataset, type RunDataset, wholeWindow } from './run-dataset.js';
 import { evaluateCandidate } from './run-evaluate.js';
 import { RunRecorder, type UpdateRun, type UpdateTrigger } from './run-record.js';
 import { loadTrainable, trainCandidate } from './strategies.js';
+import type { StewardModel } from './train-fresh.js';
 
 export interface UpdateContext {
   store: StoreConnection;
@@ -55,7 +57,9 @@ export async function runUpdate(
     if (production && data.heldY.length === 0)
       return await recorder.finish(
         'skipped',
-        `no labelled rows newer than production's training window (it ends ${new Date(trainedTo ?? 0).toISOString()}) to compare on; production unchanged`,
+        trainedTo === undefined
+          ? 'no complete held-out rows to compare on; production unchanged'
+          : `no labelled rows newer than production's training window (it ends ${new Date(trainedTo).toISOString()}) to compare on; production unchanged`,
       );
 
     const productionModel =
@@ -85,64 +89,39 @@ export async function runUpdate(
       ),
     );
 
+    // The parameters a tune search chose (the lineage records them; a refit reuses them).
+    const best = recorder.run.steps.find((st) => st.name === 'train')?.detail.best as
+      | Record<string, unknown>
+      | undefined;
     // Refit after the pass: the gate judged the method on held-out rows; what serves learns from them too.
     const passed = !production || decision?.promote === true;
-    let servedBytes = candidateBytes;
-    let refit: { rows: number; gatedSha256: string } | undefined;
-    if (policy.refit && passed && data.heldY.length > 0) {
-      const whole = wholeWindow(data);
-      // A tuned candidate is refitted with the parameters its search chose, not searched again.
-      const best = recorder.run.steps.find((st) => st.name === 'train')?.detail.best as
-        | Record<string, unknown>
-        | undefined;
-      const refitPolicy: UpdatePolicy =
-        policy.strategy === 'tune' && best && policy.learner
-          ? {
-              ...policy,
-              strategy: 'retrain',
-              learner: { ...policy.learner, params: { ...policy.learner.params, ...best } },
-            }
-          : policy;
-      const refitted = await recorder.step('refit', async () => {
-        // fineTune and incremental went on from production's model in place: go on from a fresh copy of it.
-        const fresh =
-          production?.format === 'steward' ? await loadTrainable(context.registry, production) : undefined;
-        const result = await trainCandidate(
-          model.spec,
-          refitPolicy,
-          whole,
-          production ? { artifactPath: context.artifacts.path(production.sha256), model: fresh } : undefined,
-        );
-        const gated = context.artifacts.put(candidateBytes);
-        return {
-          value: { bytes: result.value.bytes, curves: result.value.curves, gatedSha256: gated.sha256 },
-          detail: { rows: whole.trainY.length, gatedSha256: gated.sha256 },
-        };
-      });
-      servedBytes = refitted.bytes;
-      curves = { ...curves, ...refitted.curves };
-      refit = { rows: whole.trainY.length, gatedSha256: refitted.gatedSha256 };
-    }
+    const refit =
+      policy.refit && passed && data.heldY.length > 0
+        ? await recorder.step('refit', () =>
+            refitCandidate(context, model.spec, policy, data, {
+              production,
+              productionModel,
+              best,
+              candidateBytes,
+            }),
+          )
+        : undefined;
+    if (refit) curves = { ...curves, ...refit.curves };
 
     const version = await recorder.step('register', async () => {
-      const registered = await context.registry.register(modelName, servedBytes, {
+      const registered = await context.registry.register(modelName, refit?.bytes ?? candidateBytes, {
         format: candidateFormat,
         ...(production ? { parent: production.version } : {}),
         description: `update run ${recorder.run.id}`,
         lineage: {
           strategy: policy.strategy,
-          parameters: {
-            ...(policy.learner?.params ?? {}),
-            ...((recorder.run.steps.find((st) => st.name === 'train')?.detail.best as
-              | Record<string, unknown>
-              | undefined) ?? {}),
-          },
+          parameters: { ...(policy.learner?.params ?? {}), ...(best ?? {}) },
           learner: policy.learner?.kind ?? null,
           trainingWindow: { from: new Date(data.from).toISOString(), to: new Date(data.to).toISOString() },
           evaluation: decision
             ? { primary: decision.primary, guards: decision.guards, test: decision.test }
             : {},
-          ...(refit ? { refit } : {}),
+          ...(refit ? { refit: { rows: refit.rows, gatedSha256: refit.gatedSha256 } } : {}),
           updateRun: recorder.run.id,
         },
         actor: trigger.actor ?? 'update-loop',
@@ -201,4 +180,53 @@ export async function runUpdate(
   } catch (error) {
     return recorder.finish('failed', `${(error as Error).message}; production unchanged`);
   }
+}
+
+/**
+ * The refit step: the candidate that passed trained again, the same way, on the whole window (held-out rows
+ * included); a tuned one with the parameters its search chose, not searched again. The gated candidate's bytes stay
+ * in the artifact store, named in the lineage.
+ */
+async function refitCandidate(
+  context: UpdateContext,
+  spec: ModelSpec,
+  policy: UpdatePolicy,
+  data: RunDataset,
+  trained: {
+    production: ModelVersion | undefined;
+    productionModel: StewardModel | undefined;
+    best: Record<string, unknown> | undefined;
+    candidateBytes: Buffer;
+  },
+) {
+  const { production, best } = trained;
+  const refitPolicy: UpdatePolicy =
+    policy.strategy === 'tune' && best && policy.learner
+      ? {
+          ...policy,
+          strategy: 'retrain',
+          learner: { ...policy.learner, params: { ...policy.learner.params, ...best } },
+        }
+      : policy;
+  // fineTune and incremental went on from production's model in place: go on from a fresh copy of it.
+  const mutated = policy.strategy === 'fineTune' || policy.strategy === 'incremental';
+  const productionModel =
+    mutated && production?.format === 'steward'
+      ? await loadTrainable(context.registry, production)
+      : trained.productionModel;
+  const whole = wholeWindow(data);
+  const result = await trainCandidate(
+    spec,
+    refitPolicy,
+    whole,
+    production
+      ? { artifactPath: context.artifacts.path(production.sha256), model: productionModel }
+      : undefined,
+  );
+  const gatedSha256 = context.artifacts.put(trained.candidateBytes).sha256;
+  const rows = whole.trainY.length;
+  return {
+    value: { ...result.value, rows, gatedSha256 },
+    detail: { rows, gatedSha256 },
+  };
 }
