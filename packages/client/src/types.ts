@@ -50,6 +50,11 @@ export interface FeatureSpecInput {
   name: string;
   type: 'numeric' | 'categorical' | 'text' | 'embedding';
   dimensions?: number;
+  /** Computed by Steward from the model's own labels when it serves (see docs/monitoring.md); not sent by clients. */
+  fromLabels?:
+    | { kind: 'last' }
+    | { kind: 'rate'; last: number; class?: ClassValue }
+    | { kind: 'samePeriod'; period: string | number; within?: string | number };
 }
 
 /** A model as the API takes it (see the OpenAPI document for checks and notifiers). */

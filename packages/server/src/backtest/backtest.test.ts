@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { steward } from '../cli/test-helpers.js';
+import type { ModelSpec } from '../spec/model-spec.js';
+import { openStore } from '../store/open-store.js';
+import { queryPredictions } from '../store/prediction-reads.js';
 import { DATASETS, numericColumn } from '../testing/datasets.js';
+import { historyLabelFeatures } from './history-label-features.js';
+import { prepareBacktest } from './plan.js';
 import type { BacktestReport } from './run-backtest.js';
 import { backtest } from './run-backtest.js';
 
@@ -115,6 +120,88 @@ describe('steward backtest', () => {
     expect(shadowed?.versionChanges?.length).toBe(1 + (shadowed?.rollouts?.promoted ?? 0));
   });
 
+  it('serves label features from the labels the server had by each row, the same values version 1 trained on', async () => {
+    const dir = folder();
+    const policy = join(dir, 'label-history.yaml');
+    writeFileSync(
+      policy,
+      [
+        'task: binary',
+        'window: 1d',
+        'features:',
+        ...['period', 'nswprice', 'nswdemand', 'vicprice', 'vicdemand', 'transfer'].map(
+          (name) => `  - { name: ${name}, type: numeric }`,
+        ),
+        '  - { name: upYesterday, type: numeric, fromLabels: { kind: samePeriod, period: 1d } }',
+        '  - { name: upShare, type: numeric, fromLabels: { kind: rate, last: 48 } }',
+        'update:',
+        '  every: 7d',
+        '  window: 14d',
+        '  minRows: 200',
+        '  learner: { kind: GradientBoostingClassifier }',
+        '  gate: { mode: always }',
+      ].join('\n'),
+    );
+    const storeDir = join(dir, 'stores');
+    const options = {
+      data: elec2,
+      history: { label: 'class', step: 30 * 60_000, start: Date.UTC(1996, 4, 7), limit: 48 * 35 },
+      delay: { ms: DAY },
+      cadence: { ms: DAY },
+      train: { ms: 14 * DAY },
+      policies: [policy],
+      ungated: false,
+      jobs: 1,
+      storeDir,
+    };
+    const { report } = await backtest(options);
+    expect(report.strategies[0]?.runs?.promoted).toBeGreaterThanOrEqual(2);
+    // What the server stored with each prediction is what the history says was known by the row's time.
+    const prepared = await prepareBacktest(options);
+    const policySpec = prepared.policies[0]?.spec as ModelSpec;
+    const expected = historyLabelFeatures(policySpec, prepared.history, prepared.timeline);
+    const store = await openStore({ url: join(storeDir, 'label-history.db') });
+    try {
+      const stored = await queryPredictions(store.db, prepared.model, {
+        from: 0,
+        to: Number.MAX_SAFE_INTEGER,
+        features: true,
+      });
+      expect(stored).toHaveLength(48 * 21);
+      for (const p of stored) {
+        const i = Number(p.id.slice(1));
+        expect({ upYesterday: p.features.upYesterday ?? null, upShare: p.features.upShare ?? null }).toEqual(
+          expected?.[i],
+        );
+      }
+      // Every row after the first served day has yesterday's label of its half-hour.
+      expect(stored.slice(48).every((p) => typeof p.features.upYesterday === 'number')).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reads a history without time in row order: spans in rows, the policy acting as each delay of labels arrives', async () => {
+    const { code, stdout, stderr } = await steward(
+      'backtest',
+      '--data',
+      elec2,
+      '--label',
+      'class',
+      '--delay',
+      '48',
+      '--rows',
+      '2400',
+      '--no-ungated',
+    );
+    expect(stderr).not.toMatch(/steward:/);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      '2,160 rows scored (in row order, no time column), 240 trained version 1; binary label class; labels 48 rows late, the policy acts every 48 rows.',
+    );
+    expect(stdout).toMatch(/\| default \| policy \| 0\.7\d+ /);
+  });
+
   it('writes an HTML report with every strategy on one time axis', async () => {
     const dir = folder();
     const html = join(dir, 'report.html');
@@ -183,9 +270,9 @@ describe('steward backtest refuses bad input in one line, exit 2, writing nothin
       /^steward: .* has a header but no data rows/,
     ],
     [
-      'no time and no step',
-      () => [...elec2Flags.slice(0, 4)],
-      /^steward: give the time column with --time, or --step/,
+      'a duration for a history read in row order',
+      () => [...elec2Flags.slice(0, 4), '--delay', '1d'],
+      /^steward: --delay 1d: .*elec2.csv is read in row order \(no --time or --step\), so its spans are rows: give --delay as a number of rows/,
     ],
     [
       'a delay longer than the history',

@@ -39,9 +39,15 @@ export interface History {
   features: FeatureColumn[];
   /** Row ids, when the history has an id column. */
   ids?: ReadonlyArray<string>;
-  /** Where the row's time came from: a column, or a fixed step from a start. */
-  timeSource: { column: string } | { step: number; start: number };
+  /**
+   * Where the row's time came from: a column, a fixed step from a start, or (neither given) the rows' order, one
+   * `ROW_ORDER_STEP` apart from 1970, so spans are best given in rows.
+   */
+  timeSource: { column: string } | { step: number; start: number } | { rowOrder: true; step: number };
 }
+
+/** Without a time column or a step, rows are taken in order this far apart (a minute: any spacing would do). */
+export const ROW_ORDER_STEP = 60_000;
 
 export interface HistoryOptions {
   /** A label column, or a numeric column against a number: `delay>15`, `price<=0` (then 1 or 0, binary). */
@@ -166,7 +172,9 @@ export function toHistory(whole: Table, options: HistoryOptions): History {
     timeSource:
       options.time !== undefined
         ? { column: options.time }
-        : { step: options.step as number, start: options.start ?? 0 },
+        : options.step !== undefined
+          ? { step: options.step, start: options.start ?? 0 }
+          : { rowOrder: true, step: ROW_ORDER_STEP },
   };
 }
 
@@ -254,13 +262,11 @@ function readTimes(
 ): Float64Array {
   const times = new Float64Array(table.rows);
   if (options.time === undefined) {
-    if (options.step === undefined || !(options.step > 0))
-      throw new BacktestInputError(
-        '--time',
-        'give the time column with --time, or --step (rows in order, one every step, such as 30m)',
-      );
+    if (options.step !== undefined && !(options.step > 0))
+      throw new BacktestInputError('--step', `--step must be more than 0, got ${options.step}`);
+    const step = options.step ?? ROW_ORDER_STEP;
     const start = options.start ?? 0;
-    for (let i = 0; i < times.length; i++) times[i] = start + i * options.step;
+    for (let i = 0; i < times.length; i++) times[i] = start + i * step;
     return times;
   }
   const name = options.time;

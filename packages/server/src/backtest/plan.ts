@@ -11,7 +11,7 @@ import {
   ungatedPolicy,
 } from './policy.js';
 import { readTable } from './readers/read-table.js';
-import type { Span } from './span.js';
+import { describeSpan, type Span } from './span.js';
 import { buildTimeline, type Timeline } from './timeline.js';
 
 /**
@@ -23,7 +23,10 @@ export interface BacktestPlan {
   history: Omit<HistoryOptions, 'task'> & { task?: HistoryOptions['task'] };
   /** Default 0: labels at once. */
   delay?: Span;
-  /** Default: the shortest of 1h, 6h, 1d, 7d, 30d with 30 rows a step on average and at most 2,000 steps. */
+  /**
+   * Default: in row order (no time column, no step) the delay's rows when labels are late; else the shortest of
+   * 1h, 6h, 1d, 7d, 30d with 30 rows a step on average and at most 2,000 steps.
+   */
   cadence?: Span;
   /** Default the first 10% of the rows. */
   train?: Span;
@@ -91,9 +94,21 @@ export async function prepareBacktest(
       );
     throw error;
   }
+  const delay = plan.delay ?? { ms: 0 };
+  if ('rowOrder' in history.timeSource)
+    for (const [flag, span] of [
+      ['--delay', plan.delay],
+      ['--cadence', plan.cadence],
+      ['--train', plan.train],
+    ] as const)
+      if (span && 'ms' in span && span.ms > 0)
+        throw new BacktestInputError(
+          flag,
+          `${flag} ${describeSpan(span)}: ${plan.data} is read in row order (no --time or --step), so its spans are rows: give ${flag} as a number of rows (such as 48), or give --time or --step`,
+        );
   const timeline = buildTimeline(history, {
-    delay: plan.delay ?? { ms: 0 },
-    cadence: plan.cadence ?? defaultCadence(history),
+    delay,
+    cadence: plan.cadence ?? defaultCadence(history, delay),
     train: plan.train ?? { rows: Math.max(2, Math.ceil(history.rows / 10)) },
   });
   const model = modelName(plan.data);
@@ -107,7 +122,9 @@ export async function prepareBacktest(
   return { history, timeline, model, policies, replays };
 }
 
-function defaultCadence(history: History): Span {
+function defaultCadence(history: History, delay: Span): Span {
+  // In row order the rows' spacing means nothing: act as each delay's worth of labels comes in.
+  if ('rowOrder' in history.timeSource && 'rows' in delay && delay.rows > 0) return { rows: delay.rows };
   const span = (history.times[history.rows - 1] as number) - (history.times[0] as number);
   if (!(span > 0))
     throw new BacktestInputError(

@@ -7,7 +7,7 @@ import { ModelSpecError, parseModelSpec } from '../spec/model-spec.js';
 import type { Learner } from '../update/train-fresh.js';
 import { BacktestInputError } from './backtest-error.js';
 import type { History, Task } from './history.js';
-import { formatDuration } from './span.js';
+import { describeSpan, formatDuration } from './span.js';
 import { spanMs, type Timeline } from './timeline.js';
 
 /** A maintenance policy as a backtest replays it: a complete model spec and the learner of its version 1. */
@@ -94,7 +94,9 @@ export function completePolicy(
     input.features = history.features.map((f) => ({ name: f.name, type: f.type }));
   else if (Array.isArray(input.features)) {
     input.features.forEach((f: unknown, i: number) => {
-      const feature = f as { name?: unknown; type?: unknown } | null;
+      const feature = f as { name?: unknown; type?: unknown; fromLabels?: unknown } | null;
+      // Steward computes it from the labels: the history need not have it.
+      if (feature?.fromLabels !== undefined) return;
       const type = columns.get(String(feature?.name));
       if (type === undefined)
         throw fail(
@@ -133,6 +135,8 @@ export function completePolicy(
   // Categories and missing numbers need a Pipeline (one-hot, imputation); a plain learner takes numbers only.
   const needPipeline = spec.features
     .filter((f) => {
+      // Missing until the first label is known.
+      if (f.fromLabels) return true;
       const column = history.features.find((c) => c.name === f.name);
       if (!column) return false;
       return column.type === 'categorical' || column.values.some(Number.isNaN);
@@ -173,7 +177,7 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
   const train = spanMs(timeline.train, timeline);
   const trainRows = timeline.trainEnd;
   const raw = {
-    description: `gradient boosting retrained every ${formatDuration(cadence)} on the last ${formatDuration(train)}, promoted unless shown worse`,
+    description: `gradient boosting retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}, promoted unless shown worse`,
     checks:
       history.task === 'regression'
         ? []

@@ -12,6 +12,7 @@ import type { TickReport } from '../update/maintenance-loop.js';
 import type { UpdateRun } from '../update/run-record.js';
 import { trainFresh } from '../update/train-fresh.js';
 import type { History } from './history.js';
+import { historyLabelFeatures } from './history-label-features.js';
 import type { BacktestPolicy } from './policy.js';
 import type { Timeline } from './timeline.js';
 
@@ -105,7 +106,8 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
   const { policy, history, timeline, model } = options;
   const { trainEnd } = timeline;
   const spec = policy.spec;
-  const names = spec.features.map((f) => f.name);
+  // The features clients send; Steward computes those from labels (`fromLabels`) when it serves.
+  const names = spec.features.filter((f) => !f.fromLabels).map((f) => f.name);
   const columns = names.map((name) => history.features.find((f) => f.name === name));
   const rowOf = (i: number): Record<string, FeatureValue> => {
     const row: Record<string, FeatureValue> = {};
@@ -115,6 +117,8 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
     }
     return row;
   };
+  const fromLabels = historyLabelFeatures(spec, history, timeline);
+  const modelRowOf = fromLabels ? (i: number) => ({ ...rowOf(i), ...fromLabels[i] }) : rowOf;
   const idOf = (i: number) => history.ids?.[i] ?? `r${i}`;
 
   mkdirSync(options.storeDir, { recursive: true });
@@ -151,7 +155,7 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
     const training: Array<{ features: Record<string, FeatureValue>; label: ClassValue }> = [];
     for (let i = 0; i < trainEnd; i++) {
       const label = history.labels[i];
-      if (label !== null && label !== undefined) training.push({ features: rowOf(i), label });
+      if (label !== null && label !== undefined) training.push({ features: modelRowOf(i), label });
     }
     if (usesTrainingReference(policy)) {
       const step = Math.max(1, Math.ceil(training.length / MAX_REFERENCE_ROWS));
@@ -187,16 +191,16 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
 
     const sendLabels = async (until: number) => {
       const batch: Array<{ predictionId: string; label: ClassValue; time: number }> = [];
-      while (nextLabel < served && (timeline.arrival[nextLabel] as number) <= until) {
+      for (; nextLabel < served; nextLabel++) {
         const label = history.labels[nextLabel];
-        if (label !== null && label !== undefined) {
-          batch.push({ predictionId: idOf(nextLabel), label, time: timeline.arrival[nextLabel] as number });
-          const out = outputs[nextLabel - trainEnd];
-          labelled++;
-          runningSum +=
-            history.task === 'regression' ? Math.abs(Number(out) - Number(label)) : out === label ? 1 : 0;
-        }
-        nextLabel++;
+        // A row without a label never gets one: it holds up none of the labels after it.
+        if (label === null || label === undefined) continue;
+        if ((timeline.arrival[nextLabel] as number) > until) break;
+        batch.push({ predictionId: idOf(nextLabel), label, time: timeline.arrival[nextLabel] as number });
+        const out = outputs[nextLabel - trainEnd];
+        labelled++;
+        runningSum +=
+          history.task === 'regression' ? Math.abs(Number(out) - Number(label)) : out === label ? 1 : 0;
       }
       for (let k = 0; k < batch.length; k += LABEL_CHUNK)
         await client.logLabels(model, batch.slice(k, k + LABEL_CHUNK));
@@ -252,29 +256,48 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
       }
     };
 
+    const serve = async (from: number, to: number) => {
+      const rows = [];
+      for (let i = from; i < to; i++)
+        rows.push({ id: idOf(i), time: history.times[i] as number, features: rowOf(i) });
+      clock.set(history.times[to - 1] as number);
+      const answers = await client.predict(model, rows);
+      answers.forEach((a, k) => {
+        const i = from + k - trainEnd;
+        outputs[i] = a.output;
+        scores[i] = a.score;
+        // A canary's rows keep production's number: the timeline shows production changing.
+        if (a.variant === 'production') servingVersion = a.version;
+        versions[i] = servingVersion;
+      });
+      served = to;
+    };
+    // A label arriving between two of a step's rows reaches the server before the later row is served: label
+    // features read what the server had by each row's time, as they would in production.
+    const labelArrivesBy = (i: number) => {
+      if (fromLabels === undefined) return false;
+      while (nextLabel < i && history.labels[nextLabel] == null) nextLabel++;
+      return nextLabel < i && (timeline.arrival[nextLabel] as number) <= (history.times[i] as number);
+    };
+
     for (const [t, tick] of timeline.ticks.entries()) {
       clock.set(tick.at);
       await sendLabels(tick.at);
       const cpu = process.cpuUsage();
       record(await steward.context.loop.tick(tick.at, { awaitRuns: true }));
       maintenanceCpu += cpuSeconds(cpu);
-      for (let from = tick.from; from < tick.to; from += PREDICT_CHUNK) {
-        const to = Math.min(tick.to, from + PREDICT_CHUNK);
-        const rows = [];
-        for (let i = from; i < to; i++)
-          rows.push({ id: idOf(i), time: history.times[i] as number, features: rowOf(i) });
-        clock.set(history.times[to - 1] as number);
-        const answers = await client.predict(model, rows);
-        answers.forEach((a, k) => {
-          const i = from + k - trainEnd;
-          outputs[i] = a.output;
-          scores[i] = a.score;
-          // A canary's rows keep production's number: the timeline shows production changing.
-          if (a.variant === 'production') servingVersion = a.version;
-          versions[i] = servingVersion;
-        });
+      let from = tick.from;
+      for (let i = tick.from; i < tick.to; i++) {
+        if (i - from >= PREDICT_CHUNK || (i > from && labelArrivesBy(i))) {
+          await serve(from, i);
+          from = i;
+        }
+        if (labelArrivesBy(i)) {
+          clock.set(history.times[i] as number);
+          await sendLabels(history.times[i] as number);
+        }
       }
-      served = tick.to;
+      if (from < tick.to) await serve(from, tick.to);
       if (options.paceMs) await new Promise((resolve) => setTimeout(resolve, options.paceMs));
       options.onProgress?.({
         ticks: t + 1,
@@ -296,7 +319,7 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
     const { staticOutputs, staticScores } = await predictStatic(
       policy,
       initialBytes,
-      rowOf,
+      modelRowOf,
       trainEnd,
       history.rows,
     );

@@ -58,6 +58,8 @@ export interface BacktestReport {
   trainRows: number;
   from: string;
   to: string;
+  /** The history has no time: its rows were replayed in order (`from` and `to` then mean nothing). */
+  rowOrder?: boolean;
   delay: string;
   cadence: string;
   train: string;
@@ -116,7 +118,9 @@ export async function backtest(options: BacktestOptions): Promise<BacktestResult
   const primaryPolicy = policies[0] as PreparedBacktest['policies'][number];
   const spec = primaryPolicy.spec;
   const primary: MetricName = spec.update?.gate.primary ?? (spec.task === 'regression' ? 'rmse' : 'accuracy');
-  const period = options.period ?? detectPeriod(history, timeline);
+  // In row order the rows' spacing is made up: no season to find.
+  const period =
+    options.period ?? ('rowOrder' in history.timeSource ? undefined : detectPeriod(history, timeline));
   const seasons = options.seasons ?? 1;
   const first = results[0] as ReplayResult;
 
@@ -196,6 +200,7 @@ export async function backtest(options: BacktestOptions): Promise<BacktestResult
     trainRows: timeline.trainEnd,
     from: new Date(history.times[timeline.trainEnd] as number).toISOString(),
     to: new Date(history.times[history.rows - 1] as number).toISOString(),
+    ...('rowOrder' in history.timeSource ? { rowOrder: true } : {}),
     delay: describeSpan(timeline.delay),
     cadence: describeSpan(timeline.cadence),
     train: describeSpan(timeline.train),

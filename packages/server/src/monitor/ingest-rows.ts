@@ -199,6 +199,7 @@ export interface BatchValidator {
 export function compileValidator(spec: ModelSpec): BatchValidator {
   const features = spec.features.map((f) => ({ name: f.name, check: featureCheck(f) }));
   const featureNames = new Set(spec.features.map((f) => f.name));
+  const computed = spec.features.filter((f) => f.fromLabels).map((f) => f.name);
   const classes = modelClasses(spec);
   const classSet = classes ? new Set<ClassValue>(classes) : undefined;
   const classList = classes?.map((c) => JSON.stringify(c)).join(', ');
@@ -316,6 +317,13 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
         const segment = row.segment ?? null;
         if (segment !== null && (typeof segment !== 'string' || segment.length > 128))
           errors.add(r, 'segment', 'expected a string (max 128)');
+        for (const name of computed)
+          if (isPlainObject(row.features) && row.features[name] !== undefined)
+            errors.add(
+              r,
+              `features.${name}`,
+              "computed by Steward from the model's labels (fromLabels): leave it out",
+            );
         const features = checkFeatures(row.features, r, errors);
         return { id, time: time as number, segment: segment as string | null, key: key as string, features };
       });

@@ -36,6 +36,7 @@ const labelModelOf = (model: LoadedModel) => ({
   name: model.spec.name,
   window: model.spec.window,
   createdAt: model.createdAt,
+  labelHistory: model.spec.features.some((f) => f.fromLabels !== undefined),
 });
 
 export { windowStart } from '../spec/window-start.js';

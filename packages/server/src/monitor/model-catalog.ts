@@ -1,4 +1,5 @@
 import { type ModelSpec, ModelSpecError, type ModelSpecInput, parseModelSpec } from '../spec/model-spec.js';
+import { backfillLabelHistory } from '../store/label-history.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { type BatchValidator, compileValidator } from './ingest-rows.js';
@@ -57,6 +58,12 @@ export class ModelCatalog {
       })
       .onConflict((oc) => oc.column('name').doUpdateSet({ spec: JSON.stringify(spec), updated_at: now }))
       .execute();
+    // Label features declared on a model that has labels: their history starts from the labels stored.
+    const hadLabelFeatures = existing
+      ? (JSON.parse(existing.spec) as ModelSpec).features.some((f) => f.fromLabels)
+      : false;
+    if (existing && !hadLabelFeatures && spec.features.some((f) => f.fromLabels))
+      await backfillLabelHistory(this.store.db, spec.name);
     const model: LoadedModel = {
       spec,
       validator: compileValidator(spec),
@@ -141,6 +148,7 @@ export const MODEL_TABLES = [
   'prediction_ids',
   'prediction_ids_recent',
   'labels',
+  'label_history',
   'profiles',
   'window_labels',
   'window_label_deltas',

@@ -5,9 +5,12 @@ import { loadPredictor, type Predictor, type ServedPrediction } from '../registr
 import type { Registry } from '../registry/registry.js';
 import type { ModelVersion } from '../registry/version-records.js';
 import { DomainError } from '../spec/domain-error.js';
+import type { ModelSpec } from '../spec/model-spec.js';
 import type { InputRecord, PredictionRecord } from '../spec/records.js';
 import { activeCanaryShare } from '../store/canary-share.js';
+import { readKnownLabels } from '../store/label-history.js';
 import type { StoreConnection } from '../store/open-store.js';
+import { computeLabelFeatures, labelFeaturesOf, newestNeeded, samePeriodLookback } from './label-features.js';
 
 export interface ServedRow extends ServedPrediction {
   id: string;
@@ -66,8 +69,9 @@ export class Serving {
     private readonly log: (line: string) => void,
   ) {}
 
-  async predict(model: LoadedModel, inputs: readonly InputRecord[]): Promise<ServedRow[]> {
+  async predict(model: LoadedModel, given: readonly InputRecord[]): Promise<ServedRow[]> {
     const { spec } = model;
+    const inputs = await this.withLabelFeatures(spec, given);
     const { production, candidate: canary, shadow } = await this.registry.resolveAll(spec.name);
     if (!production)
       throw new NotServableError(
@@ -121,6 +125,30 @@ export class Serving {
     await this.ingestion.predictions(model, records);
     await shadowRun;
     return served;
+  }
+
+  /** The rows with the features Steward computes from the model's labels (as known by each row's time) filled in. */
+  private async withLabelFeatures(
+    spec: ModelSpec,
+    inputs: readonly InputRecord[],
+  ): Promise<readonly InputRecord[]> {
+    const computed = labelFeaturesOf(spec);
+    if (computed.length === 0 || inputs.length === 0) return inputs;
+    const times = inputs.map((i) => i.time);
+    let from = Number.POSITIVE_INFINITY;
+    let to = Number.NEGATIVE_INFINITY;
+    for (const t of times) {
+      from = Math.min(from, t);
+      to = Math.max(to, t);
+    }
+    const labels = await readKnownLabels(
+      this.store.db,
+      spec.name,
+      { from, to },
+      { newest: newestNeeded(computed), lookback: samePeriodLookback(computed) },
+    );
+    const values = computeLabelFeatures(spec, computed, times, labels);
+    return inputs.map((input, i) => ({ ...input, features: { ...input.features, ...values[i] } }));
   }
 
   private async runShadow(

@@ -27,6 +27,28 @@ const className = z.union([z.string().min(1), z.number().finite()]);
 /** Names every JavaScript object answers to (`constructor`, `toString`, `__proto__`…): refused as feature names. */
 const RESERVED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
+/**
+ * A feature Steward computes at serving time from the model's own labels, counting only labels it had received by
+ * the row's time (see serve/label-features.ts): `last`, the newest known label; `rate`, the share of `class` (binary
+ * default the positive class; regression: the mean) among the `last` newest known labels; `samePeriod`, the label of
+ * the prediction `period` before the row (at most `within` earlier), if it was known by then.
+ */
+export const labelFeatureSpec = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('last') }),
+  z.strictObject({
+    kind: z.literal('rate'),
+    last: z.number().int().min(1).max(10_000),
+    class: className.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('samePeriod'),
+    period: duration('fromLabels.period').refine((ms) => ms > 0, {
+      message: 'fromLabels.period must be more than 0',
+    }),
+    within: duration('fromLabels.within').default(3_600_000),
+  }),
+]);
+
 export const featureSpec = z.strictObject({
   name: z
     .string()
@@ -37,6 +59,8 @@ export const featureSpec = z.strictObject({
   type: z.enum(['numeric', 'categorical', 'text', 'embedding']),
   /** Length of an embedding vector. */
   dimensions: z.number().int().positive().optional(),
+  /** Computed by Steward from the model's labels when it serves; clients do not send it. */
+  fromLabels: labelFeatureSpec.optional(),
 });
 
 const severity = z.enum(['info', 'warning', 'critical']);
@@ -358,6 +382,10 @@ export const modelSpec = z
           message: `duplicate feature "${f.name}"`,
         });
       seen.add(f.name);
+      if (f.fromLabels) {
+        const problem = labelFeatureProblem(f.fromLabels, f.type, spec.task, spec.classes);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['features', i, 'fromLabels'], message: problem });
+      }
       if (f.type === 'embedding' && f.dimensions === undefined) {
         ctx.addIssue({
           code: 'custom',
@@ -401,11 +429,35 @@ export const modelSpec = z
     }
   });
 
+/** What is wrong with a label feature for this task (its type, its class), or undefined. */
+function labelFeatureProblem(
+  from: z.output<typeof labelFeatureSpec>,
+  type: string,
+  task: 'binary' | 'multiclass' | 'regression',
+  classes: ReadonlyArray<string | number> | undefined,
+): string | undefined {
+  const categorical = task === 'multiclass' && from.kind !== 'rate';
+  const want = categorical ? 'categorical' : 'numeric';
+  if (type !== want)
+    return `a ${from.kind} label feature of a ${task} model is ${want} (${categorical ? 'the class itself' : task === 'binary' ? '1 for the positive class, else 0' : 'a number'}): give it type ${want}`;
+  if (from.kind === 'rate') {
+    if (task === 'multiclass' && from.class === undefined)
+      return 'a rate label feature of a multiclass model needs the class it counts (fromLabels.class)';
+    if (task === 'regression' && from.class !== undefined)
+      return 'a rate label feature of a regression model is the mean of the labels: leave out fromLabels.class';
+    const known = classes ?? (task === 'binary' ? [0, 1] : undefined);
+    if (from.class !== undefined && known && !known.includes(from.class))
+      return `fromLabels.class ${JSON.stringify(from.class)} is not one of the model's classes`;
+  }
+  return undefined;
+}
+
 /** A model as the user writes it (API body, `steward.yaml`). */
 export type ModelSpecInput = z.input<typeof modelSpec>;
 /** A validated model with defaults filled in; durations in milliseconds. */
 export type ModelSpec = z.output<typeof modelSpec>;
 export type FeatureSpec = z.output<typeof featureSpec>;
+export type LabelFeatureSpec = z.output<typeof labelFeatureSpec>;
 export type CheckSpec = z.output<typeof checkSpec>;
 export type NotifierSpec = z.output<typeof notifierSpec>;
 export type UpdatePolicy = z.output<typeof updatePolicySpec>;

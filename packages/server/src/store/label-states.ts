@@ -98,6 +98,8 @@ export interface LabelChange {
   prediction: PredictionRecord;
   before: ClassValue | null;
   after: ClassValue | null;
+  /** When the new label reached Steward: the later of its time and its ingestion. */
+  knownAt: number;
 }
 
 /** The change each window's state takes from label changes, by window start (windows left unchanged left out). */

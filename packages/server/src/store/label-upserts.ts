@@ -66,7 +66,7 @@ export async function upsertLabels(
     const before = previous.get(r.predictionId);
     // A label that was waiting was never counted: only a counted one is taken out.
     const counted = before && before.waiting === 0 ? (JSON.parse(before.label) as ClassValue) : null;
-    changes.push({ prediction, before: counted, after: r.label });
+    changes.push({ prediction, before: counted, after: r.label, knownAt: Math.max(r.time, now) });
   }
   return { matched: predictions.size, changes };
 }
@@ -110,13 +110,14 @@ export async function matchWaitingLabels(
         'in',
         chunk.map((r) => r.prediction_id),
       )
-      .returning(['prediction_id', 'label'])
+      .returning(['prediction_id', 'label', 'time', 'ingested_at'])
       .execute();
     for (const row of flipped)
       changes.push({
         prediction: predictions.get(row.prediction_id) as PredictionRecord,
         before: null,
         after: JSON.parse(row.label) as ClassValue,
+        knownAt: Math.max(Number(row.time), Number(row.ingested_at)),
       });
   }
   return changes;

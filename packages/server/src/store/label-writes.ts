@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { LabelRecord } from '../spec/records.js';
 import type { WindowLabels } from '../window-state/window-labels.js';
+import { writeLabelHistory } from './label-history.js';
 import { appendLabelDelta, type BatchColumnsCache, labelDeltas, type ShardLog } from './label-states.js';
 import { matchWaitingLabels, upsertLabels } from './label-upserts.js';
 import type { Database } from './schema.js';
@@ -33,7 +34,7 @@ type LabelWriteArgs = Parameters<typeof writeLabelsIn> extends [unknown, ...infe
 /** The statements of a label write, in a transaction the caller holds open (the SQLite writer thread's group). */
 export async function writeLabelsIn(
   trx: Kysely<Database>,
-  model: { name: string; window: number },
+  model: { name: string; window: number; labelHistory?: boolean },
   shard: string,
   log: ShardLog,
   write: LabelWrite,
@@ -50,6 +51,7 @@ export async function writeLabelsIn(
     changes = await matchWaitingLabels(trx, model.name, write.ids, batches);
     count = changes.length;
   }
+  if (model.labelHistory) await writeLabelHistory(trx, model.name, changes);
   const deltas = labelDeltas(model.window, changes);
   const n = await appendLabelDelta(trx, model.name, shard, log, deltas, now);
   return n === undefined ? { count, deltas } : { count, n, deltas };

@@ -13,6 +13,7 @@ import { predictionBatchesMigration } from './migrations/007-prediction-batches.
 import { waitingLabelsMigration } from './migrations/008-waiting-labels.js';
 import { windowLabelsMigration } from './migrations/009-window-labels.js';
 import { windowLabelDeltasMigration } from './migrations/010-window-label-deltas.js';
+import { labelHistoryMigration } from './migrations/011-label-history.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase } from './sqlite-connection.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
@@ -124,6 +125,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '008-waiting-labels': waitingLabelsMigration(),
     '009-window-labels': windowLabelsMigration(),
     '010-window-label-deltas': windowLabelDeltasMigration(),
+    '011-label-history': labelHistoryMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

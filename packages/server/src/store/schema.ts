@@ -41,6 +41,16 @@ export interface LabelsTable {
   waiting: ColumnType<number, number | undefined, number>;
 }
 
+/** The labels of a model with label features, by prediction (migration 011, store/label-history.ts). */
+export interface LabelHistoryTable {
+  model: string;
+  prediction_id: string;
+  prediction_time: number;
+  /** The label as JSON. */
+  label: string;
+  known_at: number;
+}
+
 /** One row per model, base window and writer process: profiles are merged on read (see monitor/profile.ts). */
 export interface ProfilesTable {
   model: string;
@@ -251,6 +261,7 @@ export interface Database {
   /** SQLite: ids not yet moved into `prediction_ids` (see sqlite-batches.ts). */
   prediction_ids_recent: PredictionIdsTable;
   labels: LabelsTable;
+  label_history: LabelHistoryTable;
   profiles: ProfilesTable;
   window_labels: WindowLabelsTable;
   window_label_deltas: WindowLabelDeltasTable;

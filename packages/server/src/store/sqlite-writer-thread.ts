@@ -19,6 +19,8 @@ export interface LabelModel {
   name: string;
   window: number;
   createdAt: number;
+  /** The model has label features: its labels are recorded in label_history too. */
+  labelHistory?: boolean;
 }
 
 export interface LabelRequest {

@@ -129,7 +129,7 @@ export function backtestOptions(flags: BacktestFlags): BacktestOptions {
 /** The closing text: what was replayed, the table, and who wins. */
 export function backtestSummary(report: BacktestReport): string {
   return [
-    `Backtest of ${report.data}: ${report.rows.toLocaleString('en')} rows scored (${report.from.slice(0, 10)} – ${report.to.slice(0, 10)}), ${report.trainRows.toLocaleString('en')} trained version 1; ${report.task} label ${report.label}; labels ${report.delay} late, the policy acts every ${report.cadence}.`,
+    `Backtest of ${report.data}: ${report.rows.toLocaleString('en')} rows scored (${report.rowOrder ? 'in row order, no time column' : `${report.from.slice(0, 10)} – ${report.to.slice(0, 10)}`}), ${report.trainRows.toLocaleString('en')} trained version 1; ${report.task} label ${report.label}; labels ${report.delay} late, the policy acts every ${report.cadence}.`,
     '',
     reportTable(report),
     ...verdict(report),
