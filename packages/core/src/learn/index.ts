@@ -22,6 +22,7 @@ export type { CategoricalSteps, NumericSteps, Row, RowValue } from './preprocess
 export {
   createLearner,
   DEFAULT_LEARNER,
+  DEFAULT_LEARNER_PARAMS,
   LEARNER_KINDS,
   LEARNERS,
   type LearnerKind,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { DEFAULT_DETECTOR, DEFAULT_LEARNER } from '@steward/core';
+import { DEFAULT_DETECTOR, DEFAULT_LEARNER, DEFAULT_LEARNER_PARAMS } from '@steward/core';
 import { parse as parseYaml } from 'yaml';
 import type { ModelSpec } from '../spec/model-spec.js';
 import { ModelSpecError, parseModelSpec } from '../spec/model-spec.js';
@@ -64,7 +64,7 @@ export function statedTask(raw: Record<string, unknown>): Task | undefined {
 export function defaultLearner(task: Task): Learner {
   return {
     kind: DEFAULT_LEARNER[task === 'regression' ? 'regression' : 'classification'],
-    params: {},
+    params: { ...DEFAULT_LEARNER_PARAMS },
   };
 }
 
@@ -166,7 +166,7 @@ export function completePolicy(
 }
 
 /**
- * The policy a backtest runs when none is given: gradient boosting retrained on the last training span's worth
+ * The policy a backtest runs when none is given: shallow gradient boosting (DEFAULT_LEARNER_PARAMS) retrained on the last training span's worth
  * of labelled rows every cadence step, promoted unless shown worse than production by more than a point (the
  * `notWorse` gate) and refitted on the whole window; DDM (classification) watching the error stream for alerts.
  * Chosen by backtests on Elec2 (docs/backtest.md): fresher is better there unless a candidate clearly lost.
@@ -177,7 +177,7 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
   const train = spanMs(timeline.train, timeline);
   const trainRows = timeline.trainEnd;
   const raw = {
-    description: `gradient boosting retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}, promoted unless shown worse`,
+    description: `shallow gradient boosting retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}, promoted unless shown worse`,
     checks:
       history.task === 'regression'
         ? []

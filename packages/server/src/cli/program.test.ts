@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './program.js';
-import { steward } from './test-helpers.js';
+import { repoRoot, steward } from './test-helpers.js';
 
 describe('the CLI speaks one way', () => {
   it('usage errors: one line, what to do, exit 2', async () => {
@@ -32,6 +34,25 @@ describe('the CLI speaks one way', () => {
       expect(own.code, command).toBe(0);
       expect(own.stdout, command).toMatch(new RegExp(`^Usage: steward ${command}`));
     }
+  });
+
+  it('a reader that closes the pipe early (`steward backtest --help | head -1`) ends it quietly, exit 0', async () => {
+    const bin = fileURLToPath(new URL('packages/server/dist/cli/main.js', repoRoot));
+    const { stdout, stderr, code } = await new Promise<{
+      stdout: string;
+      stderr: string;
+      code: number | null;
+    }>((resolve) => {
+      const child = spawn('bash', ['-c', `node ${JSON.stringify(bin)} backtest --help | head -1`]);
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', (c) => resolve({ stdout: out, stderr: err, code: c }));
+    });
+    expect(stdout).toBe('Usage: steward backtest [options]\n');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('runtime failures: exit 1 without a stack trace, unless --debug', async () => {

@@ -90,7 +90,17 @@ export class Serving {
     });
 
     const served: ServedRow[] = new Array(inputs.length);
-    const shadowRun = shadow ? this.runShadow(model, shadow, inputs) : Promise.resolve();
+    const shadowRuns = [shadow ? this.runShadow(model, shadow, inputs) : Promise.resolve()];
+    // A canary decided sequentially is judged on paired rows: production predicts the canary's rows too.
+    const canaryRows = candidate ? groups.get(candidate)?.rows : undefined;
+    if (canaryRows?.length && spec.update?.rollout.decide === 'sequential')
+      shadowRuns.push(
+        this.runShadow(
+          model,
+          production,
+          canaryRows.map((i) => inputs[i] as InputRecord),
+        ),
+      );
     for (const [version, group] of groups) {
       if (group.rows.length === 0) continue;
       let outputs: ServedPrediction[];
@@ -123,7 +133,7 @@ export class Serving {
       };
     });
     await this.ingestion.predictions(model, records);
-    await shadowRun;
+    await Promise.all(shadowRuns);
     return served;
   }
 

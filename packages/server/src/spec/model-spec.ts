@@ -334,10 +334,11 @@ export const updatePolicySpec = z.strictObject({
       minLabelled: z.number().int().positive().default(500),
       tolerance: z.number().nonnegative().default(0),
       /**
-       * shadow: `gate` decides once, with the promotion gate, after `minLabelled` paired rows; `sequential` looks
-       * after every labelled row (a mixture SPRT on the rows the two disagree on, valid however often it looks):
-       * promoted once the evidence that the shadow is better reaches 1/alpha, rolled back once the evidence that it
-       * is worse does, or after `maxLabelled` paired rows. Classification; regression decides with the gate.
+       * `gate` (default) decides once `minLabelled` rows are labelled: a shadow with the promotion gate on the paired
+       * rows, a canary by `tolerance`. `sequential` looks after every labelled row (a mixture SPRT on the paired rows
+       * the two disagree on, valid however often it looks; a canary's rows are paired because production predicts
+       * them too): promoted once the evidence that the new version is better reaches 1/alpha, rolled back once the
+       * evidence that it is worse does, or after `maxLabelled` paired rows. Classification; regression uses `gate`.
        */
       decide: z.enum(['gate', 'sequential']).default('gate'),
       maxLabelled: z.number().int().positive().default(10_000),

@@ -190,8 +190,12 @@ async function judgeShadow(
   const policy = spec.update?.rollout;
   if (policy?.decide === 'sequential' && spec.task !== 'regression')
     return judgeSequentially(
-      paired,
-      shadow,
+      'shadow',
+      paired.map((p) => ({
+        label: p.label as ClassValue,
+        production: p.output,
+        candidate: JSON.parse((shadow.get(p.id) as { output: string }).output) as ClassValue,
+      })),
       spec.update?.gate.alpha ?? GATE_DEFAULTS.alpha,
       policy.maxLabelled,
     );
@@ -228,21 +232,21 @@ async function judgeShadow(
 }
 
 /**
- * The shadow judged after every labelled row: a mixture SPRT on the rows where the two disagree, promoting once the
- * evidence that the shadow is better reaches 1/alpha, rolling back once the evidence that it is worse does, or at
- * `maxLabelled` paired rows without either (valid however often it is looked at).
+ * A shadow or canary judged after every labelled row: a mixture SPRT on the paired rows where it and production
+ * disagree, promoting once the evidence that it is better reaches 1/alpha, rolling back once the evidence that it is
+ * worse does, or at `maxLabelled` paired rows without either (valid however often it is looked at).
  */
 function judgeSequentially(
-  paired: readonly JoinedPrediction[],
-  shadow: ReadonlyMap<string, { output: string }>,
+  who: 'shadow' | 'canary',
+  paired: ReadonlyArray<{ label: ClassValue; production: ClassValue; candidate: ClassValue }>,
   alpha: number,
   maxLabelled: number,
 ): Verdict | undefined {
   if (paired.length === 0) return undefined;
   const { b, c } = mcnemarTest(
-    paired.map((p) => p.label as ClassValue),
-    paired.map((p) => p.output),
-    paired.map((p) => JSON.parse((shadow.get(p.id) as { output: string }).output) as ClassValue),
+    paired.map((p) => p.label),
+    paired.map((p) => p.production),
+    paired.map((p) => p.candidate),
   );
   const test = sequentialPairedTest(c, b);
   const threshold = Math.log(1 / alpha);
@@ -254,17 +258,17 @@ function judgeSequentially(
     evidenceWorse: Math.exp(test.logEvidenceWorse),
     threshold: 1 / alpha,
   };
-  const counts = `${paired.length} paired labelled rows (production alone right on ${b}, the shadow alone on ${c})`;
+  const counts = `${paired.length} paired labelled rows (production alone right on ${b}, the ${who} alone on ${c})`;
   if (test.logEvidenceBetter >= threshold)
     return {
       promote: true,
-      summary: `${counts}; sequential test: evidence ${evidence.evidenceBetter.toPrecision(3)} ≥ ${1 / alpha} that the shadow is better`,
+      summary: `${counts}; sequential test: evidence ${evidence.evidenceBetter.toPrecision(3)} ≥ ${1 / alpha} that the ${who} is better`,
       sequential: evidence,
     };
   if (test.logEvidenceWorse >= threshold)
     return {
       promote: false,
-      summary: `${counts}; sequential test: evidence ${evidence.evidenceWorse.toPrecision(3)} ≥ ${1 / alpha} that the shadow is worse`,
+      summary: `${counts}; sequential test: evidence ${evidence.evidenceWorse.toPrecision(3)} ≥ ${1 / alpha} that the ${who} is worse`,
       sequential: evidence,
     };
   if (paired.length >= maxLabelled)
@@ -282,6 +286,30 @@ async function judgeCanary(
   rollout: Rollout,
 ): Promise<Verdict | undefined> {
   const canary = await servedBy(store, rollout, rollout.version);
+  const policy = spec.update?.rollout;
+  if (policy?.decide === 'sequential' && spec.task !== 'regression') {
+    // Production predicted the canary's rows too (serving does so for a sequential canary): pairs on those rows.
+    const productionRows = await store.db
+      .selectFrom('shadow_predictions')
+      .select(['id', 'output'])
+      .where('model', '=', rollout.model)
+      .where('version', '=', rollout.baseline)
+      .execute();
+    const productionOutput = new Map(productionRows.map((r) => [r.id, r.output]));
+    const paired = canary
+      .filter((p) => productionOutput.has(p.id))
+      .map((p) => ({
+        label: p.label as ClassValue,
+        production: JSON.parse(productionOutput.get(p.id) as string) as ClassValue,
+        candidate: p.output,
+      }));
+    return judgeSequentially(
+      'canary',
+      paired,
+      spec.update?.gate.alpha ?? GATE_DEFAULTS.alpha,
+      policy.maxLabelled,
+    );
+  }
   if (canary.length < rollout.minLabelled) return undefined;
   const production = await servedBy(store, rollout, rollout.baseline);
   const metric = spec.update?.gate.primary ?? (spec.task === 'regression' ? 'rmse' : 'accuracy');

@@ -253,6 +253,51 @@ for (const target of testStores()) {
         expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 2 });
       });
 
+      it('decides a canary sequentially on paired rows: production predicts the canary’s rows too', async () => {
+        await api('PUT', '/api/v1/models/elec2', {
+          ...SPEC,
+          update: { ...SPEC.update, rollout: { mode: 'canary', decide: 'sequential' } },
+        });
+        const flipped = new LogisticRegression({ C: 1 }).fit(
+          X(3624, 9000),
+          Y(3624, 9000).map((y) => 1 - y),
+        );
+        await uploadModel(steward, 'elec2', flipped);
+        await api('POST', '/api/v1/models/elec2/rollouts', { version: 2, mode: 'canary', share: 0.2 });
+        await serve(9000, 9048);
+        const canaryRows = (
+          await queryPredictions(store.db, 'elec2', { from: 0, to: Number.MAX_SAFE_INTEGER })
+        ).filter((r) => r.version === '2');
+        expect(canaryRows.length).toBeGreaterThan(0);
+        // Production's outputs on exactly the canary's rows, beside it.
+        const pairs = await store.db
+          .selectFrom('shadow_predictions')
+          .select('id')
+          .where('model', '=', 'elec2')
+          .where('version', '=', 1)
+          .execute();
+        expect(new Set(pairs.map((r) => r.id))).toEqual(new Set(canaryRows.map((r) => r.id)));
+        // Judged after every batch: rolled back as soon as the evidence that it is worse reaches 1/alpha = 20.
+        let decided = (await api('POST', '/api/v1/rollouts/evaluate')).json().decided;
+        let served = 9048;
+        while (decided.length === 0 && served < 9672) {
+          await serve(served, served + 48);
+          served += 48;
+          decided = (await api('POST', '/api/v1/rollouts/evaluate')).json().decided;
+        }
+        expect(decided).toHaveLength(1);
+        const paired = (
+          await queryPredictions(store.db, 'elec2', { from: 0, to: Number.MAX_SAFE_INTEGER })
+        ).filter((r) => r.version === '2').length;
+        expect(decided[0]).toMatchObject({ status: 'rolled-back', mode: 'canary' });
+        expect(decided[0].decision.summary).toMatch(
+          new RegExp(
+            `^${paired} paired labelled rows \\(production alone right on \\d+, the canary alone on \\d+\\); sequential test: evidence [\\d.e+]+ ≥ 20 that the canary is worse$`,
+          ),
+        );
+        expect((await api('GET', '/api/v1/models/elec2/aliases')).json().current).toEqual({ production: 1 });
+      });
+
       it('rolls back a canary that is worse, and production never changes', async () => {
         // A version that learned the opposite of the truth.
         const flipped = new LogisticRegression({ C: 1 }).fit(

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { DEFAULT_DETECTOR, DEFAULT_LEARNER } from '@steward/core';
+import { DEFAULT_DETECTOR, DEFAULT_LEARNER, DEFAULT_LEARNER_PARAMS } from '@steward/core';
 import { type Command, Option } from 'commander';
 import { BacktestInputError } from '../../backtest/backtest-error.js';
 import { type History, readFeature, toHistory } from '../../backtest/history.js';
@@ -58,7 +58,11 @@ ${
       window: 28d                     # on the labelled predictions of the last 4 weeks
       minRows: 200
       strategy: retrain               # retrain | fineTune | incremental | ensemble | tune | external
-      learner: { kind: ${DEFAULT_LEARNER[classification ? 'classification' : 'regression']} }
+      learner: { kind: ${DEFAULT_LEARNER[classification ? 'classification' : 'regression']}, params: { ${Object.entries(
+        DEFAULT_LEARNER_PARAMS,
+      )
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ')} } }   # shallow trees: windows are small
       # Promote unless the candidate is shown worse than production, on recent rows it has not seen, by more than
       # the margin (mode superiority: only a candidate shown better); a candidate that passes is refitted on them.
       gate: { mode: notWorse, margin: ${classification ? '0.01' : '0.05'}, primary: ${metric}, alpha: 0.05 }
