@@ -1,7 +1,7 @@
 // Which gate and which trigger, on real drift: Elec2 replayed by `steward backtest` (the real server and loop on a
 // simulated clock), gradient boosting retrained on the last 28 days with labels a day late: the daily policy
-// (examples/elec2/daily.yaml) under each gate mode, and its notWorse gate under other triggers (a failing accuracy
-// check, DDM), every one refitted after the pass and judged on the rows production has not seen. Reference, same run: the same retraining promoted without a gate (mode always)
+// (examples/elec2/daily.yaml) under each gate mode, weekly candidates decided by a sequential shadow or canary on
+// live traffic, and its notWorse gate under other triggers (a failing accuracy check, DDM), every one refitted after the pass and judged on the rows production has not seen. Reference, same run: the same retraining promoted without a gate (mode always)
 // and the delay-matched baselines. Results: bench/results/gate-policies.json.
 //   npx tsx bench/efficacy/gates.ts
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,16 @@ const VARIANTS: Record<string, Array<[string, string]>> = {
   'daily-notWorse': [],
   // Triggers under the same notWorse gate: a failing daily accuracy check, or DDM on the error stream.
   'accuracy-triggered-notWorse': [[DAILY, 'onFailingChecks: [accuracy-floor]']],
+  // Weekly candidates decided on live traffic instead of held-out rows: every candidate passes the offline gate and
+  // goes out as a shadow (or a canary to half the keys), promoted or rolled back by the sequential test.
+  'weekly-shadow-sequential': [
+    [DAILY, 'every: 7d'],
+    [NOT_WORSE, 'gate: { mode: always }\n      rollout: { mode: shadow, decide: sequential }'],
+  ],
+  'weekly-canary-sequential': [
+    [DAILY, 'every: 7d'],
+    [NOT_WORSE, 'gate: { mode: always }\n      rollout: { mode: canary, share: 0.5, decide: sequential }'],
+  ],
   'ddm-triggered-notWorse': [
     [DAILY, 'onFailingChecks: [ddm]'],
     [

@@ -37,6 +37,7 @@ export const STREAMS: Stream[] = [
         'incremental',
         'ensemble',
         'tune',
+        'label-history',
       ]),
     },
   },

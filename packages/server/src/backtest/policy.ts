@@ -208,7 +208,7 @@ export function ungatedPolicy(policy: BacktestPolicy, context: PolicyContext): B
     features: policy.spec.features,
     window: policy.spec.window,
     labelGrace: policy.spec.labelGrace,
-    description: `${policy.initial.kind} retrained every ${formatDuration(every)} on the last ${formatDuration(window)}, promoted without a gate`,
+    description: `${policy.initial.kind} retrained every ${describeMs(every, context)} on the last ${describeMs(window, context)}, promoted without a gate`,
     checks: [],
     update: {
       every,
@@ -220,4 +220,11 @@ export function ungatedPolicy(policy: BacktestPolicy, context: PolicyContext): B
     },
   };
   return completePolicy(raw, 'scheduled-ungated', 'scheduled-ungated', context);
+}
+
+/** A duration as the history counts it: rows when it is read in row order (its time is made up), else a duration. */
+function describeMs(ms: number, context: PolicyContext): string {
+  return 'rowOrder' in context.history.timeSource
+    ? describeSpan({ rows: Math.round(ms / context.timeline.medianStep) })
+    : formatDuration(ms);
 }
