@@ -17,7 +17,7 @@ export function readEfficacy(): { date: string; streams: EfficacyStream[] } {
 export function efficacySection(stream: EfficacyStream): string {
   const r = stream.report as BacktestReport;
   return [
-    `${r.rows.toLocaleString('en')} rows scored, ${r.from.slice(0, 10)} – ${r.to.slice(0, 10)}; labels ${r.delay} late, the policy acts every ${r.cadence}, version 1 on the first ${r.train}; seasonal naive with a ${r.period ?? 'no'} season.`,
+    `${r.rows.toLocaleString('en')} rows scored, ${r.rowOrder ? 'in row order (no time column)' : `${r.from.slice(0, 10)} – ${r.to.slice(0, 10)}`}; labels ${r.delay} late, the policy acts every ${r.cadence}, version 1 on the first ${r.train}; ${r.period ? `seasonal naive with a ${r.period} season` : 'no seasonal baseline'}.`,
     '',
     reportTable(r).trimEnd(),
     '',

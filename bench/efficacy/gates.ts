@@ -15,6 +15,7 @@ import { root, writeResults } from '../lib.js';
 const DAY = 86_400_000;
 const NOT_WORSE = 'gate: { mode: notWorse, margin: 0.01 }';
 const DAILY = 'newLabels: 48';
+const SHALLOW = '{ kind: GradientBoostingClassifier, params: { maxDepth: 3, maxLeafNodes: 8 } }';
 const ACCURACY_CHECK =
   '      - { type: metric, name: accuracy-floor, metric: accuracy, min: 0.7, minLabels: 30, severity: critical }';
 /** Each variant: what of examples/elec2/daily.yaml it changes (the gate, or the trigger with the gate kept). */
@@ -23,6 +24,8 @@ const VARIANTS: Record<string, Array<[string, string]>> = {
   'daily-superiority': [[NOT_WORSE, 'gate: { mode: superiority }']],
   'daily-nonInferiority': [[NOT_WORSE, 'gate: { mode: nonInferiority, margin: 0.01 }']],
   'daily-notWorse': [],
+  // The same policy with scikit-learn's default trees (31 leaves, no depth limit) instead of the shallow ones.
+  'daily-notWorse-31-leaves': [[SHALLOW, '{ kind: GradientBoostingClassifier }']],
   // Triggers under the same notWorse gate: a failing daily accuracy check, or DDM on the error stream.
   'accuracy-triggered-notWorse': [[DAILY, 'onFailingChecks: [accuracy-floor]']],
   // Weekly candidates decided on live traffic instead of held-out rows: every candidate passes the offline gate and
@@ -45,7 +48,7 @@ const VARIANTS: Record<string, Array<[string, string]>> = {
 };
 
 const daily = readFileSync(join(root, 'examples/elec2/daily.yaml'), 'utf8');
-for (const from of [NOT_WORSE, DAILY, ACCURACY_CHECK])
+for (const from of [NOT_WORSE, DAILY, ACCURACY_CHECK, SHALLOW])
   if (!daily.includes(from))
     throw new Error(`examples/elec2/daily.yaml no longer has the line this bench changes: ${from}`);
 const dir = mkdtempSync(join(tmpdir(), 'steward-gates-'));

@@ -69,4 +69,14 @@ export const STREAMS: Stream[] = [
       policies: policies('seattle-weather', ['scheduled']),
     },
   },
+  {
+    name: 'elec2-default',
+    title: 'Elec2 as it comes, no policy given: the default policy, rows in order, labels 48 rows late',
+    command: 'steward backtest --data data/elec2.csv --label class --delay 48',
+    options: {
+      data: DATASETS.elec2,
+      history: { label: 'class' },
+      delay: { rows: 48 },
+    },
+  },
 ];
