@@ -6,7 +6,7 @@ const M = 397;
 /**
  * Python's `random.Random` (Mersenne Twister MT19937, seeded by `init_by_array` as CPython does for an integer
  * seed), so that KSWIN draws exactly the samples River draws and fires at the same index. Only what KSWIN needs:
- * `getrandbits`, `random`, `randbelow` and `sample(range(n), k)`.
+ * `getrandbits`, `random`, `randbelow`, `randint` and `sample(range(n), k)` (the Agrawal stream uses it too).
  */
 export class PythonRandom {
   private mt = new Uint32Array(N);
@@ -99,6 +99,11 @@ export class PythonRandom {
     let r = this.getrandbits(k);
     while (r >= n) r = this.getrandbits(k);
     return r;
+  }
+
+  /** `random.randint(a, b)`: a uniform integer in [a, b]. */
+  randint(a: number, b: number): number {
+    return a + this.randbelow(b - a + 1);
   }
 
   /** `random.sample(range(n), k)`, with CPython 3.11's choice between the pool and the set method. */

@@ -7,6 +7,11 @@ export {
   type GradientBoostingOptions,
   GradientBoostingRegressor,
 } from './gradient-boosting.js';
+export {
+  HOEFFDING_TREE_DEFAULTS,
+  HoeffdingTreeClassifier,
+  type HoeffdingTreeOptions,
+} from './hoeffding-tree.js';
 export { type LbfgsOptions, type LbfgsResult, minimize, type Objective as LbfgsObjective } from './lbfgs.js';
 export { LinearRegression, type LinearRegressionOptions, Ridge, type RidgeOptions } from './linear-models.js';
 export {

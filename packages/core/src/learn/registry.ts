@@ -4,6 +4,7 @@ import type { LearnerDefinition } from './definition.js';
 import { dummyClassifier } from './dummy.js';
 import { gaussianNB } from './gaussian-nb.js';
 import { gradientBoostingClassifier, gradientBoostingRegressor } from './gradient-boosting.js';
+import { hoeffdingTreeClassifier } from './hoeffding-tree.js';
 import type { Learner } from './learner.js';
 import { linearRegression, ridge } from './linear-models.js';
 import { logisticRegression } from './logistic-regression.js';
@@ -23,6 +24,7 @@ const DEFINITIONS = [
   gradientBoostingRegressor,
   mlpRegressor,
   dummyClassifier,
+  hoeffdingTreeClassifier,
 ] as const;
 
 export type LearnerKind = (typeof DEFINITIONS)[number]['name'];

@@ -1,3 +1,4 @@
+export { AGRAWAL_FEATURES, AGRAWAL_NOMINAL, type AgrawalOptions, agrawalStream } from './agrawal.js';
 export { type ClassificationStream, type StreamOptions, staleModelErrors } from './common.js';
 export { type HyperplaneOptions, hyperplaneStream } from './hyperplane.js';
 export { type SeaOptions, seaStream } from './sea.js';

@@ -167,14 +167,18 @@ describe('steward backtest', () => {
         to: Number.MAX_SAFE_INTEGER,
         features: true,
       });
-      expect(stored).toHaveLength(48 * 21);
+      // The training span was logged first (as version 1's predictions), then 21 days served.
+      expect(stored).toHaveLength(48 * 35);
+      expect(stored.filter((p) => p.version === '1' && Number(p.id.slice(1)) < 48 * 14)).toHaveLength(
+        48 * 14,
+      );
       for (const p of stored) {
         const i = Number(p.id.slice(1));
         expect({ upYesterday: p.features.upYesterday ?? null, upShare: p.features.upShare ?? null }).toEqual(
           expected?.[i],
         );
       }
-      // Every row after the first served day has yesterday's label of its half-hour.
+      // Every row after the history's first day has yesterday's label of its half-hour, served rows included.
       expect(stored.slice(48).every((p) => typeof p.features.upYesterday === 'number')).toBe(true);
     } finally {
       await store.close();

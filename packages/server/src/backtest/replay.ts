@@ -174,6 +174,30 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
     });
     await client.promote(model, 1, 'production', 'the backtest starts');
 
+    // Label features read the labels in the store: the training span goes in first, as version 1's predictions,
+    // with their labels sent as they arrive, as a deployment that logged its history would have them.
+    if (fromLabels) {
+      const predictor = stewardPredictor(policy.spec, { version: 1 } as ModelVersion, initialBytes);
+      for (let start = 0; start < trainEnd; start += PREDICT_CHUNK) {
+        const end = Math.min(trainEnd, start + PREDICT_CHUNK);
+        const rows: Array<Record<string, FeatureValue>> = [];
+        for (let i = start; i < end; i++) rows.push(modelRowOf(i));
+        const answers = await predictor.predict(rows);
+        await client.logPredictions(
+          model,
+          answers.map((a, k) => ({
+            id: idOf(start + k),
+            time: history.times[start + k] as number,
+            version: '1',
+            features: rows[k] as Record<string, FeatureValue>,
+            output: a.output,
+            ...(a.score !== null ? { score: a.score } : {}),
+            ...(a.proba !== null ? { proba: a.proba } : {}),
+          })),
+        );
+      }
+    }
+
     const scored = history.rows - trainEnd;
     const outputs: Array<ClassValue | null> = new Array(scored).fill(null);
     const scores: Array<number | null> = new Array(scored).fill(null);
@@ -184,7 +208,7 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
     let servingVersion = 1;
     let maintenanceCpu = 0;
     const lastStatus = new Map<string, string>();
-    let nextLabel = trainEnd;
+    let nextLabel = fromLabels ? 0 : trainEnd;
     let served = trainEnd;
     let labelled = 0;
     let runningSum = 0;
@@ -197,6 +221,7 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
         if (label === null || label === undefined) continue;
         if ((timeline.arrival[nextLabel] as number) > until) break;
         batch.push({ predictionId: idOf(nextLabel), label, time: timeline.arrival[nextLabel] as number });
+        if (nextLabel < trainEnd) continue;
         const out = outputs[nextLabel - trainEnd];
         labelled++;
         runningSum +=

@@ -1,15 +1,8 @@
 import { positiveClass } from '../spec/model-classes.js';
 import type { LabelFeatureSpec, ModelSpec } from '../spec/model-spec.js';
-import type { ClassValue, FeatureValue } from '../spec/records.js';
+import type { ClassValue, FeatureValue, KnownLabel } from '../spec/records.js';
 
-/** A label as it was known: its prediction's time, when Steward had it, and its value. */
-export interface KnownLabel {
-  /** The labelled prediction's time (epoch ms). */
-  time: number;
-  /** When the label reached Steward: it counts for rows at or after this time only. */
-  knownAt: number;
-  value: ClassValue;
-}
+export type { KnownLabel };
 
 export interface LabelFeature {
   name: string;

@@ -43,3 +43,12 @@ export interface JoinedPrediction {
   proba: Record<string, number> | null;
   label: string | number | null;
 }
+
+/** A label as it was known: its prediction's time, when Steward had it, and its value (label-history features). */
+export interface KnownLabel {
+  /** The labelled prediction's time (epoch ms). */
+  time: number;
+  /** When the label reached Steward: it counts for rows at or after this time only. */
+  knownAt: number;
+  value: ClassValue;
+}

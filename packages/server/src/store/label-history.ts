@@ -1,7 +1,6 @@
 // The labels a model's label features read (`fromLabels`): written with each label batch, read by serving.
 
-import type { KnownLabel } from '../serve/label-features.js';
-import type { ClassValue } from '../spec/records.js';
+import type { ClassValue, KnownLabel } from '../spec/records.js';
 import { type LabelChange, predictionsById } from './label-states.js';
 import { INSERT_CHUNK } from './prediction-writes.js';
 import type { Db } from './schema.js';

@@ -1,0 +1,511 @@
+import { StewardInputError } from '../errors.js';
+import type { Label, Labels } from '../metrics/input.js';
+import { type OptionsSpec, resolveOptions } from '../options.js';
+import { defineLearner } from './definition.js';
+import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
+import { type ClassWeights, gini, infoGain, type SplitCriterion, totalWeight } from './split-criteria.js';
+import {
+  type FeatureObserver,
+  NO_SPLIT,
+  newObserver,
+  type ObserverState,
+  observerFromJSON,
+  type SplitSuggestion,
+} from './tree-observers.js';
+
+export interface HoeffdingTreeOptions {
+  /** Rows a leaf sees between split attempts (default 200). */
+  gracePeriod?: number;
+  /** δ: the chance that a split chosen by the Hoeffding bound is not the best one (default 1e-7). */
+  delta?: number;
+  /** τ: split anyway once the bound is below this, the two best being tied (default 0.05). */
+  tau?: number;
+  /** How a leaf predicts: majority class, naive Bayes, or whichever of the two has been right more often (default). */
+  leafPrediction?: 'mc' | 'nb' | 'nba';
+  /** Rows a leaf needs before naive Bayes is used ('nb' leaves; default 0). */
+  nbThreshold?: number;
+  /** Columns read as categories (their values are codes), split one branch per value (default none). */
+  nominal?: number[];
+  /** Depth limit (default none). */
+  maxDepth?: number;
+  splitCriterion?: 'infoGain' | 'gini';
+  /** A split needs two branches with more than this share of the weight (default 0.01). */
+  minBranchFraction?: number;
+  /** A leaf whose majority class holds more than this share stops growing at its next attempt (default 0.99). */
+  maxShareToSplit?: number;
+  /** Candidate thresholds per numeric feature (default 10). */
+  nSplits?: number;
+  /** Categorical features split "value vs the rest" only (default false: one branch per value, or that). */
+  binarySplit?: boolean;
+}
+
+/** River's defaults (`tree.HoeffdingTreeClassifier`). */
+export const HOEFFDING_TREE_DEFAULTS = {
+  gracePeriod: 200,
+  delta: 1e-7,
+  tau: 0.05,
+  leafPrediction: 'nba',
+  nbThreshold: 0,
+  nominal: [],
+  maxDepth: Number.POSITIVE_INFINITY,
+  splitCriterion: 'infoGain',
+  minBranchFraction: 0.01,
+  maxShareToSplit: 0.99,
+  nSplits: 10,
+  binarySplit: false,
+} satisfies Required<HoeffdingTreeOptions>;
+
+export const HOEFFDING_TREE_OPTIONS: OptionsSpec<HoeffdingTreeOptions> = {
+  gracePeriod: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    doc: 'rows a leaf sees between split attempts (200)',
+  },
+  delta: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    exclusiveMax: true,
+    doc: 'δ of the Hoeffding bound (1e-7)',
+  },
+  tau: { type: 'number', min: 0, doc: 'tie threshold: split once the bound is below it (0.05)' },
+  leafPrediction: {
+    type: 'choice',
+    values: ['mc', 'nb', 'nba'],
+    doc: "leaf prediction: 'mc', 'nb' or 'nba' (nba)",
+  },
+  nbThreshold: {
+    type: 'number',
+    integer: true,
+    min: 0,
+    doc: "rows before an 'nb' leaf uses naive Bayes (0)",
+  },
+  nominal: { type: 'integers', min: 0, doc: 'column indices read as categories (none)' },
+  maxDepth: { type: 'number', integer: true, min: 1, allowInfinity: true, doc: 'depth limit (none)' },
+  splitCriterion: { type: 'choice', values: ['infoGain', 'gini'], doc: "'infoGain' or 'gini' (infoGain)" },
+  minBranchFraction: {
+    type: 'number',
+    min: 0,
+    max: 0.5,
+    doc: 'least share of weight in two branches (0.01)',
+  },
+  maxShareToSplit: { type: 'number', min: 0, max: 1, doc: 'majority share above which a leaf stops (0.99)' },
+  nSplits: { type: 'number', integer: true, min: 1, doc: 'candidate thresholds per numeric feature (10)' },
+  binarySplit: { type: 'boolean', doc: 'categorical splits are "value vs the rest" only (false)' },
+};
+
+interface Leaf {
+  kind: 'leaf';
+  depth: number;
+  stats: ClassWeights;
+  /** Per feature index; null once the leaf stops growing (it then predicts its majority class). */
+  observers: Map<number, FeatureObserver> | null;
+  lastAttemptAt: number;
+  mcCorrect: number;
+  nbCorrect: number;
+}
+
+interface Branch {
+  kind: 'branch';
+  depth: number;
+  feature: number;
+  test: NonNullable<SplitSuggestion['test']>;
+  /** Numeric and "equals": [left (≤ or =), right]; multiway: one per value of `test.values`, in order. */
+  children: TreeNode[];
+  /** The class weights of the leaf it replaced (for rows whose value is missing: the heaviest branch). */
+  stats: ClassWeights;
+}
+
+type TreeNode = Leaf | Branch;
+
+/**
+ * Hoeffding tree (VFDT; Domingos & Hulten 2000), learning one row at a time: a leaf splits once the Hoeffding bound
+ * says its best split beats the second best with probability 1 − δ. Numeric features are watched by one Gaussian
+ * per class, categorical ones (`nominal`) by counts per value; leaves predict by naive Bayes where it has been right
+ * more often than the majority class ('nba'). As River's `HoeffdingTreeClassifier`: the same defaults, split
+ * candidates and tie-breaking, so its documented example gives its accuracy (see the test).
+ *
+ * @example
+ * ```ts
+ * const tree = new HoeffdingTreeClassifier({ gracePeriod: 10 });
+ * for (let i = 0; i < 200; i++) tree.learnOne([i % 20], i % 20 < 10 ? 'low' : 'high');
+ * Array.from(tree.predict([[3], [17]])); // ["low","high"]
+ * ```
+ */
+export class HoeffdingTreeClassifier {
+  readonly options: Required<HoeffdingTreeOptions>;
+  private root: TreeNode | undefined;
+  private readonly seen = new Set<Label>();
+  private readonly nominal: Set<number>;
+  private readonly criterion: SplitCriterion;
+
+  constructor(options: HoeffdingTreeOptions = {}) {
+    this.options = resolveOptions(
+      'HoeffdingTreeClassifier',
+      HOEFFDING_TREE_OPTIONS,
+      HOEFFDING_TREE_DEFAULTS,
+      options,
+    );
+    this.nominal = new Set(this.options.nominal);
+    this.criterion =
+      this.options.splitCriterion === 'gini'
+        ? gini(this.options.minBranchFraction)
+        : infoGain(this.options.minBranchFraction);
+  }
+
+  /** The classes seen so far, sorted: the columns of `predictProba`. */
+  get classes(): Label[] {
+    return [...this.seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Leaves and branches (for inspection and tests). */
+  get size(): { leaves: number; branches: number; depth: number } {
+    const count = { leaves: 0, branches: 0, depth: 0 };
+    const walk = (node: TreeNode | undefined) => {
+      if (!node) return;
+      count.depth = Math.max(count.depth, node.depth);
+      if (node.kind === 'leaf') count.leaves++;
+      else {
+        count.branches++;
+        for (const child of node.children) walk(child);
+      }
+    };
+    walk(this.root);
+    return count;
+  }
+
+  /** Forgets everything, then learns the rows in order. */
+  fit(X: number[][], y: Labels): this {
+    this.root = undefined;
+    this.seen.clear();
+    return this.partialFit(X, y);
+  }
+
+  /** Learns the rows in order, one at a time (River's `learn_one` in a loop). */
+  partialFit(X: number[][], y: Labels): this {
+    if (y === null || typeof y !== 'object' || y.length !== X.length)
+      throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${X.length} rows`, 'y');
+    for (let i = 0; i < X.length; i++) this.learnOne(X[i] as number[], y[i] as Label);
+    return this;
+  }
+
+  learnOne(x: readonly number[], label: Label, weight = 1): this {
+    if (typeof label !== 'number' && typeof label !== 'string')
+      throw new StewardInputError(`a label must be a number or a string, got ${typeof label}`, 'y');
+    this.seen.add(label);
+    if (!this.root) this.root = newLeaf(new Map(), 0);
+    let parent: Branch | undefined;
+    let branchIndex = -1;
+    let node: TreeNode = this.root;
+    while (node.kind === 'branch') {
+      const next = branchOf(node, x);
+      if (next === -1) {
+        // A category the multiway split has not seen: a new branch for it, which learns the row and nothing more.
+        const leaf = newLeaf(new Map(), node.depth + 1);
+        if (node.test.kind === 'multiway') node.test.values.push(x[node.feature] as number);
+        node.children.push(leaf);
+        this.learnAtLeaf(leaf, x, label, weight);
+        return this;
+      }
+      parent = node;
+      branchIndex = next;
+      node = node.children[next] as TreeNode;
+    }
+    this.learnAtLeaf(node, x, label, weight);
+    if (node.observers === null) return this;
+    if (node.depth >= this.options.maxDepth) {
+      node.observers = null;
+      return this;
+    }
+    const seen = totalWeight(node.stats);
+    if (seen - node.lastAttemptAt >= this.options.gracePeriod) {
+      this.attemptSplit(node, parent, branchIndex);
+      node.lastAttemptAt = seen;
+    }
+    return this;
+  }
+
+  /** Class probabilities, one row per sample, in `classes` order. */
+  predictProba(X: number[][]): Float64Array[] {
+    const classes = this.classes;
+    return X.map((x) => {
+      const proba = new Float64Array(classes.length);
+      const votes = this.root ? this.leafVotes(this.leafOf(x), x) : new Map<Label, number>();
+      classes.forEach((c, k) => {
+        proba[k] = votes.get(c) ?? 0;
+      });
+      return proba;
+    });
+  }
+
+  /** The most probable class of each row (the first of `classes` on a tie); undefined before any row is learnt. */
+  predict(X: number[][]): Label[] {
+    const classes = this.classes;
+    return this.predictProba(X).map((p) => {
+      let best = 0;
+      for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[best] as number)) best = k;
+      return classes[best] as Label;
+    });
+  }
+
+  private leafOf(x: readonly number[]): Leaf {
+    let node = this.root as TreeNode;
+    while (node.kind === 'branch') {
+      const next = branchOf(node, x);
+      node = (next === -1 ? heaviestChild(node) : node.children[next]) as TreeNode;
+    }
+    return node;
+  }
+
+  private leafVotes(leaf: Leaf, x: readonly number[]): ClassWeights {
+    const { leafPrediction, nbThreshold } = this.options;
+    const active = leaf.observers !== null;
+    const useNB =
+      active &&
+      (leafPrediction === 'nb'
+        ? totalWeight(leaf.stats) >= nbThreshold
+        : leafPrediction === 'nba' && leaf.nbCorrect >= leaf.mcCorrect);
+    return useNB ? naiveBayes(leaf, x) : normalized(leaf.stats);
+  }
+
+  private learnAtLeaf(leaf: Leaf, x: readonly number[], label: Label, weight: number): void {
+    if (leaf.observers !== null && this.options.leafPrediction === 'nba') {
+      if (leaf.stats.size === 0 || argmax(leaf.stats) === label) leaf.mcCorrect += weight;
+      const nb = naiveBayes(leaf, x);
+      if (nb.size > 0 && argmax(nb) === label) leaf.nbCorrect += weight;
+    }
+    leaf.stats.set(label, (leaf.stats.get(label) ?? 0) + weight);
+    if (leaf.observers === null) return;
+    for (let j = 0; j < x.length; j++) {
+      let observer = leaf.observers.get(j);
+      if (!observer) {
+        observer = newObserver(this.nominal.has(j), this.options.nSplits);
+        leaf.observers.set(j, observer);
+      }
+      observer.update(x[j] as number, label, weight);
+    }
+  }
+
+  private attemptSplit(leaf: Leaf, parent: Branch | undefined, branchIndex: number): void {
+    let classes = 0;
+    for (const w of leaf.stats.values()) if (w !== 0) classes++;
+    if (classes < 2) return;
+    const total = totalWeight(leaf.stats);
+    const majority = Math.max(...leaf.stats.values());
+    const suggestions: SplitSuggestion[] = [NO_SPLIT];
+    if (!(majority && majority / total > this.options.maxShareToSplit))
+      for (const [feature, observer] of leaf.observers ?? [])
+        suggestions.push(observer.bestSplit(this.criterion, leaf.stats, feature, this.options.binarySplit));
+    // Stable, so that ties keep the features' order.
+    suggestions.sort((a, b) => (a.merit < b.merit ? -1 : a.merit > b.merit ? 1 : 0));
+    let split = suggestions.length === 1;
+    if (!split) {
+      const range = this.criterion.range(leaf.stats);
+      const bound = Math.sqrt((range * range * Math.log(1 / this.options.delta)) / (2 * total));
+      const best = suggestions[suggestions.length - 1] as SplitSuggestion;
+      const second = suggestions[suggestions.length - 2] as SplitSuggestion;
+      split = best.merit - second.merit > bound || bound < this.options.tau;
+    }
+    if (!split) return;
+    const decision = suggestions[suggestions.length - 1] as SplitSuggestion;
+    if (decision.feature === undefined || !decision.test || !decision.branches) {
+      leaf.observers = null; // pre-pruned: not splitting wins
+      return;
+    }
+    const branch: Branch = {
+      kind: 'branch',
+      depth: leaf.depth,
+      feature: decision.feature,
+      test:
+        decision.test.kind === 'multiway'
+          ? { kind: 'multiway', values: [...decision.test.values] }
+          : decision.test,
+      children: decision.branches.map((stats) => newLeaf(new Map(stats), leaf.depth + 1)),
+      stats: leaf.stats,
+    };
+    if (parent) parent.children[branchIndex] = branch;
+    else this.root = branch;
+  }
+
+  toJSON(): ModelFile<'HoeffdingTreeClassifier', HoeffdingTreeOptions, HoeffdingTreeState> {
+    // JSON has no Infinity: no depth limit is left out of the file.
+    const { maxDepth, ...rest } = this.options;
+    return modelFile('HoeffdingTreeClassifier', Number.isFinite(maxDepth) ? { ...rest, maxDepth } : rest, {
+      classes: [...this.seen],
+      root: this.root ? nodeToJSON(this.root) : null,
+    });
+  }
+
+  static fromJSON(json: unknown): HoeffdingTreeClassifier {
+    const file = checkModelFile(json, 'HoeffdingTreeClassifier');
+    const tree = new HoeffdingTreeClassifier(file.params as HoeffdingTreeOptions);
+    const state = file.state as Partial<HoeffdingTreeState>;
+    if (!Array.isArray(state.classes) || (state.root !== null && typeof state.root !== 'object'))
+      throw new StewardInputError(
+        'HoeffdingTreeClassifier model file: state needs classes and root',
+        'model',
+      );
+    for (const c of state.classes) tree.seen.add(c);
+    tree.root = state.root ? nodeFromJSON(state.root, tree.options.nSplits) : undefined;
+    return tree;
+  }
+}
+
+export interface HoeffdingTreeState {
+  classes: Label[];
+  root: NodeState | null;
+}
+
+type NodeState =
+  | {
+      leaf: { depth: number; stats: Array<[Label, number]>; lastAttemptAt: number; mc: number; nb: number };
+      observers: Array<[number, ObserverState]> | null;
+    }
+  | {
+      branch: { depth: number; feature: number; test: Branch['test']; stats: Array<[Label, number]> };
+      children: NodeState[];
+    };
+
+function nodeToJSON(node: TreeNode): NodeState {
+  if (node.kind === 'leaf')
+    return {
+      leaf: {
+        depth: node.depth,
+        stats: [...node.stats],
+        lastAttemptAt: node.lastAttemptAt,
+        mc: node.mcCorrect,
+        nb: node.nbCorrect,
+      },
+      observers: node.observers ? [...node.observers].map(([j, o]) => [j, o.toJSON()]) : null,
+    };
+  return {
+    branch: { depth: node.depth, feature: node.feature, test: node.test, stats: [...node.stats] },
+    children: node.children.map(nodeToJSON),
+  };
+}
+
+function nodeFromJSON(state: NodeState, nSplits: number): TreeNode {
+  if ('leaf' in state) {
+    const { depth, stats, lastAttemptAt, mc, nb } = state.leaf;
+    return {
+      kind: 'leaf',
+      depth,
+      stats: new Map(stats),
+      lastAttemptAt,
+      mcCorrect: mc,
+      nbCorrect: nb,
+      observers: state.observers
+        ? new Map(state.observers.map(([j, o]) => [j, observerFromJSON(o, nSplits)]))
+        : null,
+    };
+  }
+  return {
+    kind: 'branch',
+    depth: state.branch.depth,
+    feature: state.branch.feature,
+    test: state.branch.test,
+    stats: new Map(state.branch.stats),
+    children: state.children.map((c) => nodeFromJSON(c, nSplits)),
+  };
+}
+
+function newLeaf(stats: ClassWeights, depth: number): Leaf {
+  return {
+    kind: 'leaf',
+    depth,
+    stats,
+    observers: new Map(),
+    lastAttemptAt: totalWeight(stats),
+    mcCorrect: 0,
+    nbCorrect: 0,
+  };
+}
+
+/** The child a row goes to, or −1 for a category a multiway split has not seen (and for a missing value). */
+function branchOf(node: Branch, x: readonly number[]): number {
+  const value = x[node.feature] as number;
+  // A missing value follows the heaviest branch (River's most common path).
+  if (value === undefined || Number.isNaN(value)) return heaviestIndex(node);
+  switch (node.test.kind) {
+    case 'numeric':
+      return value <= node.test.threshold ? 0 : 1;
+    case 'equals':
+      return value === node.test.value ? 0 : 1;
+    case 'multiway':
+      return node.test.values.indexOf(value);
+  }
+}
+
+function weightOf(node: TreeNode): number {
+  return totalWeight(node.stats);
+}
+
+function heaviestIndex(node: Branch): number {
+  let best = 0;
+  for (let k = 1; k < node.children.length; k++)
+    if (weightOf(node.children[k] as TreeNode) > weightOf(node.children[best] as TreeNode)) best = k;
+  return best;
+}
+
+function heaviestChild(node: Branch): TreeNode {
+  return node.children[heaviestIndex(node)] as TreeNode;
+}
+
+function argmax(weights: ClassWeights): Label | undefined {
+  let best: Label | undefined;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const [label, w] of weights)
+    if (w > max) {
+      max = w;
+      best = label;
+    }
+  return best;
+}
+
+function normalized(weights: ClassWeights): ClassWeights {
+  const total = totalWeight(weights);
+  const out: ClassWeights = new Map();
+  for (const [label, w] of weights) out.set(label, total === 0 ? 0 : w / total);
+  return out;
+}
+
+/** Naive Bayes over the leaf's observers: log prior plus log likelihoods (a zero likelihood adds nothing), softmax. */
+function naiveBayes(leaf: Leaf, x: readonly number[]): ClassWeights {
+  const votes: ClassWeights = new Map();
+  const total = totalWeight(leaf.stats);
+  if (leaf.stats.size === 0 || total === 0) return votes;
+  for (const [label, w] of leaf.stats) {
+    if (!(w > 0)) {
+      votes.set(label, 0);
+      continue;
+    }
+    let vote = Math.log(w / total);
+    for (const [j, observer] of leaf.observers ?? []) {
+      const value = x[j];
+      if (value === undefined || Number.isNaN(value)) continue;
+      const p = observer.likelihood(value, label);
+      vote += p > 0 ? Math.log(p) : 0;
+    }
+    votes.set(label, vote);
+  }
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of votes.values()) max = Math.max(max, v);
+  let sum = 0;
+  for (const v of votes.values()) sum += Math.exp(v - max);
+  const lse = max + Math.log(sum);
+  for (const [label, v] of votes) votes.set(label, Math.exp(v - lse));
+  return votes;
+}
+
+export const hoeffdingTreeClassifier = defineLearner({
+  name: 'HoeffdingTreeClassifier',
+  task: 'classification',
+  summary: "incremental decision tree (VFDT) learning one row at a time, as River's HoeffdingTreeClassifier",
+  options: HOEFFDING_TREE_OPTIONS,
+  defaults: HOEFFDING_TREE_DEFAULTS,
+  online: true,
+  create: (options) => new HoeffdingTreeClassifier(options),
+  restore: HoeffdingTreeClassifier.fromJSON,
+});
