@@ -98,7 +98,9 @@ describe('steward apply', () => {
     expect((await steward('init', '--out', out)).stderr).toMatch(/exists — pass --force to overwrite it/);
     const blank = await steward('init', '--out', out, '--force', '--name', 'churn', '--task', 'regression');
     expect(blank.code).toBe(0);
-    expect(readFileSync(out, 'utf8')).toContain('learner: { kind: GradientBoostingRegressor, params: { maxDepth: 3, maxLeafNodes: 8 } }');
+    expect(readFileSync(out, 'utf8')).toContain(
+      'learner: { kind: GradientBoostingRegressor, params: { maxDepth: 3, maxLeafNodes: 8 } }',
+    );
   });
 
   it('names the model and field of a mistake, and refuses a file without models', async () => {
