@@ -37,6 +37,8 @@ export interface ChoiceOption<T extends string | boolean = string | boolean> ext
 export interface IntegerListOption extends Described {
   type: 'integers';
   min?: number;
+  /** An empty list is allowed (a list of column indices, say, that may name none). */
+  allowEmpty?: boolean;
 }
 
 type SpecOf<T> = [T] extends [number]
@@ -79,7 +81,7 @@ export function allowedValues(spec: OptionSpec): string {
     case 'choice':
       return `one of ${spec.values.map(describe).join(', ')}`;
     case 'integers':
-      return `a list of integers >= ${spec.min ?? 1}`;
+      return `a ${spec.allowEmpty ? 'possibly empty ' : ''}list of integers >= ${spec.min ?? 1}`;
   }
 }
 
@@ -99,7 +101,7 @@ function integerList(spec: IntegerListOption, value: unknown): number[] | undefi
       : typeof value === 'string' && /^\s*\d+(\s*,\s*\d+)*\s*$/.test(value)
         ? value.split(',').map(Number)
         : value;
-  if (!Array.isArray(list) || list.length === 0) return undefined;
+  if (!Array.isArray(list) || (list.length === 0 && !spec.allowEmpty)) return undefined;
   const min = spec.min ?? 1;
   return list.every((u) => typeof u === 'number' && Number.isInteger(u) && u >= min) ? [...list] : undefined;
 }

@@ -82,7 +82,7 @@ export const HOEFFDING_TREE_OPTIONS: OptionsSpec<HoeffdingTreeOptions> = {
     min: 0,
     doc: "rows before an 'nb' leaf uses naive Bayes (0)",
   },
-  nominal: { type: 'integers', min: 0, doc: 'column indices read as categories (none)' },
+  nominal: { type: 'integers', min: 0, allowEmpty: true, doc: 'column indices read as categories (none)' },
   maxDepth: { type: 'number', integer: true, min: 1, allowInfinity: true, doc: 'depth limit (none)' },
   splitCriterion: { type: 'choice', values: ['infoGain', 'gini'], doc: "'infoGain' or 'gini' (infoGain)" },
   minBranchFraction: {
