@@ -281,6 +281,24 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     const cells = await page.locator('tr[data-feature="nswprice"] td').allInnerTexts();
     expect(cells.slice(0, 3)).toEqual(['nswprice', 'numeric', '0.0%']);
     expect(cells[4]).toMatch(/^\d\.\d{3} · \d\.\d{3} · \d\.\d{3}$/);
+    // Nothing is missing: the sparkline is a flat line at zero, drawn (it was blank: a zero-height scale).
+    const sparkline = page.locator('tr[data-feature="nswprice"] .sparkline');
+    expect(
+      JSON.parse((await sparkline.getAttribute('data-series')) as string).every((v: number) => v === 0),
+    ).toBe(true);
+    const drawn = await sparkline.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const { data } = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
+        0,
+        0,
+        canvas.width,
+        canvas.height,
+      );
+      let blue = 0;
+      for (let i = 0; i < data.length; i += 4)
+        if ((data[i + 2] as number) > 150 && (data[i] as number) < 120 && (data[i + 3] as number) > 0) blue++;
+      return blue;
+    });
+    expect(drawn).toBeGreaterThan(50);
     await screenshot(page, 'model-quality');
     await page.close();
   });

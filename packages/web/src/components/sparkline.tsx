@@ -23,7 +23,14 @@ export function Sparkline({ times, values, label, width = 180, height = 40 }: Sp
         legend: { show: false },
         cursor: { show: false },
         axes: [{ show: false }, { show: false }],
-        scales: { x: { time: true } },
+        scales: {
+          x: { time: true },
+          // A constant series (every value 0, say) would get a zero-height scale and not be drawn: pad it.
+          y: {
+            range: (_u, min, max) =>
+              min === max ? [min - (Math.abs(min) || 1), max + (Math.abs(max) || 1)] : [min, max],
+          },
+        },
         series: [{}, { label, stroke: '#2563eb', width: 1.5, spanGaps: false }],
       },
       [times, values as number[]],
