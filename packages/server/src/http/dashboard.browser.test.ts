@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { LogisticRegression } from '@steward/core';
+import { LinearRegression, LogisticRegression } from '@steward/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../cli/test-helpers.js';
@@ -344,6 +344,30 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await expect
       .poll(async () => page.locator('.alias-history li').first().innerText())
       .toMatch(/production rollback: v1 → v2 by /);
+    await page.close();
+  });
+
+  test('with sixty versions, the oldest one chosen at the end of the list opens within the first viewport', async () => {
+    await api('PUT', '/api/v1/models/fleet', {
+      name: 'fleet',
+      task: 'regression',
+      features: [{ name: 'period', type: 'numeric' }],
+    });
+    for (let v = 1; v <= 60; v++)
+      await uploadModel(steward, 'fleet', new LinearRegression().fit([[0], [1], [2]], [0, v, 2 * v]));
+    const page = await open('#/models/fleet/versions');
+    const oldest = page.locator('table.versions tr[data-version="1"] button.link');
+    await oldest.waitFor();
+    await oldest.click();
+    const lineage = page.locator('.lineage[data-version="1"]');
+    await lineage.waitFor();
+    // Its top, on the page (not the viewport): the details must not sit below sixty rows.
+    const top = await lineage.evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
+    expect(top).toBeLessThan(900);
+    expect(await page.locator('h3', { hasText: 'All versions' }).innerText()).toBe(
+      'All versions (60, newest first)',
+    );
+    await screenshot(page, 'model-versions-many');
     await page.close();
   });
 

@@ -102,63 +102,68 @@ export function VersionsSection({ name }: { name: string }) {
   return (
     <section className="versions-section">
       {actionError && <ErrorNote error={actionError} />}
-      <table className="versions">
-        <thead>
-          <tr>
-            <th>Version</th>
-            <th>Aliases</th>
-            <th>Parent</th>
-            <th>Strategy</th>
-            <th>Primary metric: production → candidate</th>
-            <th>p-value</th>
-            <th>Created</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {[...data.versions].reverse().map((v) => {
-            const evaluation = (v.lineage.evaluation ?? {}) as GateView;
-            return (
-              <tr
-                key={v.version}
-                data-version={v.version}
-                className={shown?.version === v.version ? 'selected' : undefined}
-              >
-                <td>
-                  <button type="button" className="link" onClick={() => setSelected(v.version)}>
-                    v{v.version}
-                  </button>
-                </td>
-                <td>{v.aliases.join(', ') || '—'}</td>
-                <td>{v.parent === null ? '—' : `v${v.parent}`}</td>
-                <td>{String(v.lineage.strategy ?? '—')}</td>
-                <td>
-                  {evaluation.primary
-                    ? `${evaluation.primary.metric} ${num(evaluation.primary.production)} → ${num(evaluation.primary.candidate)}`
-                    : '—'}
-                </td>
-                <td>{pValue(evaluation.test?.pValue)}</td>
-                <td>{when(v.createdAt)}</td>
-                <td>
-                  {!v.aliases.includes('production') && (
-                    <button
-                      type="button"
-                      disabled={busy}
-                      onClick={() =>
-                        act(`Promote v${v.version} of ${name} to production?`, () =>
-                          apiClient().promote(name, v.version, 'production', 'from the dashboard'),
-                        )
-                      }
-                    >
-                      Promote
+      {/* The chosen version first: with hundreds of versions, details below the list would be pages away. */}
+      {shown && <Lineage name={name} version={shown} />}
+      <h3>All versions ({data.versions.length}, newest first)</h3>
+      <div className="versions-list">
+        <table className="versions">
+          <thead>
+            <tr>
+              <th>Version</th>
+              <th>Aliases</th>
+              <th>Parent</th>
+              <th>Strategy</th>
+              <th>Primary metric: production → candidate</th>
+              <th>p-value</th>
+              <th>Created</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {[...data.versions].reverse().map((v) => {
+              const evaluation = (v.lineage.evaluation ?? {}) as GateView;
+              return (
+                <tr
+                  key={v.version}
+                  data-version={v.version}
+                  className={shown?.version === v.version ? 'selected' : undefined}
+                >
+                  <td>
+                    <button type="button" className="link" onClick={() => setSelected(v.version)}>
+                      v{v.version}
                     </button>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                  </td>
+                  <td>{v.aliases.join(', ') || '—'}</td>
+                  <td>{v.parent === null ? '—' : `v${v.parent}`}</td>
+                  <td>{String(v.lineage.strategy ?? '—')}</td>
+                  <td>
+                    {evaluation.primary
+                      ? `${evaluation.primary.metric} ${num(evaluation.primary.production)} → ${num(evaluation.primary.candidate)}`
+                      : '—'}
+                  </td>
+                  <td>{pValue(evaluation.test?.pValue)}</td>
+                  <td>{when(v.createdAt)}</td>
+                  <td>
+                    {!v.aliases.includes('production') && (
+                      <button
+                        type="button"
+                        disabled={busy}
+                        onClick={() =>
+                          act(`Promote v${v.version} of ${name} to production?`, () =>
+                            apiClient().promote(name, v.version, 'production', 'from the dashboard'),
+                          )
+                        }
+                      >
+                        Promote
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       <button
         type="button"
         className="rollback"
@@ -182,7 +187,6 @@ export function VersionsSection({ name }: { name: string }) {
           </li>
         ))}
       </ul>
-      {shown && <Lineage name={name} version={shown} />}
     </section>
   );
 }
