@@ -383,6 +383,12 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
       await page.locator('ol.steps li').evaluateAll((items) => items.map((i) => i.getAttribute('data-step'))),
     ).toEqual(['dataset', 'train', 'evaluate', 'refit', 'register', 'promote']);
     expect(await page.locator('progress').getAttribute('value')).toBe('6');
+    // Step details are read by people: `key: value` lines, times as dates (not JSON, ISO strings or epoch ms).
+    const dataset = run.steps.find((s) => s.name === 'dataset')?.detail as { from: string; rows: number };
+    const text = await page.locator('li[data-step="dataset"] pre.detail').innerText();
+    expect(text).toContain(`from: ${dataset.from.slice(0, 16).replace('T', ' ')}\n`);
+    expect(text).toContain(`rows: ${dataset.rows}`);
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T|\b\d{12,13}\b|[{}"]/);
     const gate = run.steps.find((s) => s.name === 'evaluate')?.detail as { primary: { improvement: number } };
     expect(await page.locator('table.gate-table tr[data-metric="accuracy"] td').nth(4).innerText()).toBe(
       gate.primary.improvement.toFixed(4),

@@ -32,3 +32,28 @@ export function pValue(value: unknown): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
   return value !== 0 && value < 1e-4 ? value.toExponential(2) : value.toFixed(4);
 }
+
+const TIME_KEY = /(?:^|[a-z_])(?:at|from|to|time|start|end|since|until)$/i;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
+
+/**
+ * A step's detail as indented `key: value` lines, with times (ISO strings, or epoch milliseconds under a time-like
+ * key) as dates: what a person reads, where JSON showed "1996-06-04T00:00:00.000Z" or 831427200000.
+ */
+export function readableDetail(detail: Record<string, unknown>): string {
+  const lines: string[] = [];
+  const walk = (object: Record<string, unknown>, indent: string) => {
+    for (const [key, value] of Object.entries(object)) {
+      if (typeof value === 'number' && TIME_KEY.test(key) && value > 1e11 && value < 1e14)
+        lines.push(`${indent}${key}: ${when(value)}`);
+      else if (typeof value === 'string' && ISO_TIME.test(value))
+        lines.push(`${indent}${key}: ${when(value)}`);
+      else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        lines.push(`${indent}${key}:`);
+        walk(value as Record<string, unknown>, `${indent}  `);
+      } else lines.push(`${indent}${key}: ${Array.isArray(value) ? JSON.stringify(value) : String(value)}`);
+    }
+  };
+  walk(detail, '');
+  return lines.join('\n');
+}

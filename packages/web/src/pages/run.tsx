@@ -2,7 +2,7 @@ import { apiClient } from '../api';
 import { GateTable, type GateView } from '../components/gate-table';
 import { ErrorNote, Loading, Updated } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
-import { duration, when } from '../lib/format';
+import { duration, readableDetail, when } from '../lib/format';
 import { triggerText } from '../sections/runs-section';
 
 /** The steps an update run goes through, in order; a run that stops early shows where. */
@@ -55,7 +55,7 @@ export function RunPage({ name, id }: { name: string; id: string }) {
               <strong>{step.name}</strong>{' '}
               <span className={`status status-${step.status}`}>{step.status}</span>{' '}
               {duration(step.finishedAt - step.startedAt)}
-              <pre className="detail">{JSON.stringify(detail, null, 2)}</pre>
+              <pre className="detail">{readableDetail(detail)}</pre>
               {log && (
                 <details open>
                   <summary>log</summary>
