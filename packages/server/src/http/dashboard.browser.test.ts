@@ -218,6 +218,47 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.close();
   });
 
+  test('version labels never overlap, however dense; version and alert markers can be hidden', async () => {
+    // Eighty versions, a new one every half hour for forty hours: far more labels than fit side by side.
+    await api('PUT', '/api/v1/models/busy', {
+      name: 'busy',
+      task: 'binary',
+      features: [{ name: 'x', type: 'numeric' }],
+    });
+    const start = Date.UTC(2024, 0, 1);
+    await api(
+      'POST',
+      '/api/v1/models/busy/predictions',
+      Array.from({ length: 400 }, (_, i) => ({
+        id: `b${i}`,
+        time: start + i * 6 * 60_000,
+        version: String(1 + Math.floor(i / 5)),
+        features: { x: i % 7 },
+        output: i % 2,
+      })),
+    );
+    const page = await open('#/models/busy');
+    const chart = page.locator('.chart[data-chart="count"]');
+    await chart.locator('canvas').waitFor();
+    expect(JSON.parse((await chart.getAttribute('data-markers')) as string)).toHaveLength(79);
+    await expect.poll(async () => (await chart.getAttribute('data-marker-labels')) !== null).toBe(true);
+    const boxes = JSON.parse((await chart.getAttribute('data-marker-labels')) as string) as Array<{
+      left: number;
+      right: number;
+    }>;
+    expect(boxes.length).toBeGreaterThan(3);
+    expect(boxes.length).toBeLessThan(79);
+    for (let k = 1; k < boxes.length; k++)
+      expect((boxes[k] as { left: number }).left).toBeGreaterThan((boxes[k - 1] as { right: number }).right);
+    await screenshot(page, 'model-metrics-dense-versions');
+    await page.locator('input[name="version-markers"]').uncheck();
+    await expect
+      .poll(async () => JSON.parse((await chart.getAttribute('data-markers')) as string))
+      .toEqual([]);
+    expect(JSON.parse((await chart.getAttribute('data-marker-labels')) as string)).toEqual([]);
+    await page.close();
+  });
+
   test('the predictions tab plots predicted class shares and score quantiles per window', async () => {
     const windows = (await api('GET', `/api/v1/models/elec2/windows?${ALL}`)) as Array<{
       profile: {

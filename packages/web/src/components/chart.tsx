@@ -33,14 +33,27 @@ export interface ChartProps {
 
 const MARKER_COLOR = { alert: '#dc2626', version: '#7c3aed' } as const;
 
-function markerPlugin(markers: ChartMarker[]): uPlot.Plugin {
+/** Where a version label was drawn, in CSS pixels from the plot's left edge. */
+export interface MarkerLabelBox {
+  label: string;
+  left: number;
+  right: number;
+}
+
+/**
+ * Version and alert markers as vertical lines. A version's label is drawn only where it clears the label before it
+ * (dense versions keep their lines; their numbers are in the versions tab), so labels never overlap at any density.
+ */
+function markerPlugin(markers: ChartMarker[], onLabels: (boxes: MarkerLabelBox[]) => void): uPlot.Plugin {
   return {
     hooks: {
       draw: (u) => {
         const { ctx } = u;
         ctx.save();
         const px = devicePixelRatio;
-        for (const m of markers) {
+        const boxes: MarkerLabelBox[] = [];
+        let clearFrom = Number.NEGATIVE_INFINITY;
+        for (const m of [...markers].sort((a, b) => a.x - b.x)) {
           const left = u.valToPos(m.x, 'x', true);
           if (left < u.bbox.left || left > u.bbox.left + u.bbox.width) continue;
           ctx.strokeStyle = MARKER_COLOR[m.kind];
@@ -53,7 +66,13 @@ function markerPlugin(markers: ChartMarker[]): uPlot.Plugin {
           ctx.stroke();
           if (m.kind === 'version') {
             ctx.font = `600 ${11 * px}px system-ui`;
-            ctx.fillText(m.label, left + 3 * px, u.bbox.top + 12 * px);
+            const start = left + 3 * px;
+            const end = start + ctx.measureText(m.label).width;
+            if (start >= clearFrom) {
+              ctx.fillText(m.label, start, u.bbox.top + 12 * px);
+              boxes.push({ label: m.label, left: start / px, right: end / px });
+              clearFrom = end + 6 * px;
+            }
           } else {
             // Alerts are often dense: a small flag each, their names in the legend and the alerts tab.
             ctx.beginPath();
@@ -65,6 +84,7 @@ function markerPlugin(markers: ChartMarker[]): uPlot.Plugin {
           }
         }
         ctx.restore();
+        onLabels(boxes);
       },
     },
   };
@@ -129,7 +149,11 @@ export function Chart({
         bands,
         axes: [{}, { label: yLabel, size: 60 }],
         scales: { x: { time } },
-        plugins: [markerPlugin(markers)],
+        plugins: [
+          markerPlugin(markers, (boxes) => {
+            if (container.current) container.current.dataset.markerLabels = JSON.stringify(boxes);
+          }),
+        ],
       },
       columns as uPlot.AlignedData,
       plotArea.current,

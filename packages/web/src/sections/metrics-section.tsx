@@ -1,5 +1,5 @@
 import type { AlertView, CheckResultView, ServedVersionView, WindowView } from '@steward/client';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { apiClient } from '../api';
 import { Chart, type ChartMarker } from '../components/chart';
 import { ErrorNote, Loading } from '../components/status';
@@ -66,7 +66,19 @@ function bandOf(data: MetricsData, metric: string, x: number[]) {
   };
 }
 
-function MetricChart({ data, metric, x }: { data: MetricsData; metric: string; x: number[] }) {
+type MarkerKinds = Record<ChartMarker['kind'], boolean>;
+
+function MetricChart({
+  data,
+  metric,
+  x,
+  shown,
+}: {
+  data: MetricsData;
+  metric: string;
+  x: number[];
+  shown: MarkerKinds;
+}) {
   const series = useMemo(() => {
     const thresholds = data.checks.flatMap((c) =>
       c.type === 'metric' && c.metric === metric
@@ -88,7 +100,7 @@ function MetricChart({ data, metric, x }: { data: MetricsData; metric: string; x
     ];
   }, [data, metric, x]);
   const band = useMemo(() => bandOf(data, metric, x), [data, metric, x]);
-  const markers = useMemo(() => markersOf(data, metric), [data, metric]);
+  const markers = useMemo(() => markersOf(data, metric).filter((m) => shown[m.kind]), [data, metric, shown]);
   return (
     <figure>
       <figcaption>{metric} per window</figcaption>
@@ -108,6 +120,7 @@ export function MetricsSection({
   checks: CheckSpecView[];
 }) {
   const { data, error } = usePolling(() => load(name, checks), `metrics:${name}`);
+  const [shown, setShown] = useState<MarkerKinds>({ version: true, alert: true });
   const x = useMemo(() => data?.windows.map((w) => seconds(w.start)) ?? [], [data]);
   const volume = useMemo(
     () => data && { ...data, windows: data.windows.map((w) => ({ ...w, metrics: { count: w.count } })) },
@@ -120,15 +133,25 @@ export function MetricsSection({
   return (
     <section className="metrics">
       <p className="legend">
-        <span className="key key-version">version change</span> <span className="key key-alert">alert</span>{' '}
+        {(['version', 'alert'] as const).map((kind) => (
+          <label key={kind} className={`key key-${kind}`}>
+            <input
+              type="checkbox"
+              name={`${kind}-markers`}
+              checked={shown[kind]}
+              onChange={(e) => setShown({ ...shown, [kind]: e.target.checked })}
+            />{' '}
+            {kind === 'version' ? 'version change' : 'alert'}
+          </label>
+        ))}{' '}
         <span className="key key-band">expected band (anomaly check)</span>{' '}
         <span className="key key-threshold">check threshold</span>
       </p>
       <div className="grid">
         {(KEY_METRICS[task] ?? []).map((metric) => (
-          <MetricChart key={metric} data={data} metric={metric} x={x} />
+          <MetricChart key={metric} data={data} metric={metric} x={x} shown={shown} />
         ))}
-        <MetricChart data={volume} metric="count" x={x} />
+        <MetricChart data={volume} metric="count" x={x} shown={shown} />
       </div>
     </section>
   );
