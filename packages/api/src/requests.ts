@@ -109,6 +109,10 @@ export const driftQuery = rangeQuery.extend({
   reference: z.string().optional().describe('a stored reference by name'),
   referenceWindow: z.string().optional().describe('or the window starting at this ISO time'),
   feature: z.string().optional().describe('drift/feature: the feature'),
+  maxWindows: z
+    .string()
+    .optional()
+    .describe('drift/windows without size: merge windows so that at most this many cover the data'),
 });
 
 export const updatesQuery = z.object({

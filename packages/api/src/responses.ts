@@ -199,6 +199,8 @@ export const driftFeature = columnDrift.extend({
 });
 export const driftTimeline = z.object({
   features: z.array(z.string()),
+  /** The length of each window (ms): the model's window, or a multiple of it (`size`, `maxWindows`). */
+  windowMs: z.number().int(),
   windows: z.array(
     z.looseObject({
       start: isoTime,

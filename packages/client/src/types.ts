@@ -106,6 +106,8 @@ export interface DriftQuery {
   reference?: string;
   /** Or the window starting at this ISO time. */
   referenceWindow?: string;
+  /** drift/windows without `size`: windows merged so that at most this many cover the data. */
+  maxWindows?: number;
 }
 
 export type Alias = 'production' | 'candidate' | 'shadow';

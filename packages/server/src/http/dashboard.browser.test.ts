@@ -280,13 +280,27 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
   });
 
   test('the drift heatmap matches the API and a cell opens that feature’s two distributions', async () => {
-    const drift = (await api('GET', `/api/v1/models/elec2/drift/windows?${ALL}`)) as {
+    const all = (await api('GET', `/api/v1/models/elec2/drift/windows?${ALL}`)) as { windows: unknown[] };
+    const drift = (await api('GET', `/api/v1/models/elec2/drift/windows?${ALL}&maxWindows=70`)) as {
+      windowMs: number;
       windows: Array<{ start: string; end: string; columns: Record<string, { score: number }> | null }>;
     };
+    // More windows than the heatmap's 70 columns: the server merges them, and the whole range is shown.
+    expect(all.windows.length).toBeGreaterThan(70);
+    expect(drift.windows.length).toBeLessThanOrEqual(70);
+    expect(drift.windowMs).toBe(2 * 86_400_000);
     const page = await open('#/models/elec2/drift');
     await page.locator('button.cell').first().waitFor();
-    const shown = drift.windows.slice(-90);
+    const shown = drift.windows;
     const judged = shown.filter((w) => w.columns !== null);
+    expect(await page.locator('table.heatmap thead th[title]').allInnerTexts()).toEqual(
+      shown.map((w) => w.start.slice(0, 10)),
+    );
+    expect(await page.locator('.drift-legend .swatch').count()).toBe(5);
+    const colours = await page
+      .locator('button.cell')
+      .evaluateAll((cells) => cells.map((c) => (c as HTMLElement).style.background));
+    expect(new Set(colours).size).toBeGreaterThan(5);
     expect(await page.locator('button.cell').count()).toBe(judged.length * ELEC2_FEATURES.length);
     expect(await page.locator('td.cell-empty').count()).toBe(
       (shown.length - judged.length) * ELEC2_FEATURES.length,

@@ -27,6 +27,17 @@ export function duration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** A window's length in the largest whole unit: "2 days", "6 hours", "30 minutes". */
+export function windowLength(ms: number): string {
+  for (const [unit, size] of [
+    ['day', 86_400_000],
+    ['hour', 3_600_000],
+    ['minute', 60_000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size} ${unit}${ms === size ? '' : 's'}`;
+  return duration(ms);
+}
+
 /** p-values: four decimals, or scientific notation when smaller than that shows. */
 export function pValue(value: unknown): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '—';

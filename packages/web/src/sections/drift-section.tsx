@@ -5,7 +5,7 @@ import { DistributionBars } from '../components/distribution-bars';
 import { ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
 import { driftColour, driftIntensity } from '../lib/drift-intensity';
-import { ALL_TIME, num, when } from '../lib/format';
+import { ALL_TIME, num, when, windowLength } from '../lib/format';
 
 interface Selection {
   feature: string;
@@ -52,8 +52,11 @@ function FeatureDetail({ name, selection }: { name: string; selection: Selection
   );
 }
 
+/** At most this many columns: longer histories are shown in merged (coarser) windows, the whole range at once. */
+export const HEATMAP_COLUMNS = 70;
+
 function Heatmap({ data, onSelect }: { data: DriftTimelineView; onSelect: (s: Selection) => void }) {
-  const windows = data.windows.slice(-90);
+  const windows = data.windows;
   return (
     <div className="heatmap-scroll">
       <table className="heatmap">
@@ -61,8 +64,8 @@ function Heatmap({ data, onSelect }: { data: DriftTimelineView; onSelect: (s: Se
           <tr>
             <th />
             {windows.map((w) => (
-              <th key={w.start} title={when(w.start)}>
-                {w.start.slice(5, 10)}
+              <th key={w.start} title={`${when(w.start)} – ${when(w.end)}`}>
+                {w.start.slice(0, 10)}
               </th>
             ))}
           </tr>
@@ -103,7 +106,11 @@ function Heatmap({ data, onSelect }: { data: DriftTimelineView; onSelect: (s: Se
 
 /** Feature × window drift against the model's reference; a cell opens that feature's two distributions. */
 export function DriftSection({ name }: { name: string }) {
-  const { data, error } = usePolling(() => apiClient().driftWindows(name, ALL_TIME), `drift:${name}`, 30_000);
+  const { data, error } = usePolling(
+    () => apiClient().driftWindows(name, { ...ALL_TIME, maxWindows: HEATMAP_COLUMNS }),
+    `drift:${name}`,
+    30_000,
+  );
   const [selection, setSelection] = useState<Selection | undefined>();
   if (error && !data) {
     if ((error as { code?: string }).code === 'no_reference')
@@ -127,8 +134,21 @@ export function DriftSection({ name }: { name: string }) {
   return (
     <section className="drift">
       <p>
-        {drifted} of {data.windows.length} windows have at least one drifted feature. Darker is further past
-        the test's threshold; click a cell to compare that feature's distributions.
+        {drifted} of {data.windows.length} windows of {windowLength(data.windowMs)} have at least one drifted
+        feature. Click a cell to compare that feature's distributions.
+      </p>
+      <p className="drift-legend">
+        {[
+          [0, 'no drift'],
+          [0.5, 'half way'],
+          [1, 'at the threshold'],
+          [1.5, 'past it'],
+          [2, 'far past'],
+        ].map(([intensity, label]) => (
+          <span key={label} className="swatch">
+            <i style={{ background: driftColour(intensity as number) }} /> {label}
+          </span>
+        ))}
       </p>
       <Heatmap data={data} onSelect={setSelection} />
       {selection && <FeatureDetail name={name} selection={selection} />}
