@@ -80,10 +80,24 @@ export const windowsQuery = rangeQuery.extend({
     .optional()
     .describe('windows of this many consecutive predictions instead of time windows'),
   profile: z.enum(['true', 'false']).optional().describe('include per-feature profiles'),
+  maxWindows: z
+    .string()
+    .optional()
+    .describe(
+      'without size: windows merged so that at most this many cover the stored predictions in the range',
+    ),
 });
+
+const maxWindows = z
+  .string()
+  .optional()
+  .describe(
+    'without size: windows merged so that at most this many cover the stored predictions in the range',
+  );
 
 export const metricsQuery = rangeQuery.extend({
   size: z.string().optional().describe("window length, a multiple of the model's window (e.g. 1d)"),
+  maxWindows,
 });
 
 export const checksQuery = z.object({

@@ -87,6 +87,8 @@ export interface WindowQuery {
   /** Windows of this many consecutive predictions instead. */
   count?: number;
   profile?: boolean;
+  /** Without `size`: windows merged so that at most this many cover the data (a year fits a chart). */
+  maxWindows?: number;
 }
 
 export interface AlertQuery {

@@ -299,7 +299,9 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     expect(await page.locator('.drift-legend .swatch').count()).toBe(5);
     const colours = await page
       .locator('button.cell')
-      .evaluateAll((cells) => cells.map((c) => (c as HTMLElement).style.background));
+      .evaluateAll((cells) =>
+        cells.map((c) => (c as unknown as { style: { background: string } }).style.background),
+      );
     expect(new Set(colours).size).toBeGreaterThan(5);
     expect(await page.locator('button.cell').count()).toBe(judged.length * ELEC2_FEATURES.length);
     expect(await page.locator('td.cell-empty').count()).toBe(
@@ -341,13 +343,16 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     expect(
       JSON.parse((await sparkline.getAttribute('data-series')) as string).every((v: number) => v === 0),
     ).toBe(true);
-    const drawn = await sparkline.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-      const { data } = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(
-        0,
-        0,
-        canvas.width,
-        canvas.height,
-      );
+    const drawn = await sparkline.locator('canvas').evaluate((canvas) => {
+      // Structural types: the tests are type-checked without the DOM library.
+      const c = canvas as unknown as {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> };
+        };
+      };
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
       let blue = 0;
       for (let i = 0; i < data.length; i += 4)
         if ((data[i + 2] as number) > 150 && (data[i] as number) < 120 && (data[i + 3] as number) > 0) blue++;
@@ -417,7 +422,9 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     const lineage = page.locator('.lineage[data-version="1"]');
     await lineage.waitFor();
     // Its top, on the page (not the viewport): the details must not sit below sixty rows.
-    const top = await lineage.evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
+    const top = await lineage.evaluate(
+      (el) => el.getBoundingClientRect().top + (globalThis as unknown as { scrollY: number }).scrollY,
+    );
     expect(top).toBeLessThan(900);
     expect(await page.locator('h3', { hasText: 'All versions' }).innerText()).toBe(
       'All versions (60, newest first)',

@@ -14,6 +14,8 @@ export interface CheckSpecView {
   max?: number;
 }
 
+const MAX_POINTS = 1000;
+
 interface MetricsData {
   windows: WindowView[];
   checks: CheckSpecView[];
@@ -25,7 +27,8 @@ interface MetricsData {
 async function load(name: string, checks: CheckSpecView[]): Promise<MetricsData> {
   const client = apiClient();
   const [windows, results, alerts, served] = await Promise.all([
-    client.metrics(name, ALL_TIME),
+    // At most ~1,000 points a series: a year of half-hour windows comes back merged.
+    client.metrics(name, { ...ALL_TIME, maxWindows: MAX_POINTS }),
     client.checkResults(name, { limit: 5000 }),
     client.alerts({ model: name, limit: 500 }),
     client.served(name, ALL_TIME),

@@ -10,34 +10,9 @@ import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { durationParam, intParam, timeParam, timeRange } from '../time-param.js';
+import { windowSizeForAtMost } from '../window-size.js';
 
 type DriftQuery = z.output<typeof req.driftQuery>;
-
-/**
- * The smallest multiple of the model's window with which at most `maxWindows` windows cover the stored predictions
- * in the range (the batches' time bounds: no row is read).
- */
-async function sizeForAtMost(
-  context: ApiContext,
-  model: LoadedModel,
-  range: { from: number; to: number },
-  maxWindows: number,
-): Promise<number> {
-  const window = model.spec.window;
-  const extent = await context.store.db
-    .selectFrom('prediction_batches')
-    .select((eb) => [eb.fn.min('min_time').as('first'), eb.fn.max('max_time').as('last')])
-    .where('model', '=', model.spec.name)
-    .where('max_time', '>=', range.from)
-    .where('min_time', '<', range.to)
-    .executeTakeFirst();
-  if (extent?.first == null || extent.last == null) return window;
-  const first = Math.max(range.from, Number(extent.first));
-  const last = Math.min(range.to - 1, Number(extent.last));
-  const windows = Math.floor(last / window) - Math.floor(first / window) + 1;
-  // One window fewer than allowed: windows align to multiples of their length, which can add one.
-  return window * Math.max(1, Math.ceil(windows / Math.max(1, maxWindows - 1)));
-}
 
 const MAX_ROWS = 100_000;
 
@@ -126,7 +101,7 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
         size ??
         (maxWindows === undefined
           ? model.spec.window
-          : await sizeForAtMost(context, model, range, maxWindows));
+          : await windowSizeForAtMost(context, model, range, maxWindows));
       const timeline = await driftTimeline(
         context.store,
         model.spec,

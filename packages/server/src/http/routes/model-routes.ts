@@ -11,6 +11,7 @@ import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { windowsJSON, windowView } from '../profile-json.js';
 import { durationParam, intParam, timeRange } from '../time-param.js';
+import { windowSizeForAtMost } from '../window-size.js';
 import { actorOf } from './registry-routes.js';
 
 export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -149,7 +150,12 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
       const query = parseRequest(req.windowsQuery, request.query, 'query');
       const { from, to } = timeRange(query, context.clock.now());
       const count = intParam('count', query.count);
-      const size = durationParam('size', query.size);
+      const maxWindows = intParam('maxWindows', query.maxWindows);
+      const size =
+        durationParam('size', query.size) ??
+        (maxWindows !== undefined && count === undefined
+          ? await windowSizeForAtMost(context, model, { from, to }, maxWindows)
+          : undefined);
       const windows =
         count !== undefined
           ? await countWindows(context.store, model.spec, { from, to, count })
@@ -180,7 +186,12 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
       const model = await requireModel(context, request.params.name);
       const query = parseRequest(req.metricsQuery, request.query, 'query');
       const { from, to } = timeRange(query, context.clock.now());
-      const size = durationParam('size', query.size);
+      const maxWindows = intParam('maxWindows', query.maxWindows);
+      const size =
+        durationParam('size', query.size) ??
+        (maxWindows !== undefined
+          ? await windowSizeForAtMost(context, model, { from, to }, maxWindows)
+          : undefined);
       const windows = await timeWindows(context.store, model.spec, {
         from,
         to,
