@@ -123,6 +123,10 @@ export const driftQuery = rangeQuery.extend({
   reference: z.string().optional().describe('a stored reference by name'),
   referenceWindow: z.string().optional().describe('or the window starting at this ISO time'),
   feature: z.string().optional().describe('drift/feature: the feature'),
+  against: z
+    .enum(['reference', 'previous'])
+    .optional()
+    .describe('drift/windows: each window against the reference (default) or against the window before it'),
   maxWindows: z
     .string()
     .optional()

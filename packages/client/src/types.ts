@@ -110,6 +110,8 @@ export interface DriftQuery {
   referenceWindow?: string;
   /** drift/windows without `size`: windows merged so that at most this many cover the data. */
   maxWindows?: number;
+  /** drift/windows: each window against the reference (default) or against the window before it. */
+  against?: 'reference' | 'previous';
 }
 
 export type Alias = 'production' | 'candidate' | 'shadow';

@@ -324,6 +324,18 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
       expected.distribution.current,
     );
     await screenshot(page, 'model-drift');
+    // Against the window before: far fewer drifted windows than against version 1's training data.
+    const summary = () => page.locator('section.drift p').nth(1).innerText();
+    expect(await summary()).toMatch(/^(\d+) of \1 windows/);
+    await page.locator('select[name="against"]').selectOption('previous');
+    await expect
+      .poll(summary)
+      .toMatch(/windows of 2 days have at least one drifted feature\. Against the window before/);
+    const [, drifted, total] = /^(\d+) of (\d+) windows/.exec(await summary()) ?? [];
+    expect(Number(drifted)).toBeLessThan(Number(total));
+    expect(
+      await page.locator('table.heatmap tbody tr').first().locator('td').first().getAttribute('class'),
+    ).toBe('cell-empty');
     await page.close();
   });
 

@@ -27,14 +27,15 @@ export interface DriftTimeline {
 const MAX_ROWS = 500_000;
 
 /**
- * Drift of every feature in every window of [from, to) against one reference: the feature × window matrix
+ * Drift of every feature in every window of [from, to) against one reference (or, `'previous'`, each against the
+ * last window before it that has predictions, when that one has enough to judge by): the feature × window matrix
  * behind the dashboard's heatmap. Windows are read in one query and judged with the same `detectDrift` the
  * drift checks use, so a cell agrees with what a check on that window would say.
  */
 export async function driftTimeline(
   store: StoreConnection,
   spec: ModelSpec,
-  reference: ReadonlyArray<Record<string, unknown>>,
+  reference: ReadonlyArray<Record<string, unknown>> | 'previous',
   query: { from: number; to: number; size?: number; minRows?: number },
 ): Promise<DriftTimeline> {
   const size = query.size ?? spec.window;
@@ -54,12 +55,21 @@ export async function driftTimeline(
     buckets.set(start, bucket);
   }
   const windows: DriftTimeline['windows'] = [];
+  let before: Array<Record<string, never>> | undefined;
   for (const [start, current] of [...buckets].sort((a, b) => a[0] - b[0])) {
-    if (current.length < minRows) {
+    // Against the previous window: the one just before, when it holds enough rows to judge by.
+    const against =
+      reference === 'previous'
+        ? before !== undefined && before.length >= minRows
+          ? before
+          : undefined
+        : (reference as Array<Record<string, never>>);
+    before = current;
+    if (current.length < minRows || against === undefined) {
       windows.push({ start, end: start + size, rows: current.length, columns: null });
       continue;
     }
-    const report = detectDrift(reference as Array<Record<string, never>>, current, { columns: features });
+    const report = detectDrift(against, current, { columns: features });
     windows.push({
       start,
       end: start + size,

@@ -55,7 +55,14 @@ function FeatureDetail({ name, selection }: { name: string; selection: Selection
 /** At most this many columns: longer histories are shown in merged (coarser) windows, the whole range at once. */
 export const HEATMAP_COLUMNS = 70;
 
-function Heatmap({ data, onSelect }: { data: DriftTimelineView; onSelect: (s: Selection) => void }) {
+function Heatmap({
+  data,
+  onSelect,
+}: {
+  data: DriftTimelineView;
+  /** Undefined: cells do not open (the two distributions are shown against the reference only). */
+  onSelect?: (s: Selection) => void;
+}) {
   const windows = data.windows;
   return (
     <div className="heatmap-scroll">
@@ -91,7 +98,8 @@ function Heatmap({ data, onSelect }: { data: DriftTimelineView; onSelect: (s: Se
                       data-score={cell.score}
                       data-drifted={cell.drifted}
                       title={`${feature}, ${when(w.start)}: ${cell.method} ${num(cell.score)} (threshold ${num(cell.threshold)})`}
-                      onClick={() => onSelect({ feature, start: w.start, end: w.end })}
+                      disabled={onSelect === undefined}
+                      onClick={() => onSelect?.({ feature, start: w.start, end: w.end })}
                     />
                   </td>
                 );
@@ -106,9 +114,10 @@ function Heatmap({ data, onSelect }: { data: DriftTimelineView; onSelect: (s: Se
 
 /** Feature × window drift against the model's reference; a cell opens that feature's two distributions. */
 export function DriftSection({ name }: { name: string }) {
+  const [against, setAgainst] = useState<'reference' | 'previous'>('reference');
   const { data, error } = usePolling(
-    () => apiClient().driftWindows(name, { ...ALL_TIME, maxWindows: HEATMAP_COLUMNS }),
-    `drift:${name}`,
+    () => apiClient().driftWindows(name, { ...ALL_TIME, maxWindows: HEATMAP_COLUMNS, against }),
+    `drift:${name}:${against}`,
     30_000,
   );
   const [selection, setSelection] = useState<Selection | undefined>();
@@ -134,8 +143,27 @@ export function DriftSection({ name }: { name: string }) {
   return (
     <section className="drift">
       <p>
+        <label>
+          Each window against{' '}
+          <select
+            name="against"
+            value={against}
+            onChange={(e) => {
+              setSelection(undefined);
+              setAgainst(e.target.value as 'reference' | 'previous');
+            }}
+          >
+            <option value="reference">the reference (training data)</option>
+            <option value="previous">the window before it</option>
+          </select>
+        </label>
+      </p>
+      <p>
         {drifted} of {data.windows.length} windows of {windowLength(data.windowMs)} have at least one drifted
-        feature. Click a cell to compare that feature's distributions.
+        feature.{' '}
+        {against === 'reference'
+          ? "Click a cell to compare that feature's distributions."
+          : 'Against the window before, a cell shows how much that feature changed from one window to the next.'}
       </p>
       <p className="drift-legend">
         {[
@@ -150,7 +178,7 @@ export function DriftSection({ name }: { name: string }) {
           </span>
         ))}
       </p>
-      <Heatmap data={data} onSelect={setSelection} />
+      <Heatmap data={data} {...(against === 'reference' ? { onSelect: setSelection } : {})} />
       {selection && <FeatureDetail name={name} selection={selection} />}
     </section>
   );

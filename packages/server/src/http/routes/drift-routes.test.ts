@@ -88,6 +88,19 @@ for (const target of testStores()) {
         expect(twoDays.windows.map((w: { rows: number }) => w.rows)).toEqual([...counts.values()]);
       });
 
+      it('judges each window against the one before it when asked (against=previous)', async () => {
+        const body = (await get(`/api/v1/models/elec2/drift/windows?${range}&against=previous`)).json();
+        expect(body.windows).toHaveLength(12);
+        expect(body.windows[0].columns).toBeNull();
+        for (const d of [1, 7, 11]) {
+          const direct = detectDrift(dayRows(d - 1), dayRows(d), { columns: [...ELEC2_FEATURES] });
+          for (const column of direct.columns)
+            expect(body.windows[d].columns[column.column].score).toBe(column.score);
+        }
+        const bad = await get(`/api/v1/models/elec2/drift/windows?${range}&against=yesterday`);
+        expect(bad.statusCode).toBe(400);
+      });
+
       it("gives one feature's reference and current distributions for a range", async () => {
         const body = (await get(`/api/v1/models/elec2/drift/feature?feature=nswprice&${range}`)).json();
         const direct = detectDrift(

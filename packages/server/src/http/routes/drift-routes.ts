@@ -105,7 +105,7 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
       const timeline = await driftTimeline(
         context.store,
         model.spec,
-        await referenceRows(context, model, query),
+        query.against === 'previous' ? 'previous' : await referenceRows(context, model, query),
         { ...range, size: windowMs },
       );
       return {
