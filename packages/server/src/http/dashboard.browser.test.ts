@@ -215,6 +215,16 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
       count: metrics.map((w) => w.count),
     });
     await screenshot(page, 'model-metrics');
+    // The last week, counted back from the newest prediction (the data's clock, not the wall clock): the daily
+    // windows that reach into those seven days, the newest last.
+    await page.locator('select[name="range"]').selectOption('week');
+    await expect
+      .poll(async () => (await attribute(page, chart, 'data-x')).length)
+      .toBeLessThan(metrics.length);
+    const week = (await attribute(page, chart, 'data-x')) as number[];
+    expect(week.at(-1)).toBe(Date.parse((metrics.at(-1) as { start: string }).start) / 1000);
+    expect((week.at(-1) as number) - (week[0] as number)).toBeLessThanOrEqual(7 * 86_400);
+    expect(week.length).toBeGreaterThanOrEqual(7);
     await page.close();
   });
 

@@ -24,15 +24,28 @@ interface MetricsData {
   served: ServedVersionView[];
 }
 
-async function load(name: string, checks: CheckSpecView[]): Promise<MetricsData> {
+/** How much of the history the charts show, counted back from the newest prediction (not the wall clock). */
+export const RANGES = {
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+  month: 30 * 86_400_000,
+  all: undefined,
+} as const;
+export type RangeName = keyof typeof RANGES;
+
+async function load(name: string, checks: CheckSpecView[], range: RangeName): Promise<MetricsData> {
   const client = apiClient();
-  const [windows, results, alerts, served] = await Promise.all([
+  const served = await client.served(name, ALL_TIME);
+  const newest = Math.max(0, ...served.map((v) => Date.parse(v.last)));
+  const span = RANGES[range];
+  const from = span === undefined || served.length === 0 ? ALL_TIME.from : newest - span + 1;
+  const [windows, results, alerts] = await Promise.all([
     // At most ~1,000 points a series: a year of half-hour windows comes back merged.
-    client.metrics(name, { ...ALL_TIME, maxWindows: MAX_POINTS }),
+    client.metrics(name, { from, to: ALL_TIME.to, maxWindows: MAX_POINTS }),
     client.checkResults(name, { limit: 5000 }),
     client.alerts({ model: name, limit: 500 }),
-    client.served(name, ALL_TIME),
   ]);
+  // Markers outside the range are not drawn (the chart's x axis is the windows').
   return { windows, checks, results, alerts, served };
 }
 
@@ -122,7 +135,8 @@ export function MetricsSection({
   task: string;
   checks: CheckSpecView[];
 }) {
-  const { data, error } = usePolling(() => load(name, checks), `metrics:${name}`);
+  const [range, setRange] = useState<RangeName>('all');
+  const { data, error } = usePolling(() => load(name, checks, range), `metrics:${name}:${range}`);
   const [shown, setShown] = useState<MarkerKinds>({ version: true, alert: true });
   const x = useMemo(() => data?.windows.map((w) => seconds(w.start)) ?? [], [data]);
   const volume = useMemo(
@@ -135,6 +149,18 @@ export function MetricsSection({
     return <p className="empty">No windows yet: log predictions (and labels) to see metrics here.</p>;
   return (
     <section className="metrics">
+      <p className="range">
+        <label>
+          Show{' '}
+          <select name="range" value={range} onChange={(e) => setRange(e.target.value as RangeName)}>
+            <option value="day">the last day</option>
+            <option value="week">the last week</option>
+            <option value="month">the last 30 days</option>
+            <option value="all">everything</option>
+          </select>
+        </label>{' '}
+        up to the newest prediction
+      </p>
       <p className="legend">
         {(['version', 'alert'] as const).map((kind) => (
           <label key={kind} className={`key key-${kind}`}>
