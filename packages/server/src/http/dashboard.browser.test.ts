@@ -52,7 +52,7 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
       );
     }
   };
-  const open = async (hash: string, width = 1280): Promise<Page> => {
+  const open = async (hash: string, width = 1440): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     page.on('dialog', (dialog) => void dialog.accept());
     await page.goto(`${url}${hash}`);
@@ -138,7 +138,7 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
       metrics: { accuracy: number };
     }>;
     const health = await api('GET', '/api/v1/models/elec2/health');
-    for (const width of [1280, 1920]) {
+    for (const width of [1440, 1920]) {
       const page = await open('', width);
       const failed: string[] = [];
       page.on('requestfailed', (r) => failed.push(r.url()));
@@ -159,7 +159,7 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
       const openAlerts = (await api('GET', '/api/v1/alerts?status=open')) as unknown[];
       await expect.poll(() => page.locator('table.alerts tbody tr').count()).toBe(openAlerts.length);
       expect(failed).toEqual([]);
-      await screenshot(page, width === 1280 ? 'overview' : 'overview-wide');
+      await screenshot(page, width === 1440 ? 'overview' : 'overview-wide');
       await page.close();
     }
   });
@@ -514,7 +514,7 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await secured.app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(secured.app.server.address() as AddressInfo).port}/`;
     const { token } = await createToken(store, 'dashboard-test', ['read']);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     try {
       await page.goto(base);
       const error = page.getByRole('alert');
