@@ -168,9 +168,10 @@ class NominalObserver implements FeatureObserver {
     const values = [...this.values].sort((a, b) => a - b);
     let best = NO_SPLIT;
     if (!binaryOnly) {
+      const labels = [...this.classes.keys()].sort(byLabel);
       const branches = values.map((value) => {
         const dist: ClassWeights = new Map();
-        for (const label of [...this.classes.keys()].sort(byLabel)) {
+        for (const label of labels) {
           const w = this.classes.get(label)?.get(value);
           if (w !== undefined) dist.set(label, w);
         }

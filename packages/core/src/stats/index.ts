@@ -30,6 +30,7 @@ export { type PairedNonInferiorityResult, pairedNonInferiority } from './paired-
 export { type ProportionZTestResult, proportionZTest } from './proportion-z-test.js';
 export { type PsiOptions, psi, stabilityIndex } from './psi.js';
 export { seededRandom } from './random.js';
+export { lowerBound, upperBound } from './sample.js';
 export {
   type SequentialPairedOptions,
   type SequentialPairedResult,

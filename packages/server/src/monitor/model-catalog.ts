@@ -32,8 +32,8 @@ export class ModelCatalog {
       .select(['spec', 'created_at', 'updated_at'])
       .where('name', '=', spec.name)
       .executeTakeFirst();
-    if (existing) {
-      const before = JSON.parse(existing.spec) as ModelSpec;
+    const before = existing ? (JSON.parse(existing.spec) as ModelSpec) : undefined;
+    if (before) {
       for (const field of ['task', 'window'] as const) {
         if (before[field] !== spec[field]) {
           throw new ModelSpecError([
@@ -59,10 +59,7 @@ export class ModelCatalog {
       .onConflict((oc) => oc.column('name').doUpdateSet({ spec: JSON.stringify(spec), updated_at: now }))
       .execute();
     // Label features declared on a model that has labels: their history starts from the labels stored.
-    const hadLabelFeatures = existing
-      ? (JSON.parse(existing.spec) as ModelSpec).features.some((f) => f.fromLabels)
-      : false;
-    if (existing && !hadLabelFeatures && spec.features.some((f) => f.fromLabels))
+    if (before && !before.features.some((f) => f.fromLabels) && spec.features.some((f) => f.fromLabels))
       await backfillLabelHistory(this.store.db, spec.name);
     const model: LoadedModel = {
       spec,

@@ -1,3 +1,4 @@
+import { lowerBound, upperBound } from '@steward/core';
 import { positiveClass } from '../spec/model-classes.js';
 import type { LabelFeatureSpec, ModelSpec } from '../spec/model-spec.js';
 import type { ClassValue, FeatureValue, KnownLabel } from '../spec/records.js';
@@ -46,6 +47,7 @@ export function computeLabelFeatures(
   labels: readonly KnownLabel[],
 ): Array<Record<string, FeatureValue>> {
   const encode = labelEncoder(spec);
+  const scores = features.map(({ from }) => (from.kind === 'rate' ? rateScore(spec, from.class) : undefined));
   const byArrival = [...labels].sort((a, b) => a.knownAt - b.knownAt || a.time - b.time);
   const order = Array.from({ length: times.length }, (_, i) => i).sort(
     (a, b) => (times[a] as number) - (times[b] as number),
@@ -65,14 +67,14 @@ export function computeLabelFeatures(
     }
     const before = lowerBound(knownTimes, t);
     const values: Record<string, FeatureValue> = {};
-    for (const { name, from } of features) {
+    features.forEach(({ name, from }, f) => {
       if (from.kind === 'last')
         values[name] = before > 0 ? encode(knownValues[before - 1] as ClassValue) : null;
       else if (from.kind === 'rate') {
         const start = Math.max(0, before - from.last);
         if (start === before) values[name] = null;
         else {
-          const score = rateScore(spec, from.class);
+          const score = scores[f] as (value: ClassValue) => number;
           let sum = 0;
           for (let k = start; k < before; k++) sum += score(knownValues[k] as ClassValue);
           values[name] = sum / (before - start);
@@ -85,7 +87,7 @@ export function computeLabelFeatures(
             ? encode(knownValues[at] as ClassValue)
             : null;
       }
-    }
+    });
     out[row] = values;
   }
   return out;
@@ -104,28 +106,4 @@ function rateScore(spec: ModelSpec, counted: ClassValue | undefined): (value: Cl
   if (spec.task === 'regression') return (value) => Number(value);
   const target = counted ?? positiveClass(spec);
   return (value) => (value === target ? 1 : 0);
-}
-
-/** The first index whose value is >= x. */
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first index whose value is > x. */
-function upperBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
