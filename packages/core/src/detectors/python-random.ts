@@ -101,6 +101,18 @@ export class PythonRandom {
     return r;
   }
 
+  /** A Poisson draw by Knuth's product of uniforms, as River's `utils.random.poisson(rate, rng)`. */
+  poisson(rate: number): number {
+    const limit = Math.exp(-rate);
+    let k = 0;
+    let p = 1;
+    while (p > limit) {
+      k++;
+      p *= this.random();
+    }
+    return k - 1;
+  }
+
   /** `random.randint(a, b)`: a uniform integer in [a, b]. */
   randint(a: number, b: number): number {
     return a + this.randbelow(b - a + 1);

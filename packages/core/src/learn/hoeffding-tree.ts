@@ -1,3 +1,4 @@
+import type { PythonRandom } from '../detectors/python-random.js';
 import { StewardInputError } from '../errors.js';
 import type { Label, Labels } from '../metrics/input.js';
 import { type OptionsSpec, resolveOptions } from '../options.js';
@@ -105,6 +106,17 @@ interface Leaf {
   lastAttemptAt: number;
   mcCorrect: number;
   nbCorrect: number;
+  /** The features this leaf watches when the tree learns on random subspaces, drawn at its first row. */
+  features?: number[];
+}
+
+/**
+ * Random subspaces (the adaptive random forest's trees): each leaf watches `size` features drawn at its first row
+ * from `random`, shared by every tree of the forest so that the draws are River's.
+ */
+export interface TreeSubspace {
+  size: number;
+  random: PythonRandom;
 }
 
 interface Branch {
@@ -138,10 +150,14 @@ export class HoeffdingTreeClassifier {
   readonly options: Required<HoeffdingTreeOptions>;
   private root: TreeNode | undefined;
   private readonly seen = new Set<Label>();
+  private sorted: Label[] | undefined;
   private readonly nominal: Set<number>;
   private readonly criterion: SplitCriterion;
 
-  constructor(options: HoeffdingTreeOptions = {}) {
+  constructor(
+    options: HoeffdingTreeOptions = {},
+    private readonly subspace?: TreeSubspace,
+  ) {
     this.options = resolveOptions(
       'HoeffdingTreeClassifier',
       HOEFFDING_TREE_OPTIONS,
@@ -155,9 +171,10 @@ export class HoeffdingTreeClassifier {
         : infoGain(this.options.minBranchFraction);
   }
 
-  /** The classes seen so far, sorted: the columns of `predictProba`. */
-  get classes(): Label[] {
-    return [...this.seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  /** The classes seen so far, sorted: the columns of `predictProba` (do not modify). */
+  get classes(): readonly Label[] {
+    this.sorted ??= [...this.seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return this.sorted;
   }
 
   /** Leaves and branches (for inspection and tests). */
@@ -176,10 +193,16 @@ export class HoeffdingTreeClassifier {
     return count;
   }
 
+  /** A tree with the same options that has learnt nothing (sharing the subspace's random source). */
+  newInstance(): HoeffdingTreeClassifier {
+    return new HoeffdingTreeClassifier(this.options, this.subspace);
+  }
+
   /** Forgets everything, then learns the rows in order. */
   fit(X: number[][], y: Labels): this {
     this.root = undefined;
     this.seen.clear();
+    this.sorted = undefined;
     return this.partialFit(X, y);
   }
 
@@ -194,7 +217,10 @@ export class HoeffdingTreeClassifier {
   learnOne(x: readonly number[], label: Label, weight = 1): this {
     if (typeof label !== 'number' && typeof label !== 'string')
       throw new StewardInputError(`a label must be a number or a string, got ${typeof label}`, 'y');
-    this.seen.add(label);
+    if (!this.seen.has(label)) {
+      this.seen.add(label);
+      this.sorted = undefined;
+    }
     if (!this.root) this.root = newLeaf(new Map(), 0);
     let parent: Branch | undefined;
     let branchIndex = -1;
@@ -240,6 +266,26 @@ export class HoeffdingTreeClassifier {
     });
   }
 
+  /** One row's class probabilities, every class seen in `classes` order (River's `predict_proba_one`). */
+  predictProbaOne(x: readonly number[]): ClassWeights {
+    const proba: ClassWeights = new Map();
+    for (const c of this.classes) proba.set(c, 0);
+    if (this.root) for (const [c, p] of this.leafVotes(this.leafOf(x), x)) proba.set(c, p);
+    return proba;
+  }
+
+  /** One row's most probable class, the first of `classes` on a tie; undefined before any row is learnt. */
+  predictOne(x: readonly number[]): Label | undefined {
+    let best: Label | undefined;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const [label, p] of this.predictProbaOne(x))
+      if (p > max) {
+        max = p;
+        best = label;
+      }
+    return best;
+  }
+
   /** The most probable class of each row (the first of `classes` on a tie); undefined before any row is learnt. */
   predict(X: number[][]): Label[] {
     const classes = this.classes;
@@ -278,14 +324,29 @@ export class HoeffdingTreeClassifier {
     }
     leaf.stats.set(label, (leaf.stats.get(label) ?? 0) + weight);
     if (leaf.observers === null) return;
-    for (let j = 0; j < x.length; j++) {
-      let observer = leaf.observers.get(j);
-      if (!observer) {
-        observer = newObserver(this.nominal.has(j), this.options.nSplits);
-        leaf.observers.set(j, observer);
-      }
-      observer.update(x[j] as number, label, weight);
+    if (this.subspace) {
+      leaf.features ??= this.drawFeatures(x.length, this.subspace);
+      for (const j of leaf.features) this.observe(leaf.observers, j, x, label, weight);
+    } else for (let j = 0; j < x.length; j++) this.observe(leaf.observers, j, x, label, weight);
+  }
+
+  private drawFeatures(n: number, { size, random }: TreeSubspace): number[] {
+    return n >= size ? random.sampleRange(n, size) : Array.from({ length: n }, (_, j) => j);
+  }
+
+  private observe(
+    observers: Map<number, FeatureObserver>,
+    j: number,
+    x: readonly number[],
+    label: Label,
+    weight: number,
+  ): void {
+    let observer = observers.get(j);
+    if (!observer) {
+      observer = newObserver(this.nominal.has(j), this.options.nSplits);
+      observers.set(j, observer);
     }
+    observer.update(x[j] as number, label, weight);
   }
 
   private attemptSplit(leaf: Leaf, parent: Branch | undefined, branchIndex: number): void {
@@ -338,9 +399,9 @@ export class HoeffdingTreeClassifier {
     });
   }
 
-  static fromJSON(json: unknown): HoeffdingTreeClassifier {
+  static fromJSON(json: unknown, subspace?: TreeSubspace): HoeffdingTreeClassifier {
     const file = checkModelFile(json, 'HoeffdingTreeClassifier');
-    const tree = new HoeffdingTreeClassifier(file.params as HoeffdingTreeOptions);
+    const tree = new HoeffdingTreeClassifier(file.params as HoeffdingTreeOptions, subspace);
     const state = file.state as Partial<HoeffdingTreeState>;
     if (!Array.isArray(state.classes) || (state.root !== null && typeof state.root !== 'object'))
       throw new StewardInputError(
@@ -360,7 +421,14 @@ export interface HoeffdingTreeState {
 
 type NodeState =
   | {
-      leaf: { depth: number; stats: Array<[Label, number]>; lastAttemptAt: number; mc: number; nb: number };
+      leaf: {
+        depth: number;
+        stats: Array<[Label, number]>;
+        lastAttemptAt: number;
+        mc: number;
+        nb: number;
+        features?: number[];
+      };
       observers: Array<[number, ObserverState]> | null;
     }
   | {
@@ -377,6 +445,7 @@ function nodeToJSON(node: TreeNode): NodeState {
         lastAttemptAt: node.lastAttemptAt,
         mc: node.mcCorrect,
         nb: node.nbCorrect,
+        ...(node.features ? { features: node.features } : {}),
       },
       observers: node.observers ? [...node.observers].map(([j, o]) => [j, o.toJSON()]) : null,
     };
@@ -388,9 +457,10 @@ function nodeToJSON(node: TreeNode): NodeState {
 
 function nodeFromJSON(state: NodeState, nSplits: number): TreeNode {
   if ('leaf' in state) {
-    const { depth, stats, lastAttemptAt, mc, nb } = state.leaf;
+    const { depth, stats, lastAttemptAt, mc, nb, features } = state.leaf;
     return {
       kind: 'leaf',
+      ...(features ? { features: [...features] } : {}),
       depth,
       stats: new Map(stats),
       lastAttemptAt,

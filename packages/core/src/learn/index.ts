@@ -1,3 +1,8 @@
+export {
+  ADAPTIVE_RANDOM_FOREST_DEFAULTS,
+  AdaptiveRandomForestClassifier,
+  type AdaptiveRandomForestOptions,
+} from './adaptive-random-forest.js';
 export { defineLearner, type LearnerDefinition } from './definition.js';
 export { DummyClassifier, type DummyClassifierOptions } from './dummy.js';
 export { type LearnerFactory, type Member, Stacking, Voting, WeightedAverage } from './ensembles.js';
@@ -13,6 +18,12 @@ export {
   type HoeffdingTreeOptions,
 } from './hoeffding-tree.js';
 export { type LbfgsOptions, type LbfgsResult, minimize, type Objective as LbfgsObjective } from './lbfgs.js';
+export {
+  type BaggingMethod,
+  LEVERAGING_BAGGING_DEFAULTS,
+  LeveragingBaggingClassifier,
+  type LeveragingBaggingOptions,
+} from './leveraging-bagging.js';
 export { LinearRegression, type LinearRegressionOptions, Ridge, type RidgeOptions } from './linear-models.js';
 export {
   type FitOptions,

@@ -1,11 +1,13 @@
 import type { AnyOptionsSpec } from '../options.js';
 import { createChecked, lookup } from '../registry-lookup.js';
+import { adaptiveRandomForestClassifier } from './adaptive-random-forest.js';
 import type { LearnerDefinition } from './definition.js';
 import { dummyClassifier } from './dummy.js';
 import { gaussianNB } from './gaussian-nb.js';
 import { gradientBoostingClassifier, gradientBoostingRegressor } from './gradient-boosting.js';
 import { hoeffdingTreeClassifier } from './hoeffding-tree.js';
 import type { Learner } from './learner.js';
+import { leveragingBaggingClassifier } from './leveraging-bagging.js';
 import { linearRegression, ridge } from './linear-models.js';
 import { logisticRegression } from './logistic-regression.js';
 import { mlpClassifier, mlpRegressor } from './mlp.js';
@@ -25,6 +27,8 @@ const DEFINITIONS = [
   mlpRegressor,
   dummyClassifier,
   hoeffdingTreeClassifier,
+  adaptiveRandomForestClassifier,
+  leveragingBaggingClassifier,
 ] as const;
 
 export type LearnerKind = (typeof DEFINITIONS)[number]['name'];
