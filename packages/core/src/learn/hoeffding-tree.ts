@@ -151,6 +151,7 @@ export class HoeffdingTreeClassifier {
   private root: TreeNode | undefined;
   private readonly seen = new Set<Label>();
   private sorted: Label[] | undefined;
+  private scratch = new Float64Array(0);
   private readonly nominal: Set<number>;
   private readonly criterion: SplitCriterion;
 
@@ -255,45 +256,68 @@ export class HoeffdingTreeClassifier {
 
   /** Class probabilities, one row per sample, in `classes` order. */
   predictProba(X: number[][]): Float64Array[] {
-    const classes = this.classes;
     return X.map((x) => {
-      const proba = new Float64Array(classes.length);
-      const votes = this.root ? this.leafVotes(this.leafOf(x), x) : new Map<Label, number>();
-      classes.forEach((c, k) => {
-        proba[k] = votes.get(c) ?? 0;
-      });
+      const proba = new Float64Array(this.classes.length);
+      this.probaInto(x, proba);
       return proba;
     });
   }
 
   /** One row's class probabilities, every class seen in `classes` order (River's `predict_proba_one`). */
   predictProbaOne(x: readonly number[]): ClassWeights {
-    const proba: ClassWeights = new Map();
-    for (const c of this.classes) proba.set(c, 0);
-    if (this.root) for (const [c, p] of this.leafVotes(this.leafOf(x), x)) proba.set(c, p);
-    return proba;
+    const proba = this.probaInto(x, this.scratchFor());
+    const out: ClassWeights = new Map();
+    this.classes.forEach((c, k) => {
+      out.set(c, proba[k] as number);
+    });
+    return out;
   }
 
   /** One row's most probable class, the first of `classes` on a tie; undefined before any row is learnt. */
   predictOne(x: readonly number[]): Label | undefined {
-    let best: Label | undefined;
-    let max = Number.NEGATIVE_INFINITY;
-    for (const [label, p] of this.predictProbaOne(x))
-      if (p > max) {
-        max = p;
-        best = label;
-      }
-    return best;
+    const classes = this.classes;
+    if (classes.length === 0) return undefined;
+    const proba = this.probaInto(x, this.scratchFor());
+    let best = 0;
+    for (let k = 1; k < classes.length; k++) if ((proba[k] as number) > (proba[best] as number)) best = k;
+    return classes[best];
   }
 
   /** The most probable class of each row (the first of `classes` on a tie); undefined before any row is learnt. */
   predict(X: number[][]): Label[] {
+    return X.map((x) => this.predictOne(x) as Label);
+  }
+
+  /** A buffer as long as `classes`, reused by the one-row predictions so that they allocate nothing. */
+  private scratchFor(): Float64Array {
+    const n = this.classes.length;
+    if (this.scratch.length !== n) this.scratch = new Float64Array(n);
+    return this.scratch;
+  }
+
+  /** Writes one row's probabilities, in `classes` order, into `out` (zeros before any row is learnt). */
+  private probaInto(x: readonly number[], out: Float64Array): Float64Array {
+    out.fill(0);
+    if (!this.root) return out;
+    const leaf = this.leafOf(x);
     const classes = this.classes;
-    return this.predictProba(X).map((p) => {
-      let best = 0;
-      for (let k = 1; k < p.length; k++) if ((p[k] as number) > (p[best] as number)) best = k;
-      return classes[best] as Label;
-    });
+    if (this.usesNaiveBayes(leaf)) {
+      if (!naiveBayesLogVotes(leaf, x, classes, out)) {
+        out.fill(0);
+        return out;
+      }
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < out.length; k++) max = Math.max(max, out[k] as number);
+      let sum = 0;
+      for (let k = 0; k < out.length; k++) sum += Math.exp((out[k] as number) - max);
+      const lse = max + Math.log(sum);
+      for (let k = 0; k < out.length; k++) out[k] = Math.exp((out[k] as number) - lse);
+      return out;
+    }
+    const total = totalWeight(leaf.stats);
+    if (total !== 0)
+      for (let k = 0; k < classes.length; k++) out[k] = (leaf.stats.get(classes[k] as Label) ?? 0) / total;
+    return out;
   }
 
   private leafOf(x: readonly number[]): Leaf {
@@ -305,22 +329,20 @@ export class HoeffdingTreeClassifier {
     return node;
   }
 
-  private leafVotes(leaf: Leaf, x: readonly number[]): ClassWeights {
+  private usesNaiveBayes(leaf: Leaf): boolean {
     const { leafPrediction, nbThreshold } = this.options;
-    const active = leaf.observers !== null;
-    const useNB =
-      active &&
+    return (
+      leaf.observers !== null &&
       (leafPrediction === 'nb'
         ? totalWeight(leaf.stats) >= nbThreshold
-        : leafPrediction === 'nba' && leaf.nbCorrect >= leaf.mcCorrect);
-    return useNB ? naiveBayes(leaf, x) : normalized(leaf.stats);
+        : leafPrediction === 'nba' && leaf.nbCorrect >= leaf.mcCorrect)
+    );
   }
 
   private learnAtLeaf(leaf: Leaf, x: readonly number[], label: Label, weight: number): void {
     if (leaf.observers !== null && this.options.leafPrediction === 'nba') {
       if (leaf.stats.size === 0 || argmax(leaf.stats) === label) leaf.mcCorrect += weight;
-      const nb = naiveBayes(leaf, x);
-      if (nb.size > 0 && argmax(nb) === label) leaf.nbCorrect += weight;
+      if (naiveBayesArgmax(leaf, x) === label) leaf.nbCorrect += weight;
     }
     leaf.stats.set(label, (leaf.stats.get(label) ?? 0) + weight);
     if (leaf.observers === null) return;
@@ -534,39 +556,53 @@ function argmax(weights: ClassWeights): Label | undefined {
   return best;
 }
 
-function normalized(weights: ClassWeights): ClassWeights {
-  const total = totalWeight(weights);
-  const out: ClassWeights = new Map();
-  for (const [label, w] of weights) out.set(label, total === 0 ? 0 : w / total);
-  return out;
-}
-
-/** Naive Bayes over the leaf's observers: log prior plus log likelihoods (a zero likelihood adds nothing), softmax. */
-function naiveBayes(leaf: Leaf, x: readonly number[]): ClassWeights {
-  const votes: ClassWeights = new Map();
-  const total = totalWeight(leaf.stats);
-  if (leaf.stats.size === 0 || total === 0) return votes;
-  for (const [label, w] of leaf.stats) {
-    if (!(w > 0)) {
-      votes.set(label, 0);
-      continue;
-    }
-    let vote = Math.log(w / total);
-    for (const [j, observer] of leaf.observers ?? []) {
+/** One class's naive Bayes log vote: log prior plus log likelihoods (a zero likelihood adds nothing). */
+function logVote(leaf: Leaf, x: readonly number[], label: Label, w: number, total: number): number {
+  let vote = Math.log(w / total);
+  if (leaf.observers)
+    for (const [j, observer] of leaf.observers) {
       const value = x[j];
       if (value === undefined || Number.isNaN(value)) continue;
       const p = observer.likelihood(value, label);
       vote += p > 0 ? Math.log(p) : 0;
     }
-    votes.set(label, vote);
+  return vote;
+}
+
+/**
+ * Naive Bayes log votes in `classes` order into `out` (River's quirk kept: a class the leaf holds with no weight
+ * votes 0; a class it does not hold cannot win). False when the leaf has seen nothing.
+ */
+function naiveBayesLogVotes(
+  leaf: Leaf,
+  x: readonly number[],
+  classes: readonly Label[],
+  out: Float64Array,
+): boolean {
+  const total = totalWeight(leaf.stats);
+  if (leaf.stats.size === 0 || total === 0) return false;
+  for (let k = 0; k < classes.length; k++) {
+    const label = classes[k] as Label;
+    const w = leaf.stats.get(label);
+    out[k] = w === undefined ? Number.NEGATIVE_INFINITY : w > 0 ? logVote(leaf, x, label, w, total) : 0;
   }
+  return true;
+}
+
+/** The class naive Bayes would predict at this leaf, the first in the leaf's own order on a tie; no allocation. */
+function naiveBayesArgmax(leaf: Leaf, x: readonly number[]): Label | undefined {
+  const total = totalWeight(leaf.stats);
+  if (leaf.stats.size === 0 || total === 0) return undefined;
+  let best: Label | undefined;
   let max = Number.NEGATIVE_INFINITY;
-  for (const v of votes.values()) max = Math.max(max, v);
-  let sum = 0;
-  for (const v of votes.values()) sum += Math.exp(v - max);
-  const lse = max + Math.log(sum);
-  for (const [label, v] of votes) votes.set(label, Math.exp(v - lse));
-  return votes;
+  for (const [label, w] of leaf.stats) {
+    const vote = w > 0 ? logVote(leaf, x, label, w, total) : 0;
+    if (vote > max) {
+      max = vote;
+      best = label;
+    }
+  }
+  return best;
 }
 
 export const hoeffdingTreeClassifier = defineLearner({

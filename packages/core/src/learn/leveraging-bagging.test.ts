@@ -3,7 +3,12 @@ import { elec2Matrix } from '../../../server/src/testing/datasets.js';
 import { StewardInputError } from '../errors.js';
 import { agrawalStream } from '../streams/agrawal.js';
 import { conceptDriftStream } from '../streams/concept-drift.js';
-import { createLearner, HoeffdingTreeClassifier, LeveragingBaggingClassifier, restoreModel } from './index.js';
+import {
+  createLearner,
+  HoeffdingTreeClassifier,
+  LeveragingBaggingClassifier,
+  restoreModel,
+} from './index.js';
 
 function progressive(
   model: { predict(X: number[][]): unknown[]; learnOne(x: number[], y: number): unknown },
@@ -22,7 +27,11 @@ describe('LeveragingBaggingClassifier', () => {
   test('on Elec2, test-then-train, it beats a single Hoeffding tree', () => {
     const { X, y } = elec2Matrix();
     const rows = 10_000;
-    const bagging = progressive(new LeveragingBaggingClassifier({ seed: 42 }), X.slice(0, rows), y.slice(0, rows));
+    const bagging = progressive(
+      new LeveragingBaggingClassifier({ seed: 42 }),
+      X.slice(0, rows),
+      y.slice(0, rows),
+    );
     const tree = progressive(new HoeffdingTreeClassifier(), X.slice(0, rows), y.slice(0, rows));
     expect(bagging - tree).toBeGreaterThan(0.015);
   });
@@ -63,9 +72,13 @@ describe('LeveragingBaggingClassifier', () => {
   });
 
   test('is a registered online learner; bad options get errors that name them', () => {
-    const bagging = createLearner('LeveragingBaggingClassifier', { nModels: 2 }) as LeveragingBaggingClassifier;
+    const bagging = createLearner('LeveragingBaggingClassifier', {
+      nModels: 2,
+    }) as LeveragingBaggingClassifier;
     expect(bagging.options.w).toBe(6);
     expect(() => new LeveragingBaggingClassifier({ w: 0 })).toThrow(StewardInputError);
-    expect(() => new LeveragingBaggingClassifier({ baggingMethod: 'half' as never })).toThrow(/baggingMethod/);
+    expect(() => new LeveragingBaggingClassifier({ baggingMethod: 'half' as never })).toThrow(
+      /baggingMethod/,
+    );
   });
 });
