@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { StewardInputError } from '../errors.js';
 import {
+  conceptDriftStream,
   errorRateShiftSeries,
   hyperplaneStream,
   meanShiftSeries,
+  seaConcept,
   seaStream,
   staggerStream,
   staleModelErrors,
@@ -78,5 +80,61 @@ describe('series with a drift point', () => {
     expect(() => meanShiftSeries({ n: 10, at: 20 })).toThrow(/at must be in \[1, n\)/);
     expect(() => errorRateShiftSeries({ from: 2 })).toThrow(/error rates in \[0, 1\]/);
     expect(() => staggerStream({ noise: -1 })).toThrow(/noise must be between 0 and 1/);
+  });
+});
+
+describe("River's SEA and ConceptDriftStream", () => {
+  const close = (a: number[][], b: number[][], tol: number) =>
+    a.every((row, i) => row.every((v, j) => Math.abs(v - (b[i]?.[j] as number)) < tol));
+
+  test("seaConcept draws River's rows: the SEA docstring's first five (variant 0, seed 42)", () => {
+    const { X, y } = seaConcept({ variant: 0, seed: 42, n: 5 });
+    const river = [
+      [6.39426, 0.2501, 2.75029],
+      [2.2321, 7.36471, 6.76699],
+      [8.92179, 0.86938, 4.21921],
+      [0.29797, 2.18637, 5.05355],
+      [0.26535, 1.98837, 6.49884],
+    ];
+    expect(close(X, river, 1e-5)).toBe(true);
+    expect(y).toEqual([0, 1, 1, 0, 0]);
+  });
+
+  test("conceptDriftStream mixes as River's: its docstring (SEA 0 → SEA 1, seed 1, position 5, width 2)", () => {
+    const mixed = conceptDriftStream({
+      stream: seaConcept({ variant: 0, seed: 42, n: 10 }),
+      driftStream: seaConcept({ variant: 1, seed: 42, n: 10 }),
+      seed: 1,
+      position: 5,
+      width: 2,
+      n: 10,
+    });
+    const river = [
+      [6.3942, 0.2501, 2.7502],
+      [2.2321, 7.3647, 6.7669],
+      [8.9217, 0.8693, 4.2192],
+      [0.2979, 2.1863, 5.0535],
+      [6.3942, 0.2501, 2.7502],
+      [2.2321, 7.3647, 6.7669],
+      [8.9217, 0.8693, 4.2192],
+      [0.2979, 2.1863, 5.0535],
+      [0.2653, 1.9883, 6.4988],
+      [5.4494, 2.2044, 5.8926],
+    ];
+    expect(close(mixed.X, river, 1e-4)).toBe(true);
+    expect(mixed.y).toEqual([0, 1, 1, 0, 0, 1, 1, 0, 0, 0]);
+  });
+
+  test('bad options are refused with the option named', () => {
+    expect(() => seaConcept({ variant: 4 })).toThrow(/variant must be 0, 1, 2 or 3/);
+    expect(() =>
+      conceptDriftStream({
+        stream: { X: [[1]], y: [0] },
+        driftStream: { X: [], y: [] },
+        position: 1,
+        width: 1,
+        n: 3,
+      }),
+    ).toThrow(/has 0 rows, row \d needs more|has 1 rows, row \d needs more/);
   });
 });
