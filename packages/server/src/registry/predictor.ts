@@ -65,12 +65,16 @@ function fromProbabilities(
 
 /** A Steward model file: any learner, pipeline or ensemble of @steward/core. */
 export function stewardPredictor(spec: ModelSpec, version: ModelVersion, bytes: Uint8Array): Predictor {
-  const model = restoreModel(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  return modelPredictor(spec, version.version, restoreModel(JSON.parse(Buffer.from(bytes).toString('utf8'))));
+}
+
+/** A live @steward/core model (an online learner between its rows) as a predictor; its classes are read once. */
+export function modelPredictor(spec: ModelSpec, version: number, model: Restored): Predictor {
   const input = (rows: ReadonlyArray<Record<string, FeatureValue>>) =>
     model instanceof Pipeline ? (rows as never) : (numericMatrix(spec, rows) as never);
   const classes = classesOf(model);
   return {
-    version: version.version,
+    version,
     async predict(rows) {
       const X = input(rows);
       if (

@@ -109,6 +109,18 @@ export class Registry {
     return rows.map((r) => toVersion(r, aliases));
   }
 
+  /** The newest version registered (whatever its aliases). */
+  async newest(model: string): Promise<ModelVersion | undefined> {
+    const row = await this.store.db
+      .selectFrom('versions')
+      .selectAll()
+      .where('model', '=', model)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toVersion(row, await this.current(model)) : undefined;
+  }
+
   async get(model: string, version: number): Promise<ModelVersion | undefined> {
     const row = await this.store.db
       .selectFrom('versions')

@@ -224,9 +224,14 @@ export const updatePolicySpec = z.strictObject({
     .optional(),
   /**
    * retrain: a new learner on the dataset; fineTune: production warm-started on it; incremental: production's
-   * partialFit on it; external: `command` trains (see docs/registry.md).
+   * partialFit on it; external: `command` trains (see docs/registry.md). online: the newest version (the online
+   * model's last cut) learns every row labelled since, one at a time, predicting each before learning it; the gate
+   * compares those test-then-train predictions with production's on the same rows, and the cut is promoted or not
+   * while the online model goes on learning (labels that come at once; docs/online.md).
    */
-  strategy: z.enum(['retrain', 'fineTune', 'incremental', 'ensemble', 'tune', 'external']).default('retrain'),
+  strategy: z
+    .enum(['retrain', 'fineTune', 'incremental', 'ensemble', 'tune', 'external', 'online'])
+    .default('retrain'),
   /** tune: the search (parameters of `learner`), scored on the last quarter of the training rows. */
   tune: z
     .strictObject({
@@ -419,6 +424,21 @@ export const modelSpec = z
     }
     if (spec.task === 'binary' && spec.classes !== undefined && spec.classes.length !== 2) {
       ctx.addIssue({ code: 'custom', path: ['classes'], message: 'a binary model has exactly two classes' });
+    }
+    const update = spec.update;
+    if (update?.strategy === 'online' && update.learner) {
+      const definition = LEARNERS.get(update.learner.kind);
+      if (update.learner.pipeline || (definition && !definition.online))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['update', 'learner'],
+          message: `the online strategy learns one row at a time: ${update.learner.pipeline ? 'a pipeline cannot' : `${update.learner.kind} cannot`}; choose one of ${[
+            ...LEARNERS.values(),
+          ]
+            .filter((d) => d.online && d.task === (spec.task === 'regression' ? 'regression' : 'classification'))
+            .map((d) => d.name)
+            .join(', ')}`,
+        });
     }
     const classes = spec.classes ?? (spec.task === 'binary' ? [0, 1] : undefined);
     if (spec.positiveClass !== undefined && !classes?.includes(spec.positiveClass)) {

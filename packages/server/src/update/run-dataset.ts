@@ -113,6 +113,48 @@ export async function assembleDataset(
   };
 }
 
+/**
+ * The online strategy's rows: every labelled prediction since the online model last learnt (`learnedTo`; the
+ * policy's window before its first cut), oldest first. They are both what it learns and what the gate compares on:
+ * the candidate's outputs are its test-then-train predictions, each made before it learnt the row.
+ */
+export async function assembleOnlineDataset(
+  store: StoreConnection,
+  modelName: string,
+  spec: ModelSpec,
+  policy: UpdatePolicy,
+  learnedTo: number | undefined,
+): Promise<{ value: RunDataset; detail: Record<string, unknown> }> {
+  const to = ((await latestLabelledTime(store.db, modelName)) ?? 0) + 1;
+  const from = Math.min(learnedTo ?? to - policy.window, to);
+  const rows = await queryPredictions(store.db, modelName, { from, to, labelled: true, features: true });
+  const matrix = toMatrix(spec, rows);
+  const records = rows.map((r) => r.features as Row);
+  const labels = rows.map((r) => r.label as ClassValue);
+  return {
+    value: {
+      trainX: matrix.X,
+      trainY: matrix.y,
+      heldX: matrix.X,
+      heldY: matrix.y,
+      records,
+      recordLabels: labels,
+      heldRecords: records,
+      heldRecordLabels: labels,
+      rows: rows.length,
+      from,
+      to,
+    },
+    detail: {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      rows: rows.length,
+      learnedFrom: learnedTo === undefined ? 'the policy window' : 'the last cut',
+      incomplete: matrix.dropped,
+    },
+  };
+}
+
 /** The whole window as training rows, held-out rows included (what a candidate that passed is refitted on). */
 export function wholeWindow(data: RunDataset): RunDataset {
   return {

@@ -14,11 +14,13 @@ export async function evaluateCandidate(
   data: RunDataset,
   candidate: { bytes: Buffer; format: 'steward' | 'onnx' },
   production: ModelVersion | undefined,
+  /** The candidate's outputs when it made them already (the online strategy's test-then-train predictions). */
+  made?: GateOutputs,
 ): Promise<{ value: GateDecision | undefined; detail: Record<string, unknown> }> {
   const heldX = data.heldX;
   const heldY = data.heldY;
   const rows = heldX.map((x) => Object.fromEntries(spec.features.map((f, i) => [f.name, x[i] as number])));
-  const candidatePredictor =
+  const candidatePredictor = async () =>
     candidate.format === 'onnx'
       ? await onnxPredictor(
           spec,
@@ -38,7 +40,7 @@ export async function evaluateCandidate(
       outputs.proba = served.map((s) => s.proba as Record<string, number>);
     return outputs;
   };
-  const candidateOutputs = await outputsOf(candidatePredictor);
+  const candidateOutputs = made ?? (await outputsOf(await candidatePredictor()));
   if (!production) {
     return {
       value: undefined as GateDecision | undefined,

@@ -6,11 +6,13 @@ import type { ModelVersion } from '../registry/version-records.js';
 import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import type { Clock } from '../time/clock.js';
+import type { GateOutputs } from './gate.js';
 import { startRollout } from './rollouts.js';
-import { assembleDataset, type RunDataset, wholeWindow } from './run-dataset.js';
+import { assembleDataset, assembleOnlineDataset, type RunDataset, wholeWindow } from './run-dataset.js';
 import { evaluateCandidate } from './run-evaluate.js';
 import { RunRecorder, type UpdateRun, type UpdateTrigger } from './run-record.js';
 import { loadTrainable, trainCandidate } from './strategies.js';
+import { testThenTrain } from './test-then-train.js';
 import type { StewardModel } from './train-fresh.js';
 
 export interface UpdateContext {
@@ -42,12 +44,16 @@ export async function runUpdate(
     const policy = model.spec.update;
     if (!policy) return await recorder.finish('skipped', `model "${modelName}" has no update policy`);
     const production = await context.registry.resolve(modelName, 'production');
+    // The online strategy goes on from the newest version (its last cut, promoted or not): the online model keeps
+    // learning whatever the gate said about a snapshot of it.
+    const online = policy.strategy === 'online';
+    const base = online ? await context.registry.newest(modelName) : production;
 
-    const trainedTo = production?.lineage.trainingWindow
-      ? Date.parse(production.lineage.trainingWindow.to)
-      : undefined;
+    const trainedTo = base?.lineage.trainingWindow ? Date.parse(base.lineage.trainingWindow.to) : undefined;
     const data = await recorder.step('dataset', () =>
-      assembleDataset(context.store, modelName, model.spec, policy, trainedTo),
+      online
+        ? assembleOnlineDataset(context.store, modelName, model.spec, policy, trainedTo)
+        : assembleDataset(context.store, modelName, model.spec, policy, trainedTo),
     );
     if (data.rows < policy.minRows)
       return await recorder.finish(
@@ -64,16 +70,26 @@ export async function runUpdate(
 
     const productionModel =
       production?.format === 'steward' ? await loadTrainable(context.registry, production) : undefined;
-    const trained = await recorder.step('train', () =>
-      trainCandidate(
-        model.spec,
-        policy,
-        data,
-        production
-          ? { artifactPath: context.artifacts.path(production.sha256), model: productionModel }
-          : undefined,
-      ),
-    );
+    let prequential: GateOutputs | undefined;
+    const trained = await recorder.step('train', async () => {
+      if (!online)
+        return trainCandidate(
+          model.spec,
+          policy,
+          data,
+          production
+            ? { artifactPath: context.artifacts.path(production.sha256), model: productionModel }
+            : undefined,
+        );
+      if (base?.format !== 'steward')
+        throw new Error('the online strategy goes on from a Steward model file: register one as version 1');
+      const learner = await loadTrainable(context.registry, base);
+      prequential = await testThenTrain(model.spec, learner, data.trainX, data.trainY);
+      return {
+        value: { bytes: Buffer.from(JSON.stringify(learner.toJSON())), curves: {} },
+        detail: { strategy: 'online', from: base.version, rows: data.trainX.length },
+      };
+    });
     let { curves } = trained;
     const candidateBytes = trained.bytes;
     const candidateFormat: 'steward' | 'onnx' = candidateBytes[0] === 0x08 ? 'onnx' : 'steward';
@@ -86,6 +102,7 @@ export async function runUpdate(
         data,
         { bytes: candidateBytes, format: candidateFormat },
         production,
+        prequential,
       ),
     );
 
@@ -96,7 +113,7 @@ export async function runUpdate(
     // Refit after the pass: the gate judged the method on held-out rows; what serves learns from them too.
     const passed = !production || decision?.promote === true;
     const refit =
-      policy.refit && passed && data.heldY.length > 0
+      policy.refit && !online && passed && data.heldY.length > 0
         ? await recorder.step('refit', () =>
             refitCandidate(context, model.spec, policy, data, {
               production,
@@ -111,7 +128,7 @@ export async function runUpdate(
     const version = await recorder.step('register', async () => {
       const registered = await context.registry.register(modelName, refit?.bytes ?? candidateBytes, {
         format: candidateFormat,
-        ...(production ? { parent: production.version } : {}),
+        ...(base ? { parent: base.version } : {}),
         description: `update run ${recorder.run.id}`,
         lineage: {
           strategy: policy.strategy,
