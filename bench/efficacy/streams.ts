@@ -79,4 +79,14 @@ export const STREAMS: Stream[] = [
       delay: { rows: 48 },
     },
   },
+  {
+    name: 'elec2-at-once',
+    title: 'Elec2 with each label at once, no policy given: the online default, rows in order',
+    command: 'steward backtest --data data/elec2.csv --label class --delay 0',
+    options: {
+      data: DATASETS.elec2,
+      history: { label: 'class' },
+      delay: { rows: 0 },
+    },
+  },
 ];

@@ -12,6 +12,7 @@ import {
   type HoeffdingTreeOptions,
 } from './hoeffding-tree.js';
 import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
+import { addVotes, checkLabel, learnEach, normalizeVotes, predictRows, probaRows } from './one-row.js';
 import type { ClassWeights } from './split-criteria.js';
 
 export interface AdaptiveRandomForestOptions extends HoeffdingTreeOptions {
@@ -157,15 +158,12 @@ export class AdaptiveRandomForestClassifier {
   }
 
   partialFit(X: number[][], y: Labels): this {
-    if (y === null || typeof y !== 'object' || y.length !== X.length)
-      throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${X.length} rows`, 'y');
-    for (let i = 0; i < X.length; i++) this.learnOne(X[i] as number[], y[i] as Label);
+    learnEach(X, y, (x, label) => this.learnOne(x, label));
     return this;
   }
 
   learnOne(x: readonly number[], label: Label): this {
-    if (typeof label !== 'number' && typeof label !== 'string')
-      throw new StewardInputError(`a label must be a number or a string, got ${typeof label}`, 'y');
+    checkLabel(label);
     this.seenRows++;
     this.seen.add(label);
     if (this.members.length === 0) this.grow(x.length);
@@ -210,24 +208,11 @@ export class AdaptiveRandomForestClassifier {
 
   /** Class probabilities, one row per sample, in `classes` order. */
   predictProba(X: number[][]): Float64Array[] {
-    const classes = this.classes;
-    return X.map((x) => {
-      const votes = this.votes(x);
-      return Float64Array.from(classes, (c) => votes.get(c) ?? 0);
-    });
+    return probaRows(this.classes, X, (x) => this.votes(x));
   }
 
   predict(X: number[][]): Label[] {
-    return X.map((x) => {
-      let best: Label | undefined;
-      let max = Number.NEGATIVE_INFINITY;
-      for (const [label, p] of this.votes(x))
-        if (p > max) {
-          max = p;
-          best = label;
-        }
-      return best ?? (this.classes[0] as Label);
-    });
+    return predictRows(this.classes, X, (x) => this.votes(x));
   }
 
   /** The trees' probabilities, each weighted by its accuracy so far (if above 0), normalised. */
@@ -237,13 +222,9 @@ export class AdaptiveRandomForestClassifier {
     for (const member of this.members) {
       const accuracy = member.seen > 0 ? member.correct / member.seen : 0;
       const weight = !this.options.disableWeightedVote && accuracy > 0 ? accuracy : 1;
-      for (const [label, p] of member.tree.predictProbaOne(x))
-        sum.set(label, (sum.get(label) ?? 0) + p * weight);
+      addVotes(sum, member.tree.predictProbaOne(x), weight);
     }
-    let total = 0;
-    for (const p of sum.values()) total += p;
-    if (total > 0) for (const [label, p] of sum) sum.set(label, p / total);
-    return sum;
+    return normalizeVotes(sum);
   }
 
   private grow(nFeatures: number): void {

@@ -4,6 +4,7 @@ import type { Label, Labels } from '../metrics/input.js';
 import { type OptionsSpec, resolveOptions } from '../options.js';
 import { defineLearner } from './definition.js';
 import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
+import { checkLabel, learnEach } from './one-row.js';
 import { type ClassWeights, gini, infoGain, type SplitCriterion, totalWeight } from './split-criteria.js';
 import {
   type FeatureObserver,
@@ -209,15 +210,12 @@ export class HoeffdingTreeClassifier {
 
   /** Learns the rows in order, one at a time (River's `learn_one` in a loop). */
   partialFit(X: number[][], y: Labels): this {
-    if (y === null || typeof y !== 'object' || y.length !== X.length)
-      throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${X.length} rows`, 'y');
-    for (let i = 0; i < X.length; i++) this.learnOne(X[i] as number[], y[i] as Label);
+    learnEach(X, y, (x, label) => this.learnOne(x, label));
     return this;
   }
 
   learnOne(x: readonly number[], label: Label, weight = 1): this {
-    if (typeof label !== 'number' && typeof label !== 'string')
-      throw new StewardInputError(`a label must be a number or a string, got ${typeof label}`, 'y');
+    checkLabel(label);
     if (!this.seen.has(label)) {
       this.seen.add(label);
       this.sorted = undefined;

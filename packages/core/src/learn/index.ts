@@ -39,6 +39,7 @@ export {
   createLearner,
   DEFAULT_LEARNER,
   DEFAULT_LEARNER_PARAMS,
+  DEFAULT_ONLINE_LEARNER,
   LEARNER_KINDS,
   LEARNERS,
   type LearnerKind,

@@ -12,6 +12,7 @@ import {
   type HoeffdingTreeOptions,
 } from './hoeffding-tree.js';
 import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
+import { addVotes, checkLabel, learnEach, normalizeVotes, predictRows, probaRows } from './one-row.js';
 import type { ClassWeights } from './split-criteria.js';
 
 /** How many times a member learns a row. */
@@ -115,15 +116,12 @@ export class LeveragingBaggingClassifier {
   }
 
   partialFit(X: number[][], y: Labels): this {
-    if (y === null || typeof y !== 'object' || y.length !== X.length)
-      throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${X.length} rows`, 'y');
-    for (let i = 0; i < X.length; i++) this.learnOne(X[i] as number[], y[i] as Label);
+    learnEach(X, y, (x, label) => this.learnOne(x, label));
     return this;
   }
 
   learnOne(x: readonly number[], label: Label): this {
-    if (typeof label !== 'number' && typeof label !== 'string')
-      throw new StewardInputError(`a label must be a number or a string, got ${typeof label}`, 'y');
+    checkLabel(label);
     this.seen.add(label);
     let changed = false;
     this.members.forEach((tree, i) => {
@@ -170,33 +168,16 @@ export class LeveragingBaggingClassifier {
   /** The members' probabilities summed and normalised (River's bagging vote). */
   private votes(x: readonly number[]): ClassWeights {
     const sum: ClassWeights = new Map();
-    for (const tree of this.members)
-      for (const [label, p] of tree.predictProbaOne(x)) sum.set(label, (sum.get(label) ?? 0) + p);
-    let total = 0;
-    for (const p of sum.values()) total += p;
-    if (total > 0) for (const [label, p] of sum) sum.set(label, p / total);
-    return sum;
+    for (const tree of this.members) addVotes(sum, tree.predictProbaOne(x), 1);
+    return normalizeVotes(sum);
   }
 
   predictProba(X: number[][]): Float64Array[] {
-    const classes = this.classes;
-    return X.map((x) => {
-      const votes = this.votes(x);
-      return Float64Array.from(classes, (c) => votes.get(c) ?? 0);
-    });
+    return probaRows(this.classes, X, (x) => this.votes(x));
   }
 
   predict(X: number[][]): Label[] {
-    return X.map((x) => {
-      let best: Label | undefined;
-      let max = Number.NEGATIVE_INFINITY;
-      for (const [label, p] of this.votes(x))
-        if (p > max) {
-          max = p;
-          best = label;
-        }
-      return best ?? (this.classes[0] as Label);
-    });
+    return predictRows(this.classes, X, (x) => this.votes(x));
   }
 
   private newTree(): HoeffdingTreeClassifier {

@@ -56,6 +56,9 @@ export const DEFAULT_LEARNER: Readonly<Record<'classification' | 'regression', L
   regression: gradientBoostingRegressor.name,
 };
 
+/** The learner a backtest's default policy learns online with when labels come at once (classification). */
+export const DEFAULT_ONLINE_LEARNER: LearnerKind = adaptiveRandomForestClassifier.name;
+
 /**
  * The options the default learner starts with in a policy Steward writes (`steward init`, a backtest's default
  * policy): shallow trees (depth 3, 8 leaves). Update windows hold a few thousand rows, on which 31-leaf trees

@@ -206,6 +206,32 @@ describe('steward backtest', () => {
     expect(stdout).toMatch(/\| default \| policy \| 0\.7\d+ /);
   });
 
+  it('with labels at once (--delay 0) the default policy learns online, cutting a version every 30 rows', async () => {
+    const { code, stdout } = await steward(
+      'backtest',
+      '--data',
+      elec2,
+      '--label',
+      'class',
+      '--delay',
+      '0',
+      '--rows',
+      '2400',
+      '--no-ungated',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as BacktestReport;
+    const policy = report.strategies.find((s) => s.name === 'default');
+    const stale = report.strategies.find((s) => s.name === 'static');
+    expect(policy?.description).toBe(
+      'adaptive random forest learning every label, a version cut every 30 rows, promoted unless shown worse',
+    );
+    expect(policy?.runs?.started).toBe(71);
+    expect(policy?.productionVersion).toBeGreaterThan(60);
+    expect(policy?.metrics.accuracy).toBeGreaterThan((stale?.metrics.accuracy as number) + 0.1);
+  });
+
   it('writes an HTML report with every strategy on one time axis', async () => {
     const dir = folder();
     const html = join(dir, 'report.html');

@@ -123,8 +123,10 @@ export async function prepareBacktest(
 }
 
 function defaultCadence(history: History, delay: Span): Span {
-  // In row order the rows' spacing means nothing: act as each delay's worth of labels comes in.
-  if ('rowOrder' in history.timeSource && 'rows' in delay && delay.rows > 0) return { rows: delay.rows };
+  // In row order the rows' spacing means nothing: act as each delay's worth of labels comes in; with labels at once,
+  // every 30 rows (at most 2,000 steps), as the time rule below would.
+  if ('rowOrder' in history.timeSource && 'rows' in delay)
+    return { rows: delay.rows > 0 ? delay.rows : Math.max(30, Math.ceil(history.rows / 2000)) };
   const span = (history.times[history.rows - 1] as number) - (history.times[0] as number);
   if (!(span > 0))
     throw new BacktestInputError(

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { DEFAULT_DETECTOR, DEFAULT_LEARNER, DEFAULT_LEARNER_PARAMS } from '@steward/core';
+import {
+  DEFAULT_DETECTOR,
+  DEFAULT_LEARNER,
+  DEFAULT_LEARNER_PARAMS,
+  DEFAULT_ONLINE_LEARNER,
+} from '@steward/core';
 import { parse as parseYaml } from 'yaml';
 import type { ModelSpec } from '../spec/model-spec.js';
 import { ModelSpecError, parseModelSpec } from '../spec/model-spec.js';
@@ -176,6 +181,8 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
   const cadence = spanMs(timeline.cadence, timeline);
   const train = spanMs(timeline.train, timeline);
   const trainRows = timeline.trainEnd;
+  const labelsAtOnce = 'rows' in timeline.delay ? timeline.delay.rows === 0 : timeline.delay.ms === 0;
+  if (labelsAtOnce && history.task !== 'regression') return onlineDefault(context, cadence, train);
   const raw = {
     description: `shallow gradient boosting retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}, promoted unless shown worse`,
     checks:
@@ -188,6 +195,28 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
       minRows: Math.max(1, Math.min(200, Math.floor(trainRows / 2))),
       strategy: 'retrain',
       learner: defaultLearner(history.task),
+      gate: { mode: 'notWorse', margin: 0.01 },
+    },
+  };
+  return completePolicy(raw, 'default', 'default', context);
+}
+
+/**
+ * Labels at once (classification): an adaptive random forest learns every label as it comes, test-then-train, and a
+ * version is cut every cadence step, promoted unless its predictions on the rows since the last cut were worse than
+ * production's by more than a point (docs/online.md). Regression keeps the batch default: no online regressor here
+ * beats it yet.
+ */
+function onlineDefault(context: PolicyContext, cadence: number, train: number): BacktestPolicy {
+  const raw = {
+    description: `adaptive random forest learning every label, a version cut every ${describeSpan(context.timeline.cadence)}, promoted unless shown worse`,
+    checks: [{ type: 'detector', name: 'ddm', detector: DEFAULT_DETECTOR.binary, severity: 'warning' }],
+    update: {
+      every: cadence,
+      window: train,
+      minRows: 1,
+      strategy: 'online',
+      learner: { kind: DEFAULT_ONLINE_LEARNER, params: {} },
       gate: { mode: 'notWorse', margin: 0.01 },
     },
   };
@@ -208,13 +237,17 @@ export function ungatedPolicy(policy: BacktestPolicy, context: PolicyContext): B
     features: policy.spec.features,
     window: policy.spec.window,
     labelGrace: policy.spec.labelGrace,
-    description: `${policy.initial.kind} retrained every ${describeMs(every, context)} on the last ${describeMs(window, context)}, promoted without a gate`,
+    description:
+      update?.strategy === 'online'
+        ? `${policy.initial.kind} learning online, a version cut every ${describeMs(every, context)}, promoted without a gate`
+        : `${policy.initial.kind} retrained every ${describeMs(every, context)} on the last ${describeMs(window, context)}, promoted without a gate`,
     checks: [],
     update: {
       every,
       window,
       minRows: update?.minRows ?? Math.max(1, Math.min(200, Math.floor(context.timeline.trainEnd / 2))),
-      strategy: 'retrain',
+      // An online policy's baseline learns online too: the same cuts, every one promoted.
+      strategy: update?.strategy === 'online' ? 'online' : 'retrain',
       learner: policy.initial,
       gate: { mode: 'always' },
     },

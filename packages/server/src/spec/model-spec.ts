@@ -435,7 +435,9 @@ export const modelSpec = z
           message: `the online strategy learns one row at a time: ${update.learner.pipeline ? 'a pipeline cannot' : `${update.learner.kind} cannot`}; choose one of ${[
             ...LEARNERS.values(),
           ]
-            .filter((d) => d.online && d.task === (spec.task === 'regression' ? 'regression' : 'classification'))
+            .filter(
+              (d) => d.online && d.task === (spec.task === 'regression' ? 'regression' : 'classification'),
+            )
             .map((d) => d.name)
             .join(', ')}`,
         });
