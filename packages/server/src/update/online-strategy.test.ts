@@ -132,6 +132,29 @@ for (const target of testStores()) {
         });
       });
 
+      it('with no version yet, the first cut is a new learner that learnt the rows one at a time', async () => {
+        expect((await api('PUT', '/api/v1/models/elec2', spec({ mode: 'notWorse' }))).statusCode).toBe(201);
+        // Nothing serves yet: the predictions of another system are logged, then labelled.
+        const rows = data.slice(1344, 1440).map((r, i) => ({
+          id: `r${1344 + i}`,
+          time: ELEC2_START + (1344 + i) * ELEC2_STEP,
+          features: Object.fromEntries(ELEC2_FEATURES.map((f) => [f, r[f]])),
+          output: 1,
+        }));
+        expect((await api('POST', '/api/v1/models/elec2/predictions', rows)).statusCode).toBe(200);
+        const labels = rows.map((r, i) => ({ predictionId: r.id, label: data[1344 + i]?.class as number }));
+        expect((await api('POST', '/api/v1/models/elec2/labels', labels)).statusCode).toBe(200);
+        const first = await run();
+        expect(first.status).toBe('promoted');
+        expect(first.steps[1]?.detail).toMatchObject({ strategy: 'online', from: null, rows: 96 });
+        const fresh = new AdaptiveRandomForestClassifier({ seed: 4, nModels: 3 });
+        testThenTrain(fresh, 1344, 1440);
+        const v1 = restoreModel((await api('GET', '/api/v1/models/elec2/versions/1/artifact')).json());
+        expect((v1 as AdaptiveRandomForestClassifier).predictProba(X(2000, 2050))).toEqual(
+          fresh.predictProba(X(2000, 2050)),
+        );
+      });
+
       it('refuses a learner that cannot learn one row at a time, naming those that can', async () => {
         const res = await api('PUT', '/api/v1/models/elec2', {
           ...spec({}),

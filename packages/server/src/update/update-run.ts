@@ -1,4 +1,5 @@
 // One update run, step by step: dataset → train → evaluate (the gate) → register → promote or roll out.
+import { createLearner } from '@steward/core';
 import type { ModelCatalog } from '../monitor/model-catalog.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
@@ -81,13 +82,16 @@ export async function runUpdate(
             ? { artifactPath: context.artifacts.path(production.sha256), model: productionModel }
             : undefined,
         );
-      if (base?.format !== 'steward')
-        throw new Error('the online strategy goes on from a Steward model file: register one as version 1');
-      const learner = await loadTrainable(context.registry, base);
+      if (base && base.format !== 'steward')
+        throw new Error(
+          `the online strategy goes on from a Steward model file, and version ${base.version} is ${base.format}: register a Steward model`,
+        );
+      // No version yet: the first cut is a new learner that learnt the window's rows one at a time.
+      const learner = base ? await loadTrainable(context.registry, base) : newOnlineLearner(policy);
       prequential = await testThenTrain(model.spec, learner, data.trainX, data.trainY);
       return {
         value: { bytes: Buffer.from(JSON.stringify(learner.toJSON())), curves: {} },
-        detail: { strategy: 'online', from: base.version, rows: data.trainX.length },
+        detail: { strategy: 'online', from: base?.version ?? null, rows: data.trainX.length },
       };
     });
     let { curves } = trained;
@@ -197,6 +201,11 @@ export async function runUpdate(
   } catch (error) {
     return recorder.finish('failed', `${(error as Error).message}; production unchanged`);
   }
+}
+
+function newOnlineLearner(policy: UpdatePolicy): StewardModel {
+  if (!policy.learner) throw new Error('the online strategy needs update.learner for its first version');
+  return createLearner(policy.learner.kind, policy.learner.params) as StewardModel;
 }
 
 /**
