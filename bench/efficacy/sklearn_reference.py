@@ -4,7 +4,8 @@ Rows in order (half-hours), labels 48 rows (a day) late, version 1 on the first 
 of every day a model is fitted on the last 1,344 rows whose labels have arrived (rows up to 48 before) and predicts
 that day's 48 rows. No gate, no held-out rows: what "retrain daily, promote always" scores with scikit-learn's
 HistGradientBoostingClassifier. Label-history features as Steward computes them with a one-day delay:
-upYesterday (the same half-hour a day before) and upShareDay (the share of 1 among the 48 newest known labels).
+upYesterday (the same half-hour a day before) and upShareDay (the share of 1 among the 48 newest known labels), and
+in the four-feature set also upLastWeek and upTwoWeeksAgo (the same half-hour 7 and 14 days before).
 
     /usr/bin/python3 bench/efficacy/sklearn_reference.py data/elec2.csv   # prints JSON
 """
@@ -28,12 +29,19 @@ def main(path: str) -> None:
     label_history = np.column_stack(
         [known.to_numpy(), known.rolling(DAY, min_periods=1).mean().to_numpy()]
     )
+    weeks = np.column_stack(
+        [pd.Series(y).shift(7 * DAY).to_numpy(), pd.Series(y).shift(14 * DAY).to_numpy()]
+    )
     configs = {
         "default": ({}, served),
         "shallow": ({"max_depth": 3, "max_leaf_nodes": 8}, served),
         "shallow+labelHistory": (
             {"max_depth": 3, "max_leaf_nodes": 8},
             np.column_stack([served, label_history]),
+        ),
+        "shallow+labelHistory4": (
+            {"max_depth": 3, "max_leaf_nodes": 8},
+            np.column_stack([served, label_history, weeks]),
         ),
     }
     results = {}
