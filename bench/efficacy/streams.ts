@@ -80,6 +80,19 @@ export const STREAMS: Stream[] = [
     },
   },
   {
+    name: 'seattle-weather-at-once',
+    title: "Seattle's daily weather with each label at once, no policy given: the online default",
+    command:
+      'steward backtest --data node_modules/vega-datasets/data/seattle-weather.csv --time date --label weather --time-features dayOfYear --delay 0 --cadence 1d --train 365d',
+    options: {
+      data: DATASETS['seattle-weather'],
+      history: { label: 'weather', time: 'date', timeFeatures: ['dayOfYear'] },
+      delay: { ms: 0 },
+      cadence: { ms: DAY },
+      train: { ms: 365 * DAY },
+    },
+  },
+  {
     name: 'elec2-at-once',
     title: 'Elec2 with each label at once, no policy given: the online default, rows in order',
     command: 'steward backtest --data data/elec2.csv --label class --delay 0',
