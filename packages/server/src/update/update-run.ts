@@ -69,8 +69,11 @@ export async function runUpdate(
           : `no labelled rows newer than production's training window (it ends ${new Date(trainedTo).toISOString()}) to compare on; production unchanged`,
       );
 
+    // What retrain, fineTune, incremental and ensemble start from; the online strategy starts from `base`.
     const productionModel =
-      production?.format === 'steward' ? await loadTrainable(context.registry, production) : undefined;
+      !online && production?.format === 'steward'
+        ? await loadTrainable(context.registry, production)
+        : undefined;
     let prequential: GateOutputs | undefined;
     const trained = await recorder.step('train', async () => {
       if (!online)
