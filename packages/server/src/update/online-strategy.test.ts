@@ -155,6 +155,64 @@ for (const target of testStores()) {
         );
       });
 
+      it('learns a regression online too: SGD partialFit on one row at a time, judged by the regression gate', async () => {
+        const features = ELEC2_FEATURES.filter((f) => f !== 'nswprice');
+        const regression = {
+          name: 'price',
+          task: 'regression',
+          features: features.map((name) => ({ name, type: 'numeric' })),
+          window: '1d',
+          notifiers: [],
+          update: {
+            newLabels: 96,
+            window: '28d',
+            minRows: 1,
+            strategy: 'online',
+            learner: { kind: 'SGDRegressor', params: { eta0: 0.01 } },
+            gate: { mode: 'always' },
+          },
+        };
+        expect((await api('PUT', '/api/v1/models/price', regression)).statusCode).toBe(201);
+        const rows = data.slice(1344, 1536).map((r, i) => ({
+          id: `p${i}`,
+          time: ELEC2_START + (1344 + i) * ELEC2_STEP,
+          features: Object.fromEntries(features.map((f) => [f, r[f]])),
+          output: 0,
+        }));
+        expect((await api('POST', '/api/v1/models/price/predictions', rows)).statusCode).toBe(200);
+        const labels = rows.map((r, i) => ({
+          predictionId: r.id,
+          label: data[1344 + i]?.nswprice as number,
+        }));
+        expect((await api('POST', '/api/v1/models/price/labels', labels)).statusCode).toBe(200);
+        expect((await api('POST', '/api/v1/models/price/updates')).statusCode).toBe(202);
+        const first = (await steward.context.worker.runOnce()) as UpdateRun;
+        expect(first.status).toBe('promoted');
+        expect(first.steps[1]?.detail).toMatchObject({ strategy: 'online', rows: 192 });
+        expect((await api('GET', '/api/v1/models/price/versions/1')).json().lineage).toMatchObject({
+          strategy: 'online',
+          learner: 'SGDRegressor',
+        });
+        // The second cut is judged by the regression gate on its test-then-train predictions.
+        const more = data.slice(1536, 1632).map((r, i) => ({
+          id: `q${i}`,
+          time: ELEC2_START + (1536 + i) * ELEC2_STEP,
+          features: Object.fromEntries(features.map((f) => [f, r[f]])),
+        }));
+        expect((await api('POST', '/api/v1/models/price/predict', more)).statusCode).toBe(200);
+        const moreLabels = more.map((r, i) => ({
+          predictionId: r.id,
+          label: data[1536 + i]?.nswprice as number,
+        }));
+        expect((await api('POST', '/api/v1/models/price/labels', moreLabels)).statusCode).toBe(200);
+        expect((await api('POST', '/api/v1/models/price/updates')).statusCode).toBe(202);
+        const second = (await steward.context.worker.runOnce()) as UpdateRun;
+        expect(second.status).toBe('promoted');
+        expect(second.steps[2]?.detail).toMatchObject({
+          primary: { metric: 'rmse', candidate: expect.any(Number) },
+        });
+      });
+
       it('refuses a learner that cannot learn one row at a time, naming those that can', async () => {
         const res = await api('PUT', '/api/v1/models/elec2', {
           ...spec({}),

@@ -18,6 +18,8 @@ export async function testThenTrain(
   model: StewardModel,
   X: number[][],
   y: ClassValue[],
+  /** A learner that has learnt nothing: its first row is learnt unscored (no version exists to compare it with). */
+  fresh = false,
 ): Promise<GateOutputs> {
   const learner = model as OnlineLearner;
   const learn =
@@ -36,6 +38,13 @@ export async function testThenTrain(
   const probas: Array<Record<string, number> | null> = [];
   for (let i = 0; i < X.length; i++) {
     const x = X[i] as number[];
+    if (fresh && i === 0) {
+      output.push(null as unknown as ClassValue);
+      scores.push(null);
+      probas.push(null);
+      learn(x, y[i] as ClassValue);
+      continue;
+    }
     // Read the classes afresh each row: an online learner may meet a new one.
     const [served] = await modelPredictor(spec, 0, model).predict([
       Object.fromEntries(names.map((n, j) => [n, x[j] as number])),

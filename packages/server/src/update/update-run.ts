@@ -91,7 +91,7 @@ export async function runUpdate(
         );
       // No version yet: the first cut is a new learner that learnt the window's rows one at a time.
       const learner = base ? await loadTrainable(context.registry, base) : newOnlineLearner(policy);
-      prequential = await testThenTrain(model.spec, learner, data.trainX, data.trainY);
+      prequential = await testThenTrain(model.spec, learner, data.trainX, data.trainY, !base);
       return {
         value: { bytes: Buffer.from(JSON.stringify(learner.toJSON())), curves: {} },
         detail: { strategy: 'online', from: base?.version ?? null, rows: data.trainX.length },
