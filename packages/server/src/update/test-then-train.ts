@@ -12,39 +12,37 @@ interface OnlineLearner {
   partialFit?(X: number[][], y: never): unknown;
 }
 
+/** One row learnt by an online learner (`learnOne`, or `partialFit` on one row); an error for any other model. */
+function oneRowLearner(model: StewardModel): (x: number[], label: ClassValue) => void {
+  const learner = model as OnlineLearner;
+  if (typeof learner.learnOne === 'function') return (x, label) => void learner.learnOne?.(x, label as Label);
+  if (typeof learner.partialFit === 'function')
+    return (x, label) => void learner.partialFit?.([x], [label] as never);
+  throw new Error(
+    `the online strategy learns one row at a time, and ${model.constructor.name} cannot: choose a learner that learns online`,
+  );
+}
+
+/** Learns the rows in order without scoring them: the first version, which has nothing to be compared with. */
+export function learnRows(model: StewardModel, X: number[][], y: ClassValue[]): void {
+  const learn = oneRowLearner(model);
+  for (let i = 0; i < X.length; i++) learn(X[i] as number[], y[i] as ClassValue);
+}
+
 /** Learns the rows in order, one at a time, after predicting each; returns the predictions (the gate's candidate). */
 export async function testThenTrain(
   spec: ModelSpec,
   model: StewardModel,
   X: number[][],
   y: ClassValue[],
-  /** A learner that has learnt nothing: its first row is learnt unscored (no version exists to compare it with). */
-  fresh = false,
 ): Promise<GateOutputs> {
-  const learner = model as OnlineLearner;
-  const learn =
-    typeof learner.learnOne === 'function'
-      ? (x: number[], label: ClassValue) => learner.learnOne?.(x, label as Label)
-      : typeof learner.partialFit === 'function'
-        ? (x: number[], label: ClassValue) => learner.partialFit?.([x], [label] as never)
-        : undefined;
-  if (!learn)
-    throw new Error(
-      `the online strategy learns one row at a time, and ${model.constructor.name} cannot: choose a learner that learns online`,
-    );
+  const learn = oneRowLearner(model);
   const names = spec.features.map((f) => f.name);
   const output: ClassValue[] = [];
   const scores: Array<number | null> = [];
   const probas: Array<Record<string, number> | null> = [];
   for (let i = 0; i < X.length; i++) {
     const x = X[i] as number[];
-    if (fresh && i === 0) {
-      output.push(null as unknown as ClassValue);
-      scores.push(null);
-      probas.push(null);
-      learn(x, y[i] as ClassValue);
-      continue;
-    }
     // Read the classes afresh each row: an online learner may meet a new one.
     const [served] = await modelPredictor(spec, 0, model).predict([
       Object.fromEntries(names.map((n, j) => [n, x[j] as number])),

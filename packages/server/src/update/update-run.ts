@@ -13,7 +13,7 @@ import { assembleDataset, assembleOnlineDataset, type RunDataset, wholeWindow } 
 import { evaluateCandidate } from './run-evaluate.js';
 import { RunRecorder, type UpdateRun, type UpdateTrigger } from './run-record.js';
 import { loadTrainable, trainCandidate } from './strategies.js';
-import { testThenTrain } from './test-then-train.js';
+import { learnRows, testThenTrain } from './test-then-train.js';
 import type { StewardModel } from './train-fresh.js';
 
 export interface UpdateContext {
@@ -91,7 +91,8 @@ export async function runUpdate(
         );
       // No version yet: the first cut is a new learner that learnt the window's rows one at a time.
       const learner = base ? await loadTrainable(context.registry, base) : newOnlineLearner(policy);
-      prequential = await testThenTrain(model.spec, learner, data.trainX, data.trainY, !base);
+      if (base) prequential = await testThenTrain(model.spec, learner, data.trainX, data.trainY);
+      else learnRows(learner, data.trainX, data.trainY);
       return {
         value: { bytes: Buffer.from(JSON.stringify(learner.toJSON())), curves: {} },
         detail: { strategy: 'online', from: base?.version ?? null, rows: data.trainX.length },
