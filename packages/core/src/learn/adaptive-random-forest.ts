@@ -10,6 +10,7 @@ import {
   HOEFFDING_TREE_OPTIONS,
   HoeffdingTreeClassifier,
   type HoeffdingTreeOptions,
+  hoeffdingTreeOptionsOf,
 } from './hoeffding-tree.js';
 import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
 import { addVotes, checkLabel, learnEach, normalizeVotes, predictRows, probaRows } from './one-row.js';
@@ -121,7 +122,6 @@ export class AdaptiveRandomForestClassifier {
   private random: PythonRandom;
   private members: Member[] = [];
   private subspaceSize = 0;
-  private seenRows = 0;
   private readonly seen = new Set<Label>();
 
   constructor(options: AdaptiveRandomForestOptions = {}) {
@@ -152,7 +152,6 @@ export class AdaptiveRandomForestClassifier {
   fit(X: number[][], y: Labels): this {
     this.random = new PythonRandom(this.options.seed);
     this.members = [];
-    this.seenRows = 0;
     this.seen.clear();
     return this.partialFit(X, y);
   }
@@ -164,7 +163,6 @@ export class AdaptiveRandomForestClassifier {
 
   learnOne(x: readonly number[], label: Label): this {
     checkLabel(label);
-    this.seenRows++;
     this.seen.add(label);
     if (this.members.length === 0) this.grow(x.length);
     for (const member of this.members) {
@@ -230,7 +228,7 @@ export class AdaptiveRandomForestClassifier {
   private grow(nFeatures: number): void {
     this.subspaceSize = this.featuresPerLeaf(nFeatures);
     const subspace = { size: this.subspaceSize, random: this.random };
-    const treeOptions = this.treeOptions();
+    const treeOptions = hoeffdingTreeOptionsOf(this.options);
     this.members = Array.from({ length: this.options.nModels }, () =>
       this.newMember(new HoeffdingTreeClassifier(treeOptions, subspace)),
     );
@@ -247,24 +245,6 @@ export class AdaptiveRandomForestClassifier {
             ? pythonRound(Math.log2(n))
             : n;
     return Math.min(Math.max(size, 1), n);
-  }
-
-  private treeOptions(): HoeffdingTreeOptions {
-    const o = this.options;
-    return {
-      gracePeriod: o.gracePeriod,
-      delta: o.delta,
-      tau: o.tau,
-      leafPrediction: o.leafPrediction,
-      nbThreshold: o.nbThreshold,
-      nominal: o.nominal,
-      maxDepth: o.maxDepth,
-      splitCriterion: o.splitCriterion,
-      minBranchFraction: o.minBranchFraction,
-      maxShareToSplit: o.maxShareToSplit,
-      nSplits: o.nSplits,
-      binarySplit: o.binarySplit,
-    };
   }
 
   private newDetector(delta: number): ADWIN {
@@ -292,7 +272,6 @@ export class AdaptiveRandomForestClassifier {
       Number.isFinite(maxDepth) ? { ...rest, maxDepth } : rest,
       {
         classes: [...this.seen],
-        seenRows: this.seenRows,
         subspaceSize: this.subspaceSize,
         random: this.random.getState(),
         members: this.members.map(memberToJSON),
@@ -310,7 +289,6 @@ export class AdaptiveRandomForestClassifier {
         'model',
       );
     forest.random.setState(state.random);
-    forest.seenRows = state.seenRows ?? 0;
     forest.subspaceSize = state.subspaceSize ?? 0;
     for (const c of state.classes) forest.seen.add(c);
     const subspace = { size: forest.subspaceSize, random: forest.random };
@@ -338,7 +316,6 @@ interface MemberState {
 
 export interface ForestState {
   classes: Label[];
-  seenRows: number;
   subspaceSize: number;
   random: { mt: number[]; index: number };
   members: MemberState[];

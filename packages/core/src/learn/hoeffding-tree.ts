@@ -57,6 +57,16 @@ export const HOEFFDING_TREE_DEFAULTS = {
   binarySplit: false,
 } satisfies Required<HoeffdingTreeOptions>;
 
+/** The Hoeffding tree's own options out of a larger set (an ensemble's, which adds its own keys). */
+export function hoeffdingTreeOptionsOf(
+  options: Required<HoeffdingTreeOptions>,
+): Required<HoeffdingTreeOptions> {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(HOEFFDING_TREE_DEFAULTS))
+    picked[key] = options[key as keyof HoeffdingTreeOptions];
+  return picked as Required<HoeffdingTreeOptions>;
+}
+
 export const HOEFFDING_TREE_OPTIONS: OptionsSpec<HoeffdingTreeOptions> = {
   gracePeriod: {
     type: 'number',

@@ -10,6 +10,7 @@ import {
   HOEFFDING_TREE_OPTIONS,
   HoeffdingTreeClassifier,
   type HoeffdingTreeOptions,
+  hoeffdingTreeOptionsOf,
 } from './hoeffding-tree.js';
 import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
 import { addVotes, checkLabel, learnEach, normalizeVotes, predictRows, probaRows } from './one-row.js';
@@ -181,8 +182,7 @@ export class LeveragingBaggingClassifier {
   }
 
   private newTree(): HoeffdingTreeClassifier {
-    const { nModels, w, adwinDelta, baggingMethod, seed, ...tree } = this.options;
-    return new HoeffdingTreeClassifier(tree);
+    return new HoeffdingTreeClassifier(hoeffdingTreeOptionsOf(this.options));
   }
 
   private newDetector(): ADWIN {

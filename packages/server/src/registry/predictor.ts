@@ -68,15 +68,18 @@ export function stewardPredictor(spec: ModelSpec, version: ModelVersion, bytes: 
   return modelPredictor(spec, version.version, restoreModel(JSON.parse(Buffer.from(bytes).toString('utf8'))));
 }
 
-/** A live @steward/core model (an online learner between its rows) as a predictor; its classes are read once. */
+/**
+ * A @steward/core model as a predictor. Its classes are read at each prediction, so a live online learner (which may
+ * meet a new class between rows) is read as it stands.
+ */
 export function modelPredictor(spec: ModelSpec, version: number, model: Restored): Predictor {
   const input = (rows: ReadonlyArray<Record<string, FeatureValue>>) =>
     model instanceof Pipeline ? (rows as never) : (numericMatrix(spec, rows) as never);
-  const classes = classesOf(model);
   return {
     version,
     async predict(rows) {
       const X = input(rows);
+      const classes = classesOf(model);
       if (
         spec.task !== 'regression' &&
         classes &&

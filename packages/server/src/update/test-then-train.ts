@@ -37,16 +37,14 @@ export async function testThenTrain(
   y: ClassValue[],
 ): Promise<GateOutputs> {
   const learn = oneRowLearner(model);
+  const predictor = modelPredictor(spec, 0, model);
   const names = spec.features.map((f) => f.name);
   const output: ClassValue[] = [];
   const scores: Array<number | null> = [];
   const probas: Array<Record<string, number> | null> = [];
   for (let i = 0; i < X.length; i++) {
     const x = X[i] as number[];
-    // Read the classes afresh each row: an online learner may meet a new one.
-    const [served] = await modelPredictor(spec, 0, model).predict([
-      Object.fromEntries(names.map((n, j) => [n, x[j] as number])),
-    ]);
+    const [served] = await predictor.predict([Object.fromEntries(names.map((n, j) => [n, x[j] as number]))]);
     output.push((served as NonNullable<typeof served>).output);
     scores.push(served?.score ?? null);
     probas.push(served?.proba ?? null);
