@@ -7,12 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { PredictionRecord } from '../../packages/server/src/spec/records.js';
 import { upsertLabels } from '../../packages/server/src/store/label-upserts.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
 import { type PredictionQuery, queryPredictions } from '../../packages/server/src/store/prediction-reads.js';
 import { insertSqlite } from '../../packages/server/src/store/prediction-writes.js';
+import type { SqliteDatabase } from '../../packages/server/src/store/sqlite-connection.js';
 import { best, writeResults } from '../lib.js';
 import { BATCH, validatedBatches, workload } from './workload.js';
 
@@ -29,7 +29,7 @@ console.log(`JSON.parse of the payloads: ${parseMicros.toFixed(2)} µs a predict
 const dir = mkdtempSync(join(tmpdir(), 'steward-reads-'));
 const store = await openStore({ url: join(dir, 'reads.db') });
 try {
-  const database = store.sqlite as BetterSqlite3.Database;
+  const database = store.sqlite as SqliteDatabase;
   const write = database.transaction((b: number) => {
     insertSqlite(database, 'elec2', batches[b] as PredictionRecord[], 0, {
       text: payloads[b] as string,

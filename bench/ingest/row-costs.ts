@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { PredictionRecord } from '../../packages/server/src/spec/records.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
 import { insertSqlite } from '../../packages/server/src/store/prediction-writes.js';
+import type { SqliteDatabase } from '../../packages/server/src/store/sqlite-connection.js';
 import { WindowProfile } from '../../packages/server/src/window-state/window-profile.js';
 import { best, writeResults } from '../lib.js';
 import { BATCH, elec2Spec, elec2Validator, validatedBatches, workload } from './workload.js';
@@ -43,7 +43,7 @@ async function storage(synchronous: 'FULL' | 'OFF', body: 'raw' | 'records'): Pr
   const dir = mkdtempSync(join(tmpdir(), 'steward-costs-'));
   try {
     const store = await openStore({ url: join(dir, 'costs.db') });
-    const database = store.sqlite as BetterSqlite3.Database;
+    const database = store.sqlite as SqliteDatabase;
     database.pragma(`synchronous = ${synchronous}`);
     const write = database.transaction((b: number) => {
       const raw = body === 'raw' ? { text: payloads[b] as string, format: 'json' as const } : undefined;

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { monitoringMigration } from './migrations/001-monitoring.js';
@@ -15,7 +14,7 @@ import { windowLabelsMigration } from './migrations/009-window-labels.js';
 import { windowLabelDeltasMigration } from './migrations/010-window-label-deltas.js';
 import { labelHistoryMigration } from './migrations/011-label-history.js';
 import type { Database } from './schema.js';
-import { openSqliteDatabase } from './sqlite-connection.js';
+import { openSqliteDatabase, type SqliteDatabase } from './sqlite-connection.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { buildMissingLabelStates } from './store-doctor.js';
@@ -31,7 +30,7 @@ export interface StoreConnection {
   /** Where the data lives: a file path for SQLite, the URL without password for PostgreSQL. */
   readonly location: string;
   /** SQLite only: the database handle itself, for the prepared statements of the ingestion hot path. */
-  readonly sqlite?: BetterSqlite3.Database;
+  readonly sqlite?: SqliteDatabase;
   /** SQLite files only: the thread that writes ingested batches (started on first write). */
   readonly writer?: SqliteWriter;
   /** The PostgreSQL schema in use, if one was chosen. */

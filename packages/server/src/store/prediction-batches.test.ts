@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledg
 import { openStore, type StoreConnection } from './open-store.js';
 import { batchColumns, columnRows, type RawBatch, recordAt } from './prediction-batch.js';
 import { countPredictions, latestLabelledTime, queryPredictions } from './prediction-reads.js';
+import { kyselyDatabase, openSqliteFile } from './sqlite-connection.js';
 
 const rows = elec2Predictions()
   .slice(0, 60)
@@ -417,7 +417,9 @@ const oldStores: OldStore[] = [
       const url = join(mkdtempSync(join(tmpdir(), 'steward-old-')), 'old.db');
       return {
         url,
-        db: new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(url) }) }),
+        db: new Kysely<unknown>({
+          dialect: new SqliteDialect({ database: kyselyDatabase(openSqliteFile(url)) }),
+        }),
       };
     },
     async remove({ url }) {

@@ -1,10 +1,11 @@
 // Prediction writes: batches of validated predictions stored (ids refused if already stored).
-import type BetterSqlite3 from 'better-sqlite3';
+
 import { sql } from 'kysely';
 import type { PredictionRecord } from '../spec/records.js';
 import { batchRow, type RawBatch } from './prediction-batch.js';
 import type { Db } from './schema.js';
 import { insertBatchSqlite } from './sqlite-batches.js';
+import type { SqliteDatabase } from './sqlite-connection.js';
 
 /** Rows per insert statement (and ids per `in (…)` list). */
 export const INSERT_CHUNK = 1000;
@@ -21,7 +22,7 @@ export interface InsertedPredictions {
  * batch size (run inside the caller's transaction on the same connection).
  */
 export function insertSqlite(
-  database: BetterSqlite3.Database,
+  database: SqliteDatabase,
   model: string,
   records: readonly PredictionRecord[],
   now: number,
@@ -49,7 +50,7 @@ export async function insertPredictions(
   model: string,
   records: readonly PredictionRecord[],
   now: number,
-  options: { raw?: RawBatch; sqlite?: BetterSqlite3.Database } = {},
+  options: { raw?: RawBatch; sqlite?: SqliteDatabase } = {},
 ): Promise<InsertedPredictions> {
   if (options.sqlite) return insertSqlite(options.sqlite, model, records, now, options.raw);
   const row = batchRow(records, options.raw);

@@ -1,6 +1,6 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { BatchFormat } from './prediction-batch.js';
 import type { Database } from './schema.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-connection.js';
 
 /** One batch of predictions as the SQLite statements take it. */
 export interface SqliteBatch {
@@ -17,20 +17,20 @@ export interface SqliteBatch {
 }
 
 interface Statements {
-  batch: BetterSqlite3.Statement;
-  ids: BetterSqlite3.Statement;
-  recentCount: BetterSqlite3.Statement;
-  merge: BetterSqlite3.Statement;
-  clearRecent: BetterSqlite3.Statement;
-  others: BetterSqlite3.Statement;
-  skip: BetterSqlite3.Statement;
-  drop: BetterSqlite3.Statement;
-  profile: BetterSqlite3.Statement;
+  batch: SqliteStatement;
+  ids: SqliteStatement;
+  recentCount: SqliteStatement;
+  merge: SqliteStatement;
+  clearRecent: SqliteStatement;
+  others: SqliteStatement;
+  skip: SqliteStatement;
+  drop: SqliteStatement;
+  profile: SqliteStatement;
 }
 
-const prepared = new WeakMap<BetterSqlite3.Database, Statements>();
+const prepared = new WeakMap<SqliteDatabase, Statements>();
 
-function statementsOf(database: BetterSqlite3.Database): Statements {
+function statementsOf(database: SqliteDatabase): Statements {
   let statements = prepared.get(database);
   if (!statements) {
     statements = {
@@ -75,9 +75,9 @@ function statementsOf(database: BetterSqlite3.Database): Statements {
 const RECENT_IDS = 50_000;
 // Ids added through each connection since it last counted the small key (its size is counted, not tracked: every
 // connection writes it).
-const addedSinceCount = new WeakMap<BetterSqlite3.Database, number>();
+const addedSinceCount = new WeakMap<SqliteDatabase, number>();
 
-function moveRecentIds(database: BetterSqlite3.Database, statements: Statements, added: number): void {
+function moveRecentIds(database: SqliteDatabase, statements: Statements, added: number): void {
   const since = (addedSinceCount.get(database) ?? 0) + added;
   if (since < RECENT_IDS / 4) {
     addedSinceCount.set(database, since);
@@ -94,7 +94,7 @@ function moveRecentIds(database: BetterSqlite3.Database, statements: Statements,
  * whose id the model already had are returned, and the record marks them skipped (or is removed when every row was).
  */
 export function insertBatchSqlite(
-  database: BetterSqlite3.Database,
+  database: SqliteDatabase,
   batch: SqliteBatch,
 ): { inserted: number; skipped: Set<number> } {
   const statements = statementsOf(database);
@@ -122,7 +122,7 @@ export function insertBatchSqlite(
   return { inserted, skipped };
 }
 
-export function writeProfileSqlite(database: BetterSqlite3.Database, row: Database['profiles']): void {
+export function writeProfileSqlite(database: SqliteDatabase, row: Database['profiles']): void {
   statementsOf(database).profile.run(
     row.model,
     row.window_start,

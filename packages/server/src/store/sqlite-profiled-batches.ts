@@ -1,9 +1,9 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { ModelSpec } from '../spec/model-spec.js';
 import { windowStart } from '../spec/window-start.js';
 import { WindowProfile, type WindowProfileJSON } from '../window-state/window-profile.js';
 import { decodeBatch } from './prediction-batch.js';
 import { insertBatchSqlite, type SqliteBatch, writeProfileSqlite } from './sqlite-batches.js';
+import type { SqliteDatabase, SqliteStatement } from './sqlite-connection.js';
 
 /** A batch as the writer thread takes it: the batch record, and whose profiles its rows go into. */
 export interface ProfiledBatch {
@@ -43,9 +43,9 @@ export class ProfiledBatchWriter {
   private readonly profiles = new Map<string, WindowProfile>();
   private readonly dirty = new Map<string, Dirty>();
   private readonly transaction: (request: ProfiledBatch) => { inserted: number; skipped: Set<number> };
-  private readonly ownProfile: BetterSqlite3.Statement;
+  private readonly ownProfile: SqliteStatement;
 
-  constructor(private readonly database: BetterSqlite3.Database) {
+  constructor(private readonly database: SqliteDatabase) {
     this.ownProfile = database
       .prepare('select profile from profiles where model = ? and window_start = ? and shard = ?')
       .pluck();

@@ -156,7 +156,7 @@ async function committed(group: readonly WriteRequest[]): Promise<WriteReply[]> 
     database.exec('commit');
     return replies;
   } catch (error) {
-    if (database.inTransaction) database.exec('rollback');
+    if (database.isTransaction) database.exec('rollback');
     // What the caches took from the group was rolled back with it.
     logs.clear();
     foldedStates.clear();
