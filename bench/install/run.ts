@@ -37,7 +37,9 @@ function startUntilDashboard(dir: string): Promise<number> {
         resolve((performance.now() - started) / 1000);
       }
     });
-    child.on('exit', (code) => reject(new Error(`npm start exited (${code}) before the dashboard:\n${seen}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`npm start exited (${code}) before the dashboard:\n${seen}`)),
+    );
   });
 }
 
@@ -57,7 +59,8 @@ for (let r = 0; r < RUNS; r++) {
   );
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 writeResults(
   'install',
   {

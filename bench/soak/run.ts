@@ -173,6 +173,7 @@ async function soak(servers: ServerProcess[]) {
   ];
   await new Promise((resolve) => setTimeout(resolve, WARMUP * 1000));
   const warm = rss();
+  const timingsWarm = await Promise.all(servers.map(storeTimings));
   measuring = true;
   const started = performance.now();
   // RSS every 5 s of the measured run: growth that levels off, or that keeps on.
@@ -198,6 +199,7 @@ async function soak(servers: ServerProcess[]) {
   clearInterval(sampler);
   measuring = false;
   const pauses = await Promise.all(servers.map(gcAndLag));
+  const timingsEnd = await Promise.all(servers.map(storeTimings));
   const seconds = (performance.now() - started) / 1000;
   const end = rss();
   stop = true;
@@ -233,10 +235,43 @@ async function soak(servers: ServerProcess[]) {
     // Per server, over its whole life: seconds spent in each kind of garbage collection, and the event loop's
     // longest delay (a stall every request in flight waits out).
     gcSecondsAndMaxLag: pauses,
+    // Per server, over the measured run: the store's statements by kind (count, mean ms from call to result, which
+    // includes waiting for the event loop to take the result), and waits for a pooled connection.
+    storeStatements: timingsEnd.map((end, s) => timingDelta(timingsWarm[s] as StoreTimingTotals, end)),
     routes: perRoute,
   };
 }
 const round = (x: number) => Math.round(x * 10) / 10;
+
+type StoreTimingTotals = Map<string, { count: number; seconds: number }>;
+
+/** The server's cumulative statement timings by kind (and `connection wait`), from its Prometheus metrics. */
+async function storeTimings(server: ServerProcess): Promise<StoreTimingTotals> {
+  const text = await (await fetch(new URL('/metrics', server.url))).text();
+  const totals: StoreTimingTotals = new Map();
+  const add = (key: string, field: 'count' | 'seconds', value: number) => {
+    const entry = totals.get(key) ?? { count: 0, seconds: 0 };
+    entry[field] += value;
+    totals.set(key, entry);
+  };
+  for (const m of text.matchAll(
+    /^steward_store_statement_duration_seconds_(sum|count)\{kind="(\w+)",failed="\w+"\} (\S+)/gm,
+  ))
+    add(m[2] as string, m[1] === 'sum' ? 'seconds' : 'count', Number(m[3]));
+  for (const m of text.matchAll(/^steward_store_connection_wait_seconds_(sum|count) (\S+)/gm))
+    add('connection wait', m[1] === 'sum' ? 'seconds' : 'count', Number(m[2]));
+  return totals;
+}
+
+function timingDelta(before: StoreTimingTotals, after: StoreTimingTotals) {
+  const out: Record<string, { count: number; meanMs: number; seconds: number }> = {};
+  for (const [kind, { count, seconds }] of after) {
+    const n = count - (before.get(kind)?.count ?? 0);
+    const s = seconds - (before.get(kind)?.seconds ?? 0);
+    if (n > 0) out[kind] = { count: n, meanMs: Math.round((s / n) * 1e6) / 1e3, seconds: round(s) };
+  }
+  return out;
+}
 
 async function gcAndLag(server: ServerProcess): Promise<Record<string, number>> {
   const text = await (await fetch(new URL('/metrics', server.url))).text();

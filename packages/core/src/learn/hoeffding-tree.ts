@@ -1,3 +1,5 @@
+import { ADWIN } from '../detectors/adwin.js';
+import type { DetectorJSON } from '../detectors/detector.js';
 import type { PythonRandom } from '../detectors/python-random.js';
 import { StewardInputError } from '../errors.js';
 import type { Label, Labels } from '../metrics/input.js';
@@ -108,7 +110,7 @@ export const HOEFFDING_TREE_OPTIONS: OptionsSpec<HoeffdingTreeOptions> = {
   binarySplit: { type: 'boolean', doc: 'categorical splits are "value vs the rest" only (false)' },
 };
 
-interface Leaf {
+export interface TreeLeaf {
   kind: 'leaf';
   depth: number;
   stats: ClassWeights;
@@ -119,6 +121,19 @@ interface Leaf {
   nbCorrect: number;
   /** The features this leaf watches when the tree learns on random subspaces, drawn at its first row. */
   features?: number[];
+  /** The adaptive tree's watch on the leaf's error. */
+  watch?: NodeWatch;
+}
+
+/**
+ * What the Hoeffding adaptive tree keeps on a node: a drift detector and the running mean of the node's errors
+ * (1 for a row it got wrong), and on a branch the alternate subtree grown since the detector last fired.
+ */
+export interface NodeWatch {
+  detector: ADWIN;
+  errors: number;
+  errorMean: number;
+  alternate?: TreeNode;
 }
 
 /**
@@ -130,7 +145,7 @@ export interface TreeSubspace {
   random: PythonRandom;
 }
 
-interface Branch {
+export interface TreeBranch {
   kind: 'branch';
   depth: number;
   feature: number;
@@ -139,9 +154,11 @@ interface Branch {
   children: TreeNode[];
   /** The class weights of the leaf it replaced (for rows whose value is missing: the heaviest branch). */
   stats: ClassWeights;
+  /** The adaptive tree's watch on the branch's error, and its alternate subtree. */
+  watch?: NodeWatch;
 }
 
-type TreeNode = Leaf | Branch;
+export type TreeNode = TreeLeaf | TreeBranch;
 
 /**
  * Hoeffding tree (VFDT; Domingos & Hulten 2000), learning one row at a time: a leaf splits once the Hoeffding bound
@@ -159,8 +176,8 @@ type TreeNode = Leaf | Branch;
  */
 export class HoeffdingTreeClassifier {
   readonly options: Required<HoeffdingTreeOptions>;
-  private root: TreeNode | undefined;
-  private readonly seen = new Set<Label>();
+  protected root: TreeNode | undefined;
+  protected readonly seen = new Set<Label>();
   private sorted: Label[] | undefined;
   private scratch = new Float64Array(0);
   private readonly nominal: Set<number>;
@@ -225,23 +242,16 @@ export class HoeffdingTreeClassifier {
   }
 
   learnOne(x: readonly number[], label: Label, weight = 1): this {
-    checkLabel(label);
-    if (!this.seen.has(label)) {
-      this.seen.add(label);
-      this.sorted = undefined;
-    }
-    if (!this.root) this.root = newLeaf(new Map(), 0);
-    let parent: Branch | undefined;
+    this.see(label);
+    if (!this.root) this.root = this.makeLeaf(new Map(), 0);
+    let parent: TreeBranch | undefined;
     let branchIndex = -1;
     let node: TreeNode = this.root;
     while (node.kind === 'branch') {
       const next = branchOf(node, x);
       if (next === -1) {
         // A category the multiway split has not seen: a new branch for it, which learns the row and nothing more.
-        const leaf = newLeaf(new Map(), node.depth + 1);
-        if (node.test.kind === 'multiway') node.test.values.push(x[node.feature] as number);
-        node.children.push(leaf);
-        this.learnAtLeaf(leaf, x, label, weight);
+        this.learnAtLeaf(this.newCategory(node, x), x, label, weight);
         return this;
       }
       parent = node;
@@ -249,17 +259,49 @@ export class HoeffdingTreeClassifier {
       node = node.children[next] as TreeNode;
     }
     this.learnAtLeaf(node, x, label, weight);
-    if (node.observers === null) return this;
-    if (node.depth >= this.options.maxDepth) {
-      node.observers = null;
-      return this;
-    }
-    const seen = totalWeight(node.stats);
-    if (seen - node.lastAttemptAt >= this.options.gracePeriod) {
-      this.attemptSplit(node, parent, branchIndex);
-      node.lastAttemptAt = seen;
-    }
+    this.maybeSplit(node, parent, branchIndex);
     return this;
+  }
+
+  /** Counts a label among the classes seen. */
+  protected see(label: Label): void {
+    checkLabel(label);
+    if (!this.seen.has(label)) {
+      this.seen.add(label);
+      this.sorted = undefined;
+    }
+  }
+
+  /** A category the multiway split has not seen: a new leaf for it, which learns the row and nothing more. */
+  protected newCategory(node: TreeBranch, x: readonly number[]): TreeLeaf {
+    const leaf = this.makeLeaf(new Map(), node.depth + 1);
+    if (node.test.kind === 'multiway') node.test.values.push(x[node.feature] as number);
+    node.children.push(leaf);
+    return leaf;
+  }
+
+  /** After a leaf learnt a row: stop it at the depth limit, or try a split once it has seen a grace period more. */
+  protected maybeSplit(leaf: TreeLeaf, parent: TreeBranch | undefined, branchIndex: number): void {
+    if (leaf.observers === null) return;
+    if (leaf.depth >= this.options.maxDepth) {
+      leaf.observers = null;
+      return;
+    }
+    const seen = totalWeight(leaf.stats);
+    if (seen - leaf.lastAttemptAt >= this.options.gracePeriod) {
+      this.attemptSplit(leaf, parent, branchIndex);
+      leaf.lastAttemptAt = seen;
+    }
+  }
+
+  /** A new leaf (the adaptive tree adds its watch). */
+  protected makeLeaf(stats: ClassWeights, depth: number): TreeLeaf {
+    return newLeaf(stats, depth);
+  }
+
+  /** A new branch from a split (the adaptive tree adds its watch). */
+  protected makeBranch(branch: TreeBranch): TreeBranch {
+    return branch;
   }
 
   /** Class probabilities, one row per sample, in `classes` order. */
@@ -297,14 +339,14 @@ export class HoeffdingTreeClassifier {
   }
 
   /** A buffer as long as `classes`, reused by the one-row predictions so that they allocate nothing. */
-  private scratchFor(): Float64Array {
+  protected scratchFor(): Float64Array {
     const n = this.classes.length;
     if (this.scratch.length !== n) this.scratch = new Float64Array(n);
     return this.scratch;
   }
 
   /** Writes one row's probabilities, in `classes` order, into `out` (zeros before any row is learnt). */
-  private probaInto(x: readonly number[], out: Float64Array): Float64Array {
+  protected probaInto(x: readonly number[], out: Float64Array): Float64Array {
     out.fill(0);
     if (!this.root) return out;
     const leaf = this.leafOf(x);
@@ -328,7 +370,7 @@ export class HoeffdingTreeClassifier {
     return out;
   }
 
-  private leafOf(x: readonly number[]): Leaf {
+  private leafOf(x: readonly number[]): TreeLeaf {
     let node = this.root as TreeNode;
     while (node.kind === 'branch') {
       const next = branchOf(node, x);
@@ -337,7 +379,7 @@ export class HoeffdingTreeClassifier {
     return node;
   }
 
-  private usesNaiveBayes(leaf: Leaf): boolean {
+  protected usesNaiveBayes(leaf: TreeLeaf): boolean {
     const { leafPrediction, nbThreshold } = this.options;
     return (
       leaf.observers !== null &&
@@ -347,7 +389,7 @@ export class HoeffdingTreeClassifier {
     );
   }
 
-  private learnAtLeaf(leaf: Leaf, x: readonly number[], label: Label, weight: number): void {
+  protected learnAtLeaf(leaf: TreeLeaf, x: readonly number[], label: Label, weight: number): void {
     if (leaf.observers !== null && this.options.leafPrediction === 'nba') {
       if (leaf.stats.size === 0 || argmax(leaf.stats) === label) leaf.mcCorrect += weight;
       if (naiveBayesArgmax(leaf, x) === label) leaf.nbCorrect += weight;
@@ -379,7 +421,7 @@ export class HoeffdingTreeClassifier {
     observer.update(x[j] as number, label, weight);
   }
 
-  private attemptSplit(leaf: Leaf, parent: Branch | undefined, branchIndex: number): void {
+  private attemptSplit(leaf: TreeLeaf, parent: TreeBranch | undefined, branchIndex: number): void {
     let classes = 0;
     for (const w of leaf.stats.values()) if (w !== 0) classes++;
     if (classes < 2) return;
@@ -405,7 +447,7 @@ export class HoeffdingTreeClassifier {
       leaf.observers = null; // pre-pruned: not splitting wins
       return;
     }
-    const branch: Branch = {
+    const branch = this.makeBranch({
       kind: 'branch',
       depth: leaf.depth,
       feature: decision.feature,
@@ -413,35 +455,42 @@ export class HoeffdingTreeClassifier {
         decision.test.kind === 'multiway'
           ? { kind: 'multiway', values: [...decision.test.values] }
           : decision.test,
-      children: decision.branches.map((stats) => newLeaf(new Map(stats), leaf.depth + 1)),
+      children: decision.branches.map((stats) => this.makeLeaf(new Map(stats), leaf.depth + 1)),
       stats: leaf.stats,
-    };
+    });
     if (parent) parent.children[branchIndex] = branch;
     else this.root = branch;
   }
 
-  toJSON(): ModelFile<'HoeffdingTreeClassifier', HoeffdingTreeOptions, HoeffdingTreeState> {
-    // JSON has no Infinity: no depth limit is left out of the file.
-    const { maxDepth, ...rest } = this.options;
-    return modelFile('HoeffdingTreeClassifier', Number.isFinite(maxDepth) ? { ...rest, maxDepth } : rest, {
-      classes: [...this.seen],
-      root: this.root ? nodeToJSON(this.root) : null,
-    });
+  toJSON(): ModelFile<string, HoeffdingTreeOptions, HoeffdingTreeState> {
+    return modelFile('HoeffdingTreeClassifier', paramsToJSON(this.options), this.stateToJSON());
+  }
+
+  /** The classes and nodes, as model files keep them. */
+  protected stateToJSON(): HoeffdingTreeState {
+    return { classes: [...this.seen], root: this.root ? nodeToJSON(this.root) : null };
+  }
+
+  /** Takes the classes and nodes of a model file (`kind` names it in errors). */
+  protected restoreState(state: Partial<HoeffdingTreeState>, kind: string): void {
+    if (!Array.isArray(state.classes) || (state.root !== null && typeof state.root !== 'object'))
+      throw new StewardInputError(`${kind} model file: state needs classes and root`, 'model');
+    for (const c of state.classes) this.see(c);
+    this.root = state.root ? nodeFromJSON(state.root, this.options.nSplits) : undefined;
   }
 
   static fromJSON(json: unknown, subspace?: TreeSubspace): HoeffdingTreeClassifier {
     const file = checkModelFile(json, 'HoeffdingTreeClassifier');
     const tree = new HoeffdingTreeClassifier(file.params as HoeffdingTreeOptions, subspace);
-    const state = file.state as Partial<HoeffdingTreeState>;
-    if (!Array.isArray(state.classes) || (state.root !== null && typeof state.root !== 'object'))
-      throw new StewardInputError(
-        'HoeffdingTreeClassifier model file: state needs classes and root',
-        'model',
-      );
-    for (const c of state.classes) tree.seen.add(c);
-    tree.root = state.root ? nodeFromJSON(state.root, tree.options.nSplits) : undefined;
+    tree.restoreState(file.state as Partial<HoeffdingTreeState>, 'HoeffdingTreeClassifier');
     return tree;
   }
+}
+
+/** Options as a model file keeps them: JSON has no Infinity, so no depth limit is left out. */
+export function paramsToJSON<O extends { maxDepth: number }>(options: O): Omit<O, 'maxDepth'> | O {
+  const { maxDepth, ...rest } = options;
+  return Number.isFinite(maxDepth) ? options : rest;
 }
 
 export interface HoeffdingTreeState {
@@ -460,11 +509,46 @@ type NodeState =
         features?: number[];
       };
       observers: Array<[number, ObserverState]> | null;
+      watch?: WatchState;
     }
   | {
-      branch: { depth: number; feature: number; test: Branch['test']; stats: Array<[Label, number]> };
+      branch: { depth: number; feature: number; test: TreeBranch['test']; stats: Array<[Label, number]> };
       children: NodeState[];
+      watch?: WatchState;
     };
+
+interface WatchState {
+  detector: DetectorJSON;
+  errors: number;
+  errorMean: number;
+  alternate?: NodeState;
+}
+
+function watchToJSON(watch: NodeWatch | undefined): { watch?: WatchState } {
+  if (!watch) return {};
+  const { detector, errors, errorMean, alternate } = watch;
+  return {
+    watch: {
+      detector: detector.toJSON(),
+      errors,
+      errorMean,
+      ...(alternate ? { alternate: nodeToJSON(alternate) } : {}),
+    },
+  };
+}
+
+function watchFromJSON(state: WatchState | undefined, nSplits: number): { watch?: NodeWatch } {
+  if (!state) return {};
+  const { detector, errors, errorMean, alternate } = state;
+  return {
+    watch: {
+      detector: ADWIN.fromJSON(detector),
+      errors,
+      errorMean,
+      ...(alternate ? { alternate: nodeFromJSON(alternate, nSplits) } : {}),
+    },
+  };
+}
 
 function nodeToJSON(node: TreeNode): NodeState {
   if (node.kind === 'leaf')
@@ -478,10 +562,12 @@ function nodeToJSON(node: TreeNode): NodeState {
         ...(node.features ? { features: node.features } : {}),
       },
       observers: node.observers ? [...node.observers].map(([j, o]) => [j, o.toJSON()]) : null,
+      ...watchToJSON(node.watch),
     };
   return {
     branch: { depth: node.depth, feature: node.feature, test: node.test, stats: [...node.stats] },
     children: node.children.map(nodeToJSON),
+    ...watchToJSON(node.watch),
   };
 }
 
@@ -499,6 +585,7 @@ function nodeFromJSON(state: NodeState, nSplits: number): TreeNode {
       observers: state.observers
         ? new Map(state.observers.map(([j, o]) => [j, observerFromJSON(o, nSplits)]))
         : null,
+      ...watchFromJSON(state.watch, nSplits),
     };
   }
   return {
@@ -508,10 +595,11 @@ function nodeFromJSON(state: NodeState, nSplits: number): TreeNode {
     test: state.branch.test,
     stats: new Map(state.branch.stats),
     children: state.children.map((c) => nodeFromJSON(c, nSplits)),
+    ...watchFromJSON(state.watch, nSplits),
   };
 }
 
-function newLeaf(stats: ClassWeights, depth: number): Leaf {
+function newLeaf(stats: ClassWeights, depth: number): TreeLeaf {
   return {
     kind: 'leaf',
     depth,
@@ -524,7 +612,7 @@ function newLeaf(stats: ClassWeights, depth: number): Leaf {
 }
 
 /** The child a row goes to, or −1 for a category a multiway split has not seen (and for a missing value). */
-function branchOf(node: Branch, x: readonly number[]): number {
+export function branchOf(node: TreeBranch, x: readonly number[]): number {
   const value = x[node.feature] as number;
   // A missing value follows the heaviest branch (River's most common path).
   if (value === undefined || Number.isNaN(value)) return heaviestIndex(node);
@@ -542,14 +630,14 @@ function weightOf(node: TreeNode): number {
   return totalWeight(node.stats);
 }
 
-function heaviestIndex(node: Branch): number {
+function heaviestIndex(node: TreeBranch): number {
   let best = 0;
   for (let k = 1; k < node.children.length; k++)
     if (weightOf(node.children[k] as TreeNode) > weightOf(node.children[best] as TreeNode)) best = k;
   return best;
 }
 
-function heaviestChild(node: Branch): TreeNode {
+export function heaviestChild(node: TreeBranch): TreeNode {
   return node.children[heaviestIndex(node)] as TreeNode;
 }
 
@@ -565,7 +653,7 @@ function argmax(weights: ClassWeights): Label | undefined {
 }
 
 /** One class's naive Bayes log vote: log prior plus log likelihoods (a zero likelihood adds nothing). */
-function logVote(leaf: Leaf, x: readonly number[], label: Label, w: number, total: number): number {
+function logVote(leaf: TreeLeaf, x: readonly number[], label: Label, w: number, total: number): number {
   let vote = Math.log(w / total);
   if (leaf.observers)
     for (const [j, observer] of leaf.observers) {
@@ -581,8 +669,8 @@ function logVote(leaf: Leaf, x: readonly number[], label: Label, w: number, tota
  * Naive Bayes log votes in `classes` order into `out` (River's quirk kept: a class the leaf holds with no weight
  * votes 0; a class it does not hold cannot win). False when the leaf has seen nothing.
  */
-function naiveBayesLogVotes(
-  leaf: Leaf,
+export function naiveBayesLogVotes(
+  leaf: TreeLeaf,
   x: readonly number[],
   classes: readonly Label[],
   out: Float64Array,
@@ -598,7 +686,7 @@ function naiveBayesLogVotes(
 }
 
 /** The class naive Bayes would predict at this leaf, the first in the leaf's own order on a tie; no allocation. */
-function naiveBayesArgmax(leaf: Leaf, x: readonly number[]): Label | undefined {
+function naiveBayesArgmax(leaf: TreeLeaf, x: readonly number[]): Label | undefined {
   const total = totalWeight(leaf.stats);
   if (leaf.stats.size === 0 || total === 0) return undefined;
   let best: Label | undefined;

@@ -13,6 +13,11 @@ export {
   GradientBoostingRegressor,
 } from './gradient-boosting.js';
 export {
+  HOEFFDING_ADAPTIVE_TREE_DEFAULTS,
+  HoeffdingAdaptiveTreeClassifier,
+  type HoeffdingAdaptiveTreeOptions,
+} from './hoeffding-adaptive-tree.js';
+export {
   HOEFFDING_TREE_DEFAULTS,
   HoeffdingTreeClassifier,
   type HoeffdingTreeOptions,

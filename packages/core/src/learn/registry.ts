@@ -5,6 +5,7 @@ import type { LearnerDefinition } from './definition.js';
 import { dummyClassifier } from './dummy.js';
 import { gaussianNB } from './gaussian-nb.js';
 import { gradientBoostingClassifier, gradientBoostingRegressor } from './gradient-boosting.js';
+import { hoeffdingAdaptiveTreeClassifier } from './hoeffding-adaptive-tree.js';
 import { hoeffdingTreeClassifier } from './hoeffding-tree.js';
 import type { Learner } from './learner.js';
 import { leveragingBaggingClassifier } from './leveraging-bagging.js';
@@ -27,6 +28,7 @@ const DEFINITIONS = [
   mlpRegressor,
   dummyClassifier,
   hoeffdingTreeClassifier,
+  hoeffdingAdaptiveTreeClassifier,
   adaptiveRandomForestClassifier,
   leveragingBaggingClassifier,
 ] as const;

@@ -315,6 +315,14 @@ for (const target of testStores()) {
         expect(metrics).toMatch(/^steward_nodejs_heap_size_total_bytes /m);
         expect(metrics).not.toContain('steward_process_process_');
         expect(metrics).toContain(`steward_predictions_ingested_total{model="elec2"} ${day(0).length}`);
+        // The store's statements are timed (on SQLite the batch itself goes through the writer thread, untimed).
+        expect(metrics).toMatch(
+          /^steward_store_statement_duration_seconds_count\{kind="select",failed="false"\} [1-9]/m,
+        );
+        if (target.name === 'postgres')
+          expect(metrics).toMatch(
+            /^steward_store_statement_duration_seconds_count\{kind="commit",failed="false"\} [1-9]/m,
+          );
         expect(metrics).toMatch(
           /steward_http_requests_total\{method="POST",route="\/api\/v1\/models\/:name\/predictions",status="200"\} 1/,
         );

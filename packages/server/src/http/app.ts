@@ -115,6 +115,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     }),
   };
   app.addHook('onClose', async () => {
+    context.metrics.close();
     context.loop.stop();
     await context.loop.idle();
   });

@@ -34,6 +34,24 @@ export function createMetrics(store: StoreConnection, catalog: ModelCatalog) {
     labelNames: ['model'],
     registers: [registry],
   });
+  const statements = new Histogram({
+    name: 'steward_store_statement_duration_seconds',
+    help: 'Store statements from the call to the result (round trip and queueing on the connection), by kind.',
+    labelNames: ['kind', 'failed'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const connectionWait = new Histogram({
+    name: 'steward_store_connection_wait_seconds',
+    help: 'Waits for a pooled PostgreSQL connection (every one busy).',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const stopTimings = store.timings.observe({
+    statement: (kind, seconds, failed) =>
+      statements.observe({ kind, failed: failed ? 'true' : 'false' }, seconds),
+    connectionWait: (seconds) => connectionWait.observe(seconds),
+  });
   const rejected = new Counter({
     name: 'steward_batches_rejected_total',
     help: 'Batches refused as invalid, by model and kind.',
@@ -71,7 +89,7 @@ export function createMetrics(store: StoreConnection, catalog: ModelCatalog) {
       for (const r of rows) this.set({ model: r.model }, Number(r.n));
     },
   });
-  return { registry, requests, duration, predictions, labels, rejected };
+  return { registry, requests, duration, predictions, labels, rejected, close: stopTimings };
 }
 
 export type ServerMetrics = ReturnType<typeof createMetrics>;

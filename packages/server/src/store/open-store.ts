@@ -18,6 +18,7 @@ import { openSqliteDatabase, type SqliteDatabase } from './sqlite-connection.js'
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { buildMissingLabelStates } from './store-doctor.js';
+import { StoreTimings } from './store-timings.js';
 
 export { SQLITE_PRAGMAS };
 
@@ -35,6 +36,8 @@ export interface StoreConnection {
   readonly writer?: SqliteWriter;
   /** The PostgreSQL schema in use, if one was chosen. */
   readonly schema?: string;
+  /** Each statement's round trip and each wait for a pooled connection, for whoever observes them (`/metrics`). */
+  readonly timings: StoreTimings;
   close(): Promise<void>;
 }
 
@@ -68,13 +71,15 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<StoreCo
 
 function openSqlite(path: string): StoreConnection {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const { database, db } = openSqliteDatabase(path);
+  const timings = new StoreTimings();
+  const { database, db } = openSqliteDatabase(path, timings.log);
   const writer = path === ':memory:' ? undefined : new SqliteWriter(path);
   return {
     db,
     dialect: 'sqlite',
     location: path,
     sqlite: database,
+    timings,
     ...(writer ? { writer } : {}),
     close: async () => {
       await writer?.close();
@@ -107,9 +112,33 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
         oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'),
     },
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const timings = new StoreTimings();
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: timedPool(pool, timings) }),
+    log: timings.log,
+  });
   const location = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') + (schema ? ` (schema ${schema})` : '');
-  return { db, dialect: 'postgres', location, ...(schema ? { schema } : {}), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    location,
+    timings,
+    ...(schema ? { schema } : {}),
+    close: () => db.destroy(),
+  };
+}
+
+/** The pool with its `connect` timed: Kysely takes a connection from it for every query or transaction. */
+function timedPool(pool: pg.Pool, timings: StoreTimings): pg.Pool {
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  return Object.assign(pool, {
+    connect: async () => {
+      const started = performance.now();
+      const client = await connect();
+      timings.connectionWait((performance.now() - started) / 1000);
+      return client;
+    },
+  });
 }
 
 async function migrate(connection: StoreConnection): Promise<void> {

@@ -11,6 +11,7 @@ import {
   Kysely,
   type SqliteDatabase as KyselySqliteDatabase,
   type SqliteStatement as KyselySqliteStatement,
+  type LogEvent,
   SqliteDialect,
 } from 'kysely';
 import type { Database } from './schema.js';
@@ -33,7 +34,10 @@ export function openSqliteFile(path: string): SqliteDatabase {
 }
 
 /** A SQLite connection with the store's settings, and Kysely on it (the server's, and the writer thread's own). */
-export function openSqliteDatabase(path: string): { database: SqliteDatabase; db: Kysely<Database> } {
+export function openSqliteDatabase(
+  path: string,
+  log?: (event: LogEvent) => void,
+): { database: SqliteDatabase; db: Kysely<Database> } {
   const database = openSqliteFile(path);
   try {
     for (const pragma of SQLITE_PRAGMAS) database.exec(`pragma ${pragma}`);
@@ -43,7 +47,10 @@ export function openSqliteDatabase(path: string): { database: SqliteDatabase; db
   }
   return {
     database,
-    db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: kyselyDatabase(database) }) }),
+    db: new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect({ database: kyselyDatabase(database) }),
+      ...(log ? { log } : {}),
+    }),
   };
 }
 
