@@ -27,6 +27,7 @@ export const modelParams = z.object({ name: z.string().describe('the model name'
 export const versionParams = modelParams.extend({ version: z.string().describe('a version number') });
 export const aliasParams = modelParams.extend({ alias: z.enum(['production', 'candidate', 'shadow']) });
 export const idParams = z.object({ id: z.string() });
+export const runParams = modelParams.extend({ id: z.string().describe('an update run id') });
 
 export const rangeQuery = z.object({
   from: z.string().optional().describe('ISO time or epoch ms (default: 7 days before to)'),

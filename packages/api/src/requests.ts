@@ -115,7 +115,8 @@ export const alertQuery = z.object({
   severity: param(z.enum(['info', 'warning', 'critical'])),
   check: param(z.string()),
   acknowledged: param(z.enum(['true', 'false'])),
-  limit: z.string().optional().describe('at most this many alerts (default 100)'),
+  limit: z.string().optional().describe('at most this many alerts (default 100, at most 1000)'),
+  cursor: z.string().optional().describe('the x-next-cursor header of the page before'),
 });
 
 export const driftQuery = rangeQuery.extend({
@@ -131,6 +132,12 @@ export const driftQuery = rangeQuery.extend({
     .string()
     .optional()
     .describe('drift/windows without size: merge windows so that at most this many cover the data'),
+});
+
+/** A page of a list, newest first: `limit` items after `cursor`. */
+export const pageQuery = z.object({
+  limit: z.string().optional().describe('at most this many (at most 1000)'),
+  cursor: z.string().optional().describe('the x-next-cursor header of the page before'),
 });
 
 export const updatesQuery = z.object({

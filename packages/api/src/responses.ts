@@ -140,6 +140,7 @@ export const modelVersions = z.array(modelVersion);
 export const artifactBytes = z.string().describe('the artifact: a Steward model file (JSON) or ONNX bytes');
 
 export const aliasChangeView = z.object({
+  id: z.number().int().optional().describe('the change’s number in the history (the cursor of its page)'),
   alias,
   action: z.enum(['promote', 'rollback', 'clear']),
   fromVersion: z.number().int().nullable(),
@@ -150,8 +151,9 @@ export const aliasChangeView = z.object({
 });
 export const aliases = z.object({
   current: z.partialRecord(alias, z.number().int()),
-  history: z.array(aliasChangeView),
+  history: z.array(aliasChangeView).describe('the newest changes (every one: GET …/aliases/history, paged)'),
 });
+export const aliasHistory = z.array(aliasChangeView);
 export const stepsStored = z.object({ stored: z.number().int() });
 export const curves = z
   .record(z.string(), z.array(z.tuple([z.number(), z.number()])))

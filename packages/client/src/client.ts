@@ -13,6 +13,8 @@ import type {
   ModelHealth,
   ModelSpecInput,
   ModelVersion,
+  Page,
+  PageQuery,
   PredictInput,
   PredictionBatchResult,
   PredictionInput,
@@ -120,8 +122,14 @@ export class StewardClient {
     return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/health`);
   }
 
-  alerts(query: AlertQuery = {}): Promise<AlertView[]> {
-    return this.request('GET', `/api/v1/alerts${queryString(query)}`);
+  /** Alerts, most recently fired first: the first page (`limit`, default 100), or the one after `cursor`. */
+  async alerts(query: AlertQuery & { cursor?: string } = {}): Promise<AlertView[]> {
+    return (await this.alertsPage(query)).items;
+  }
+
+  /** A page of alerts and the cursor of the next page (undefined on the last one). */
+  alertsPage(query: AlertQuery & { cursor?: string } = {}): Promise<Page<AlertView>> {
+    return this.page(`/api/v1/alerts${queryString(query)}`);
   }
 
   /** Marks an alert as seen: it stays open until its check passes, but is not notified again. */
@@ -171,8 +179,14 @@ export class StewardClient {
     });
   }
 
-  listVersions(model: string): Promise<ModelVersion[]> {
-    return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/versions`);
+  /** Versions, newest first: the first page (`limit`, default 100), or the one after `cursor`. */
+  async listVersions(model: string, page: PageQuery = {}): Promise<ModelVersion[]> {
+    return (await this.versionsPage(model, page)).items;
+  }
+
+  /** A page of versions and the cursor of the next page (undefined on the last one). */
+  versionsPage(model: string, page: PageQuery = {}): Promise<Page<ModelVersion>> {
+    return this.page(`/api/v1/models/${encodeURIComponent(model)}/versions${queryString(page)}`);
   }
 
   getVersion(model: string, version: number): Promise<ModelVersion> {
@@ -210,8 +224,14 @@ export class StewardClient {
     );
   }
 
+  /** Where each alias points, and its newest changes (every one: `aliasHistoryPage`). */
   aliases(model: string): Promise<{ current: Partial<Record<Alias, number>>; history: AliasChange[] }> {
     return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/aliases`);
+  }
+
+  /** A page of alias changes, newest first, and the cursor of the next page (undefined on the last one). */
+  aliasHistoryPage(model: string, page: PageQuery = {}): Promise<Page<AliasChange>> {
+    return this.page(`/api/v1/models/${encodeURIComponent(model)}/aliases/history${queryString(page)}`);
   }
 
   /** Queues an update run (one per model at a time: an existing one is returned). */
@@ -224,23 +244,32 @@ export class StewardClient {
     return (await this.updatesPage(model, page)).runs;
   }
 
+  /** One update run with its steps. */
+  getUpdate(model: string, id: string): Promise<UpdateRunView> {
+    return this.request(
+      'GET',
+      `/api/v1/models/${encodeURIComponent(model)}/updates/${encodeURIComponent(id)}`,
+    );
+  }
+
   /** A page of update runs and the cursor of the next page (undefined on the last one). */
   async updatesPage(
     model: string,
-    page: { limit?: number; cursor?: string } = {},
+    page: PageQuery = {},
   ): Promise<{ runs: UpdateRunView[]; next: string | undefined }> {
-    let next: string | undefined;
-    const runs = await this.request<UpdateRunView[]>(
-      'GET',
+    const { items, next } = await this.page<UpdateRunView>(
       `/api/v1/models/${encodeURIComponent(model)}/updates${queryString(page)}`,
-      undefined,
-      {},
-      'json',
-      (headers) => {
-        next = headers.get('x-next-cursor') ?? undefined;
-      },
     );
-    return { runs, next };
+    return { runs: items, next };
+  }
+
+  /** GET of a paged list: its items and the `x-next-cursor` header. */
+  private async page<T>(path: string): Promise<Page<T>> {
+    let next: string | undefined;
+    const items = await this.request<T[]>('GET', path, undefined, {}, 'json', (headers) => {
+      next = headers.get('x-next-cursor') ?? undefined;
+    });
+    return { items, next };
   }
 
   /** A version's training curves: metric name → [step, value] pairs. */

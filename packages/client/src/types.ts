@@ -91,6 +91,18 @@ export interface WindowQuery {
   maxWindows?: number;
 }
 
+/** A page of a list, newest first: at most `limit` items after `cursor` (the `next` of the page before). */
+export interface PageQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+/** A page of a list and the cursor of the next page (undefined on the last one). */
+export interface Page<T> {
+  items: T[];
+  next: string | undefined;
+}
+
 export interface AlertQuery {
   model?: string;
   status?: 'open' | 'resolved';

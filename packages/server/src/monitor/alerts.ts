@@ -117,6 +117,8 @@ export interface AlertQuery {
   check?: string;
   acknowledged?: boolean;
   limit?: number;
+  /** The page after this alert (the last of the page before): older latest firing, or the same and a lower id. */
+  after?: { lastAt: number; id: string };
 }
 
 export async function listAlerts(store: StoreConnection, query: AlertQuery = {}): Promise<Alert[]> {
@@ -124,7 +126,16 @@ export async function listAlerts(store: StoreConnection, query: AlertQuery = {})
     .selectFrom('alerts')
     .selectAll()
     .orderBy('last_at', 'desc')
+    .orderBy('id', 'desc')
     .limit(query.limit ?? 100);
+  const after = query.after;
+  if (after)
+    q = q.where((eb) =>
+      eb.or([
+        eb('last_at', '<', after.lastAt),
+        eb.and([eb('last_at', '=', after.lastAt), eb('id', '<', after.id)]),
+      ]),
+    );
   if (query.model) q = q.where('model', '=', query.model);
   if (query.status) q = q.where('status', '=', query.status);
   if (query.severity) q = q.where('severity', '=', query.severity);

@@ -58,7 +58,8 @@ for (const target of testStores()) {
         expect(files).toHaveLength(2);
         const back = await registry.artifact('elec2', 3);
         expect(back.bytes.equals(file)).toBe(true);
-        expect((await registry.list('elec2')).map((v) => v.version)).toEqual([1, 2, 3]);
+        expect((await registry.list('elec2')).map((v) => v.version)).toEqual([3, 2, 1]);
+        expect((await registry.list('elec2', { limit: 1, before: 3 })).map((v) => v.version)).toEqual([2]);
       });
 
       it('refuses broken artifacts, unknown parents and models, and notices a damaged file', async () => {

@@ -97,14 +97,17 @@ export class Registry {
     }
   }
 
-  async list(model: string): Promise<ModelVersion[]> {
+  /** A model's versions, newest first: `limit` of them (default all) below version `before` (default none). */
+  async list(model: string, page: { limit?: number; before?: number } = {}): Promise<ModelVersion[]> {
     await this.requireModel(model);
-    const rows = await this.store.db
+    let query = this.store.db
       .selectFrom('versions')
       .selectAll()
       .where('model', '=', model)
-      .orderBy('version')
-      .execute();
+      .orderBy('version', 'desc');
+    if (page.before !== undefined) query = query.where('version', '<', page.before);
+    if (page.limit !== undefined) query = query.limit(page.limit);
+    const rows = await query.execute();
     const aliases = await this.current(model);
     return rows.map((r) => toVersion(r, aliases));
   }
@@ -217,27 +220,38 @@ export class Registry {
     return clearAlias(this.store, this.clock, model, alias, options);
   }
 
-  async aliases(model: string): Promise<{ current: Partial<Record<Alias, number>>; history: AliasChange[] }> {
+  /** Where each alias points, and its newest changes (the first page of `aliasHistory`). */
+  async aliases(
+    model: string,
+    limit = 50,
+  ): Promise<{ current: Partial<Record<Alias, number>>; history: AliasChange[] }> {
+    return {
+      current: Object.fromEntries(await this.current(model)) as Partial<Record<Alias, number>>,
+      history: await this.aliasHistory(model, { limit }),
+    };
+  }
+
+  /** Alias changes, newest first: `limit` of them below change `before` (the `id` of the last of the page before). */
+  async aliasHistory(model: string, page: { limit?: number; before?: number } = {}): Promise<AliasChange[]> {
     await this.requireModel(model);
-    const rows = await this.store.db
+    let query = this.store.db
       .selectFrom('alias_history')
       .selectAll()
       .where('model', '=', model)
       .orderBy('id', 'desc')
-      .limit(1000)
-      .execute();
-    return {
-      current: Object.fromEntries(await this.current(model)) as Partial<Record<Alias, number>>,
-      history: rows.map((r) => ({
-        alias: r.alias as Alias,
-        action: r.action as AliasChange['action'],
-        fromVersion: r.from_version === null ? null : Number(r.from_version),
-        toVersion: r.to_version === null ? null : Number(r.to_version),
-        reason: r.reason,
-        actor: r.actor,
-        at: Number(r.at),
-      })),
-    };
+      .limit(page.limit ?? 50);
+    if (page.before !== undefined) query = query.where('id', '<', page.before);
+    const rows = await query.execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      alias: r.alias as Alias,
+      action: r.action as AliasChange['action'],
+      fromVersion: r.from_version === null ? null : Number(r.from_version),
+      toVersion: r.to_version === null ? null : Number(r.to_version),
+      reason: r.reason,
+      actor: r.actor,
+      at: Number(r.at),
+    }));
   }
 
   /** Appends points of training curves (loss, validation score, …) for a version. */

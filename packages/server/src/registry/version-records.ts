@@ -31,6 +31,8 @@ export interface ModelVersion {
 }
 
 export interface AliasChange {
+  /** Its number in the alias history (absent on the answer to a change). */
+  id?: number;
   alias: Alias;
   action: 'promote' | 'rollback' | 'clear';
   fromVersion: number | null;

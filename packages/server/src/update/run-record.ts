@@ -1,6 +1,8 @@
 // An update run's record: its trigger, its steps as they finish, its outcome; stored as it goes, listed by page.
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { StoreConnection } from '../store/open-store.js';
+import type { UpdateRunsTable } from '../store/schema.js';
 import type { Clock } from '../time/clock.js';
 
 export interface UpdateTrigger {
@@ -185,8 +187,26 @@ export async function listRuns(
         eb.and([eb('started_at', '=', cursor.startedAt), eb('id', '<', cursor.id)]),
       ]),
     );
-  const rows = await query.execute();
-  return rows.map((r) => ({
+  return (await query.execute()).map(runOf);
+}
+
+/** One run of a model by its id; undefined when there is none. */
+export async function getRun(
+  store: StoreConnection,
+  model: string,
+  id: string,
+): Promise<UpdateRun | undefined> {
+  const row = await store.db
+    .selectFrom('update_runs')
+    .selectAll()
+    .where('model', '=', model)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? runOf(row) : undefined;
+}
+
+function runOf(r: Selectable<UpdateRunsTable>): UpdateRun {
+  return {
     id: r.id,
     model: r.model,
     jobId: r.job_id,
@@ -197,5 +217,5 @@ export async function listRuns(
     candidateVersion: r.candidate_version === null ? null : Number(r.candidate_version),
     startedAt: Number(r.started_at),
     finishedAt: r.finished_at === null ? null : Number(r.finished_at),
-  }));
+  };
 }

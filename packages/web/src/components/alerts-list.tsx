@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { apiClient } from '../api';
 import { usePolling } from '../hooks/use-polling';
 import { when } from '../lib/format';
+import { firstPages } from '../lib/pages';
+import { ShowOlder } from './show-older';
 import { ErrorNote, Loading } from './status';
 
 type Filters = Pick<AlertQuery, 'status' | 'severity'> & { acknowledged?: 'yes' | 'no' };
@@ -15,10 +17,18 @@ export function AlertsList({ model }: { model?: string }) {
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.severity ? { severity: filters.severity } : {}),
     ...(filters.acknowledged ? { acknowledged: filters.acknowledged === 'yes' } : {}),
-    limit: 500,
   };
+  const [pages, setPages] = useState(1);
   const key = JSON.stringify(query);
-  const { data, error, refresh } = usePolling(() => apiClient().alerts(query), `alerts:${key}`);
+  const {
+    data: page,
+    error,
+    refresh,
+  } = usePolling(
+    () => firstPages(pages, (p) => apiClient().alertsPage({ ...query, ...p }), 100),
+    `alerts:${key}:${pages}`,
+  );
+  const data = page?.items;
   const [actionError, setActionError] = useState<Error | undefined>();
   const acknowledge = async (alert: AlertView) => {
     try {
@@ -108,6 +118,7 @@ export function AlertsList({ model }: { model?: string }) {
           </tbody>
         </table>
       )}
+      <ShowOlder more={page?.more ?? false} what="alerts" onClick={() => setPages(pages + 1)} />
     </div>
   );
 }

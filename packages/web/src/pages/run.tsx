@@ -1,3 +1,4 @@
+import { StewardApiError } from '@steward/client';
 import { apiClient } from '../api';
 import { GateTable, type GateView } from '../components/gate-table';
 import { ErrorNote, Loading, Updated } from '../components/status';
@@ -11,8 +12,12 @@ const STEPS = ['dataset', 'train', 'evaluate', 'refit', 'register', 'promote'];
 /** One update run: progress through its steps, each step's details and logs, and the gate's comparison. */
 export function RunPage({ name, id }: { name: string; id: string }) {
   const { data, error, updatedAt } = usePolling(async () => {
-    const runs = await apiClient().listUpdates(name);
-    return runs.find((r) => r.id === id) ?? null;
+    try {
+      return await apiClient().getUpdate(name, id);
+    } catch (e) {
+      if (e instanceof StewardApiError && e.status === 404) return null;
+      throw e;
+    }
   }, `run:${name}:${id}`);
   if (error && data === undefined) return <ErrorNote error={error} />;
   if (data === undefined) return <Loading what="the update run" />;

@@ -1,9 +1,11 @@
 import type { UpdateRunView } from '@steward/client';
 import { useState } from 'react';
 import { apiClient } from '../api';
+import { ShowOlder } from '../components/show-older';
 import { ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
 import { duration, when } from '../lib/format';
+import { firstPages } from '../lib/pages';
 
 export function triggerText(run: UpdateRunView): string {
   const t = run.trigger;
@@ -14,7 +16,24 @@ export function triggerText(run: UpdateRunView): string {
 
 /** Update runs, newest first, with a button to start one. */
 export function RunsSection({ name }: { name: string }) {
-  const { data, error, refresh } = usePolling(() => apiClient().listUpdates(name), `runs:${name}`);
+  const [pages, setPages] = useState(1);
+  const {
+    data: page,
+    error,
+    refresh,
+  } = usePolling(
+    () =>
+      firstPages(
+        pages,
+        async (query) => {
+          const { runs, next } = await apiClient().updatesPage(name, query);
+          return { items: runs, next };
+        },
+        50,
+      ),
+    `runs:${name}:${pages}`,
+  );
+  const data = page?.items;
   const [message, setMessage] = useState<string | undefined>();
   const [startError, setStartError] = useState<Error | undefined>();
   const start = async () => {
@@ -75,6 +94,7 @@ export function RunsSection({ name }: { name: string }) {
           </tbody>
         </table>
       )}
+      <ShowOlder more={page?.more ?? false} what="runs" onClick={() => setPages(pages + 1)} />
     </section>
   );
 }

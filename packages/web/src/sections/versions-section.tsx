@@ -2,10 +2,15 @@ import type { ModelVersion } from '@steward/client';
 import { useState } from 'react';
 import { apiClient } from '../api';
 import { GateTable, type GateView } from '../components/gate-table';
+import { ShowOlder } from '../components/show-older';
 import { ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
 import { num, pValue, when } from '../lib/format';
+import { firstPages } from '../lib/pages';
 import { TrainingCurves } from './training-curves';
+
+const VERSIONS_PAGE = 50;
+const HISTORY_PAGE = 10;
 
 function Lineage({ name, version }: { name: string; version: ModelVersion }) {
   const lineage = version.lineage as {
@@ -68,12 +73,26 @@ function Lineage({ name, version }: { name: string; version: ModelVersion }) {
 
 /** Versions with aliases, lineage and evaluation; promote and roll back with confirmation. */
 export function VersionsSection({ name }: { name: string }) {
-  const { data, error, refresh } = usePolling(async () => {
-    const client = apiClient();
-    const [versions, aliases] = await Promise.all([client.listVersions(name), client.aliases(name)]);
-    return { versions, aliases };
-  }, `versions:${name}`);
+  const [versionPages, setVersionPages] = useState(1);
+  const [historyPages, setHistoryPages] = useState(1);
   const [selected, setSelected] = useState<number | undefined>();
+  const { data, error, refresh } = usePolling(
+    async () => {
+      const client = apiClient();
+      const [versions, aliases, history] = await Promise.all([
+        firstPages(versionPages, (page) => client.versionsPage(name, page), VERSIONS_PAGE),
+        client.aliases(name),
+        firstPages(historyPages, (page) => client.aliasHistoryPage(name, page), HISTORY_PAGE),
+      ]);
+      // The version to show may be older than the pages read (production long unchanged, or picked before).
+      const wanted = selected ?? aliases.current.production;
+      const shown =
+        versions.items.find((v) => v.version === wanted) ??
+        (wanted !== undefined ? await client.getVersion(name, wanted) : versions.items[0]);
+      return { versions, aliases, history, shown };
+    },
+    `versions:${name}:${versionPages}:${historyPages}:${selected ?? ''}`,
+  );
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<Error | undefined>();
   const act = async (question: string, run: () => Promise<unknown>) => {
@@ -92,19 +111,19 @@ export function VersionsSection({ name }: { name: string }) {
   if (error && !data) return <ErrorNote error={error} />;
   if (!data) return <Loading what="versions" />;
   const production = data.aliases.current.production;
-  if (data.versions.length === 0)
+  if (data.versions.items.length === 0)
     return (
       <p className="empty">
         No versions yet: register one with <code>steward register</code> or let an update run train it.
       </p>
     );
-  const shown = data.versions.find((v) => v.version === (selected ?? production)) ?? data.versions.at(-1);
+  const shown = data.shown;
   return (
     <section className="versions-section">
       {actionError && <ErrorNote error={actionError} />}
       {/* The chosen version first: with hundreds of versions, details below the list would be pages away. */}
       {shown && <Lineage name={name} version={shown} />}
-      <h3>All versions ({data.versions.length}, newest first)</h3>
+      <h3>Versions, newest first ({data.versions.items.length} shown)</h3>
       <div className="versions-list">
         <table className="versions">
           <thead>
@@ -120,7 +139,7 @@ export function VersionsSection({ name }: { name: string }) {
             </tr>
           </thead>
           <tbody>
-            {[...data.versions].reverse().map((v) => {
+            {data.versions.items.map((v) => {
               const evaluation = (v.lineage.evaluation ?? {}) as GateView;
               return (
                 <tr
@@ -163,6 +182,11 @@ export function VersionsSection({ name }: { name: string }) {
             })}
           </tbody>
         </table>
+        <ShowOlder
+          more={data.versions.more}
+          what="versions"
+          onClick={() => setVersionPages(versionPages + 1)}
+        />
       </div>
       <button
         type="button"
@@ -178,15 +202,15 @@ export function VersionsSection({ name }: { name: string }) {
       </button>
       <h3>Alias history</h3>
       <ul className="alias-history">
-        {/* The API lists the history newest first: the ten most recent changes. */}
-        {data.aliases.history.slice(0, 10).map((h) => (
-          <li key={`${h.at}-${h.alias}-${h.toVersion}`}>
+        {data.history.items.map((h) => (
+          <li key={h.id ?? `${h.at}-${h.alias}-${h.toVersion}`}>
             {when(h.at)} · {h.alias} {h.action}: {h.fromVersion === null ? '—' : `v${h.fromVersion}`} →{' '}
             {h.toVersion === null ? '—' : `v${h.toVersion}`} by {h.actor}
             {h.reason ? ` (${h.reason})` : ''}
           </li>
         ))}
       </ul>
+      <ShowOlder more={data.history.more} what="changes" onClick={() => setHistoryPages(historyPages + 1)} />
     </section>
   );
 }

@@ -136,4 +136,59 @@ describe('registry over the API, the SDK and the CLI', () => {
       /│ manual +│ skipped +│ dataset +│ - +│ 0 labelled rows in the window, fewer than minRows 10;/,
     );
   });
+
+  it('pages versions, alias changes and alerts: --limit, the next page printed, --before to read it, --all', async () => {
+    const auth = ['--url', url, '--token', admin];
+    for (let v = 1; v <= 5; v++) await steward('register', 'elec2', modelPath, ...auth);
+    for (const v of ['3', '1', '5']) await steward('promote', 'elec2', v, ...auth);
+    const first = await steward('versions', 'elec2', '--limit', '2', ...auth);
+    expect(first.stdout).toMatch(/│ 5 +│ steward │ production[\s\S]*│ 4 +│ steward/);
+    expect(first.stdout).not.toMatch(/│ 3 +│/);
+    expect(first.stdout).toMatch(/\nmore: steward versions elec2 --before 4\n$/);
+    const second = await steward('versions', 'elec2', '--limit', '2', '--before', '4', ...auth);
+    expect(second.stdout).toMatch(/│ 3 +│ steward[\s\S]*│ 2 +│ steward/);
+    expect(second.stdout).toMatch(/more: steward versions elec2 --before 2\n$/);
+    const all = await steward('versions', 'elec2', '--all', '--json', ...auth);
+    expect(JSON.parse(all.stdout).map((v: { version: number }) => v.version)).toEqual([5, 4, 3, 2, 1]);
+
+    const aliases = await steward('aliases', 'elec2', '--limit', '2', ...auth);
+    expect(aliases.stdout).toMatch(/^now: production 5, candidate -, shadow -\n/);
+    expect(aliases.stdout).toMatch(
+      /│ production │ promote +│ 1 +│ 5 +│[\s\S]*│ production │ promote +│ 3 +│ 1 +│/,
+    );
+    expect(aliases.stdout).toMatch(/more: steward aliases elec2 --before \d+\n$/);
+
+    await store.db
+      .insertInto('alerts')
+      .values(
+        [1, 2, 3].map((i) => ({
+          id: `a${i}`,
+          model: 'elec2',
+          check_name: 'accuracy-floor',
+          severity: 'critical',
+          status: 'open',
+          message: `accuracy fell (${i})`,
+          detail: null,
+          occurrences: i,
+          first_at: i * 1000,
+          last_at: i * 1000,
+          notified_at: null,
+          resolved_at: null,
+          acknowledged_at: null,
+          acknowledged_by: null,
+          first_window: null,
+          last_window: null,
+        })),
+      )
+      .execute();
+    const alerts = await steward('alerts', '--model', 'elec2', '--status', 'open', '--limit', '2', ...auth);
+    expect(alerts.stdout).toMatch(/accuracy fell \(3\)[\s\S]*accuracy fell \(2\)/);
+    expect(alerts.stdout).not.toMatch(/accuracy fell \(1\)/);
+    expect(alerts.stdout).toMatch(/more: steward alerts --model elec2 --status open --before 2000~a2\n$/);
+    const rest = await steward('alerts', '--model', 'elec2', '--before', '2000~a2', '--json', ...auth);
+    expect(JSON.parse(rest.stdout).map((a: { id: string }) => a.id)).toEqual(['a1']);
+    const bad = await steward('versions', 'elec2', '--limit', '0', ...auth);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('steward: --limit must be a positive integer, got 0\n');
+  });
 });

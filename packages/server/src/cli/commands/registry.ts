@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
+import { moreLine, type PageFlags, readPages, withPaging } from '../paged-list.js';
 
 interface ServerFlags {
   url: string;
@@ -68,29 +69,104 @@ export function registerRegistry(program: Command, io: CliIo): void {
     io.stdout.write(`${table.toString()}\n`);
   });
 
-  withServer(program.command('versions').description("list a model's versions").argument('<model>')).action(
-    async (model: string, flags: ServerFlags) => {
-      const versions = await call(() => clientOf(flags).listVersions(model));
-      if (flags.json) return void io.stdout.write(`${JSON.stringify(versions, null, 2)}\n`);
-      const table = new Table({
-        head: ['version', 'format', 'aliases', 'parent', 'strategy', 'created', 'by', 'sha256'],
-        style: { head: [], border: [] },
-      });
-      for (const v of versions) {
-        table.push([
-          v.version,
-          v.format,
-          v.aliases.join(',') || '-',
-          v.parent ?? '-',
-          String(v.lineage.strategy ?? '-'),
-          when(v.createdAt),
-          v.createdBy,
-          v.sha256.slice(0, 12),
-        ]);
-      }
-      io.stdout.write(`${table.toString()}\n`);
-    },
-  );
+  withServer(
+    withPaging(
+      program.command('versions').description("a model's versions, newest first").argument('<model>'),
+      100,
+    ),
+  ).action(async (model: string, flags: ServerFlags & PageFlags) => {
+    const client = clientOf(flags);
+    const { items: versions, next } = await call(() =>
+      readPages(flags, (page) => client.versionsPage(model, page)),
+    );
+    if (flags.json) return void io.stdout.write(`${JSON.stringify(versions, null, 2)}\n`);
+    const table = new Table({
+      head: ['version', 'format', 'aliases', 'parent', 'strategy', 'created', 'by', 'sha256'],
+      style: { head: [], border: [] },
+    });
+    for (const v of versions) {
+      table.push([
+        v.version,
+        v.format,
+        v.aliases.join(',') || '-',
+        v.parent ?? '-',
+        String(v.lineage.strategy ?? '-'),
+        when(v.createdAt),
+        v.createdBy,
+        v.sha256.slice(0, 12),
+      ]);
+    }
+    io.stdout.write(`${table.toString()}\n${moreLine(`steward versions ${model}`, next)}`);
+  });
+
+  withServer(
+    withPaging(
+      program
+        .command('aliases')
+        .description("where a model's aliases point, and their changes, newest first")
+        .argument('<model>'),
+      20,
+    ),
+  ).action(async (model: string, flags: ServerFlags & PageFlags) => {
+    const client = clientOf(flags);
+    const [{ current }, { items: changes, next }] = await call(() =>
+      Promise.all([client.aliases(model), readPages(flags, (page) => client.aliasHistoryPage(model, page))]),
+    );
+    if (flags.json)
+      return void io.stdout.write(`${JSON.stringify({ current, history: changes }, null, 2)}\n`);
+    const now = ALIASES.map((alias) => `${alias} ${current[alias as Alias] ?? '-'}`).join(', ');
+    const table = new Table({
+      head: ['at', 'alias', 'action', 'from', 'to', 'by', 'reason'],
+      style: { head: [], border: [] },
+      colWidths: [22, 12, 10, 6, 6, 16, 50],
+      wordWrap: true,
+    });
+    for (const c of changes)
+      table.push([
+        when(c.at),
+        c.alias,
+        c.action,
+        c.fromVersion ?? '-',
+        c.toVersion ?? '-',
+        c.actor,
+        c.reason ?? '',
+      ]);
+    io.stdout.write(`now: ${now}\n${table.toString()}\n${moreLine(`steward aliases ${model}`, next)}`);
+  });
+
+  withServer(
+    withPaging(
+      program
+        .command('alerts')
+        .description('alerts, most recently fired first')
+        .option('--model <name>', 'one model’s')
+        .addOption(new Option('--status <status>', 'open or resolved').choices(['open', 'resolved'])),
+      50,
+    ),
+  ).action(async (flags: ServerFlags & PageFlags & { model?: string; status?: 'open' | 'resolved' }) => {
+    const client = clientOf(flags);
+    const filter = {
+      ...(flags.model ? { model: flags.model } : {}),
+      ...(flags.status ? { status: flags.status } : {}),
+    };
+    const { items: alerts, next } = await call(() =>
+      readPages(flags, (page) => client.alertsPage({ ...filter, ...page })),
+    );
+    if (flags.json) return void io.stdout.write(`${JSON.stringify(alerts, null, 2)}\n`);
+    const table = new Table({
+      head: ['last fired', 'model', 'check', 'severity', 'status', 'times', 'message'],
+      style: { head: [], border: [] },
+      colWidths: [22, 14, 18, 10, 10, 7, 60],
+      wordWrap: true,
+    });
+    for (const a of alerts)
+      table.push([when(a.lastAt), a.model, a.check, a.severity, a.status, a.occurrences, a.message]);
+    const filters = [
+      flags.model ? ` --model ${flags.model}` : '',
+      flags.status ? ` --status ${flags.status}` : '',
+    ].join('');
+    io.stdout.write(`${table.toString()}\n${moreLine(`steward alerts${filters}`, next)}`);
+  });
 
   withServer(
     program
@@ -205,29 +281,18 @@ export function registerUpdates(program: Command, io: CliIo): void {
   });
 
   withServer(
-    program
-      .command('runs')
-      .description("a model's update runs, newest first")
-      .argument('<model>')
-      .option('--limit <n>', 'how many (default 50; --all for every one)', '50')
-      .option('--all', 'every run, page by page'),
-  ).action(async (model: string, flags: ServerFlags & { limit: string; all?: boolean }) => {
-    const limit = Number(flags.limit);
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new CliError(`--limit must be a positive integer, got ${flags.limit}`);
+    withPaging(
+      program.command('runs').description("a model's update runs, newest first").argument('<model>'),
+      50,
+    ),
+  ).action(async (model: string, flags: ServerFlags & PageFlags) => {
     const client = clientOf(flags);
-    const runs: Awaited<ReturnType<typeof client.listUpdates>> = [];
-    let cursor: string | undefined;
-    do {
-      const page = await call(() =>
-        client.updatesPage(model, {
-          limit: flags.all ? 1000 : Math.min(limit - runs.length, 1000),
-          ...(cursor ? { cursor } : {}),
-        }),
-      );
-      runs.push(...page.runs);
-      cursor = page.next;
-    } while (cursor && (flags.all || runs.length < limit));
+    const { items: runs, next } = await call(() =>
+      readPages(flags, async (page) => {
+        const { runs, next } = await client.updatesPage(model, page);
+        return { items: runs, next };
+      }),
+    );
     if (flags.json) return void io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
     const table = new Table({
       head: ['started', 'trigger', 'status', 'steps', 'version', 'outcome'],
@@ -245,6 +310,6 @@ export function registerUpdates(program: Command, io: CliIo): void {
         r.outcome ?? '',
       ]);
     }
-    io.stdout.write(`${table.toString()}\n`);
+    io.stdout.write(`${table.toString()}\n${moreLine(`steward runs ${model}`, next)}`);
   });
 }

@@ -4,7 +4,7 @@ import { acknowledgeAlert, listAlerts } from '../../monitor/alerts.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { notFound } from '../api-error.js';
 import type { ApiContext } from '../context.js';
-import { intParam } from '../time-param.js';
+import { decodeTimeCursor, encodeTimeCursor, nextCursor, pageCursor, pageLimit } from '../page-params.js';
 import { actorOf } from './registry-routes.js';
 
 type AlertQuery = {
@@ -14,6 +14,7 @@ type AlertQuery = {
   check?: string;
   acknowledged?: string;
   limit?: string;
+  cursor?: string;
 };
 
 export function alertRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -23,21 +24,27 @@ export function alertRoutes(app: FastifyInstance, context: ApiContext): void {
       config: { scope: 'read' },
       schema: routeSchema({
         summary: 'Alerts, most recent first; filter by model, status, severity, check, acknowledged',
+        description:
+          'Ordered by their latest firing. A page of at most `limit` alerts (default 100, at most 1000). When there may be more, the `x-next-cursor` header holds the cursor of the next page: pass it back as `cursor`.',
         tags: ['monitoring'],
         query: req.alertQuery,
         response: { 200: res.alerts },
       }),
     },
-    async (request) => {
+    async (request, reply) => {
       const q = parseRequest(req.alertQuery, request.query, 'query');
-      return listAlerts(context.store, {
+      const limit = pageLimit(q.limit, 100);
+      const after = pageCursor(q.cursor, decodeTimeCursor);
+      const alerts = await listAlerts(context.store, {
         ...(q.model ? { model: q.model } : {}),
         ...(q.check ? { check: q.check } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.severity ? { severity: q.severity } : {}),
         ...(q.acknowledged ? { acknowledged: q.acknowledged === 'true' } : {}),
-        limit: intParam('limit', q.limit) ?? 100,
+        limit,
+        ...(after ? { after: { lastAt: after.time, id: after.id } } : {}),
       });
+      return nextCursor(reply, alerts, limit, (a) => encodeTimeCursor(a.lastAt, a.id));
     },
   );
 

@@ -4,6 +4,13 @@ import type { Registry } from '../../registry/registry.js';
 import { ALIASES, type Alias, type Lineage } from '../../registry/version-records.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
+import { nextCursor, pageCursor, pageLimit } from '../page-params.js';
+
+/** A version or history cursor: the positive integer of the last item of the page before. */
+function positiveInteger(text: string): number | undefined {
+  const n = Number(text);
+  return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
 
 function versionParam(text: string): number {
   const version = Number(text);
@@ -88,13 +95,25 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
     {
       config: { scope: 'read' },
       schema: routeSchema({
-        summary: 'List versions',
+        summary: 'Versions, newest first',
+        description:
+          'A page of at most `limit` versions (default 100, at most 1000). When there may be more, the `x-next-cursor` header holds the cursor of the next page: pass it back as `cursor`.',
         tags: ['registry'],
         params: modelParams,
+        query: req.pageQuery,
         response: { 200: res.modelVersions },
       }),
     },
-    (request) => registry.list(request.params.name),
+    async (request, reply) => {
+      const query = parseRequest(req.pageQuery, request.query, 'query');
+      const limit = pageLimit(query.limit, 100);
+      const before = pageCursor(query.cursor, positiveInteger);
+      const versions = await registry.list(request.params.name, {
+        limit,
+        ...(before !== undefined ? { before } : {}),
+      });
+      return nextCursor(reply, versions, limit, (v) => String(v.version));
+    },
   );
 
   app.get<{ Params: { name: string; version: string } }>(
@@ -193,6 +212,32 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
       }),
     },
     (request) => registry.aliases(request.params.name),
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/models/:name/aliases/history',
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'Alias changes, newest first',
+        description:
+          'A page of at most `limit` changes (default 50, at most 1000). When there may be more, the `x-next-cursor` header holds the cursor of the next page: pass it back as `cursor`.',
+        tags: ['registry'],
+        params: modelParams,
+        query: req.pageQuery,
+        response: { 200: res.aliasHistory },
+      }),
+    },
+    async (request, reply) => {
+      const query = parseRequest(req.pageQuery, request.query, 'query');
+      const limit = pageLimit(query.limit, 50);
+      const before = pageCursor(query.cursor, positiveInteger);
+      const changes = await registry.aliasHistory(request.params.name, {
+        limit,
+        ...(before !== undefined ? { before } : {}),
+      });
+      return nextCursor(reply, changes, limit, (c) => String(c.id));
+    },
   );
 
   app.put<{ Params: { name: string; alias: string } }>(

@@ -1,12 +1,12 @@
-import { idParams, modelParams, requests as req, responses as res } from '@steward/api';
+import { idParams, modelParams, requests as req, responses as res, runParams } from '@steward/api';
 import type { FastifyInstance } from 'fastify';
 import { evaluateRollouts, listRollouts, startRollout } from '../../update/rollouts.js';
-import { decodeRunCursor, encodeRunCursor, listRuns, type RunCursor } from '../../update/run-record.js';
+import { decodeRunCursor, encodeRunCursor, getRun, listRuns } from '../../update/run-record.js';
 import { UPDATE_JOB } from '../../update/update-worker.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
-import { intParam } from '../time-param.js';
+import { nextCursor, pageCursor, pageLimit } from '../page-params.js';
 import { actorOf } from './registry-routes.js';
 
 export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -54,23 +54,29 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
     async (request, reply) => {
       const model = await requireModel(context, request.params.name);
       const query = parseRequest(req.updatesQuery, request.query, 'query');
-      const limit = intParam('limit', query.limit) ?? 50;
-      if (limit > 1000)
-        throw new ApiError(400, 'bad_query', `limit must be at most 1000, got ${limit}`, [
-          { field: 'limit', message: 'at most 1000' },
-        ]);
-      let cursor: RunCursor | undefined;
-      if (query.cursor !== undefined && query.cursor !== '') {
-        cursor = decodeRunCursor(query.cursor);
-        if (!cursor)
-          throw new ApiError(400, 'bad_query', 'cursor must be the x-next-cursor header of the page before', [
-            { field: 'cursor', message: 'not a cursor' },
-          ]);
-      }
+      const limit = pageLimit(query.limit, 50);
+      const cursor = pageCursor(query.cursor, decodeRunCursor);
       const runs = await listRuns(context.store, model.spec.name, limit, cursor);
-      const last = runs.at(-1);
-      if (runs.length === limit && last) reply.header('x-next-cursor', encodeRunCursor(last));
-      return runs;
+      return nextCursor(reply, runs, limit, encodeRunCursor);
+    },
+  );
+
+  app.get<{ Params: { name: string; id: string } }>(
+    '/api/v1/models/:name/updates/:id',
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'One update run with its steps',
+        tags: ['updates'],
+        params: runParams,
+        response: { 200: res.updateRun },
+      }),
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      const run = await getRun(context.store, model.spec.name, request.params.id);
+      if (!run) throw notFound(`update run "${request.params.id}" of model "${model.spec.name}"`);
+      return run;
     },
   );
 
