@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StewardApp } from '../../http/app.js';
 import type { StoreConnection } from '../../store/open-store.js';
 import { createToken } from '../../store/tokens.js';
+import { alertRow } from '../../testing/alert-rows.js';
 import { ELEC2_FEATURES, ELEC2_MODEL, elec2Rows } from '../../testing/elec2.js';
 import { testApp } from '../../testing/test-app.js';
 import { type TestStore, testStores } from '../../testing/test-stores.js';
@@ -161,24 +162,13 @@ describe('registry over the API, the SDK and the CLI', () => {
     await store.db
       .insertInto('alerts')
       .values(
-        [1, 2, 3].map((i) => ({
-          id: `a${i}`,
-          model: 'elec2',
-          check_name: 'accuracy-floor',
-          severity: 'critical',
-          status: 'open',
-          message: `accuracy fell (${i})`,
-          detail: null,
-          occurrences: i,
-          first_at: i * 1000,
-          last_at: i * 1000,
-          notified_at: null,
-          resolved_at: null,
-          acknowledged_at: null,
-          acknowledged_by: null,
-          first_window: null,
-          last_window: null,
-        })),
+        [1, 2, 3].map((i) =>
+          alertRow(`a${i}`, 'elec2', i * 1000, {
+            severity: 'critical',
+            message: `accuracy fell (${i})`,
+            occurrences: i,
+          }),
+        ),
       )
       .execute();
     const alerts = await steward('alerts', '--model', 'elec2', '--status', 'open', '--limit', '2', ...auth);

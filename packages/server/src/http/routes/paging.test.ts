@@ -1,6 +1,7 @@
 import { LinearRegression } from '@steward/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreConnection } from '../../store/open-store.js';
+import { alertRow } from '../../testing/alert-rows.js';
 import { testApp, uploadModel } from '../../testing/test-app.js';
 import { testStores } from '../../testing/test-stores.js';
 import type { StewardApp } from '../app.js';
@@ -56,26 +57,7 @@ for (const target of testStores()) {
         // Alerts fired at 1000, 2000, 2000, 2000, 3000 (three share a time: the id orders them).
         await store.db
           .insertInto('alerts')
-          .values(
-            [1000, 2000, 2000, 2000, 3000].map((lastAt, i) => ({
-              id: `alert-${i}`,
-              model: 'fleet',
-              check_name: 'mae',
-              severity: 'warning',
-              status: 'open',
-              message: `alert ${i}`,
-              detail: null,
-              occurrences: 1,
-              first_at: lastAt,
-              last_at: lastAt,
-              notified_at: null,
-              resolved_at: null,
-              acknowledged_at: null,
-              acknowledged_by: null,
-              first_window: null,
-              last_window: null,
-            })),
-          )
+          .values([1000, 2000, 2000, 2000, 3000].map((lastAt, i) => alertRow(`alert-${i}`, 'fleet', lastAt)))
           .execute();
         await store.db
           .insertInto('update_runs')
