@@ -84,7 +84,7 @@ const HOEFFDING_ADAPTIVE_TREE_OPTIONS: OptionsSpec<HoeffdingAdaptiveTreeOptions>
  * ```
  */
 export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier {
-  readonly adaptive: Required<HoeffdingAdaptiveTreeOptions>;
+  override readonly options: Required<HoeffdingAdaptiveTreeOptions>;
   private random: PythonRandom;
   private counts: Adaptations = { alternates: 0, swapped: 0, pruned: 0 };
 
@@ -101,12 +101,12 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier {
       options,
     );
     super(hoeffdingTreeOptionsOf(resolved));
-    this.adaptive = resolved;
+    this.options = resolved;
     this.random = new PythonRandom(resolved.seed);
   }
 
   override newInstance(): HoeffdingAdaptiveTreeClassifier {
-    return new HoeffdingAdaptiveTreeClassifier(this.adaptive);
+    return new HoeffdingAdaptiveTreeClassifier(this.options);
   }
 
   override learnOne(x: readonly number[], label: Label, weight = 1): this {
@@ -125,7 +125,7 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier {
   }
 
   private newWatch(): NodeWatch {
-    return { detector: new ADWIN({ delta: this.adaptive.driftDelta }), errors: 0, errorMean: 0 };
+    return { detector: new ADWIN({ delta: this.options.driftDelta }), errors: 0, errorMean: 0 };
   }
 
   private learnAt(
@@ -149,7 +149,7 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier {
     index: number,
   ): void {
     let w = weight;
-    if (this.adaptive.bootstrapSampling) {
+    if (this.options.bootstrapSampling) {
       const k = this.random.poisson(1);
       if (k > 0) w *= k;
     }
@@ -205,11 +205,11 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier {
   /** Swaps the alternate in when it is significantly better than the branch, drops it when significantly worse. */
   private compareAlternate(watch: NodeWatch, parent: TreeBranch | undefined, index: number): void {
     const alternate = (watch.alternate as TreeNode).watch as NodeWatch;
-    const threshold = this.adaptive.driftWindowThreshold;
+    const threshold = this.options.driftWindowThreshold;
     if (!(alternate.errors > threshold && watch.errors > threshold)) return;
     const error = watch.errorMean;
     const n = 1 / alternate.errors + 1 / watch.errors;
-    const bound = Math.sqrt(2 * error * (1 - error) * Math.log(2 / this.adaptive.switchSignificance) * n);
+    const bound = Math.sqrt(2 * error * (1 - error) * Math.log(2 / this.options.switchSignificance) * n);
     if (bound < error - alternate.errorMean) {
       this.counts.swapped++;
       if (parent) {
@@ -296,7 +296,7 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier {
     HoeffdingAdaptiveTreeOptions,
     HoeffdingAdaptiveTreeState
   > {
-    return modelFile('HoeffdingAdaptiveTreeClassifier', paramsToJSON(this.adaptive), {
+    return modelFile('HoeffdingAdaptiveTreeClassifier', paramsToJSON(this.options), {
       ...this.stateToJSON(),
       random: this.random.getState(),
       adaptations: { ...this.counts },
