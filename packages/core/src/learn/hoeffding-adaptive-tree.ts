@@ -5,6 +5,7 @@ import type { Label } from '../metrics/input.js';
 import { type OptionsSpec, resolveOptions } from '../options.js';
 import { defineLearner } from './definition.js';
 import {
+  argmax,
   branchOf,
   HOEFFDING_TREE_DEFAULTS,
   HOEFFDING_TREE_OPTIONS,
@@ -155,7 +156,7 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier {
     }
     const watch = leaf.watch as NodeWatch;
     const before = watch.errorMean;
-    const drift = judge(watch, firstMax(this.leafVotes(leaf, x)) === label ? 0 : 1);
+    const drift = judge(watch, votedFor(this.leafVotes(leaf, x)) === label ? 0 : 1);
     // The error fell: start its mean afresh.
     if (drift && before > watch.errorMean) resetMean(watch);
     this.learnAtLeaf(leaf, x, label, w);
@@ -171,7 +172,7 @@ export class HoeffdingAdaptiveTreeClassifier extends HoeffdingTreeClassifier {
     index: number,
   ): void {
     const watch = branch.watch as NodeWatch;
-    const wrong = firstMax(this.leafVotes(this.mainLeafOf(branch, x), x)) === label ? 0 : 1;
+    const wrong = votedFor(this.leafVotes(this.mainLeafOf(branch, x), x)) === label ? 0 : 1;
     branch.stats.set(label, (branch.stats.get(label) ?? 0) + weight);
     const before = watch.errorMean;
     let drift = judge(watch, wrong);
@@ -341,18 +342,8 @@ function resetMean(watch: NodeWatch): void {
   watch.errorMean = 0;
 }
 
-/** The first class with the most votes, in the votes' order (Python's `max(d, key=d.get)`). */
-function firstMax(votes: ClassWeights | undefined): Label | undefined {
-  if (!votes) return undefined;
-  let best: Label | undefined;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const [c, v] of votes)
-    if (v > max) {
-      max = v;
-      best = c;
-    }
-  return best;
-}
+/** The class a leaf's votes pick (none for a leaf that has seen nothing). */
+const votedFor = (votes: ClassWeights | undefined): Label | undefined => (votes ? argmax(votes) : undefined);
 
 export const hoeffdingAdaptiveTreeClassifier = defineLearner({
   name: 'HoeffdingAdaptiveTreeClassifier',

@@ -641,7 +641,8 @@ export function heaviestChild(node: TreeBranch): TreeNode {
   return node.children[heaviestIndex(node)] as TreeNode;
 }
 
-function argmax(weights: ClassWeights): Label | undefined {
+/** The first class with the most weight, in the weights' order (Python's `max(d, key=d.get)`). */
+export function argmax(weights: ClassWeights): Label | undefined {
   let best: Label | undefined;
   let max = Number.NEGATIVE_INFINITY;
   for (const [label, w] of weights)
