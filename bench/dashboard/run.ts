@@ -31,6 +31,8 @@ function demoStore(): { path: string; buildSeconds: number | null } {
 
 interface Timed {
   call: string;
+  /** The first answer of this server (its caches cold): what the first page view waits. */
+  firstMs: number;
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
@@ -49,6 +51,7 @@ async function timeCall(base: string, call: string, path: string): Promise<Timed
   const times: number[] = [];
   let bytes = 0;
   let mostItems = 0;
+  let firstMs = 0;
   for (let r = 0; r <= REPEATS; r++) {
     const started = performance.now();
     const answer = await fetch(new URL(path, base));
@@ -58,6 +61,7 @@ async function timeCall(base: string, call: string, path: string): Promise<Timed
     if (r === 0) {
       // The first answer warms the server's caches; the page polls after that.
       bytes = text.length;
+      firstMs = ms;
       mostItems = path === '/healthz' ? 0 : longestArray(JSON.parse(text));
       continue;
     }
@@ -68,6 +72,7 @@ async function timeCall(base: string, call: string, path: string): Promise<Timed
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
     call,
+    firstMs: round(firstMs),
     p50Ms: round(at(0.5)),
     p95Ms: round(at(0.95)),
     maxMs: round(times.at(-1) ?? 0),
@@ -115,7 +120,7 @@ try {
     const timed = await timeCall(server.url, call, path);
     results.push(timed);
     console.log(
-      `${call.padEnd(48)} p50 ${String(timed.p50Ms).padStart(6)} ms  p95 ${String(timed.p95Ms).padStart(6)} ms  ${(timed.bytes / 1024).toFixed(0).padStart(5)} KB  ${timed.mostItems} items  (p50 ${(timed.p50Ms / reference.p50Ms).toFixed(1)}x /healthz)`,
+      `${call.padEnd(48)} first ${String(timed.firstMs).padStart(6)} ms  p50 ${String(timed.p50Ms).padStart(6)} ms  p95 ${String(timed.p95Ms).padStart(6)} ms  ${(timed.bytes / 1024).toFixed(0).padStart(5)} KB  ${timed.mostItems} items  (p50 ${(timed.p50Ms / reference.p50Ms).toFixed(1)}x /healthz)`,
     );
   }
   const counts = {
@@ -140,6 +145,7 @@ try {
       })),
       goal: 'every dashboard API call under 200 ms (p95); a series for "all" at most 1,000 points',
       met: results.every((r) => r.p95Ms < 200),
+      firstCallsOver200Ms: results.filter((r) => r.firstMs >= 200).map((r) => `${r.call}: ${r.firstMs} ms`),
     },
   );
 } finally {

@@ -30,7 +30,9 @@ const MAX_ROWS = 500_000;
  * Drift of every feature in every window of [from, to) against one reference (or, `'previous'`, each against the
  * last window before it that has predictions, when that one has enough to judge by): the feature × window matrix
  * behind the dashboard's heatmap. Windows are read in one query and judged with the same `detectDrift` the
- * drift checks use, so a cell agrees with what a check on that window would say.
+ * drift checks use, so a cell agrees with what a check on that window would say. A bucket once judged is kept
+ * (in this process) while the heads of its window profiles (rows, last write) and those of the bucket it is judged
+ * against do not move: a dashboard polling a year of windows reads only the buckets that took rows since.
  */
 export async function driftTimeline(
   store: StoreConnection,
@@ -40,13 +42,85 @@ export async function driftTimeline(
 ): Promise<DriftTimeline> {
   const size = query.size ?? spec.window;
   const minRows = query.minRows ?? 30;
+  const from = windowStart(query.from, size);
   const features = spec.features.filter((f) => f.type !== 'text').map((f) => f.name);
-  const rows = await queryPredictions(store.db, spec.name, {
-    from: windowStart(query.from, size),
-    to: query.to,
-    features: true,
-    limit: MAX_ROWS,
-  });
+  const buckets = await bucketSignatures(store, spec.name, from, query.to, size);
+  const scope = [
+    store.location,
+    spec.name,
+    JSON.stringify(spec.features),
+    size,
+    minRows,
+    referenceKey(reference),
+  ].join('\u0000');
+  // A bucket's cells hold while its rows, and the rows it is judged against, have not moved.
+  const starts = [...buckets.keys()].sort((a, b) => a - b);
+  const signatureOf = (i: number) => {
+    const own = buckets.get(starts[i] as number) as string;
+    return reference === 'previous' && i > 0 ? `${own}|${buckets.get(starts[i - 1] as number)}` : own;
+  };
+  const stale = starts.findIndex(
+    (start, i) => cached.get(`${scope}\u0000${start}`)?.signature !== signatureOf(i),
+  );
+  if (stale !== -1) {
+    // Read from the first bucket that moved (and the one before it, which it is judged against) to the end.
+    const readFrom =
+      reference === 'previous' && stale > 0 ? (starts[stale - 1] as number) : (starts[stale] as number);
+    const judged = judgeBuckets(
+      await readBuckets(store, spec.name, readFrom, query.to, size),
+      reference,
+      features,
+      minRows,
+      size,
+    );
+    starts.forEach((start, i) => {
+      const window = judged.get(start);
+      if (i >= stale && window) remember(`${scope}\u0000${start}`, { signature: signatureOf(i), window });
+    });
+  }
+  // A bucket whose rows were not read (past MAX_ROWS) stays unjudged, as before.
+  const windows = starts.map(
+    (start) =>
+      cached.get(`${scope}\u0000${start}`)?.window ?? { start, end: start + size, rows: 0, columns: null },
+  );
+  return { features, windows };
+}
+
+/** The buckets of [from, to) that hold predictions, each with a signature of its window profiles' heads. */
+async function bucketSignatures(
+  store: StoreConnection,
+  model: string,
+  from: number,
+  to: number,
+  size: number,
+): Promise<Map<number, string>> {
+  const heads = await store.db
+    .selectFrom('profiles')
+    .select(['window_start', 'shard', 'count', 'updated_at'])
+    .where('model', '=', model)
+    .where('window_start', '>=', from)
+    .where('window_start', '<', to)
+    .orderBy('window_start')
+    .orderBy('shard')
+    .execute();
+  const signatures = new Map<number, string>();
+  for (const head of heads) {
+    if (Number(head.count) === 0) continue;
+    const start = windowStart(Number(head.window_start), size);
+    const sig = `${head.window_start}:${head.shard}:${head.count}:${head.updated_at}`;
+    signatures.set(start, signatures.has(start) ? `${signatures.get(start)},${sig}` : sig);
+  }
+  return signatures;
+}
+
+async function readBuckets(
+  store: StoreConnection,
+  model: string,
+  from: number,
+  to: number,
+  size: number,
+): Promise<Map<number, Array<Record<string, never>>>> {
+  const rows = await queryPredictions(store.db, model, { from, to, features: true, limit: MAX_ROWS });
   const buckets = new Map<number, Array<Record<string, never>>>();
   for (const row of rows) {
     const start = windowStart(row.time, size);
@@ -54,7 +128,17 @@ export async function driftTimeline(
     bucket.push(row.features as Record<string, never>);
     buckets.set(start, bucket);
   }
-  const windows: DriftTimeline['windows'] = [];
+  return buckets;
+}
+
+function judgeBuckets(
+  buckets: Map<number, Array<Record<string, never>>>,
+  reference: ReadonlyArray<Record<string, unknown>> | 'previous',
+  features: string[],
+  minRows: number,
+  size: number,
+): Map<number, DriftTimeline['windows'][number]> {
+  const windows = new Map<number, DriftTimeline['windows'][number]>();
   let before: Array<Record<string, never>> | undefined;
   for (const [start, current] of [...buckets].sort((a, b) => a[0] - b[0])) {
     // Against the previous window: the one just before, when it holds enough rows to judge by.
@@ -66,11 +150,11 @@ export async function driftTimeline(
         : (reference as Array<Record<string, never>>);
     before = current;
     if (current.length < minRows || against === undefined) {
-      windows.push({ start, end: start + size, rows: current.length, columns: null });
+      windows.set(start, { start, end: start + size, rows: current.length, columns: null });
       continue;
     }
     const report = detectDrift(against, current, { columns: features });
-    windows.push({
+    windows.set(start, {
       start,
       end: start + size,
       rows: current.length,
@@ -88,5 +172,29 @@ export async function driftTimeline(
       ),
     });
   }
-  return { features, windows };
+  return windows;
+}
+
+interface CachedWindow {
+  signature: string;
+  window: DriftTimeline['windows'][number];
+}
+
+// Judged buckets, the most recently used last; a dashboard polls the same heatmap every few seconds.
+const cached = new Map<string, CachedWindow>();
+const MAX_CACHED = 20_000;
+
+function remember(key: string, value: CachedWindow): void {
+  cached.delete(key);
+  cached.set(key, value);
+  while (cached.size > MAX_CACHED) cached.delete(cached.keys().next().value as string);
+}
+
+/** What a reference is, for the cache: `previous`, or a hash of its rows (a re-uploaded reference is another). */
+function referenceKey(reference: ReadonlyArray<Record<string, unknown>> | 'previous'): string {
+  if (reference === 'previous') return 'previous';
+  const text = JSON.stringify(reference);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `rows:${reference.length}:${text.length}:${(hash >>> 0).toString(16)}`;
 }

@@ -149,6 +149,37 @@ for (const target of testStores()) {
           },
         ]);
       });
+      // Last: it stores more rows.
+      it('a heatmap read again follows late rows: the window that took them and the one judged against it move', async () => {
+        const url = `/api/v1/models/elec2/drift/windows?${range}&against=previous`;
+        const before = (await get(url)).json();
+        expect((await get(url)).json()).toEqual(before);
+        // Day 4's rows again as late rows (new ids), prices tripled: days 4 and 5 (judged against day 4) must be judged again.
+        const late = dayRows(4).map((f, i) => ({
+          id: `late-${i}`,
+          time: first + 4 * DAY + i * 60_000,
+          output: 0,
+          features: { ...f, nswprice: (f.nswprice as unknown as number) * 3 },
+        }));
+        const stored = await steward.app.inject({
+          method: 'POST',
+          url: '/api/v1/models/elec2/predictions',
+          payload: late,
+        });
+        expect(stored.statusCode).toBe(200);
+        const after = (await get(url)).json();
+        const day4 = [...dayRows(4), ...late.map((l) => l.features as unknown as Record<string, never>)];
+        const direct4 = detectDrift(dayRows(3), day4, { columns: [...ELEC2_FEATURES] });
+        const direct5 = detectDrift(day4, dayRows(5), { columns: [...ELEC2_FEATURES] });
+        for (const column of direct4.columns)
+          expect(after.windows[4].columns[column.column].score).toBe(column.score);
+        for (const column of direct5.columns)
+          expect(after.windows[5].columns[column.column].score).toBe(column.score);
+        expect(after.windows[4].rows).toBe(before.windows[4].rows + late.length);
+        expect(after.windows[4].columns.nswprice.score).not.toBe(before.windows[4].columns.nswprice.score);
+        // The windows before them kept their cells.
+        expect(after.windows.slice(0, 4)).toEqual(before.windows.slice(0, 4));
+      });
     },
   );
 }
