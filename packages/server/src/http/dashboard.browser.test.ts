@@ -349,6 +349,31 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.close();
   });
 
+  test('a model without a reference shows each window against the one before, and says how to add one', async () => {
+    await api('PUT', '/api/v1/models/noref', { ...ELEC2_MODEL, name: 'noref', checks: [], notifiers: [] });
+    await api(
+      'POST',
+      '/api/v1/models/noref/predictions',
+      Array.from({ length: 480 }, (_, i) => ({
+        id: `n${i}`,
+        time: ELEC2_START + i * ELEC2_STEP,
+        output: 0,
+        features: featuresOf(i),
+      })),
+    );
+    const page = await open('#/models/noref/drift');
+    const note = page.locator('p.no-reference');
+    await note.waitFor();
+    expect(await note.innerText()).toMatch(
+      /^no reference "training" .*: each window is shown against the one before it\. To compare with the training data, upload/,
+    );
+    expect(await page.locator('select[name="against"]').inputValue()).toBe('previous');
+    // Ten days, the first with nothing before it: nine judged windows of six features.
+    await page.locator('button.cell').first().waitFor();
+    expect(await page.locator('button.cell').count()).toBe(9 * ELEC2_FEATURES.length);
+    await page.close();
+  });
+
   test('the data-quality tab lists every feature with its missing share and latest range', async () => {
     const page = await open('#/models/elec2/quality');
     await page.locator('table.data-quality tbody tr').first().waitFor();

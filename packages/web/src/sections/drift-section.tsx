@@ -115,26 +115,22 @@ function Heatmap({
 /** Feature × window drift against the model's reference; a cell opens that feature's two distributions. */
 export function DriftSection({ name }: { name: string }) {
   const [against, setAgainst] = useState<'reference' | 'previous'>('reference');
+  // A model without a reference is compared window to window rather than shown empty.
+  const [noReference, setNoReference] = useState<string | undefined>();
   const { data, error } = usePolling(
     () => apiClient().driftWindows(name, { ...ALL_TIME, maxWindows: HEATMAP_COLUMNS, against }),
     `drift:${name}:${against}`,
     30_000,
   );
   const [selection, setSelection] = useState<Selection | undefined>();
-  if (error && !data) {
-    if ((error as { code?: string }).code === 'no_reference')
-      return (
-        <div className="empty">
-          <p>{error.message}.</p>
-          <p>
-            Drift is measured against a reference, usually the training data: upload its feature rows with{' '}
-            <code>PUT /api/v1/models/{name}/references/training</code>, or give a drift check a reference
-            window.
-          </p>
-        </div>
-      );
-    return <ErrorNote error={error} />;
-  }
+  const missingReference = (error as { code?: string } | undefined)?.code === 'no_reference';
+  useEffect(() => {
+    if (missingReference && against === 'reference') {
+      setNoReference(error?.message);
+      setAgainst('previous');
+    }
+  }, [missingReference, against, error]);
+  if (error && !data && !missingReference) return <ErrorNote error={error} />;
   if (!data) return <Loading what="drift" />;
   if (data.windows.length === 0) return <p className="empty">No predictions logged yet.</p>;
   const drifted = data.windows.filter(
@@ -142,6 +138,12 @@ export function DriftSection({ name }: { name: string }) {
   ).length;
   return (
     <section className="drift">
+      {noReference && (
+        <p className="note no-reference">
+          {noReference}: each window is shown against the one before it. To compare with the training data,
+          upload its feature rows with <code>PUT /api/v1/models/{name}/references/training</code>.
+        </p>
+      )}
       <p>
         <label>
           Each window against{' '}
@@ -153,7 +155,9 @@ export function DriftSection({ name }: { name: string }) {
               setAgainst(e.target.value as 'reference' | 'previous');
             }}
           >
-            <option value="reference">the reference (training data)</option>
+            <option value="reference" disabled={noReference !== undefined}>
+              the reference (training data)
+            </option>
             <option value="previous">the window before it</option>
           </select>
         </label>
