@@ -27,6 +27,8 @@ export function AlertsList({ model }: { model?: string }) {
   } = usePolling(
     () => firstPages(pages, (p) => apiClient().alertsPage({ ...query, ...p }), 100),
     `alerts:${key}:${pages}`,
+    undefined,
+    `alerts:${key}`,
   );
   const data = page?.items;
   const [actionError, setActionError] = useState<Error | undefined>();

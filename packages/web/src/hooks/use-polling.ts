@@ -13,9 +13,15 @@ export const POLL_MS = 5_000;
 
 /**
  * Loads data now and every `intervalMs` while the page is visible; a failed reload keeps the last data and shows
- * the error. `key` reloads at once when it changes (another model, another filter).
+ * the error. `key` reloads at once when it changes (another model, another filter); the data shown is cleared only
+ * when `clearKey` changes (default: `key`), so a list asked for one more page keeps showing what it had meanwhile.
  */
-export function usePolling<T>(load: () => Promise<T>, key: string, intervalMs = POLL_MS): Polled<T> {
+export function usePolling<T>(
+  load: () => Promise<T>,
+  key: string,
+  intervalMs = POLL_MS,
+  clearKey = key,
+): Polled<T> {
   const [state, setState] = useState<Omit<Polled<T>, 'refresh'>>({
     data: undefined,
     error: undefined,
@@ -24,6 +30,7 @@ export function usePolling<T>(load: () => Promise<T>, key: string, intervalMs = 
   const loader = useRef(load);
   loader.current = load;
   const current = useRef(key);
+  const cleared = useRef(clearKey);
   const refresh = useCallback(async () => {
     const asked = key;
     try {
@@ -35,12 +42,15 @@ export function usePolling<T>(load: () => Promise<T>, key: string, intervalMs = 
   }, [key]);
   useEffect(() => {
     current.current = key;
-    setState({ data: undefined, error: undefined, updatedAt: undefined });
+    if (cleared.current !== clearKey) {
+      cleared.current = clearKey;
+      setState({ data: undefined, error: undefined, updatedAt: undefined });
+    }
     void refresh();
     const timer = setInterval(() => {
       if (document.visibilityState !== 'hidden') void refresh();
     }, intervalMs);
     return () => clearInterval(timer);
-  }, [key, refresh, intervalMs]);
+  }, [key, clearKey, refresh, intervalMs]);
   return { ...state, refresh };
 }

@@ -32,6 +32,8 @@ export function RunsSection({ name }: { name: string }) {
         50,
       ),
     `runs:${name}:${pages}`,
+    undefined,
+    `runs:${name}`,
   );
   const data = page?.items;
   const [message, setMessage] = useState<string | undefined>();

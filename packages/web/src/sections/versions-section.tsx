@@ -92,6 +92,8 @@ export function VersionsSection({ name }: { name: string }) {
       return { versions, aliases, history, shown };
     },
     `versions:${name}:${versionPages}:${historyPages}:${selected ?? ''}`,
+    undefined,
+    `versions:${name}`,
   );
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<Error | undefined>();
