@@ -77,7 +77,7 @@ describe.skipIf(!ready)('the dashboard on the whole demo (916 days, every run an
     expect(windows.length).toBeLessThanOrEqual(1000);
   });
 
-  test('overview and metrics: every chart draws, and no two version labels overlap', async () => {
+  test('overview and metrics: every chart draws, no two version labels overlap, marker lines are thinned', async () => {
     const overview = await open('');
     await overview.locator('tr[data-model="elec2"]').waitFor();
     await screenshot(overview, 'overview');
@@ -95,6 +95,15 @@ describe.skipIf(!ready)('the dashboard on the whole demo (916 days, every run an
         expect((boxes[k] as { left: number }).left).toBeGreaterThan(
           (boxes[k - 1] as { right: number }).right,
         );
+      // 152 versions and 146 alerts over one chart's width: full-height lines thinned to one per 24 px a kind.
+      const lines = JSON.parse((await chart.getAttribute('data-marker-lines')) as string) as Record<
+        'alert' | 'version',
+        number[]
+      >;
+      expect(lines.version.length).toBeGreaterThan(10);
+      for (const kind of ['alert', 'version'] as const)
+        for (let k = 1; k < lines[kind].length; k++)
+          expect((lines[kind][k] as number) - (lines[kind][k - 1] as number)).toBeGreaterThanOrEqual(23.9);
     }
     await screenshot(page, 'metrics');
     await page.close();

@@ -40,11 +40,22 @@ export interface MarkerLabelBox {
   right: number;
 }
 
+/** Full-height marker lines of one kind are at least this far apart (CSS pixels); the others are ticks at the top. */
+export const MIN_LINE_GAP = 24;
+
+/** Where full-height marker lines were drawn, by kind, in CSS pixels from the plot's left edge. */
+export type MarkerLines = Record<ChartMarker['kind'], number[]>;
+
 /**
  * Version and alert markers as vertical lines. A version's label is drawn only where it clears the label before it
  * (dense versions keep their lines; their numbers are in the versions tab), so labels never overlap at any density.
+ * A marker closer than MIN_LINE_GAP to the last full line of its kind is a short tick at the top instead, so that a
+ * year of weekly versions reads as ticks above the series, not a wall across it.
  */
-function markerPlugin(markers: ChartMarker[], onLabels: (boxes: MarkerLabelBox[]) => void): uPlot.Plugin {
+function markerPlugin(
+  markers: ChartMarker[],
+  onDrawn: (boxes: MarkerLabelBox[], lines: MarkerLines) => void,
+): uPlot.Plugin {
   return {
     hooks: {
       draw: (u) => {
@@ -52,6 +63,8 @@ function markerPlugin(markers: ChartMarker[], onLabels: (boxes: MarkerLabelBox[]
         ctx.save();
         const px = devicePixelRatio;
         const boxes: MarkerLabelBox[] = [];
+        const lines: MarkerLines = { alert: [], version: [] };
+        const lastLine = { alert: Number.NEGATIVE_INFINITY, version: Number.NEGATIVE_INFINITY };
         let clearFrom = Number.NEGATIVE_INFINITY;
         for (const m of [...markers].sort((a, b) => a.x - b.x)) {
           const left = u.valToPos(m.x, 'x', true);
@@ -60,9 +73,14 @@ function markerPlugin(markers: ChartMarker[], onLabels: (boxes: MarkerLabelBox[]
           ctx.fillStyle = MARKER_COLOR[m.kind];
           ctx.lineWidth = (m.kind === 'alert' ? 1 : 1.5) * px;
           ctx.setLineDash(m.kind === 'alert' ? [2 * px, 3 * px] : []);
+          const full = left - lastLine[m.kind] >= MIN_LINE_GAP * px;
+          if (full) {
+            lastLine[m.kind] = left;
+            lines[m.kind].push(left / px);
+          }
           ctx.beginPath();
           ctx.moveTo(left, u.bbox.top);
-          ctx.lineTo(left, u.bbox.top + u.bbox.height);
+          ctx.lineTo(left, u.bbox.top + (full ? u.bbox.height : 16 * px));
           ctx.stroke();
           if (m.kind === 'version') {
             ctx.font = `600 ${11 * px}px system-ui`;
@@ -84,7 +102,7 @@ function markerPlugin(markers: ChartMarker[], onLabels: (boxes: MarkerLabelBox[]
           }
         }
         ctx.restore();
-        onLabels(boxes);
+        onDrawn(boxes, lines);
       },
     },
   };
@@ -150,8 +168,10 @@ export function Chart({
         axes: [{}, { label: yLabel, size: 60 }],
         scales: { x: { time } },
         plugins: [
-          markerPlugin(markers, (boxes) => {
-            if (container.current) container.current.dataset.markerLabels = JSON.stringify(boxes);
+          markerPlugin(markers, (boxes, lines) => {
+            if (!container.current) return;
+            container.current.dataset.markerLabels = JSON.stringify(boxes);
+            container.current.dataset.markerLines = JSON.stringify(lines);
           }),
         ],
       },
