@@ -32,13 +32,13 @@ export function pageCursor<C>(
 /** A full page may have more after it: its last item's cursor goes in the `x-next-cursor` header. */
 export function nextCursor<T>(
   reply: FastifyReply,
-  items: readonly T[],
+  items: T[],
   limit: number,
   encode: (last: T) => string,
 ): T[] {
   const last = items.at(-1);
   if (items.length === limit && last !== undefined) reply.header('x-next-cursor', encode(last));
-  return [...items];
+  return items;
 }
 
 /** `time~id` cursors: lists ordered by a time, then an id (several rows may share a time). */

@@ -4,6 +4,8 @@ import type { ModelCatalog } from '../monitor/model-catalog.js';
 import type { StoreConnection } from '../store/open-store.js';
 
 const HEALTH_VALUE = { ok: 0, warning: 1, failing: 2 } as const;
+// Store statements and connection waits, seconds: a local round trip to a queue behind a busy loop.
+const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 /** The server's Prometheus registry: HTTP and ingestion counters, and per-model health gauges read at scrape time. */
 export function createMetrics(store: StoreConnection, catalog: ModelCatalog) {
@@ -38,13 +40,13 @@ export function createMetrics(store: StoreConnection, catalog: ModelCatalog) {
     name: 'steward_store_statement_duration_seconds',
     help: 'Store statements from the call to the result (round trip and queueing on the connection), by kind.',
     labelNames: ['kind', 'failed'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    buckets: STORE_BUCKETS,
     registers: [registry],
   });
   const connectionWait = new Histogram({
     name: 'steward_store_connection_wait_seconds',
     help: 'Waits for a pooled PostgreSQL connection (every one busy).',
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    buckets: STORE_BUCKETS,
     registers: [registry],
   });
   const stopTimings = store.timings.observe({

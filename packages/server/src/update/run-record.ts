@@ -157,15 +157,6 @@ export interface RunCursor {
   id: string;
 }
 
-export function encodeRunCursor(run: RunCursor): string {
-  return `${run.startedAt}~${run.id}`;
-}
-
-export function decodeRunCursor(text: string): RunCursor | undefined {
-  const match = /^(\d+)~([\w-]{1,64})$/.exec(text);
-  return match ? { startedAt: Number(match[1]), id: match[2] as string } : undefined;
-}
-
 /** A model's runs, newest first: `limit` of them after `cursor` (the last run of the page before). */
 export async function listRuns(
   store: StoreConnection,

@@ -12,6 +12,13 @@ function positiveInteger(text: string): number | undefined {
   return /^\d+$/.test(text) && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
+/** A page of a list numbered newest first (versions, alias changes): `limit` items below `before`. */
+function numberedPage(query: unknown, fallback: number): { limit: number; before?: number } {
+  const q = parseRequest(req.pageQuery, query, 'query');
+  const before = pageCursor(q.cursor, positiveInteger);
+  return { limit: pageLimit(q.limit, fallback), ...(before !== undefined ? { before } : {}) };
+}
+
 function versionParam(text: string): number {
   const version = Number(text);
   if (!Number.isSafeInteger(version) || version < 1)
@@ -105,14 +112,9 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
       }),
     },
     async (request, reply) => {
-      const query = parseRequest(req.pageQuery, request.query, 'query');
-      const limit = pageLimit(query.limit, 100);
-      const before = pageCursor(query.cursor, positiveInteger);
-      const versions = await registry.list(request.params.name, {
-        limit,
-        ...(before !== undefined ? { before } : {}),
-      });
-      return nextCursor(reply, versions, limit, (v) => String(v.version));
+      const page = numberedPage(request.query, 100);
+      const versions = await registry.list(request.params.name, page);
+      return nextCursor(reply, versions, page.limit, (v) => String(v.version));
     },
   );
 
@@ -229,14 +231,9 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
       }),
     },
     async (request, reply) => {
-      const query = parseRequest(req.pageQuery, request.query, 'query');
-      const limit = pageLimit(query.limit, 50);
-      const before = pageCursor(query.cursor, positiveInteger);
-      const changes = await registry.aliasHistory(request.params.name, {
-        limit,
-        ...(before !== undefined ? { before } : {}),
-      });
-      return nextCursor(reply, changes, limit, (c) => String(c.id));
+      const page = numberedPage(request.query, 50);
+      const changes = await registry.aliasHistory(request.params.name, page);
+      return nextCursor(reply, changes, page.limit, (c) => String(c.id));
     },
   );
 

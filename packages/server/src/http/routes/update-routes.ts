@@ -1,12 +1,12 @@
 import { idParams, modelParams, requests as req, responses as res, runParams } from '@steward/api';
 import type { FastifyInstance } from 'fastify';
 import { evaluateRollouts, listRollouts, startRollout } from '../../update/rollouts.js';
-import { decodeRunCursor, encodeRunCursor, getRun, listRuns } from '../../update/run-record.js';
+import { getRun, listRuns } from '../../update/run-record.js';
 import { UPDATE_JOB } from '../../update/update-worker.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
-import { nextCursor, pageCursor, pageLimit } from '../page-params.js';
+import { decodeTimeCursor, encodeTimeCursor, nextCursor, pageCursor, pageLimit } from '../page-params.js';
 import { actorOf } from './registry-routes.js';
 
 export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -55,9 +55,14 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
       const model = await requireModel(context, request.params.name);
       const query = parseRequest(req.updatesQuery, request.query, 'query');
       const limit = pageLimit(query.limit, 50);
-      const cursor = pageCursor(query.cursor, decodeRunCursor);
-      const runs = await listRuns(context.store, model.spec.name, limit, cursor);
-      return nextCursor(reply, runs, limit, encodeRunCursor);
+      const after = pageCursor(query.cursor, decodeTimeCursor);
+      const runs = await listRuns(
+        context.store,
+        model.spec.name,
+        limit,
+        after ? { startedAt: after.time, id: after.id } : undefined,
+      );
+      return nextCursor(reply, runs, limit, (r) => encodeTimeCursor(r.startedAt, r.id));
     },
   );
 
