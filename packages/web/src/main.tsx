@@ -1,5 +1,6 @@
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { splitHash } from './lib/time-range';
 import { AlertsPage } from './pages/alerts';
 import { MODEL_TABS, ModelPage, type ModelTab } from './pages/model';
 import { Overview } from './pages/overview';
@@ -17,9 +18,9 @@ function useHash(): string {
   return hash;
 }
 
-/** Hash routes: #/, #/alerts, #/token, #/models/NAME[/TAB], #/models/NAME/runs/ID. */
+/** Hash routes: #/, #/alerts, #/token, #/models/NAME[/TAB], #/models/NAME/runs/ID; `?range=` is the time range. */
 function route(hash: string) {
-  const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const parts = splitHash(hash).path.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (parts[0] === 'alerts') return <AlertsPage />;
   if (parts[0] === 'token') return <TokenPage />;
   if (parts[0] === 'models' && parts[1]) {

@@ -228,6 +228,67 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.close();
   });
 
+  test('a drag across a chart zooms the page: every tab keeps the range, and a marker shows its details on hover', async () => {
+    const served = (await api('GET', `/api/v1/models/elec2/served?${ALL}`)) as Array<{ first: string }>;
+    const page = await open('#/models/elec2/metrics');
+    const chart = '.chart[data-chart="accuracy"]';
+    await page.locator(`${chart} canvas`).waitFor();
+    const everything = (await attribute(page, chart, 'data-x')) as number[];
+    // Hovering the version marker (the x scale runs from the first window to the last).
+    const over = (await page.locator(`${chart} .u-over`).boundingBox()) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
+    const [first, last] = [everything[0] as number, everything.at(-1) as number];
+    const v2 = Date.parse(served[1]?.first as string) / 1000;
+    await page.mouse.move(over.x + ((v2 - first) / (last - first)) * over.width, over.y + over.height / 2);
+    const hover = page.locator(`${chart} .marker-hover`);
+    await hover.waitFor();
+    expect(await hover.innerText()).toContain(`version v2 · ${new Date(v2 * 1000).toISOString().slice(0, 10)}`);
+    // Drag from 30% to 50% of the plot's width: that part of the history, in finer windows where merged.
+    await page.mouse.move(over.x + over.width * 0.3, over.y + over.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(over.x + over.width * 0.4, over.y + over.height / 2, { steps: 5 });
+    await page.mouse.move(over.x + over.width * 0.5, over.y + over.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator('select[name="range"]').inputValue()).toBe('custom');
+    const range = /range=([^&]+)/.exec(await page.evaluate(() => window.location.hash))?.[1] as string;
+    const [from, to] = range.split('..').map((t) => Date.parse(`${t}Z`) / 1000) as [number, number];
+    expect(from).toBeGreaterThan(first + (last - first) * 0.25);
+    expect(to).toBeLessThan(first + (last - first) * 0.55);
+    await expect
+      .poll(async () => (await attribute(page, chart, 'data-x')).length)
+      .toBeLessThan(everything.length);
+    const zoomed = (await attribute(page, chart, 'data-x')) as number[];
+    expect(zoomed.length).toBeGreaterThan(3);
+    // Windows that overlap the range: each starts before its end, the first no earlier than a window before it.
+    expect(zoomed.every((t) => t < to && t >= from - 86_400)).toBe(true);
+    // Every tab follows: the address carries the range.
+    await page.locator('nav.tabs a', { hasText: 'Predictions' }).click();
+    const output = '.chart[data-chart="output-distribution"]';
+    await page.locator(`${output} canvas`).waitFor();
+    expect(await attribute(page, output, 'data-x')).toEqual(zoomed);
+    await page.locator('nav.tabs a', { hasText: 'Drift' }).click();
+    await page.locator('table.heatmap button.cell').first().waitFor();
+    const starts = await page
+      .locator('table.heatmap tbody tr')
+      .first()
+      .locator('[data-window]')
+      .evaluateAll((cells) => cells.map((c) => Date.parse(c.getAttribute('data-window') as string) / 1000));
+    expect(starts.length).toBeGreaterThan(0);
+    expect(starts.every((t) => t < to && t >= from - 86_400)).toBe(true);
+    expect(await page.locator('select[name="range"]').inputValue()).toBe('custom');
+    await screenshot(page, 'drift-zoomed');
+    // Back to everything.
+    await page.locator('button[name="range-reset"]').click();
+    await page.locator('nav.tabs a', { hasText: 'Metrics' }).click();
+    await expect.poll(async () => (await attribute(page, chart, 'data-x')).length).toBe(everything.length);
+    expect(await page.evaluate(() => window.location.hash)).toBe('#/models/elec2/metrics');
+    await page.close();
+  });
+
   test('version labels never overlap, however dense; version and alert markers can be hidden', async () => {
     // Eighty versions, a new one every half hour for forty hours: far more labels than fit side by side.
     await api('PUT', '/api/v1/models/busy', {

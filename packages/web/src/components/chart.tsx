@@ -29,6 +29,8 @@ export interface ChartProps {
   yLabel?: string;
   /** Attributes for tests and tools: what is plotted, as data. */
   name: string;
+  /** Called with the x range (epoch seconds) the user dragged across; without it, dragging does nothing. */
+  onSelect?: (from: number, to: number) => void;
 }
 
 const MARKER_COLOR = { alert: '#dc2626', version: '#7c3aed' } as const;
@@ -108,6 +110,32 @@ function markerPlugin(
   };
 }
 
+/** Markers within this many CSS pixels of the cursor are listed in the hover note (a cluster reads as one). */
+export const HOVER_REACH = 6;
+
+interface Hovered {
+  left: number;
+  markers: ChartMarker[];
+}
+
+/** The markers near the cursor, nearest first; undefined when there are none. */
+function markersNear(u: uPlot, markers: ChartMarker[]): Hovered | undefined {
+  const left = u.cursor.left;
+  if (left === undefined || left < 0) return undefined;
+  const near = markers
+    .map((m) => ({ m, d: Math.abs(u.valToPos(m.x, 'x') - left) }))
+    .filter(({ d }) => d <= HOVER_REACH)
+    .sort((a, b) => a.d - b.d)
+    .map(({ m }) => m);
+  // Placed from the chart's left edge (the plot starts after the y axis).
+  return near.length > 0 ? { left: left + u.bbox.left / devicePixelRatio, markers: near } : undefined;
+}
+
+function hoverLine(m: ChartMarker, time: boolean): string {
+  const at = time ? new Date(m.x * 1000).toISOString().slice(0, 16).replace('T', ' ') : String(m.x);
+  return `${m.kind === 'version' ? 'version' : 'alert'} ${m.label} · ${at}`;
+}
+
 function useWidth(element: React.RefObject<HTMLDivElement | null>): number {
   const [width, setWidth] = useState(0);
   useEffect(() => {
@@ -131,10 +159,15 @@ export function Chart({
   height = 240,
   yLabel,
   name,
+  onSelect,
 }: ChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const plotArea = useRef<HTMLDivElement>(null);
   const width = useWidth(container);
+  const [hovered, setHovered] = useState<Hovered | undefined>();
+  const select = useRef(onSelect);
+  select.current = onSelect;
+  const selectable = onSelect !== undefined;
   useEffect(() => {
     if (!plotArea.current || width === 0 || x.length === 0) return;
     const uSeries: uPlot.Series[] = [{}];
@@ -167,6 +200,27 @@ export function Chart({
         bands,
         axes: [{}, { label: yLabel, size: 60 }],
         scales: { x: { time } },
+        // Dragging across the plot picks a range for the whole page (the chart does not zoom on its own).
+        cursor: { drag: { x: selectable, y: false, setScale: false } },
+        hooks: {
+          setSelect: [
+            (u) => {
+              if (u.select.width < 2) return;
+              const from = u.posToVal(u.select.left, 'x');
+              const to = u.posToVal(u.select.left + u.select.width, 'x');
+              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+              select.current?.(from, to);
+            },
+          ],
+          setCursor: [
+            (u) => {
+              const near = markersNear(u, markers);
+              setHovered((was) =>
+                was?.left === near?.left && was?.markers.length === near?.markers.length ? was : near,
+              );
+            },
+          ],
+        },
         plugins: [
           markerPlugin(markers, (boxes, lines) => {
             if (!container.current) return;
@@ -179,7 +233,7 @@ export function Chart({
       plotArea.current,
     );
     return () => plot.destroy();
-  }, [x, time, series, band, markers, width, height, yLabel]);
+  }, [x, time, series, band, markers, width, height, yLabel, selectable]);
   return (
     <div
       ref={container}
@@ -191,6 +245,20 @@ export function Chart({
       data-markers={JSON.stringify(markers)}
     >
       {x.length === 0 ? <p className="empty">Nothing to plot yet.</p> : <div ref={plotArea} />}
+      {hovered && (
+        <div
+          className="marker-hover"
+          style={{ left: hovered.left + 8 }}
+          data-hovered={hovered.markers.length}
+        >
+          {hovered.markers.slice(0, 8).map((m) => (
+            <div key={`${m.kind}${m.x}${m.label}`} className={`key-${m.kind}`}>
+              {hoverLine(m, time)}
+            </div>
+          ))}
+          {hovered.markers.length > 8 && <div>and {hovered.markers.length - 8} more</div>}
+        </div>
+      )}
     </div>
   );
 }

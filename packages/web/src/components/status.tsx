@@ -29,3 +29,12 @@ export function Updated({ at }: { at: number | undefined }) {
     </span>
   );
 }
+
+/** Nothing to show: with the whole history that is `missing`; in a shorter range, a hint to widen it. */
+export function Empty({ rangeKey, missing }: { rangeKey: string; missing: string }) {
+  return (
+    <p className="empty">
+      {rangeKey === 'all' ? missing : 'Nothing in this range: pick a longer one above, or show everything.'}
+    </p>
+  );
+}

@@ -2,10 +2,10 @@ import type { DriftTimelineView, FeatureDriftView } from '@steward/client';
 import { useEffect, useState } from 'react';
 import { apiClient } from '../api';
 import { DistributionBars } from '../components/distribution-bars';
-import { ErrorNote, Loading } from '../components/status';
+import { Empty, ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
 import { driftColour, driftIntensity } from '../lib/drift-intensity';
-import { ALL_TIME, num, when, windowLength } from '../lib/format';
+import { num, when, windowLength } from '../lib/format';
 
 interface Selection {
   feature: string;
@@ -113,14 +113,23 @@ function Heatmap({
 }
 
 /** Feature × window drift against the model's reference; a cell opens that feature's two distributions. */
-export function DriftSection({ name }: { name: string }) {
+export function DriftSection({
+  name,
+  range,
+  rangeKey,
+}: {
+  name: string;
+  range: { from: number; to: number };
+  rangeKey: string;
+}) {
   const [against, setAgainst] = useState<'reference' | 'previous'>('reference');
   // A model without a reference is compared window to window rather than shown empty.
   const [noReference, setNoReference] = useState<string | undefined>();
   const { data, error } = usePolling(
-    () => apiClient().driftWindows(name, { ...ALL_TIME, maxWindows: HEATMAP_COLUMNS, against }),
-    `drift:${name}:${against}`,
+    () => apiClient().driftWindows(name, { ...range, maxWindows: HEATMAP_COLUMNS, against }),
+    `drift:${name}:${against}:${rangeKey}`,
     30_000,
+    `drift:${name}:${against}`,
   );
   const [selection, setSelection] = useState<Selection | undefined>();
   const missingReference = (error as { code?: string } | undefined)?.code === 'no_reference';
@@ -132,7 +141,7 @@ export function DriftSection({ name }: { name: string }) {
   }, [missingReference, against, error]);
   if (error && !data && !missingReference) return <ErrorNote error={error} />;
   if (!data) return <Loading what="drift" />;
-  if (data.windows.length === 0) return <p className="empty">No predictions logged yet.</p>;
+  if (data.windows.length === 0) return <Empty rangeKey={rangeKey} missing="No predictions logged yet." />;
   const drifted = data.windows.filter(
     (w) => w.columns && Object.values(w.columns).some((c) => c.drifted),
   ).length;

@@ -1,10 +1,11 @@
 import type { AlertView, CheckResultView, ServedVersionView, WindowView } from '@steward/client';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { apiClient } from '../api';
 import { Chart, type ChartMarker } from '../components/chart';
-import { ErrorNote, Loading } from '../components/status';
+import { Empty, ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
-import { ALL_TIME, KEY_METRICS, seconds } from '../lib/format';
+import { KEY_METRICS, seconds } from '../lib/format';
+import { rangeFromSelection, type TimeRange } from '../lib/time-range';
 
 export interface CheckSpecView {
   type: string;
@@ -24,24 +25,16 @@ interface MetricsData {
   served: ServedVersionView[];
 }
 
-/** How much of the history the charts show, counted back from the newest prediction (not the wall clock). */
-export const RANGES = {
-  day: 86_400_000,
-  week: 7 * 86_400_000,
-  month: 30 * 86_400_000,
-  all: undefined,
-} as const;
-export type RangeName = keyof typeof RANGES;
-
-async function load(name: string, checks: CheckSpecView[], range: RangeName): Promise<MetricsData> {
+async function load(
+  name: string,
+  checks: CheckSpecView[],
+  served: ServedVersionView[],
+  range: { from: number; to: number },
+): Promise<MetricsData> {
   const client = apiClient();
-  const served = await client.served(name, ALL_TIME);
-  const newest = Math.max(0, ...served.map((v) => Date.parse(v.last)));
-  const span = RANGES[range];
-  const from = span === undefined || served.length === 0 ? ALL_TIME.from : newest - span + 1;
   const [windows, results, alerts] = await Promise.all([
     // At most ~1,000 points a series: a year of half-hour windows comes back merged.
-    client.metrics(name, { from, to: ALL_TIME.to, maxWindows: MAX_POINTS }),
+    client.metrics(name, { ...range, maxWindows: MAX_POINTS }),
     client.checkResults(name, { limit: 5000 }),
     client.alerts({ model: name, limit: 500 }),
   ]);
@@ -89,11 +82,13 @@ function MetricChart({
   metric,
   x,
   shown,
+  onSelect,
 }: {
   data: MetricsData;
   metric: string;
   x: number[];
   shown: MarkerKinds;
+  onSelect: (from: number, to: number) => void;
 }) {
   const series = useMemo(() => {
     const thresholds = data.checks.flatMap((c) =>
@@ -120,24 +115,52 @@ function MetricChart({
   return (
     <figure>
       <figcaption>{metric} per window</figcaption>
-      <Chart name={metric} x={x} series={series} band={band} markers={markers} yLabel={metric} />
+      <Chart
+        name={metric}
+        x={x}
+        series={series}
+        band={band}
+        markers={markers}
+        yLabel={metric}
+        onSelect={onSelect}
+      />
     </figure>
   );
 }
 
-/** Metric timelines per window with check thresholds, anomaly bands, alert and version-change markers. */
+/**
+ * Metric timelines per window with check thresholds, anomaly bands, alert and version-change markers, over the
+ * page's time range (`rangeKey` names it; dragging across a chart sets a custom one through `onRange`).
+ */
 export function MetricsSection({
   name,
   task,
   checks,
+  served,
+  range,
+  rangeKey,
+  onRange,
 }: {
   name: string;
   task: string;
   checks: CheckSpecView[];
+  served: ServedVersionView[];
+  range: { from: number; to: number };
+  rangeKey: string;
+  onRange: (range: TimeRange) => void;
 }) {
-  const [range, setRange] = useState<RangeName>('all');
-  const { data, error } = usePolling(() => load(name, checks, range), `metrics:${name}:${range}`);
+  // The charts stay while another range loads.
+  const { data, error } = usePolling(
+    () => load(name, checks, served, range),
+    `metrics:${name}:${rangeKey}`,
+    undefined,
+    `metrics:${name}`,
+  );
   const [shown, setShown] = useState<MarkerKinds>({ version: true, alert: true });
+  const onSelect = useCallback(
+    (from: number, to: number) => onRange(rangeFromSelection(from, to)),
+    [onRange],
+  );
   const x = useMemo(() => data?.windows.map((w) => seconds(w.start)) ?? [], [data]);
   const volume = useMemo(
     () => data && { ...data, windows: data.windows.map((w) => ({ ...w, metrics: { count: w.count } })) },
@@ -146,21 +169,14 @@ export function MetricsSection({
   if (error && !data) return <ErrorNote error={error} />;
   if (!data || !volume) return <Loading what="metrics" />;
   if (data.windows.length === 0)
-    return <p className="empty">No windows yet: log predictions (and labels) to see metrics here.</p>;
+    return (
+      <Empty
+        rangeKey={rangeKey}
+        missing="No windows yet: log predictions (and labels) to see metrics here."
+      />
+    );
   return (
     <section className="metrics">
-      <p className="range">
-        <label>
-          Show{' '}
-          <select name="range" value={range} onChange={(e) => setRange(e.target.value as RangeName)}>
-            <option value="day">the last day</option>
-            <option value="week">the last week</option>
-            <option value="month">the last 30 days</option>
-            <option value="all">everything</option>
-          </select>
-        </label>{' '}
-        up to the newest prediction
-      </p>
       <p className="legend">
         {(['version', 'alert'] as const).map((kind) => (
           <label key={kind} className={`key key-${kind}`}>
@@ -174,13 +190,14 @@ export function MetricsSection({
           </label>
         ))}{' '}
         <span className="key key-band">expected band (anomaly check)</span>{' '}
-        <span className="key key-threshold">check threshold</span>
+        <span className="key key-threshold">check threshold</span>{' '}
+        <span className="hint">(hover a marker for its details)</span>
       </p>
       <div className="grid">
         {(KEY_METRICS[task] ?? []).map((metric) => (
-          <MetricChart key={metric} data={data} metric={metric} x={x} shown={shown} />
+          <MetricChart key={metric} data={data} metric={metric} x={x} shown={shown} onSelect={onSelect} />
         ))}
-        <MetricChart data={volume} metric="count" x={x} shown={shown} />
+        <MetricChart data={volume} metric="count" x={x} shown={shown} onSelect={onSelect} />
       </div>
     </section>
   );

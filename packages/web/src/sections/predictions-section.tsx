@@ -1,10 +1,14 @@
 import type { ColumnView, WindowView } from '@steward/client';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { apiClient } from '../api';
 import { Chart, type ChartSeries } from '../components/chart';
-import { ErrorNote, Loading } from '../components/status';
+import { Empty, ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
-import { ALL_TIME, seconds } from '../lib/format';
+import { seconds } from '../lib/format';
+import { rangeFromSelection, type TimeRange } from '../lib/time-range';
+
+/** At most ~1,000 points a series: longer ranges come back in merged windows. */
+const MAX_POINTS = 1000;
 
 const PALETTE = ['#2563eb', '#f97316', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04'];
 const QUANTILES = ['p5', 'p25', 'p50', 'p75', 'p95'];
@@ -38,9 +42,33 @@ function quantileSeries(
   }));
 }
 
-/** How the model's answers are distributed over time: class shares or output quantiles, and score quantiles. */
-export function PredictionsSection({ name, task }: { name: string; task: string }) {
-  const { data, error } = usePolling(() => apiClient().windows(name, ALL_TIME), `windows:${name}`);
+/**
+ * How the model's answers are distributed over the page's time range: class shares or output quantiles, and score
+ * quantiles.
+ */
+export function PredictionsSection({
+  name,
+  task,
+  range,
+  rangeKey,
+  onRange,
+}: {
+  name: string;
+  task: string;
+  range: { from: number; to: number };
+  rangeKey: string;
+  onRange: (range: TimeRange) => void;
+}) {
+  const { data, error } = usePolling(
+    () => apiClient().windows(name, { ...range, maxWindows: MAX_POINTS }),
+    `windows:${name}:${rangeKey}`,
+    undefined,
+    `windows:${name}`,
+  );
+  const onSelect = useCallback(
+    (from: number, to: number) => onRange(rangeFromSelection(from, to)),
+    [onRange],
+  );
   const x = useMemo(() => data?.map((w) => seconds(w.start)) ?? [], [data]);
   const output = useMemo(
     () =>
@@ -57,7 +85,7 @@ export function PredictionsSection({ name, task }: { name: string; task: string 
   );
   if (error && !data) return <ErrorNote error={error} />;
   if (!data) return <Loading what="prediction distributions" />;
-  if (data.length === 0) return <p className="empty">No predictions logged yet.</p>;
+  if (data.length === 0) return <Empty rangeKey={rangeKey} missing="No predictions logged yet." />;
   return (
     <section className="predictions">
       <div className="grid">
@@ -65,12 +93,12 @@ export function PredictionsSection({ name, task }: { name: string; task: string 
           <figcaption>
             {task === 'regression' ? 'Predicted value quantiles' : 'Predicted class shares'} per window
           </figcaption>
-          <Chart name="output-distribution" x={x} series={output} />
+          <Chart name="output-distribution" x={x} series={output} onSelect={onSelect} />
         </figure>
         {scores.length > 0 && (
           <figure>
             <figcaption>Score quantiles per window</figcaption>
-            <Chart name="score-distribution" x={x} series={scores} />
+            <Chart name="score-distribution" x={x} series={scores} onSelect={onSelect} />
           </figure>
         )}
       </div>

@@ -1,9 +1,9 @@
 import type { ColumnView, FeatureSpecInput } from '@steward/client';
 import { apiClient } from '../api';
 import { Sparkline } from '../components/sparkline';
-import { ErrorNote, Loading } from '../components/status';
+import { Empty, ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
-import { ALL_TIME, num, seconds } from '../lib/format';
+import { num, seconds } from '../lib/format';
 
 function summary(column: ColumnView | undefined): string {
   if (!column) return '—';
@@ -17,13 +17,29 @@ function summary(column: ColumnView | undefined): string {
   return '—';
 }
 
-/** Per feature: missing values now and over time, and the latest window's range or top categories. */
-export function QualitySection({ name, features }: { name: string; features: FeatureSpecInput[] }) {
-  const { data: windows, error } = usePolling(() => apiClient().windows(name, ALL_TIME), `quality:${name}`);
+/** Per feature: missing values over the page's time range, and its latest window's range or top categories. */
+export function QualitySection({
+  name,
+  features,
+  range,
+  rangeKey,
+}: {
+  name: string;
+  features: FeatureSpecInput[];
+  range: { from: number; to: number };
+  rangeKey: string;
+}) {
+  // The sparklines show 60 points: the range comes back merged into at most that many windows.
+  const { data: windows, error } = usePolling(
+    () => apiClient().windows(name, { ...range, maxWindows: 60 }),
+    `quality:${name}:${rangeKey}`,
+    undefined,
+    `quality:${name}`,
+  );
   if (error && !windows) return <ErrorNote error={error} />;
   if (!windows) return <Loading what="data quality" />;
   const latest = windows.at(-1);
-  if (!latest) return <p className="empty">No predictions logged yet.</p>;
+  if (!latest) return <Empty rangeKey={rangeKey} missing="No predictions logged yet." />;
   const recent = windows.slice(-60);
   return (
     <section className="quality">
@@ -37,7 +53,7 @@ export function QualitySection({ name, features }: { name: string; features: Fea
             <th>Feature</th>
             <th>Type</th>
             <th>Missing (latest)</th>
-            <th>Missing share, last {recent.length} windows</th>
+            <th>Missing share over the range ({recent.length} windows)</th>
             <th>min · median · max (latest)</th>
           </tr>
         </thead>
