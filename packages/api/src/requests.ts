@@ -125,9 +125,11 @@ export const driftQuery = rangeQuery.extend({
   referenceWindow: z.string().optional().describe('or the window starting at this ISO time'),
   feature: z.string().optional().describe('drift/feature: the feature'),
   against: z
-    .enum(['reference', 'previous'])
+    .enum(['reference', 'serving', 'previous'])
     .optional()
-    .describe('drift/windows: each window against the reference (default) or against the window before it'),
+    .describe(
+      'each window against the reference (default), the training data of the version production served then (serving), or (drift/windows) the window before it',
+    ),
   maxWindows: z
     .string()
     .optional()

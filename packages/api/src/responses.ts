@@ -220,6 +220,12 @@ export const driftTimeline = z.object({
           }),
         )
         .nullable(),
+      reference: z
+        .string()
+        .optional()
+        .describe(
+          "against=serving: what the window was judged against (the serving version's training data)",
+        ),
     }),
   ),
 });

@@ -122,8 +122,11 @@ export interface DriftQuery {
   referenceWindow?: string;
   /** drift/windows without `size`: windows merged so that at most this many cover the data. */
   maxWindows?: number;
-  /** drift/windows: each window against the reference (default) or against the window before it. */
-  against?: 'reference' | 'previous';
+  /**
+   * Each window against the reference (default), the training data of the version production served then
+   * (`serving`), or (drift/windows) the window before it.
+   */
+  against?: 'reference' | 'serving' | 'previous';
 }
 
 export type Alias = 'production' | 'candidate' | 'shadow';

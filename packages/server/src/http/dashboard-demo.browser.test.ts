@@ -109,9 +109,18 @@ describe.skipIf(!ready)('the dashboard on the whole demo (916 days, every run an
     await page.close();
   });
 
-  test('drift: the heatmap (window against window, the demo has no reference) is not one colour', async () => {
+  test('drift: each window against the training data of the version serving it, not one colour, all in view', async () => {
     const page = await open('#/models/elec2/drift');
     await page.locator('button.cell').first().waitFor();
+    // A year of weekly versions: the reference changes along the row, named where it does.
+    const named = (await page.locator('tr.heatmap-reference th[data-reference]').allInnerTexts()).filter(
+      (t) => t !== '',
+    );
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.every((t) => /^v\d+$/.test(t))).toBe(true);
+    expect(
+      await page.locator('.heatmap-scroll').evaluate((e) => e.scrollWidth - e.clientWidth),
+    ).toBeLessThanOrEqual(0);
     const colours = await page
       .locator('button.cell')
       .evaluateAll((cells) =>

@@ -246,7 +246,9 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.mouse.move(over.x + ((v2 - first) / (last - first)) * over.width, over.y + over.height / 2);
     const hover = page.locator(`${chart} .marker-hover`);
     await hover.waitFor();
-    expect(await hover.innerText()).toContain(`version v2 · ${new Date(v2 * 1000).toISOString().slice(0, 10)}`);
+    expect(await hover.innerText()).toContain(
+      `version v2 · ${new Date(v2 * 1000).toISOString().slice(0, 10)}`,
+    );
     // Drag from 30% to 50% of the plot's width: that part of the history, in finer windows where merged.
     await page.mouse.move(over.x + over.width * 0.3, over.y + over.height / 2);
     await page.mouse.down();
@@ -352,9 +354,17 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
 
   test('the drift heatmap matches the API and a cell opens that feature’s two distributions', async () => {
     const all = (await api('GET', `/api/v1/models/elec2/drift/windows?${ALL}`)) as { windows: unknown[] };
-    const drift = (await api('GET', `/api/v1/models/elec2/drift/windows?${ALL}&maxWindows=70`)) as {
+    const drift = (await api(
+      'GET',
+      `/api/v1/models/elec2/drift/windows?${ALL}&maxWindows=70&against=serving`,
+    )) as {
       windowMs: number;
-      windows: Array<{ start: string; end: string; columns: Record<string, { score: number }> | null }>;
+      windows: Array<{
+        start: string;
+        end: string;
+        reference?: string;
+        columns: Record<string, { score: number }> | null;
+      }>;
     };
     // More windows than the heatmap's 70 columns: the server merges them, and the whole range is shown.
     expect(all.windows.length).toBeGreaterThan(70);
@@ -364,10 +374,27 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.locator('button.cell').first().waitFor();
     const shown = drift.windows;
     const judged = shown.filter((w) => w.columns !== null);
-    expect(await page.locator('table.heatmap thead th[title]').allInnerTexts()).toEqual(
+    expect(await page.locator('table.heatmap thead tr:first-child th[title]').allInnerTexts()).toEqual(
       shown.map((w) => w.start.slice(0, 10)),
     );
+    // Each window against the version production served: version 1 (uploaded, the stored reference stands in),
+    // then version 2's training data from its promotion on; the row names it where it changes.
+    const references = shown.map((w) => w.reference);
+    expect(references[0]).toBe('the uploaded reference "training"');
+    expect(references.at(-1)).toMatch(/^v2's training data \(\d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2}\)$/);
+    expect(
+      await page
+        .locator('tr.heatmap-reference th[data-reference]')
+        .evaluateAll((ths) => ths.map((t) => t.getAttribute('data-reference'))),
+    ).toEqual(references);
+    expect(
+      (await page.locator('tr.heatmap-reference th[data-reference]').allInnerTexts()).filter((t) => t !== ''),
+    ).toEqual(['ref', 'v2']);
     expect(await page.locator('.drift-legend .swatch').count()).toBe(5);
+    // The whole range fits at 1440 px: nothing scrolled out of sight.
+    expect(
+      await page.locator('.heatmap-scroll').evaluate((e) => e.scrollWidth - e.clientWidth),
+    ).toBeLessThanOrEqual(0);
     const colours = await page
       .locator('button.cell')
       .evaluateAll((cells) =>
@@ -378,7 +405,8 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     expect(await page.locator('td.cell-empty').count()).toBe(
       (shown.length - judged.length) * ELEC2_FEATURES.length,
     );
-    const target = judged[10] as (typeof shown)[number];
+    // A window version 2 served: its distributions against version 2's training data.
+    const target = judged.at(-2) as (typeof shown)[number];
     const cell = page.locator(`button.cell[data-feature="nswprice"][data-window="${target.start}"]`);
     expect(Number(await cell.getAttribute('data-score'))).toBe(target.columns?.nswprice?.score);
     await cell.click();
@@ -386,24 +414,39 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await detail.waitFor();
     const expected = await api(
       'GET',
-      `/api/v1/models/elec2/drift/feature?feature=nswprice&from=${encodeURIComponent(target.start)}&to=${encodeURIComponent(target.end)}`,
+      `/api/v1/models/elec2/drift/feature?feature=nswprice&from=${encodeURIComponent(target.start)}&to=${encodeURIComponent(target.end)}&against=serving`,
     );
+    expect(expected.score).toBe(target.columns?.nswprice?.score);
     expect(JSON.parse((await detail.getAttribute('data-reference')) as string)).toEqual(
       expected.distribution.reference,
     );
     expect(JSON.parse((await detail.getAttribute('data-current')) as string)).toEqual(
       expected.distribution.current,
     );
+    expect(await page.locator('.feature-drift figcaption').innerText()).toContain(
+      "reference rows of v2's training data (",
+    );
     await screenshot(page, 'model-drift');
-    // Against the window before: far fewer drifted windows than against version 1's training data.
+    // Against the uploaded reference: the windows version 1 served are judged as before, version 2's differently.
+    const uploaded = (await api(
+      'GET',
+      `/api/v1/models/elec2/drift/windows?${ALL}&maxWindows=70`,
+    )) as typeof drift;
+    uploaded.windows.forEach((w, i) => {
+      const same = JSON.stringify(w.columns) === JSON.stringify(shown[i]?.columns);
+      expect(same).toBe(shown[i]?.reference === 'the uploaded reference "training"');
+    });
     const summary = () => page.locator('section.drift p').nth(1).innerText();
-    expect(await summary()).toMatch(/^(\d+) of \1 windows/);
+    const drifted = async () => Number(/^(\d+) of (\d+) windows/.exec(await summary())?.[1]);
+    const serving = await drifted();
+    await page.locator('select[name="against"]').selectOption('reference');
+    await expect.poll(summary).toMatch(/^(\d+) of \1 windows/);
+    expect(serving).toBeLessThanOrEqual(await drifted());
     await page.locator('select[name="against"]').selectOption('previous');
     await expect
       .poll(summary)
       .toMatch(/windows of 2 days have at least one drifted feature\. Against the window before/);
-    const [, drifted, total] = /^(\d+) of (\d+) windows/.exec(await summary()) ?? [];
-    expect(Number(drifted)).toBeLessThan(Number(total));
+    expect(await drifted()).toBeLessThan(shown.length);
     expect(
       await page.locator('table.heatmap tbody tr').first().locator('td').first().getAttribute('class'),
     ).toBe('cell-empty');
@@ -426,7 +469,7 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     const note = page.locator('p.no-reference');
     await note.waitFor();
     expect(await note.innerText()).toMatch(
-      /^no reference "training" .*: each window is shown against the one before it\. To compare with the training data, upload/,
+      /^No version with a training window has served yet, and no reference is stored: each window is shown against the one before it\. To compare with the training data, upload/,
     );
     expect(await page.locator('select[name="against"]').inputValue()).toBe('previous');
     // Ten days, the first with nothing before it: nine judged windows of six features.

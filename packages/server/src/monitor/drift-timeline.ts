@@ -3,6 +3,7 @@ import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions } from '../store/prediction-reads.js';
 import { windowStart } from './ingestion.js';
+import type { ServingReferenceOf } from './serving-references.js';
 
 /** One feature in one window: enough to colour a heatmap cell and to explain it. */
 export interface DriftCell {
@@ -19,10 +20,21 @@ export interface DriftTimeline {
     start: number;
     end: number;
     rows: number;
-    /** Null when the window has fewer rows than minRows: too few to judge. */
+    /** Null when the window has fewer rows than minRows (too few to judge), or nothing to judge it against. */
     columns: Record<string, DriftCell> | null;
+    /** What the window was judged against, when that changes from window to window (`serving`). */
+    reference?: string;
   }>;
 }
+
+/**
+ * What each window is judged against: one set of reference rows, the window before it (`previous`), or the
+ * training data of the version serving it (`serving`, see servingReferences).
+ */
+export type DriftAgainst =
+  | ReadonlyArray<Record<string, unknown>>
+  | 'previous'
+  | { serving: ServingReferenceOf };
 
 const MAX_ROWS = 500_000;
 
@@ -37,7 +49,7 @@ const MAX_ROWS = 500_000;
 export async function driftTimeline(
   store: StoreConnection,
   spec: ModelSpec,
-  reference: ReadonlyArray<Record<string, unknown>> | 'previous',
+  reference: DriftAgainst,
   query: { from: number; to: number; size?: number; minRows?: number },
 ): Promise<DriftTimeline> {
   const size = query.size ?? spec.window;
@@ -56,8 +68,11 @@ export async function driftTimeline(
   // A bucket's cells hold while its rows, and the rows it is judged against, have not moved.
   const starts = [...buckets.keys()].sort((a, b) => a - b);
   const signatureOf = (i: number) => {
-    const own = buckets.get(starts[i] as number) as string;
-    return reference === 'previous' && i > 0 ? `${own}|${buckets.get(starts[i - 1] as number)}` : own;
+    const start = starts[i] as number;
+    const own = buckets.get(start) as string;
+    if (reference === 'previous' && i > 0) return `${own}|${buckets.get(starts[i - 1] as number)}`;
+    if (isServing(reference)) return `${own}|${reference.serving(start, start + size)?.key ?? 'none'}`;
+    return own;
   };
   const stale = starts.findIndex(
     (start, i) => cached.get(`${scope}\u0000${start}`)?.signature !== signatureOf(i),
@@ -131,9 +146,12 @@ async function readBuckets(
   return buckets;
 }
 
+const isServing = (reference: DriftAgainst): reference is { serving: ServingReferenceOf } =>
+  typeof reference === 'object' && 'serving' in reference;
+
 function judgeBuckets(
   buckets: Map<number, Array<Record<string, never>>>,
-  reference: ReadonlyArray<Record<string, unknown>> | 'previous',
+  reference: DriftAgainst,
   features: string[],
   minRows: number,
   size: number,
@@ -142,15 +160,19 @@ function judgeBuckets(
   let before: Array<Record<string, never>> | undefined;
   for (const [start, current] of [...buckets].sort((a, b) => a[0] - b[0])) {
     // Against the previous window: the one just before, when it holds enough rows to judge by.
+    const serving = isServing(reference) ? reference.serving(start, start + size) : undefined;
     const against =
       reference === 'previous'
         ? before !== undefined && before.length >= minRows
           ? before
           : undefined
-        : (reference as Array<Record<string, never>>);
+        : isServing(reference)
+          ? (serving?.rows as Array<Record<string, never>> | undefined)
+          : (reference as Array<Record<string, never>>);
     before = current;
+    const label = serving ? { reference: serving.label } : {};
     if (current.length < minRows || against === undefined) {
-      windows.set(start, { start, end: start + size, rows: current.length, columns: null });
+      windows.set(start, { start, end: start + size, rows: current.length, columns: null, ...label });
       continue;
     }
     const report = detectDrift(against, current, { columns: features });
@@ -170,6 +192,7 @@ function judgeBuckets(
           },
         ]),
       ),
+      ...label,
     });
   }
   return windows;
@@ -190,9 +213,13 @@ function remember(key: string, value: CachedWindow): void {
   while (cached.size > MAX_CACHED) cached.delete(cached.keys().next().value as string);
 }
 
-/** What a reference is, for the cache: `previous`, or a hash of its rows (a re-uploaded reference is another). */
-function referenceKey(reference: ReadonlyArray<Record<string, unknown>> | 'previous'): string {
+/**
+ * What a reference is, for the cache: `previous`, `serving` (each bucket's signature names its version), or a hash
+ * of its rows (a re-uploaded reference is another).
+ */
+function referenceKey(reference: DriftAgainst): string {
   if (reference === 'previous') return 'previous';
+  if (isServing(reference)) return 'serving';
   const text = JSON.stringify(reference);
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);

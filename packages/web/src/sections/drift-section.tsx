@@ -7,11 +7,19 @@ import { usePolling } from '../hooks/use-polling';
 import { driftColour, driftIntensity } from '../lib/drift-intensity';
 import { num, when, windowLength } from '../lib/format';
 
+type Against = 'serving' | 'reference' | 'previous';
+
 interface Selection {
   feature: string;
   start: string;
   end: string;
+  /** What the window was judged against (serving: the version's training data). */
+  reference?: string;
 }
+
+/** A reference's short name for the heatmap's header: "v7", or "ref" for the uploaded one. */
+const shortReference = (label: string | undefined) =>
+  label === undefined ? '' : (/^(v\d+)'s/.exec(label)?.[1] ?? 'ref');
 
 function binLabels(view: FeatureDriftView): string[] {
   const d = view.distribution;
@@ -21,23 +29,31 @@ function binLabels(view: FeatureDriftView): string[] {
   return edges.slice(0, -1).map((e) => num(e, 2));
 }
 
-function FeatureDetail({ name, selection }: { name: string; selection: Selection }) {
+function FeatureDetail({
+  name,
+  selection,
+  against,
+}: {
+  name: string;
+  selection: Selection;
+  against: Exclude<Against, 'previous'>;
+}) {
   const [view, setView] = useState<FeatureDriftView | undefined>();
   const [error, setError] = useState<Error | undefined>();
   useEffect(() => {
     setView(undefined);
     apiClient()
-      .featureDrift(name, selection.feature, { from: selection.start, to: selection.end })
+      .featureDrift(name, selection.feature, { from: selection.start, to: selection.end, against })
       .then(setView, setError);
-  }, [name, selection]);
+  }, [name, selection, against]);
   if (error) return <ErrorNote error={error} />;
   if (!view) return <Loading what={`${selection.feature}`} />;
   return (
     <figure className="feature-drift" data-feature={view.column}>
       <figcaption>
         {view.column}, window {when(selection.start)}: {view.methodLabel} {num(view.score)} (threshold{' '}
-        {num(view.threshold)}) — {view.drifted ? 'drifted' : 'no drift'}; {view.referenceRows} reference rows,{' '}
-        {view.currentRows} current
+        {num(view.threshold)}) — {view.drifted ? 'drifted' : 'no drift'}; {view.referenceRows} reference rows
+        {selection.reference ? ` of ${selection.reference}` : ''}, {view.currentRows} current
       </figcaption>
       {view.distribution ? (
         <DistributionBars
@@ -71,11 +87,28 @@ function Heatmap({
           <tr>
             <th />
             {windows.map((w) => (
-              <th key={w.start} title={`${when(w.start)} – ${when(w.end)}`}>
+              <th
+                key={w.start}
+                title={`${when(w.start)} – ${when(w.end)}${w.reference ? `, against ${w.reference}` : ''}`}
+              >
                 {w.start.slice(0, 10)}
               </th>
             ))}
           </tr>
+          {windows.some((w) => w.reference) && (
+            <tr className="heatmap-reference">
+              <th>against</th>
+              {windows.map((w, i) => {
+                const short = shortReference(w.reference);
+                // Named where it changes: a run of windows judged against one version reads as one.
+                return (
+                  <th key={w.start} data-reference={w.reference} title={w.reference}>
+                    {short !== shortReference(windows[i - 1]?.reference) ? short : ''}
+                  </th>
+                );
+              })}
+            </tr>
+          )}
         </thead>
         <tbody>
           {data.features.map((feature) => (
@@ -97,9 +130,16 @@ function Heatmap({
                       data-window={w.start}
                       data-score={cell.score}
                       data-drifted={cell.drifted}
-                      title={`${feature}, ${when(w.start)}: ${cell.method} ${num(cell.score)} (threshold ${num(cell.threshold)})`}
+                      title={`${feature}, ${when(w.start)}: ${cell.method} ${num(cell.score)} (threshold ${num(cell.threshold)})${w.reference ? ` against ${w.reference}` : ''}`}
                       disabled={onSelect === undefined}
-                      onClick={() => onSelect?.({ feature, start: w.start, end: w.end })}
+                      onClick={() =>
+                        onSelect?.({
+                          feature,
+                          start: w.start,
+                          end: w.end,
+                          ...(w.reference ? { reference: w.reference } : {}),
+                        })
+                      }
                     />
                   </td>
                 );
@@ -122,7 +162,9 @@ export function DriftSection({
   range: { from: number; to: number };
   rangeKey: string;
 }) {
-  const [against, setAgainst] = useState<'reference' | 'previous'>('reference');
+  // By default each window against what the model serving it learned from: a model retrained on recent data is not
+  // "drifted" because its first version's data is old.
+  const [against, setAgainst] = useState<Against>('serving');
   // A model without a reference is compared window to window rather than shown empty.
   const [noReference, setNoReference] = useState<string | undefined>();
   const { data, error } = usePolling(
@@ -133,12 +175,20 @@ export function DriftSection({
   );
   const [selection, setSelection] = useState<Selection | undefined>();
   const missingReference = (error as { code?: string } | undefined)?.code === 'no_reference';
+  const nothingServed =
+    against === 'serving' &&
+    data !== undefined &&
+    data.windows.length > 0 &&
+    data.windows.every((w) => !w.reference);
   useEffect(() => {
     if (missingReference && against === 'reference') {
       setNoReference(error?.message);
       setAgainst('previous');
+    } else if (nothingServed) {
+      setNoReference('No version with a training window has served yet, and no reference is stored');
+      setAgainst('previous');
     }
-  }, [missingReference, against, error]);
+  }, [missingReference, nothingServed, against, error]);
   if (error && !data && !missingReference) return <ErrorNote error={error} />;
   if (!data) return <Loading what="drift" />;
   if (data.windows.length === 0) return <Empty rangeKey={rangeKey} missing="No predictions logged yet." />;
@@ -161,11 +211,14 @@ export function DriftSection({
             value={against}
             onChange={(e) => {
               setSelection(undefined);
-              setAgainst(e.target.value as 'reference' | 'previous');
+              setAgainst(e.target.value as Against);
             }}
           >
+            <option value="serving" disabled={noReference !== undefined}>
+              the training data of the version serving it
+            </option>
             <option value="reference" disabled={noReference !== undefined}>
-              the reference (training data)
+              the uploaded reference
             </option>
             <option value="previous">the window before it</option>
           </select>
@@ -174,9 +227,11 @@ export function DriftSection({
       <p>
         {drifted} of {data.windows.length} windows of {windowLength(data.windowMs)} have at least one drifted
         feature.{' '}
-        {against === 'reference'
-          ? "Click a cell to compare that feature's distributions."
-          : 'Against the window before, a cell shows how much that feature changed from one window to the next.'}
+        {against === 'previous'
+          ? 'Against the window before, a cell shows how much that feature changed from one window to the next.'
+          : "Click a cell to compare that feature's distributions."}
+        {against === 'serving' &&
+          ' The reference changes where production changed version (the "against" row); before the first version with a training window, the uploaded reference stands in.'}
       </p>
       <p className="drift-legend">
         {[
@@ -191,8 +246,10 @@ export function DriftSection({
           </span>
         ))}
       </p>
-      <Heatmap data={data} {...(against === 'reference' ? { onSelect: setSelection } : {})} />
-      {selection && <FeatureDetail name={name} selection={selection} />}
+      <Heatmap data={data} {...(against !== 'previous' ? { onSelect: setSelection } : {})} />
+      {selection && against !== 'previous' && (
+        <FeatureDetail name={name} selection={selection} against={against} />
+      )}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { driftTimeline } from '../../monitor/drift-timeline.js';
 import type { LoadedModel } from '../../monitor/model-catalog.js';
 import { type ReferenceSpec, resolveReference } from '../../monitor/references.js';
+import { type ServingReferenceOf, servingReferences } from '../../monitor/serving-references.js';
 import { queryPredictions } from '../../store/prediction-reads.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
@@ -28,9 +29,44 @@ function referenceOf(model: LoadedModel, query: DriftQuery): ReferenceSpec {
 }
 
 async function referenceRows(context: ApiContext, model: LoadedModel, query: DriftQuery) {
+  if (query.against === 'serving') {
+    // The version production served in the middle of the range.
+    const range = timeRange(query, context.clock.now());
+    const serving = (await servingOf(context, model, query, range))(range.from, range.to);
+    if (!serving) {
+      const stored = referenceOf(model, query);
+      const name = typeof stored === 'string' ? stored : 'training';
+      throw new ApiError(
+        404,
+        'no_reference',
+        `no version with a training window served then, and no stored reference to stand in (upload one with PUT /api/v1/models/${model.spec.name}/references/${name})`,
+      );
+    }
+    return serving.rows;
+  }
   const rows = await resolveReference(context.store, model.spec, referenceOf(model, query), MAX_ROWS);
   if (typeof rows === 'string') throw new ApiError(404, 'no_reference', rows);
   return rows;
+}
+
+/** Against the serving version's training data; the model's stored reference stands in where there is none. */
+async function servingOf(
+  context: ApiContext,
+  model: LoadedModel,
+  query: DriftQuery,
+  range: { from: number; to: number },
+): Promise<ServingReferenceOf> {
+  const spec = referenceOf(model, query);
+  const uploaded =
+    typeof spec === 'string' ? await resolveReference(context.store, model.spec, spec, MAX_ROWS) : undefined;
+  return servingReferences(
+    context.store,
+    context.registry,
+    model.spec,
+    range.from,
+    range.to,
+    Array.isArray(uploaded) ? { name: spec as string, rows: uploaded } : undefined,
+  );
 }
 
 async function currentRows(context: ApiContext, model: LoadedModel, query: DriftQuery) {
@@ -105,7 +141,11 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
       const timeline = await driftTimeline(
         context.store,
         model.spec,
-        query.against === 'previous' ? 'previous' : await referenceRows(context, model, query),
+        query.against === 'previous'
+          ? 'previous'
+          : query.against === 'serving'
+            ? { serving: await servingOf(context, model, query, range) }
+            : await referenceRows(context, model, query),
         { ...range, size: windowMs },
       );
       return {
