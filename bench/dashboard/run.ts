@@ -100,8 +100,13 @@ try {
     ['metrics: metrics (all, ≤1000 windows)', `${m}/metrics?${range}&maxWindows=1000`],
     ['metrics: check results', `${m}/checks?limit=5000`],
     ['metrics: alerts', `/api/v1/alerts?model=${MODEL}&limit=500`],
-    ['predictions and quality: windows (all)', `${m}/windows?${range}`],
-    // The demo uploads no reference, so the heatmap's other choice: each window against the one before.
+    ['predictions: windows (all, ≤1000 windows)', `${m}/windows?${range}&maxWindows=1000`],
+    ['quality: windows (all, ≤60 windows)', `${m}/windows?${range}&maxWindows=60`],
+    // Each window against the training data of the version production served in it (the dashboard's default).
+    [
+      'drift: heatmap (all, 70 columns, against the serving version)',
+      `${m}/drift/windows?${range}&maxWindows=70&against=serving`,
+    ],
     [
       'drift: heatmap (all, 70 columns, against the window before)',
       `${m}/drift/windows?${range}&maxWindows=70&against=previous`,

@@ -3,7 +3,7 @@ import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions } from '../store/prediction-reads.js';
 import { windowStart } from './ingestion.js';
-import type { ServingReferenceOf } from './serving-references.js';
+import type { RowsRead, ServingReferences } from './serving-references.js';
 
 /** One feature in one window: enough to colour a heatmap cell and to explain it. */
 export interface DriftCell {
@@ -34,7 +34,7 @@ export interface DriftTimeline {
 export type DriftAgainst =
   | ReadonlyArray<Record<string, unknown>>
   | 'previous'
-  | { serving: ServingReferenceOf };
+  | { serving: ServingReferences };
 
 const MAX_ROWS = 500_000;
 
@@ -71,7 +71,7 @@ export async function driftTimeline(
     const start = starts[i] as number;
     const own = buckets.get(start) as string;
     if (reference === 'previous' && i > 0) return `${own}|${buckets.get(starts[i - 1] as number)}`;
-    if (isServing(reference)) return `${own}|${reference.serving(start, start + size)?.key ?? 'none'}`;
+    if (isServing(reference)) return `${own}|${reference.serving.at(start, start + size)?.key ?? 'none'}`;
     return own;
   };
   const stale = starts.findIndex(
@@ -81,13 +81,17 @@ export async function driftTimeline(
     // Read from the first bucket that moved (and the one before it, which it is judged against) to the end.
     const readFrom =
       reference === 'previous' && stale > 0 ? (starts[stale - 1] as number) : (starts[stale] as number);
-    const judged = judgeBuckets(
-      await readBuckets(store, spec.name, readFrom, query.to, size),
-      reference,
-      features,
-      minRows,
-      size,
-    );
+    const { buckets, read } = await readBuckets(store, spec.name, readFrom, query.to, size);
+    // Against the serving version: the training rows of the versions the buckets to judge need, read at once.
+    const servingRows = isServing(reference)
+      ? await reference.serving.rows(
+          new Set(
+            [...buckets.keys()].flatMap((start) => reference.serving.at(start, start + size)?.key ?? []),
+          ),
+          read,
+        )
+      : undefined;
+    const judged = judgeBuckets(buckets, reference, features, minRows, size, servingRows);
     starts.forEach((start, i) => {
       const window = judged.get(start);
       if (i >= stale && window) remember(`${scope}\u0000${start}`, { signature: signatureOf(i), window });
@@ -128,14 +132,16 @@ async function bucketSignatures(
   return signatures;
 }
 
+/** The rows of [from, to) by bucket, and as read (oldest first; `complete` unless cut at MAX_ROWS). */
 async function readBuckets(
   store: StoreConnection,
   model: string,
   from: number,
   to: number,
   size: number,
-): Promise<Map<number, Array<Record<string, never>>>> {
+): Promise<{ buckets: Map<number, Array<Record<string, never>>>; read: RowsRead }> {
   const rows = await queryPredictions(store.db, model, { from, to, features: true, limit: MAX_ROWS });
+  const read = { from, to: rows.length === MAX_ROWS ? (rows.at(-1)?.time ?? from) : to, rows };
   const buckets = new Map<number, Array<Record<string, never>>>();
   for (const row of rows) {
     const start = windowStart(row.time, size);
@@ -143,10 +149,10 @@ async function readBuckets(
     bucket.push(row.features as Record<string, never>);
     buckets.set(start, bucket);
   }
-  return buckets;
+  return { buckets, read };
 }
 
-const isServing = (reference: DriftAgainst): reference is { serving: ServingReferenceOf } =>
+const isServing = (reference: DriftAgainst): reference is { serving: ServingReferences } =>
   typeof reference === 'object' && 'serving' in reference;
 
 function judgeBuckets(
@@ -155,19 +161,20 @@ function judgeBuckets(
   features: string[],
   minRows: number,
   size: number,
+  servingRows?: Map<string, ReadonlyArray<Record<string, unknown>>>,
 ): Map<number, DriftTimeline['windows'][number]> {
   const windows = new Map<number, DriftTimeline['windows'][number]>();
   let before: Array<Record<string, never>> | undefined;
   for (const [start, current] of [...buckets].sort((a, b) => a[0] - b[0])) {
     // Against the previous window: the one just before, when it holds enough rows to judge by.
-    const serving = isServing(reference) ? reference.serving(start, start + size) : undefined;
+    const serving = isServing(reference) ? reference.serving.at(start, start + size) : undefined;
     const against =
       reference === 'previous'
         ? before !== undefined && before.length >= minRows
           ? before
           : undefined
         : isServing(reference)
-          ? (serving?.rows as Array<Record<string, never>> | undefined)
+          ? (servingRows?.get(serving?.key ?? '') as Array<Record<string, never>> | undefined)
           : (reference as Array<Record<string, never>>);
     before = current;
     const label = serving ? { reference: serving.label } : {};

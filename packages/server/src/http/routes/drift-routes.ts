@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { driftTimeline } from '../../monitor/drift-timeline.js';
 import type { LoadedModel } from '../../monitor/model-catalog.js';
 import { type ReferenceSpec, resolveReference } from '../../monitor/references.js';
-import { type ServingReferenceOf, servingReferences } from '../../monitor/serving-references.js';
+import { type ServingReferences, servingReferences } from '../../monitor/serving-references.js';
 import { queryPredictions } from '../../store/prediction-reads.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
@@ -32,7 +32,8 @@ async function referenceRows(context: ApiContext, model: LoadedModel, query: Dri
   if (query.against === 'serving') {
     // The version production served in the middle of the range.
     const range = timeRange(query, context.clock.now());
-    const serving = (await servingOf(context, model, query, range))(range.from, range.to);
+    const references = await servingOf(context, model, query, range);
+    const serving = references.at(range.from, range.to);
     if (!serving) {
       const stored = referenceOf(model, query);
       const name = typeof stored === 'string' ? stored : 'training';
@@ -42,7 +43,7 @@ async function referenceRows(context: ApiContext, model: LoadedModel, query: Dri
         `no version with a training window served then, and no stored reference to stand in (upload one with PUT /api/v1/models/${model.spec.name}/references/${name})`,
       );
     }
-    return serving.rows;
+    return (await references.rows(new Set([serving.key]))).get(serving.key) ?? [];
   }
   const rows = await resolveReference(context.store, model.spec, referenceOf(model, query), MAX_ROWS);
   if (typeof rows === 'string') throw new ApiError(404, 'no_reference', rows);
@@ -55,7 +56,7 @@ async function servingOf(
   model: LoadedModel,
   query: DriftQuery,
   range: { from: number; to: number },
-): Promise<ServingReferenceOf> {
+): Promise<ServingReferences> {
   const spec = referenceOf(model, query);
   const uploaded =
     typeof spec === 'string' ? await resolveReference(context.store, model.spec, spec, MAX_ROWS) : undefined;
