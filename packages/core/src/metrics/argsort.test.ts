@@ -25,7 +25,8 @@ describe('argsort', () => {
       -Infinity,
       Infinity,
     ];
-    for (const n of [0, 1, 2, 17, 1000, 70_000]) {
+    // Both ways: a comparator sort under 2,048 values, the radix sort from there.
+    for (const n of [0, 1, 2, 17, 1000, 2047, 2048, 70_000]) {
       const values = Array.from({ length: n }, () =>
         random() < 0.3
           ? (pool[Math.floor(random() * pool.length)] as number)

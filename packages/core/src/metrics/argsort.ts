@@ -1,6 +1,11 @@
 import type { Numbers } from './input.js';
 
 const RADIX = 1 << 16;
+/**
+ * Below this many values a comparator sort is faster: the radix sort's four passes over 65,536 counters cost the
+ * same for 50 values as for 50,000 (a year of small windows' ranking metrics spent a second in them).
+ */
+const SMALL = 2048;
 
 /**
  * The indices of `values` in ascending order of value, ties in index order (a stable sort), in O(n): a radix sort
@@ -10,6 +15,7 @@ const RADIX = 1 << 16;
  */
 export function argsort(values: Numbers): Uint32Array {
   const n = values.length;
+  if (n < SMALL) return comparatorArgsort(values);
   const bits = new Float64Array(1);
   const words = new Uint32Array(bits.buffer);
   const hi = new Uint32Array(n);
@@ -59,4 +65,11 @@ export function argsort(values: Numbers): Uint32Array {
     [order, next] = [next, order];
   }
   return order;
+}
+
+/** The same order by comparisons: ties (and -0 against 0) in index order. */
+function comparatorArgsort(values: Numbers): Uint32Array {
+  const order = Array.from({ length: values.length }, (_, i) => i);
+  order.sort((a, b) => (values[a] as number) - (values[b] as number) || a - b);
+  return Uint32Array.from(order);
 }
