@@ -23,13 +23,27 @@ export interface ProfiledBatch {
 
 const CACHE_SIZE = 512;
 
+/**
+ * Rows for a window older than the newest one a shard has written (held-up rows, late in arriving) go to a side
+ * profile of that window, `SHARD~late`, that readers merge like any shard. Writing a window's profile costs its
+ * size, not the rows added: a batch whose tenth row falls in some window of the last two days rewrote that whole
+ * window, and a group of batches rewrote every window of the two days (most of a busy writer's time). A side profile
+ * holds few rows and writes small; it is folded into the window's own profile once it holds LATE_FOLD_SHARE of it.
+ */
+export const LATE_SUFFIX = '~late';
+const LATE_FOLD_SHARE = 1 / 8;
+const LATE_FOLD_MIN = 64;
+
 /** A window profile moved by a group's batches and not yet written. */
 interface Dirty {
   profile: WindowProfile;
+  spec: ProfiledBatch['spec'];
   model: string;
   start: number;
   shard: string;
   now: number;
+  /** The window's own profile's cache key, when this is its side profile of late rows. */
+  mainKey?: string;
 }
 
 /**
@@ -42,13 +56,17 @@ interface Dirty {
 export class ProfiledBatchWriter {
   private readonly profiles = new Map<string, WindowProfile>();
   private readonly dirty = new Map<string, Dirty>();
+  /** The newest window each shard of each model has written (see LATE_SUFFIX). */
+  private readonly newest = new Map<string, number>();
   private readonly transaction: (request: ProfiledBatch) => { inserted: number; skipped: Set<number> };
   private readonly ownProfile: SqliteStatement;
+  private readonly dropProfile: SqliteStatement;
 
   constructor(private readonly database: SqliteDatabase) {
     this.ownProfile = database
       .prepare('select profile from profiles where model = ? and window_start = ? and shard = ?')
       .pluck();
+    this.dropProfile = database.prepare('delete from profiles where model = ? and window_start = ? and shard = ?');
     // In a savepoint of the group's transaction: a batch that fails is rolled back alone.
     this.transaction = database.transaction((request: ProfiledBatch) => this.store(request));
   }
@@ -57,8 +75,19 @@ export class ProfiledBatchWriter {
     return this.transaction(request);
   }
 
-  /** Writes the profiles the group's batches moved. */
+  /** Writes the profiles the group's batches moved, folding side profiles of late rows that grew large enough. */
   flush(): void {
+    for (const [key, late] of [...this.dirty]) {
+      if (!late.mainKey) continue;
+      const shard = late.shard.slice(0, -LATE_SUFFIX.length);
+      const main = this.profileOf(late.mainKey, late.spec, shard, late.start);
+      if (late.profile.count < Math.max(LATE_FOLD_MIN, main.count * LATE_FOLD_SHARE)) continue;
+      main.merge(late.profile);
+      this.dirty.set(late.mainKey, { ...late, profile: main, shard, mainKey: undefined });
+      this.dirty.delete(key);
+      this.profiles.delete(key);
+      this.dropProfile.run(late.model, late.start, late.shard);
+    }
     for (const { profile, model, start, shard, now } of this.dirty.values())
       writeProfileSqlite(this.database, {
         model,
@@ -74,6 +103,7 @@ export class ProfiledBatchWriter {
   forgetAll(): void {
     this.profiles.clear();
     this.dirty.clear();
+    this.newest.clear();
   }
 
   private store({ batch, spec, createdAt, shard, partials }: ProfiledBatch): {
@@ -100,10 +130,24 @@ export class ProfiledBatchWriter {
         profile.add(record);
       });
     }
+    const shardKey = `${spec.name}\u0000${createdAt}\u0000${shard}`;
+    const newest = Math.max(this.newest.get(shardKey) ?? Number.NEGATIVE_INFINITY, ...byWindow.keys());
+    this.newest.set(shardKey, newest);
     for (const [start, partial] of byWindow) {
-      const key = `${spec.name}\u0000${createdAt}\u0000${shard}\u0000${start}`;
-      const profile = this.profileOf(key, spec, shard, start).merge(partial);
-      this.dirty.set(key, { profile, model: spec.name, start, shard, now: batch.now });
+      const mainKey = `${shardKey}\u0000${start}`;
+      const late = start < newest;
+      const target = late ? `${shard}${LATE_SUFFIX}` : shard;
+      const key = late ? `${shardKey}${LATE_SUFFIX}\u0000${start}` : mainKey;
+      const profile = this.profileOf(key, spec, target, start).merge(partial);
+      this.dirty.set(key, {
+        profile,
+        spec,
+        model: spec.name,
+        start,
+        shard: target,
+        now: batch.now,
+        ...(late ? { mainKey } : {}),
+      });
     }
     return stored;
   }
