@@ -4,6 +4,7 @@ import { windowStart } from '../spec/window-start.js';
 import { BatchColumnsCache, foldLabelDeltas, type ShardLog } from '../store/label-states.js';
 import { hasWaitingLabels } from '../store/label-upserts.js';
 import { type LabelWrite, type LabelWritten, writeLabels as writeLabelsHere } from '../store/label-writes.js';
+import { foldsLate, lateShard } from '../store/late-profiles.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { batchRow, type RawBatch } from '../store/prediction-batch.js';
 import { insertPredictions } from '../store/prediction-writes.js';
@@ -41,6 +42,15 @@ const labelModelOf = (model: LoadedModel) => ({
 
 export { windowStart } from '../spec/window-start.js';
 
+/** A profile a group of batches moved: the window, which of this process's shards, and the profile. */
+interface MovedProfile {
+  start: number;
+  shard: string;
+  profile: WindowProfile;
+  /** The window's side profile of late rows. */
+  late: boolean;
+}
+
 interface WaitingBatch {
   records: readonly PredictionRecord[];
   raw: RawBatch | undefined;
@@ -60,6 +70,8 @@ export class Ingestion {
   /** This process's profile shard id. */
   readonly shard: string;
   private readonly profiles = new Map<string, WindowProfile>();
+  /** The newest window this process has written, per model (older ones take late rows: see late-profiles.ts). */
+  private readonly newest = new Map<string, number>();
   private readonly queues = new Map<string, Promise<unknown>>();
   /** This process's shard of each model's label states: its last delta, what waits to be folded. */
   private readonly shardLogs = new Map<
@@ -294,7 +306,7 @@ export class Ingestion {
     try {
       return await this.store.db.transaction().execute(async (trx) => {
         const inserted: number[] = [];
-        const moved = new Map<number, WindowProfile>();
+        const moved = new Map<string, MovedProfile>();
         for (const { records, raw } of batches) {
           const stored = await insertPredictions(trx, name, records, now, {
             ...(raw ? { raw } : {}),
@@ -303,18 +315,26 @@ export class Ingestion {
           inserted.push(stored.inserted);
           await this.addToProfiles(trx, model, records, stored.skipped, moved);
         }
+        const folded = await this.foldLateProfiles(trx, model, moved);
         // Each window the group moved, encoded once.
         await writeProfiles(
           trx,
-          [...moved].map(([start, profile]) => ({
+          [...moved.values()].map(({ start, shard, profile }) => ({
             model: name,
             window_start: start,
-            shard: this.shard,
+            shard,
             count: profile.count,
             profile: JSON.stringify(profile),
             updated_at: now,
           })),
         );
+        if (folded.length > 0)
+          await trx
+            .deleteFrom('profiles')
+            .where('model', '=', name)
+            .where('shard', '=', lateShard(this.shard))
+            .where('window_start', 'in', folded)
+            .execute();
         return inserted;
       });
     } catch (error) {
@@ -324,19 +344,23 @@ export class Ingestion {
     }
   }
 
+  private profileKey(model: LoadedModel, start: number, late: boolean): string {
+    return `${model.spec.name}\u0000${model.createdAt}\u0000${start}${late ? '\u0000late' : ''}`;
+  }
+
   /**
    * Adds the rows not skipped to this process's profiles of their windows and records them in `moved` (the profiles
-   * the group moved so far, by window: those stand for the windows even if the cache let them go, as their rows are
-   * not written yet); others come from the cache, or are read from `db`.
+   * the group moved so far: those stand for the windows even if the cache let them go, as their rows are not
+   * written yet); others come from the cache, or are read from `db`. Rows of windows older than the newest this
+   * process wrote go to the window's side profile of late rows.
    */
   private async addToProfiles(
     db: StoreConnection['db'],
     model: LoadedModel,
     records: readonly PredictionRecord[],
     skipped: ReadonlySet<number>,
-    moved: Map<number, WindowProfile>,
+    moved: Map<string, MovedProfile>,
   ): Promise<void> {
-    const name = model.spec.name;
     const byStart = new Map<number, PredictionRecord[]>();
     for (let i = 0; i < records.length; i++) {
       if (skipped.has(i)) continue;
@@ -346,22 +370,76 @@ export class Ingestion {
       if (rows) rows.push(r);
       else byStart.set(start, [r]);
     }
-    const keyOf = (start: number) => `${name}\u0000${model.createdAt}\u0000${start}`;
-    const loaded = await this.loadOwnProfiles(
-      db,
-      model,
-      [...byStart.keys()].filter((start) => !moved.has(start) && !this.profiles.has(keyOf(start))),
-    );
-    for (const [start, windowRows] of byStart) {
-      const key = keyOf(start);
-      const profile = (moved.get(start) ?? this.profiles.get(key) ?? loaded.get(start)) as WindowProfile;
-      for (const r of windowRows) profile.add(r);
+    const newestKey = `${model.spec.name}\u0000${model.createdAt}`;
+    const newest = Math.max(this.newest.get(newestKey) ?? Number.NEGATIVE_INFINITY, ...byStart.keys());
+    this.newest.set(newestKey, newest);
+    const targets = [...byStart.keys()].map((start) => {
+      const late = start < newest;
+      return { start, late, key: this.profileKey(model, start, late) };
+    });
+    const loaded = await this.profilesOf(db, model, targets, moved);
+    for (const { start, late, key } of targets) {
+      const profile = loaded.get(key) as WindowProfile;
+      for (const r of byStart.get(start) as PredictionRecord[]) profile.add(r);
+      moved.set(key, { start, shard: late ? lateShard(this.shard) : this.shard, profile, late });
+    }
+  }
+
+  /**
+   * Folds the side profiles the group moved that grew large enough into their windows' own (moved in their
+   * place); returns the windows whose side profile is to be deleted.
+   */
+  private async foldLateProfiles(
+    db: StoreConnection['db'],
+    model: LoadedModel,
+    moved: Map<string, MovedProfile>,
+  ): Promise<number[]> {
+    const late = [...moved.values()].filter((m) => m.late);
+    if (late.length === 0) return [];
+    const own = late.map(({ start }) => ({ start, late: false, key: this.profileKey(model, start, false) }));
+    const owners = await this.profilesOf(db, model, own, moved);
+    const folded: number[] = [];
+    for (const side of late) {
+      const key = this.profileKey(model, side.start, false);
+      const main = owners.get(key) as WindowProfile;
+      if (!foldsLate(side.profile.count, main.count)) continue;
+      main.merge(side.profile);
+      const lateKey = this.profileKey(model, side.start, true);
+      moved.delete(lateKey);
+      this.profiles.delete(lateKey);
+      moved.set(key, { start: side.start, shard: this.shard, profile: main, late: false });
+      folded.push(side.start);
+    }
+    return folded;
+  }
+
+  /** The profiles of `targets` as they stand: moved by this group, cached, or read (new where there is none). */
+  private async profilesOf(
+    db: StoreConnection['db'],
+    model: LoadedModel,
+    targets: ReadonlyArray<{ start: number; late: boolean; key: string }>,
+    moved: ReadonlyMap<string, MovedProfile>,
+  ): Promise<Map<string, WindowProfile>> {
+    const out = new Map<string, WindowProfile>();
+    const toRead: Array<{ start: number; late: boolean; key: string }> = [];
+    for (const t of targets) {
+      const held = moved.get(t.key)?.profile ?? this.profiles.get(t.key);
+      if (held) out.set(t.key, held);
+      else toRead.push(t);
+    }
+    for (const late of [false, true]) {
+      const starts = toRead.filter((t) => t.late === late).map((t) => t.start);
+      if (starts.length === 0) continue;
+      const read = await this.loadOwnProfiles(db, model, late ? lateShard(this.shard) : this.shard, starts);
+      for (const [start, profile] of read) out.set(this.profileKey(model, start, late), profile);
+    }
+    for (const [key, profile] of out) {
       this.profiles.delete(key);
       this.profiles.set(key, profile);
-      moved.set(start, profile);
     }
     while (this.profiles.size > PROFILE_CACHE_SIZE)
       this.profiles.delete(this.profiles.keys().next().value as string);
+    return out;
   }
 
   private dropProfiles(model: string): void {
@@ -369,10 +447,11 @@ export class Ingestion {
     for (const key of [...this.profiles.keys()]) if (key.startsWith(prefix)) this.profiles.delete(key);
   }
 
-  /** This process's profiles of the windows `starts` (new ones for windows it has none of), in one query. */
+  /** This process's profiles (`shard`) of the windows `starts` (new ones for windows it has none of), in one query. */
   private async loadOwnProfiles(
     db: StoreConnection['db'],
     model: LoadedModel,
+    shard: string,
     starts: readonly number[],
   ): Promise<Map<number, WindowProfile>> {
     const profiles = new Map(starts.map((start) => [start, new WindowProfile(model.spec)]));
@@ -381,7 +460,7 @@ export class Ingestion {
         .selectFrom('profiles')
         .select(['window_start', 'profile'])
         .where('model', '=', model.spec.name)
-        .where('shard', '=', this.shard)
+        .where('shard', '=', shard)
         .where('window_start', 'in', starts.slice(i, i + 500))
         .execute();
       for (const row of rows)

@@ -235,8 +235,8 @@ for (const target of testStores()) {
       });
 
       it('reads late rows of older windows exactly, whichever profile row holds them', async () => {
-        // Week two first, then week one ten rows at a time: on a SQLite file its rows go to the window's side
-        // profile (`SHARD~late`), folded into the window's own once it holds 64 rows or an eighth of it.
+        // The newer week first, then the older one ten rows at a time: its rows go to the window's side profile
+        // (`SHARD~late`), folded into the window's own once it holds 64 rows and an eighth of it.
         const weekly = { ...ELEC2_MODEL, name: 'weekly', window: '7d' };
         const rows = all.slice(0, 14 * 48);
         const start = windowStart((rows[0] as Elec2Prediction).time, 7 * DAY);
@@ -277,13 +277,11 @@ for (const target of testStores()) {
           const counts = Object.fromEntries(
             stored.map((r) => [r.shard.endsWith('~late') ? 'late' : 'own', Number(r.count)]),
           );
-          if (store.dialect === 'sqlite' && store.writer?.available) {
-            // Folded once it held 64 rows or more (70 here: batches of ten), the rest still on the side.
-            expect(counts.own + counts.late).toBe(older.length);
-            expect(counts.own).toBeGreaterThanOrEqual(64);
-            expect(counts.late).toBeGreaterThan(0);
-            expect(counts.late).toBeLessThan(Math.max(64, counts.own / 8) + 10);
-          } else expect(counts).toEqual({ own: older.length });
+          // Folded once it held 64 rows or more (70 here: batches of ten), the rest still on the side.
+          expect(counts.own + counts.late).toBe(older.length);
+          expect(counts.own).toBeGreaterThanOrEqual(64);
+          expect(counts.late).toBeGreaterThan(0);
+          expect(counts.late).toBeLessThan(Math.max(64, counts.own / 8) + 10);
         } finally {
           await single.close();
         }

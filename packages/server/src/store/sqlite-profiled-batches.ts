@@ -1,6 +1,7 @@
 import type { ModelSpec } from '../spec/model-spec.js';
 import { windowStart } from '../spec/window-start.js';
 import { WindowProfile, type WindowProfileJSON } from '../window-state/window-profile.js';
+import { foldsLate, LATE_SUFFIX, lateShard } from './late-profiles.js';
 import { decodeBatch } from './prediction-batch.js';
 import { insertBatchSqlite, type SqliteBatch, writeProfileSqlite } from './sqlite-batches.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-connection.js';
@@ -22,17 +23,6 @@ export interface ProfiledBatch {
 }
 
 const CACHE_SIZE = 512;
-
-/**
- * Rows for a window older than the newest one a shard has written (held-up rows, late in arriving) go to a side
- * profile of that window, `SHARD~late`, that readers merge like any shard. Writing a window's profile costs its
- * size, not the rows added: a batch whose tenth row falls in some window of the last two days rewrote that whole
- * window, and a group of batches rewrote every window of the two days (most of a busy writer's time). A side profile
- * holds few rows and writes small; it is folded into the window's own profile once it holds LATE_FOLD_SHARE of it.
- */
-export const LATE_SUFFIX = '~late';
-const LATE_FOLD_SHARE = 1 / 8;
-const LATE_FOLD_MIN = 64;
 
 /** A window profile moved by a group's batches and not yet written. */
 interface Dirty {
@@ -56,7 +46,7 @@ interface Dirty {
 export class ProfiledBatchWriter {
   private readonly profiles = new Map<string, WindowProfile>();
   private readonly dirty = new Map<string, Dirty>();
-  /** The newest window each shard of each model has written (see LATE_SUFFIX). */
+  /** The newest window each shard of each model has written (see late-profiles.ts). */
   private readonly newest = new Map<string, number>();
   private readonly transaction: (request: ProfiledBatch) => { inserted: number; skipped: Set<number> };
   private readonly ownProfile: SqliteStatement;
@@ -66,7 +56,9 @@ export class ProfiledBatchWriter {
     this.ownProfile = database
       .prepare('select profile from profiles where model = ? and window_start = ? and shard = ?')
       .pluck();
-    this.dropProfile = database.prepare('delete from profiles where model = ? and window_start = ? and shard = ?');
+    this.dropProfile = database.prepare(
+      'delete from profiles where model = ? and window_start = ? and shard = ?',
+    );
     // In a savepoint of the group's transaction: a batch that fails is rolled back alone.
     this.transaction = database.transaction((request: ProfiledBatch) => this.store(request));
   }
@@ -81,7 +73,7 @@ export class ProfiledBatchWriter {
       if (!late.mainKey) continue;
       const shard = late.shard.slice(0, -LATE_SUFFIX.length);
       const main = this.profileOf(late.mainKey, late.spec, shard, late.start);
-      if (late.profile.count < Math.max(LATE_FOLD_MIN, main.count * LATE_FOLD_SHARE)) continue;
+      if (!foldsLate(late.profile.count, main.count)) continue;
       main.merge(late.profile);
       this.dirty.set(late.mainKey, { ...late, profile: main, shard, mainKey: undefined });
       this.dirty.delete(key);
@@ -136,7 +128,7 @@ export class ProfiledBatchWriter {
     for (const [start, partial] of byWindow) {
       const mainKey = `${shardKey}\u0000${start}`;
       const late = start < newest;
-      const target = late ? `${shard}${LATE_SUFFIX}` : shard;
+      const target = late ? lateShard(shard) : shard;
       const key = late ? `${shardKey}${LATE_SUFFIX}\u0000${start}` : mainKey;
       const profile = this.profileOf(key, spec, target, start).merge(partial);
       this.dirty.set(key, {
