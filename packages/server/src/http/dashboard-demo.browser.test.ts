@@ -72,7 +72,7 @@ describe.skipIf(!ready)('the dashboard on the whole demo (916 days, every run an
       '/api/v1/models/elec2/metrics?from=0&to=2000000000000&maxWindows=1000',
     );
     expect(versions.length).toBeGreaterThanOrEqual(40);
-    expect(runs.length).toBeGreaterThanOrEqual(100);
+    expect(runs.length).toBeGreaterThanOrEqual(200);
     expect(windows.length).toBeGreaterThanOrEqual(900);
     expect(windows.length).toBeLessThanOrEqual(1000);
   });

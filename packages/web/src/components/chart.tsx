@@ -91,7 +91,7 @@ function markerPlugin(
             if (start >= clearFrom) {
               ctx.fillText(m.label, start, u.bbox.top + 12 * px);
               boxes.push({ label: m.label, left: start / px, right: end / px });
-              clearFrom = end + 6 * px;
+              clearFrom = end + 16 * px;
             }
           } else {
             // Alerts are often dense: a small flag each, their names in the legend and the alerts tab.
