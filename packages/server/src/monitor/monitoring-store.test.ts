@@ -48,6 +48,27 @@ async function refuseId(store: StoreConnection, id: string): Promise<void> {
     );
 }
 
+type ReadWindows = Awaited<ReturnType<typeof timeWindows>>;
+
+/** The same windows, counts and profiles (float sums behind a mean to 1e-9: they add in another order). */
+function expectSameWindows(actual: ReadWindows, expected: ReadWindows): void {
+  expect(actual.map((w) => w.count)).toEqual(expected.map((w) => w.count));
+  for (let i = 0; i < expected.length; i++) {
+    const a = (expected[i] as ReadWindows[number]).profile?.toJSON();
+    const b = (actual[i] as ReadWindows[number]).profile?.toJSON();
+    if (!a || !b) throw new Error('windows read without their profiles');
+    for (const name of Object.keys(a.features)) {
+      const [fa, fb] = [a.features[name], b.features[name]] as Array<{ sketch: { sum: number } }>;
+      expect(fb?.sketch.sum).toBeCloseTo(fa?.sketch.sum as number, 9);
+      expect({ ...fb, sketch: { ...fb?.sketch, sum: 0 } }).toEqual({
+        ...fa,
+        sketch: { ...fa?.sketch, sum: 0 },
+      });
+    }
+    expect(b.output).toEqual(a.output);
+  }
+}
+
 function labelsOf(model: LoadedModel, rows: Elec2Prediction[]) {
   const result = model.validator.labels(
     rows.map((p) => ({ predictionId: p.id, label: p.label, time: p.time + 3_600_000 })),
@@ -210,25 +231,7 @@ for (const target of testStores()) {
           }
           const range = { from: 0, to: Date.UTC(2000, 0), size: 2 * DAY };
           const one = await timeWindows(single, singleModel.spec, range);
-          const three = await timeWindows(store, model.spec, range);
-          expect(three.map((w) => w.count)).toEqual(one.map((w) => w.count));
-          for (let i = 0; i < one.length; i++) {
-            const a = (one[i] as (typeof one)[number]).profile?.toJSON();
-            const b = (three[i] as (typeof three)[number]).profile?.toJSON();
-            if (!a || !b) throw new Error('windows read without their profiles');
-            for (const name of Object.keys(a.features)) {
-              const [sa, sb] = [a.features[name], b.features[name]] as [
-                { sketch: { sum: number } },
-                { sketch: { sum: number } },
-              ];
-              expect(sb.sketch.sum).toBeCloseTo(sa.sketch.sum, 9);
-              expect({ ...sb, sketch: { ...sb.sketch, sum: 0 } }).toEqual({
-                ...sa,
-                sketch: { ...sa.sketch, sum: 0 },
-              });
-            }
-            expect(b.output).toEqual(a.output);
-          }
+          expectSameWindows(await timeWindows(store, model.spec, range), one);
         } finally {
           await single.close();
         }
@@ -252,22 +255,10 @@ for (const target of testStores()) {
           for (let i = 0; i < older.length; i += 10)
             await ingestion.predictions(late, validated(late, older.slice(i, i + 10)));
           const range = { from: 0, to: Date.UTC(2000, 0) };
-          const one = await timeWindows(single, inOrder.spec, range);
-          const split = await timeWindows(store, late.spec, range);
-          expect(split.map((w) => w.count)).toEqual(one.map((w) => w.count));
-          for (let i = 0; i < one.length; i++) {
-            const a = (one[i] as (typeof one)[number]).profile?.toJSON();
-            const b = (split[i] as (typeof split)[number]).profile?.toJSON();
-            if (!a || !b) throw new Error('windows read without their profiles');
-            for (const name of Object.keys(a.features)) {
-              const [fa, fb] = [a.features[name], b.features[name]] as Array<{ sketch: { sum: number } }>;
-              expect(fb?.sketch.sum).toBeCloseTo(fa?.sketch.sum as number, 9);
-              expect({ ...fb, sketch: { ...fb?.sketch, sum: 0 } }).toEqual({
-                ...fa,
-                sketch: { ...fa?.sketch, sum: 0 },
-              });
-            }
-          }
+          expectSameWindows(
+            await timeWindows(store, late.spec, range),
+            await timeWindows(single, inOrder.spec, range),
+          );
           const stored = await store.db
             .selectFrom('profiles')
             .select(['window_start', 'shard', 'count'])

@@ -3,6 +3,31 @@ import { RANGE_TITLES, type RangeName, type TimeRange } from '../lib/time-range'
 const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 const fromInput = (value: string) => Date.parse(`${value}Z`);
 
+/** A UTC date and time to the minute. */
+function MinuteInput({
+  label,
+  name,
+  value,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: number;
+  onChange: (ms: number) => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <input
+        type="datetime-local"
+        name={name}
+        value={minute(value)}
+        onChange={(e) => onChange(fromInput(e.target.value))}
+      />
+    </label>
+  );
+}
+
 /**
  * The time range every chart of the model shows: a named span back from the newest prediction, or a chosen one
  * (typed here, or dragged across any chart). Times are UTC, as everywhere on the dashboard.
@@ -42,24 +67,18 @@ export function RangePicker({
       </label>{' '}
       {custom ? (
         <>
-          <label>
-            from{' '}
-            <input
-              type="datetime-local"
-              name="range-from"
-              value={minute(custom.from)}
-              onChange={(e) => change(fromInput(e.target.value), custom.to)}
-            />
-          </label>{' '}
-          <label>
-            to{' '}
-            <input
-              type="datetime-local"
-              name="range-to"
-              value={minute(custom.to)}
-              onChange={(e) => change(custom.from, fromInput(e.target.value))}
-            />
-          </label>{' '}
+          <MinuteInput
+            label="from"
+            name="range-from"
+            value={custom.from}
+            onChange={(from) => change(from, custom.to)}
+          />{' '}
+          <MinuteInput
+            label="to"
+            name="range-to"
+            value={custom.to}
+            onChange={(to) => change(custom.from, to)}
+          />{' '}
           UTC{' '}
           <button type="button" name="range-reset" onClick={() => onChange({ kind: 'all' })}>
             show everything
