@@ -256,7 +256,7 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.mouse.move(over.x + over.width * 0.5, over.y + over.height / 2, { steps: 5 });
     await page.mouse.up();
     await expect.poll(() => page.locator('select[name="range"]').inputValue()).toBe('custom');
-    const range = /range=([^&]+)/.exec(await page.evaluate(() => window.location.hash))?.[1] as string;
+    const range = /range=([^&]+)/.exec(new URL(page.url()).hash)?.[1] as string;
     const [from, to] = range.split('..').map((t) => Date.parse(`${t}Z`) / 1000) as [number, number];
     expect(from).toBeGreaterThan(first + (last - first) * 0.25);
     expect(to).toBeLessThan(first + (last - first) * 0.55);
@@ -287,7 +287,7 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.locator('button[name="range-reset"]').click();
     await page.locator('nav.tabs a', { hasText: 'Metrics' }).click();
     await expect.poll(async () => (await attribute(page, chart, 'data-x')).length).toBe(everything.length);
-    expect(await page.evaluate(() => window.location.hash)).toBe('#/models/elec2/metrics');
+    expect(new URL(page.url()).hash).toBe('#/models/elec2/metrics');
     await page.close();
   });
 
