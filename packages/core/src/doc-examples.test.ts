@@ -4,7 +4,7 @@ import * as core from './index.js';
 
 // The documentation's examples are run and their printed results checked, so they cannot drift from the code:
 // every one-line `@example expression; // result` (metrics, stats, drift), and every fenced `@example` block of the
-// learners and detectors (River's habit), whose lines ending in `// result` are checked.
+// learners, detectors and calibrators (River's habit), whose lines ending in `// result` are checked.
 
 function files(folder: string): string[] {
   const dir = new URL(`./${folder}/`, import.meta.url);
@@ -36,7 +36,7 @@ interface Block {
   code: string;
 }
 
-const classFiles = ['learn', 'detectors'].flatMap(files);
+const classFiles = ['learn', 'detectors', 'calibration'].flatMap(files);
 
 /** Each exported class's doc comment with its fenced example, if it has one. */
 const blocks: Block[] = classFiles.flatMap((file) =>

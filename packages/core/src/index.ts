@@ -1,3 +1,4 @@
+export * from './calibration/index.js';
 export * from './detectors/index.js';
 export * from './drift/index.js';
 export { StewardInputError } from './errors.js';
