@@ -55,8 +55,9 @@ describe.skipIf(PG_SKIP_REASON !== undefined)(
         });
         figures.push(windows);
         if (processes === 2) {
+          // One shard a process (with its side shard of late rows: the batches arrive out of order).
           const shards = await store.db.selectFrom('profiles').select('shard').distinct().execute();
-          expect(shards).toHaveLength(2);
+          expect(new Set(shards.map((r) => r.shard.replace(/~late$/, ''))).size).toBe(2);
         }
         await Promise.all(started.map((s) => s.stop()));
         await store.close();
