@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import * as core from './index.js';
 
 // The documentation's examples are run and their printed results checked, so they cannot drift from the code:
-// every one-line `@example expression; // result` (metrics, stats, drift), and every fenced `@example` block of the
+// every one-line `@example expression; // result` (metrics, stats, drift, estimation), and every fenced `@example` block of the
 // learners, detectors and calibrators (River's habit), whose lines ending in `// result` are checked.
 
 function files(folder: string): string[] {
@@ -21,7 +21,7 @@ function files(folder: string): string[] {
 
 const read = (file: string) => readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
 
-const oneLiners = ['metrics', 'stats', 'drift'].flatMap(files).flatMap((file) =>
+const oneLiners = ['metrics', 'stats', 'drift', 'estimation'].flatMap(files).flatMap((file) =>
   [...read(file).matchAll(/@example (.+); \/\/ (.+)$/gm)].map((m) => ({
     file,
     call: m[1] as string,

@@ -2,6 +2,7 @@ export * from './calibration/index.js';
 export * from './detectors/index.js';
 export * from './drift/index.js';
 export { StewardInputError } from './errors.js';
+export * from './estimation/index.js';
 export * from './learn/index.js';
 export * from './metrics/index.js';
 export * from './options.js';

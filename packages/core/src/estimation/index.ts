@@ -1,0 +1,1 @@
+export { type BinaryPerformanceEstimate, estimateBinaryPerformance } from './binary-cbpe.js';
