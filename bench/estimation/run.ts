@@ -14,7 +14,9 @@ import { best, seeded, writeResults } from '../lib.js';
 const WINDOWS = 100;
 const ROWS = 10_000;
 const random = seeded(1);
-const probabilities = Array.from({ length: WINDOWS }, () => Float64Array.from({ length: ROWS }, () => random()));
+const probabilities = Array.from({ length: WINDOWS }, () =>
+  Float64Array.from({ length: ROWS }, () => random()),
+);
 const labels = probabilities.map((w) => Array.from(w, (p) => (random() < p ? 1 : 0)));
 const predicted = probabilities.map((w) => Array.from(w, (p) => (p >= 0.5 ? 1 : 0)));
 const estimate = best(5, () => probabilities.map((w) => estimateBinaryPerformance(w).accuracy));
@@ -36,11 +38,19 @@ const tracked = Array.from({ length: 100 }, (_, w) => {
   const X = stream.X.slice(start, start + 1000);
   const e = estimateBinaryPerformance(calibrator.predict(positive(X)));
   const r = accuracy(stream.y.slice(start, start + 1000), Array.from(model.predict(X), Number));
-  return { estimated: e.accuracy, realized: r, covered: Math.abs(e.accuracy - r) <= 1.96 * e.accuracyStandardError };
+  return {
+    estimated: e.accuracy,
+    realized: r,
+    covered: Math.abs(e.accuracy - r) <= 1.96 * e.accuracyStandardError,
+  };
 });
-const meanAbsoluteError = tracked.reduce((s, t) => s + Math.abs(t.estimated - t.realized), 0) / tracked.length;
+const meanAbsoluteError =
+  tracked.reduce((s, t) => s + Math.abs(t.estimated - t.realized), 0) / tracked.length;
 const coverage = tracked.filter((t) => t.covered).length / tracked.length;
-const realizedRange = [Math.min(...tracked.map((t) => t.realized)), Math.max(...tracked.map((t) => t.realized))];
+const realizedRange = [
+  Math.min(...tracked.map((t) => t.realized)),
+  Math.max(...tracked.map((t) => t.realized)),
+];
 console.log(
   `covariate shift: mean |estimated − realized| ${meanAbsoluteError.toFixed(4)}, band (±1.96 SE) covers ${(coverage * 100).toFixed(0)}% of windows, realized accuracy ${realizedRange.map((v) => v.toFixed(3)).join('–')}`,
 );
@@ -56,7 +66,8 @@ writeResults(
       ratio: Math.round((estimate.seconds / realized.seconds) * 100) / 100,
     },
     covariateShift: {
-      stream: 'covariateShiftStream({ n: 105000, seed: 3 }): windows of 1,000 rows after 5,000 reference rows',
+      stream:
+        'covariateShiftStream({ n: 105000, seed: 3 }): windows of 1,000 rows after 5,000 reference rows',
       windows: tracked.length,
       meanAbsoluteError: Math.round(meanAbsoluteError * 1e4) / 1e4,
       bandCoverage: coverage,
