@@ -1,1 +1,2 @@
 export { type BinaryPerformanceEstimate, estimateBinaryPerformance } from './binary-cbpe.js';
+export { estimateMulticlassPerformance, type MulticlassPerformanceEstimate } from './multiclass-cbpe.js';
