@@ -36,7 +36,7 @@ interface Block {
   code: string;
 }
 
-const classFiles = ['learn', 'detectors', 'calibration'].flatMap(files);
+const classFiles = ['learn', 'detectors', 'calibration', 'estimation'].flatMap(files);
 
 /** Each exported class's doc comment with its fenced example, if it has one. */
 const blocks: Block[] = classFiles.flatMap((file) =>
