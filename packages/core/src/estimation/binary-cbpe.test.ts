@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { IsotonicRegression } from '../calibration/isotonic-regression.js';
 import { LogisticRegression } from '../learn/logistic-regression.js';
 import { accuracy } from '../metrics/index.js';
+import { QuantileSketch } from '../sketch/quantile-sketch.js';
 import { covariateShiftStream } from '../streams/covariate-shift.js';
-import { estimateBinaryPerformance } from './binary-cbpe.js';
+import { estimateBinaryFromHistogram, estimateBinaryPerformance } from './binary-cbpe.js';
 
 describe('estimateBinaryPerformance (CBPE)', () => {
   it('builds the expected confusion matrix and its metrics', () => {
@@ -72,5 +73,25 @@ describe('estimateBinaryPerformance (CBPE)', () => {
     const estimate = estimateBinaryPerformance(calibrator.predict(positive(X)));
     const realized = accuracy(flipped, Array.from(model.predict(X), Number));
     expect(estimate.accuracy - realized).toBeGreaterThan(0.3);
+  });
+
+  it("from a window's score sketch (mergeable, no rows): within 0.01 of the row-level estimate", () => {
+    const calibrate = (scores: number[]) => calibrator.predict(scores);
+    for (const start of windows.slice(0, 100).filter((_, i) => i % 10 === 0)) {
+      const scores = positive(stream.X.slice(start, start + 1000));
+      const rows = estimateBinaryPerformance(calibrate(scores));
+      // Two servers' halves, merged: the sketch one server would have built.
+      const merged = new QuantileSketch()
+        .addAll(scores.slice(0, 500))
+        .merge(new QuantileSketch().addAll(scores.slice(500)));
+      const fromSketch = estimateBinaryFromHistogram(merged.buckets(), calibrate);
+      expect(fromSketch.rows).toBe(1000);
+      // A bucket stands for scores within 1% of its value, and the isotonic map has steep steps.
+      expect(Math.abs(fromSketch.accuracy - rows.accuracy)).toBeLessThan(0.01);
+      expect(Math.abs(fromSketch.f1 - rows.f1)).toBeLessThan(0.01);
+      expect(fromSketch.accuracyStandardError).toBeGreaterThan(0);
+    }
+    expect(() => estimateBinaryFromHistogram([], calibrate)).toThrow(/at least one row/);
+    expect(() => estimateBinaryFromHistogram([[0.5, 3]], () => [2])).toThrow(/\[0, 1\] \(bucket 0: 2\)/);
   });
 });

@@ -1,4 +1,8 @@
-export { type BinaryPerformanceEstimate, estimateBinaryPerformance } from './binary-cbpe.js';
+export {
+  type BinaryPerformanceEstimate,
+  estimateBinaryFromHistogram,
+  estimateBinaryPerformance,
+} from './binary-cbpe.js';
 export {
   DirectLossEstimator,
   type DirectLossEstimatorOptions,

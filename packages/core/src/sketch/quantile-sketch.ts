@@ -129,6 +129,20 @@ export class QuantileSketch {
     return this;
   }
 
+  /**
+   * The sketch as a histogram: each non-empty bucket's value (within the relative accuracy of every value it
+   * holds, clamped to the exact min and max) and count, in ascending order; zeros as one bucket at 0.
+   */
+  buckets(): Array<[value: number, count: number]> {
+    const out: Array<[number, number]> = [];
+    for (const k of [...this.negative.keys()].sort((a, b) => b - a))
+      out.push([this.clamp(-this.value(k)), this.negative.get(k) as number]);
+    if (this.zeros > 0) out.push([0, this.zeros]);
+    for (const k of [...this.positive.keys()].sort((a, b) => a - b))
+      out.push([this.clamp(this.value(k)), this.positive.get(k) as number]);
+    return out;
+  }
+
   /** The q-quantile (0 ≤ q ≤ 1); NaN when empty. q = 0 and q = 1 give the exact min and max. */
   quantile(q: number): number {
     if (!(q >= 0 && q <= 1)) throw new StewardInputError(`quantile must be in [0, 1], got ${q}`, 'q');
