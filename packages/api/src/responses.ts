@@ -230,6 +230,41 @@ export const driftTimeline = z.object({
   ),
 });
 
+export const estimatedWindows = z.object({
+  calibration: z
+    .object({
+      rows: z.number().int(),
+      from: isoTime,
+      to: isoTime,
+      method: z.literal('isotonic'),
+    })
+    .describe('the labelled predictions (with scores) the isotonic calibrator was fitted on: the newest'),
+  threshold: z.number().describe('rows count as predicted positive from this score up'),
+  windows: z.array(
+    z.object({
+      start: isoTime,
+      end: isoTime,
+      rows: z.number().int(),
+      labelled: z.number().int(),
+      estimated: z
+        .object({
+          accuracy: z.number(),
+          precision: z.number(),
+          recall: z.number(),
+          f1: z.number(),
+          accuracyStandardError: z
+            .number()
+            .describe(
+              'how far realized accuracy falls from the estimate by chance, if calibrated (±1.96 for 95%)',
+            ),
+        })
+        .nullable()
+        .describe('null when the window has no scores'),
+      realized: z.object({ accuracy: z.number() }).nullable().describe('where labels have come'),
+    }),
+  ),
+});
+
 export const alertView = z.looseObject({
   id: z.string(),
   model: z.string(),

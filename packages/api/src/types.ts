@@ -15,6 +15,7 @@ export type AliasChange = Answer<'aliasChangeView'>;
 export type DriftTimelineView = Answer<'driftTimeline'>;
 export type DriftCellView = NonNullable<DriftTimelineView['windows'][number]['columns']>[string];
 export type FeatureDriftView = Answer<'driftFeature'>;
+export type EstimatedWindowsView = Answer<'estimatedWindows'>;
 export type AlertView = Answer<'alertView'>;
 export type PredictionView = Answer<'predictionView'>;
 export type ServedVersionView = Answer<'served'>[number];

@@ -7,6 +7,7 @@ import type {
   CheckResultView,
   DriftQuery,
   DriftTimelineView,
+  EstimatedWindowsView,
   FeatureDriftView,
   LabelBatchResult,
   LabelInput,
@@ -116,6 +117,17 @@ export class StewardClient {
 
   metrics(model: string, query: Omit<WindowQuery, 'count' | 'profile'> = {}): Promise<WindowView[]> {
     return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/metrics${queryString(query)}`);
+  }
+
+  /**
+   * A binary model's accuracy, precision, recall and F1 estimated per window without labels (CBPE, from its
+   * calibrated scores), beside the realized accuracy where labels have come.
+   */
+  estimated(
+    model: string,
+    query: Omit<WindowQuery, 'count' | 'profile'> = {},
+  ): Promise<EstimatedWindowsView> {
+    return this.request('GET', `/api/v1/models/${encodeURIComponent(model)}/estimated${queryString(query)}`);
   }
 
   health(model: string): Promise<ModelHealth> {

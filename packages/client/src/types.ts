@@ -10,6 +10,7 @@ export type {
   DriftCellView,
   DriftTimelineView,
   ErrorDetail,
+  EstimatedWindowsView,
   FeatureDriftView,
   LabelBatchResult,
   ModelHealth,

@@ -25,6 +25,7 @@ import { createMetrics } from './prometheus.js';
 import { RequestLoad } from './request-load.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { driftRoutes } from './routes/drift-routes.js';
+import { estimationRoutes } from './routes/estimation-routes.js';
 import { ingestRoutes } from './routes/ingest-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
@@ -225,6 +226,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   tokenRoutes(app, context);
   registryRoutes(app, context.registry, options.artifactLimit ?? 1024 * 1024 * 1024);
   driftRoutes(app, context);
+  estimationRoutes(app, context);
   alertRoutes(app, context);
   servingRoutes(app, context, bodyLimit);
   updateRoutes(app, context);

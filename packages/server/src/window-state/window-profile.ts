@@ -123,6 +123,11 @@ export class ColumnSummary {
     return { kind: 'embedding', missing: this.missing, norms: sketch };
   }
 
+  /** A numeric column's distribution as (value, count) buckets, ascending; undefined for a categorical one. */
+  histogram(): Array<[number, number]> | undefined {
+    return this.sketch?.buckets();
+  }
+
   private addCategory(key: string, count: number): void {
     const counts = this.counts as Map<string, number>;
     const current = counts.get(key);

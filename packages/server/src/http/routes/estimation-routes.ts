@@ -1,0 +1,47 @@
+import { modelParams, requests as req, responses as res } from '@steward/api';
+import type { FastifyInstance } from 'fastify';
+import { estimatedWindows, THRESHOLD } from '../../monitor/estimated-windows.js';
+import { parseRequest, routeSchema } from '../api/route-schema.js';
+import { type ApiContext, requireModel } from '../context.js';
+import { durationParam, intParam, timeRange } from '../time-param.js';
+import { windowSizeForAtMost } from '../window-size.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function estimationRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/models/:name/estimated',
+    {
+      config: { scope: 'read' },
+      schema: routeSchema({
+        summary: 'Performance estimated without labels per window (CBPE, binary classifiers with scores)',
+        tags: ['monitoring'],
+        params: modelParams,
+        query: req.metricsQuery,
+        response: { 200: res.estimatedWindows },
+      }),
+    },
+    async (request) => {
+      const model = await requireModel(context, request.params.name);
+      const query = parseRequest(req.metricsQuery, request.query, 'query');
+      const { from, to } = timeRange(query, context.clock.now());
+      const maxWindows = intParam('maxWindows', query.maxWindows);
+      const size =
+        durationParam('size', query.size) ??
+        (maxWindows !== undefined
+          ? await windowSizeForAtMost(context, model, { from, to }, maxWindows)
+          : undefined);
+      const { calibration, windows } = await estimatedWindows(context.store, model.spec, {
+        from,
+        to,
+        ...context.load.readAges,
+        ...(size ? { size } : {}),
+      });
+      return {
+        calibration: { ...calibration, from: iso(calibration.from), to: iso(calibration.to) },
+        threshold: THRESHOLD,
+        windows: windows.map((w) => ({ ...w, start: iso(w.start), end: iso(w.end) })),
+      };
+    },
+  );
+}
