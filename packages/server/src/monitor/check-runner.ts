@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../time/clock.js';
 import { updateAlert } from './alerts.js';
 import type { CheckResult } from './checks/check-result.js';
 import { type CheckInput, evaluateCheck } from './checks/evaluate-check.js';
+import { estimateWindow } from './estimated-windows.js';
 import { windowStart } from './ingestion.js';
 import type { LoadedModel, ModelCatalog } from './model-catalog.js';
 import type { NotifierContext } from './notifiers.js';
@@ -73,7 +74,9 @@ export class CheckRunner {
       .values({ model: spec.name, check_name: check.name, last_window: null, state: null, updated_at: now })
       .onConflict((oc) => oc.columns(['model', 'check_name']).doNothing())
       .execute();
-    const closedBefore = windowStart(now - spec.labelGrace, spec.window);
+    // Realized metrics wait for the labels' grace period; an estimated one is judged as soon as the window closes.
+    const estimated = check.type === 'metric' && check.estimated;
+    const closedBefore = windowStart(now - (estimated ? 0 : spec.labelGrace), spec.window);
     let position = await db
       .selectFrom('check_states')
       .selectAll()
@@ -158,6 +161,7 @@ export class CheckRunner {
         return rows;
       },
       reference: (check) => resolveReference(this.store, spec, check.reference, MAX_DRIFT_ROWS),
+      estimate: () => estimateWindow(this.store, spec, window),
     };
   }
 }

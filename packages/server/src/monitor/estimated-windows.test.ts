@@ -116,6 +116,57 @@ for (const target of testStores()) {
           /demand is a regression model \(direct loss estimation/,
         );
       });
+
+      it('a metric check on estimated accuracy judges every closed window, labelled or not, and its alert says so', async () => {
+        const put = await inject('PUT', '/api/v1/models/shift', {
+          name: 'shift',
+          task: 'binary',
+          window: '1h',
+          features: [
+            { name: 'x0', type: 'numeric' },
+            { name: 'x1', type: 'numeric' },
+          ],
+          checks: [{ type: 'metric', name: 'est-accuracy', metric: 'accuracy', min: 0.85, estimated: true }],
+        });
+        expect(put.statusCode, put.body).toBe(200);
+        await steward.context.checks.runOnce();
+        const results = (
+          await inject('GET', '/api/v1/models/shift/checks?check=est-accuracy&limit=100')
+        ).json() as Array<{
+          status: string;
+          value: number;
+          message: string;
+        }>;
+        const estimated = (await inject('GET', `/api/v1/models/shift/estimated?${range}`)).json() as {
+          windows: Array<{ estimated: { accuracy: number } }>;
+        };
+        expect(results).toHaveLength(40);
+        const values = results.map((r) => r.value).sort();
+        expect(values).toEqual(estimated.windows.map((w) => w.estimated.accuracy).sort());
+        for (const r of results) {
+          expect(r.message).toMatch(/^estimated accuracy \d\.\d{4}/);
+          expect(r.status).toBe(r.value < 0.85 ? 'failing' : 'ok');
+        }
+        expect(results.some((r) => r.status === 'failing')).toBe(true);
+        const alerts = (await inject('GET', '/api/v1/alerts?model=shift')).json() as Array<{
+          message: string;
+        }>;
+        expect(alerts.length).toBeGreaterThan(0);
+        expect(alerts[0]?.message).toMatch(/estimated accuracy/);
+      });
+
+      it('refuses an estimated check it cannot compute, naming why', async () => {
+        const bad = await inject('PUT', '/api/v1/models/demand', {
+          name: 'demand',
+          task: 'regression',
+          features: [{ name: 'x0', type: 'numeric' }],
+          checks: [{ type: 'metric', name: 'est-mae', metric: 'mae', max: 1, estimated: true }],
+        });
+        expect(bad.statusCode).toBe(400);
+        expect(bad.body).toContain(
+          'estimated metrics are accuracy, precision, recall, f1 of binary models (CBPE), not of a regression model',
+        );
+      });
     },
   );
 }

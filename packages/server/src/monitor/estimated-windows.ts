@@ -5,7 +5,7 @@ import { DomainError } from '../spec/domain-error.js';
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { latestLabelledTime, queryPredictions } from '../store/prediction-reads.js';
-import { type TimeWindowQuery, timeWindows } from './windows.js';
+import { type TimeWindowQuery, timeWindows, type WindowSummary } from './windows.js';
 
 /** Labelled predictions with a score the calibrator learns from (the newest), at least and at most. */
 export const MIN_CALIBRATION_ROWS = 100;
@@ -101,6 +101,38 @@ async function calibratorOf(store: StoreConnection, spec: ModelSpec): Promise<Fi
   };
   calibrators.set(spec, fitted);
   return fitted;
+}
+
+type Estimated = NonNullable<EstimatedWindow['estimated']>;
+
+function estimateOf(window: WindowSummary, calibrator: IsotonicRegression): Estimated | null {
+  const histogram = window.profile?.score?.histogram() ?? [];
+  if (histogram.length === 0) return null;
+  const e = estimateBinaryFromHistogram(histogram, (scores) => calibrator.predict(scores), {
+    threshold: THRESHOLD,
+  });
+  return {
+    accuracy: e.accuracy,
+    precision: e.precision,
+    recall: e.recall,
+    f1: e.f1,
+    accuracyStandardError: e.accuracyStandardError,
+  };
+}
+
+/** One window's estimate (read with its profile), or why there is none: for checks on estimated metrics. */
+export async function estimateWindow(
+  store: StoreConnection,
+  spec: ModelSpec,
+  window: WindowSummary,
+): Promise<Estimated | string> {
+  try {
+    const { calibrator } = await calibratorOf(store, spec);
+    return estimateOf(window, calibrator) ?? 'no scores in this window to estimate from';
+  } catch (error) {
+    if (error instanceof EstimationError) return error.message;
+    throw error;
+  }
 }
 
 /**

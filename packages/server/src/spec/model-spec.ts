@@ -33,6 +33,9 @@ const RESERVED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype),
  * default the positive class; regression: the mean) among the `last` newest known labels; `samePeriod`, the label of
  * the prediction `period` before the row (at most `within` earlier), if it was known by then.
  */
+/** Metrics a check can watch estimated without labels (binary CBPE). */
+export const ESTIMATED_METRICS: readonly string[] = ['accuracy', 'precision', 'recall', 'f1'];
+
 export const labelFeatureSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('last') }),
   z.strictObject({
@@ -120,6 +123,11 @@ export const checkSpec = z.discriminatedUnion('type', [
     warnMargin: z.number().nonnegative().default(0),
     /** Windows with fewer labelled predictions are skipped (too few to judge). */
     minLabels: z.number().int().positive().default(30),
+    /**
+     * Judge the metric estimated without labels (CBPE, binary models with scores: accuracy, precision, recall, f1)
+     * as soon as the window closes, instead of the realized one after `labelGrace`.
+     */
+    estimated: z.boolean().default(false),
     severity: severity.default('critical'),
   }),
   z.strictObject({
@@ -408,6 +416,16 @@ export const modelSpec = z
       if (c.type === 'metric' && c.min === undefined && c.max === undefined) {
         ctx.addIssue({ code: 'custom', path: ['checks', i], message: 'a metric check needs min or max' });
       }
+      if (
+        c.type === 'metric' &&
+        c.estimated &&
+        (spec.task !== 'binary' || !ESTIMATED_METRICS.includes(c.metric))
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['checks', i, 'estimated'],
+          message: `estimated metrics are ${ESTIMATED_METRICS.join(', ')} of binary models (CBPE)${spec.task === 'binary' ? `, not ${c.metric}` : `, not of a ${spec.task} model`}`,
+        });
       if (c.type === 'metric' || c.type === 'anomaly') {
         const regression = ['mse', 'rmse', 'mae', 'mape', 'r2', 'explainedVariance'].includes(c.metric);
         if (c.metric !== 'count' && regression !== (spec.task === 'regression')) {

@@ -21,6 +21,8 @@ export interface CheckInput {
   rows(): Promise<JoinedPrediction[]>;
   /** The reference rows a drift check compares with, or a reason it has none. */
   reference(check: Extract<CheckSpec, { type: 'drift' }>): Promise<Array<Record<string, unknown>> | string>;
+  /** The window's metrics estimated without labels (CBPE), or why there are none. */
+  estimate(): Promise<Record<'accuracy' | 'precision' | 'recall' | 'f1', number> | string>;
   /** The check's persisted state (detector or anomaly detector), if any. */
   state: unknown;
 }
@@ -34,7 +36,9 @@ export interface CheckOutcome {
 export async function evaluateCheck(check: CheckSpec, input: CheckInput): Promise<CheckOutcome> {
   switch (check.type) {
     case 'metric':
-      return { result: metricCheck(check, input.window) };
+      return {
+        result: check.estimated ? await estimatedMetricCheck(check, input) : metricCheck(check, input.window),
+      };
     case 'dataQuality':
       return { result: qualityCheck(check, input) };
     case 'drift':
@@ -52,21 +56,36 @@ function metricCheck(check: Extract<CheckSpec, { type: 'metric' }>, window: Wind
   }
   const value = window.metrics[check.metric];
   if (value === undefined || value === null) return skipped(`${check.metric} is undefined for this window`);
+  return judgeMetric(check, value, check.metric);
+}
+
+/** The metric estimated without labels (CBPE), judged when the window closes: every message says "estimated". */
+async function estimatedMetricCheck(
+  check: Extract<CheckSpec, { type: 'metric' }>,
+  input: CheckInput,
+): Promise<CheckResult> {
+  const estimate = await input.estimate();
+  if (typeof estimate === 'string') return skipped(`estimated ${check.metric}: ${estimate}`);
+  const value = estimate[check.metric as keyof typeof estimate];
+  return judgeMetric(check, value, `estimated ${check.metric}`);
+}
+
+function judgeMetric(
+  check: Extract<CheckSpec, { type: 'metric' }>,
+  value: number,
+  label: string,
+): CheckResult {
   const shown = value.toFixed(4);
   if (check.min !== undefined && value < check.min)
-    return { status: tripped(check.severity), value, message: `${check.metric} ${shown} < min ${check.min}` };
+    return { status: tripped(check.severity), value, message: `${label} ${shown} < min ${check.min}` };
   if (check.max !== undefined && value > check.max)
-    return { status: tripped(check.severity), value, message: `${check.metric} ${shown} > max ${check.max}` };
+    return { status: tripped(check.severity), value, message: `${label} ${shown} > max ${check.max}` };
   const near =
     (check.min !== undefined && value < check.min + check.warnMargin) ||
     (check.max !== undefined && value > check.max - check.warnMargin);
   if (near && check.warnMargin > 0)
-    return {
-      status: 'warning',
-      value,
-      message: `${check.metric} ${shown} within ${check.warnMargin} of its bound`,
-    };
-  return { status: 'ok', value, message: `${check.metric} ${shown}` };
+    return { status: 'warning', value, message: `${label} ${shown} within ${check.warnMargin} of its bound` };
+  return { status: 'ok', value, message: `${label} ${shown}` };
 }
 
 function qualityCheck(check: Extract<CheckSpec, { type: 'dataQuality' }>, input: CheckInput): CheckResult {
