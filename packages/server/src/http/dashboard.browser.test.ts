@@ -291,6 +291,34 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.close();
   });
 
+  test('accuracy estimated without labels (CBPE) is drawn beside the realized accuracy, with its band', async () => {
+    const estimated = (await api('GET', `/api/v1/models/elec2/estimated?${ALL}&maxWindows=1000`)) as {
+      calibration: { rows: number };
+      windows: Array<{
+        start: string;
+        estimated: { accuracy: number; accuracyStandardError: number } | null;
+        realized: { accuracy: number } | null;
+      }>;
+    };
+    expect(estimated.calibration.rows).toBeGreaterThanOrEqual(100);
+    const page = await open('#/models/elec2/metrics');
+    const chart = '.chart[data-chart="estimated-accuracy"]';
+    await page.locator(`${chart} canvas`).waitFor();
+    expect(await attribute(page, chart, 'data-x')).toEqual(
+      estimated.windows.map((w) => Date.parse(w.start) / 1000),
+    );
+    const series = await attribute(page, chart, 'data-series');
+    expect(series['estimated accuracy']).toEqual(estimated.windows.map((w) => w.estimated?.accuracy ?? null));
+    expect(series['realized accuracy']).toEqual(estimated.windows.map((w) => w.realized?.accuracy ?? null));
+    const band = await attribute(page, chart, 'data-band');
+    const first = estimated.windows[0]?.estimated as { accuracy: number; accuracyStandardError: number };
+    expect(band.lower[0]).toBeCloseTo(first.accuracy - 1.96 * first.accuracyStandardError, 12);
+    expect(await page.locator('figure.estimated figcaption').innerText()).toContain(
+      `calibrated on ${estimated.calibration.rows} labelled predictions`,
+    );
+    await page.close();
+  });
+
   test('version labels never overlap, however dense; version and alert markers can be hidden', async () => {
     // Eighty versions, a new one every half hour for forty hours: far more labels than fit side by side.
     await api('PUT', '/api/v1/models/busy', {
