@@ -64,6 +64,18 @@ export function estimateBinaryPerformance(
     const q = positive ? p : 1 - p;
     variance += q * (1 - q);
   }
+  return { ...fromConfusion(n, tp, fp, fn, tn, variance), rocAuc: estimatedRocAuc(probabilities) };
+}
+
+/** The metrics of an expected confusion matrix, and the accuracy's standard error from Σ q(1 − q). */
+function fromConfusion(
+  n: number,
+  tp: number,
+  fp: number,
+  fn: number,
+  tn: number,
+  variance: number,
+): Omit<BinaryPerformanceEstimate, 'rocAuc'> {
   const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
   return {
     rows: n,
@@ -75,7 +87,6 @@ export function estimateBinaryPerformance(
     precision: ratio(tp, tp + fp),
     recall: ratio(tp, tp + fn),
     f1: ratio(2 * tp, 2 * tp + fp + fn),
-    rocAuc: estimatedRocAuc(probabilities),
     accuracyStandardError: Math.sqrt(variance) / n,
   };
 }
@@ -151,17 +162,5 @@ export function estimateBinaryFromHistogram(
     variance += count * p * (1 - p);
   });
   if (n === 0) throw new StewardInputError('estimating performance needs at least one row', 'buckets');
-  const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
-  return {
-    rows: n,
-    truePositives: tp,
-    falsePositives: fp,
-    falseNegatives: fn,
-    trueNegatives: tn,
-    accuracy: (tp + tn) / n,
-    precision: ratio(tp, tp + fp),
-    recall: ratio(tp, tp + fn),
-    f1: ratio(2 * tp, 2 * tp + fp + fn),
-    accuracyStandardError: Math.sqrt(variance) / n,
-  };
+  return fromConfusion(n, tp, fp, fn, tn, variance);
 }

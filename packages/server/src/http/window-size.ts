@@ -1,5 +1,25 @@
 import type { LoadedModel } from '../monitor/model-catalog.js';
 import type { ApiContext } from './context.js';
+import { durationParam, intParam, timeRange } from './time-param.js';
+
+/**
+ * A metrics-like query's range and window length: `size` as given, else the length that fits the range into
+ * `maxWindows`, else the model's own (undefined).
+ */
+export async function windowRange(
+  context: ApiContext,
+  model: LoadedModel,
+  query: { from?: string; to?: string; size?: string; maxWindows?: string },
+): Promise<{ from: number; to: number; size?: number }> {
+  const { from, to } = timeRange(query, context.clock.now());
+  const maxWindows = intParam('maxWindows', query.maxWindows);
+  const size =
+    durationParam('size', query.size) ??
+    (maxWindows !== undefined
+      ? await windowSizeForAtMost(context, model, { from, to }, maxWindows)
+      : undefined);
+  return { from, to, ...(size ? { size } : {}) };
+}
 
 /**
  * The smallest multiple of the model's window with which at most `maxWindows` windows cover the stored predictions

@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { estimatedWindows, THRESHOLD } from '../../monitor/estimated-windows.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { type ApiContext, requireModel } from '../context.js';
-import { durationParam, intParam, timeRange } from '../time-param.js';
-import { windowSizeForAtMost } from '../window-size.js';
+import { windowRange } from '../window-size.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -24,18 +23,9 @@ export function estimationRoutes(app: FastifyInstance, context: ApiContext): voi
     async (request) => {
       const model = await requireModel(context, request.params.name);
       const query = parseRequest(req.metricsQuery, request.query, 'query');
-      const { from, to } = timeRange(query, context.clock.now());
-      const maxWindows = intParam('maxWindows', query.maxWindows);
-      const size =
-        durationParam('size', query.size) ??
-        (maxWindows !== undefined
-          ? await windowSizeForAtMost(context, model, { from, to }, maxWindows)
-          : undefined);
       const { calibration, windows } = await estimatedWindows(context.store, model.spec, {
-        from,
-        to,
+        ...(await windowRange(context, model, query)),
         ...context.load.readAges,
-        ...(size ? { size } : {}),
       });
       return {
         calibration: { ...calibration, from: iso(calibration.from), to: iso(calibration.to) },

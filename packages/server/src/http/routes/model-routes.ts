@@ -11,7 +11,7 @@ import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { windowsJSON, windowView } from '../profile-json.js';
 import { durationParam, intParam, timeRange } from '../time-param.js';
-import { windowSizeForAtMost } from '../window-size.js';
+import { windowRange, windowSizeForAtMost } from '../window-size.js';
 import { actorOf } from './registry-routes.js';
 
 export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -185,19 +185,10 @@ export function modelRoutes(app: FastifyInstance, context: ApiContext): void {
     async (request) => {
       const model = await requireModel(context, request.params.name);
       const query = parseRequest(req.metricsQuery, request.query, 'query');
-      const { from, to } = timeRange(query, context.clock.now());
-      const maxWindows = intParam('maxWindows', query.maxWindows);
-      const size =
-        durationParam('size', query.size) ??
-        (maxWindows !== undefined
-          ? await windowSizeForAtMost(context, model, { from, to }, maxWindows)
-          : undefined);
       const windows = await timeWindows(context.store, model.spec, {
-        from,
-        to,
+        ...(await windowRange(context, model, query)),
         ...context.load.readAges,
         profiles: false,
-        ...(size ? { size } : {}),
       });
       return windows.map(windowView);
     },
