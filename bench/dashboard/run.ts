@@ -98,6 +98,10 @@ try {
     ['model page: aliases', `${m}/aliases`],
     ['metrics: versions served (all)', `${m}/served?${range}`],
     ['metrics: metrics (all, ≤1000 windows)', `${m}/metrics?${range}&maxWindows=1000`],
+    [
+      'metrics: accuracy estimated without labels (all, ≤1000 windows)',
+      `${m}/estimated?${range}&maxWindows=1000`,
+    ],
     ['metrics: check results', `${m}/checks?limit=5000`],
     ['metrics: alerts', `/api/v1/alerts?model=${MODEL}&limit=500`],
     ['predictions: windows (all, ≤1000 windows)', `${m}/windows?${range}&maxWindows=1000`],

@@ -5,6 +5,11 @@ import { intParam } from './time-param.js';
 /** The largest page any list answers. */
 export const MAX_PAGE = 1000;
 
+/** The OpenAPI description of a paged list of `items` (`limit` defaulting to `fallback`). */
+export function pageDescription(items: string, fallback: number): string {
+  return `A page of at most \`limit\` ${items} (default ${fallback}, at most ${MAX_PAGE}). When there may be more, the \`x-next-cursor\` header holds the cursor of the next page: pass it back as \`cursor\`.`;
+}
+
 /** A list's `limit`: a positive integer up to MAX_PAGE, `fallback` when absent. */
 export function pageLimit(text: string | undefined, fallback: number): number {
   const limit = intParam('limit', text) ?? fallback;

@@ -4,7 +4,14 @@ import { acknowledgeAlert, listAlerts } from '../../monitor/alerts.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { notFound } from '../api-error.js';
 import type { ApiContext } from '../context.js';
-import { decodeTimeCursor, encodeTimeCursor, nextCursor, pageCursor, pageLimit } from '../page-params.js';
+import {
+  decodeTimeCursor,
+  encodeTimeCursor,
+  nextCursor,
+  pageCursor,
+  pageDescription,
+  pageLimit,
+} from '../page-params.js';
 import { actorOf } from './registry-routes.js';
 
 type AlertQuery = {
@@ -24,8 +31,7 @@ export function alertRoutes(app: FastifyInstance, context: ApiContext): void {
       config: { scope: 'read' },
       schema: routeSchema({
         summary: 'Alerts, most recent first; filter by model, status, severity, check, acknowledged',
-        description:
-          'Ordered by their latest firing. A page of at most `limit` alerts (default 100, at most 1000). When there may be more, the `x-next-cursor` header holds the cursor of the next page: pass it back as `cursor`.',
+        description: `Ordered by their latest firing. ${pageDescription('alerts', 100)}`,
         tags: ['monitoring'],
         query: req.alertQuery,
         response: { 200: res.alerts },

@@ -4,7 +4,7 @@ import type { Registry } from '../../registry/registry.js';
 import { ALIASES, type Alias, type Lineage } from '../../registry/version-records.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
-import { nextCursor, pageCursor, pageLimit } from '../page-params.js';
+import { nextCursor, pageCursor, pageDescription, pageLimit } from '../page-params.js';
 
 /** A version or history cursor: the positive integer of the last item of the page before. */
 function positiveInteger(text: string): number | undefined {
@@ -103,8 +103,7 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
       config: { scope: 'read' },
       schema: routeSchema({
         summary: 'Versions, newest first',
-        description:
-          'A page of at most `limit` versions (default 100, at most 1000). When there may be more, the `x-next-cursor` header holds the cursor of the next page: pass it back as `cursor`.',
+        description: pageDescription('versions', 100),
         tags: ['registry'],
         params: modelParams,
         query: req.pageQuery,
@@ -222,8 +221,7 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
       config: { scope: 'read' },
       schema: routeSchema({
         summary: 'Alias changes, newest first',
-        description:
-          'A page of at most `limit` changes (default 50, at most 1000). When there may be more, the `x-next-cursor` header holds the cursor of the next page: pass it back as `cursor`.',
+        description: pageDescription('changes', 50),
         tags: ['registry'],
         params: modelParams,
         query: req.pageQuery,

@@ -6,7 +6,14 @@ import { UPDATE_JOB } from '../../update/update-worker.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError, notFound } from '../api-error.js';
 import { type ApiContext, requireModel } from '../context.js';
-import { decodeTimeCursor, encodeTimeCursor, nextCursor, pageCursor, pageLimit } from '../page-params.js';
+import {
+  decodeTimeCursor,
+  encodeTimeCursor,
+  nextCursor,
+  pageCursor,
+  pageDescription,
+  pageLimit,
+} from '../page-params.js';
 import { actorOf } from './registry-routes.js';
 
 export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -43,8 +50,7 @@ export function updateRoutes(app: FastifyInstance, context: ApiContext): void {
       config: { scope: 'read' },
       schema: routeSchema({
         summary: 'Update runs with their steps, newest first',
-        description:
-          'A page of at most `limit` runs (default 50, at most 1000). When there may be more, the `x-next-cursor` header holds the cursor of the next page: pass it back as `cursor`.',
+        description: pageDescription('runs', 50),
         tags: ['updates'],
         params: modelParams,
         query: req.updatesQuery,
