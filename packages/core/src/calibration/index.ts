@@ -3,4 +3,8 @@ export {
   type IsotonicRegressionJSON,
   type IsotonicRegressionOptions,
 } from './isotonic-regression.js';
-export { SigmoidCalibrator, type SigmoidCalibratorJSON } from './sigmoid-calibrator.js';
+export {
+  SigmoidCalibrator,
+  type SigmoidCalibratorJSON,
+  type SigmoidCalibratorOptions,
+} from './sigmoid-calibrator.js';

@@ -3,6 +3,7 @@ export {
   AdaptiveRandomForestClassifier,
   type AdaptiveRandomForestOptions,
 } from './adaptive-random-forest.js';
+export { type BfgsOptions, type BfgsResult, type BfgsStatus, fminBfgs } from './bfgs.js';
 export { defineLearner, type LearnerDefinition } from './definition.js';
 export { DummyClassifier, type DummyClassifierOptions } from './dummy.js';
 export { type LearnerFactory, type Member, Stacking, Voting, WeightedAverage } from './ensembles.js';
