@@ -1,48 +1,34 @@
-// CBPE where it should fail: Elec2 (its concept drifts), on the whole demo's store (built by bench/dashboard or
-// `steward demo --exit --store DIR`): per daily window, the accuracy estimated without labels (calibrated on the
-// newest labelled predictions) against the realized accuracy. Adds `elec2` to bench/results/estimation.json.
-//   DEMO_STORE=DIR npx tsx bench/estimation/elec2.ts
+// CBPE where it should fail: Elec2, whose concept drifts. The demo's policy replayed by `steward backtest` (the same
+// loop, store and API as production on a simulated clock); as each daily window closes, the replay reads the accuracy
+// the server estimates without labels, calibrated on the labels it has by then, and the backtest compares it with the
+// realized accuracy once the labels are in. Adds `elec2` to bench/results/estimation.json.
+//   npx tsx bench/estimation/elec2.ts
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from '../../packages/server/src/testing/server-process.js';
+import { estimationSummary } from '../../packages/server/src/backtest/report-table.js';
+import { backtest } from '../../packages/server/src/backtest/run-backtest.js';
+import { DATASETS } from '../../packages/server/src/testing/datasets.js';
 import { root } from '../lib.js';
 
-const dir = process.env.DEMO_STORE;
-if (!dir)
-  throw new Error(
-    'DEMO_STORE=DIR: a folder holding the demo store (scheduled.db); build it with bench/dashboard',
-  );
-const server = await startServer(['--db', join(dir, 'scheduled.db')]);
-try {
-  const response = await fetch(
-    new URL(`/api/v1/models/elec2/estimated?from=0&to=${Date.UTC(2100, 0)}`, server.url),
-  );
-  const body = (await response.json()) as {
-    calibration: { rows: number; from: string; to: string };
-    windows: Array<{
-      estimated: { accuracy: number; accuracyStandardError: number } | null;
-      realized: { accuracy: number } | null;
-    }>;
-  };
-  const judged = body.windows.filter((w) => w.estimated && w.realized);
-  const errors = judged.map((w) =>
-    Math.abs((w.estimated?.accuracy as number) - (w.realized?.accuracy as number)),
-  );
-  const covered = judged.filter(
-    (w) =>
-      Math.abs((w.estimated?.accuracy as number) - (w.realized?.accuracy as number)) <=
-      1.96 * (w.estimated?.accuracyStandardError as number),
-  ).length;
-  const elec2 = {
-    windows: judged.length,
-    calibration: body.calibration,
-    meanAbsoluteError: Math.round((errors.reduce((a, b) => a + b, 0) / errors.length) * 1e4) / 1e4,
-    bandCoverage: Math.round((covered / judged.length) * 1000) / 1000,
-  };
-  console.log(elec2);
-  const file = join(root, 'bench/results/estimation.json');
-  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  writeFileSync(file, `${JSON.stringify({ ...results, elec2 }, null, 2)}\n`);
-} finally {
-  await server.stop();
-}
+const DAY = 86_400_000;
+const { report } = await backtest({
+  data: DATASETS.elec2,
+  history: { label: 'class', step: 30 * 60_000, start: Date.UTC(1996, 4, 7) },
+  delay: { ms: DAY },
+  cadence: { ms: DAY },
+  train: { ms: 28 * DAY },
+  policies: [join(root, 'examples/elec2/scheduled.yaml')],
+  ungated: false,
+});
+const policy = report.strategies[0];
+if (!policy?.estimation) throw new Error('the backtest reported no estimation for the demo policy');
+for (const line of estimationSummary(report)) console.log(line);
+const elec2 = {
+  command:
+    'steward backtest --data data/elec2.csv --label class --step 30m --start 1996-05-07 --delay 1d --cadence 1d --train 28d --policy examples/elec2/scheduled.yaml',
+  accuracy: policy.metrics.accuracy,
+  ...policy.estimation,
+};
+const file = join(root, 'bench/results/estimation.json');
+const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+writeFileSync(file, `${JSON.stringify({ ...results, elec2 }, null, 2)}\n`);

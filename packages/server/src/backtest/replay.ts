@@ -1,16 +1,18 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { StewardClient } from '@steward/client';
+import { StewardApiError, StewardClient } from '@steward/client';
 import { createApp, type StewardApp } from '../http/app.js';
 import { MAX_REFERENCE_ROWS } from '../monitor/references.js';
 import { stewardPredictor } from '../registry/predictor.js';
 import type { ModelVersion } from '../registry/version-records.js';
 import type { ClassValue, FeatureValue } from '../spec/records.js';
+import { windowStart } from '../spec/window-start.js';
 import { openStore, type StoreConnection } from '../store/open-store.js';
 import { SimulatedClock } from '../time/clock.js';
 import type { TickReport } from '../update/maintenance-loop.js';
 import type { UpdateRun } from '../update/run-record.js';
 import { trainFresh } from '../update/train-fresh.js';
+import type { WindowEstimate } from './estimation-tracking.js';
 import type { History } from './history.js';
 import { historyLabelFeatures } from './history-label-features.js';
 import type { BacktestPolicy } from './policy.js';
@@ -78,7 +80,15 @@ export interface ReplayResult {
   };
   rollouts: { promoted: number; rolledBack: number };
   productionVersion: number;
-  /** CPU of the whole replay in its process (serving, storing, checking, updating), and of the loop's ticks alone. */
+  /**
+   * Binary models: the accuracy the server estimated without labels (CBPE, `GET …/estimated`) for each window as it
+   * closed, calibrated on the labels it had by then.
+   */
+  estimates: WindowEstimate[];
+  /**
+   * CPU of the whole replay in its process (serving, storing, checking, updating; not the estimates' reads, which
+   * only the backtest makes), and of the loop's ticks alone.
+   */
   cpuSeconds: number;
   maintenanceCpuSeconds: number;
   wallSeconds: number;
@@ -208,6 +218,34 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
     let servingVersion = 1;
     let maintenanceCpu = 0;
     const lastStatus = new Map<string, string>();
+    const estimates: WindowEstimate[] = [];
+    let estimatedUntil = windowStart(history.times[trainEnd] as number, spec.window);
+    let estimationCpu = 0;
+    // What a dashboard would have shown for the windows closed by `at`, read as it closes: the estimate is calibrated
+    // on the labels the store has then, never on later ones.
+    const readEstimates = async (at: number) => {
+      const closed = windowStart(at, spec.window);
+      if (spec.task !== 'binary' || closed <= estimatedUntil) return;
+      const cpu = process.cpuUsage();
+      try {
+        const view = await client.estimated(model, { from: estimatedUntil, to: closed });
+        for (const w of view.windows) {
+          const [start, end] = [Date.parse(w.start), Date.parse(w.end)];
+          if (w.estimated && start >= estimatedUntil && end <= closed)
+            estimates.push({
+              start,
+              end,
+              accuracy: w.estimated.accuracy,
+              standardError: w.estimated.accuracyStandardError,
+            });
+        }
+      } catch (error) {
+        // 409: not enough labelled scores to calibrate on yet; those windows go unestimated, as they would live.
+        if (!(error instanceof StewardApiError && error.status === 409)) throw error;
+      }
+      estimatedUntil = closed;
+      estimationCpu += cpuSeconds(cpu);
+    };
     let nextLabel = fromLabels ? 0 : trainEnd;
     let served = trainEnd;
     let labelled = 0;
@@ -311,6 +349,7 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
       const cpu = process.cpuUsage();
       record(await steward.context.loop.tick(tick.at, { awaitRuns: true }));
       maintenanceCpu += cpuSeconds(cpu);
+      await readEstimates(tick.at);
       let from = tick.from;
       for (let i = tick.from; i < tick.to; i++) {
         if (i - from >= PREDICT_CHUNK || (i > from && labelArrivesBy(i))) {
@@ -358,7 +397,8 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
       runs,
       rollouts,
       productionVersion: (await client.aliases(model)).current.production ?? productionVersion,
-      cpuSeconds: cpuSeconds(cpuStart),
+      estimates,
+      cpuSeconds: cpuSeconds(cpuStart) - estimationCpu,
       maintenanceCpuSeconds: maintenanceCpu,
       wallSeconds: (performance.now() - wallStart) / 1000,
     };

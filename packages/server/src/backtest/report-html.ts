@@ -1,5 +1,5 @@
 import { escapeHtml } from '../escape-html.js';
-import { metricColumns, verdict } from './report-table.js';
+import { estimationSummary, metricColumns, verdict } from './report-table.js';
 import type { BacktestReport, StrategyReport } from './run-backtest.js';
 
 const COLORS = [
@@ -46,7 +46,7 @@ export function renderBacktestHtml(report: BacktestReport): string {
   the policy acts every <b>${escapeHtml(report.cadence)}</b> · version 1 trained on the first ${escapeHtml(report.train)}
   (${report.trainRows.toLocaleString('en')} rows)</p>
 </header>
-<section class="verdict" data-testid="verdict">${verdict(report)
+<section class="verdict" data-testid="verdict">${[...verdict(report), ...estimationSummary(report)]
     .map((line) => `<p>${escapeHtml(line)}</p>`)
     .join('')}</section>
 <table class="strategies" data-testid="strategies">

@@ -3,6 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MetricName } from '../spec/model-spec.js';
 import { detectPeriod, noChange, seasonalNaive } from './baselines.js';
+import { type EstimationTracking, trackEstimates } from './estimation-tracking.js';
 import { type BacktestPlan, type PreparedBacktest, planOf, prepareBacktest } from './plan.js';
 import {
   prequentialMetrics,
@@ -46,6 +47,11 @@ export interface StrategyReport {
   wallSeconds?: number;
   /** Where the served version changed: the first row each new version answered. */
   versionChanges?: Array<{ time: number; version: number }>;
+  /**
+   * Binary policies: how the accuracy the server estimated without labels (CBPE) as each window closed tracked the
+   * realized accuracy, and how much earlier an estimated twin of the policy's accuracy check would have alerted.
+   */
+  estimation?: EstimationTracking | null;
 }
 
 export interface BacktestReport {
@@ -125,7 +131,11 @@ export async function backtest(options: BacktestOptions): Promise<BacktestResult
   const first = results[0] as ReplayResult;
 
   const strategies: Array<{ report: StrategyReport; outputs: StrategyOutputs }> = [];
-  const replayed = (result: ReplayResult, kind: StrategyReport['kind'], description: string) => ({
+  const replayed = (
+    result: ReplayResult,
+    kind: StrategyReport['kind'],
+    description: string,
+  ): { report: StrategyReport; outputs: StrategyOutputs } => ({
     report: {
       name: result.policy,
       kind,
@@ -141,8 +151,26 @@ export async function backtest(options: BacktestOptions): Promise<BacktestResult
     },
     outputs: { outputs: result.outputs, scores: result.scores },
   });
+  const labelWaitMs = (policySpec: typeof spec) =>
+    Math.max(
+      policySpec.labelGrace,
+      'ms' in timeline.delay ? timeline.delay.ms : timeline.delay.rows * timeline.medianStep,
+    );
   policies.forEach((p, i) => {
-    strategies.push(replayed(results[i] as ReplayResult, 'policy', p.description));
+    const result = results[i] as ReplayResult;
+    const strategy = replayed(result, 'policy', p.description);
+    if (p.spec.task === 'binary')
+      strategy.report.estimation = roundTracking(
+        trackEstimates({
+          estimates: result.estimates,
+          spec: p.spec,
+          history,
+          outputs: result.outputs,
+          trainEnd: timeline.trainEnd,
+          labelWaitMs: labelWaitMs(p.spec),
+        }),
+      );
+    strategies.push(strategy);
   });
   strategies.push({
     report: {
@@ -242,3 +270,17 @@ function versionChanges(
 
 const round = (x: number) => Math.round(x * 100) / 100;
 const round4 = (x: number | null) => (x === null ? null : Math.round(x * 1e4) / 1e4);
+
+function roundTracking(tracking: EstimationTracking | null): EstimationTracking | null {
+  if (!tracking) return null;
+  const { check } = tracking;
+  return {
+    ...tracking,
+    meanAbsoluteError: Math.round(tracking.meanAbsoluteError * 1e4) / 1e4,
+    coverage: Math.round(tracking.coverage * 1e4) / 1e4,
+    check: check && {
+      ...check,
+      meanLeadWindows: check.meanLeadWindows === null ? null : round4(check.meanLeadWindows),
+    },
+  };
+}

@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { BacktestInputError } from '../../backtest/backtest-error.js';
 import { TIME_FEATURES, type TimeFeature } from '../../backtest/history.js';
 import { renderBacktestHtml } from '../../backtest/report-html.js';
-import { reportTable, verdict } from '../../backtest/report-table.js';
+import { estimationSummary, reportTable, verdict } from '../../backtest/report-table.js';
 import { type BacktestOptions, type BacktestReport, backtest } from '../../backtest/run-backtest.js';
 import { describeSpan, parseSpan } from '../../backtest/span.js';
 import { parseDuration } from '../../spec/duration.js';
@@ -133,6 +133,7 @@ export function backtestSummary(report: BacktestReport): string {
     '',
     reportTable(report),
     ...verdict(report),
+    ...estimationSummary(report),
     '',
   ].join('\n');
 }
