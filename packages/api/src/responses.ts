@@ -230,16 +230,21 @@ export const driftTimeline = z.object({
   ),
 });
 
+const estimatedMetric = (what: string) => z.number().optional().describe(what);
+
 export const estimatedWindows = z.object({
+  method: z
+    .enum(['cbpe', 'dle'])
+    .describe('confidence-based performance estimation (classifiers) or direct loss estimation (regressors)'),
   calibration: z
     .object({
       rows: z.number().int(),
       from: isoTime,
       to: isoTime,
-      method: z.literal('isotonic'),
+      method: z.enum(['isotonic', 'isotonic per class', 'loss models']),
     })
-    .describe('the labelled predictions (with scores) the isotonic calibrator was fitted on: the newest'),
-  threshold: z.number().describe('rows count as predicted positive from this score up'),
+    .describe('the labelled predictions the estimator was fitted on: the newest'),
+  threshold: z.number().nullable().describe('binary: rows count as predicted positive from this score up'),
   windows: z.array(
     z.object({
       start: isoTime,
@@ -248,19 +253,39 @@ export const estimatedWindows = z.object({
       labelled: z.number().int(),
       estimated: z
         .object({
-          accuracy: z.number(),
-          precision: z.number(),
-          recall: z.number(),
-          f1: z.number(),
-          accuracyStandardError: z
-            .number()
-            .describe(
-              'how far realized accuracy falls from the estimate by chance, if calibrated (±1.96 for 95%)',
-            ),
+          accuracy: estimatedMetric('classifiers'),
+          precision: estimatedMetric('classifiers: of the positive class (binary) or the macro average'),
+          recall: estimatedMetric('classifiers: as precision'),
+          f1: estimatedMetric('classifiers: as precision'),
+          accuracyStandardError: estimatedMetric(
+            'how far realized accuracy falls from the estimate by chance, if calibrated (±1.96 for 95%)',
+          ),
+          mae: estimatedMetric('regressors'),
+          mse: estimatedMetric('regressors'),
+          rmse: estimatedMetric('regressors'),
+          maeStandardError: estimatedMetric('regressors: the sampling error of the MAE (±1.96 for 95%)'),
+          mseStandardError: estimatedMetric('regressors: the sampling error of the MSE'),
         })
         .nullable()
-        .describe('null when the window has no scores'),
-      realized: z.object({ accuracy: z.number() }).nullable().describe('where labels have come'),
+        .describe(
+          'null when the window has nothing to estimate from (no scores, probabilities or predictions)',
+        ),
+      realized: z
+        .object({
+          accuracy: z.number().optional(),
+          precision: z.number().optional(),
+          recall: z.number().optional(),
+          f1: z.number().optional(),
+          mae: z.number().optional(),
+          mse: z.number().optional(),
+          rmse: z.number().optional(),
+        })
+        .nullable()
+        .describe('where labels have come'),
+      pending: z
+        .boolean()
+        .optional()
+        .describe('not estimated yet: this answer spent its budget of rows on newer windows; ask again'),
     }),
   ),
 });

@@ -120,8 +120,9 @@ export class StewardClient {
   }
 
   /**
-   * A binary model's accuracy, precision, recall and F1 estimated per window without labels (CBPE, from its
-   * calibrated scores), beside the realized accuracy where labels have come.
+   * Performance estimated per window without labels, beside the realized metrics where labels have come: a
+   * classifier's accuracy, precision, recall and F1 (CBPE, from its calibrated scores or class probabilities), a
+   * regressor's MAE, MSE and RMSE (DLE, from loss models on its inputs and predictions).
    */
   estimated(
     model: string,

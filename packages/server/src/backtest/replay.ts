@@ -231,13 +231,14 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
         const view = await client.estimated(model, { from: estimatedUntil, to: closed });
         for (const w of view.windows) {
           const [start, end] = [Date.parse(w.start), Date.parse(w.end)];
-          if (w.estimated && start >= estimatedUntil && end <= closed)
-            estimates.push({
-              start,
-              end,
-              accuracy: w.estimated.accuracy,
-              standardError: w.estimated.accuracyStandardError,
-            });
+          const { accuracy, accuracyStandardError } = w.estimated ?? {};
+          if (
+            accuracy !== undefined &&
+            accuracyStandardError !== undefined &&
+            start >= estimatedUntil &&
+            end <= closed
+          )
+            estimates.push({ start, end, accuracy, standardError: accuracyStandardError });
         }
       } catch (error) {
         // 409: not enough labelled scores to calibrate on yet; those windows go unestimated, as they would live.

@@ -92,7 +92,7 @@ export class CheckRunner {
     });
     for (const window of windows) {
       const state = position.state === null ? undefined : (JSON.parse(position.state) as unknown);
-      const outcome = await evaluateCheck(check, this.input(model, window, state));
+      const outcome = await evaluateCheck(check, this.input(model, window, state, now));
       const nextState = outcome.state === undefined ? position.state : JSON.stringify(outcome.state);
       const claimed = await db.transaction().execute(async (trx) => {
         let update = trx
@@ -135,7 +135,7 @@ export class CheckRunner {
     }
   }
 
-  private input(model: LoadedModel, window: WindowSummary, state: unknown): CheckInput {
+  private input(model: LoadedModel, window: WindowSummary, state: unknown, now: number): CheckInput {
     const { spec } = model;
     let labelled: Promise<JoinedPrediction[]> | undefined;
     let rows: Promise<JoinedPrediction[]> | undefined;
@@ -161,7 +161,7 @@ export class CheckRunner {
         return rows;
       },
       reference: (check) => resolveReference(this.store, spec, check.reference, MAX_DRIFT_ROWS),
-      estimate: () => estimateWindow(this.store, spec, window),
+      estimate: () => estimateWindow(this.store, spec, window, now),
     };
   }
 }

@@ -98,22 +98,19 @@ for (const target of testStores()) {
         expect(covered).toBeGreaterThanOrEqual(32);
       });
 
-      it('says why it cannot estimate: no labels to calibrate on yet, or not a binary classifier', async () => {
+      it('says why it cannot estimate: no labels to learn from yet, or too few with scores', async () => {
         const fresh = await inject('GET', `/api/v1/models/fresh/estimated?${range}`);
         expect(fresh.statusCode).toBe(409);
         expect(fresh.json().error.message).toBe(
-          'estimating needs labelled predictions with scores to calibrate on, and fresh has no labels yet',
+          'estimating needs labelled predictions to learn from, and fresh has no labels yet',
         );
-        await inject('PUT', '/api/v1/models/demand', {
-          name: 'demand',
-          task: 'regression',
-          features: [{ name: 'x0', type: 'numeric' }],
-        });
-        const regression = await inject('GET', `/api/v1/models/demand/estimated?${range}`);
-        expect(regression.statusCode).toBe(400);
-        expect(regression.json().error.code).toBe('not_estimable');
-        expect(regression.json().error.message).toMatch(
-          /demand is a regression model \(direct loss estimation/,
+        await inject('POST', '/api/v1/models/fresh/labels', [
+          { predictionId: 'r0', label: 1, time: START + HOUR },
+        ]);
+        const few = await inject('GET', `/api/v1/models/fresh/estimated?${range}`);
+        expect(few.statusCode).toBe(409);
+        expect(few.json().error.message).toBe(
+          "estimating needs at least 100 labelled predictions with a score to learn from; fresh has 1: log each prediction's score (the probability of 1)",
         );
       });
 
@@ -160,11 +157,11 @@ for (const target of testStores()) {
           name: 'demand',
           task: 'regression',
           features: [{ name: 'x0', type: 'numeric' }],
-          checks: [{ type: 'metric', name: 'est-mae', metric: 'mae', max: 1, estimated: true }],
+          checks: [{ type: 'metric', name: 'est-r2', metric: 'r2', min: 0.5, estimated: true }],
         });
         expect(bad.statusCode).toBe(400);
         expect(bad.body).toContain(
-          'estimated metrics are accuracy, precision, recall, f1 of binary models (CBPE), not of a regression model',
+          "a regression model's estimated metrics are mae, mse, rmse (direct loss estimation), not r2",
         );
       });
     },

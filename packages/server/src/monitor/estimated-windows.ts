@@ -1,179 +1,193 @@
-// Performance estimated without labels (CBPE), per window, from what every window already keeps: its profile's score
-// sketch, mapped through a calibrator fitted on the model's newest labelled predictions.
-import { estimateBinaryFromHistogram, IsotonicRegression } from '@steward/core';
-import { DomainError } from '../spec/domain-error.js';
+// Performance estimated without labels per window. Binary models: from what every window already keeps, its
+// profile's score sketch through an isotonic calibrator (mergeable, no row read, so any window size is computed on
+// read). Multiclass (CBPE on class probabilities) and regression (DLE on features and prediction) need a window's
+// rows: each closed window is estimated once, the first time it is asked for, and kept (`estimated_windows`).
 import type { ModelSpec } from '../spec/model-spec.js';
+import type { JoinedPrediction } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { latestLabelledTime, queryPredictions } from '../store/prediction-reads.js';
+import { queryPredictions } from '../store/prediction-reads.js';
+import {
+  type EstimatedMetrics,
+  type EstimateState,
+  mergeStates,
+  metricsOf,
+} from './estimation/estimate-state.js';
+import { type StoredEstimate, storedEstimates, storeEstimates } from './estimation/estimated-window-store.js';
+import { EstimationError } from './estimation/estimation-error.js';
+import { type Estimator, type EstimatorInfo, estimatorOf, THRESHOLD } from './estimation/estimators.js';
+import { windowStart } from './ingestion.js';
 import { type TimeWindowQuery, timeWindows, type WindowSummary } from './windows.js';
 
-/** Labelled predictions with a score the calibrator learns from (the newest), at least and at most. */
-export const MIN_CALIBRATION_ROWS = 100;
-export const CALIBRATION_ROWS = 5_000;
-/** Rows predicted positive: a score of this or more (as Steward's own classifiers decide). */
-export const THRESHOLD = 0.5;
+export { EstimationError } from './estimation/estimation-error.js';
+export { CALIBRATION_ROWS, MIN_CALIBRATION_ROWS, THRESHOLD } from './estimation/estimators.js';
 
-export interface Calibration {
-  rows: number;
-  from: number;
-  to: number;
-  method: 'isotonic';
-}
+/** Rows one read may scan to estimate windows not estimated yet; the rest come with later reads (`pending`). */
+export const ESTIMATION_ROW_BUDGET = 200_000;
 
 export interface EstimatedWindow {
   start: number;
   end: number;
   rows: number;
   labelled: number;
-  /** Null when the window has no scores to estimate from. */
-  estimated: {
-    accuracy: number;
-    precision: number;
-    recall: number;
-    f1: number;
-    accuracyStandardError: number;
-  } | null;
-  /** The realized accuracy, where labels have come. */
-  realized: { accuracy: number } | null;
+  /** Null when the window has nothing to estimate from, or (with `pending`) is not estimated yet. */
+  estimated: EstimatedMetrics | null;
+  /** The realized metrics the estimate stands for, where labels have come. */
+  realized: Partial<
+    Record<'accuracy' | 'precision' | 'recall' | 'f1' | 'mae' | 'mse' | 'rmse', number>
+  > | null;
+  /** Estimated by a later read: this one spent its budget of rows on newer windows. */
+  pending?: boolean;
 }
 
-/** A request CBPE cannot answer for this model (400: not a binary classifier; 409: nothing to calibrate on yet). */
-export class EstimationError extends DomainError {
-  constructor(message: string, status: 400 | 409 = 400) {
-    super(status, status === 400 ? 'not_estimable' : 'no_calibration_data', message);
+export interface EstimatedWindows {
+  method: EstimatorInfo['method'];
+  /** What the estimator was fitted on (the newest labelled predictions; for kept windows, as of now). */
+  calibration: { rows: number; from: number; to: number; method: EstimatorInfo['fit'] };
+  /** Binary: rows count as predicted positive from this score. */
+  threshold: number | null;
+  windows: EstimatedWindow[];
+}
+
+const REALIZED = {
+  classification: ['accuracy', 'precision', 'recall', 'f1'],
+  regression: ['mae', 'mse', 'rmse'],
+} as const;
+
+function realizedOf(spec: ModelSpec, window: WindowSummary): EstimatedWindow['realized'] {
+  if (window.labelled === 0) return null;
+  const names = spec.task === 'regression' ? REALIZED.regression : REALIZED.classification;
+  const realized: NonNullable<EstimatedWindow['realized']> = {};
+  for (const name of names) {
+    const value = window.metrics[name];
+    if (typeof value === 'number') realized[name] = value;
   }
-}
-
-interface Fitted {
-  latest: number;
-  calibration: Calibration;
-  calibrator: IsotonicRegression;
-}
-const calibrators = new WeakMap<ModelSpec, Fitted>();
-
-/**
- * The isotonic calibrator of the model's scores: fitted on its newest labelled predictions that have a score (up
- * to CALIBRATION_ROWS, read back a widening span at a time), and fitted again once a window's worth of newer labels
- * has come. What it learns is P(label = positive class | score) as the model is now; it assumes that relation holds
- * in the windows estimated (covariate shift, not concept drift).
- */
-async function calibratorOf(store: StoreConnection, spec: ModelSpec): Promise<Fitted> {
-  const latest = await latestLabelledTime(store.db, spec.name);
-  if (latest === undefined)
-    throw new EstimationError(
-      `estimating needs labelled predictions with scores to calibrate on, and ${spec.name} has no labels yet`,
-      409,
-    );
-  const held = calibrators.get(spec);
-  if (held && latest - held.latest < spec.window) return held;
-  const positive = spec.positiveClass ?? spec.classes?.[1] ?? 1;
-  let span = 50 * spec.window;
-  let rows: Array<{ time: number; score: number; label: unknown }> = [];
-  for (;;) {
-    const read = await queryPredictions(store.db, spec.name, {
-      from: latest + 1 - span,
-      to: latest + 1,
-      labelled: true,
-    });
-    rows = read.flatMap((r) => (r.score === null ? [] : [{ time: r.time, score: r.score, label: r.label }]));
-    if (rows.length >= CALIBRATION_ROWS || span > 400 * 86_400_000) break;
-    span *= 4;
-  }
-  rows = rows.slice(-CALIBRATION_ROWS);
-  if (rows.length < MIN_CALIBRATION_ROWS)
-    throw new EstimationError(
-      `estimating needs at least ${MIN_CALIBRATION_ROWS} labelled predictions with a score to calibrate on; ${spec.name} has ${rows.length}: log each prediction's score (the probability of ${JSON.stringify(positive)})`,
-      409,
-    );
-  const calibrator = new IsotonicRegression({ outOfBounds: 'clip' }).fit(
-    rows.map((r) => r.score),
-    rows.map((r) => (String(r.label) === String(positive) ? 1 : 0)),
-  );
-  const fitted: Fitted = {
-    latest,
-    calibrator,
-    calibration: {
-      rows: rows.length,
-      from: (rows[0] as (typeof rows)[number]).time,
-      to: (rows.at(-1) as (typeof rows)[number]).time,
-      method: 'isotonic',
-    },
-  };
-  calibrators.set(spec, fitted);
-  return fitted;
-}
-
-type Estimated = NonNullable<EstimatedWindow['estimated']>;
-
-function estimateOf(window: WindowSummary, calibrator: IsotonicRegression): Estimated | null {
-  const histogram = window.profile?.score?.histogram() ?? [];
-  if (histogram.length === 0) return null;
-  const e = estimateBinaryFromHistogram(histogram, (scores) => calibrator.predict(scores), {
-    threshold: THRESHOLD,
-  });
-  return {
-    accuracy: e.accuracy,
-    precision: e.precision,
-    recall: e.recall,
-    f1: e.f1,
-    accuracyStandardError: e.accuracyStandardError,
-  };
-}
-
-/** One window's estimate (read with its profile), or why there is none: for checks on estimated metrics. */
-export async function estimateWindow(
-  store: StoreConnection,
-  spec: ModelSpec,
-  window: WindowSummary,
-): Promise<Estimated | string> {
-  try {
-    const { calibrator } = await calibratorOf(store, spec);
-    return estimateOf(window, calibrator) ?? 'no scores in this window to estimate from';
-  } catch (error) {
-    if (error instanceof EstimationError) return error.message;
-    throw error;
-  }
+  return Object.keys(realized).length > 0 ? realized : null;
 }
 
 /**
- * Estimated accuracy, precision, recall and F1 of a binary model per window of the query (NannyML's CBPE), beside the
- * realized accuracy where labels have come; read from the windows' profiles and label states, no prediction rows.
+ * Estimated metrics per window of the query, beside the realized ones where labels have come: accuracy, precision,
+ * recall and F1 with the accuracy's standard error (CBPE; binary and multiclass), or MAE, MSE and RMSE with theirs
+ * (DLE; regression).
  */
 export async function estimatedWindows(
   store: StoreConnection,
   spec: ModelSpec,
   query: TimeWindowQuery,
-): Promise<{ calibration: Calibration; windows: EstimatedWindow[] }> {
-  if (spec.task !== 'binary')
-    throw new EstimationError(
-      `performance is estimated without labels for binary classifiers with scores (CBPE); ${spec.name} is ${spec.task === 'regression' ? 'a regression model (direct loss estimation is in @steward/core, not served yet)' : 'multiclass (multiclass CBPE is in @steward/core, not served yet)'}`,
-    );
-  const { calibrator, calibration } = await calibratorOf(store, spec);
-  const windows = await timeWindows(store, spec, query);
-  const calibrate = (scores: number[]) => calibrator.predict(scores);
+  now: number,
+): Promise<EstimatedWindows> {
+  const estimator = await estimatorOf(store, spec);
+  const windows = await timeWindows(store, spec, { ...query, profiles: spec.task === 'binary' });
+  const states =
+    spec.task === 'binary'
+      ? windows.map((w) => ({ state: estimator.fromProfile?.(w) ?? null, pending: false }))
+      : await keptStates(store, spec, estimator, windows, now);
   return {
-    calibration,
-    windows: windows.map((w) => {
-      const histogram = w.profile?.score?.histogram() ?? [];
-      const e =
-        histogram.length > 0
-          ? estimateBinaryFromHistogram(histogram, calibrate, { threshold: THRESHOLD })
-          : null;
+    method: estimator.info.method,
+    calibration: {
+      rows: estimator.info.rows,
+      from: estimator.info.from,
+      to: estimator.info.to,
+      method: estimator.info.fit,
+    },
+    threshold: spec.task === 'binary' ? THRESHOLD : null,
+    windows: windows.map((w, i) => {
+      const { state, pending } = states[i] as { state: EstimateState | null; pending: boolean };
       return {
         start: w.start,
         end: w.end,
         rows: w.count,
         labelled: w.labelled,
-        estimated: e && {
-          accuracy: e.accuracy,
-          precision: e.precision,
-          recall: e.recall,
-          f1: e.f1,
-          accuracyStandardError: e.accuracyStandardError,
-        },
-        realized:
-          w.labelled > 0 && typeof w.metrics.accuracy === 'number' ? { accuracy: w.metrics.accuracy } : null,
+        estimated: state ? metricsOf(state) : null,
+        realized: realizedOf(spec, w),
+        ...(pending ? { pending } : {}),
       };
     }),
   };
+}
+
+/**
+ * Each (possibly merged) window's state from the kept estimates of its model-sized windows. A window whose kept
+ * estimates do not cover its rows (not estimated yet, or predictions that came late) is read and estimated, newest
+ * first, within ESTIMATION_ROW_BUDGET; its closed model windows are kept, the open one is estimated on every read.
+ */
+async function keptStates(
+  store: StoreConnection,
+  spec: ModelSpec,
+  estimator: Estimator,
+  windows: readonly WindowSummary[],
+  now: number,
+): Promise<Array<{ state: EstimateState | null; pending: boolean }>> {
+  if (windows.length === 0) return [];
+  const range = { from: (windows[0] as WindowSummary).start, to: (windows.at(-1) as WindowSummary).end };
+  const kept = await storedEstimates(store.db, spec.name, range);
+  const out: Array<{ state: EstimateState | null; pending: boolean }> = new Array(windows.length);
+  let budget = ESTIMATION_ROW_BUDGET;
+  const fresh: StoredEstimate[] = [];
+  const redone: StoredEstimate[] = [];
+  for (let i = windows.length - 1; i >= 0; i--) {
+    const w = windows[i] as WindowSummary;
+    const inside = [...kept.values()].filter((k) => k.start >= w.start && k.start < w.end);
+    const covered = inside.reduce((n, k) => n + k.state.rows, 0);
+    if (w.count === 0 || (covered >= w.count && w.end <= now)) {
+      out[i] = { state: mergeStates(inside.map((k) => k.state)), pending: false };
+      continue;
+    }
+    if (w.count > budget) {
+      out[i] = { state: inside.length > 0 ? mergeStates(inside.map((k) => k.state)) : null, pending: true };
+      continue;
+    }
+    budget -= w.count;
+    const rows = await queryPredictions(store.db, spec.name, {
+      from: w.start,
+      to: w.end,
+      features: estimator.needsFeatures,
+    });
+    const byWindow = new Map<number, JoinedPrediction[]>();
+    for (const r of rows) {
+      const start = windowStart(r.time, spec.window);
+      const group = byWindow.get(start);
+      if (group) group.push(r);
+      else byWindow.set(start, [r]);
+    }
+    const states: EstimateState[] = [];
+    for (const [start, group] of byWindow) {
+      const known = kept.get(start);
+      // A kept estimate stands while it covers its window's rows: what was estimated then is what checks saw.
+      if (known && known.state.rows >= group.length) {
+        states.push(known.state);
+        continue;
+      }
+      const state = estimator.fromRows(group);
+      if (!state) continue;
+      states.push(state);
+      if (start + spec.window <= now)
+        (known ? redone : fresh).push({ start, state, estimator: estimator.info });
+    }
+    out[i] = { state: mergeStates(states), pending: false };
+  }
+  await storeEstimates(store.db, spec.name, fresh, now);
+  await storeEstimates(store.db, spec.name, redone, now, true);
+  return out;
+}
+
+/** One window's estimated metrics (a check's), or why there are none. */
+export async function estimateWindow(
+  store: StoreConnection,
+  spec: ModelSpec,
+  window: WindowSummary,
+  now: number,
+): Promise<EstimatedMetrics | string> {
+  try {
+    const [estimate] = (await estimatedWindows(store, spec, { from: window.start, to: window.end }, now))
+      .windows;
+    if (estimate?.estimated) return estimate.estimated;
+    return spec.task === 'binary'
+      ? 'no scores in this window to estimate from'
+      : spec.task === 'multiclass'
+        ? 'no class probabilities in this window to estimate from'
+        : 'no predictions in this window to estimate from';
+  } catch (error) {
+    if (error instanceof EstimationError) return error.message;
+    throw error;
+  }
 }

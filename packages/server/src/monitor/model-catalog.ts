@@ -151,6 +151,7 @@ export const MODEL_TABLES = [
   'window_label_deltas',
   'window_label_shards',
   'references',
+  'estimated_windows',
   'check_states',
   'check_results',
   'alerts',

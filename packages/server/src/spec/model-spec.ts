@@ -34,7 +34,13 @@ const RESERVED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype),
  * the prediction `period` before the row (at most `within` earlier), if it was known by then.
  */
 /** Metrics a check can watch estimated without labels (binary CBPE). */
-export const ESTIMATED_METRICS: readonly string[] = ['accuracy', 'precision', 'recall', 'f1'];
+/** The metrics estimated without labels, per task: CBPE for classifiers, DLE for regressors. */
+export const ESTIMATED_METRICS: Readonly<Record<'binary' | 'multiclass' | 'regression', readonly string[]>> =
+  {
+    binary: ['accuracy', 'precision', 'recall', 'f1'],
+    multiclass: ['accuracy', 'precision', 'recall', 'f1'],
+    regression: ['mae', 'mse', 'rmse'],
+  };
 
 export const labelFeatureSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('last') }),
@@ -124,8 +130,9 @@ export const checkSpec = z.discriminatedUnion('type', [
     /** Windows with fewer labelled predictions are skipped (too few to judge). */
     minLabels: z.number().int().positive().default(30),
     /**
-     * Judge the metric estimated without labels (CBPE, binary models with scores: accuracy, precision, recall, f1)
-     * as soon as the window closes, instead of the realized one after `labelGrace`.
+     * Judge the metric estimated without labels as soon as the window closes, instead of the realized one after
+     * `labelGrace`: accuracy, precision, recall or f1 of a classifier (CBPE, from its scores or class
+     * probabilities), mae, mse or rmse of a regressor (DLE).
      */
     estimated: z.boolean().default(false),
     severity: severity.default('critical'),
@@ -416,15 +423,11 @@ export const modelSpec = z
       if (c.type === 'metric' && c.min === undefined && c.max === undefined) {
         ctx.addIssue({ code: 'custom', path: ['checks', i], message: 'a metric check needs min or max' });
       }
-      if (
-        c.type === 'metric' &&
-        c.estimated &&
-        (spec.task !== 'binary' || !ESTIMATED_METRICS.includes(c.metric))
-      )
+      if (c.type === 'metric' && c.estimated && !ESTIMATED_METRICS[spec.task].includes(c.metric))
         ctx.addIssue({
           code: 'custom',
           path: ['checks', i, 'estimated'],
-          message: `estimated metrics are ${ESTIMATED_METRICS.join(', ')} of binary models (CBPE)${spec.task === 'binary' ? `, not ${c.metric}` : `, not of a ${spec.task} model`}`,
+          message: `a ${spec.task} model's estimated metrics are ${ESTIMATED_METRICS[spec.task].join(', ')} (${spec.task === 'regression' ? 'direct loss estimation' : 'confidence-based performance estimation'}), not ${c.metric}`,
         });
       if (c.type === 'metric' || c.type === 'anomaly') {
         const regression = ['mse', 'rmse', 'mae', 'mape', 'r2', 'explainedVariance'].includes(c.metric);

@@ -13,6 +13,7 @@ import { waitingLabelsMigration } from './migrations/008-waiting-labels.js';
 import { windowLabelsMigration } from './migrations/009-window-labels.js';
 import { windowLabelDeltasMigration } from './migrations/010-window-label-deltas.js';
 import { labelHistoryMigration } from './migrations/011-label-history.js';
+import { estimatedWindowsMigration } from './migrations/012-estimated-windows.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-connection.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
@@ -154,6 +155,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '009-window-labels': windowLabelsMigration(),
     '010-window-label-deltas': windowLabelDeltasMigration(),
     '011-label-history': labelHistoryMigration(),
+    '012-estimated-windows': estimatedWindowsMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

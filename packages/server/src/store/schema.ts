@@ -99,6 +99,18 @@ export interface ReferencesTable {
   created_at: number;
 }
 
+export interface EstimatedWindowsTable {
+  model: string;
+  window_start: number;
+  /** 'cbpe' or 'dle'. */
+  method: string;
+  /** JSON: the window's EstimateState. */
+  state: string;
+  /** JSON: what the estimator was fitted on (EstimatorInfo). */
+  estimator: string;
+  created_at: number;
+}
+
 export interface CheckStatesTable {
   model: string;
   check_name: string;
@@ -267,6 +279,7 @@ export interface Database {
   window_label_deltas: WindowLabelDeltasTable;
   window_label_shards: WindowLabelShardsTable;
   references: ReferencesTable;
+  estimated_windows: EstimatedWindowsTable;
   check_states: CheckStatesTable;
   check_results: CheckResultsTable;
   alerts: AlertsTable;

@@ -10,20 +10,26 @@ const MAX_POINTS = 1000;
 const Z = 1.96;
 
 /**
- * A binary model's accuracy estimated without labels (CBPE) beside the realized accuracy, with the estimate's band
- * and a marker where labels stop: what the model is likely doing in the windows whose labels have not come.
+ * A model's accuracy (classifiers, CBPE) or MAE (regressors, DLE) estimated without labels beside the realized one,
+ * with the estimate's band and a marker where labels stop: what the model is likely doing in the windows whose labels
+ * have not come.
  */
-export function EstimatedAccuracyChart({
+export function EstimatedMetricChart({
   name,
+  task,
   range,
   rangeKey,
   onSelect,
 }: {
   name: string;
+  task: string;
   range: { from: number; to: number };
   rangeKey: string;
   onSelect: (from: number, to: number) => void;
 }) {
+  const metric = task === 'regression' ? 'mae' : 'accuracy';
+  const errorOf = task === 'regression' ? 'maeStandardError' : 'accuracyStandardError';
+  const ceiling = task === 'regression' ? Number.POSITIVE_INFINITY : 1;
   const { data, error } = usePolling<EstimatedWindowsView>(
     () => apiClient().estimated(name, { ...range, maxWindows: MAX_POINTS }),
     `estimated:${name}:${rangeKey}`,
@@ -36,28 +42,30 @@ export function EstimatedAccuracyChart({
       data
         ? [
             {
-              label: 'estimated accuracy',
-              values: data.windows.map((w) => w.estimated?.accuracy ?? null),
+              label: `estimated ${metric}`,
+              values: data.windows.map((w) => w.estimated?.[metric] ?? null),
               color: '#9333ea',
               dash: [5, 3],
             },
-            { label: 'realized accuracy', values: data.windows.map((w) => w.realized?.accuracy ?? null) },
+            { label: `realized ${metric}`, values: data.windows.map((w) => w.realized?.[metric] ?? null) },
           ]
         : [],
-    [data],
+    [data, metric],
   );
   const band = useMemo(
     () =>
       data && {
         label: 'estimate ±1.96 SE',
-        lower: data.windows.map((w) =>
-          w.estimated ? Math.max(0, w.estimated.accuracy - Z * w.estimated.accuracyStandardError) : null,
-        ),
-        upper: data.windows.map((w) =>
-          w.estimated ? Math.min(1, w.estimated.accuracy + Z * w.estimated.accuracyStandardError) : null,
-        ),
+        lower: data.windows.map((w) => {
+          const [value, error] = [w.estimated?.[metric], w.estimated?.[errorOf]];
+          return value === undefined || error === undefined ? null : Math.max(0, value - Z * error);
+        }),
+        upper: data.windows.map((w) => {
+          const [value, error] = [w.estimated?.[metric], w.estimated?.[errorOf]];
+          return value === undefined || error === undefined ? null : Math.min(ceiling, value + Z * error);
+        }),
       },
-    [data],
+    [data, metric, errorOf, ceiling],
   );
   const markers = useMemo<ChartMarker[]>(() => {
     const windows = data?.windows ?? [];
@@ -66,11 +74,11 @@ export function EstimatedAccuracyChart({
     return after ? [{ x: seconds(after.start), label: 'labels stop', kind: 'alert' }] : [];
   }, [data]);
   if (error && !data) {
-    // Not a binary model with scores, or nothing labelled to calibrate on yet: say so instead of a blank chart.
+    // Nothing labelled to learn from yet, or nothing logged to estimate from: say so instead of a blank chart.
     const why = error instanceof StewardApiError ? error.message : String(error);
     return (
       <figure className="estimated">
-        <figcaption>accuracy estimated without labels</figcaption>
+        <figcaption>{metric} estimated without labels</figcaption>
         <p className="empty">Not available: {why}</p>
       </figure>
     );
@@ -79,16 +87,17 @@ export function EstimatedAccuracyChart({
   return (
     <figure className="estimated">
       <figcaption>
-        accuracy estimated without labels (CBPE) and realized; calibrated on {data.calibration.rows} labelled
+        {metric} estimated without labels ({data.method.toUpperCase()}) and realized;{' '}
+        {data.method === 'dle' ? 'loss models trained' : 'calibrated'} on {data.calibration.rows} labelled
         predictions {when(data.calibration.from)} – {when(data.calibration.to)}
       </figcaption>
       <Chart
-        name="estimated-accuracy"
+        name={`estimated-${metric}`}
         x={x}
         series={series}
         {...(band ? { band } : {})}
         markers={markers}
-        yLabel="accuracy"
+        yLabel={metric}
         onSelect={onSelect}
       />
     </figure>

@@ -6,7 +6,7 @@ import { Empty, ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
 import { KEY_METRICS, seconds } from '../lib/format';
 import { rangeFromSelection, type TimeRange } from '../lib/time-range';
-import { EstimatedAccuracyChart } from './estimated-chart';
+import { EstimatedMetricChart } from './estimated-chart';
 
 export interface CheckSpecView {
   type: string;
@@ -199,9 +199,7 @@ export function MetricsSection({
           <MetricChart key={metric} data={data} metric={metric} x={x} shown={shown} onSelect={onSelect} />
         ))}
         <MetricChart data={volume} metric="count" x={x} shown={shown} onSelect={onSelect} />
-        {task === 'binary' && (
-          <EstimatedAccuracyChart name={name} range={range} rangeKey={rangeKey} onSelect={onSelect} />
-        )}
+        <EstimatedMetricChart name={name} task={task} range={range} rangeKey={rangeKey} onSelect={onSelect} />
       </div>
     </section>
   );

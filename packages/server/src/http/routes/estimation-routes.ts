@@ -1,6 +1,6 @@
 import { modelParams, requests as req, responses as res } from '@steward/api';
 import type { FastifyInstance } from 'fastify';
-import { estimatedWindows, THRESHOLD } from '../../monitor/estimated-windows.js';
+import { estimatedWindows } from '../../monitor/estimated-windows.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { type ApiContext, requireModel } from '../context.js';
 import { windowRange } from '../window-size.js';
@@ -13,7 +13,7 @@ export function estimationRoutes(app: FastifyInstance, context: ApiContext): voi
     {
       config: { scope: 'read' },
       schema: routeSchema({
-        summary: 'Performance estimated without labels per window (CBPE, binary classifiers with scores)',
+        summary: 'Performance estimated without labels per window (CBPE for classifiers, DLE for regressors)',
         tags: ['monitoring'],
         params: modelParams,
         query: req.metricsQuery,
@@ -23,13 +23,16 @@ export function estimationRoutes(app: FastifyInstance, context: ApiContext): voi
     async (request) => {
       const model = await requireModel(context, request.params.name);
       const query = parseRequest(req.metricsQuery, request.query, 'query');
-      const { calibration, windows } = await estimatedWindows(context.store, model.spec, {
-        ...(await windowRange(context, model, query)),
-        ...context.load.readAges,
-      });
+      const { method, calibration, threshold, windows } = await estimatedWindows(
+        context.store,
+        model.spec,
+        { ...(await windowRange(context, model, query)), ...context.load.readAges },
+        context.clock.now(),
+      );
       return {
+        method,
         calibration: { ...calibration, from: iso(calibration.from), to: iso(calibration.to) },
-        threshold: THRESHOLD,
+        threshold,
         windows: windows.map((w) => ({ ...w, start: iso(w.start), end: iso(w.end) })),
       };
     },

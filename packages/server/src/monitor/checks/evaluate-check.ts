@@ -8,6 +8,7 @@ import {
 } from '@steward/core';
 import type { CheckSpec, ModelSpec } from '../../spec/model-spec.js';
 import type { JoinedPrediction } from '../../spec/records.js';
+import type { EstimatedMetrics } from '../estimation/estimate-state.js';
 import type { WindowSummary } from '../windows.js';
 import { type CheckResult, skipped, tripped } from './check-result.js';
 
@@ -21,8 +22,8 @@ export interface CheckInput {
   rows(): Promise<JoinedPrediction[]>;
   /** The reference rows a drift check compares with, or a reason it has none. */
   reference(check: Extract<CheckSpec, { type: 'drift' }>): Promise<Array<Record<string, unknown>> | string>;
-  /** The window's metrics estimated without labels (CBPE), or why there are none. */
-  estimate(): Promise<Record<'accuracy' | 'precision' | 'recall' | 'f1', number> | string>;
+  /** The window's metrics estimated without labels (CBPE, DLE), or why there are none. */
+  estimate(): Promise<EstimatedMetrics | string>;
   /** The check's persisted state (detector or anomaly detector), if any. */
   state: unknown;
 }
@@ -59,14 +60,15 @@ function metricCheck(check: Extract<CheckSpec, { type: 'metric' }>, window: Wind
   return judgeMetric(check, value, check.metric);
 }
 
-/** The metric estimated without labels (CBPE), judged when the window closes: every message says "estimated". */
+/** The metric estimated without labels (CBPE, DLE), judged when the window closes: every message says "estimated". */
 async function estimatedMetricCheck(
   check: Extract<CheckSpec, { type: 'metric' }>,
   input: CheckInput,
 ): Promise<CheckResult> {
   const estimate = await input.estimate();
   if (typeof estimate === 'string') return skipped(`estimated ${check.metric}: ${estimate}`);
-  const value = estimate[check.metric as keyof typeof estimate];
+  const value = estimate[check.metric as keyof EstimatedMetrics];
+  if (value === undefined) return skipped(`estimated ${check.metric}: not estimated for this model`);
   return judgeMetric(check, value, `estimated ${check.metric}`);
 }
 

@@ -1,0 +1,113 @@
+// What a window's estimate keeps, so windows merge (a day from its hours, a chart's points from many windows) and
+// every server sees the same numbers: expected counts and sums, and the variances of their sampling errors.
+
+/** Classification (CBPE): the expected confusion matrix (true class × predicted class) and Σ q(1 − q). */
+export interface ClassificationEstimateState {
+  kind: 'classification';
+  rows: number;
+  /** `confusion[t][p]`, classes in the model's order (binary: [negative, positive]). */
+  confusion: number[][];
+  variance: number;
+}
+
+/** Regression (DLE): the sums of expected absolute and squared errors, and their sampling variances (n · s²). */
+export interface RegressionEstimateState {
+  kind: 'regression';
+  rows: number;
+  absolute: number;
+  squared: number;
+  absoluteVariance: number;
+  squaredVariance: number;
+}
+
+export type EstimateState = ClassificationEstimateState | RegressionEstimateState;
+
+/** Estimated metrics of a window, each with the standard error of the ones that have a band. */
+export interface EstimatedMetrics {
+  accuracy?: number;
+  precision?: number;
+  recall?: number;
+  f1?: number;
+  accuracyStandardError?: number;
+  mae?: number;
+  mse?: number;
+  rmse?: number;
+  maeStandardError?: number;
+  mseStandardError?: number;
+}
+
+export function mergeStates(states: readonly EstimateState[]): EstimateState | null {
+  const [first, ...rest] = states;
+  if (!first) return null;
+  if (first.kind === 'classification') {
+    const confusion = first.confusion.map((row) => [...row]);
+    let { rows, variance } = first;
+    for (const s of rest) {
+      if (s.kind !== 'classification' || s.confusion.length !== confusion.length) continue;
+      rows += s.rows;
+      variance += s.variance;
+      for (const [t, row] of s.confusion.entries()) {
+        const into = confusion[t] as number[];
+        for (const [p, v] of row.entries()) into[p] = (into[p] as number) + v;
+      }
+    }
+    return { kind: 'classification', rows, confusion, variance };
+  }
+  const merged = { ...first };
+  for (const s of rest) {
+    if (s.kind !== 'regression') continue;
+    merged.rows += s.rows;
+    merged.absolute += s.absolute;
+    merged.squared += s.squared;
+    merged.absoluteVariance += s.absoluteVariance;
+    merged.squaredVariance += s.squaredVariance;
+  }
+  return merged;
+}
+
+/**
+ * The metrics of a state. Binary (two classes): precision, recall and F1 of the positive class (the second);
+ * more classes: their macro averages, as the realized metrics report them.
+ */
+export function metricsOf(state: EstimateState): EstimatedMetrics {
+  const n = state.rows;
+  if (n === 0) return {};
+  if (state.kind === 'regression') {
+    const mse = state.squared / n;
+    return {
+      mae: state.absolute / n,
+      mse,
+      rmse: Math.sqrt(mse),
+      maeStandardError: Math.sqrt(state.absoluteVariance) / n,
+      mseStandardError: Math.sqrt(state.squaredVariance) / n,
+    };
+  }
+  const c = state.confusion;
+  const k = c.length;
+  const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+  let correct = 0;
+  const perClass = c.map((_, j) => {
+    const tp = (c[j] as number[])[j] as number;
+    correct += tp;
+    let predicted = 0;
+    let actual = 0;
+    for (let t = 0; t < k; t++) predicted += (c[t] as number[])[j] as number;
+    for (let p = 0; p < k; p++) actual += (c[j] as number[])[p] as number;
+    return {
+      precision: ratio(tp, predicted),
+      recall: ratio(tp, actual),
+      f1: ratio(2 * tp, predicted + actual),
+    };
+  });
+  const average = (key: 'precision' | 'recall' | 'f1') =>
+    k === 2
+      ? ((perClass[1] as (typeof perClass)[number])[key] as number)
+      : perClass.reduce((sum, m) => sum + m[key], 0) / k;
+  return {
+    accuracy: correct / n,
+    precision: average('precision'),
+    recall: average('recall'),
+    f1: average('f1'),
+    accuracyStandardError: Math.sqrt(state.variance) / n,
+  };
+}

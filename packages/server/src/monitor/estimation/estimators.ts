@@ -1,0 +1,262 @@
+// The estimators of a model's performance without labels, fitted on its newest labelled predictions: CBPE for
+// classifiers (isotonic calibration of the score, or of each class's probability), DLE for regressors (loss models
+// on the inputs and the prediction). Each turns a window (its profile, or its rows) into a mergeable EstimateState.
+import {
+  DirectLossEstimator,
+  estimateBinaryFromHistogram,
+  estimateMulticlassPerformance,
+  IsotonicRegression,
+} from '@steward/core';
+import type { ModelSpec } from '../../spec/model-spec.js';
+import type { JoinedPrediction } from '../../spec/records.js';
+import type { StoreConnection } from '../../store/open-store.js';
+import { latestLabelledTime, queryPredictions } from '../../store/prediction-reads.js';
+import type { WindowSummary } from '../windows.js';
+import type { EstimateState } from './estimate-state.js';
+import { EstimationError } from './estimation-error.js';
+
+/** Labelled predictions an estimator learns from (the newest), at least and at most. */
+export const MIN_CALIBRATION_ROWS = 100;
+export const CALIBRATION_ROWS = 5_000;
+/** Binary rows predicted positive: a score of this or more (as Steward's own classifiers decide). */
+export const THRESHOLD = 0.5;
+
+/** What an estimator was fitted on. */
+export interface EstimatorInfo {
+  method: 'cbpe' | 'dle';
+  /** Isotonic calibration of the scores (binary) or of each class's probability (multiclass); loss models (DLE). */
+  fit: 'isotonic' | 'isotonic per class' | 'loss models';
+  rows: number;
+  from: number;
+  to: number;
+}
+
+export interface Estimator {
+  info: EstimatorInfo;
+  /** Estimates from the window's profile alone (binary: its score sketch); undefined when rows are needed. */
+  fromProfile?(window: WindowSummary): EstimateState | null;
+  /** Estimates from the window's rows (with features for DLE). */
+  fromRows(rows: readonly JoinedPrediction[]): EstimateState | null;
+  /** DLE reads features; CBPE does not. */
+  needsFeatures: boolean;
+}
+
+interface Held {
+  latest: number;
+  estimator: Estimator;
+}
+const held = new WeakMap<ModelSpec, Held>();
+
+/**
+ * The model's estimator, fitted on its newest labelled predictions (up to CALIBRATION_ROWS, read back a widening
+ * span at a time) and fitted again once a window's worth of newer labels has come. It learns the model as it is
+ * now; what it estimates assumes that relation holds in the windows estimated (covariate shift, not concept drift).
+ */
+export async function estimatorOf(store: StoreConnection, spec: ModelSpec): Promise<Estimator> {
+  const latest = await latestLabelledTime(store.db, spec.name);
+  if (latest === undefined)
+    throw new EstimationError(
+      `estimating needs labelled predictions to learn from, and ${spec.name} has no labels yet`,
+      409,
+    );
+  const kept = held.get(spec);
+  if (kept && latest - kept.latest < spec.window) return kept.estimator;
+  const usable = usableRow(spec);
+  let span = 50 * spec.window;
+  let rows: JoinedPrediction[] = [];
+  for (;;) {
+    const read = await queryPredictions(store.db, spec.name, {
+      from: latest + 1 - span,
+      to: latest + 1,
+      labelled: true,
+      features: spec.task === 'regression',
+    });
+    rows = read.filter(usable);
+    if (rows.length >= CALIBRATION_ROWS || span > 400 * 86_400_000) break;
+    span *= 4;
+  }
+  rows = rows.slice(-CALIBRATION_ROWS);
+  if (rows.length < MIN_CALIBRATION_ROWS)
+    throw new EstimationError(
+      `estimating needs at least ${MIN_CALIBRATION_ROWS} labelled predictions${spec.task === 'binary' ? ' with a score' : spec.task === 'multiclass' ? ' with class probabilities' : ''} to learn from; ${spec.name} has ${rows.length}: ${whatToLog(spec)}`,
+      409,
+    );
+  const info = (method: EstimatorInfo['method'], fit: EstimatorInfo['fit']): EstimatorInfo => ({
+    method,
+    fit,
+    rows: rows.length,
+    from: (rows[0] as JoinedPrediction).time,
+    to: (rows.at(-1) as JoinedPrediction).time,
+  });
+  const estimator =
+    spec.task === 'binary'
+      ? binaryEstimator(spec, rows, info('cbpe', 'isotonic'))
+      : spec.task === 'multiclass'
+        ? multiclassEstimator(spec, rows, info('cbpe', 'isotonic per class'))
+        : regressionEstimator(spec, rows, info('dle', 'loss models'));
+  held.set(spec, { latest, estimator });
+  return estimator;
+}
+
+/** What a model must log for its performance to be estimated. */
+export function whatToLog(spec: ModelSpec): string {
+  if (spec.task === 'binary')
+    return `log each prediction's score (the probability of ${JSON.stringify(positiveClass(spec))})`;
+  if (spec.task === 'multiclass') return "log each prediction's class probabilities (proba)";
+  return 'log predictions with their features and labels';
+}
+
+function positiveClass(spec: ModelSpec) {
+  return spec.positiveClass ?? spec.classes?.[1] ?? 1;
+}
+
+function usableRow(spec: ModelSpec): (row: JoinedPrediction) => boolean {
+  if (spec.task === 'binary') return (r) => r.score !== null;
+  if (spec.task === 'multiclass') return (r) => r.proba !== null;
+  return (r) => Number.isFinite(Number(r.output)) && Number.isFinite(Number(r.label));
+}
+
+function binaryEstimator(spec: ModelSpec, rows: readonly JoinedPrediction[], info: EstimatorInfo): Estimator {
+  const positive = String(positiveClass(spec));
+  const calibrator = new IsotonicRegression({ outOfBounds: 'clip' }).fit(
+    rows.map((r) => r.score as number),
+    rows.map((r) => (String(r.label) === positive ? 1 : 0)),
+  );
+  const calibrate = (scores: number[]) => calibrator.predict(scores);
+  const fromBuckets = (buckets: ReadonlyArray<readonly [number, number]>): EstimateState | null => {
+    if (buckets.length === 0) return null;
+    const e = estimateBinaryFromHistogram(buckets, calibrate, { threshold: THRESHOLD });
+    return {
+      kind: 'classification',
+      rows: e.rows,
+      confusion: [
+        [e.trueNegatives, e.falsePositives],
+        [e.falseNegatives, e.truePositives],
+      ],
+      variance: (e.accuracyStandardError * e.rows) ** 2,
+    };
+  };
+  return {
+    info,
+    needsFeatures: false,
+    fromProfile: (window) => fromBuckets(window.profile?.score?.histogram() ?? []),
+    fromRows: (windowRows) => {
+      const counts = new Map<number, number>();
+      for (const r of windowRows) if (r.score !== null) counts.set(r.score, (counts.get(r.score) ?? 0) + 1);
+      return fromBuckets([...counts].sort((a, b) => a[0] - b[0]));
+    },
+  };
+}
+
+function multiclassEstimator(
+  spec: ModelSpec,
+  rows: readonly JoinedPrediction[],
+  info: EstimatorInfo,
+): Estimator {
+  const classes = (spec.classes ?? []).map(String);
+  // One calibrator per class, that class against the rest, normalised per row (CalibratedClassifierCV's way).
+  const calibrators = classes.map((c) =>
+    new IsotonicRegression({ outOfBounds: 'clip' }).fit(
+      rows.map((r) => r.proba?.[c] ?? 0),
+      rows.map((r) => (String(r.label) === c ? 1 : 0)),
+    ),
+  );
+  return {
+    info,
+    needsFeatures: false,
+    fromRows: (windowRows) => {
+      const usable = windowRows.filter((r) => r.proba !== null && classes.includes(String(r.output)));
+      if (usable.length === 0) return null;
+      const columns = calibrators.map((cal, k) =>
+        cal.predict(usable.map((r) => r.proba?.[classes[k] as string] ?? 0)),
+      );
+      const probabilities = usable.map((_, i) => {
+        const row = columns.map((column) => column[i] as number);
+        const total = row.reduce((a, b) => a + b, 0);
+        return total > 0 ? row.map((p) => p / total) : row.map(() => 1 / classes.length);
+      });
+      const e = estimateMulticlassPerformance(probabilities, {
+        predicted: usable.map((r) => classes.indexOf(String(r.output))),
+      });
+      return {
+        kind: 'classification',
+        rows: e.rows,
+        confusion: e.confusion,
+        variance: (e.accuracyStandardError * e.rows) ** 2,
+      };
+    },
+  };
+}
+
+function regressionEstimator(
+  spec: ModelSpec,
+  rows: readonly JoinedPrediction[],
+  info: EstimatorInfo,
+): Estimator {
+  const encode = featureEncoder(spec, rows);
+  const dle = new DirectLossEstimator().fit(
+    rows.map((r) => encode(r.features)),
+    rows.map((r) => Number(r.output)),
+    rows.map((r) => Number(r.label)),
+  );
+  return {
+    info,
+    needsFeatures: true,
+    fromRows: (windowRows) => {
+      const usable = windowRows.filter((r) => Number.isFinite(Number(r.output)));
+      if (usable.length === 0) return null;
+      const e = dle.estimate(
+        usable.map((r) => encode(r.features)),
+        usable.map((r) => Number(r.output)),
+      );
+      return {
+        kind: 'regression',
+        rows: e.rows,
+        absolute: e.mae * e.rows,
+        squared: e.mse * e.rows,
+        absoluteVariance: (e.maeStandardError * e.rows) ** 2,
+        squaredVariance: (e.mseStandardError * e.rows) ** 2,
+      };
+    },
+  };
+}
+
+/**
+ * The loss models' inputs: numeric features as they are (missing ones as the reference mean), categorical ones
+ * as the index of their value among the reference's values (-1 for a value the reference never had).
+ */
+function featureEncoder(
+  spec: ModelSpec,
+  rows: readonly JoinedPrediction[],
+): (features: Readonly<Record<string, unknown>>) => number[] {
+  const columns = spec.features
+    .filter((f) => f.type === 'numeric' || f.type === 'categorical')
+    .map((f) => {
+      if (f.type === 'numeric') {
+        let sum = 0;
+        let count = 0;
+        for (const r of rows) {
+          const v = r.features[f.name];
+          if (typeof v === 'number' && Number.isFinite(v)) {
+            sum += v;
+            count++;
+          }
+        }
+        const mean = count > 0 ? sum / count : 0;
+        return (features: Readonly<Record<string, unknown>>) => {
+          const v = features[f.name];
+          return typeof v === 'number' && Number.isFinite(v) ? v : mean;
+        };
+      }
+      const values = new Map<string, number>();
+      for (const r of rows) {
+        const v = r.features[f.name];
+        if (v !== null && v !== undefined && !values.has(String(v))) values.set(String(v), values.size);
+      }
+      return (features: Readonly<Record<string, unknown>>) => {
+        const v = features[f.name];
+        return v === null || v === undefined ? -1 : (values.get(String(v)) ?? -1);
+      };
+    });
+  return (features) => columns.map((column) => column(features));
+}
