@@ -152,6 +152,123 @@ for (const target of testStores()) {
         expect(alerts[0]?.message).toMatch(/estimated accuracy/);
       });
 
+      it('refuses, at config time, what an estimate cannot be made from: no scores, a reference without labels', async () => {
+        const spec = {
+          task: 'binary',
+          window: '1h',
+          features: [
+            { name: 'x0', type: 'numeric' },
+            { name: 'x1', type: 'numeric' },
+          ],
+        };
+        const check = { type: 'metric', name: 'est', metric: 'accuracy', min: 0.8, estimated: true };
+        const unscored = rows.slice(0, 50).map(({ score: _score, ...r }) => r);
+        // A model that logs no scores cannot take an estimated check...
+        await inject('PUT', '/api/v1/models/noscore', { name: 'noscore', ...spec });
+        expect((await inject('POST', '/api/v1/models/noscore/predictions', unscored)).statusCode).toBe(200);
+        const refused = await inject('PUT', '/api/v1/models/noscore', {
+          name: 'noscore',
+          ...spec,
+          checks: [check],
+        });
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json().error.message).toBe(
+          'invalid model: checks: check "est" watches estimated accuracy, but none of noscore\'s newest 50 predictions has a score to estimate from: log each prediction\'s score (the probability of 1)',
+        );
+        // ...and a model with one refuses predictions without a score, keeping none of the batch.
+        await inject('PUT', '/api/v1/models/watched', { name: 'watched', ...spec, checks: [check] });
+        const batch = await inject('POST', '/api/v1/models/watched/predictions', [
+          rows[0],
+          ...unscored.slice(1, 3),
+        ]);
+        expect(batch.statusCode).toBe(400);
+        expect(batch.json().error.details).toEqual([
+          {
+            row: 1,
+            field: 'score',
+            message:
+              'required: check "est" watches estimated accuracy, which is estimated from each prediction\'s score (the probability of 1)',
+          },
+          {
+            row: 2,
+            field: 'score',
+            message:
+              'required: check "est" watches estimated accuracy, which is estimated from each prediction\'s score (the probability of 1)',
+          },
+        ]);
+        expect((await inject('GET', '/api/v1/models/watched')).json().counts.predictions).toBe(0);
+
+        // A reference the estimator is fitted on (estimation.reference) needs labels and scores.
+        const withReference = { name: 'refd', ...spec, estimation: { reference: 'calib' } };
+        expect((await inject('PUT', '/api/v1/models/refd', withReference)).statusCode).toBe(201);
+        const missing = await inject('GET', `/api/v1/models/refd/estimated?${range}`);
+        expect(missing.statusCode).toBe(409);
+        expect(missing.json().error.message).toBe(
+          'estimation.reference names "calib", which is not stored yet: upload it with PUT /api/v1/models/refd/references/calib (rows with their label and the model\'s score)',
+        );
+        const unlabelled = rows.slice(0, 300).map((r) => ({ ...r.features, score: r.score }));
+        const bad = await inject('PUT', '/api/v1/models/refd/references/calib', unlabelled);
+        expect(bad.statusCode).toBe(400);
+        expect(bad.json().error.message).toMatch(
+          /^invalid reference: row 0 label: the estimator is fitted on this reference \(estimation\.reference\): every row needs its label/,
+        );
+        // A reference stored before a spec names it is checked when the spec is applied.
+        await inject('PUT', '/api/v1/models/refd', { ...withReference, estimation: {} });
+        expect((await inject('PUT', '/api/v1/models/refd/references/calib', unlabelled)).statusCode).toBe(
+          200,
+        );
+        const named = await inject('PUT', '/api/v1/models/refd', withReference);
+        expect(named.statusCode).toBe(400);
+        expect(named.json().error.message).toBe(
+          'invalid model: estimation.reference: reference "calib" cannot fit the estimator: 300 problems, the first row 0 label: the estimator is fitted on this reference (estimation.reference): every row needs its label',
+        );
+      });
+
+      it('fits the estimator once on a labelled reference when the spec names one, as NannyML does', async () => {
+        const reference = rows
+          .slice(0, 2000)
+          .map((r, i) => ({ ...r.features, score: r.score, label: y[i] as number }));
+        await inject('PUT', '/api/v1/models/refd', {
+          name: 'refd',
+          task: 'binary',
+          window: '1h',
+          features: [
+            { name: 'x0', type: 'numeric' },
+            { name: 'x1', type: 'numeric' },
+          ],
+        });
+        expect((await inject('PUT', '/api/v1/models/refd/references/calib', reference)).statusCode).toBe(200);
+        const put = await inject('PUT', '/api/v1/models/refd', {
+          name: 'refd',
+          task: 'binary',
+          window: '1h',
+          features: [
+            { name: 'x0', type: 'numeric' },
+            { name: 'x1', type: 'numeric' },
+          ],
+          estimation: { reference: 'calib' },
+        });
+        expect(put.statusCode, put.body).toBe(200);
+        // No label was ever logged for refd: the reference alone calibrates its estimates.
+        expect(
+          (await inject('POST', '/api/v1/models/refd/predictions', rows.slice(10_000, 12_000))).statusCode,
+        ).toBe(200);
+        const answer = (await inject('GET', `/api/v1/models/refd/estimated?${range}`)).json() as {
+          calibration: { rows: number };
+          windows: Array<{ estimated: { accuracy: number } | null }>;
+        };
+        expect(answer.calibration.rows).toBe(2000);
+        expect(answer.windows).toHaveLength(4);
+        for (const [k, w] of answer.windows.entries()) {
+          const from = 10_000 + k * 500;
+          const hidden = accuracy(
+            y.slice(from, from + 500),
+            rows.slice(from, from + 500).map((r) => r.output),
+          );
+          expect(Math.abs((w.estimated?.accuracy as number) - hidden)).toBeLessThan(0.05);
+        }
+      });
+
       it('refuses an estimated check it cannot compute, naming why', async () => {
         const bad = await inject('PUT', '/api/v1/models/demand', {
           name: 'demand',

@@ -8,6 +8,7 @@ import type {
   LabelRecord,
   PredictionRecord,
 } from '../spec/records.js';
+import { estimatedCheckOf, missingOutputMessage, requiredOutput } from './estimation/estimation-inputs.js';
 
 /** One problem in a batch: the 0-based row, the field path and what is wrong. */
 export interface RowError {
@@ -245,6 +246,9 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
     return undefined;
   };
 
+  const estimatedCheck = estimatedCheckOf(spec);
+  const required = requiredOutput(spec);
+
   return {
     predictions(rows, now) {
       missingFeatures = 0;
@@ -284,6 +288,10 @@ export function compileValidator(spec: ModelSpec): BatchValidator {
               proba = row.proba as Record<string, number>;
             }
           }
+          if (estimatedCheck && required === 'score' && score === null && row.score === undefined)
+            errors.add(r, 'score', missingOutputMessage(spec, estimatedCheck));
+          if (estimatedCheck && required === 'proba' && proba === null && row.proba === undefined)
+            errors.add(r, 'proba', missingOutputMessage(spec, estimatedCheck));
           const version = row.version ?? null;
           if (version !== null && (typeof version !== 'string' || version.length > 128))
             errors.add(r, 'version', 'expected a string (max 128)');

@@ -2,6 +2,7 @@ import { type ModelSpec, ModelSpecError, type ModelSpecInput, parseModelSpec } f
 import { backfillLabelHistory } from '../store/label-history.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { type Clock, systemClock } from '../time/clock.js';
+import { estimationReferenceProblem, storedOutputsProblem } from './estimation/estimation-inputs.js';
 import { type BatchValidator, compileValidator } from './ingest-rows.js';
 
 /** A model as the server uses it: its validated spec and the batch validator compiled from it. */
@@ -45,6 +46,10 @@ export class ModelCatalog {
         }
       }
     }
+    const outputs = await storedOutputsProblem(this.store, spec);
+    if (outputs) throw new ModelSpecError([{ field: 'checks', message: outputs }]);
+    const reference = await estimationReferenceProblem(this.store, spec);
+    if (reference) throw new ModelSpecError([{ field: 'estimation.reference', message: reference }]);
     // updated_at tells caches a spec changed: it moves forward even when the clock (simulated) has not.
     const now = Math.max(this.clock.now(), existing ? Number(existing.updated_at) + 1 : 0);
     await this.store.db

@@ -2,6 +2,7 @@ import { DomainError } from '../spec/domain-error.js';
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions } from '../store/prediction-reads.js';
+import { REFERENCE_OUTPUT_KEYS, referenceRowProblems } from './estimation/estimation-inputs.js';
 import { windowStart } from './ingestion.js';
 
 /** The most rows a stored reference holds. */
@@ -23,7 +24,8 @@ export class ReferenceDataError extends DomainError {
 
 /**
  * Stores a named reference data set (for example the training data) as rows of the model's features; a row may
- * also carry its `label`, which update runs can mix into their training data (`update.referenceSample`).
+ * also carry its `label`, which update runs can mix into their training data (`update.referenceSample`), and the
+ * model's output on it (`score`, `proba` or `output`), which the estimator of `estimation.reference` fits on.
  */
 export async function putReference(
   store: StoreConnection,
@@ -47,9 +49,11 @@ export async function putReference(
       issues.push({ row: i, field: '', message: 'expected an object of feature values' });
     else
       for (const key of Object.keys(row))
-        if (!names.has(key) && key !== 'label')
+        if (!names.has(key) && !REFERENCE_OUTPUT_KEYS.has(key))
           issues.push({ row: i, field: key, message: "unknown feature (not in the model's schema)" });
   });
+  if (issues.length === 0 && spec.estimation?.reference === name)
+    issues.push(...referenceRowProblems(spec, rows as Array<Record<string, unknown>>));
   if (issues.length > 0) throw new ReferenceDataError(issues.slice(0, 100));
   await store.db
     .insertInto('references')

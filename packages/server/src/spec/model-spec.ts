@@ -391,6 +391,13 @@ export const modelSpec = z
     update: updatePolicySpec.optional(),
     /** Serving: the share of requests (by a sticky hash of their key) the `candidate` version answers. */
     serving: z.strictObject({ canaryShare: z.number().min(0).max(1).default(0) }).prefault({}),
+    /**
+     * Performance estimation without labels. `reference`: a stored reference data set (`PUT …/references/:name`)
+     * whose rows carry a `label` and the model's output on them (`score` for binary, `proba` for multiclass,
+     * `output` for regression) to fit the estimator on once, as NannyML fits on a reference period. Default: the
+     * newest labelled predictions, refitted as labels come.
+     */
+    estimation: z.strictObject({ reference: z.string().min(1).max(128).optional() }).optional(),
     notifiers: z.array(notifierSpec).default([{ type: 'log' }]),
   })
   .superRefine((spec, ctx) => {

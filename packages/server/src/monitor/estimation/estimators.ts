@@ -11,6 +11,7 @@ import type { ModelSpec } from '../../spec/model-spec.js';
 import type { JoinedPrediction } from '../../spec/records.js';
 import type { StoreConnection } from '../../store/open-store.js';
 import { latestLabelledTime, queryPredictions } from '../../store/prediction-reads.js';
+import { getReference } from '../references.js';
 import type { WindowSummary } from '../windows.js';
 import type { EstimateState } from './estimate-state.js';
 import { EstimationError } from './estimation-error.js';
@@ -48,11 +49,14 @@ interface Held {
 const held = new WeakMap<ModelSpec, Held>();
 
 /**
- * The model's estimator, fitted on its newest labelled predictions (up to CALIBRATION_ROWS, read back a widening
+ * The model's estimator: fitted once on the stored reference its spec names (`estimation.reference`), else on its
+ * newest labelled predictions (up to CALIBRATION_ROWS, read back a widening
  * span at a time) and fitted again once a window's worth of newer labels has come. It learns the model as it is
  * now; what it estimates assumes that relation holds in the windows estimated (covariate shift, not concept drift).
  */
 export async function estimatorOf(store: StoreConnection, spec: ModelSpec): Promise<Estimator> {
+  const reference = spec.estimation?.reference;
+  if (reference) return referenceEstimator(store, spec, reference);
   const latest = await latestLabelledTime(store.db, spec.name);
   if (latest === undefined)
     throw new EstimationError(
@@ -76,9 +80,53 @@ export async function estimatorOf(store: StoreConnection, spec: ModelSpec): Prom
     span *= 4;
   }
   rows = rows.slice(-CALIBRATION_ROWS);
+  const estimator = fitEstimator(spec, rows, `${spec.name} has ${rows.length}: ${whatToLog(spec)}`);
+  held.set(spec, { latest, estimator });
+  return estimator;
+}
+
+const fromReference = new WeakMap<ModelSpec, { createdAt: number; estimator: Estimator }>();
+
+/** The estimator fitted once on the stored reference the spec names (`estimation.reference`). */
+async function referenceEstimator(store: StoreConnection, spec: ModelSpec, name: string): Promise<Estimator> {
+  const stored = await store.db
+    .selectFrom('references')
+    .select(['created_at'])
+    .where('model', '=', spec.name)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (!stored)
+    throw new EstimationError(
+      `estimation.reference names "${name}", which is not stored yet: upload it with PUT /api/v1/models/${spec.name}/references/${name} (rows with their label and the model's ${spec.task === 'binary' ? 'score' : spec.task === 'multiclass' ? 'proba' : 'output'})`,
+      409,
+    );
+  const createdAt = Number(stored.created_at);
+  const kept = fromReference.get(spec);
+  if (kept && kept.createdAt === createdAt) return kept.estimator;
+  const rows = ((await getReference(store, spec.name, name)) ?? []).map((row): JoinedPrediction => {
+    const { label, score, proba, output, ...features } = row;
+    return {
+      id: '',
+      time: createdAt,
+      version: null,
+      segment: null,
+      features,
+      output: (output ?? '') as string | number,
+      score: typeof score === 'number' ? score : null,
+      proba: (proba ?? null) as Record<string, number> | null,
+      label: (label ?? null) as string | number | null,
+    };
+  });
+  const usable = rows.filter((r) => r.label !== null).filter(usableRow(spec));
+  const estimator = fitEstimator(spec, usable, `reference "${name}" has ${usable.length}`);
+  fromReference.set(spec, { createdAt, estimator });
+  return estimator;
+}
+
+function fitEstimator(spec: ModelSpec, rows: readonly JoinedPrediction[], hasHowMany: string): Estimator {
   if (rows.length < MIN_CALIBRATION_ROWS)
     throw new EstimationError(
-      `estimating needs at least ${MIN_CALIBRATION_ROWS} labelled predictions${spec.task === 'binary' ? ' with a score' : spec.task === 'multiclass' ? ' with class probabilities' : ''} to learn from; ${spec.name} has ${rows.length}: ${whatToLog(spec)}`,
+      `estimating needs at least ${MIN_CALIBRATION_ROWS} labelled predictions${spec.task === 'binary' ? ' with a score' : spec.task === 'multiclass' ? ' with class probabilities' : ''} to learn from; ${hasHowMany}`,
       409,
     );
   const info = (method: EstimatorInfo['method'], fit: EstimatorInfo['fit']): EstimatorInfo => ({
@@ -88,14 +136,11 @@ export async function estimatorOf(store: StoreConnection, spec: ModelSpec): Prom
     from: (rows[0] as JoinedPrediction).time,
     to: (rows.at(-1) as JoinedPrediction).time,
   });
-  const estimator =
-    spec.task === 'binary'
-      ? binaryEstimator(spec, rows, info('cbpe', 'isotonic'))
-      : spec.task === 'multiclass'
-        ? multiclassEstimator(spec, rows, info('cbpe', 'isotonic per class'))
-        : regressionEstimator(spec, rows, info('dle', 'loss models'));
-  held.set(spec, { latest, estimator });
-  return estimator;
+  return spec.task === 'binary'
+    ? binaryEstimator(spec, rows, info('cbpe', 'isotonic'))
+    : spec.task === 'multiclass'
+      ? multiclassEstimator(spec, rows, info('cbpe', 'isotonic per class'))
+      : regressionEstimator(spec, rows, info('dle', 'loss models'));
 }
 
 /** What a model must log for its performance to be estimated. */
