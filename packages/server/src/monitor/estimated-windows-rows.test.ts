@@ -56,7 +56,7 @@ const multiclass = (() => {
   );
   return Array.from({ length: HOURS * PER_HOUR }, (_, i) => {
     const { x, y } = draw((2 * i) / (HOURS * PER_HOUR));
-    const p = model.predictProba([x])[0] as number[];
+    const p = Array.from(model.predictProba([x])[0] as ArrayLike<number>);
     const output = p.indexOf(Math.max(...p));
     return {
       id: `m${i}`,
