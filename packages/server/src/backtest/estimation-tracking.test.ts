@@ -25,10 +25,10 @@ describe('trackEstimates', () => {
     }
   });
   const history = { rows: times.length, times, labels } as unknown as History;
-  const estimates: WindowEstimate[] = estimated.map((accuracy, w) => ({
+  const estimates: WindowEstimate[] = estimated.map((value, w) => ({
     start: w * HOUR,
     end: (w + 1) * HOUR,
-    accuracy,
+    value,
     standardError: 0.05,
   }));
   const spec = modelSpec.parse({
@@ -56,13 +56,58 @@ describe('trackEstimates', () => {
     // Episodes below 0.7: windows 1–2 (the estimate flags window 2, closing one hour after window 1: the realized
     // check waits two hours after window 1 closes, so the lead is one window) and window 5 (not flagged: 0.7 is not
     // below 0.7). False alarms: windows 3 and 7.
+    expect(tracking?.metric).toBe('accuracy');
     expect(tracking?.check).toEqual({
       name: 'floor',
-      min: 0.7,
+      bound: 0.7,
       episodes: 2,
       flagged: 1,
       meanLeadWindows: 1,
       falseAlarms: 2,
+    });
+  });
+
+  it("tracks a regressor by its MAE, past the bound meaning above a check's max", () => {
+    // Outputs 0, labels 1 on the first `errors` rows of a window of 10: MAE = errors / 10.
+    const maes = [0.2, 0.6, 0.2];
+    const regressionHistory = {
+      rows: 30,
+      times: Array.from({ length: 30 }, (_, i) => Math.floor(i / 10) * HOUR + (i % 10) * 60_000),
+      labels: Array.from({ length: 30 }, (_, i) =>
+        i % 10 < (maes[Math.floor(i / 10)] as number) * 10 ? 1 : 0,
+      ),
+    } as unknown as History;
+    const regressionSpec = modelSpec.parse({
+      name: 'r',
+      task: 'regression',
+      features: [{ name: 'x', type: 'numeric' }],
+      window: '1h',
+      checks: [{ type: 'metric', name: 'ceiling', metric: 'mae', max: 0.5, minLabels: 5 }],
+    });
+    const tracking = trackEstimates({
+      estimates: [0.25, 0.55, 0.6].map((value, w) => ({
+        start: w * HOUR,
+        end: (w + 1) * HOUR,
+        value,
+        standardError: 0.1,
+      })),
+      spec: regressionSpec,
+      history: regressionHistory,
+      outputs: new Array(30).fill(0),
+      trainEnd: 0,
+      labelWaitMs: HOUR,
+    });
+    expect(tracking?.metric).toBe('mae');
+    expect(tracking?.meanAbsoluteError).toBeCloseTo((0.05 + 0.05 + 0.4) / 3, 12);
+    expect(tracking?.coverage).toBe(2 / 3);
+    // Window 1 is above 0.5 and flagged as it closes (one window before its labels are in); window 2 is a false alarm.
+    expect(tracking?.check).toEqual({
+      name: 'ceiling',
+      bound: 0.5,
+      episodes: 1,
+      flagged: 1,
+      meanLeadWindows: 1,
+      falseAlarms: 1,
     });
   });
 

@@ -81,8 +81,8 @@ export interface ReplayResult {
   rollouts: { promoted: number; rolledBack: number };
   productionVersion: number;
   /**
-   * Binary models: the accuracy the server estimated without labels (CBPE, `GET …/estimated`) for each window as it
-   * closed, calibrated on the labels it had by then.
+   * The accuracy (classifiers, CBPE) or MAE (regressors, DLE) the server estimated without labels (`GET …/estimated`)
+   * for each window as it closed, fitted on the labels it had by then.
    */
   estimates: WindowEstimate[];
   /**
@@ -225,20 +225,17 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
     // on the labels the store has then, never on later ones.
     const readEstimates = async (at: number) => {
       const closed = windowStart(at, spec.window);
-      if (spec.task !== 'binary' || closed <= estimatedUntil) return;
+      if (closed <= estimatedUntil) return;
       const cpu = process.cpuUsage();
       try {
         const view = await client.estimated(model, { from: estimatedUntil, to: closed });
         for (const w of view.windows) {
           const [start, end] = [Date.parse(w.start), Date.parse(w.end)];
-          const { accuracy, accuracyStandardError } = w.estimated ?? {};
-          if (
-            accuracy !== undefined &&
-            accuracyStandardError !== undefined &&
-            start >= estimatedUntil &&
-            end <= closed
-          )
-            estimates.push({ start, end, accuracy, standardError: accuracyStandardError });
+          const e = w.estimated ?? {};
+          const [value, standardError] =
+            spec.task === 'regression' ? [e.mae, e.maeStandardError] : [e.accuracy, e.accuracyStandardError];
+          if (value !== undefined && standardError !== undefined && start >= estimatedUntil && end <= closed)
+            estimates.push({ start, end, value, standardError });
         }
       } catch (error) {
         // 409: not enough labelled scores to calibrate on yet; those windows go unestimated, as they would live.

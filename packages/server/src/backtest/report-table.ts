@@ -93,19 +93,22 @@ export function verdict(report: BacktestReport): string[] {
   return lines;
 }
 
-/** How each policy's estimated accuracy (CBPE, read as each window closed) tracked the realized one, in words. */
+/** How each policy's estimated metric (read as each window closed) tracked the realized one, in words. */
 export function estimationSummary(report: BacktestReport): string[] {
   const lines: string[] = [];
   for (const s of report.strategies) {
     const e = s.estimation;
     if (!e) continue;
-    let line = `${s.name}: accuracy estimated without labels (CBPE) as each window closed was ${e.meanAbsoluteError.toFixed(3)} from the realized accuracy on average over ${e.windows.toLocaleString('en')} windows; its 95% band held the realized value in ${(100 * e.coverage).toFixed(0)}% of them.`;
+    const how =
+      e.metric === 'mae' ? 'MAE estimated without labels (DLE)' : 'accuracy estimated without labels (CBPE)';
+    const past = e.metric === 'mae' ? 'above' : 'below';
+    let line = `${s.name}: ${how} as each window closed was ${e.meanAbsoluteError.toFixed(3)} from the realized ${e.metric === 'mae' ? 'MAE' : 'accuracy'} on average over ${e.windows.toLocaleString('en')} windows; its 95% band held the realized value in ${(100 * e.coverage).toFixed(0)}% of them.`;
     const c = e.check;
     if (c)
       line +=
         c.episodes === 0
-          ? ` Realized accuracy never stayed below ${c.min} (check ${c.name}); the estimate went below it in ${c.falseAlarms} window${c.falseAlarms === 1 ? '' : 's'}.`
-          : ` Realized accuracy fell below ${c.min} (check ${c.name}) ${c.episodes} time${c.episodes === 1 ? '' : 's'}; the estimate flagged ${c.flagged} of them${c.meanLeadWindows === null ? '' : `, ${c.meanLeadWindows.toFixed(1)} windows before the realized check could on average`}, and went below it in ${c.falseAlarms} window${c.falseAlarms === 1 ? '' : 's'} where realized accuracy did not.`;
+          ? ` The realized value never went ${past} ${c.bound} (check ${c.name}); the estimate did in ${c.falseAlarms} window${c.falseAlarms === 1 ? '' : 's'}.`
+          : ` The realized value went ${past} ${c.bound} (check ${c.name}) ${c.episodes} time${c.episodes === 1 ? '' : 's'}; the estimate flagged ${c.flagged} of them${c.meanLeadWindows === null ? '' : `, ${c.meanLeadWindows.toFixed(1)} windows before the realized check could on average`}, and went ${past} it in ${c.falseAlarms} window${c.falseAlarms === 1 ? '' : 's'} where the realized value did not.`;
     lines.push(line);
   }
   return lines;

@@ -48,8 +48,9 @@ export interface StrategyReport {
   /** Where the served version changed: the first row each new version answered. */
   versionChanges?: Array<{ time: number; version: number }>;
   /**
-   * Binary policies: how the accuracy the server estimated without labels (CBPE) as each window closed tracked the
-   * realized accuracy, and how much earlier an estimated twin of the policy's accuracy check would have alerted.
+   * How the accuracy (classifiers, CBPE) or MAE (regressors, DLE) the server estimated without labels as each window
+   * closed tracked the realized one, and how much earlier an estimated twin of the policy's check on it would have
+   * alerted.
    */
   estimation?: EstimationTracking | null;
 }
@@ -159,17 +160,16 @@ export async function backtest(options: BacktestOptions): Promise<BacktestResult
   policies.forEach((p, i) => {
     const result = results[i] as ReplayResult;
     const strategy = replayed(result, 'policy', p.description);
-    if (p.spec.task === 'binary')
-      strategy.report.estimation = roundTracking(
-        trackEstimates({
-          estimates: result.estimates,
-          spec: p.spec,
-          history,
-          outputs: result.outputs,
-          trainEnd: timeline.trainEnd,
-          labelWaitMs: labelWaitMs(p.spec),
-        }),
-      );
+    strategy.report.estimation = roundTracking(
+      trackEstimates({
+        estimates: result.estimates,
+        spec: p.spec,
+        history,
+        outputs: result.outputs,
+        trainEnd: timeline.trainEnd,
+        labelWaitMs: labelWaitMs(p.spec),
+      }),
+    );
     strategies.push(strategy);
   });
   strategies.push({
