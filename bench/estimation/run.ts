@@ -1,15 +1,22 @@
-// Performance estimation without labels (CBPE, binary): the time to estimate 100 windows of 10^4 rows, beside
-// computing their realized accuracy from labels (the reference: what estimation stands in for), and how closely the
-// estimate tracked the realized accuracy on the seeded covariate-shift stream (a logistic model calibrated with
-// isotonic regression on the first 5,000 rows). Results: bench/results/estimation.json.   npx tsx bench/estimation/run.ts
+// Performance estimation without labels: the time to estimate 100 windows of 10^4 rows (CBPE, binary; DLE,
+// regression), beside computing their realized metric from labels (the reference: what estimation stands in for),
+// and how closely the estimates tracked the realized metric on the seeded covariate-shift streams of
+// @steward/core/streams. Results: bench/results/estimation.json (its `elec2` entry, from elec2.ts, is kept).
+//   npx tsx bench/estimation/run.ts
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   accuracy,
+  covariateShiftRegressionStream,
   covariateShiftStream,
+  DirectLossEstimator,
   estimateBinaryPerformance,
   IsotonicRegression,
+  LinearRegression,
   LogisticRegression,
+  mae,
 } from '@steward/core';
-import { best, seeded, writeResults } from '../lib.js';
+import { best, root, seeded, writeResults } from '../lib.js';
 
 const WINDOWS = 100;
 const ROWS = 10_000;
@@ -54,6 +61,60 @@ const realizedRange = [
 console.log(
   `covariate shift: mean |estimated − realized| ${meanAbsoluteError.toFixed(4)}, band (±1.96 SE) covers ${(coverage * 100).toFixed(0)}% of windows, realized accuracy ${realizedRange.map((v) => v.toFixed(3)).join('–')}`,
 );
+// DLE on the regression covariate-shift stream: a linear model on 2,000 rows, the loss models on the next 4,000,
+// then windows of 1,000 and of 4,000 rows (the realized MAE of 1,000 rows is itself about 0.018 from its
+// expectation, a floor no estimate gets under).
+const regression = covariateShiftRegressionStream({ n: 6000 + 100 * 4000, seed: 11, shift: 1 });
+const linear = new LinearRegression().fit(regression.X.slice(0, 2000), regression.y.slice(0, 2000));
+const dle = new DirectLossEstimator().fit(
+  regression.X.slice(2000, 6000),
+  Array.from(linear.predict(regression.X.slice(2000, 6000))),
+  regression.y.slice(2000, 6000),
+);
+const dleTracking = (rowsPerWindow: number) => {
+  const windows = Array.from({ length: 100 }, (_, w) => {
+    const start = 6000 + w * rowsPerWindow;
+    const X = regression.X.slice(start, start + rowsPerWindow);
+    const predicted = Array.from(linear.predict(X));
+    const e = dle.estimate(X, predicted);
+    const r = mae(regression.y.slice(start, start + rowsPerWindow), predicted);
+    return {
+      error: Math.abs(e.mae - r),
+      relative: Math.abs(e.mae - r) / r,
+      covered: Math.abs(e.mae - r) <= 1.96 * e.maeStandardError,
+      r,
+    };
+  });
+  return {
+    rowsPerWindow,
+    windows: windows.length,
+    meanAbsoluteError: Math.round((windows.reduce((s, w) => s + w.error, 0) / windows.length) * 1e4) / 1e4,
+    meanRelativeError: Math.round((windows.reduce((s, w) => s + w.relative, 0) / windows.length) * 1e4) / 1e4,
+    bandCoverage: windows.filter((w) => w.covered).length / windows.length,
+    realizedMae: [Math.min(...windows.map((w) => w.r)), Math.max(...windows.map((w) => w.r))].map(
+      (v) => Math.round(v * 1e4) / 1e4,
+    ),
+  };
+};
+const dleSmall = dleTracking(1000);
+const dleLarge = dleTracking(4000);
+console.log('DLE, windows of 1,000 rows:', dleSmall);
+console.log('DLE, windows of 4,000 rows:', dleLarge);
+const speedX = regression.X.slice(6000, 6000 + ROWS);
+const speedPredicted = Array.from(linear.predict(speedX));
+const speedY = regression.y.slice(6000, 6000 + ROWS);
+const dleSpeed = best(3, () =>
+  Array.from({ length: WINDOWS }, () => dle.estimate(speedX, speedPredicted).mae),
+);
+const maeSpeed = best(3, () => Array.from({ length: WINDOWS }, () => mae(speedY, speedPredicted)));
+console.log(
+  `DLE ${WINDOWS} windows × ${ROWS} rows: ${(dleSpeed.seconds * 1000).toFixed(0)} ms (realized MAE ${(maeSpeed.seconds * 1000).toFixed(0)} ms)`,
+);
+
+const previous = join(root, 'bench/results/estimation.json');
+const kept = existsSync(previous)
+  ? (JSON.parse(readFileSync(previous, 'utf8')) as { elec2?: unknown }).elec2
+  : undefined;
 writeResults(
   'estimation',
   { reference: 'realized accuracy computed from labels on the same windows, same process' },
@@ -73,5 +134,19 @@ writeResults(
       bandCoverage: coverage,
       realizedAccuracy: realizedRange.map((v) => Math.round(v * 1e4) / 1e4),
     },
+    dle: {
+      stream:
+        'covariateShiftRegressionStream({ n: 406000, seed: 11, shift: 1 }): a linear model on 2,000 rows, loss models on 4,000, then 100 windows',
+      speed: {
+        windows: WINDOWS,
+        rowsPerWindow: ROWS,
+        estimateMs: Math.round(dleSpeed.seconds * 1000 * 10) / 10,
+        realizedMs: Math.round(maeSpeed.seconds * 1000 * 10) / 10,
+        ratio: Math.round((dleSpeed.seconds / maeSpeed.seconds) * 100) / 100,
+      },
+      windowsOf1000: dleSmall,
+      windowsOf4000: dleLarge,
+    },
+    ...(kept ? { elec2: kept } : {}),
   },
 );

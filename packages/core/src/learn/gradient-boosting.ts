@@ -3,6 +3,7 @@ import { checkClassLabels, type Label, type Labels } from '../metrics/input.js';
 import { type OptionsSpec, resolveOptions } from '../options.js';
 import { seededRandom, shuffleInPlace } from '../stats/random.js';
 import { argmaxClasses, encodeClasses } from './classes.js';
+import { addTrees, type CompiledTrees, compileTrees } from './compiled-trees.js';
 import { defineLearner } from './definition.js';
 import { binMatrix } from './histogram-binning.js';
 import { HistogramTreeGrower, predictBinnedTree, predictTree, type Tree } from './histogram-tree.js';
@@ -82,6 +83,9 @@ export const GRADIENT_BOOSTING_OPTIONS: OptionsSpec<GradientBoostingOptions> = {
   tol: { type: 'number', min: 0, doc: 'improvement that counts as one (1e-7)' },
   seed: { type: 'number', integer: true, min: 0, doc: 'seed of the early-stopping split (0)' },
 };
+
+/** Each fitted state's trees packed for prediction, one pack per output, made on first use. */
+const compiledForests = new WeakMap<GBState, CompiledTrees[]>();
 
 interface GBState {
   kind: 'classifier' | 'regressor';
@@ -196,13 +200,12 @@ abstract class GradientBoostingBase {
       );
     }
     const raw = s.baseline.map((b) => new Float64Array(dense.rows).fill(b));
-    for (let i = 0; i < dense.rows; i++) {
-      for (const iteration of s.trees) {
-        for (let k = 0; k < iteration.length; k++) {
-          (raw[k] as Float64Array)[i] += predictTree(iteration[k] as Tree, dense.data, i * s.features);
-        }
-      }
+    let compiled = compiledForests.get(s);
+    if (!compiled) {
+      compiled = s.baseline.map((_, k) => compileTrees(s.trees.map((iteration) => iteration[k] as Tree)));
+      compiledForests.set(s, compiled);
     }
+    compiled.forEach((trees, k) => addTrees(trees, dense.data, s.features, raw[k] as Float64Array));
     return raw;
   }
 
