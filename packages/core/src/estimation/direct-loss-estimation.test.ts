@@ -39,24 +39,11 @@ describe('DirectLossEstimator (DLE)', () => {
       if (Math.abs(estimate.mae - actual) <= 1.96 * estimate.maeStandardError) covered++;
       expect(estimate.rmse).toBeCloseTo(Math.sqrt(estimate.mse), 12);
     }
-    // When written: the estimate 2.7% (0.024) off on average, the band covering 36 of 40; a window of 1,000 rows
-    // puts the realized MAE itself about 0.018 from its expectation, so no estimate gets much closer.
-    // NannyML's band (band: 'reference') covers about as many.
+    // A window of 1,000 rows puts the realized MAE itself about 0.018 from its expectation, so no estimate gets much
+    // closer than that; bench/estimation/run.ts measures the same stream over 100 windows.
     expect(Math.max(...realized) / Math.min(...realized)).toBeGreaterThan(1.3);
     expect(relative / 40).toBeLessThan(0.05);
     expect(covered).toBeGreaterThanOrEqual(32);
-    const reference = new DirectLossEstimator({ band: 'reference' }).fit(
-      held.map((r) => r.x),
-      Array.from(model.predict(held.map((r) => r.x))),
-      held.map((r) => r.y),
-    );
-    const X = rowsOf(45_000, 46_000).map((r) => r.x);
-    const predicted = Array.from(model.predict(X));
-    // The same estimate; only the band differs, wider where the inputs moved into noisier regions.
-    expect(reference.estimate(X, predicted).mae).toBe(dle.estimate(X, predicted).mae);
-    expect(dle.estimate(X, predicted).maeStandardError).toBeGreaterThan(
-      reference.estimate(X, predicted).maeStandardError,
-    );
   });
 
   it('refuses what it cannot learn from or estimate, saying why', () => {

@@ -20,12 +20,6 @@ export interface RegressionErrorEstimate {
 export interface DirectLossEstimatorOptions {
   /** The loss models' gradient boosting (default: 100 iterations, 31 leaves, 20 rows a leaf, as scikit-learn). */
   learner?: GradientBoostingOptions;
-  /**
-   * The MAE's sampling error: `'rows'` (default) from each row's expected variance of its absolute error,
-   * E[e² | x] − E[|e| | x]², from the two loss models; `'reference'` the reference's spread of absolute errors over
-   * √rows, as NannyML reports it (too narrow where the inputs move into noisier regions).
-   */
-  band?: 'rows' | 'reference';
 }
 
 /**
@@ -106,24 +100,14 @@ export class DirectLossEstimator {
       for (let i = 0; i < values.length; i++) sum += Math.max(0, values[i] as number);
       return sum / values.length;
     };
-    const absolute = f.absolute.predict(rows);
-    const squared = f.squared.predict(rows);
-    const mae = mean(absolute);
-    const mse = mean(squared);
-    // Each row's absolute error varies by E[e² | x] − E[|e| | x]², both of which the loss models estimate: a band
-    // that widens where the inputs move into noisier regions, which the reference's one spread cannot.
-    let variance = 0;
-    for (let i = 0; i < n; i++) {
-      const a = Math.max(0, absolute[i] as number);
-      variance += Math.max(0, Math.max(0, squared[i] as number) - a * a);
-    }
+    const mae = mean(f.absolute.predict(rows));
+    const mse = mean(f.squared.predict(rows));
     return {
       rows: n,
       mae,
       mse,
       rmse: Math.sqrt(mse),
-      maeStandardError:
-        this.options.band === 'reference' ? f.absoluteSpread / Math.sqrt(n) : Math.sqrt(variance) / n,
+      maeStandardError: f.absoluteSpread / Math.sqrt(n),
       mseStandardError: f.squaredSpread / Math.sqrt(n),
     };
   }
