@@ -98,6 +98,35 @@ for (const target of testStores()) {
         expect(covered).toBeGreaterThanOrEqual(32);
       });
 
+      it('keeps each closed window as estimated: later labels refit the calibrator for new windows, not kept ones', async () => {
+        const before = (await inject('GET', `/api/v1/models/shift/estimated?${range}`)).json() as {
+          calibration: { from: string };
+          windows: Array<{ estimated: Record<string, number> | null }>;
+        };
+        const kept = await store.db
+          .selectFrom('estimated_windows')
+          .select(['window_rows', 'method'])
+          .where('model', '=', 'shift')
+          .execute();
+        expect(kept).toHaveLength(40);
+        expect(kept.every((k) => Number(k.window_rows) === 500 && k.method === 'cbpe')).toBe(true);
+        // Ten more hours of labels: the calibrator is fitted again on the newest 5,000 (hours 10–19)...
+        const labels = rows
+          .slice(LABELLED_HOURS * 500, 2 * LABELLED_HOURS * 500)
+          .map((r, i) => ({
+            predictionId: r.id,
+            label: y[LABELLED_HOURS * 500 + i] as number,
+            time: r.time + 60_000,
+          }));
+        expect((await inject('POST', '/api/v1/models/shift/labels', labels)).statusCode).toBe(200);
+        const after = (
+          await inject('GET', `/api/v1/models/shift/estimated?${range}`)
+        ).json() as typeof before;
+        expect(after.calibration.from).not.toBe(before.calibration.from);
+        // ...and every window keeps the estimate it had when first asked for, as the checks judged it.
+        expect(after.windows.map((w) => w.estimated)).toEqual(before.windows.map((w) => w.estimated));
+      });
+
       it('says why it cannot estimate: no labels to learn from yet, or too few with scores', async () => {
         const fresh = await inject('GET', `/api/v1/models/fresh/estimated?${range}`);
         expect(fresh.statusCode).toBe(409);

@@ -1,7 +1,7 @@
-// Performance estimated without labels per window. Binary models: from what every window already keeps, its
-// profile's score sketch through an isotonic calibrator (mergeable, no row read, so any window size is computed on
-// read). Multiclass (CBPE on class probabilities) and regression (DLE on features and prediction) need a window's
-// rows: each closed window is estimated once, the first time it is asked for, and kept (`estimated_windows`).
+// Performance estimated without labels per window: binary models from each window's profile (its score sketch
+// through an isotonic calibrator, no row read), multiclass (CBPE on class probabilities) and regression (DLE on
+// features and prediction) from its rows. Each closed window is estimated once, the first time it is asked for
+// (by the API, the dashboard or a check), and kept (`estimated_windows`); reads merge the kept states.
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { JoinedPrediction } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
@@ -76,11 +76,8 @@ export async function estimatedWindows(
   now: number,
 ): Promise<EstimatedWindows> {
   const estimator = await estimatorOf(store, spec);
-  const windows = await timeWindows(store, spec, { ...query, profiles: spec.task === 'binary' });
-  const states =
-    spec.task === 'binary'
-      ? windows.map((w) => ({ state: estimator.fromProfile?.(w) ?? null, pending: false }))
-      : await keptStates(store, spec, estimator, windows, now);
+  const windows = await timeWindows(store, spec, { ...query, profiles: false });
+  const states = await keptStates(store, spec, estimator, windows, now);
   return {
     method: estimator.info.method,
     calibration: {
@@ -107,8 +104,10 @@ export async function estimatedWindows(
 
 /**
  * Each (possibly merged) window's state from the kept estimates of its model-sized windows. A window whose kept
- * estimates do not cover its rows (not estimated yet, or predictions that came late) is read and estimated, newest
- * first, within ESTIMATION_ROW_BUDGET; its closed model windows are kept, the open one is estimated on every read.
+ * estimates do not cover its predictions (not estimated yet, or predictions that came late) is estimated, newest
+ * first, within ESTIMATION_ROW_BUDGET rows: from its model windows' profiles (binary: the score sketch) or their
+ * rows. Closed model windows are kept (with the count of predictions they covered), the open one is estimated on
+ * every read.
  */
 async function keptStates(
   store: StoreConnection,
@@ -120,54 +119,96 @@ async function keptStates(
   if (windows.length === 0) return [];
   const range = { from: (windows[0] as WindowSummary).start, to: (windows.at(-1) as WindowSummary).end };
   const kept = await storedEstimates(store.db, spec.name, range);
+  const keptStarts = [...kept.keys()].sort((a, b) => a - b);
   const out: Array<{ state: EstimateState | null; pending: boolean }> = new Array(windows.length);
   let budget = ESTIMATION_ROW_BUDGET;
   const fresh: StoredEstimate[] = [];
   const redone: StoredEstimate[] = [];
+  const merged = (states: readonly EstimateState[]) => mergeStates(states.filter((s) => s.rows > 0));
   for (let i = windows.length - 1; i >= 0; i--) {
     const w = windows[i] as WindowSummary;
-    const inside = [...kept.values()].filter((k) => k.start >= w.start && k.start < w.end);
-    const covered = inside.reduce((n, k) => n + k.state.rows, 0);
+    const inside = keptStarts
+      .filter((t) => t >= w.start && t < w.end)
+      .map((t) => kept.get(t) as StoredEstimate);
+    const covered = inside.reduce((n, k) => n + k.windowRows, 0);
     if (w.count === 0 || (covered >= w.count && w.end <= now)) {
-      out[i] = { state: mergeStates(inside.map((k) => k.state)), pending: false };
+      out[i] = { state: merged(inside.map((k) => k.state)), pending: false };
       continue;
     }
     if (w.count > budget) {
-      out[i] = { state: inside.length > 0 ? mergeStates(inside.map((k) => k.state)) : null, pending: true };
+      out[i] = { state: inside.length > 0 ? merged(inside.map((k) => k.state)) : null, pending: true };
       continue;
     }
     budget -= w.count;
-    const rows = await queryPredictions(store.db, spec.name, {
-      from: w.start,
-      to: w.end,
-      features: estimator.needsFeatures,
-    });
-    const byWindow = new Map<number, JoinedPrediction[]>();
-    for (const r of rows) {
-      const start = windowStart(r.time, spec.window);
-      const group = byWindow.get(start);
-      if (group) group.push(r);
-      else byWindow.set(start, [r]);
-    }
     const states: EstimateState[] = [];
-    for (const [start, group] of byWindow) {
-      const known = kept.get(start);
-      // A kept estimate stands while it covers its window's rows: what was estimated then is what checks saw.
-      if (known && known.state.rows >= group.length) {
+    for (const part of await modelWindows(store, spec, estimator, w)) {
+      const known = kept.get(part.start);
+      // A kept estimate stands while it covers its window's predictions: what was estimated then, checks saw.
+      if (known && known.windowRows >= part.count) {
         states.push(known.state);
         continue;
       }
-      const state = estimator.fromRows(group);
-      if (!state) continue;
+      const state = part.estimate() ?? emptyState(spec);
       states.push(state);
-      if (start + spec.window <= now)
-        (known ? redone : fresh).push({ start, state, estimator: estimator.info });
+      if (part.start + spec.window <= now)
+        (known ? redone : fresh).push({
+          start: part.start,
+          windowRows: part.count,
+          state,
+          estimator: estimator.info,
+        });
     }
-    out[i] = { state: mergeStates(states), pending: false };
+    out[i] = { state: merged(states), pending: false };
   }
   await storeEstimates(store.db, spec.name, fresh, now);
   await storeEstimates(store.db, spec.name, redone, now, true);
   return out;
+}
+
+/** The model-sized windows inside `w` that have predictions, each with how to estimate it. */
+async function modelWindows(
+  store: StoreConnection,
+  spec: ModelSpec,
+  estimator: Estimator,
+  w: WindowSummary,
+): Promise<Array<{ start: number; count: number; estimate: () => EstimateState | null }>> {
+  const { fromProfile } = estimator;
+  if (fromProfile) {
+    const parts = await timeWindows(store, spec, { from: w.start, to: w.end, metrics: false });
+    return parts
+      .filter((p) => p.count > 0)
+      .map((p) => ({ start: p.start, count: p.count, estimate: () => fromProfile(p) }));
+  }
+  const rows = await queryPredictions(store.db, spec.name, {
+    from: w.start,
+    to: w.end,
+    features: estimator.needsFeatures,
+  });
+  const byWindow = new Map<number, JoinedPrediction[]>();
+  for (const r of rows) {
+    const start = windowStart(r.time, spec.window);
+    const group = byWindow.get(start);
+    if (group) group.push(r);
+    else byWindow.set(start, [r]);
+  }
+  return [...byWindow].map(([start, group]) => ({
+    start,
+    count: group.length,
+    estimate: () => estimator.fromRows(group),
+  }));
+}
+
+/** The state of a window with predictions but nothing to estimate from (kept, so it is not read again). */
+function emptyState(spec: ModelSpec): EstimateState {
+  if (spec.task === 'regression')
+    return { kind: 'regression', rows: 0, absolute: 0, squared: 0, absoluteVariance: 0, squaredVariance: 0 };
+  const k = spec.task === 'binary' ? 2 : (spec.classes?.length ?? 0);
+  return {
+    kind: 'classification',
+    rows: 0,
+    confusion: Array.from({ length: k }, () => new Array<number>(k).fill(0)),
+    variance: 0,
+  };
 }
 
 /** One window's estimated metrics (a check's), or why there are none. */

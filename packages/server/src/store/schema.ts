@@ -104,6 +104,8 @@ export interface EstimatedWindowsTable {
   window_start: number;
   /** 'cbpe' or 'dle'. */
   method: string;
+  /** The window's predictions when it was estimated (the estimate covers the window while no more come). */
+  window_rows: number;
   /** JSON: the window's EstimateState. */
   state: string;
   /** JSON: what the estimator was fitted on (EstimatorInfo). */

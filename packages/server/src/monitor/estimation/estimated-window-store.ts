@@ -6,6 +6,8 @@ import type { EstimatorInfo } from './estimators.js';
 
 export interface StoredEstimate {
   start: number;
+  /** The window's predictions when it was estimated (the state counts only those it could estimate from). */
+  windowRows: number;
   state: EstimateState;
   estimator: EstimatorInfo;
 }
@@ -17,7 +19,7 @@ export async function storedEstimates(
 ): Promise<Map<number, StoredEstimate>> {
   const rows = await db
     .selectFrom('estimated_windows')
-    .select(['window_start', 'state', 'estimator'])
+    .select(['window_start', 'window_rows', 'state', 'estimator'])
     .where('model', '=', model)
     .where('window_start', '>=', range.from)
     .where('window_start', '<', range.to)
@@ -27,6 +29,7 @@ export async function storedEstimates(
       Number(r.window_start),
       {
         start: Number(r.window_start),
+        windowRows: Number(r.window_rows),
         state: JSON.parse(r.state) as EstimateState,
         estimator: JSON.parse(r.estimator) as EstimatorInfo,
       },
@@ -53,6 +56,7 @@ export async function storeEstimates(
         model,
         window_start: e.start,
         method: e.estimator.method,
+        window_rows: e.windowRows,
         state: JSON.stringify(e.state),
         estimator: JSON.stringify(e.estimator),
         created_at: now,
@@ -62,6 +66,7 @@ export async function storeEstimates(
       replace
         ? oc.columns(['model', 'window_start']).doUpdateSet((eb) => ({
             method: eb.ref('excluded.method'),
+            window_rows: eb.ref('excluded.window_rows'),
             state: eb.ref('excluded.state'),
             estimator: eb.ref('excluded.estimator'),
             created_at: eb.ref('excluded.created_at'),

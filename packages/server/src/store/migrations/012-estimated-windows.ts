@@ -13,6 +13,7 @@ export function estimatedWindowsMigration(): Migration {
         .addColumn('model', 'text', (c) => c.notNull())
         .addColumn('window_start', 'bigint', (c) => c.notNull())
         .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('window_rows', 'integer', (c) => c.notNull())
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('estimator', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
