@@ -20,6 +20,14 @@ const rows = X.map((x, i) => ({
   output: (scores[i] as number) >= 0.5 ? 1 : 0,
   score: scores[i] as number,
 }));
+const BINARY = {
+  task: 'binary',
+  window: '1h',
+  features: [
+    { name: 'x0', type: 'numeric' },
+    { name: 'x1', type: 'numeric' },
+  ],
+};
 /** Labels come for the first 10 hours only: what the calibrator learns from. */
 const LABELLED_HOURS = 10;
 
@@ -35,14 +43,7 @@ for (const target of testStores()) {
       beforeAll(async () => {
         store = await target.open();
         steward = await testApp(store);
-        const spec = {
-          task: 'binary',
-          window: '1h',
-          features: [
-            { name: 'x0', type: 'numeric' },
-            { name: 'x1', type: 'numeric' },
-          ],
-        };
+        const spec = BINARY;
         for (const name of ['shift', 'fresh'])
           expect((await inject('PUT', `/api/v1/models/${name}`, { name, ...spec })).statusCode).toBe(201);
         for (let i = 0; i < rows.length; i += 2000)
@@ -111,13 +112,11 @@ for (const target of testStores()) {
         expect(kept).toHaveLength(40);
         expect(kept.every((k) => Number(k.window_rows) === 500 && k.method === 'cbpe')).toBe(true);
         // Ten more hours of labels: the calibrator is fitted again on the newest 5,000 (hours 10–19)...
-        const labels = rows
-          .slice(LABELLED_HOURS * 500, 2 * LABELLED_HOURS * 500)
-          .map((r, i) => ({
-            predictionId: r.id,
-            label: y[LABELLED_HOURS * 500 + i] as number,
-            time: r.time + 60_000,
-          }));
+        const labels = rows.slice(LABELLED_HOURS * 500, 2 * LABELLED_HOURS * 500).map((r, i) => ({
+          predictionId: r.id,
+          label: y[LABELLED_HOURS * 500 + i] as number,
+          time: r.time + 60_000,
+        }));
         expect((await inject('POST', '/api/v1/models/shift/labels', labels)).statusCode).toBe(200);
         const after = (
           await inject('GET', `/api/v1/models/shift/estimated?${range}`)
@@ -146,12 +145,7 @@ for (const target of testStores()) {
       it('a metric check on estimated accuracy judges every closed window, labelled or not, and its alert says so', async () => {
         const put = await inject('PUT', '/api/v1/models/shift', {
           name: 'shift',
-          task: 'binary',
-          window: '1h',
-          features: [
-            { name: 'x0', type: 'numeric' },
-            { name: 'x1', type: 'numeric' },
-          ],
+          ...BINARY,
           checks: [{ type: 'metric', name: 'est-accuracy', metric: 'accuracy', min: 0.85, estimated: true }],
         });
         expect(put.statusCode, put.body).toBe(200);
@@ -182,14 +176,7 @@ for (const target of testStores()) {
       });
 
       it('refuses, at config time, what an estimate cannot be made from: no scores, a reference without labels', async () => {
-        const spec = {
-          task: 'binary',
-          window: '1h',
-          features: [
-            { name: 'x0', type: 'numeric' },
-            { name: 'x1', type: 'numeric' },
-          ],
-        };
+        const spec = BINARY;
         const check = { type: 'metric', name: 'est', metric: 'accuracy', min: 0.8, estimated: true };
         const unscored = rows.slice(0, 50).map(({ score: _score, ...r }) => r);
         // A model that logs no scores cannot take an estimated check...
@@ -259,22 +246,12 @@ for (const target of testStores()) {
           .map((r, i) => ({ ...r.features, score: r.score, label: y[i] as number }));
         await inject('PUT', '/api/v1/models/refd', {
           name: 'refd',
-          task: 'binary',
-          window: '1h',
-          features: [
-            { name: 'x0', type: 'numeric' },
-            { name: 'x1', type: 'numeric' },
-          ],
+          ...BINARY,
         });
         expect((await inject('PUT', '/api/v1/models/refd/references/calib', reference)).statusCode).toBe(200);
         const put = await inject('PUT', '/api/v1/models/refd', {
           name: 'refd',
-          task: 'binary',
-          window: '1h',
-          features: [
-            { name: 'x0', type: 'numeric' },
-            { name: 'x1', type: 'numeric' },
-          ],
+          ...BINARY,
           estimation: { reference: 'calib' },
         });
         expect(put.statusCode, put.body).toBe(200);
