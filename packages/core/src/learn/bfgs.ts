@@ -1,5 +1,5 @@
 import { MoreThuenteSearch } from './more-thuente-search.js';
-import { zoomLineSearch } from './zoom-line-search.js';
+import { initialStep, zoomLineSearch } from './zoom-line-search.js';
 
 export interface BfgsOptions {
   /** Stop when the largest gradient component is at most this (SciPy's `gtol`, default 1e-5). */
@@ -107,9 +107,7 @@ function lineSearch(
   const derphi0 = dot(gfk, pk);
 
   const search = new MoreThuenteSearch({ ftol: 1e-4, gtol: 0.9, xtol: 1e-14, stpmin: 1e-100, stpmax: 1e100 });
-  let alpha1 =
-    oldOldFval !== undefined && derphi0 !== 0 ? pyMin(1, (1.01 * 2 * (oldFval - oldOldFval)) / derphi0) : 1;
-  if (alpha1 < 0) alpha1 = 1;
+  let alpha1 = initialStep(oldFval, oldOldFval, derphi0);
   let phi1 = oldFval;
   let derphi1 = derphi0;
   for (let i = 0; i < 100; i++) {
@@ -187,5 +185,3 @@ function maxAbs(v: Float64Array): number {
   }
   return m;
 }
-
-const pyMin = (a: number, b: number) => (b < a ? b : a);

@@ -10,7 +10,17 @@ export interface ZoomSearchResult {
   derivativeKnown: boolean;
 }
 
-const pyMin = (a: number, b: number) => (b < a ? b : a);
+/** Python's min(a, b): `a` unless `b` is smaller (so a NaN `b` gives `a`). */
+export const pyMin = (a: number, b: number) => (b < a ? b : a);
+
+/**
+ * The first trial step both of SciPy's line searches take: a step of about 1 in x on the first iteration, then the
+ * step that would repeat the last decrease of f (at most 1).
+ */
+export function initialStep(phi0: number, oldPhi0: number | undefined, derphi0: number): number {
+  const step = oldPhi0 !== undefined && derphi0 !== 0 ? pyMin(1, (1.01 * 2 * (phi0 - oldPhi0)) / derphi0) : 1;
+  return step < 0 ? 1 : step;
+}
 
 export function zoomLineSearch(
   phi: (alpha: number) => number,
@@ -24,9 +34,7 @@ export function zoomLineSearch(
   maxIterations = 10,
 ): ZoomSearchResult {
   let alpha0 = 0;
-  let alpha1 = oldPhi0 !== undefined && derphi0 !== 0 ? pyMin(1, (1.01 * 2 * (phi0 - oldPhi0)) / derphi0) : 1;
-  if (alpha1 < 0) alpha1 = 1;
-  alpha1 = pyMin(alpha1, amax);
+  let alpha1 = pyMin(initialStep(phi0, oldPhi0, derphi0), amax);
   let phiA1 = phi(alpha1);
   let phiA0 = phi0;
   let derphiA0 = derphi0;
