@@ -50,9 +50,9 @@ const held = new WeakMap<ModelSpec, Held>();
 
 /**
  * The model's estimator: fitted once on the stored reference its spec names (`estimation.reference`), else on its
- * newest labelled predictions (up to CALIBRATION_ROWS, read back a widening
- * span at a time) and fitted again once a window's worth of newer labels has come. It learns the model as it is
- * now; what it estimates assumes that relation holds in the windows estimated (covariate shift, not concept drift).
+ * newest labelled predictions (up to CALIBRATION_ROWS, read back a widening span at a time), fitted again as newer
+ * labels come (`refitAfter`). It learns the model as it is now; what it estimates assumes that relation holds in
+ * the windows estimated (covariate shift, not concept drift).
  */
 export async function estimatorOf(store: StoreConnection, spec: ModelSpec): Promise<Estimator> {
   const reference = spec.estimation?.reference;
@@ -64,7 +64,7 @@ export async function estimatorOf(store: StoreConnection, spec: ModelSpec): Prom
       409,
     );
   const kept = held.get(spec);
-  if (kept && latest - kept.latest < spec.window) return kept.estimator;
+  if (kept && latest - kept.latest < refitAfter(spec, kept.estimator.info)) return kept.estimator;
   const usable = usableRow(spec);
   let span = 50 * spec.window;
   let rows: JoinedPrediction[] = [];
@@ -141,6 +141,15 @@ function fitEstimator(spec: ModelSpec, rows: readonly JoinedPrediction[], hasHow
     : spec.task === 'multiclass'
       ? multiclassEstimator(spec, rows, info('cbpe', 'isotonic per class'))
       : regressionEstimator(spec, rows, info('dle', 'loss models'));
+}
+
+/**
+ * How much newer the labels must be before the estimator is fitted again: a tenth of the time its rows span (a
+ * tenth of them new), and at least a window. Refitting on every window's labels cost the demo's replay more than
+ * its whole maintenance loop (it reads up to 5,000 labelled rows back each time) and moved the estimates little.
+ */
+function refitAfter(spec: ModelSpec, info: EstimatorInfo): number {
+  return Math.max(spec.window, (info.to - info.from) / 10);
 }
 
 /** What a model must log for its performance to be estimated. */
