@@ -125,11 +125,15 @@ async function keptStates(
   const fresh: StoredEstimate[] = [];
   const redone: StoredEstimate[] = [];
   const merged = (states: readonly EstimateState[]) => mergeStates(states.filter((s) => s.rows > 0));
+  // Windows and kept starts are both in time order: walk them back together.
+  let next = keptStarts.length;
   for (let i = windows.length - 1; i >= 0; i--) {
     const w = windows[i] as WindowSummary;
-    const inside = keptStarts
-      .filter((t) => t >= w.start && t < w.end)
-      .map((t) => kept.get(t) as StoredEstimate);
+    while (next > 0 && (keptStarts[next - 1] as number) >= w.end) next--;
+    let first = next;
+    while (first > 0 && (keptStarts[first - 1] as number) >= w.start) first--;
+    const inside = keptStarts.slice(first, next).map((t) => kept.get(t) as StoredEstimate);
+    next = first;
     const covered = inside.reduce((n, k) => n + k.windowRows, 0);
     if (w.count === 0 || (covered >= w.count && w.end <= now)) {
       out[i] = { state: merged(inside.map((k) => k.state)), pending: false };

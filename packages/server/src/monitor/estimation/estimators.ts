@@ -66,7 +66,10 @@ export async function estimatorOf(store: StoreConnection, spec: ModelSpec): Prom
   const kept = held.get(spec);
   if (kept && latest - kept.latest < refitAfter(spec, kept.estimator.info)) return kept.estimator;
   const usable = usableRow(spec);
-  let span = 50 * spec.window;
+  // Start from the span the last fit's rows covered: one read, not a widening series, when the rate holds.
+  let span = kept
+    ? Math.max(spec.window, 1.1 * (kept.estimator.info.to - kept.estimator.info.from))
+    : 50 * spec.window;
   let rows: JoinedPrediction[] = [];
   for (;;) {
     const read = await queryPredictions(store.db, spec.name, {
