@@ -317,6 +317,37 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
       `calibrated on ${estimated.calibration.rows} labelled predictions`,
     );
     await page.close();
+    // A regressor's chart is its MAE estimated by DLE, beside the realized MAE: two days of demand, the first labelled.
+    const start = Date.UTC(2024, 0, 1);
+    const demandRows = Array.from({ length: 480 }, (_, i) => ({
+      id: `d${i}`,
+      time: start + i * 360_000,
+      features: { period: (i % 48) / 48 },
+      output: 0.5,
+    }));
+    await api('POST', '/api/v1/models/demand/predictions', demandRows);
+    await api(
+      'POST',
+      '/api/v1/models/demand/labels',
+      demandRows
+        .slice(0, 240)
+        .map((r, i) => ({ predictionId: r.id, label: 0.5 + ((i % 48) / 48) ** 2, time: r.time })),
+    );
+    const mae = (await api('GET', `/api/v1/models/demand/estimated?${ALL}&maxWindows=1000`)) as {
+      method: string;
+      windows: Array<{ estimated: { mae: number } | null; realized: { mae: number } | null }>;
+    };
+    expect(mae.method).toBe('dle');
+    const demand = await open('#/models/demand/metrics');
+    const maeChart = '.chart[data-chart="estimated-mae"]';
+    await demand.locator(`${maeChart} canvas`).waitFor();
+    const maeSeries = await attribute(demand, maeChart, 'data-series');
+    expect(maeSeries['estimated mae']).toEqual(mae.windows.map((w) => w.estimated?.mae ?? null));
+    expect(maeSeries['realized mae']).toEqual(mae.windows.map((w) => w.realized?.mae ?? null));
+    expect(await demand.locator('figure.estimated figcaption').innerText()).toContain(
+      'mae estimated without labels (DLE)',
+    );
+    await demand.close();
   });
 
   test('version labels never overlap, however dense; version and alert markers can be hidden', async () => {
