@@ -205,7 +205,8 @@ abstract class GradientBoostingBase {
       compiled = s.baseline.map((_, k) => compileTrees(s.trees.map((iteration) => iteration[k] as Tree)));
       compiledForests.set(s, compiled);
     }
-    compiled.forEach((trees, k) => addTrees(trees, dense.data, s.features, raw[k] as Float64Array));
+    for (const [k, trees] of compiled.entries())
+      addTrees(trees, dense.data, s.features, raw[k] as Float64Array);
     return raw;
   }
 
