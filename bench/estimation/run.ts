@@ -123,17 +123,22 @@ const previous = join(root, 'bench/results/estimation.json');
 const kept = existsSync(previous)
   ? (JSON.parse(readFileSync(previous, 'utf8')) as { elec2?: unknown }).elec2
   : undefined;
+/** Estimating WINDOWS windows of ROWS rows against computing the realized metric from labels. */
+function speedOf(estimated: { seconds: number }, realized: { seconds: number }) {
+  return {
+    windows: WINDOWS,
+    rowsPerWindow: ROWS,
+    estimateMs: Math.round(estimated.seconds * 1000 * 10) / 10,
+    realizedMs: Math.round(realized.seconds * 1000 * 10) / 10,
+    ratio: Math.round((estimated.seconds / realized.seconds) * 100) / 100,
+  };
+}
+
 writeResults(
   'estimation',
   { reference: 'realized accuracy computed from labels on the same windows, same process' },
   {
-    speed: {
-      windows: WINDOWS,
-      rowsPerWindow: ROWS,
-      estimateMs: Math.round(estimate.seconds * 1000 * 10) / 10,
-      realizedMs: Math.round(realized.seconds * 1000 * 10) / 10,
-      ratio: Math.round((estimate.seconds / realized.seconds) * 100) / 100,
-    },
+    speed: speedOf(estimate, realized),
     covariateShift: {
       stream:
         'covariateShiftStream({ n: 105000, seed: 3 }): windows of 1,000 rows after 5,000 reference rows',
@@ -144,13 +149,7 @@ writeResults(
     },
     dle: {
       setup: 'a linear model on 2,000 rows, the loss models on the next 4,000, then 100 windows',
-      speed: {
-        windows: WINDOWS,
-        rowsPerWindow: ROWS,
-        estimateMs: Math.round(dleSpeed.seconds * 1000 * 10) / 10,
-        realizedMs: Math.round(maeSpeed.seconds * 1000 * 10) / 10,
-        ratio: Math.round((dleSpeed.seconds / maeSpeed.seconds) * 100) / 100,
-      },
+      speed: speedOf(dleSpeed, maeSpeed),
       windowsOf1000: dleSmall.result,
       windowsOf4000: dleLarge.result,
     },
