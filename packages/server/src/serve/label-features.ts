@@ -17,12 +17,18 @@ export function labelFeaturesOf(spec: ModelSpec): LabelFeature[] {
   return out;
 }
 
-/** How far back a row's label features can reach: their labels' predictions are no older than `time - lookback`. */
-export function samePeriodLookback(features: readonly LabelFeature[]): number {
-  let reach = 0;
+/**
+ * The spans of prediction time the `samePeriod` features of a row at time t read: [t − period − within, t − period]
+ * for each distinct period, so serving reads those few labels, not every label since the longest period.
+ */
+export function samePeriodReaches(
+  features: readonly LabelFeature[],
+): Array<{ period: number; within: number }> {
+  const reaches = new Map<string, { period: number; within: number }>();
   for (const { from } of features)
-    if (from.kind === 'samePeriod') reach = Math.max(reach, from.period + from.within);
-  return reach;
+    if (from.kind === 'samePeriod')
+      reaches.set(`${from.period}/${from.within}`, { period: from.period, within: from.within });
+  return [...reaches.values()];
 }
 
 /** The most labels a `last` or `rate` feature reads: the newest this many known labels. */

@@ -10,7 +10,7 @@ import type { InputRecord, PredictionRecord } from '../spec/records.js';
 import { activeCanaryShare } from '../store/canary-share.js';
 import { readKnownLabels } from '../store/label-history.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { computeLabelFeatures, labelFeaturesOf, newestNeeded, samePeriodLookback } from './label-features.js';
+import { computeLabelFeatures, labelFeaturesOf, newestNeeded, samePeriodReaches } from './label-features.js';
 
 export interface ServedRow extends ServedPrediction {
   id: string;
@@ -155,7 +155,7 @@ export class Serving {
       this.store.db,
       spec.name,
       { from, to },
-      { newest: newestNeeded(computed), lookback: samePeriodLookback(computed) },
+      { newest: newestNeeded(computed), reaches: samePeriodReaches(computed) },
     );
     const values = computeLabelFeatures(spec, computed, times, labels);
     return inputs.map((input, i) => ({ ...input, features: { ...input.features, ...values[i] } }));

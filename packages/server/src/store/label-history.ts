@@ -37,14 +37,15 @@ export async function writeLabelHistory(
 
 /**
  * The labels the label features of rows timed `from`–`to` can read: the `newest` latest known by `from` (of
- * predictions before it), every label known between `from` and `to` or of a prediction in that span, and the labels
- * of predictions from `lookback` before `from`. computeLabelFeatures picks, row by row, the ones known by then.
+ * predictions before it), every label known between `from` and `to` or of a prediction in that span, and, for each
+ * `samePeriod` reach, the labels of predictions between `from − period − within` and `to − period`.
+ * computeLabelFeatures picks, row by row, the ones known by then.
  */
 export async function readKnownLabels(
   db: Db,
   model: string,
   span: { from: number; to: number },
-  needs: { newest: number; lookback: number },
+  needs: { newest: number; reaches: ReadonlyArray<{ period: number; within: number }> },
 ): Promise<KnownLabel[]> {
   const { from, to } = span;
   const base = () =>
@@ -55,10 +56,17 @@ export async function readKnownLabels(
   const reads = [
     base().where('known_at', '>', from).where('known_at', '<=', to).execute(),
     base()
-      .where('prediction_time', '>=', from - needs.lookback)
+      .where('prediction_time', '>=', from)
       .where('prediction_time', '<', to)
       .where('known_at', '<=', to)
       .execute(),
+    ...needs.reaches.map(({ period, within }) =>
+      base()
+        .where('prediction_time', '>=', from - period - within)
+        .where('prediction_time', '<=', to - period)
+        .where('known_at', '<=', to)
+        .execute(),
+    ),
   ];
   if (needs.newest > 0)
     reads.push(
