@@ -176,13 +176,14 @@ async function modelWindows(
   estimator: Estimator,
   w: WindowSummary,
 ): Promise<Array<{ start: number; count: number; estimate: () => EstimateState | null }>> {
-  const { fromProfile } = estimator;
+  const { fromProfile, fromRows } = estimator;
   if (fromProfile) {
     const parts = await timeWindows(store, spec, { from: w.start, to: w.end, metrics: false });
     return parts
       .filter((p) => p.count > 0)
       .map((p) => ({ start: p.start, count: p.count, estimate: () => fromProfile(p) }));
   }
+  if (!fromRows) throw new Error('an estimator estimates from a window profile or from its rows');
   const rows = await queryPredictions(store.db, spec.name, {
     from: w.start,
     to: w.end,
@@ -198,7 +199,7 @@ async function modelWindows(
   return [...byWindow].map(([start, group]) => ({
     start,
     count: group.length,
-    estimate: () => estimator.fromRows(group),
+    estimate: () => fromRows(group),
   }));
 }
 

@@ -34,10 +34,10 @@ export interface EstimatorInfo {
 
 export interface Estimator {
   info: EstimatorInfo;
-  /** Estimates from the window's profile alone (binary: its score sketch); undefined when rows are needed. */
+  /** Estimates from the window's profile alone (binary: its score sketch). */
   fromProfile?(window: WindowSummary): EstimateState | null;
-  /** Estimates from the window's rows (with features for DLE). */
-  fromRows(rows: readonly JoinedPrediction[]): EstimateState | null;
+  /** Estimates from the window's rows (with features for DLE): multiclass and regression. */
+  fromRows?(rows: readonly JoinedPrediction[]): EstimateState | null;
   /** DLE reads features; CBPE does not. */
   needsFeatures: boolean;
 }
@@ -197,11 +197,6 @@ function binaryEstimator(spec: ModelSpec, rows: readonly JoinedPrediction[], inf
     info,
     needsFeatures: false,
     fromProfile: (window) => fromBuckets(window.profile?.score?.histogram() ?? []),
-    fromRows: (windowRows) => {
-      const counts = new Map<number, number>();
-      for (const r of windowRows) if (r.score !== null) counts.set(r.score, (counts.get(r.score) ?? 0) + 1);
-      return fromBuckets([...counts].sort((a, b) => a[0] - b[0]));
-    },
   };
 }
 
