@@ -46,6 +46,37 @@ describe('DirectLossEstimator (DLE)', () => {
     expect(covered).toBeGreaterThanOrEqual(32);
   });
 
+  it("adds the loss model's error to the band, growing as the window leaves the reference", () => {
+    const X = (from: number, to: number) => rowsOf(from, to).map((r) => r.x);
+    const at = (rows: number[][]) => dle.estimate(rows, Array.from(model.predict(rows)));
+    const alike = at(X(2000, 3000));
+    const shifted = at(X(45_000, 46_000));
+    for (const e of [alike, shifted]) {
+      expect(e.maeStandardError).toBeCloseTo(Math.hypot(e.maeSamplingError, e.maeModelError), 12);
+      expect(e.mseStandardError).toBeCloseTo(Math.hypot(e.mseSamplingError, e.mseModelError), 12);
+    }
+    // Rows like the reference's spread over its ten strata about evenly: √(Σ (1/10)² s²_c / n_c) ≈ s / √(10 n_c)
+    // is about the reference's own sampling error, well under the window's; rows crowding into the upper strata
+    // (covariate shift toward the noisy region) lean on fewer reference rows each.
+    expect(alike.maeModelError).toBeLessThan(0.5 * alike.maeSamplingError);
+    expect(shifted.maeModelError).toBeGreaterThan(1.5 * alike.maeModelError);
+  });
+
+  it("with one stratum, the model error is the reference mean loss's standard error", () => {
+    const X = Array.from({ length: 200 }, (_, i) => [i % 10]);
+    const predicted = X.map(() => 0);
+    const actual = X.map((_, i) => (i % 3) - 1 + (i % 7) / 7);
+    const absolute = actual.map(Math.abs);
+    const mean = absolute.reduce((a, b) => a + b, 0) / absolute.length;
+    const variance = absolute.reduce((a, b) => a + (b - mean) ** 2, 0) / (absolute.length - 1);
+    const e = new DirectLossEstimator({ strata: 1 }).fit(X, predicted, actual).estimate([[3], [4]], [0, 0]);
+    expect(e.maeModelError).toBeCloseTo(Math.sqrt(variance / absolute.length), 12);
+    expect(e.maeSamplingError).toBeCloseTo(Math.sqrt(variance / 2), 12);
+    expect(() => new DirectLossEstimator({ strata: 0 }).fit(X, predicted, actual)).toThrow(
+      /strata must be a positive integer/,
+    );
+  });
+
   it('refuses what it cannot learn from or estimate, saying why', () => {
     expect(() => new DirectLossEstimator().fit([[1]], [1], [1])).toThrow(/at least two reference rows/);
     expect(() => new DirectLossEstimator().fit([[1], [2]], [1], [1, 2])).toThrow(/predicted 1 and actual 2/);

@@ -10,16 +10,27 @@ export interface RegressionErrorEstimate {
   mse: number;
   rmse: number;
   /**
-   * Sampling error of the MAE (and of the MSE): the reference's spread of absolute (squared) errors over √rows, as
-   * NannyML's DLE reports; ±1.96 of it is the band.
+   * Standard error of the estimated MAE (MSE): the sampling and model errors below, added in quadrature; ±1.96 of
+   * it is the band.
    */
   maeStandardError: number;
   mseStandardError: number;
+  /** The realized metric's sampling error: the reference's spread of the errors over √rows (NannyML's band). */
+  maeSamplingError: number;
+  mseSamplingError: number;
+  /**
+   * The loss model's own error on these rows: it learned each level of loss from a limited number of reference rows,
+   * and a window that puts many rows where the reference had few leans on few of them (see `LossStrata`).
+   */
+  maeModelError: number;
+  mseModelError: number;
 }
 
 export interface DirectLossEstimatorOptions {
   /** The loss models' gradient boosting (default: 100 iterations, 31 leaves, 20 rows a leaf, as scikit-learn). */
   learner?: GradientBoostingOptions;
+  /** Strata of predicted loss for the model error (default 10: the reference's deciles). */
+  strata?: number;
 }
 
 /**
@@ -45,6 +56,8 @@ export class DirectLossEstimator {
     features: number;
     absoluteSpread: number;
     squaredSpread: number;
+    absoluteStrata: LossStrata;
+    squaredStrata: LossStrata;
   };
 
   constructor(options: DirectLossEstimatorOptions = {}) {
@@ -70,15 +83,27 @@ export class DirectLossEstimator {
       absolute[i] = Math.abs(error);
       squared[i] = error * error;
     }
+    const strata = this.options.strata ?? 10;
+    if (!Number.isInteger(strata) || strata < 1)
+      throw new StewardInputError(`strata must be a positive integer, got ${strata}`, 'strata');
     const rows = withPrediction(X, predicted, features);
+    const absoluteModel = new GradientBoostingRegressor(this.options.learner).fit(rows, absolute);
+    const squaredModel = new GradientBoostingRegressor(this.options.learner).fit(rows, squared);
     this.fitted = {
-      absolute: new GradientBoostingRegressor(this.options.learner).fit(rows, absolute),
-      squared: new GradientBoostingRegressor(this.options.learner).fit(rows, squared),
+      absolute: absoluteModel,
+      squared: squaredModel,
       features,
       absoluteSpread: standardDeviation(absolute),
       squaredSpread: standardDeviation(squared),
+      absoluteStrata: lossStrata(absoluteModel.predict(rows), absolute, strata),
+      squaredStrata: lossStrata(squaredModel.predict(rows), squared, strata),
     };
     return this;
+  }
+
+  /** Boosting iterations each loss model kept (early stopping ends them sooner on more than 10,000 rows). */
+  get lossModelIterations(): { absolute: number; squared: number } {
+    return { absolute: this.fitted?.absolute.iterations ?? 0, squared: this.fitted?.squared.iterations ?? 0 };
   }
 
   /** The estimated MAE, MSE and RMSE of rows `X` served with `predicted`, and their sampling errors. */
@@ -100,17 +125,73 @@ export class DirectLossEstimator {
       for (let i = 0; i < values.length; i++) sum += Math.max(0, values[i] as number);
       return sum / values.length;
     };
-    const mae = mean(f.absolute.predict(rows));
-    const mse = mean(f.squared.predict(rows));
+    const absolute = f.absolute.predict(rows);
+    const squared = f.squared.predict(rows);
+    const mae = mean(absolute);
+    const mse = mean(squared);
+    const maeSamplingError = f.absoluteSpread / Math.sqrt(n);
+    const mseSamplingError = f.squaredSpread / Math.sqrt(n);
+    const maeModelError = modelError(f.absoluteStrata, absolute);
+    const mseModelError = modelError(f.squaredStrata, squared);
     return {
       rows: n,
       mae,
       mse,
       rmse: Math.sqrt(mse),
-      maeStandardError: f.absoluteSpread / Math.sqrt(n),
-      mseStandardError: f.squaredSpread / Math.sqrt(n),
+      maeStandardError: Math.hypot(maeSamplingError, maeModelError),
+      mseStandardError: Math.hypot(mseSamplingError, mseModelError),
+      maeSamplingError,
+      mseSamplingError,
+      maeModelError,
+      mseModelError,
     };
   }
+}
+
+/**
+ * Strata of the reference by predicted loss (its quantiles): the upper edge of each but the last, and per stratum
+ * the variance of the actual losses in it over its row count. A loss model learns the loss of a stratum from its
+ * rows, so its error on a window's rows in stratum c is about √(s²_c / n_c), the same for all of them; a window
+ * with a share q_c of its rows there gets a model error of √(Σ q_c² s²_c / n_c). It is small while the window looks
+ * like the reference (q_c ≈ 1/strata) and grows as the window crowds into strata the reference filled thinly
+ * relative to their spread: the importance-weighting variance of covariate shift, which NannyML's band leaves out.
+ */
+export interface LossStrata {
+  edges: Float64Array;
+  varianceOverRows: Float64Array;
+}
+
+function lossStrata(fitted: Float64Array, actual: Float64Array, count: number): LossStrata {
+  const order = Array.from(fitted.keys()).sort((a, b) => (fitted[a] as number) - (fitted[b] as number));
+  const k = Math.min(count, order.length);
+  const edges = new Float64Array(k - 1);
+  const varianceOverRows = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    const members = order.slice(Math.floor((c * order.length) / k), Math.floor(((c + 1) * order.length) / k));
+    if (c < k - 1) edges[c] = fitted[members[members.length - 1] as number] as number;
+    const values = Float64Array.from(members, (i) => actual[i] as number);
+    varianceOverRows[c] = values.length > 1 ? standardDeviation(values) ** 2 / values.length : 0;
+  }
+  return { edges, varianceOverRows };
+}
+
+function modelError(strata: LossStrata, predicted: Float64Array): number {
+  const { edges, varianceOverRows } = strata;
+  const counts = new Float64Array(varianceOverRows.length);
+  for (const v of predicted) {
+    let lo = 0;
+    let hi = edges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v > (edges[mid] as number)) lo = mid + 1;
+      else hi = mid;
+    }
+    counts[lo] = (counts[lo] as number) + 1;
+  }
+  let variance = 0;
+  for (let c = 0; c < counts.length; c++)
+    variance += ((counts[c] as number) / predicted.length) ** 2 * (varianceOverRows[c] as number);
+  return Math.sqrt(variance);
 }
 
 /** The rows with the monitored model's prediction as one more column. */

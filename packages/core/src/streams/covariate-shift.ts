@@ -59,13 +59,14 @@ export interface RegressionShiftOptions {
  * Covariate shift for a regressor: y = 2·x₀ − x₁ + ε with noise whose scale grows with |x₀| (0.3 + 0.6·|x₀|), x₀
  * Gaussian with standard deviation 1.5 and a mean moving linearly from 0 to `shift`·1.5, x₁ standard Gaussian. The
  * relation never changes; a model's errors grow as the inputs move into the noisier region — the case direct loss
- * estimation is made for. `meanOf(x)` is the noise-free target.
+ * estimation is made for. `meanOf(x)` is the noise-free target and `noiseOf(x)` the noise's standard deviation.
  */
 export function covariateShiftRegressionStream(options: RegressionShiftOptions = {}): {
   features: string[];
   X: number[][];
   y: number[];
   meanOf: (x: readonly number[]) => number;
+  noiseOf: (x: readonly number[]) => number;
 } {
   const n = options.n ?? 10_000;
   checkStreamOptions('covariateShiftRegressionStream', n, 0);
@@ -74,12 +75,13 @@ export function covariateShiftRegressionStream(options: RegressionShiftOptions =
     throw new StewardInputError('covariateShiftRegressionStream: shift must be a finite number', 'shift');
   const random = seededRandom(options.seed ?? 0);
   const meanOf = (x: readonly number[]) => 2 * (x[0] as number) - (x[1] as number);
+  const noiseOf = (x: readonly number[]) => 0.3 + 0.6 * Math.abs(x[0] as number);
   const X: number[][] = [];
   const y: number[] = [];
   for (let i = 0; i < n; i++) {
     const x = [1.5 * (gaussian(random) + (shift * i) / Math.max(1, n - 1)), gaussian(random)];
     X.push(x);
-    y.push(meanOf(x) + gaussian(random) * (0.3 + 0.6 * Math.abs(x[0] as number)));
+    y.push(meanOf(x) + gaussian(random) * noiseOf(x));
   }
-  return { features: ['x0', 'x1'], X, y, meanOf };
+  return { features: ['x0', 'x1'], X, y, meanOf, noiseOf };
 }

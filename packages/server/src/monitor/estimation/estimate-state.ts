@@ -10,7 +10,12 @@ export interface ClassificationEstimateState {
   variance: number;
 }
 
-/** Regression (DLE): the sums of expected absolute and squared errors, and their sampling variances (n · s²). */
+/**
+ * Regression (DLE): the sums of expected absolute and squared errors, their sampling variances (n · s²), and the
+ * loss models' errors on them (rows × the model error of the mean). Model errors add up as they are: the same
+ * loss model errs the same way on every window it estimates, so a merged window's model error is at most the sum
+ * (equal when the windows spread over the loss strata alike), where sampling errors, independent, add in variance.
+ */
 export interface RegressionEstimateState {
   kind: 'regression';
   rows: number;
@@ -18,6 +23,9 @@ export interface RegressionEstimateState {
   squared: number;
   absoluteVariance: number;
   squaredVariance: number;
+  /** Absent in states kept before the model error was estimated (read as 0). */
+  absoluteModelError?: number;
+  squaredModelError?: number;
 }
 
 export type EstimateState = ClassificationEstimateState | RegressionEstimateState;
@@ -61,6 +69,8 @@ export function mergeStates(states: readonly EstimateState[]): EstimateState | n
     merged.squared += s.squared;
     merged.absoluteVariance += s.absoluteVariance;
     merged.squaredVariance += s.squaredVariance;
+    merged.absoluteModelError = (merged.absoluteModelError ?? 0) + (s.absoluteModelError ?? 0);
+    merged.squaredModelError = (merged.squaredModelError ?? 0) + (s.squaredModelError ?? 0);
   }
   return merged;
 }
@@ -78,8 +88,8 @@ export function metricsOf(state: EstimateState): EstimatedMetrics {
       mae: state.absolute / n,
       mse,
       rmse: Math.sqrt(mse),
-      maeStandardError: Math.sqrt(state.absoluteVariance) / n,
-      mseStandardError: Math.sqrt(state.squaredVariance) / n,
+      maeStandardError: Math.hypot(Math.sqrt(state.absoluteVariance), state.absoluteModelError ?? 0) / n,
+      mseStandardError: Math.hypot(Math.sqrt(state.squaredVariance), state.squaredModelError ?? 0) / n,
     };
   }
   const c = state.confusion;

@@ -266,8 +266,10 @@ function regressionEstimator(
         rows: e.rows,
         absolute: e.mae * e.rows,
         squared: e.mse * e.rows,
-        absoluteVariance: (e.maeStandardError * e.rows) ** 2,
-        squaredVariance: (e.mseStandardError * e.rows) ** 2,
+        absoluteVariance: (e.maeSamplingError * e.rows) ** 2,
+        squaredVariance: (e.mseSamplingError * e.rows) ** 2,
+        absoluteModelError: e.maeModelError * e.rows,
+        squaredModelError: e.mseModelError * e.rows,
       };
     },
   };
