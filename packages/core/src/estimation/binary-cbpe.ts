@@ -1,4 +1,5 @@
 import { StewardInputError } from '../errors.js';
+import { addRow, type ConfusionMoments, emptyMoments, metricErrors } from './confusion-moments.js';
 
 /** A binary classifier's performance estimated from its calibrated probabilities, without labels. */
 export interface BinaryPerformanceEstimate {
@@ -19,6 +20,14 @@ export interface BinaryPerformanceEstimate {
    * accuracy varies by √(Σ qᵢ(1 − qᵢ)) / n. A band of ±1.96 of it covers the realized accuracy 95% of the time.
    */
   accuracyStandardError: number;
+  /** The same for the positive class's precision, recall and F1 (delta method; see `metricErrors`). */
+  precisionStandardError: number;
+  recallStandardError: number;
+  f1StandardError: number;
+  /** The same for the ROC AUC, the scores fixed and the labels drawn (see `rocAucError`; NaN where the AUC is). */
+  rocAucStandardError: number;
+  /** The sums the standard errors come from, which windows add (classes: negative, positive). */
+  moments: ConfusionMoments;
 }
 
 /**
@@ -48,7 +57,8 @@ export function estimateBinaryPerformance(
   let fp = 0;
   let fn = 0;
   let tn = 0;
-  let variance = 0;
+  const moments = emptyMoments(2);
+  const q = new Float64Array(2);
   for (let i = 0; i < n; i++) {
     const p = probabilities[i] as number;
     if (!(p >= 0 && p <= 1))
@@ -61,22 +71,29 @@ export function estimateBinaryPerformance(
       fn += p;
       tn += 1 - p;
     }
-    const q = positive ? p : 1 - p;
-    variance += q * (1 - q);
+    q[0] = 1 - p;
+    q[1] = p;
+    addRow(moments, q, positive ? 1 : 0);
   }
-  return { ...fromConfusion(n, tp, fp, fn, tn, variance), rocAuc: estimatedRocAuc(probabilities) };
+  const rocAuc = estimatedRocAuc(probabilities);
+  return {
+    ...fromConfusion(n, tp, fp, fn, tn, moments),
+    rocAuc,
+    rocAucStandardError: rocAucError(probabilities, rocAuc),
+  };
 }
 
-/** The metrics of an expected confusion matrix, and the accuracy's standard error from Σ q(1 − q). */
+/** The metrics of an expected confusion matrix and their standard errors. */
 function fromConfusion(
   n: number,
   tp: number,
   fp: number,
   fn: number,
   tn: number,
-  variance: number,
-): Omit<BinaryPerformanceEstimate, 'rocAuc'> {
+  moments: ConfusionMoments,
+): Omit<BinaryPerformanceEstimate, 'rocAuc' | 'rocAucStandardError'> {
   const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+  const errors = metricErrors(moments, 'binary');
   return {
     rows: n,
     truePositives: tp,
@@ -87,7 +104,11 @@ function fromConfusion(
     precision: ratio(tp, tp + fp),
     recall: ratio(tp, tp + fn),
     f1: ratio(2 * tp, 2 * tp + fp + fn),
-    accuracyStandardError: Math.sqrt(variance) / n,
+    accuracyStandardError: errors.accuracy,
+    precisionStandardError: errors.precision,
+    recallStandardError: errors.recall,
+    f1StandardError: errors.f1,
+    moments,
   };
 }
 
@@ -124,6 +145,41 @@ function estimatedRocAuc(probabilities: ArrayLike<number>): number {
 }
 
 /**
+ * The standard deviation of the realized ROC AUC over labels drawn from the calibrated probabilities, the scores
+ * being the window's: the AUC is U / (n₁ n₀), U the count of (positive, negative) pairs ranked right (ties half),
+ * and to first order (Hájek's projection) row k moves it by g_k (z_k − p_k) with
+ * g_k = (N₀↓_k − N₁↑_k) / (N₁N₀) − AUC (N₀ − N₁) / (N₁N₀), N₀↓_k the expected negatives ranked below k and N₁↑_k
+ * the expected positives above it; the variance is Σ p_k(1 − p_k) g_k².
+ */
+export function rocAucError(probabilities: ArrayLike<number>, auc: number): number {
+  if (Number.isNaN(auc)) return Number.NaN;
+  const sorted = Float64Array.from(probabilities).sort().reverse();
+  let positives = 0;
+  for (const p of sorted) positives += p;
+  const negatives = sorted.length - positives;
+  let positivesAbove = 0;
+  let negativesBelow = negatives;
+  let variance = 0;
+  for (let i = 0; i < sorted.length; ) {
+    const t = sorted[i] as number;
+    let j = i;
+    let groupPositives = 0;
+    for (; j < sorted.length && sorted[j] === t; j++) groupPositives += t;
+    const groupNegatives = j - i - groupPositives;
+    negativesBelow -= groupNegatives;
+    // Every row of the group sees the same totals but itself among the ties.
+    const below = negativesBelow + 0.5 * (groupNegatives - (1 - t));
+    const above = positivesAbove + 0.5 * (groupPositives - t);
+    const g =
+      (below - above) / (positives * negatives) - (auc * (negatives - positives)) / (positives * negatives);
+    variance += (j - i) * t * (1 - t) * g * g;
+    positivesAbove += groupPositives;
+    i = j;
+  }
+  return Math.sqrt(variance);
+}
+
+/**
  * CBPE from a window's score histogram instead of its rows (a mergeable summary: a window profile's score sketch,
  * merged across servers and windows): each bucket counts `count` rows at its value. `calibrate` maps scores to
  * calibrated probabilities; a row is predicted positive when its score is at least `threshold`. Within the
@@ -134,7 +190,7 @@ export function estimateBinaryFromHistogram(
   buckets: ReadonlyArray<readonly [value: number, count: number]>,
   calibrate: (scores: number[]) => number[],
   options: { threshold?: number } = {},
-): Omit<BinaryPerformanceEstimate, 'rocAuc'> {
+): Omit<BinaryPerformanceEstimate, 'rocAuc' | 'rocAucStandardError'> {
   const threshold = options.threshold ?? 0.5;
   const probabilities = calibrate(buckets.map(([value]) => value));
   let n = 0;
@@ -142,7 +198,8 @@ export function estimateBinaryFromHistogram(
   let fp = 0;
   let fn = 0;
   let tn = 0;
-  let variance = 0;
+  const moments = emptyMoments(2);
+  const q = new Float64Array(2);
   buckets.forEach(([value, count], i) => {
     const p = probabilities[i] as number;
     if (!(p >= 0 && p <= 1))
@@ -159,8 +216,10 @@ export function estimateBinaryFromHistogram(
       fn += count * p;
       tn += count * (1 - p);
     }
-    variance += count * p * (1 - p);
+    q[0] = 1 - p;
+    q[1] = p;
+    addRow(moments, q, positive ? 1 : 0, count);
   });
   if (n === 0) throw new StewardInputError('estimating performance needs at least one row', 'buckets');
-  return fromConfusion(n, tp, fp, fn, tn, variance);
+  return fromConfusion(n, tp, fp, fn, tn, moments);
 }

@@ -2,7 +2,16 @@ export {
   type BinaryPerformanceEstimate,
   estimateBinaryFromHistogram,
   estimateBinaryPerformance,
+  rocAucError,
 } from './binary-cbpe.js';
+export {
+  addRow,
+  type ConfusionMoments,
+  emptyMoments,
+  type MetricErrors,
+  mergeMoments,
+  metricErrors,
+} from './confusion-moments.js';
 export {
   DirectLossEstimator,
   type DirectLossEstimatorOptions,

@@ -1,5 +1,6 @@
 import { StewardInputError } from '../errors.js';
 import { estimateBinaryPerformance } from './binary-cbpe.js';
+import { addRow, type ConfusionMoments, emptyMoments, metricErrors } from './confusion-moments.js';
 
 /** A multiclass classifier's performance estimated from calibrated class probabilities, without labels. */
 export interface MulticlassPerformanceEstimate {
@@ -15,6 +16,14 @@ export interface MulticlassPerformanceEstimate {
   rocAuc: number;
   /** As for binary: √(Σ qᵢ(1 − qᵢ)) / n, qᵢ the probability of the class predicted for row i. */
   accuracyStandardError: number;
+  /** Of the macro precision, recall and F1 (delta method; see `metricErrors`). */
+  precisionStandardError: number;
+  recallStandardError: number;
+  f1StandardError: number;
+  /** Of the one-vs-rest ROC AUC: each class's binary estimate's, taken as independent. */
+  rocAucStandardError: number;
+  /** The sums the standard errors come from, which windows add. */
+  moments: ConfusionMoments;
 }
 
 /**
@@ -39,7 +48,7 @@ export function estimateMulticlassPerformance(
     throw new StewardInputError(`probabilities has ${n} rows and predicted ${predicted.length}`, 'predicted');
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let correct = 0;
-  let variance = 0;
+  const moments = emptyMoments(k);
   for (let i = 0; i < n; i++) {
     const row = probabilities[i] as ArrayLike<number>;
     if (row.length !== k)
@@ -70,14 +79,14 @@ export function estimateMulticlassPerformance(
     for (let t = 0; t < k; t++)
       (confusion[t] as number[])[column] =
         ((confusion[t] as number[])[column] as number) + (row[t] as number);
-    const q = row[column] as number;
-    correct += q;
-    variance += q * (1 - q);
+    correct += row[column] as number;
+    addRow(moments, row, column);
   }
   let precision = 0;
   let recall = 0;
   let f1 = 0;
   let rocAuc = 0;
+  let rocAucVariance = 0;
   for (let c = 0; c < k; c++) {
     const tp = (confusion[c] as number[])[c] as number;
     let predictedAs = 0;
@@ -89,8 +98,11 @@ export function estimateMulticlassPerformance(
     precision += predictedAs === 0 ? 0 : tp / predictedAs;
     recall += trulyIn === 0 ? 0 : tp / trulyIn;
     f1 += predictedAs + trulyIn === 0 ? 0 : (2 * tp) / (predictedAs + trulyIn);
-    rocAuc += estimateBinaryPerformance(Float64Array.from(probabilities, (row) => row[c] as number)).rocAuc;
+    const oneVsRest = estimateBinaryPerformance(Float64Array.from(probabilities, (row) => row[c] as number));
+    rocAuc += oneVsRest.rocAuc;
+    rocAucVariance += oneVsRest.rocAucStandardError ** 2;
   }
+  const errors = metricErrors(moments, 'macro');
   return {
     rows: n,
     confusion,
@@ -99,6 +111,11 @@ export function estimateMulticlassPerformance(
     recall: recall / k,
     f1: f1 / k,
     rocAuc: rocAuc / k,
-    accuracyStandardError: Math.sqrt(variance) / n,
+    accuracyStandardError: errors.accuracy,
+    precisionStandardError: errors.precision,
+    recallStandardError: errors.recall,
+    f1StandardError: errors.f1,
+    rocAucStandardError: Math.sqrt(rocAucVariance) / k,
+    moments,
   };
 }

@@ -1,5 +1,50 @@
+import { estimateBinaryPerformance } from '@steward/core';
 import { describe, expect, it } from 'vitest';
-import { mergeStates, metricsOf, type RegressionEstimateState } from './estimate-state.js';
+import {
+  type ClassificationEstimateState,
+  mergeStates,
+  metricsOf,
+  type RegressionEstimateState,
+} from './estimate-state.js';
+
+describe('classification estimate states', () => {
+  const stateOf = (probabilities: number[]): ClassificationEstimateState => {
+    const e = estimateBinaryPerformance(probabilities);
+    return {
+      kind: 'classification',
+      rows: e.rows,
+      confusion: e.moments.confusion,
+      variance: (e.accuracyStandardError * e.rows) ** 2,
+      gram: e.moments.gram,
+      byPredicted: e.moments.byPredicted,
+    };
+  };
+  const probabilities = [0.95, 0.8, 0.8, 0.6, 0.45, 0.3, 0.3, 0.2, 0.1, 0.02];
+
+  it('merge into the whole window’s estimate and standard errors', () => {
+    const whole = estimateBinaryPerformance(probabilities);
+    const merged = metricsOf(
+      mergeStates([
+        stateOf(probabilities.slice(0, 3)),
+        stateOf(probabilities.slice(3)),
+      ]) as ClassificationEstimateState,
+    );
+    expect(merged.recall).toBeCloseTo(whole.recall, 14);
+    expect(merged.accuracyStandardError).toBeCloseTo(whole.accuracyStandardError, 14);
+    expect(merged.precisionStandardError).toBeCloseTo(whole.precisionStandardError, 14);
+    expect(merged.recallStandardError).toBeCloseTo(whole.recallStandardError, 14);
+    expect(merged.f1StandardError).toBeCloseTo(whole.f1StandardError, 14);
+  });
+
+  it('leave precision, recall and F1 without a band when a merged state was kept without its moments', () => {
+    const { gram: _g, byPredicted: _b, ...old } = stateOf(probabilities.slice(0, 5));
+    const merged = metricsOf(
+      mergeStates([stateOf(probabilities.slice(5)), old]) as ClassificationEstimateState,
+    );
+    expect(merged.accuracyStandardError).toBeGreaterThan(0);
+    expect(merged.recallStandardError).toBeUndefined();
+  });
+});
 
 describe('regression estimate states', () => {
   const hour = (rows: number, mae: number, samplingSe: number, modelSe: number): RegressionEstimateState => ({

@@ -1,13 +1,20 @@
+import { metricErrors } from '@steward/core';
 // What a window's estimate keeps, so windows merge (a day from its hours, a chart's points from many windows) and
 // every server sees the same numbers: expected counts and sums, and the variances of their sampling errors.
 
-/** Classification (CBPE): the expected confusion matrix (true class × predicted class) and Σ q(1 − q). */
+/**
+ * Classification (CBPE): the expected confusion matrix (true class × predicted class), Σ q(1 − q), and the other
+ * sums the standard errors of precision, recall and F1 need (`ConfusionMoments` of @steward/core).
+ */
 export interface ClassificationEstimateState {
   kind: 'classification';
   rows: number;
   /** `confusion[t][p]`, classes in the model's order (binary: [negative, positive]). */
   confusion: number[][];
   variance: number;
+  /** Absent in states kept before these errors were estimated (their metrics then have no band). */
+  gram?: number[][];
+  byPredicted?: number[][];
 }
 
 /**
@@ -37,6 +44,9 @@ export interface EstimatedMetrics {
   recall?: number;
   f1?: number;
   accuracyStandardError?: number;
+  precisionStandardError?: number;
+  recallStandardError?: number;
+  f1StandardError?: number;
   mae?: number;
   mse?: number;
   rmse?: number;
@@ -48,18 +58,37 @@ export function mergeStates(states: readonly EstimateState[]): EstimateState | n
   const [first, ...rest] = states;
   if (!first) return null;
   if (first.kind === 'classification') {
-    const confusion = first.confusion.map((row) => [...row]);
+    const copy = (m: number[][]) => m.map((row) => [...row]);
+    const addInto = (into: number[][], from: number[][]) => {
+      for (const [t, row] of from.entries()) {
+        const target = into[t] as number[];
+        for (const [p, v] of row.entries()) target[p] = (target[p] as number) + v;
+      }
+    };
+    const confusion = copy(first.confusion);
+    let gram = first.gram && copy(first.gram);
+    let byPredicted = first.byPredicted && copy(first.byPredicted);
     let { rows, variance } = first;
     for (const s of rest) {
       if (s.kind !== 'classification' || s.confusion.length !== confusion.length) continue;
       rows += s.rows;
       variance += s.variance;
-      for (const [t, row] of s.confusion.entries()) {
-        const into = confusion[t] as number[];
-        for (const [p, v] of row.entries()) into[p] = (into[p] as number) + v;
+      addInto(confusion, s.confusion);
+      if (gram && byPredicted && s.gram && s.byPredicted) {
+        addInto(gram, s.gram);
+        addInto(byPredicted, s.byPredicted);
+      } else {
+        gram = undefined;
+        byPredicted = undefined;
       }
     }
-    return { kind: 'classification', rows, confusion, variance };
+    return {
+      kind: 'classification',
+      rows,
+      confusion,
+      variance,
+      ...(gram && byPredicted ? { gram, byPredicted } : {}),
+    };
   }
   const merged = { ...first };
   for (const s of rest) {
@@ -113,11 +142,25 @@ export function metricsOf(state: EstimateState): EstimatedMetrics {
     k === 2
       ? ((perClass[1] as (typeof perClass)[number])[key] as number)
       : perClass.reduce((sum, m) => sum + m[key], 0) / k;
+  const errors =
+    state.gram && state.byPredicted
+      ? metricErrors(
+          { confusion: c, gram: state.gram, byPredicted: state.byPredicted },
+          k === 2 ? 'binary' : 'macro',
+        )
+      : undefined;
   return {
     accuracy: correct / n,
     precision: average('precision'),
     recall: average('recall'),
     f1: average('f1'),
     accuracyStandardError: Math.sqrt(state.variance) / n,
+    ...(errors
+      ? {
+          precisionStandardError: errors.precision,
+          recallStandardError: errors.recall,
+          f1StandardError: errors.f1,
+        }
+      : {}),
   };
 }

@@ -191,6 +191,8 @@ function binaryEstimator(spec: ModelSpec, rows: readonly JoinedPrediction[], inf
         [e.falseNegatives, e.truePositives],
       ],
       variance: (e.accuracyStandardError * e.rows) ** 2,
+      gram: e.moments.gram,
+      byPredicted: e.moments.byPredicted,
     };
   };
   return {
@@ -235,6 +237,8 @@ function multiclassEstimator(
         rows: e.rows,
         confusion: e.confusion,
         variance: (e.accuracyStandardError * e.rows) ** 2,
+        gram: e.moments.gram,
+        byPredicted: e.moments.byPredicted,
       };
     },
   };
