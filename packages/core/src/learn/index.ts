@@ -60,3 +60,4 @@ export {
   SGDRegressor,
   type SGDRegressorOptions,
 } from './sgd.js';
+export * from './text/index.js';

@@ -1,0 +1,97 @@
+import { StewardInputError } from '../../errors.js';
+import { type AnalyzerOptions, buildAnalyzer } from './analyzers.js';
+import { murmurhash3 } from './murmurhash3.js';
+import { normalizeRows, type RowNorm, type SparseMatrix, SparseRowsBuilder } from './sparse-matrix.js';
+
+export interface HashingVectorizerOptions extends AnalyzerOptions {
+  /** Columns of the output (default 2^20): each feature goes to |murmurhash3(feature)| mod nFeatures. */
+  nFeatures?: number;
+  /** Count a feature +1 or −1 by its hash's sign, so collisions cancel on average (default true). */
+  alternateSign?: boolean;
+  /** Each row scaled to unit 'l2' (default) or 'l1' norm, or null to keep the counts. */
+  norm?: RowNorm | null;
+  /** Every non-zero count becomes 1 (default false). */
+  binary?: boolean;
+}
+
+/**
+ * Documents to hashed n-gram counts, stateless, as scikit-learn's `HashingVectorizer` with the same options (the
+ * same columns and values; tested on Unicode text): no vocabulary to learn or keep, so a model's file holds only
+ * these options and a stream can be vectorized batch by batch.
+ *
+ * @example
+ * ```ts
+ * const X = new HashingVectorizer({ nFeatures: 16, norm: null }).transform(['spam spam eggs']);
+ * Array.from(X.data); // [1,-2]
+ * ```
+ */
+export class HashingVectorizer {
+  readonly options: Required<Omit<HashingVectorizerOptions, 'tokenPattern' | 'stopWords'>> &
+    Pick<HashingVectorizerOptions, 'tokenPattern' | 'stopWords'>;
+  private readonly analyze: (document: string) => string[];
+
+  constructor(options: HashingVectorizerOptions = {}) {
+    const nFeatures = options.nFeatures ?? 2 ** 20;
+    if (!(Number.isInteger(nFeatures) && nFeatures >= 1 && nFeatures <= 2 ** 31 - 1))
+      throw new StewardInputError(
+        `nFeatures must be an integer in [1, 2^31 − 1], got ${nFeatures}`,
+        'nFeatures',
+      );
+    const norm = options.norm === undefined ? 'l2' : options.norm;
+    if (norm !== null && norm !== 'l1' && norm !== 'l2')
+      throw new StewardInputError(`norm must be 'l1', 'l2' or null, got ${String(norm)}`, 'norm');
+    this.options = {
+      analyzer: options.analyzer ?? 'word',
+      ngramRange: options.ngramRange ?? [1, 1],
+      lowercase: options.lowercase ?? true,
+      nFeatures,
+      alternateSign: options.alternateSign ?? true,
+      norm,
+      binary: options.binary ?? false,
+      ...(options.tokenPattern ? { tokenPattern: options.tokenPattern } : {}),
+      ...(options.stopWords ? { stopWords: options.stopWords } : {}),
+    };
+    this.analyze = buildAnalyzer(this.options);
+  }
+
+  /** The column of a feature and its sign (+1, or −1 with `alternateSign`). */
+  column(feature: string): { column: number; sign: number } {
+    const h = murmurhash3(feature);
+    const n = this.options.nFeatures;
+    // |−2^31| does not fit in 32 bits; scikit-learn defines its column as 2^31 mod n.
+    const column = h === -2147483648 ? (2147483647 - (n - 1)) % n : Math.abs(h) % n;
+    return { column, sign: this.options.alternateSign && h < 0 ? -1 : 1 };
+  }
+
+  transform(documents: readonly string[]): SparseMatrix {
+    if (!Array.isArray(documents))
+      throw new StewardInputError('documents must be an array of strings (one per row)', 'documents');
+    const builder = new SparseRowsBuilder(this.options.nFeatures);
+    let columns = new Int32Array(64);
+    let values = new Float64Array(64);
+    for (const document of documents) {
+      const features = this.analyze(document);
+      if (features.length > columns.length) {
+        columns = new Int32Array(features.length * 2);
+        values = new Float64Array(features.length * 2);
+      }
+      for (const [k, feature] of features.entries()) {
+        const { column, sign } = this.column(feature);
+        columns[k] = column;
+        values[k] = sign;
+      }
+      builder.addRow(columns, values, features.length);
+    }
+    const X = builder.build();
+    if (this.options.binary) X.data.fill(1);
+    return this.options.norm ? normalizeRows(X, this.options.norm) : X;
+  }
+
+  toJSON(): Record<string, unknown> {
+    const { tokenPattern, ...rest } = this.options;
+    return {
+      ...rest,
+      ...(tokenPattern ? { tokenPattern: { source: tokenPattern.source, flags: tokenPattern.flags } } : {}),
+    };
+  }
+}
