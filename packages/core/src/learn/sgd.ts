@@ -7,6 +7,7 @@ import { argmaxClasses } from './classes.js';
 import { defineLearner } from './definition.js';
 import { type Dense, type FeatureRows, toDense, toTarget } from './matrix.js';
 import { checkModelFile, type ModelFile, modelFile, numbersField } from './model-file.js';
+import { checkSparseMatrix, isSparseMatrix, type SparseMatrix } from './text/sparse-matrix.js';
 
 /** scikit-learn's learning-rate schedules, by its names. */
 export type LearningRate = 'constant' | 'optimal' | 'invscaling' | 'adaptive';
@@ -128,6 +129,9 @@ const LOSSES: Record<string, Loss> = {
 };
 
 const MAX_DLOSS = 1e12;
+// scikit-learn moves the intercept a hundredth as fast on sparse input (SPARSE_INTERCEPT_DECAY): features there are
+// mostly absent, so the intercept would otherwise take every step of every row.
+const SPARSE_INTERCEPT_DECAY = 0.01;
 
 /** Shared SGD machinery: scikit-learn's plain SGD with an L2 penalty, sample by sample. */
 type BaseOptions = Required<SgdCommonOptions> & { loss: string };
@@ -200,8 +204,70 @@ abstract class SgdBase {
     return sums;
   }
 
+  /**
+   * The same pass on sparse rows, in time proportional to their non-zero entries: each weight vector is kept as
+   * scale × w, so the L2 decay of a step multiplies the scale instead of every weight (folded back into w when it
+   * falls below 1e-9 and at the end), as scikit-learn's WeightVector.
+   */
+  protected sparseEpoch(
+    models: Linear[],
+    X: SparseMatrix,
+    targets: Float64Array[],
+    order: ArrayLike<number>,
+  ): number[] {
+    const { alpha, learningRate, powerT, fitIntercept, eta0 } = this.options;
+    const loss = this.loss;
+    const optimalInit = learningRate === 'optimal' ? this.optimalInit() : 0;
+    const sums = models.map(() => 0);
+    const scales = models.map(() => 1);
+    const { indptr, indices, data } = X;
+    for (let n = 0; n < order.length; n++) {
+      const i = order[n] as number;
+      const from = indptr[i] as number;
+      const to = indptr[i + 1] as number;
+      const eta =
+        learningRate === 'optimal'
+          ? 1 / (alpha * (optimalInit + this.t - 1))
+          : learningRate === 'invscaling'
+            ? eta0 / this.t ** powerT
+            : this.eta;
+      const decay = Math.max(0, 1 - eta * alpha);
+      for (let m = 0; m < models.length; m++) {
+        const model = models[m] as Linear;
+        const w = model.w;
+        const y = (targets[m] as Float64Array)[i] as number;
+        let dot = 0;
+        for (let k = from; k < to; k++) dot += (w[indices[k] as number] as number) * (data[k] as number);
+        let scale = scales[m] as number;
+        const p = dot * scale + model.b;
+        sums[m] = (sums[m] as number) + loss.value(p, y);
+        const dloss = Math.min(MAX_DLOSS, Math.max(-MAX_DLOSS, loss.derivative(p, y)));
+        const update = -eta * dloss;
+        scale *= decay;
+        if (scale < 1e-9) {
+          for (let j = 0; j < w.length; j++) w[j] = (w[j] as number) * scale;
+          scale = 1;
+        }
+        if (update !== 0) {
+          const step = update / scale;
+          for (let k = from; k < to; k++)
+            w[indices[k] as number] = (w[indices[k] as number] as number) + (data[k] as number) * step;
+          if (fitIntercept) model.b += update * SPARSE_INTERCEPT_DECAY;
+        }
+        scales[m] = scale;
+      }
+      this.t += 1;
+    }
+    for (let m = 0; m < models.length; m++) {
+      const w = (models[m] as Linear).w;
+      const scale = scales[m] as number;
+      if (scale !== 1) for (let j = 0; j < w.length; j++) w[j] = (w[j] as number) * scale;
+    }
+    return sums;
+  }
+
   /** Epochs until the loss stops improving, as scikit-learn's fit (with 'adaptive' dividing eta by 5 instead). */
-  protected train(models: Linear[], X: Dense, targets: Float64Array[]): number {
+  protected train(models: Linear[], X: Dense | SparseMatrix, targets: Float64Array[]): number {
     const { maxIter, tol, nIterNoChange, shuffle } = this.options;
     const order = Int32Array.from({ length: X.rows }, (_, i) => i);
     const best = models.map(() => Number.POSITIVE_INFINITY);
@@ -210,7 +276,9 @@ abstract class SgdBase {
     let epochs = 0;
     for (; epochs < maxIter; epochs++) {
       if (shuffle) shuffleInPlace(order, this.random);
-      const sums = this.epoch(models, X, targets, order);
+      const sums = isSparseMatrix(X)
+        ? this.sparseEpoch(models, X, targets, order)
+        : this.epoch(models, X, targets, order);
       let stop = true;
       for (let m = 0; m < models.length; m++) {
         const s = sums[m] as number;
@@ -282,8 +350,9 @@ export class SGDClassifier extends SgdBase {
     super(resolveOptions('SGDClassifier', SGD_CLASSIFIER_OPTIONS, SGD_CLASSIFIER_DEFAULTS, options));
   }
 
-  fit(X: FeatureRows, y: Labels, options: { warmStart?: boolean } = {}): this {
-    const dense = toDense(X);
+  /** Trains on dense rows or on a `SparseMatrix` (hashed text: time proportional to the non-zero entries). */
+  fit(X: FeatureRows | SparseMatrix, y: Labels, options: { warmStart?: boolean } = {}): this {
+    const dense = isSparseMatrix(X) ? checkSparseMatrix(X) : toDense(X);
     const classes = this.checkLabels(y, dense.rows);
     if (!options.warmStart || !this.models) {
       this.start(classes, dense.cols);
@@ -294,11 +363,11 @@ export class SGDClassifier extends SgdBase {
   }
 
   /** One pass over a batch. The first call fixes the classes: pass `classes` if the batch may lack some. */
-  partialFit(X: FeatureRows, y: Labels, classes?: readonly Label[]): this {
+  partialFit(X: FeatureRows | SparseMatrix, y: Labels, classes?: readonly Label[]): this {
     if (classes !== undefined && !Array.isArray(classes)) {
       throw new StewardInputError('partialFit classes must be an array of labels, as [0, 1]', 'classes');
     }
-    const dense = this.batch(X);
+    const dense = isSparseMatrix(X) ? checkSparseMatrix(X) : this.batch(X);
     const seen = this.checkLabels(y, dense.rows, true);
     if (!this.models) {
       const all = sortedUnique([...(classes ?? []), ...seen]);
@@ -320,15 +389,29 @@ export class SGDClassifier extends SgdBase {
       }
       this.checkSame(this.classes as Label[], dense.cols);
     }
-    this.epoch(this.models as Linear[], dense, this.targets(y), this.orderFor(dense.rows));
+    const order = this.orderFor(dense.rows);
+    if (isSparseMatrix(dense)) this.sparseEpoch(this.models as Linear[], dense, this.targets(y), order);
+    else this.epoch(this.models as Linear[], dense, this.targets(y), order);
     return this;
   }
 
   /** Signed distance to each class's hyperplane (one column for two classes), as scikit-learn's decision_function. */
-  decisionFunction(X: FeatureRows): Float64Array[] {
+  decisionFunction(X: FeatureRows | SparseMatrix): Float64Array[] {
     const models = this.fitted();
-    const dense = toDense(X);
     const d = (models[0] as Linear).w.length;
+    if (isSparseMatrix(X)) {
+      checkSparseMatrix(X);
+      if (X.cols !== d) throw new StewardInputError(`X has ${X.cols} features but the model has ${d}`, 'X');
+      return Array.from({ length: X.rows }, (_, i) =>
+        Float64Array.from(models, (m) => {
+          let p = m.b;
+          for (let k = X.indptr[i] as number; k < (X.indptr[i + 1] as number); k++)
+            p += (m.w[X.indices[k] as number] as number) * (X.data[k] as number);
+          return p;
+        }),
+      );
+    }
+    const dense = toDense(X);
     if (dense.cols !== d)
       throw new StewardInputError(`X has ${dense.cols} features but the model has ${d}`, 'X');
     const out: Float64Array[] = [];
@@ -344,7 +427,7 @@ export class SGDClassifier extends SgdBase {
     return out;
   }
 
-  predict(X: FeatureRows): Label[] {
+  predict(X: FeatureRows | SparseMatrix): Label[] {
     const classes = this.classes as Label[];
     const scores = this.decisionFunction(X);
     if (classes.length === 2) return scores.map((z) => classes[(z[0] as number) > 0 ? 1 : 0] as Label);
@@ -352,7 +435,7 @@ export class SGDClassifier extends SgdBase {
   }
 
   /** Probabilities for loss 'log_loss' (one-vs-rest sigmoids normalised to sum to 1, as scikit-learn). */
-  predictProba(X: FeatureRows): Float64Array[] {
+  predictProba(X: FeatureRows | SparseMatrix): Float64Array[] {
     if (this.options.loss !== 'log_loss') {
       throw new StewardInputError(
         `predictProba needs loss 'log_loss'; this model uses '${this.options.loss}'`,

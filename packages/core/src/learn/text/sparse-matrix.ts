@@ -75,6 +75,11 @@ export class SparseRowsBuilder {
   }
 }
 
+/** Whether `X` is a `SparseMatrix` rather than dense rows. */
+export function isSparseMatrix(X: unknown): X is SparseMatrix {
+  return typeof X === 'object' && X !== null && 'indptr' in X && 'indices' in X;
+}
+
 export type RowNorm = 'l1' | 'l2' | 'max';
 
 /** Scales each row to unit norm in place, as scikit-learn's `normalize` (a row of zeros stays as it is). */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SGDClassifier } from '../sgd.js';
 import { buildAnalyzer } from './analyzers.js';
 import { ComplementNB } from './complement-nb.js';
 import { HashingVectorizer, type HashingVectorizerOptions } from './hashing-vectorizer.js';
@@ -25,6 +26,17 @@ interface Fixture {
       idf: number[] | null;
       train: [number, number][][];
       test: [number, number][][] | null;
+    }
+  >;
+  sgd: Record<
+    string,
+    {
+      params?: Record<string, unknown>;
+      labels?: string[];
+      coef: number[][];
+      intercept: number[];
+      decision?: number[][];
+      proba?: number[][];
     }
   >;
   naiveBayes: Record<
@@ -150,6 +162,44 @@ describe('text features and naive Bayes, against scikit-learn 1.2.1', () => {
     expect(ComplementNB.fromJSON(JSON.parse(JSON.stringify(complement))).predictProba(test)).toEqual(
       complement.predictProba(test),
     );
+  });
+
+  it('SGDClassifier learns from sparse TF-IDF rows as scikit-learn does (sparse intercept decay included)', () => {
+    const tfidf = new TfidfTransformer().fit(train);
+    const [trainRows, testRows] = [tfidf.transform(train), tfidf.transform(test)];
+    // scikit-learn's tol=None: every epoch runs.
+    const noStop = { shuffle: false, tol: 0, nIterNoChange: 1000 };
+    const cases = {
+      logLoss: new SGDClassifier({ ...noStop, loss: 'log_loss', maxIter: 15 }),
+      hinge: new SGDClassifier({ ...noStop, maxIter: 15 }),
+      constantThreeClasses: new SGDClassifier({
+        ...noStop,
+        loss: 'log_loss',
+        learningRate: 'constant',
+        eta0: 0.5,
+        maxIter: 10,
+      }),
+    };
+    for (const [name, model] of Object.entries(cases)) {
+      const expected = fixture.sgd[name] as Fixture['sgd'][string];
+      model.fit(trainRows, expected.labels as string[]);
+      for (const [c, m] of (model.models ?? []).entries()) {
+        expectClose(m.w, expected.coef[c]);
+        expect(m.b).toBeCloseTo(expected.intercept[c] as number, 12);
+      }
+      for (const [i, row] of model.decisionFunction(testRows).entries())
+        expectClose(row, expected.decision?.[i]);
+    }
+    const partial = new SGDClassifier({ loss: 'log_loss', shuffle: false });
+    partial.partialFit(
+      tfidf.transform(counts.transform(fixture.train.slice(0, 12))),
+      fixture.labels.slice(0, 12),
+      ['ham', 'spam'],
+    );
+    partial.partialFit(tfidf.transform(counts.transform(fixture.train.slice(12))), fixture.labels.slice(12));
+    expectClose(partial.models?.[0]?.w ?? [], fixture.sgd.partial?.coef[0]);
+    for (const [i, row] of partial.predictProba(testRows).entries())
+      expectClose(row, fixture.sgd.partial?.proba?.[i]);
   });
 
   it('refuses bad input, saying what to do', () => {
