@@ -167,12 +167,19 @@ abstract class SgdBase {
     return 1 / (initialEta0 * this.options.alpha);
   }
 
+  /** The learning rate of step t (scikit-learn's schedules; 'constant' and 'adaptive' keep the current eta). */
+  private stepSize(optimalInit: number): number {
+    const { alpha, learningRate, powerT, eta0 } = this.options;
+    if (learningRate === 'optimal') return 1 / (alpha * (optimalInit + this.t - 1));
+    return learningRate === 'invscaling' ? eta0 / this.t ** powerT : this.eta;
+  }
+
   /**
    * One pass over `order`, updating every model in `models` on its own targets (one per class for
    * one-vs-rest), with the same learning rate at each step. Returns the summed loss per model.
    */
   protected epoch(models: Linear[], X: Dense, targets: Float64Array[], order: ArrayLike<number>): number[] {
-    const { alpha, learningRate, powerT, fitIntercept, eta0 } = this.options;
+    const { alpha, learningRate, fitIntercept } = this.options;
     const loss = this.loss;
     const d = X.cols;
     const optimalInit = learningRate === 'optimal' ? this.optimalInit() : 0;
@@ -180,12 +187,7 @@ abstract class SgdBase {
     for (let n = 0; n < order.length; n++) {
       const i = order[n] as number;
       const off = i * d;
-      const eta =
-        learningRate === 'optimal'
-          ? 1 / (alpha * (optimalInit + this.t - 1))
-          : learningRate === 'invscaling'
-            ? eta0 / this.t ** powerT
-            : this.eta;
+      const eta = this.stepSize(optimalInit);
       const decay = Math.max(0, 1 - eta * alpha);
       for (let m = 0; m < models.length; m++) {
         const model = models[m] as Linear;
@@ -215,7 +217,7 @@ abstract class SgdBase {
     targets: Float64Array[],
     order: ArrayLike<number>,
   ): number[] {
-    const { alpha, learningRate, powerT, fitIntercept, eta0 } = this.options;
+    const { alpha, learningRate, fitIntercept } = this.options;
     const loss = this.loss;
     const optimalInit = learningRate === 'optimal' ? this.optimalInit() : 0;
     const sums = models.map(() => 0);
@@ -225,12 +227,7 @@ abstract class SgdBase {
       const i = order[n] as number;
       const from = indptr[i] as number;
       const to = indptr[i + 1] as number;
-      const eta =
-        learningRate === 'optimal'
-          ? 1 / (alpha * (optimalInit + this.t - 1))
-          : learningRate === 'invscaling'
-            ? eta0 / this.t ** powerT
-            : this.eta;
+      const eta = this.stepSize(optimalInit);
       const decay = Math.max(0, 1 - eta * alpha);
       for (let m = 0; m < models.length; m++) {
         const model = models[m] as Linear;
