@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   accuracy,
+  calibrationStrata,
   covariateShiftRegressionStream,
   covariateShiftStream,
   DirectLossEstimator,
@@ -41,25 +42,30 @@ const cbpeRun = (seed: number) => {
   const stream = covariateShiftStream({ n: 105_000, seed });
   const model = new LogisticRegression().fit(stream.X.slice(0, 3000), stream.y.slice(0, 3000));
   const positive = (X: number[][]) => model.predictProba(X).map((p) => p[1] as number);
+  const referenceScores = positive(stream.X.slice(3000, 5000));
   const calibrator = new IsotonicRegression({ outOfBounds: 'clip' }).fit(
-    positive(stream.X.slice(3000, 5000)),
+    referenceScores,
     stream.y.slice(3000, 5000),
   );
+  const calibration = calibrationStrata(calibrator.predict(referenceScores), stream.y.slice(3000, 5000));
   const tracked = Array.from({ length: 100 }, (_, w) => {
     const start = 5000 + w * 1000;
     const X = stream.X.slice(start, start + 1000);
-    const e = estimateBinaryPerformance(calibrator.predict(positive(X)));
+    const e = estimateBinaryPerformance(calibrator.predict(positive(X)), { calibration });
     const r = accuracy(stream.y.slice(start, start + 1000), Array.from(model.predict(X), Number));
+    const error = Math.abs(e.accuracy - r);
     return {
-      error: Math.abs(e.accuracy - r),
+      error,
       realized: r,
-      covered: Math.abs(e.accuracy - r) <= 1.96 * e.accuracyStandardError,
+      covered: error <= 1.96 * e.accuracyStandardError,
+      coveredBySampling: error <= 1.96 * e.samplingErrors.accuracy,
     };
   });
   return {
     seed,
     meanAbsoluteError: Math.round((tracked.reduce((s, t) => s + t.error, 0) / tracked.length) * 1e4) / 1e4,
     bandCoverage: tracked.filter((t) => t.covered).length / tracked.length,
+    samplingBandCoverage: tracked.filter((t) => t.coveredBySampling).length / tracked.length,
     realizedAccuracy: [
       Math.min(...tracked.map((t) => t.realized)),
       Math.max(...tracked.map((t) => t.realized)),
@@ -69,9 +75,10 @@ const cbpeRun = (seed: number) => {
 const cbpeRuns = CBPE_SEEDS.map(cbpeRun);
 const meanAbsoluteError = cbpeRuns.reduce((s, r) => s + r.meanAbsoluteError, 0) / cbpeRuns.length;
 const coverage = cbpeRuns.reduce((s, r) => s + r.bandCoverage, 0) / cbpeRuns.length;
+const samplingCoverage = cbpeRuns.reduce((s, r) => s + r.samplingBandCoverage, 0) / cbpeRuns.length;
 const cbpeWorst = cbpeRuns.reduce((a, b) => (b.meanAbsoluteError > a.meanAbsoluteError ? b : a));
 console.log(
-  `covariate shift, ${CBPE_SEEDS.length} seeds: mean |estimated − realized| ${meanAbsoluteError.toFixed(4)}, band (±1.96 SE) covers ${(coverage * 100).toFixed(1)}% of windows; worst seed ${cbpeWorst.seed}: ${cbpeWorst.meanAbsoluteError}, ${(cbpeWorst.bandCoverage * 100).toFixed(0)}%`,
+  `covariate shift, ${CBPE_SEEDS.length} seeds: mean |estimated − realized| ${meanAbsoluteError.toFixed(4)}, band (±1.96 SE) covers ${(coverage * 100).toFixed(1)}% of windows (sampling alone ${(samplingCoverage * 100).toFixed(1)}%); worst seed ${cbpeWorst.seed}: ${cbpeWorst.meanAbsoluteError}, ${(cbpeWorst.bandCoverage * 100).toFixed(0)}%`,
 );
 // DLE on the regression covariate-shift stream, over six seeds: a stream whose inputs move the whole way over 100
 // windows; a linear model on its first 2,000 rows, the loss models on the next 10,000 (the reference). Beside each
@@ -221,6 +228,7 @@ writeResults(
       windows: 100,
       meanAbsoluteError: Math.round(meanAbsoluteError * 1e4) / 1e4,
       bandCoverage: Math.round(coverage * 1e4) / 1e4,
+      samplingBandCoverage: Math.round(samplingCoverage * 1e4) / 1e4,
       worstSeed: cbpeWorst,
       perSeed: cbpeRuns,
     },

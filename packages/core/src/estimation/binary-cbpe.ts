@@ -1,5 +1,18 @@
 import { StewardInputError } from '../errors.js';
-import { addRow, type ConfusionMoments, emptyMoments, metricErrors } from './confusion-moments.js';
+import {
+  type CalibrationStrata,
+  calibrationErrors,
+  emptyStrataCounts,
+  type StrataCounts,
+  stratumOf,
+} from './calibration-error.js';
+import {
+  addRow,
+  type ConfusionMoments,
+  emptyMoments,
+  type MetricErrors,
+  metricErrors,
+} from './confusion-moments.js';
 
 /** A binary classifier's performance estimated from its calibrated probabilities, without labels. */
 export interface BinaryPerformanceEstimate {
@@ -28,6 +41,22 @@ export interface BinaryPerformanceEstimate {
   rocAucStandardError: number;
   /** The sums the standard errors come from, which windows add (classes: negative, positive). */
   moments: ConfusionMoments;
+  /** The labels' share of the standard errors: the realized metric's chance spread if the probabilities are right. */
+  samplingErrors: MetricErrors;
+  /**
+   * With `calibration`: the calibrator's share (see `calibrationErrors`), added in quadrature into the standard
+   * errors above, and the window's rows per stratum it came from.
+   */
+  calibrationErrors?: MetricErrors;
+  strataCounts?: StrataCounts;
+}
+
+/** Options of the binary estimates. */
+export interface BinaryEstimateOptions {
+  /** A row is predicted positive from this probability (or score, from a histogram) on (default 0.5). */
+  threshold?: number;
+  /** The calibrator's strata (`calibrationStrata`): the band then carries the calibration's own error too. */
+  calibration?: CalibrationStrata;
 }
 
 /**
@@ -42,7 +71,7 @@ export interface BinaryPerformanceEstimate {
  */
 export function estimateBinaryPerformance(
   probabilities: ArrayLike<number>,
-  options: { threshold?: number; predicted?: ArrayLike<number> } = {},
+  options: BinaryEstimateOptions & { predicted?: ArrayLike<number> } = {},
 ): BinaryPerformanceEstimate {
   const n = probabilities.length;
   if (n === 0) throw new StewardInputError('estimating performance needs at least one row', 'probabilities');
@@ -58,6 +87,7 @@ export function estimateBinaryPerformance(
   let fn = 0;
   let tn = 0;
   const moments = emptyMoments(2);
+  const strata = options.calibration && emptyStrataCounts(options.calibration);
   const q = new Float64Array(2);
   for (let i = 0; i < n; i++) {
     const p = probabilities[i] as number;
@@ -74,12 +104,14 @@ export function estimateBinaryPerformance(
     q[0] = 1 - p;
     q[1] = p;
     addRow(moments, q, positive ? 1 : 0);
+    if (strata) countStratum(strata, p, positive, 1);
   }
-  const rocAuc = estimatedRocAuc(probabilities);
+  const descending = Float64Array.from(probabilities).sort().reverse();
+  const rocAuc = estimatedRocAuc(descending);
   return {
-    ...fromConfusion(n, tp, fp, fn, tn, moments),
+    ...fromConfusion(n, tp, fp, fn, tn, moments, strata),
     rocAuc,
-    rocAucStandardError: rocAucError(probabilities, rocAuc),
+    rocAucStandardError: rocAucErrorSorted(descending, rocAuc),
   };
 }
 
@@ -91,9 +123,12 @@ function fromConfusion(
   fn: number,
   tn: number,
   moments: ConfusionMoments,
+  strata?: StrataCounts,
 ): Omit<BinaryPerformanceEstimate, 'rocAuc' | 'rocAucStandardError'> {
   const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
-  const errors = metricErrors(moments, 'binary');
+  const sampling = metricErrors(moments, 'binary');
+  const calibration = strata && calibrationErrors({ tp, fp, fn, tn }, [strata]);
+  const combined = (key: keyof MetricErrors) => Math.hypot(sampling[key], calibration?.[key] ?? 0);
   return {
     rows: n,
     truePositives: tp,
@@ -104,21 +139,23 @@ function fromConfusion(
     precision: ratio(tp, tp + fp),
     recall: ratio(tp, tp + fn),
     f1: ratio(2 * tp, 2 * tp + fp + fn),
-    accuracyStandardError: errors.accuracy,
-    precisionStandardError: errors.precision,
-    recallStandardError: errors.recall,
-    f1StandardError: errors.f1,
+    accuracyStandardError: combined('accuracy'),
+    precisionStandardError: combined('precision'),
+    recallStandardError: combined('recall'),
+    f1StandardError: combined('f1'),
     moments,
+    samplingErrors: sampling,
+    ...(calibration && strata ? { calibrationErrors: calibration, strataCounts: strata } : {}),
   };
 }
 
 /**
  * The ROC AUC expected from calibrated probabilities: at each distinct probability t as the threshold, the expected
  * true positives Σ_{pᵢ ≥ t} pᵢ and false positives Σ_{pᵢ ≥ t} (1 − pᵢ) over their totals, joined by the
- * trapezoid rule from (0, 0) to (1, 1). NaN when every expected count falls in one class.
+ * trapezoid rule from (0, 0) to (1, 1), from the probabilities sorted in descending order. NaN when every expected
+ * count falls in one class.
  */
-function estimatedRocAuc(probabilities: ArrayLike<number>): number {
-  const sorted = Float64Array.from(probabilities).sort().reverse();
+function estimatedRocAuc(sorted: Float64Array): number {
   let positives = 0;
   for (const p of sorted) positives += p;
   const negatives = sorted.length - positives;
@@ -152,8 +189,12 @@ function estimatedRocAuc(probabilities: ArrayLike<number>): number {
  * the expected positives above it; the variance is Σ p_k(1 − p_k) g_k².
  */
 export function rocAucError(probabilities: ArrayLike<number>, auc: number): number {
+  return rocAucErrorSorted(Float64Array.from(probabilities).sort().reverse(), auc);
+}
+
+/** `rocAucError` of probabilities already sorted in descending order. */
+function rocAucErrorSorted(sorted: Float64Array, auc: number): number {
   if (Number.isNaN(auc)) return Number.NaN;
-  const sorted = Float64Array.from(probabilities).sort().reverse();
   let positives = 0;
   for (const p of sorted) positives += p;
   const negatives = sorted.length - positives;
@@ -189,7 +230,7 @@ export function rocAucError(probabilities: ArrayLike<number>, auc: number): numb
 export function estimateBinaryFromHistogram(
   buckets: ReadonlyArray<readonly [value: number, count: number]>,
   calibrate: (scores: number[]) => number[],
-  options: { threshold?: number } = {},
+  options: BinaryEstimateOptions = {},
 ): Omit<BinaryPerformanceEstimate, 'rocAuc' | 'rocAucStandardError'> {
   const threshold = options.threshold ?? 0.5;
   const probabilities = calibrate(buckets.map(([value]) => value));
@@ -199,6 +240,7 @@ export function estimateBinaryFromHistogram(
   let fn = 0;
   let tn = 0;
   const moments = emptyMoments(2);
+  const strata = options.calibration && emptyStrataCounts(options.calibration);
   const q = new Float64Array(2);
   buckets.forEach(([value, count], i) => {
     const p = probabilities[i] as number;
@@ -219,7 +261,14 @@ export function estimateBinaryFromHistogram(
     q[0] = 1 - p;
     q[1] = p;
     addRow(moments, q, positive ? 1 : 0, count);
+    if (strata) countStratum(strata, p, positive, count);
   });
   if (n === 0) throw new StewardInputError('estimating performance needs at least one row', 'buckets');
-  return fromConfusion(n, tp, fp, fn, tn, moments);
+  return fromConfusion(n, tp, fp, fn, tn, moments, strata);
+}
+
+function countStratum(counts: StrataCounts, probability: number, positive: boolean, rows: number): void {
+  const c = stratumOf(counts.strata, probability);
+  const into = positive ? counts.positive : counts.negative;
+  into[c] = (into[c] as number) + rows;
 }

@@ -1,9 +1,19 @@
 export {
+  type BinaryEstimateOptions,
   type BinaryPerformanceEstimate,
   estimateBinaryFromHistogram,
   estimateBinaryPerformance,
   rocAucError,
 } from './binary-cbpe.js';
+export {
+  type CalibrationStrata,
+  calibrationErrors,
+  calibrationStrata,
+  emptyStrataCounts,
+  mergeStrataCounts,
+  type StrataCounts,
+  stratumOf,
+} from './calibration-error.js';
 export {
   addRow,
   type ConfusionMoments,

@@ -1,4 +1,9 @@
-import { estimateBinaryPerformance } from '@steward/core';
+import {
+  calibrationErrors,
+  calibrationStrata,
+  estimateBinaryPerformance,
+  mergeStrataCounts,
+} from '@steward/core';
 import { describe, expect, it } from 'vitest';
 import {
   type ClassificationEstimateState,
@@ -34,6 +39,35 @@ describe('classification estimate states', () => {
     expect(merged.precisionStandardError).toBeCloseTo(whole.precisionStandardError, 14);
     expect(merged.recallStandardError).toBeCloseTo(whole.recallStandardError, 14);
     expect(merged.f1StandardError).toBeCloseTo(whole.f1StandardError, 14);
+  });
+
+  it('carry the calibrator’s error: windows of one calibrator add their strata counts before it is computed', () => {
+    const strata = calibrationStrata([0.1, 0.2, 0.3, 0.6, 0.8, 0.9], [0, 1, 1, 0, 1, 1], 3);
+    const withStrata = (probabilities: number[]): ClassificationEstimateState => {
+      const e = estimateBinaryPerformance(probabilities, { calibration: strata });
+      return {
+        ...stateOf(probabilities),
+        calibration: [e.strataCounts as NonNullable<typeof e.strataCounts>],
+      };
+    };
+    const whole = estimateBinaryPerformance(probabilities, { calibration: strata });
+    const merged = metricsOf(
+      mergeStates([
+        withStrata(probabilities.slice(0, 4)),
+        withStrata(probabilities.slice(4)),
+      ]) as ClassificationEstimateState,
+    );
+    expect(merged.accuracyStandardError).toBeCloseTo(whole.accuracyStandardError, 14);
+    expect(merged.f1StandardError).toBeCloseTo(whole.f1StandardError, 14);
+    expect(whole.accuracyStandardError).toBeGreaterThan(whole.samplingErrors.accuracy);
+    const groups = mergeStrataCounts([], [whole.strataCounts as NonNullable<typeof whole.strataCounts>]);
+    expect(groups[0]?.positive.reduce((a, b) => a + b, 0)).toBe(4);
+    expect(calibrationErrors({ tp: 1, fp: 0, fn: 0, tn: 1 }, [])).toEqual({
+      accuracy: 0,
+      precision: 0,
+      recall: 0,
+      f1: 0,
+    });
   });
 
   it('leave precision, recall and F1 without a band when a merged state was kept without its moments', () => {

@@ -1,4 +1,4 @@
-import { metricErrors } from '@steward/core';
+import { calibrationErrors, mergeStrataCounts, metricErrors, type StrataCounts } from '@steward/core';
 // What a window's estimate keeps, so windows merge (a day from its hours, a chart's points from many windows) and
 // every server sees the same numbers: expected counts and sums, and the variances of their sampling errors.
 
@@ -15,6 +15,8 @@ export interface ClassificationEstimateState {
   /** Absent in states kept before these errors were estimated (their metrics then have no band). */
   gram?: number[][];
   byPredicted?: number[][];
+  /** Binary models: the window's rows per stratum of the calibrator that estimated it (its share of the band). */
+  calibration?: StrataCounts[];
 }
 
 /**
@@ -69,10 +71,12 @@ export function mergeStates(states: readonly EstimateState[]): EstimateState | n
     let gram = first.gram && copy(first.gram);
     let byPredicted = first.byPredicted && copy(first.byPredicted);
     let { rows, variance } = first;
+    let calibration = first.calibration;
     for (const s of rest) {
       if (s.kind !== 'classification' || s.confusion.length !== confusion.length) continue;
       rows += s.rows;
       variance += s.variance;
+      calibration = calibration && s.calibration ? mergeStrataCounts(calibration, s.calibration) : undefined;
       addInto(confusion, s.confusion);
       if (gram && byPredicted && s.gram && s.byPredicted) {
         addInto(gram, s.gram);
@@ -88,6 +92,7 @@ export function mergeStates(states: readonly EstimateState[]): EstimateState | n
       confusion,
       variance,
       ...(gram && byPredicted ? { gram, byPredicted } : {}),
+      ...(calibration ? { calibration } : {}),
     };
   }
   const merged = { ...first };
@@ -149,17 +154,32 @@ export function metricsOf(state: EstimateState): EstimatedMetrics {
           k === 2 ? 'binary' : 'macro',
         )
       : undefined;
+  const calibration =
+    k === 2 && state.calibration
+      ? calibrationErrors(
+          {
+            tp: (c[1] as number[])[1] as number,
+            fp: (c[0] as number[])[1] as number,
+            fn: (c[1] as number[])[0] as number,
+            tn: (c[0] as number[])[0] as number,
+          },
+          state.calibration,
+        )
+      : undefined;
+  // The calibrator's share of each band, in quadrature with the labels' (binary models that kept their strata).
+  const withCalibration = (sampling: number, key: 'accuracy' | 'precision' | 'recall' | 'f1') =>
+    Math.hypot(sampling, calibration?.[key] ?? 0);
   return {
     accuracy: correct / n,
     precision: average('precision'),
     recall: average('recall'),
     f1: average('f1'),
-    accuracyStandardError: Math.sqrt(state.variance) / n,
+    accuracyStandardError: withCalibration(Math.sqrt(state.variance) / n, 'accuracy'),
     ...(errors
       ? {
-          precisionStandardError: errors.precision,
-          recallStandardError: errors.recall,
-          f1StandardError: errors.f1,
+          precisionStandardError: withCalibration(errors.precision, 'precision'),
+          recallStandardError: withCalibration(errors.recall, 'recall'),
+          f1StandardError: withCalibration(errors.f1, 'f1'),
         }
       : {}),
   };

@@ -2,6 +2,7 @@
 // classifiers (isotonic calibration of the score, or of each class's probability), DLE for regressors (loss models
 // on the inputs and the prediction). Each turns a window (its profile, or its rows) into a mergeable EstimateState.
 import {
+  calibrationStrata,
   DirectLossEstimator,
   estimateBinaryFromHistogram,
   estimateMulticlassPerformance,
@@ -180,9 +181,13 @@ function binaryEstimator(spec: ModelSpec, rows: readonly JoinedPrediction[], inf
     rows.map((r) => (String(r.label) === positive ? 1 : 0)),
   );
   const calibrate = (scores: number[]) => calibrator.predict(scores);
+  const calibration = calibrationStrata(
+    calibrator.predict(rows.map((r) => r.score as number)),
+    rows.map((r) => (String(r.label) === positive ? 1 : 0)),
+  );
   const fromBuckets = (buckets: ReadonlyArray<readonly [number, number]>): EstimateState | null => {
     if (buckets.length === 0) return null;
-    const e = estimateBinaryFromHistogram(buckets, calibrate, { threshold: THRESHOLD });
+    const e = estimateBinaryFromHistogram(buckets, calibrate, { threshold: THRESHOLD, calibration });
     return {
       kind: 'classification',
       rows: e.rows,
@@ -190,9 +195,10 @@ function binaryEstimator(spec: ModelSpec, rows: readonly JoinedPrediction[], inf
         [e.trueNegatives, e.falsePositives],
         [e.falseNegatives, e.truePositives],
       ],
-      variance: (e.accuracyStandardError * e.rows) ** 2,
+      variance: (e.samplingErrors.accuracy * e.rows) ** 2,
       gram: e.moments.gram,
       byPredicted: e.moments.byPredicted,
+      ...(e.strataCounts ? { calibration: [e.strataCounts] } : {}),
     };
   };
   return {

@@ -1,0 +1,132 @@
+import { StewardInputError } from '../errors.js';
+import type { MetricErrors } from './confusion-moments.js';
+
+/**
+ * What a calibrator could not learn exactly: the reference rows cut into strata of calibrated probability (its
+ * quantiles), and per stratum the variance of its share of positives, p̄(1 − p̄)/n. The calibrator learnt each level
+ * of probability from a stratum's rows, so it errs on all of a window's rows in that stratum alike.
+ */
+export interface CalibrationStrata {
+  /** Upper edges of every stratum but the last, in calibrated probability. */
+  edges: number[];
+  variance: number[];
+}
+
+/**
+ * A window's rows per stratum of one calibrator: how many were predicted positive and how many negative. Windows
+ * estimated with the same calibrator add up; with different ones they stay separate groups.
+ */
+export interface StrataCounts {
+  strata: CalibrationStrata;
+  positive: number[];
+  negative: number[];
+}
+
+/** The strata of a calibrator from its calibrated reference probabilities and the reference labels (0 or 1). */
+export function calibrationStrata(
+  calibrated: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  strata = 10,
+): CalibrationStrata {
+  const n = calibrated.length;
+  if (labels.length !== n)
+    throw new StewardInputError(`calibrated has ${n} values and labels ${labels.length}`, 'labels');
+  if (!Number.isInteger(strata) || strata < 1)
+    throw new StewardInputError(`strata must be a positive integer, got ${strata}`, 'strata');
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (calibrated[a] as number) - (calibrated[b] as number),
+  );
+  const k = Math.max(1, Math.min(strata, n));
+  const edges: number[] = [];
+  const variance: number[] = [];
+  for (let c = 0; c < k; c++) {
+    const members = order.slice(Math.floor((c * n) / k), Math.floor(((c + 1) * n) / k));
+    if (c < k - 1) edges.push(calibrated[members[members.length - 1] as number] as number);
+    let positives = 0;
+    for (const i of members) positives += (labels[i] as number) > 0 ? 1 : 0;
+    const share = members.length > 0 ? positives / members.length : 0;
+    variance.push(members.length > 0 ? (share * (1 - share)) / members.length : 0);
+  }
+  return { edges, variance };
+}
+
+/** The stratum of a calibrated probability. */
+export function stratumOf(strata: CalibrationStrata, probability: number): number {
+  let lo = 0;
+  let hi = strata.edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (probability > (strata.edges[mid] as number)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function emptyStrataCounts(strata: CalibrationStrata): StrataCounts {
+  const k = strata.variance.length;
+  return { strata, positive: new Array<number>(k).fill(0), negative: new Array<number>(k).fill(0) };
+}
+
+/** Adds another window's counts: into a group of the same calibrator, else as a group of its own. */
+export function mergeStrataCounts(groups: StrataCounts[], more: readonly StrataCounts[]): StrataCounts[] {
+  const out = groups.map((g) => ({ ...g, positive: [...g.positive], negative: [...g.negative] }));
+  for (const g of more) {
+    const same = out.find(
+      (o) =>
+        o.strata.edges.length === g.strata.edges.length &&
+        o.strata.edges.every((e, i) => e === g.strata.edges[i]) &&
+        o.strata.variance.every((v, i) => v === g.strata.variance[i]),
+    );
+    if (!same) out.push({ ...g, positive: [...g.positive], negative: [...g.negative] });
+    else
+      for (let c = 0; c < g.positive.length; c++) {
+        same.positive[c] = (same.positive[c] as number) + (g.positive[c] as number);
+        same.negative[c] = (same.negative[c] as number) + (g.negative[c] as number);
+      }
+  }
+  return out;
+}
+
+/**
+ * The calibration's share of the error of a binary estimate's accuracy, precision, recall and F1 (positive class),
+ * from the expected counts (TP, FP, FN, TN) and the window's rows per stratum: a calibration error δ_c moves the
+ * expected TP by m⁺_c δ_c and the expected FN by m⁻_c δ_c; linearised as `metricErrors` does. Groups of different
+ * calibrators are taken as erring alike (their errors add), the cautious side.
+ */
+export function calibrationErrors(
+  counts: { tp: number; fp: number; fn: number; tn: number },
+  groups: readonly StrataCounts[],
+): MetricErrors {
+  const { tp, fp, fn, tn } = counts;
+  const n = tp + fp + fn + tn;
+  const predictedPositive = tp + fp;
+  const actualPositive = tp + fn;
+  const f1Denominator = predictedPositive + actualPositive;
+  const weights = {
+    accuracy: [1 / n, -1 / n],
+    precision: [predictedPositive > 0 ? 1 / predictedPositive : 0, 0],
+    recall: actualPositive > 0 ? [fn / actualPositive ** 2, -tp / actualPositive ** 2] : [0, 0],
+    f1:
+      f1Denominator > 0
+        ? [(2 * (predictedPositive + fn)) / f1Denominator ** 2, (-2 * tp) / f1Denominator ** 2]
+        : [0, 0],
+  };
+  const errorOf = ([w, v]: number[]) => {
+    let total = 0;
+    for (const g of groups) {
+      let variance = 0;
+      for (let c = 0; c < g.positive.length; c++)
+        variance +=
+          ((w as number) * (g.positive[c] as number) + (v as number) * (g.negative[c] as number)) ** 2 *
+          (g.strata.variance[c] as number);
+      total += Math.sqrt(variance);
+    }
+    return n > 0 ? total : 0;
+  };
+  return {
+    accuracy: errorOf(weights.accuracy),
+    precision: errorOf(weights.precision),
+    recall: errorOf(weights.recall),
+    f1: errorOf(weights.f1),
+  };
+}
