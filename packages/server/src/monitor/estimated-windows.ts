@@ -152,7 +152,7 @@ async function keptStates(
         states.push(known.state);
         continue;
       }
-      const state = part.estimate() ?? emptyState(spec);
+      const state = (await part.estimate()) ?? emptyState(spec);
       states.push(state);
       if (part.start + spec.window <= now)
         (known ? redone : fresh).push({
@@ -175,7 +175,13 @@ async function modelWindows(
   spec: ModelSpec,
   estimator: Estimator,
   w: WindowSummary,
-): Promise<Array<{ start: number; count: number; estimate: () => EstimateState | null }>> {
+): Promise<
+  Array<{
+    start: number;
+    count: number;
+    estimate: () => EstimateState | null | Promise<EstimateState | null>;
+  }>
+> {
   const { fromProfile, fromRows } = estimator;
   if (fromProfile) {
     const parts = await timeWindows(store, spec, { from: w.start, to: w.end, metrics: false });

@@ -3,7 +3,6 @@
 // on the inputs and the prediction). Each turns a window (its profile, or its rows) into a mergeable EstimateState.
 import {
   calibrationStrata,
-  DirectLossEstimator,
   estimateBinaryFromHistogram,
   estimateMulticlassPerformance,
   IsotonicRegression,
@@ -16,6 +15,7 @@ import { getReference } from '../references.js';
 import type { WindowSummary } from '../windows.js';
 import type { EstimateState } from './estimate-state.js';
 import { EstimationError } from './estimation-error.js';
+import { lossModels } from './loss-model-worker.js';
 
 /** Labelled predictions an estimator learns from (the newest), at least and at most. */
 export const MIN_CALIBRATION_ROWS = 100;
@@ -37,8 +37,8 @@ export interface Estimator {
   info: EstimatorInfo;
   /** Estimates from the window's profile alone (binary: its score sketch). */
   fromProfile?(window: WindowSummary): EstimateState | null;
-  /** Estimates from the window's rows (with features for DLE): multiclass and regression. */
-  fromRows?(rows: readonly JoinedPrediction[]): EstimateState | null;
+  /** Estimates from the window's rows (with features for DLE): multiclass and regression (in a worker thread). */
+  fromRows?(rows: readonly JoinedPrediction[]): EstimateState | null | Promise<EstimateState | null>;
   /** DLE reads features; CBPE does not. */
   needsFeatures: boolean;
 }
@@ -84,7 +84,7 @@ export async function estimatorOf(store: StoreConnection, spec: ModelSpec): Prom
     span *= 4;
   }
   rows = rows.slice(-CALIBRATION_ROWS);
-  const estimator = fitEstimator(spec, rows, `${spec.name} has ${rows.length}: ${whatToLog(spec)}`);
+  const estimator = await fitEstimator(spec, rows, `${spec.name} has ${rows.length}: ${whatToLog(spec)}`);
   held.set(spec, { latest, estimator });
   return estimator;
 }
@@ -122,12 +122,16 @@ async function referenceEstimator(store: StoreConnection, spec: ModelSpec, name:
     };
   });
   const usable = rows.filter((r) => r.label !== null).filter(usableRow(spec));
-  const estimator = fitEstimator(spec, usable, `reference "${name}" has ${usable.length}`);
+  const estimator = await fitEstimator(spec, usable, `reference "${name}" has ${usable.length}`);
   fromReference.set(spec, { createdAt, estimator });
   return estimator;
 }
 
-function fitEstimator(spec: ModelSpec, rows: readonly JoinedPrediction[], hasHowMany: string): Estimator {
+async function fitEstimator(
+  spec: ModelSpec,
+  rows: readonly JoinedPrediction[],
+  hasHowMany: string,
+): Promise<Estimator> {
   if (rows.length < MIN_CALIBRATION_ROWS)
     throw new EstimationError(
       `estimating needs at least ${MIN_CALIBRATION_ROWS} labelled predictions${spec.task === 'binary' ? ' with a score' : spec.task === 'multiclass' ? ' with class probabilities' : ''} to learn from; ${hasHowMany}`,
@@ -250,24 +254,35 @@ function multiclassEstimator(
   };
 }
 
-function regressionEstimator(
+let fits = 0;
+
+/** DLE: the loss models are fitted and run in the loss-model worker thread (seconds of CPU for a large window). */
+async function regressionEstimator(
   spec: ModelSpec,
   rows: readonly JoinedPrediction[],
   info: EstimatorInfo,
-): Estimator {
+): Promise<Estimator> {
   const encode = featureEncoder(spec, rows);
-  const dle = new DirectLossEstimator().fit(
-    rows.map((r) => encode(r.features)),
-    rows.map((r) => Number(r.output)),
-    rows.map((r) => Number(r.label)),
-  );
+  const key = `${spec.name}#${++fits}`;
+  const X = rows.map((r) => encode(r.features));
+  const fit = () =>
+    lossModels.fit(
+      key,
+      X,
+      rows.map((r) => Number(r.output)),
+      rows.map((r) => Number(r.label)),
+    );
+  await fit();
   return {
     info,
     needsFeatures: true,
-    fromRows: (windowRows) => {
+    fromRows: async (windowRows) => {
       const usable = windowRows.filter((r) => Number.isFinite(Number(r.output)));
       if (usable.length === 0) return null;
-      const e = dle.estimate(
+      // A worker that died took its fitted models with it: fit them again in the new one.
+      if (!lossModels.fitted.has(key)) await fit();
+      const e = await lossModels.estimate(
+        key,
         usable.map((r) => encode(r.features)),
         usable.map((r) => Number(r.output)),
       );
