@@ -258,13 +258,18 @@ export const estimatedWindows = z.object({
           recall: estimatedMetric('classifiers: as precision'),
           f1: estimatedMetric('classifiers: as precision'),
           accuracyStandardError: estimatedMetric(
-            'how far realized accuracy falls from the estimate by chance, if calibrated (±1.96 for 95%)',
+            "how far realized accuracy falls from the estimate: the labels' chance spread and the calibrator's own error (±1.96 for 95%)",
           ),
+          precisionStandardError: estimatedMetric('classifiers: as accuracyStandardError, for precision'),
+          recallStandardError: estimatedMetric('classifiers: as accuracyStandardError, for recall'),
+          f1StandardError: estimatedMetric('classifiers: as accuracyStandardError, for F1'),
           mae: estimatedMetric('regressors'),
           mse: estimatedMetric('regressors'),
           rmse: estimatedMetric('regressors'),
-          maeStandardError: estimatedMetric('regressors: the sampling error of the MAE (±1.96 for 95%)'),
-          mseStandardError: estimatedMetric('regressors: the sampling error of the MSE'),
+          maeStandardError: estimatedMetric(
+            "regressors: the MAE's sampling error and the loss models' own error (±1.96 for 95%)",
+          ),
+          mseStandardError: estimatedMetric('regressors: as maeStandardError, for the MSE'),
         })
         .nullable()
         .describe(

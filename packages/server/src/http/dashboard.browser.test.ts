@@ -316,6 +316,19 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     expect(await page.locator('figure.estimated figcaption').innerText()).toContain(
       `calibrated on ${estimated.calibration.rows} labelled predictions`,
     );
+    // Every metric has its band: F1 chosen, its estimate and ±1.96 of its standard error are drawn.
+    const withF1 = estimated.windows as unknown as Array<{
+      estimated: { f1: number; f1StandardError: number } | null;
+    }>;
+    expect(withF1[0]?.estimated?.f1StandardError).toBeGreaterThan(0);
+    await page.selectOption('select[name="estimated-metric"]', 'f1');
+    const f1Chart = '.chart[data-chart="estimated-f1"]';
+    await page.locator(`${f1Chart} canvas`).waitFor();
+    const f1Series = await attribute(page, f1Chart, 'data-series');
+    expect(f1Series['estimated f1']).toEqual(withF1.map((w) => w.estimated?.f1 ?? null));
+    const f1Band = await attribute(page, f1Chart, 'data-band');
+    const f1First = withF1[0]?.estimated as { f1: number; f1StandardError: number };
+    expect(f1Band.lower[0]).toBeCloseTo(Math.max(0, f1First.f1 - 1.96 * f1First.f1StandardError), 12);
     await page.close();
     // A regressor's chart is its MAE estimated by DLE, beside the realized MAE: two days of demand, the first labelled.
     const start = Date.UTC(2024, 0, 1);
@@ -345,8 +358,9 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     expect(maeSeries['estimated mae']).toEqual(mae.windows.map((w) => w.estimated?.mae ?? null));
     expect(maeSeries['realized mae']).toEqual(mae.windows.map((w) => w.realized?.mae ?? null));
     expect(await demand.locator('figure.estimated figcaption').innerText()).toContain(
-      'mae estimated without labels (DLE)',
+      'estimated without labels (DLE)',
     );
+    expect(await demand.locator('select[name="estimated-metric"]').inputValue()).toBe('mae');
     await demand.close();
   });
 

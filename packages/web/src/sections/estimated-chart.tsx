@@ -1,5 +1,5 @@
 import { type EstimatedWindowsView, StewardApiError } from '@steward/client';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { apiClient } from '../api';
 import { Chart, type ChartMarker } from '../components/chart';
 import { usePolling } from '../hooks/use-polling';
@@ -9,10 +9,17 @@ const MAX_POINTS = 1000;
 /** ±1.96 standard errors: where the realized accuracy falls 95% of the time if the scores are calibrated. */
 const Z = 1.96;
 
+/** The metrics a task's estimate has a band for, the first shown by default. */
+const METRICS = {
+  classification: ['accuracy', 'precision', 'recall', 'f1'],
+  regression: ['mae', 'mse'],
+} as const;
+type EstimatedMetric = (typeof METRICS)[keyof typeof METRICS][number];
+
 /**
- * A model's accuracy (classifiers, CBPE) or MAE (regressors, DLE) estimated without labels beside the realized one,
- * with the estimate's band and a marker where labels stop: what the model is likely doing in the windows whose labels
- * have not come.
+ * A model's accuracy, precision, recall or F1 (classifiers, CBPE) or MAE or MSE (regressors, DLE) estimated without
+ * labels beside the realized one, with the estimate's band and a marker where labels stop: what the model is likely
+ * doing in the windows whose labels have not come.
  */
 export function EstimatedMetricChart({
   name,
@@ -27,8 +34,11 @@ export function EstimatedMetricChart({
   rangeKey: string;
   onSelect: (from: number, to: number) => void;
 }) {
-  const metric = task === 'regression' ? 'mae' : 'accuracy';
-  const errorOf = task === 'regression' ? 'maeStandardError' : 'accuracyStandardError';
+  const choices: readonly EstimatedMetric[] =
+    task === 'regression' ? METRICS.regression : METRICS.classification;
+  const [chosen, setMetric] = useState<EstimatedMetric>(choices[0] as EstimatedMetric);
+  const metric = choices.includes(chosen) ? chosen : (choices[0] as EstimatedMetric);
+  const errorOf = `${metric}StandardError` as const;
   const ceiling = task === 'regression' ? Number.POSITIVE_INFINITY : 1;
   const { data, error } = usePolling<EstimatedWindowsView>(
     () => apiClient().estimated(name, { ...range, maxWindows: MAX_POINTS }),
@@ -87,7 +97,19 @@ export function EstimatedMetricChart({
   return (
     <figure className="estimated">
       <figcaption>
-        {metric} estimated without labels ({data.method.toUpperCase()}) and realized;{' '}
+        <select
+          name="estimated-metric"
+          aria-label="metric"
+          value={metric}
+          onChange={(e) => setMetric(e.target.value as EstimatedMetric)}
+        >
+          {choices.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>{' '}
+        estimated without labels ({data.method.toUpperCase()}) and realized;{' '}
         {data.method === 'dle' ? 'loss models trained' : 'calibrated'} on {data.calibration.rows} labelled
         predictions {when(data.calibration.from)} – {when(data.calibration.to)}
       </figcaption>
