@@ -130,3 +130,47 @@ export function calibrationErrors(
     f1: errorOf(weights.f1),
   };
 }
+
+/**
+ * The calibration's share of a multiclass estimate's errors: one calibrator per class (that class against the rest),
+ * `perClass[j]` the window's rows per stratum of class j's probability, `positive` those predicted as j and
+ * `negative` the others. Class j's error δ moves its expected true positives (rows predicted j) and false negatives
+ * (rows predicted otherwise); accuracy sums the true positives; the macro metrics average the classes', whose
+ * calibrators are taken as independent.
+ */
+export function multiclassCalibrationErrors(
+  confusion: readonly (readonly number[])[],
+  perClass: readonly StrataCounts[],
+): MetricErrors {
+  const k = confusion.length;
+  let n = 0;
+  for (const row of confusion) for (const v of row) n += v;
+  if (n === 0) return { accuracy: 0, precision: 0, recall: 0, f1: 0 };
+  let accuracy = 0;
+  const sums = { precision: 0, recall: 0, f1: 0 };
+  for (let j = 0; j < k; j++) {
+    const counts = perClass[j];
+    if (!counts) continue;
+    const tp = (confusion[j] as readonly number[])[j] as number;
+    let predicted = 0;
+    let actual = 0;
+    for (let t = 0; t < k; t++) {
+      predicted += (confusion[t] as readonly number[])[j] as number;
+      actual += (confusion[j] as readonly number[])[t] as number;
+    }
+    const fp = predicted - tp;
+    const fn = actual - tp;
+    const one = calibrationErrors({ tp, fp, fn, tn: n - tp - fp - fn }, [counts]);
+    sums.precision += one.precision ** 2;
+    sums.recall += one.recall ** 2;
+    sums.f1 += one.f1 ** 2;
+    for (let c = 0; c < counts.positive.length; c++)
+      accuracy += ((counts.positive[c] as number) / n) ** 2 * (counts.strata.variance[c] as number);
+  }
+  return {
+    accuracy: Math.sqrt(accuracy),
+    precision: Math.sqrt(sums.precision) / k,
+    recall: Math.sqrt(sums.recall) / k,
+    f1: Math.sqrt(sums.f1) / k,
+  };
+}

@@ -11,6 +11,7 @@ export {
   calibrationStrata,
   emptyStrataCounts,
   mergeStrataCounts,
+  multiclassCalibrationErrors,
   type StrataCounts,
   stratumOf,
 } from './calibration-error.js';

@@ -1,6 +1,19 @@
 import { StewardInputError } from '../errors.js';
 import { estimateBinaryPerformance } from './binary-cbpe.js';
-import { addRow, type ConfusionMoments, emptyMoments, metricErrors } from './confusion-moments.js';
+import {
+  type CalibrationStrata,
+  emptyStrataCounts,
+  multiclassCalibrationErrors,
+  type StrataCounts,
+  stratumOf,
+} from './calibration-error.js';
+import {
+  addRow,
+  type ConfusionMoments,
+  emptyMoments,
+  type MetricErrors,
+  metricErrors,
+} from './confusion-moments.js';
 
 /** A multiclass classifier's performance estimated from calibrated class probabilities, without labels. */
 export interface MulticlassPerformanceEstimate {
@@ -24,6 +37,11 @@ export interface MulticlassPerformanceEstimate {
   rocAucStandardError: number;
   /** The sums the standard errors come from, which windows add. */
   moments: ConfusionMoments;
+  /** The labels' share of the standard errors (accuracy, precision, recall and F1). */
+  samplingErrors: MetricErrors;
+  /** With `calibration`: the calibrators' share, in quadrature in the standard errors, and the counts it came from. */
+  calibrationErrors?: MetricErrors;
+  strataCounts?: StrataCounts[];
 }
 
 /**
@@ -37,7 +55,11 @@ export interface MulticlassPerformanceEstimate {
  */
 export function estimateMulticlassPerformance(
   probabilities: ReadonlyArray<ArrayLike<number>>,
-  options: { predicted?: ArrayLike<number> } = {},
+  options: {
+    predicted?: ArrayLike<number>;
+    /** Per class, its calibrator's strata (`calibrationStrata` of that class against the rest). */
+    calibration?: readonly CalibrationStrata[];
+  } = {},
 ): MulticlassPerformanceEstimate {
   const n = probabilities.length;
   if (n === 0) throw new StewardInputError('estimating performance needs at least one row', 'probabilities');
@@ -49,6 +71,12 @@ export function estimateMulticlassPerformance(
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let correct = 0;
   const moments = emptyMoments(k);
+  if (options.calibration && options.calibration.length !== k)
+    throw new StewardInputError(
+      `calibration has strata for ${options.calibration.length} classes, the probabilities ${k}`,
+      'calibration',
+    );
+  const strata = options.calibration?.map(emptyStrataCounts);
   for (let i = 0; i < n; i++) {
     const row = probabilities[i] as ArrayLike<number>;
     if (row.length !== k)
@@ -81,6 +109,13 @@ export function estimateMulticlassPerformance(
         ((confusion[t] as number[])[column] as number) + (row[t] as number);
     correct += row[column] as number;
     addRow(moments, row, column);
+    if (strata)
+      for (let j = 0; j < k; j++) {
+        const counts = strata[j] as StrataCounts;
+        const c = stratumOf(counts.strata, row[j] as number);
+        const into = j === column ? counts.positive : counts.negative;
+        into[c] = (into[c] as number) + 1;
+      }
   }
   let precision = 0;
   let recall = 0;
@@ -103,6 +138,8 @@ export function estimateMulticlassPerformance(
     rocAucVariance += oneVsRest.rocAucStandardError ** 2;
   }
   const errors = metricErrors(moments, 'macro');
+  const calibration = strata && multiclassCalibrationErrors(confusion, strata);
+  const combined = (key: keyof MetricErrors) => Math.hypot(errors[key], calibration?.[key] ?? 0);
   return {
     rows: n,
     confusion,
@@ -111,11 +148,13 @@ export function estimateMulticlassPerformance(
     recall: recall / k,
     f1: f1 / k,
     rocAuc: rocAuc / k,
-    accuracyStandardError: errors.accuracy,
-    precisionStandardError: errors.precision,
-    recallStandardError: errors.recall,
-    f1StandardError: errors.f1,
+    accuracyStandardError: combined('accuracy'),
+    precisionStandardError: combined('precision'),
+    recallStandardError: combined('recall'),
+    f1StandardError: combined('f1'),
     rocAucStandardError: Math.sqrt(rocAucVariance) / k,
     moments,
+    samplingErrors: errors,
+    ...(calibration && strata ? { calibrationErrors: calibration, strataCounts: strata } : {}),
   };
 }

@@ -2,6 +2,7 @@ import {
   calibrationErrors,
   calibrationStrata,
   estimateBinaryPerformance,
+  estimateMulticlassPerformance,
   mergeStrataCounts,
 } from '@steward/core';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +69,43 @@ describe('classification estimate states', () => {
       recall: 0,
       f1: 0,
     });
+  });
+
+  it('multiclass: windows of the same per-class calibrators merge into the whole window’s band', () => {
+    const rows = [
+      [0.7, 0.2, 0.1],
+      [0.1, 0.8, 0.1],
+      [0.2, 0.2, 0.6],
+      [0.5, 0.3, 0.2],
+      [0.3, 0.4, 0.3],
+      [0.1, 0.1, 0.8],
+    ];
+    const strata = [0, 1, 2].map((j) =>
+      calibrationStrata(
+        [0.1, 0.3, 0.5, 0.7, 0.2, 0.6].map((p) => (p + j / 10) % 1),
+        [0, 1, 0, 1, 1, 0],
+        2,
+      ),
+    );
+    const stateOfRows = (part: number[][]): ClassificationEstimateState => {
+      const e = estimateMulticlassPerformance(part, { calibration: strata });
+      return {
+        kind: 'classification',
+        rows: e.rows,
+        confusion: e.confusion,
+        variance: (e.samplingErrors.accuracy * e.rows) ** 2,
+        gram: e.moments.gram,
+        byPredicted: e.moments.byPredicted,
+        classCalibration: [e.strataCounts as NonNullable<typeof e.strataCounts>],
+      };
+    };
+    const whole = estimateMulticlassPerformance(rows, { calibration: strata });
+    const merged = metricsOf(
+      mergeStates([stateOfRows(rows.slice(0, 2)), stateOfRows(rows.slice(2))]) as ClassificationEstimateState,
+    );
+    expect(merged.accuracyStandardError).toBeCloseTo(whole.accuracyStandardError, 14);
+    expect(merged.recallStandardError).toBeCloseTo(whole.recallStandardError, 14);
+    expect(whole.accuracyStandardError).toBeGreaterThan(whole.samplingErrors.accuracy);
   });
 
   it('leave precision, recall and F1 without a band when a merged state was kept without its moments', () => {

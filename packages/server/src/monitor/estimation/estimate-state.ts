@@ -1,4 +1,10 @@
-import { calibrationErrors, mergeStrataCounts, metricErrors, type StrataCounts } from '@steward/core';
+import {
+  calibrationErrors,
+  mergeStrataCounts,
+  metricErrors,
+  multiclassCalibrationErrors,
+  type StrataCounts,
+} from '@steward/core';
 // What a window's estimate keeps, so windows merge (a day from its hours, a chart's points from many windows) and
 // every server sees the same numbers: expected counts and sums, and the variances of their sampling errors.
 
@@ -17,6 +23,8 @@ export interface ClassificationEstimateState {
   byPredicted?: number[][];
   /** Binary models: the window's rows per stratum of the calibrator that estimated it (its share of the band). */
   calibration?: StrataCounts[];
+  /** Multiclass models: the same per class (one calibrator each), a group per set of calibrators. */
+  classCalibration?: StrataCounts[][];
 }
 
 /**
@@ -72,11 +80,16 @@ export function mergeStates(states: readonly EstimateState[]): EstimateState | n
     let byPredicted = first.byPredicted && copy(first.byPredicted);
     let { rows, variance } = first;
     let calibration = first.calibration;
+    let classCalibration = first.classCalibration;
     for (const s of rest) {
       if (s.kind !== 'classification' || s.confusion.length !== confusion.length) continue;
       rows += s.rows;
       variance += s.variance;
       calibration = calibration && s.calibration ? mergeStrataCounts(calibration, s.calibration) : undefined;
+      classCalibration =
+        classCalibration && s.classCalibration
+          ? mergeClassGroups(classCalibration, s.classCalibration)
+          : undefined;
       addInto(confusion, s.confusion);
       if (gram && byPredicted && s.gram && s.byPredicted) {
         addInto(gram, s.gram);
@@ -93,6 +106,7 @@ export function mergeStates(states: readonly EstimateState[]): EstimateState | n
       variance,
       ...(gram && byPredicted ? { gram, byPredicted } : {}),
       ...(calibration ? { calibration } : {}),
+      ...(classCalibration ? { classCalibration } : {}),
     };
   }
   const merged = { ...first };
@@ -155,17 +169,19 @@ export function metricsOf(state: EstimateState): EstimatedMetrics {
         )
       : undefined;
   const calibration =
-    k === 2 && state.calibration
-      ? calibrationErrors(
-          {
-            tp: (c[1] as number[])[1] as number,
-            fp: (c[0] as number[])[1] as number,
-            fn: (c[1] as number[])[0] as number,
-            tn: (c[0] as number[])[0] as number,
-          },
-          state.calibration,
-        )
-      : undefined;
+    k > 2 && state.classCalibration
+      ? summedErrors(state.classCalibration.map((group) => multiclassCalibrationErrors(c, group)))
+      : k === 2 && state.calibration
+        ? calibrationErrors(
+            {
+              tp: (c[1] as number[])[1] as number,
+              fp: (c[0] as number[])[1] as number,
+              fn: (c[1] as number[])[0] as number,
+              tn: (c[0] as number[])[0] as number,
+            },
+            state.calibration,
+          )
+        : undefined;
   // The calibrator's share of each band, in quadrature with the labels' (binary models that kept their strata).
   const withCalibration = (sampling: number, key: 'accuracy' | 'precision' | 'recall' | 'f1') =>
     Math.hypot(sampling, calibration?.[key] ?? 0);
@@ -183,4 +199,37 @@ export function metricsOf(state: EstimateState): EstimatedMetrics {
         }
       : {}),
   };
+}
+
+/** Per-class counts of windows estimated by the same calibrators add up; others stay groups of their own. */
+function mergeClassGroups(groups: StrataCounts[][], more: StrataCounts[][]): StrataCounts[][] {
+  const out = groups.map((g) =>
+    g.map((counts) => ({ ...counts, positive: [...counts.positive], negative: [...counts.negative] })),
+  );
+  for (const group of more) {
+    const same = out.find(
+      (o) =>
+        o.length === group.length &&
+        o.every((counts, j) => mergeStrataCounts([counts], [group[j] as StrataCounts]).length === 1),
+    );
+    if (same)
+      for (const [j, counts] of group.entries())
+        same[j] = mergeStrataCounts([same[j] as StrataCounts], [counts])[0] as StrataCounts;
+    else
+      out.push(
+        group.map((counts) => ({
+          ...counts,
+          positive: [...counts.positive],
+          negative: [...counts.negative],
+        })),
+      );
+  }
+  return out;
+}
+
+/** Errors of different calibrators taken as erring alike: they add. */
+function summedErrors(errors: ReadonlyArray<ReturnType<typeof multiclassCalibrationErrors>>) {
+  const sum = { accuracy: 0, precision: 0, recall: 0, f1: 0 };
+  for (const e of errors) for (const key of Object.keys(sum) as Array<keyof typeof sum>) sum[key] += e[key];
+  return sum;
 }

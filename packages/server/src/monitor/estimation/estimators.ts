@@ -225,30 +225,42 @@ function multiclassEstimator(
       rows.map((r) => (String(r.label) === c ? 1 : 0)),
     ),
   );
+  const calibrated = (usable: readonly JoinedPrediction[]) => {
+    const columns = calibrators.map((cal, k) =>
+      cal.predict(usable.map((r) => r.proba?.[classes[k] as string] ?? 0)),
+    );
+    return usable.map((_, i) => {
+      const row = columns.map((column) => column[i] as number);
+      const total = row.reduce((a, b) => a + b, 0);
+      return total > 0 ? row.map((p) => p / total) : row.map(() => 1 / classes.length);
+    });
+  };
+  // Each class's calibrator errs where it learnt from few rows: its strata, for the band.
+  const reference = calibrated(rows);
+  const calibration = classes.map((c, j) =>
+    calibrationStrata(
+      reference.map((p) => p[j] as number),
+      rows.map((r) => (String(r.label) === c ? 1 : 0)),
+    ),
+  );
   return {
     info,
     needsFeatures: false,
     fromRows: (windowRows) => {
       const usable = windowRows.filter((r) => r.proba !== null && classes.includes(String(r.output)));
       if (usable.length === 0) return null;
-      const columns = calibrators.map((cal, k) =>
-        cal.predict(usable.map((r) => r.proba?.[classes[k] as string] ?? 0)),
-      );
-      const probabilities = usable.map((_, i) => {
-        const row = columns.map((column) => column[i] as number);
-        const total = row.reduce((a, b) => a + b, 0);
-        return total > 0 ? row.map((p) => p / total) : row.map(() => 1 / classes.length);
-      });
-      const e = estimateMulticlassPerformance(probabilities, {
+      const e = estimateMulticlassPerformance(calibrated(usable), {
         predicted: usable.map((r) => classes.indexOf(String(r.output))),
+        calibration,
       });
       return {
         kind: 'classification',
         rows: e.rows,
         confusion: e.confusion,
-        variance: (e.accuracyStandardError * e.rows) ** 2,
+        variance: (e.samplingErrors.accuracy * e.rows) ** 2,
         gram: e.moments.gram,
         byPredicted: e.moments.byPredicted,
+        ...(e.strataCounts ? { classCalibration: [e.strataCounts] } : {}),
       };
     },
   };
