@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """DLE's cost in scikit-learn: two HistGradientBoostingRegressor loss models (absolute and squared error, default
-parameters as DirectLossEstimator's) fitted on the reference bench/estimation/run.ts wrote, then the time to predict
+parameters with early stopping, as DirectLossEstimator's) fitted on the reference bench/estimation/run.ts wrote, then the time to predict
 both on WINDOWS windows of the rows it wrote (best of REPEATS). Prints JSON {seconds, fitSeconds, iterations, mae}.
 
     /usr/bin/python3 bench/estimation/dle_reference.py DIR REFERENCE_ROWS ROWS COLS WINDOWS REPEATS
@@ -19,8 +19,8 @@ error = np.fromfile(f"{folder}/error.bin", dtype=np.float64)
 window = np.fromfile(f"{folder}/window.bin", dtype=np.float64).reshape(rows, cols)
 
 start = time.perf_counter()
-absolute = HistGradientBoostingRegressor(random_state=0).fit(reference, np.abs(error))
-squared = HistGradientBoostingRegressor(random_state=0).fit(reference, error**2)
+absolute = HistGradientBoostingRegressor(early_stopping=True, random_state=0).fit(reference, np.abs(error))
+squared = HistGradientBoostingRegressor(early_stopping=True, random_state=0).fit(reference, error**2)
 fit_seconds = time.perf_counter() - start
 
 

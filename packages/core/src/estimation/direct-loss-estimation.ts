@@ -27,7 +27,12 @@ export interface RegressionErrorEstimate {
 }
 
 export interface DirectLossEstimatorOptions {
-  /** The loss models' gradient boosting (default: 100 iterations, 31 leaves, 20 rows a leaf, as scikit-learn). */
+  /**
+   * The loss models' gradient boosting (default: scikit-learn's — at most 100 iterations, 31 leaves, 20 rows a
+   * leaf — with early stopping on a held-out 10% always on: losses are noisy targets, and on the covariate-shift
+   * bench the models stop after 30–43 trees, estimate as well as 100 (0.0131 against 0.0134 from the realized MAE
+   * over six seeds) and run 3.5 times faster).
+   */
   learner?: GradientBoostingOptions;
   /** Strata of predicted loss for the model error (default 10: the reference's deciles). */
   strata?: number;
@@ -87,8 +92,9 @@ export class DirectLossEstimator {
     if (!Number.isInteger(strata) || strata < 1)
       throw new StewardInputError(`strata must be a positive integer, got ${strata}`, 'strata');
     const rows = withPrediction(X, predicted, features);
-    const absoluteModel = new GradientBoostingRegressor(this.options.learner).fit(rows, absolute);
-    const squaredModel = new GradientBoostingRegressor(this.options.learner).fit(rows, squared);
+    const learner = { earlyStopping: true, ...this.options.learner };
+    const absoluteModel = new GradientBoostingRegressor(learner).fit(rows, absolute);
+    const squaredModel = new GradientBoostingRegressor(learner).fit(rows, squared);
     this.fitted = {
       absolute: absoluteModel,
       squared: squaredModel,
