@@ -75,10 +75,11 @@ export abstract class CountNaiveBayes {
     if (y === null || typeof y !== 'object' || y.length !== X.rows)
       throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${X.rows} rows`, 'y');
     checkClassLabels('y', y);
-    for (const v of X.data)
-      if (v < 0)
+    const data = X.data;
+    for (let k = 0; k < data.length; k++)
+      if ((data[k] as number) < 0)
         throw new StewardInputError(
-          `${this.kind} counts must not be negative (got ${v}): use alternateSign: false in the HashingVectorizer`,
+          `${this.kind} counts must not be negative (got ${data[k]}): use alternateSign: false in the HashingVectorizer`,
           'X',
         );
     if (!this.s) {
@@ -93,7 +94,9 @@ export abstract class CountNaiveBayes {
     const s = this.s;
     if (X.cols !== s.features)
       throw new StewardInputError(`X has ${X.cols} columns, the model was fitted on ${s.features}`, 'X');
+    // Every label is checked before anything is counted: a batch with a bad label changes nothing.
     const index = new Map(s.classes.map((c, k) => [c, k]));
+    const rowClass = new Int32Array(X.rows);
     for (let i = 0; i < X.rows; i++) {
       const c = index.get((y as ArrayLike<Label>)[i] as Label);
       if (c === undefined)
@@ -101,10 +104,16 @@ export abstract class CountNaiveBayes {
           `label ${String((y as ArrayLike<Label>)[i])} is not one of the classes ${JSON.stringify(s.classes)} fixed by the first batch`,
           'y',
         );
+      rowClass[i] = c;
+    }
+    const { indptr, indices } = X;
+    for (let i = 0; i < X.rows; i++) {
+      const c = rowClass[i] as number;
       s.classCount[c] = (s.classCount[c] as number) + 1;
       const counts = s.featureCount[c] as Float64Array;
-      for (let k = X.indptr[i] as number; k < (X.indptr[i + 1] as number); k++)
-        counts[X.indices[k] as number] = (counts[X.indices[k] as number] as number) + (X.data[k] as number);
+      const end = indptr[i + 1] as number;
+      for (let k = indptr[i] as number; k < end; k++)
+        counts[indices[k] as number] = (counts[indices[k] as number] as number) + (data[k] as number);
     }
     this.update();
     return this;

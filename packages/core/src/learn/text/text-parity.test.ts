@@ -213,9 +213,12 @@ describe('text features and naive Bayes, against scikit-learn 1.2.1', () => {
     expect(() => model.predict(new HashingVectorizer({ nFeatures: 16 }).transform(['x']))).toThrow(
       /16 columns, the model was fitted on 1024/,
     );
-    expect(() => model.partialFit(test.rows ? counts.transform(['new']) : test, ['eggs'])).toThrow(
+    // A batch with one bad label is refused whole: the rows before it are not counted either.
+    const before = JSON.stringify(model.toJSON());
+    expect(() => model.partialFit(counts.transform(['free money', 'new']), ['spam', 'eggs'])).toThrow(
       /label eggs is not one of the classes/,
     );
+    expect(JSON.stringify(model.toJSON())).toBe(before);
     expect(() => new HashingVectorizer({ nFeatures: 0 })).toThrow(/nFeatures must be an integer/);
     expect(() => new HashingVectorizer({ ngramRange: [2, 1] })).toThrow(/ngramRange must be two integers/);
     expect(() => buildAnalyzer({ tokenPattern: /(a)(b)/ })).toThrow(/2 capture groups/);
