@@ -8,6 +8,7 @@ import {
 } from './calibration-error.js';
 import {
   addRow,
+  type ClassificationEstimateErrors,
   type ConfusionMoments,
   emptyMoments,
   type MetricErrors,
@@ -15,7 +16,7 @@ import {
 } from './confusion-moments.js';
 
 /** A binary classifier's performance estimated from its calibrated probabilities, without labels. */
-export interface BinaryPerformanceEstimate {
+export interface BinaryPerformanceEstimate extends ClassificationEstimateErrors {
   rows: number;
   /** The expected confusion matrix: each row counts P(y = 1) towards a positive and 1 − P(y = 1) towards a negative. */
   truePositives: number;
@@ -27,27 +28,7 @@ export interface BinaryPerformanceEstimate {
   recall: number;
   f1: number;
   rocAuc: number;
-  /**
-   * The standard deviation of the realized accuracy around the estimate, if the probabilities are right: each row
-   * is correct with probability qᵢ (the probability of the class predicted), independently, so the realized
-   * accuracy varies by √(Σ qᵢ(1 − qᵢ)) / n. A band of ±1.96 of it covers the realized accuracy 95% of the time.
-   */
-  accuracyStandardError: number;
-  /** The same for the positive class's precision, recall and F1 (delta method; see `metricErrors`). */
-  precisionStandardError: number;
-  recallStandardError: number;
-  f1StandardError: number;
-  /** The same for the ROC AUC, the scores fixed and the labels drawn (see `rocAucError`; NaN where the AUC is). */
-  rocAucStandardError: number;
-  /** The sums the standard errors come from, which windows add (classes: negative, positive). */
-  moments: ConfusionMoments;
-  /** The labels' share of the standard errors: the realized metric's chance spread if the probabilities are right. */
-  samplingErrors: MetricErrors;
-  /**
-   * With `calibration`: the calibrator's share (see `calibrationErrors`), added in quadrature into the standard
-   * errors above, and the window's rows per stratum it came from.
-   */
-  calibrationErrors?: MetricErrors;
+  /** With `calibration`: the window's rows per stratum of the calibrator. */
   strataCounts?: StrataCounts;
 }
 

@@ -20,6 +20,31 @@ export interface MetricErrors {
   f1: number;
 }
 
+/**
+ * What every CBPE estimate says about its own error: each metric's standard error (the labels' chance spread and,
+ * given the calibrators' strata, their own error, in quadrature; ±1.96 of it is a 95% band), the two shares, and
+ * the sums over rows they come from.
+ */
+export interface ClassificationEstimateErrors {
+  /**
+   * If the probabilities are right, each row is correct with probability qᵢ (the probability of the class
+   * predicted), independently: the realized accuracy varies by √(Σ qᵢ(1 − qᵢ)) / n.
+   */
+  accuracyStandardError: number;
+  /** Of precision, recall and F1 (binary: the positive class's; multiclass: the macro averages'; `metricErrors`). */
+  precisionStandardError: number;
+  recallStandardError: number;
+  f1StandardError: number;
+  /** Of the ROC AUC, the scores fixed and the labels drawn (`rocAucError`; multiclass: classes as independent). */
+  rocAucStandardError: number;
+  /** The sums the standard errors come from, which windows add. */
+  moments: ConfusionMoments;
+  /** The labels' share of the standard errors. */
+  samplingErrors: MetricErrors;
+  /** With `calibration`: the calibrators' share (`calibrationErrors`, `multiclassCalibrationErrors`). */
+  calibrationErrors?: MetricErrors;
+}
+
 export function emptyMoments(classes: number): ConfusionMoments {
   const square = () => Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   return { confusion: square(), gram: square(), byPredicted: square() };

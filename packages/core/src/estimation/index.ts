@@ -17,6 +17,7 @@ export {
 } from './calibration-error.js';
 export {
   addRow,
+  type ClassificationEstimateErrors,
   type ConfusionMoments,
   emptyMoments,
   type MetricErrors,

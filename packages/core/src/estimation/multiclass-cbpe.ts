@@ -9,14 +9,14 @@ import {
 } from './calibration-error.js';
 import {
   addRow,
-  type ConfusionMoments,
+  type ClassificationEstimateErrors,
   emptyMoments,
   type MetricErrors,
   metricErrors,
 } from './confusion-moments.js';
 
 /** A multiclass classifier's performance estimated from calibrated class probabilities, without labels. */
-export interface MulticlassPerformanceEstimate {
+export interface MulticlassPerformanceEstimate extends ClassificationEstimateErrors {
   rows: number;
   /** `confusion[t][p]`: the expected number of rows of true class t predicted as p. */
   confusion: number[][];
@@ -27,20 +27,7 @@ export interface MulticlassPerformanceEstimate {
   f1: number;
   /** One-vs-rest ROC AUC, the mean over classes of each class's estimated binary ROC AUC (NaN if one is). */
   rocAuc: number;
-  /** As for binary: √(Σ qᵢ(1 − qᵢ)) / n, qᵢ the probability of the class predicted for row i. */
-  accuracyStandardError: number;
-  /** Of the macro precision, recall and F1 (delta method; see `metricErrors`). */
-  precisionStandardError: number;
-  recallStandardError: number;
-  f1StandardError: number;
-  /** Of the one-vs-rest ROC AUC: each class's binary estimate's, taken as independent. */
-  rocAucStandardError: number;
-  /** The sums the standard errors come from, which windows add. */
-  moments: ConfusionMoments;
-  /** The labels' share of the standard errors (accuracy, precision, recall and F1). */
-  samplingErrors: MetricErrors;
-  /** With `calibration`: the calibrators' share, in quadrature in the standard errors, and the counts it came from. */
-  calibrationErrors?: MetricErrors;
+  /** With `calibration`: the window's rows per stratum of each class's calibrator. */
   strataCounts?: StrataCounts[];
 }
 
