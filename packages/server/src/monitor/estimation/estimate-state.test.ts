@@ -8,23 +8,15 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   type ClassificationEstimateState,
+  classificationState,
   mergeStates,
   metricsOf,
   type RegressionEstimateState,
 } from './estimate-state.js';
 
 describe('classification estimate states', () => {
-  const stateOf = (probabilities: number[]): ClassificationEstimateState => {
-    const e = estimateBinaryPerformance(probabilities);
-    return {
-      kind: 'classification',
-      rows: e.rows,
-      confusion: e.moments.confusion,
-      variance: (e.accuracyStandardError * e.rows) ** 2,
-      gram: e.moments.gram,
-      byPredicted: e.moments.byPredicted,
-    };
-  };
+  const stateOf = (probabilities: number[]): ClassificationEstimateState =>
+    classificationState(estimateBinaryPerformance(probabilities));
   const probabilities = [0.95, 0.8, 0.8, 0.6, 0.45, 0.3, 0.3, 0.2, 0.1, 0.02];
 
   it('merge into the whole window’s estimate and standard errors', () => {
@@ -89,15 +81,9 @@ describe('classification estimate states', () => {
     );
     const stateOfRows = (part: number[][]): ClassificationEstimateState => {
       const e = estimateMulticlassPerformance(part, { calibration: strata });
-      return {
-        kind: 'classification',
-        rows: e.rows,
-        confusion: e.confusion,
-        variance: (e.samplingErrors.accuracy * e.rows) ** 2,
-        gram: e.moments.gram,
-        byPredicted: e.moments.byPredicted,
+      return classificationState(e, {
         classCalibration: [e.strataCounts as NonNullable<typeof e.strataCounts>],
-      };
+      });
     };
     const whole = estimateMulticlassPerformance(rows, { calibration: strata });
     const merged = metricsOf(

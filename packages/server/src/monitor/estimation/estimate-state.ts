@@ -1,4 +1,5 @@
 import {
+  type ClassificationEstimateErrors,
   calibrationErrors,
   mergeStrataCounts,
   metricErrors,
@@ -46,6 +47,25 @@ export interface RegressionEstimateState {
 }
 
 export type EstimateState = ClassificationEstimateState | RegressionEstimateState;
+
+/**
+ * A window's state from a CBPE estimate of its rows (or score histogram), with the rows per stratum of the
+ * calibrator (binary) or of each class's calibrator (multiclass) when the estimate was given them.
+ */
+export function classificationState(
+  e: Pick<ClassificationEstimateErrors, 'moments' | 'samplingErrors'> & { rows: number },
+  strata: { calibration?: StrataCounts[]; classCalibration?: StrataCounts[][] } = {},
+): ClassificationEstimateState {
+  return {
+    kind: 'classification',
+    rows: e.rows,
+    confusion: e.moments.confusion,
+    variance: (e.samplingErrors.accuracy * e.rows) ** 2,
+    gram: e.moments.gram,
+    byPredicted: e.moments.byPredicted,
+    ...strata,
+  };
+}
 
 /** Estimated metrics of a window, each with the standard error of the ones that have a band. */
 export interface EstimatedMetrics {

@@ -13,7 +13,7 @@ import type { StoreConnection } from '../../store/open-store.js';
 import { latestLabelledTime, queryPredictions } from '../../store/prediction-reads.js';
 import { getReference } from '../references.js';
 import type { WindowSummary } from '../windows.js';
-import type { EstimateState } from './estimate-state.js';
+import { classificationState, type EstimateState } from './estimate-state.js';
 import { EstimationError } from './estimation-error.js';
 import { lossModels } from './loss-model-worker.js';
 
@@ -192,18 +192,7 @@ function binaryEstimator(spec: ModelSpec, rows: readonly JoinedPrediction[], inf
   const fromBuckets = (buckets: ReadonlyArray<readonly [number, number]>): EstimateState | null => {
     if (buckets.length === 0) return null;
     const e = estimateBinaryFromHistogram(buckets, calibrate, { threshold: THRESHOLD, calibration });
-    return {
-      kind: 'classification',
-      rows: e.rows,
-      confusion: [
-        [e.trueNegatives, e.falsePositives],
-        [e.falseNegatives, e.truePositives],
-      ],
-      variance: (e.samplingErrors.accuracy * e.rows) ** 2,
-      gram: e.moments.gram,
-      byPredicted: e.moments.byPredicted,
-      ...(e.strataCounts ? { calibration: [e.strataCounts] } : {}),
-    };
+    return classificationState(e, e.strataCounts ? { calibration: [e.strataCounts] } : {});
   };
   return {
     info,
@@ -253,15 +242,7 @@ function multiclassEstimator(
         predicted: usable.map((r) => classes.indexOf(String(r.output))),
         calibration,
       });
-      return {
-        kind: 'classification',
-        rows: e.rows,
-        confusion: e.confusion,
-        variance: (e.samplingErrors.accuracy * e.rows) ** 2,
-        gram: e.moments.gram,
-        byPredicted: e.moments.byPredicted,
-        ...(e.strataCounts ? { classCalibration: [e.strataCounts] } : {}),
-      };
+      return classificationState(e, e.strataCounts ? { classCalibration: [e.strataCounts] } : {});
     },
   };
 }
