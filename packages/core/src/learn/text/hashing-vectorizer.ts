@@ -127,11 +127,32 @@ export class HashingVectorizer {
     return h === -2147483648 ? (2147483647 - (n - 1)) % n : Math.abs(h) % n;
   }
 
+  /** The options as plain JSON (a token pattern as its source and flags): all a model file needs to hash alike. */
   toJSON(): Record<string, unknown> {
     const { tokenPattern, ...rest } = this.options;
     return {
       ...rest,
       ...(tokenPattern ? { tokenPattern: { source: tokenPattern.source, flags: tokenPattern.flags } } : {}),
     };
+  }
+
+  /** The vectorizer `toJSON` described; its options are checked as the constructor checks them. */
+  static fromJSON(json: unknown): HashingVectorizer {
+    if (json === null || typeof json !== 'object' || Array.isArray(json))
+      throw new StewardInputError('a HashingVectorizer is saved as an object of its options', 'vectorizer');
+    const { tokenPattern, ...rest } = json as Record<string, unknown> & {
+      tokenPattern?: { source?: unknown; flags?: unknown };
+    };
+    if (
+      tokenPattern !== undefined &&
+      (typeof tokenPattern?.source !== 'string' || typeof tokenPattern.flags !== 'string')
+    )
+      throw new StewardInputError('tokenPattern must be saved as { source, flags } strings', 'vectorizer');
+    return new HashingVectorizer({
+      ...(rest as HashingVectorizerOptions),
+      ...(tokenPattern
+        ? { tokenPattern: new RegExp(tokenPattern.source as string, tokenPattern.flags as string) }
+        : {}),
+    });
   }
 }

@@ -202,6 +202,21 @@ describe('text features and naive Bayes, against scikit-learn 1.2.1', () => {
       expectClose(row, fixture.sgd.partial?.proba?.[i]);
   });
 
+  it('a saved HashingVectorizer hashes alike after loading, its token pattern included', () => {
+    const vectorizer = new HashingVectorizer({
+      nFeatures: 512,
+      ngramRange: [1, 2],
+      tokenPattern: /[a-z]+/gu,
+      stopWords: ['the'],
+      norm: 'l1',
+    });
+    const restored = HashingVectorizer.fromJSON(JSON.parse(JSON.stringify(vectorizer)));
+    expect(rowsOf(restored.transform(everything))).toEqual(rowsOf(vectorizer.transform(everything)));
+    expect(() => HashingVectorizer.fromJSON('x')).toThrow(/saved as an object of its options/);
+    expect(() => HashingVectorizer.fromJSON({ tokenPattern: 'a+' })).toThrow(/tokenPattern must be saved as/);
+    expect(() => HashingVectorizer.fromJSON({ nFeatures: -1 })).toThrow(/nFeatures must be an integer/);
+  });
+
   it('refuses bad input, saying what to do', () => {
     expect(() =>
       new MultinomialNB().fit(new HashingVectorizer({ nFeatures: 64 }).transform(['spam eggs ham']), ['a']),
