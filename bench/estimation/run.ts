@@ -1,7 +1,9 @@
 // Performance estimation without labels: the time to estimate 100 windows of 10^4 rows (CBPE, binary; DLE,
 // regression), beside computing their realized metric from labels (the reference: what estimation stands in for),
-// and how closely the estimates tracked the realized metric on the seeded covariate-shift streams of
-// @steward/core/streams. Results: bench/results/estimation.json (its `elec2` entry, from elec2.ts, is kept).
+// and how closely the estimates tracked the realized metric on the covariate-shift streams of @steward/core/streams
+// (six seeds each; DLE beside an oracle that knows the generator's noise, and its speed beside scikit-learn's
+// HistGradientBoosting predicting the same loss models). Results: bench/results/estimation.json (its `elec2` entry,
+// from elec2.ts, is kept).
 //   npx tsx bench/estimation/run.ts
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,9 +2,9 @@ import { StewardInputError } from '../errors.js';
 import {
   type CalibrationStrata,
   calibrationErrors,
+  countStratum,
   emptyStrataCounts,
   type StrataCounts,
-  stratumOf,
 } from './calibration-error.js';
 import {
   addRow,
@@ -246,10 +246,4 @@ export function estimateBinaryFromHistogram(
   });
   if (n === 0) throw new StewardInputError('estimating performance needs at least one row', 'buckets');
   return fromConfusion(n, tp, fp, fn, tn, moments, strata);
-}
-
-function countStratum(counts: StrataCounts, probability: number, positive: boolean, rows: number): void {
-  const c = stratumOf(counts.strata, probability);
-  const into = positive ? counts.positive : counts.negative;
-  into[c] = (into[c] as number) + rows;
 }

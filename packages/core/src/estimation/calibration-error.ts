@@ -28,26 +28,63 @@ export function calibrationStrata(
   labels: ArrayLike<number>,
   strata = 10,
 ): CalibrationStrata {
-  const n = calibrated.length;
-  if (labels.length !== n)
-    throw new StewardInputError(`calibrated has ${n} values and labels ${labels.length}`, 'labels');
+  if (labels.length !== calibrated.length)
+    throw new StewardInputError(
+      `calibrated has ${calibrated.length} values and labels ${labels.length}`,
+      'labels',
+    );
+  return quantileStrata(calibrated, labels, strata, (values) => {
+    let positives = 0;
+    for (const v of values) positives += v > 0 ? 1 : 0;
+    const share = positives / values.length;
+    return (share * (1 - share)) / values.length;
+  });
+}
+
+/**
+ * The reference cut into `strata` strata of `fitted` (its quantiles, as equal counts of rows): the upper edge of each
+ * but the last, and per stratum `varianceOfMean` of the `actual` values of its rows — how far a model that learnt
+ * the stratum's level from those rows may be off. CBPE's calibrators and DLE's loss models both use it.
+ */
+export function quantileStrata(
+  fitted: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  strata: number,
+  varianceOfMean: (values: Float64Array) => number,
+): CalibrationStrata {
   if (!Number.isInteger(strata) || strata < 1)
     throw new StewardInputError(`strata must be a positive integer, got ${strata}`, 'strata');
+  const n = fitted.length;
   const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => (calibrated[a] as number) - (calibrated[b] as number),
+    (a, b) => (fitted[a] as number) - (fitted[b] as number),
   );
   const k = Math.max(1, Math.min(strata, n));
   const edges: number[] = [];
   const variance: number[] = [];
   for (let c = 0; c < k; c++) {
     const members = order.slice(Math.floor((c * n) / k), Math.floor(((c + 1) * n) / k));
-    if (c < k - 1) edges.push(calibrated[members[members.length - 1] as number] as number);
-    let positives = 0;
-    for (const i of members) positives += (labels[i] as number) > 0 ? 1 : 0;
-    const share = members.length > 0 ? positives / members.length : 0;
-    variance.push(members.length > 0 ? (share * (1 - share)) / members.length : 0);
+    if (c < k - 1) edges.push(fitted[members[members.length - 1] as number] as number);
+    variance.push(
+      members.length > 0 ? varianceOfMean(Float64Array.from(members, (i) => actual[i] as number)) : 0,
+    );
   }
   return { edges, variance };
+}
+
+/**
+ * The error of a mean over `values` (a window's predicted levels) that comes from the strata's own errors, each
+ * stratum erring alike on all its rows: √(Σ q_c² v_c) with q_c the share of the values in stratum c.
+ */
+export function strataError(strata: CalibrationStrata, values: ArrayLike<number>): number {
+  const counts = new Float64Array(strata.variance.length);
+  for (let i = 0; i < values.length; i++) {
+    const c = stratumOf(strata, values[i] as number);
+    counts[c] = (counts[c] as number) + 1;
+  }
+  let variance = 0;
+  for (let c = 0; c < counts.length; c++)
+    variance += ((counts[c] as number) / values.length) ** 2 * (strata.variance[c] as number);
+  return Math.sqrt(variance);
 }
 
 /** The stratum of a calibrated probability. */
@@ -62,27 +99,65 @@ export function stratumOf(strata: CalibrationStrata, probability: number): numbe
   return lo;
 }
 
+/** Counts `rows` rows at calibrated `probability`, predicted as the class (`positive`) or as another. */
+export function countStratum(counts: StrataCounts, probability: number, positive: boolean, rows = 1): void {
+  const c = stratumOf(counts.strata, probability);
+  const into = positive ? counts.positive : counts.negative;
+  into[c] = (into[c] as number) + rows;
+}
+
 export function emptyStrataCounts(strata: CalibrationStrata): StrataCounts {
   const k = strata.variance.length;
   return { strata, positive: new Array<number>(k).fill(0), negative: new Array<number>(k).fill(0) };
 }
 
+/** Whether two strata are one calibrator's (the same edges and variances). */
+function sameStrata(a: CalibrationStrata, b: CalibrationStrata): boolean {
+  return (
+    a.edges.length === b.edges.length &&
+    a.edges.every((e, i) => e === b.edges[i]) &&
+    a.variance.every((v, i) => v === b.variance[i])
+  );
+}
+
+const copyCounts = (g: StrataCounts): StrataCounts => ({
+  ...g,
+  positive: [...g.positive],
+  negative: [...g.negative],
+});
+
+function addCounts(into: StrataCounts, from: StrataCounts): void {
+  for (let c = 0; c < from.positive.length; c++) {
+    into.positive[c] = (into.positive[c] as number) + (from.positive[c] as number);
+    into.negative[c] = (into.negative[c] as number) + (from.negative[c] as number);
+  }
+}
+
 /** Adds another window's counts: into a group of the same calibrator, else as a group of its own. */
 export function mergeStrataCounts(groups: StrataCounts[], more: readonly StrataCounts[]): StrataCounts[] {
-  const out = groups.map((g) => ({ ...g, positive: [...g.positive], negative: [...g.negative] }));
+  const out = groups.map(copyCounts);
   for (const g of more) {
+    const same = out.find((o) => sameStrata(o.strata, g.strata));
+    if (same) addCounts(same, g);
+    else out.push(copyCounts(g));
+  }
+  return out;
+}
+
+/** The same for multiclass windows: a group is one calibrator per class, merged when every class's is the same. */
+export function mergeClassStrataCounts(
+  groups: readonly StrataCounts[][],
+  more: readonly StrataCounts[][],
+): StrataCounts[][] {
+  const out = groups.map((g) => g.map(copyCounts));
+  for (const group of more) {
     const same = out.find(
       (o) =>
-        o.strata.edges.length === g.strata.edges.length &&
-        o.strata.edges.every((e, i) => e === g.strata.edges[i]) &&
-        o.strata.variance.every((v, i) => v === g.strata.variance[i]),
+        o.length === group.length &&
+        o.every((counts, j) => sameStrata(counts.strata, (group[j] as StrataCounts).strata)),
     );
-    if (!same) out.push({ ...g, positive: [...g.positive], negative: [...g.negative] });
-    else
-      for (let c = 0; c < g.positive.length; c++) {
-        same.positive[c] = (same.positive[c] as number) + (g.positive[c] as number);
-        same.negative[c] = (same.negative[c] as number) + (g.negative[c] as number);
-      }
+    if (same) for (const [j, counts] of group.entries()) addCounts(same[j] as StrataCounts, counts);
+    else out.push(group.map(copyCounts));
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { StewardInputError } from '../errors.js';
 import { type GradientBoostingOptions, GradientBoostingRegressor } from '../learn/gradient-boosting.js';
+import { type CalibrationStrata, quantileStrata, strataError } from './calibration-error.js';
 
 /** A regressor's error estimated without labels. */
 export interface RegressionErrorEstimate {
@@ -20,7 +21,7 @@ export interface RegressionErrorEstimate {
   mseSamplingError: number;
   /**
    * The loss model's own error on these rows: it learned each level of loss from a limited number of reference rows,
-   * and a window that puts many rows where the reference had few leans on few of them (see `LossStrata`).
+   * and a window that puts many rows where the reference had few leans on few of them (see `lossStrata`).
    */
   maeModelError: number;
   mseModelError: number;
@@ -61,8 +62,8 @@ export class DirectLossEstimator {
     features: number;
     absoluteSpread: number;
     squaredSpread: number;
-    absoluteStrata: LossStrata;
-    squaredStrata: LossStrata;
+    absoluteStrata: CalibrationStrata;
+    squaredStrata: CalibrationStrata;
   };
 
   constructor(options: DirectLossEstimatorOptions = {}) {
@@ -137,8 +138,8 @@ export class DirectLossEstimator {
     const mse = mean(squared);
     const maeSamplingError = f.absoluteSpread / Math.sqrt(n);
     const mseSamplingError = f.squaredSpread / Math.sqrt(n);
-    const maeModelError = modelError(f.absoluteStrata, absolute);
-    const mseModelError = modelError(f.squaredStrata, squared);
+    const maeModelError = strataError(f.absoluteStrata, absolute);
+    const mseModelError = strataError(f.squaredStrata, squared);
     return {
       rows: n,
       mae,
@@ -155,49 +156,17 @@ export class DirectLossEstimator {
 }
 
 /**
- * Strata of the reference by predicted loss (its quantiles): the upper edge of each but the last, and per stratum
- * the variance of the actual losses in it over its row count. A loss model learns the loss of a stratum from its
- * rows, so its error on a window's rows in stratum c is about √(s²_c / n_c), the same for all of them; a window
- * with a share q_c of its rows there gets a model error of √(Σ q_c² s²_c / n_c). It is small while the window looks
- * like the reference (q_c ≈ 1/strata) and grows as the window crowds into strata the reference filled thinly
- * relative to their spread: the importance-weighting variance of covariate shift, which NannyML's band leaves out.
+ * Strata of the reference by predicted loss (`quantileStrata`), with per stratum the variance of the actual losses
+ * in it over its row count. A loss model learns the loss of a stratum from its rows, so its error on a window's
+ * rows in stratum c is about √(s²_c / n_c), the same for all of them; a window with a share q_c of its rows there
+ * gets a model error of √(Σ q_c² s²_c / n_c) (`strataError`). It is small while the window looks like the reference
+ * (q_c ≈ 1/strata) and grows as the window crowds into strata the reference filled thinly relative to their spread:
+ * the importance-weighting variance of covariate shift, which NannyML's band leaves out.
  */
-export interface LossStrata {
-  edges: Float64Array;
-  varianceOverRows: Float64Array;
-}
-
-function lossStrata(fitted: Float64Array, actual: Float64Array, count: number): LossStrata {
-  const order = Array.from(fitted.keys()).sort((a, b) => (fitted[a] as number) - (fitted[b] as number));
-  const k = Math.min(count, order.length);
-  const edges = new Float64Array(k - 1);
-  const varianceOverRows = new Float64Array(k);
-  for (let c = 0; c < k; c++) {
-    const members = order.slice(Math.floor((c * order.length) / k), Math.floor(((c + 1) * order.length) / k));
-    if (c < k - 1) edges[c] = fitted[members[members.length - 1] as number] as number;
-    const values = Float64Array.from(members, (i) => actual[i] as number);
-    varianceOverRows[c] = values.length > 1 ? standardDeviation(values) ** 2 / values.length : 0;
-  }
-  return { edges, varianceOverRows };
-}
-
-function modelError(strata: LossStrata, predicted: Float64Array): number {
-  const { edges, varianceOverRows } = strata;
-  const counts = new Float64Array(varianceOverRows.length);
-  for (const v of predicted) {
-    let lo = 0;
-    let hi = edges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (v > (edges[mid] as number)) lo = mid + 1;
-      else hi = mid;
-    }
-    counts[lo] = (counts[lo] as number) + 1;
-  }
-  let variance = 0;
-  for (let c = 0; c < counts.length; c++)
-    variance += ((counts[c] as number) / predicted.length) ** 2 * (varianceOverRows[c] as number);
-  return Math.sqrt(variance);
+function lossStrata(fitted: Float64Array, actual: Float64Array, count: number): CalibrationStrata {
+  return quantileStrata(fitted, actual, count, (values) =>
+    values.length > 1 ? standardDeviation(values) ** 2 / values.length : 0,
+  );
 }
 
 /** The rows with the monitored model's prediction as one more column. */

@@ -9,10 +9,14 @@ export {
   type CalibrationStrata,
   calibrationErrors,
   calibrationStrata,
+  countStratum,
   emptyStrataCounts,
+  mergeClassStrataCounts,
   mergeStrataCounts,
   multiclassCalibrationErrors,
+  quantileStrata,
   type StrataCounts,
+  strataError,
   stratumOf,
 } from './calibration-error.js';
 export {

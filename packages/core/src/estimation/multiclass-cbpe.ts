@@ -2,10 +2,10 @@ import { StewardInputError } from '../errors.js';
 import { estimateBinaryPerformance } from './binary-cbpe.js';
 import {
   type CalibrationStrata,
+  countStratum,
   emptyStrataCounts,
   multiclassCalibrationErrors,
   type StrataCounts,
-  stratumOf,
 } from './calibration-error.js';
 import {
   addRow,
@@ -97,12 +97,7 @@ export function estimateMulticlassPerformance(
     correct += row[column] as number;
     addRow(moments, row, column);
     if (strata)
-      for (let j = 0; j < k; j++) {
-        const counts = strata[j] as StrataCounts;
-        const c = stratumOf(counts.strata, row[j] as number);
-        const into = j === column ? counts.positive : counts.negative;
-        into[c] = (into[c] as number) + 1;
-      }
+      for (let j = 0; j < k; j++) countStratum(strata[j] as StrataCounts, row[j] as number, j === column);
   }
   let precision = 0;
   let recall = 0;

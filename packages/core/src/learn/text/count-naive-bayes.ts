@@ -1,6 +1,7 @@
 import { StewardInputError } from '../../errors.js';
 import { checkClassLabels, type Label, type Labels } from '../../metrics/input.js';
 import { sortedUnique } from '../../metrics/labels.js';
+import { argmaxClasses } from '../classes.js';
 import { checkModelFile, type ModelFile, modelFile } from '../model-file.js';
 import { checkSparseMatrix, type SparseMatrix } from './sparse-matrix.js';
 
@@ -136,12 +137,7 @@ export abstract class CountNaiveBayes {
 
   predict(X: SparseMatrix): Label[] {
     const scores = this.jointLogLikelihood(this.checked(X));
-    const classes = (this.s as CountState).classes;
-    return scores.map((row) => {
-      let best = 0;
-      for (let c = 1; c < row.length; c++) if ((row[c] as number) > (row[best] as number)) best = c;
-      return classes[best] as Label;
-    });
+    return argmaxClasses(scores, (this.s as CountState).classes);
   }
 
   /** Row × class: Σ_j x_ij · weights[c][j]. */

@@ -1,7 +1,7 @@
 import { StewardInputError } from '../../errors.js';
 import { type AnalyzerOptions, buildAnalyzer } from './analyzers.js';
 import { murmurhash3 } from './murmurhash3.js';
-import { normalizeRows, type RowNorm, type SparseMatrix } from './sparse-matrix.js';
+import { normalizeRows, type RowNorm, type SparseMatrix, SparseRowsBuilder } from './sparse-matrix.js';
 
 export interface HashingVectorizerOptions extends AnalyzerOptions {
   /** Columns of the output (default 2^20): each feature goes to |murmurhash3(feature)| mod nFeatures. */
@@ -56,69 +56,25 @@ export class HashingVectorizer {
 
   /** The column of a feature and its sign (+1, or −1 with `alternateSign`). */
   column(feature: string): { column: number; sign: number } {
-    const h = this.hash(feature);
+    const h = murmurhash3(feature);
     return { column: this.columnOf(h), sign: this.options.alternateSign && h < 0 ? -1 : 1 };
   }
 
   transform(documents: readonly string[]): SparseMatrix {
     if (!Array.isArray(documents))
       throw new StewardInputError('documents must be an array of strings (one per row)', 'documents');
-    const n = this.options.nFeatures;
     const alternate = this.options.alternateSign;
-    // One row's sums in a dense scratch row; `seen` marks its columns, so a sum of zero (+1 − 1) stays stored as
-    // scikit-learn's sum_duplicates leaves it.
-    const sums = new Float64Array(n);
-    const seen = new Uint8Array(n);
-    let touched = new Int32Array(256);
-    const indptr = new Int32Array(documents.length + 1);
-    let indices = new Int32Array(1 << 16);
-    let data = new Float64Array(1 << 16);
-    let size = 0;
-    for (const [i, document] of documents.entries()) {
-      const features = this.analyze(document);
-      if (features.length > touched.length) touched = new Int32Array(features.length * 2);
-      let count = 0;
-      for (const feature of features) {
-        const h = this.hash(feature);
-        const column = this.columnOf(h);
-        if (seen[column] === 0) {
-          seen[column] = 1;
-          touched[count++] = column;
-        }
-        sums[column] = (sums[column] as number) + (alternate && h < 0 ? -1 : 1);
+    const builder = new SparseRowsBuilder(this.options.nFeatures);
+    for (const document of documents) {
+      for (const feature of this.analyze(document)) {
+        const h = murmurhash3(feature);
+        builder.add(this.columnOf(h), alternate && h < 0 ? -1 : 1);
       }
-      const row = touched.subarray(0, count).sort();
-      if (size + count > indices.length) {
-        const capacity = Math.max(indices.length * 2, size + count);
-        const grownIndices = new Int32Array(capacity);
-        grownIndices.set(indices.subarray(0, size));
-        const grownData = new Float64Array(capacity);
-        grownData.set(data.subarray(0, size));
-        indices = grownIndices;
-        data = grownData;
-      }
-      for (const column of row) {
-        indices[size] = column;
-        data[size] = sums[column] as number;
-        size++;
-        sums[column] = 0;
-        seen[column] = 0;
-      }
-      indptr[i + 1] = size;
+      builder.endRow();
     }
-    const X: SparseMatrix = {
-      rows: documents.length,
-      cols: n,
-      indptr,
-      indices: indices.slice(0, size),
-      data: data.slice(0, size),
-    };
+    const X = builder.build();
     if (this.options.binary) X.data.fill(1);
     return this.options.norm ? normalizeRows(X, this.options.norm) : X;
-  }
-
-  private hash(feature: string): number {
-    return murmurhash3(feature);
   }
 
   private columnOf(h: number): number {

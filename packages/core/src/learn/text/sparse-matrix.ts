@@ -14,7 +14,9 @@ export interface SparseMatrix {
 }
 
 /**
- * Builds a matrix row by row from (column, value) pairs in any order; pairs of the same column add up.
+ * Builds a matrix row by row from (column, value) pairs in any order; pairs of the same column add up. A row's sums
+ * are kept in a dense scratch row of `cols` values, so a row costs its pairs, not a sort of them; a column whose
+ * values sum to zero stays stored (as scipy's `sum_duplicates` leaves it).
  *
  * @example
  * ```ts
@@ -29,28 +31,49 @@ export class SparseRowsBuilder {
   private indices: Int32Array = new Int32Array(1024);
   private data: Float64Array = new Float64Array(1024);
   private size = 0;
+  private readonly sums: Float64Array;
+  private readonly seen: Uint8Array;
+  private touched: Int32Array = new Int32Array(256);
+  private count = 0;
 
-  constructor(readonly cols: number) {}
+  constructor(readonly cols: number) {
+    this.sums = new Float64Array(cols);
+    this.seen = new Uint8Array(cols);
+  }
+
+  /** Adds `value` to `column` of the row being built. */
+  add(column: number, value: number): void {
+    if (this.seen[column] === 0) {
+      this.seen[column] = 1;
+      if (this.count === this.touched.length) {
+        const grown = new Int32Array(this.touched.length * 2);
+        grown.set(this.touched);
+        this.touched = grown;
+      }
+      this.touched[this.count++] = column;
+    }
+    this.sums[column] = (this.sums[column] as number) + value;
+  }
+
+  /** Ends the row being built: its columns in increasing order, with their sums. */
+  endRow(): void {
+    const row = this.touched.subarray(0, this.count).sort();
+    this.reserve(this.count);
+    for (const column of row) {
+      this.indices[this.size] = column;
+      this.data[this.size] = this.sums[column] as number;
+      this.size++;
+      this.sums[column] = 0;
+      this.seen[column] = 0;
+    }
+    this.count = 0;
+    this.indptr.push(this.size);
+  }
 
   /** Adds a row from parallel arrays of columns and values (`count` of them). */
   addRow(columns: ArrayLike<number>, values: ArrayLike<number>, count = columns.length): void {
-    const order = Array.from({ length: count }, (_, k) => k).sort(
-      (a, b) => (columns[a] as number) - (columns[b] as number),
-    );
-    this.reserve(count);
-    let last = -1;
-    for (const k of order) {
-      const column = columns[k] as number;
-      if (column === last)
-        this.data[this.size - 1] = (this.data[this.size - 1] as number) + (values[k] as number);
-      else {
-        this.indices[this.size] = column;
-        this.data[this.size] = values[k] as number;
-        this.size++;
-        last = column;
-      }
-    }
-    this.indptr.push(this.size);
+    for (let k = 0; k < count; k++) this.add(columns[k] as number, values[k] as number);
+    this.endRow();
   }
 
   build(): SparseMatrix {

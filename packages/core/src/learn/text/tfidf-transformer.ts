@@ -48,7 +48,8 @@ export class TfidfTransformer {
     this.cols = X.cols;
     if (!this.options.useIdf) return this;
     const df = new Float64Array(X.cols);
-    for (const j of X.indices) df[j] = (df[j] as number) + 1;
+    for (let k = 0; k < X.indices.length; k++)
+      df[X.indices[k] as number] = (df[X.indices[k] as number] as number) + 1;
     const smooth = this.options.smoothIdf ? 1 : 0;
     const n = X.rows + smooth;
     this.idfs = df.map((d) => Math.log(n / (d + smooth)) + 1);

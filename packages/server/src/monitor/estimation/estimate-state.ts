@@ -1,6 +1,7 @@
 import {
   type ClassificationEstimateErrors,
   calibrationErrors,
+  mergeClassStrataCounts,
   mergeStrataCounts,
   metricErrors,
   multiclassCalibrationErrors,
@@ -108,7 +109,7 @@ export function mergeStates(states: readonly EstimateState[]): EstimateState | n
       calibration = calibration && s.calibration ? mergeStrataCounts(calibration, s.calibration) : undefined;
       classCalibration =
         classCalibration && s.classCalibration
-          ? mergeClassGroups(classCalibration, s.classCalibration)
+          ? mergeClassStrataCounts(classCalibration, s.classCalibration)
           : undefined;
       addInto(confusion, s.confusion);
       if (gram && byPredicted && s.gram && s.byPredicted) {
@@ -219,32 +220,6 @@ export function metricsOf(state: EstimateState): EstimatedMetrics {
         }
       : {}),
   };
-}
-
-/** Per-class counts of windows estimated by the same calibrators add up; others stay groups of their own. */
-function mergeClassGroups(groups: StrataCounts[][], more: StrataCounts[][]): StrataCounts[][] {
-  const out = groups.map((g) =>
-    g.map((counts) => ({ ...counts, positive: [...counts.positive], negative: [...counts.negative] })),
-  );
-  for (const group of more) {
-    const same = out.find(
-      (o) =>
-        o.length === group.length &&
-        o.every((counts, j) => mergeStrataCounts([counts], [group[j] as StrataCounts]).length === 1),
-    );
-    if (same)
-      for (const [j, counts] of group.entries())
-        same[j] = mergeStrataCounts([same[j] as StrataCounts], [counts])[0] as StrataCounts;
-    else
-      out.push(
-        group.map((counts) => ({
-          ...counts,
-          positive: [...counts.positive],
-          negative: [...counts.negative],
-        })),
-      );
-  }
-  return out;
 }
 
 /** Errors of different calibrators taken as erring alike: they add. */
