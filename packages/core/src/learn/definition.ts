@@ -17,6 +17,8 @@ export interface LearnerDefinition<N extends string = string, O extends object =
   readonly defaults: Readonly<Partial<O>>;
   /** Has `partialFit`: can learn batch by batch (the incremental strategy, online learning). */
   readonly online: boolean;
+  /** Takes a `SparseMatrix` wherever it takes rows: can learn from a pipeline's text columns (hashed n-grams). */
+  readonly sparse?: boolean;
   /**
    * The search a user of scikit-learn or Optuna would start from (`steward tune`), with options held fixed
    * during the search so that each trial stays short.

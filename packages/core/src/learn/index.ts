@@ -46,6 +46,8 @@ export {
   DEFAULT_LEARNER,
   DEFAULT_LEARNER_PARAMS,
   DEFAULT_ONLINE_LEARNER,
+  DEFAULT_TEXT_LEARNER,
+  DEFAULT_TEXT_LEARNER_PARAMS,
   LEARNER_KINDS,
   LEARNERS,
   type LearnerKind,
@@ -61,3 +63,4 @@ export {
   type SGDRegressorOptions,
 } from './sgd.js';
 export * from './text/index.js';
+export { DEFAULT_TEXT_FEATURES, type TextSteps } from './text-columns.js';

@@ -7,6 +7,11 @@ import type { ModelFile } from './model-file.js';
  */
 export interface Learner {
   fit(X: number[][], y: never, options?: { warmStart?: boolean }): unknown;
+  /**
+   * True for learners that also take a `SparseMatrix` wherever they take rows (hashed text); a pipeline with text
+   * columns needs one.
+   */
+  readonly sparseInput?: boolean;
   /** Online learners only: one more batch on top of what was learnt (River's `learn_many`). */
   partialFit?(X: number[][], y: never): unknown;
   predict(X: number[][]): ArrayLike<Label> | ArrayLike<number>;

@@ -78,7 +78,9 @@ describe('Pipeline preprocessing', () => {
     expect(() => strict.transform([{ region: 'TAS' }])).toThrow(
       /row 0, column 'region': category 'TAS' was not seen/,
     );
-    expect(() => new Pipeline({}, new SGDRegressor())).toThrow(/at least one numeric or categorical column/);
+    expect(() => new Pipeline({}, new SGDRegressor())).toThrow(
+      /at least one numeric, categorical or text column/,
+    );
     expect(() =>
       new Pipeline({ numeric: ['price'] }, new SGDRegressor()).fit([{ price: 'high' }], [1]),
     ).toThrow(/row 0, column 'price': "high" is not a number/);

@@ -16,6 +16,8 @@ import {
   type Row,
   type RowValue,
 } from './preprocessing.js';
+import { hstack, type SparseMatrix, sparseFromDense } from './text/sparse-matrix.js';
+import { TextColumn, type TextState, type TextSteps } from './text-columns.js';
 
 export type { Learner } from './learner.js';
 
@@ -24,13 +26,20 @@ export interface PipelineOptions {
   numeric?: string[];
   /** Categorical input columns, one-hot encoded after the numeric ones. */
   categorical?: string[];
+  /**
+   * Text input columns, each hashed into its own block of columns after the categorical ones (`textSteps`); with
+   * any, the model sees a `SparseMatrix` and must take one (SGDClassifier, MultinomialNB, ComplementNB).
+   */
+  text?: string[];
   numericSteps?: NumericSteps;
   categoricalSteps?: CategoricalSteps;
+  textSteps?: TextSteps;
 }
 
 interface PipelineState {
   numeric: Record<string, NumericState>;
   categorical: Record<string, CategoricalState>;
+  text?: Record<string, TextState>;
   /** Rows dropped by the last fit because their label was missing. */
   droppedRows: number;
   model: ModelFile;
@@ -50,19 +59,33 @@ interface PipelineState {
  * ```
  */
 export class Pipeline<M extends Learner = Learner> {
-  readonly options: Required<Pick<PipelineOptions, 'numeric' | 'categorical'>> & PipelineOptions;
+  readonly options: Required<Pick<PipelineOptions, 'numeric' | 'categorical' | 'text'>> & PipelineOptions;
   model: M;
   private state: Omit<PipelineState, 'model'> | undefined;
+  private readonly textColumns: TextColumn[];
 
   constructor(options: PipelineOptions, model: M) {
-    this.options = { numeric: [], categorical: [], ...options };
-    if (this.options.numeric.length + this.options.categorical.length === 0) {
-      throw new StewardInputError('a pipeline needs at least one numeric or categorical column', 'numeric');
+    this.options = { numeric: [], categorical: [], text: [], ...options };
+    const { numeric, categorical, text } = this.options;
+    if (numeric.length + categorical.length + text.length === 0) {
+      throw new StewardInputError(
+        'a pipeline needs at least one numeric, categorical or text column',
+        'numeric',
+      );
     }
+    if (text.length > 0 && !model.sparseInput)
+      throw new StewardInputError(
+        `text columns (${text.join(', ')}) become sparse rows of hashed n-grams, which ${model.constructor.name} does not take: use SGDClassifier, MultinomialNB or ComplementNB`,
+        'text',
+      );
+    this.textColumns = text.map((name) => new TextColumn(name, this.options.textSteps ?? {}));
     this.model = model;
   }
 
-  /** Names of the features the model sees, after one-hot encoding (for example `region=NSW`). */
+  /**
+   * Names of the features the model sees, after one-hot encoding (for example `region=NSW`); a text column's hashed
+   * block is one name, `body[0:262144]`.
+   */
   get featureNames(): string[] {
     const s = this.fitted();
     return [
@@ -70,6 +93,7 @@ export class Pipeline<M extends Learner = Learner> {
       ...this.options.categorical.flatMap((c) =>
         (s.categorical[c] as CategoricalState).categories.map((v) => `${c}=${v}`),
       ),
+      ...this.textColumns.map((t) => `${t.name}[0:${t.width}]`),
     ];
   }
 
@@ -78,7 +102,44 @@ export class Pipeline<M extends Learner = Learner> {
     return this.state?.droppedRows ?? 0;
   }
 
-  fit(rows: readonly Row[], labels: ArrayLike<RowValue>): this {
+  /**
+   * Learns the preprocessing and the model from labelled rows. With `warmStart`, a fitted pipeline keeps its
+   * preprocessing (imputation, scaling, categories, idf: as a pretrained model keeps its tokenizer) and the model goes
+   * on from its state (fine-tuning).
+   */
+  fit(rows: readonly Row[], labels: ArrayLike<RowValue>, options: { warmStart?: boolean } = {}): this {
+    const { kept, y, dropped } = this.labelled(rows, labels);
+    if (options.warmStart && this.state) {
+      this.model.fit(this.transform(kept) as number[][], y as never, { warmStart: true });
+      this.state.droppedRows = dropped;
+      return this;
+    }
+    this.fitPreprocessing(kept, dropped);
+    this.model.fit(this.transform(kept) as number[][], y as never);
+    return this;
+  }
+
+  /**
+   * Online models only: one more batch through the fitted preprocessing (the first batch fits it), as
+   * `partialFit` of the model.
+   */
+  partialFit(rows: readonly Row[], labels: ArrayLike<RowValue>): this {
+    if (!this.model.partialFit)
+      throw new StewardInputError(
+        `${this.model.constructor.name} learns in one fit only (no partialFit): fit the pipeline instead`,
+        'model',
+      );
+    const { kept, y, dropped } = this.labelled(rows, labels);
+    if (!this.state) this.fitPreprocessing(kept, dropped);
+    else this.state.droppedRows = dropped;
+    this.model.partialFit(this.transform(kept) as number[][], y as never);
+    return this;
+  }
+
+  private labelled(
+    rows: readonly Row[],
+    labels: ArrayLike<RowValue>,
+  ): { kept: Row[]; y: RowValue[]; dropped: number } {
     if (!Array.isArray(rows) || rows.length === 0)
       throw new StewardInputError('rows must be a non-empty array', 'rows');
     if (labels === null || typeof labels !== 'object' || labels.length !== rows.length) {
@@ -91,8 +152,14 @@ export class Pipeline<M extends Learner = Learner> {
     for (let i = 0; i < rows.length; i++) if (!isMissing(labels[i])) keep.push(i);
     if (keep.length === 0)
       throw new StewardInputError('every label is missing: nothing to learn from', 'labels');
-    const kept = keep.map((i) => rows[i] as Row);
-    const y = keep.map((i) => labels[i]);
+    return {
+      kept: keep.map((i) => rows[i] as Row),
+      y: keep.map((i) => labels[i]),
+      dropped: rows.length - keep.length,
+    };
+  }
+
+  private fitPreprocessing(kept: readonly Row[], dropped: number): void {
     const n = {
       impute: 'mean' as const,
       fillValue: 0,
@@ -110,13 +177,28 @@ export class Pipeline<M extends Learner = Learner> {
     const categorical: Record<string, CategoricalState> = {};
     for (const name of this.options.categorical)
       categorical[name] = fitCategorical(name, categoricalColumn(kept, name), c);
-    this.state = { numeric, categorical, droppedRows: rows.length - keep.length };
-    this.model.fit(this.transform(kept), y as never);
-    return this;
+    const text: Record<string, TextState> = {};
+    for (const column of this.textColumns) text[column.name] = column.fit(kept);
+    this.state = { numeric, categorical, text, droppedRows: dropped };
   }
 
-  /** The rows as the model sees them. */
-  transform(rows: readonly Row[]): number[][] {
+  /** The rows as the model sees them: dense rows, or a `SparseMatrix` when the pipeline has text columns. */
+  transform(rows: readonly Row[]): number[][] | SparseMatrix {
+    const dense = this.denseFeatures(rows);
+    if (this.textColumns.length === 0) return dense;
+    const width = this.options.numeric.length + this.categoricalWidth();
+    return hstack([sparseFromDense(dense, width), ...this.textColumns.map((t) => t.transform(rows))]);
+  }
+
+  private categoricalWidth(): number {
+    const s = this.fitted();
+    return this.options.categorical.reduce(
+      (sum, c) => sum + (s.categorical[c] as CategoricalState).categories.length,
+      0,
+    );
+  }
+
+  private denseFeatures(rows: readonly Row[]): number[][] {
     const s = this.fitted();
     const numericColumns = this.options.numeric.map((name) => numericColumn(rows, name));
     const categoricalColumns = this.options.categorical.map((name) => categoricalColumn(rows, name));
@@ -148,13 +230,13 @@ export class Pipeline<M extends Learner = Learner> {
   }
 
   predict(rows: readonly Row[]): ArrayLike<Label> | ArrayLike<number> {
-    return this.model.predict(this.transform(rows));
+    return this.model.predict(this.transform(rows) as number[][]);
   }
 
   predictProba(rows: readonly Row[]): Float64Array[] {
     if (!this.model.predictProba)
       throw new StewardInputError("this pipeline's model gives no probabilities", 'model');
-    return this.model.predictProba(this.transform(rows));
+    return this.model.predictProba(this.transform(rows) as number[][]);
   }
 
   private fitted(): Omit<PipelineState, 'model'> {
@@ -194,9 +276,20 @@ export class Pipeline<M extends Learner = Learner> {
       if (!state.categorical[name])
         throw new StewardInputError(`Pipeline model file: no state for column '${name}'`, 'model');
     }
+    const text = state.text ?? {};
+    for (const column of pipeline.textColumns) {
+      const saved = text[column.name];
+      if (!saved)
+        throw new StewardInputError(
+          `Pipeline model file: no state for text column '${column.name}'`,
+          'model',
+        );
+      column.load(saved);
+    }
     pipeline.state = {
       numeric: state.numeric,
       categorical: state.categorical,
+      text,
       droppedRows: state.droppedRows ?? 0,
     };
     return pipeline;

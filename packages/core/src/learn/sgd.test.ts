@@ -103,4 +103,28 @@ describe('SGDRegressor', () => {
       online.predict(Xd),
     );
   });
+
+  test('a warm start goes on from the fitted classes: a batch of one class fine-tunes, a new class is refused', () => {
+    const base = new SGDClassifier({ loss: 'log_loss', seed: 0 }).fit(X.slice(0, 2000), y.slice(0, 2000));
+    const before = base.predictProba(X.slice(2000, 2100));
+    const downs = y
+      .map((v, i) => [v, i] as const)
+      .filter(([v]) => v === 0)
+      .slice(0, 300)
+      .map(([, i]) => i);
+    base.fit(
+      downs.map((i) => X[i] as number[]),
+      downs.map(() => 0),
+      { warmStart: true },
+    );
+    const after = base.predictProba(X.slice(2000, 2100));
+    // Learning only DOWN rows moves every probability of DOWN up.
+    expect(after.every((p, i) => (p[0] as number) > ((before[i] as Float64Array)[0] as number))).toBe(true);
+    expect(() => base.fit([X[0] as number[]], [7], { warmStart: true })).toThrow(
+      /label 7 is not one of the model's classes/,
+    );
+    expect(() => new SGDClassifier().fit([X[0] as number[]], [0], { warmStart: true })).toThrow(
+      /only one class/,
+    );
+  });
 });

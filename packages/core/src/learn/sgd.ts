@@ -347,14 +347,31 @@ export class SGDClassifier extends SgdBase {
     super(resolveOptions('SGDClassifier', SGD_CLASSIFIER_OPTIONS, SGD_CLASSIFIER_DEFAULTS, options));
   }
 
-  /** Trains on dense rows or on a `SparseMatrix` (hashed text: time proportional to the non-zero entries). */
+  /** Takes sparse rows (hashed text): a pipeline with text columns may hand it a `SparseMatrix`. */
+  readonly sparseInput = true;
+
+  /**
+   * Trains on dense rows or on a `SparseMatrix` (hashed text: time proportional to the non-zero entries). With
+   * `warmStart` a fitted model goes on from its weights and keeps its classes, so a batch may hold only some of them
+   * (fine-tuning on a window of one class; scikit-learn refuses a single class here).
+   */
   fit(X: FeatureRows | SparseMatrix, y: Labels, options: { warmStart?: boolean } = {}): this {
     const dense = isSparseMatrix(X) ? checkSparseMatrix(X) : toDense(X);
-    const classes = this.checkLabels(y, dense.rows);
-    if (!options.warmStart || !this.models) {
+    const goOn = options.warmStart === true && this.models !== undefined;
+    const classes = this.checkLabels(y, dense.rows, goOn);
+    if (!goOn) {
       this.start(classes, dense.cols);
       this.t = 1;
-    } else this.checkSame(classes, dense.cols);
+    } else {
+      const known = new Set(this.classes);
+      const unknown = classes.find((c) => !known.has(c));
+      if (unknown !== undefined)
+        throw new StewardInputError(
+          `label ${String(unknown)} is not one of the model's classes (${this.classes?.join(', ')}): a warm start keeps them; fit without warmStart to learn new ones`,
+          'y',
+        );
+      this.checkSame(this.classes as Label[], dense.cols);
+    }
     this.epochs = this.train(this.models as Linear[], dense, this.targets(y));
     return this;
   }
@@ -626,6 +643,7 @@ export const sgdClassifier = defineLearner({
   options: SGD_CLASSIFIER_OPTIONS,
   defaults: SGD_CLASSIFIER_DEFAULTS,
   online: true,
+  sparse: true,
   create: (options) => new SGDClassifier(options),
   restore: SGDClassifier.fromJSON,
 });

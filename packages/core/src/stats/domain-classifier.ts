@@ -18,6 +18,14 @@ export interface DomainClassifierOptions {
   seed?: number;
   /** Passes of stochastic gradient descent over the training rows (default 10). */
   epochs?: number;
+  /** Texts: how many of the terms that most tell the two apart to name, each way (default 10). */
+  topTokens?: number;
+}
+
+/** A word or word pair and its weight in the classifier: positive leans current, negative reference. */
+export interface TokenWeight {
+  token: string;
+  weight: number;
 }
 
 export interface DomainClassifierResult {
@@ -28,6 +36,11 @@ export interface DomainClassifierResult {
   drifted: boolean;
   trainRows: number;
   testRows: number;
+  /**
+   * Texts only: the terms (words and word pairs) that most tell current from reference, by the classifier's weight
+   * on their hashed feature (each named by the commonest term of the samples in that feature).
+   */
+  tokens?: { current: TokenWeight[]; reference: TokenWeight[] };
 }
 
 const HASH_DIMENSIONS = 1 << 14;
@@ -93,7 +106,40 @@ export function domainClassifierTest(
     drifted: auc > bound,
     trainRows: train.length,
     testRows: test.length,
+    ...(ref.kind === 'text'
+      ? { tokens: namedTokens(weights, [reference, current] as string[][], options.topTokens ?? 10) }
+      : {}),
   };
+}
+
+/** The features of largest weight each way, named by the commonest term of the texts that hashes to each. */
+function namedTokens(
+  weights: Float64Array,
+  samples: readonly (readonly string[])[],
+  top: number,
+): { current: TokenWeight[]; reference: TokenWeight[] } {
+  const order = Array.from({ length: HASH_DIMENSIONS }, (_, j) => j).sort(
+    (a, b) => (weights[b] as number) - (weights[a] as number),
+  );
+  const current = order.slice(0, top).filter((j) => (weights[j] as number) > 0);
+  const reference = order
+    .slice(-top)
+    .reverse()
+    .filter((j) => (weights[j] as number) < 0);
+  const wanted = new Set([...current, ...reference]);
+  const counts = new Map<string, number>();
+  for (const texts of samples)
+    for (const text of texts) forEachTerm(text, (term) => counts.set(term, (counts.get(term) ?? 0) + 1));
+  const names = new Map<number, { term: string; count: number }>();
+  for (const [term, count] of counts) {
+    const j = bucketOf(term);
+    if (!wanted.has(j)) continue;
+    const best = names.get(j);
+    if (!best || count > best.count || (count === best.count && term < best.term))
+      names.set(j, { term, count });
+  }
+  const named = (j: number) => ({ token: names.get(j)?.term ?? `#${j}`, weight: weights[j] as number });
+  return { current: current.map(named), reference: reference.map(named) };
 }
 
 interface SparseRow {
@@ -134,17 +180,23 @@ function toFeatures(name: string, sample: DomainSample) {
   return { kind: 'vector' as const, rows, dimensions: dims + 1 };
 }
 
-function hashText(text: string): SparseRow {
+/** Calls `add` with each word of a text (lower-cased) and each pair of neighbouring words. */
+function forEachTerm(text: string, add: (term: string) => void): void {
   const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const counts = new Map<number, number>();
-  const add = (term: string) => {
-    const h = fnv1a(term) & (HASH_DIMENSIONS - 1);
-    counts.set(h, (counts.get(h) ?? 0) + 1);
-  };
   for (let i = 0; i < tokens.length; i++) {
-    add(tokens[i]);
+    add(tokens[i] as string);
     if (i > 0) add(`${tokens[i - 1]} ${tokens[i]}`);
   }
+}
+
+const bucketOf = (term: string) => fnv1a(term) & (HASH_DIMENSIONS - 1);
+
+function hashText(text: string): SparseRow {
+  const counts = new Map<number, number>();
+  forEachTerm(text, (term) => {
+    const h = bucketOf(term);
+    counts.set(h, (counts.get(h) ?? 0) + 1);
+  });
   const index = new Int32Array(counts.size + 1);
   const value = new Float64Array(counts.size + 1);
   let k = 0;

@@ -16,6 +16,7 @@ export {
   type DomainClassifierResult,
   type DomainSample,
   domainClassifierTest,
+  type TokenWeight,
 } from './domain-classifier.js';
 export { kolmogorovNSf, kolmogorovSf, smirnovSf } from './kolmogorov.js';
 export { type KsTestOptions, type KsTestResult, ksTest } from './ks-test.js';

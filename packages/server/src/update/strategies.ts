@@ -41,15 +41,34 @@ function validationSplit(X: number[][], y: ClassValue[]) {
   return { fitX: X.slice(0, cut), fitY: y.slice(0, cut), valX: X.slice(cut), valY: y.slice(cut) };
 }
 
+/**
+ * A pipeline's run: retrain fits a new one; fineTune and incremental go on from production's pipeline with its
+ * preprocessing (scaling, categories, idf) kept, as a pretrained model keeps its tokenizer.
+ */
 function trainPipelineRun(
   policy: UpdatePolicy,
   spec: ModelSpec,
   records: Row[],
   labels: ClassValue[],
+  production: StewardModel | undefined,
 ): { model: StewardModel; detail: Record<string, unknown> } {
-  if (policy.strategy !== 'retrain')
-    throw new Error('update.learner.pipeline works with the retrain strategy');
-  return trainPipeline(spec, policy.learner as Learner, records, labels);
+  const { strategy } = policy;
+  if (strategy !== 'retrain' && strategy !== 'fineTune' && strategy !== 'incremental')
+    throw new Error(
+      `update.learner.pipeline works with the retrain, fineTune and incremental strategies, not ${strategy}`,
+    );
+  if (strategy === 'retrain' || !production)
+    return trainPipeline(spec, policy.learner as Learner, records, labels);
+  if (!(production instanceof Pipeline))
+    throw new Error(
+      `the ${strategy} strategy goes on from production's pipeline, but production is a ${production.constructor.name}: use retrain once`,
+    );
+  if (strategy === 'fineTune') production.fit(records, labels, { warmStart: true });
+  else production.partialFit(records, labels);
+  return {
+    model: production,
+    detail: { wentOnFrom: 'production pipeline', droppedRows: production.droppedRows },
+  };
 }
 
 async function train(
@@ -192,7 +211,7 @@ export async function trainCandidate(
   }
   const trained: { model: StewardModel; detail: Record<string, unknown>; curves?: Curves } = policy.learner
     ?.pipeline
-    ? trainPipelineRun(policy, spec, data.records, data.recordLabels)
+    ? trainPipelineRun(policy, spec, data.records, data.recordLabels, production?.model)
     : await train(policy, spec.task, trainX, trainY, production?.model);
   return {
     value: {

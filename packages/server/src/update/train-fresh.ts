@@ -6,6 +6,7 @@ import {
   Pipeline,
   type Row,
   type restoreModel,
+  type TextSteps,
 } from '@steward/core';
 // Update runs train on the server's spare cores: gradient boosting and large logistic fits use helper threads.
 import '@steward/core/node';
@@ -46,21 +47,24 @@ export function trainPipeline(
   if (!learner.pipeline) throw new Error('no pipeline');
   const numeric = spec.features.filter((f) => f.type === 'numeric').map((f) => f.name);
   const categorical = spec.features.filter((f) => f.type === 'categorical').map((f) => f.name);
+  const text = spec.features.filter((f) => f.type === 'text').map((f) => f.name);
   const pipeline = new Pipeline(
     {
       numeric,
       categorical,
+      text,
       ...(learner.pipeline.numeric ? { numericSteps: learner.pipeline.numeric as NumericSteps } : {}),
       ...(learner.pipeline.categorical
         ? { categoricalSteps: learner.pipeline.categorical as CategoricalSteps }
         : {}),
+      ...(learner.pipeline.text ? { textSteps: learner.pipeline.text as TextSteps } : {}),
     },
     createLearner(learner.kind, learner.params),
   );
   pipeline.fit(records, labels);
   return {
     model: pipeline,
-    detail: { pipeline: { numeric, categorical }, droppedRows: pipeline.droppedRows },
+    detail: { pipeline: { numeric, categorical, text }, droppedRows: pipeline.droppedRows },
   };
 }
 

@@ -1,5 +1,5 @@
 // One update run, step by step: dataset → train → evaluate (the gate) → register → promote or roll out.
-import { createLearner } from '@steward/core';
+import { createLearner, Pipeline } from '@steward/core';
 import type { ModelCatalog } from '../monitor/model-catalog.js';
 import type { ArtifactStore } from '../registry/artifact-store.js';
 import type { Registry } from '../registry/registry.js';
@@ -9,7 +9,13 @@ import type { StoreConnection } from '../store/open-store.js';
 import type { Clock } from '../time/clock.js';
 import type { GateOutputs } from './gate.js';
 import { startRollout } from './rollouts.js';
-import { assembleDataset, assembleOnlineDataset, type RunDataset, wholeWindow } from './run-dataset.js';
+import {
+  assembleDataset,
+  assembleOnlineDataset,
+  gateRows,
+  type RunDataset,
+  wholeWindow,
+} from './run-dataset.js';
 import { evaluateCandidate } from './run-evaluate.js';
 import { RunRecorder, type UpdateRun, type UpdateTrigger } from './run-record.js';
 import { loadTrainable, trainCandidate } from './strategies.js';
@@ -61,7 +67,14 @@ export async function runUpdate(
         'skipped',
         `${data.rows} labelled rows in the window, fewer than minRows ${policy.minRows}; production unchanged`,
       );
-    if (production && data.heldY.length === 0)
+    // What retrain, fineTune, incremental and ensemble start from; the online strategy starts from `base`.
+    const productionModel =
+      !online && production?.format === 'steward'
+        ? await loadTrainable(context.registry, production)
+        : undefined;
+    const productionTakesRecords = !production || productionModel instanceof Pipeline;
+    const heldOut = gateRows(model.spec, policy, data, productionTakesRecords).labels.length;
+    if (production && heldOut === 0)
       return await recorder.finish(
         'skipped',
         trainedTo === undefined
@@ -69,11 +82,6 @@ export async function runUpdate(
           : `no labelled rows newer than production's training window (it ends ${new Date(trainedTo).toISOString()}) to compare on; production unchanged`,
       );
 
-    // What retrain, fineTune, incremental and ensemble start from; the online strategy starts from `base`.
-    const productionModel =
-      !online && production?.format === 'steward'
-        ? await loadTrainable(context.registry, production)
-        : undefined;
     let prequential: GateOutputs | undefined;
     const trained = await recorder.step('train', async () => {
       if (!online)
@@ -110,6 +118,7 @@ export async function runUpdate(
         data,
         { bytes: candidateBytes, format: candidateFormat },
         production,
+        productionTakesRecords,
         prequential,
       ),
     );
@@ -121,7 +130,7 @@ export async function runUpdate(
     // Refit after the pass: the gate judged the method on held-out rows; what serves learns from them too.
     const passed = !production || decision?.promote === true;
     const refit =
-      policy.refit && !online && passed && data.heldY.length > 0
+      policy.refit && !online && passed && heldOut > 0
         ? await recorder.step('refit', () =>
             refitCandidate(context, model.spec, policy, data, {
               production,

@@ -1,3 +1,6 @@
+import type { OptionsSpec } from '../../options.js';
+import { defineLearner } from '../definition.js';
+import type { Learner } from '../learner.js';
 import { CountNaiveBayes, type CountNaiveBayesOptions, type CountState } from './count-naive-bayes.js';
 import type { SparseMatrix } from './sparse-matrix.js';
 
@@ -20,21 +23,20 @@ export interface ComplementNBOptions extends CountNaiveBayesOptions {
  * ```
  */
 export class ComplementNB extends CountNaiveBayes {
-  readonly norm: boolean;
+  declare readonly options: CountNaiveBayes['options'] & { norm: boolean };
 
   constructor(options: ComplementNBOptions = {}) {
     super('ComplementNB', options);
-    this.norm = options.norm ?? false;
+    this.options.norm = options.norm ?? false;
+  }
+
+  get norm(): boolean {
+    return this.options.norm;
   }
 
   static fromJSON(json: unknown): ComplementNB {
     const file = json as { params?: ComplementNBOptions };
     return new ComplementNB(file?.params ?? {}).load(json);
-  }
-
-  override toJSON() {
-    const file = super.toJSON();
-    return { ...file, params: { ...(file.params as object), norm: this.norm } };
   }
 
   protected updateFeatureLogProb(s: CountState): void {
@@ -65,3 +67,23 @@ export class ComplementNB extends CountNaiveBayes {
     return scores;
   }
 }
+
+export const COMPLEMENT_NB_OPTIONS: OptionsSpec<Omit<ComplementNBOptions, 'classPrior'>> = {
+  alpha: { type: 'number', min: 0, doc: 'additive smoothing of the counts (1)' },
+  fitPrior: { type: 'boolean', doc: 'learn the class priors from the data (true); false: uniform' },
+  norm: { type: 'boolean', doc: "normalise each class's weights by their sum (false)" },
+};
+
+export const complementNB = defineLearner({
+  name: 'ComplementNB',
+  task: 'classification',
+  summary:
+    "complement naive Bayes for unbalanced text classes, as scikit-learn's ComplementNB (text columns)",
+  options: COMPLEMENT_NB_OPTIONS,
+  defaults: { alpha: 1, fitPrior: true, norm: false },
+  online: true,
+  sparse: true,
+  // Its rows are sparse (SparseMatrix), which the Learner interface types as rows of numbers.
+  create: (options) => new ComplementNB(options) as unknown as Learner,
+  restore: (json) => ComplementNB.fromJSON(json) as unknown as Learner,
+});

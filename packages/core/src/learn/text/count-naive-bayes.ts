@@ -65,10 +65,17 @@ export abstract class CountNaiveBayes {
     return this.classLogPriors;
   }
 
-  fit(X: SparseMatrix, y: Labels): this {
-    this.s = undefined;
+  /**
+   * Learns the counts of `X`. With `warmStart` a fitted model adds them to what it has (its classes stay), which for
+   * counts is exactly fine-tuning: the result equals one fit on the old rows and the new ones.
+   */
+  fit(X: SparseMatrix, y: Labels, options: { warmStart?: boolean } = {}): this {
+    if (!options.warmStart) this.s = undefined;
     return this.partialFit(X, y);
   }
+
+  /** Takes sparse rows (hashed text): a pipeline with text columns may hand it a `SparseMatrix`. */
+  readonly sparseInput = true;
 
   /** Adds a batch. The first call fixes the classes: pass `classes` when the first batch may not hold them all. */
   partialFit(X: SparseMatrix, y: Labels, classes?: readonly Label[]): this {

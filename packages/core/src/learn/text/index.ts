@@ -6,9 +6,11 @@ export { MultinomialNB, type MultinomialNBOptions } from './multinomial-nb.js';
 export { murmurhash3 } from './murmurhash3.js';
 export {
   checkSparseMatrix,
+  hstack,
   normalizeRows,
   type RowNorm,
   type SparseMatrix,
   SparseRowsBuilder,
+  sparseFromDense,
 } from './sparse-matrix.js';
 export { type TfidfOptions, TfidfTransformer } from './tfidf-transformer.js';

@@ -1,3 +1,6 @@
+import type { OptionsSpec } from '../../options.js';
+import { defineLearner } from '../definition.js';
+import type { Learner } from '../learner.js';
 import { CountNaiveBayes, type CountNaiveBayesOptions, type CountState } from './count-naive-bayes.js';
 import type { SparseMatrix } from './sparse-matrix.js';
 
@@ -42,3 +45,21 @@ export class MultinomialNB extends CountNaiveBayes {
     return scores;
   }
 }
+
+export const MULTINOMIAL_NB_OPTIONS: OptionsSpec<Omit<MultinomialNBOptions, 'classPrior'>> = {
+  alpha: { type: 'number', min: 0, doc: 'additive smoothing of the counts (1)' },
+  fitPrior: { type: 'boolean', doc: 'learn the class priors from the data (true); false: uniform' },
+};
+
+export const multinomialNB = defineLearner({
+  name: 'MultinomialNB',
+  task: 'classification',
+  summary: "multinomial naive Bayes on term counts or TF-IDF, as scikit-learn's MultinomialNB (text columns)",
+  options: MULTINOMIAL_NB_OPTIONS,
+  defaults: { alpha: 1, fitPrior: true },
+  online: true,
+  sparse: true,
+  // Its rows are sparse (SparseMatrix), which the Learner interface types as rows of numbers.
+  create: (options) => new MultinomialNB(options) as unknown as Learner,
+  restore: (json) => MultinomialNB.fromJSON(json) as unknown as Learner,
+});

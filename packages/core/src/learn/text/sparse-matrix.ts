@@ -151,3 +151,48 @@ export function checkSparseMatrix(m: SparseMatrix, name = 'X'): SparseMatrix {
   }
   return m;
 }
+
+/** Dense rows as a sparse matrix of `cols` columns (zeros left out). */
+export function sparseFromDense(rows: readonly (readonly number[])[], cols: number): SparseMatrix {
+  const builder = new SparseRowsBuilder(cols);
+  for (const row of rows) {
+    for (let j = 0; j < row.length; j++) if (row[j] !== 0) builder.add(j, row[j] as number);
+    builder.endRow();
+  }
+  return builder.build();
+}
+
+/** Matrices of the same rows side by side, as scipy's `hstack`: the columns of each follow the previous ones'. */
+export function hstack(blocks: readonly SparseMatrix[]): SparseMatrix {
+  const first = blocks[0];
+  if (!first) throw new StewardInputError('hstack needs at least one matrix', 'blocks');
+  const rows = first.rows;
+  if (blocks.some((b) => b.rows !== rows))
+    throw new StewardInputError(
+      `hstack: the matrices have ${blocks.map((b) => b.rows).join(', ')} rows; they need the same`,
+      'blocks',
+    );
+  let cols = 0;
+  let entries = 0;
+  for (const b of blocks) {
+    cols += b.cols;
+    entries += b.data.length;
+  }
+  const indptr = new Int32Array(rows + 1);
+  const indices = new Int32Array(entries);
+  const data = new Float64Array(entries);
+  let size = 0;
+  for (let i = 0; i < rows; i++) {
+    let offset = 0;
+    for (const b of blocks) {
+      for (let k = b.indptr[i] as number; k < (b.indptr[i + 1] as number); k++) {
+        indices[size] = (b.indices[k] as number) + offset;
+        data[size] = b.data[k] as number;
+        size++;
+      }
+      offset += b.cols;
+    }
+    indptr[i + 1] = size;
+  }
+  return { rows, cols, indptr, indices, data };
+}

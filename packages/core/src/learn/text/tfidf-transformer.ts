@@ -28,6 +28,8 @@ export class TfidfTransformer {
   readonly options: Required<Omit<TfidfOptions, 'norm'>> & { norm: RowNorm | null };
   private idfs?: Float64Array;
   private cols?: number;
+  /** What the idfs were computed from, kept so a saved transformer computes the same ones again. */
+  private fitted?: { rows: number; df: Float64Array };
 
   constructor(options: TfidfOptions = {}) {
     this.options = {
@@ -50,10 +52,59 @@ export class TfidfTransformer {
     const df = new Float64Array(X.cols);
     for (let k = 0; k < X.indices.length; k++)
       df[X.indices[k] as number] = (df[X.indices[k] as number] as number) + 1;
+    return this.fromCounts(X.rows, df);
+  }
+
+  private fromCounts(rows: number, df: Float64Array): this {
+    this.fitted = { rows, df };
     const smooth = this.options.smoothIdf ? 1 : 0;
-    const n = X.rows + smooth;
+    const n = rows + smooth;
     this.idfs = df.map((d) => Math.log(n / (d + smooth)) + 1);
     return this;
+  }
+
+  /** Options and document frequencies (only the non-zero ones, as [column, count] pairs): the idfs are recomputed. */
+  toJSON(): Record<string, unknown> {
+    if (this.cols === undefined)
+      throw new StewardInputError('TfidfTransformer is not fitted: nothing to save', 'model');
+    const df: number[] = [];
+    this.fitted?.df.forEach((d, j) => {
+      if (d !== 0) df.push(j, d);
+    });
+    return {
+      options: this.options,
+      cols: this.cols,
+      ...(this.fitted ? { rows: this.fitted.rows, df } : {}),
+    };
+  }
+
+  /** The transformer `toJSON` described; a malformed one is refused with what is wrong. */
+  static fromJSON(json: unknown): TfidfTransformer {
+    const bad = (what: string) => new StewardInputError(`a saved TfidfTransformer needs ${what}`, 'tfidf');
+    if (json === null || typeof json !== 'object') throw bad('an object');
+    const { options, cols, rows, df } = json as Record<string, unknown>;
+    if (!Number.isInteger(cols) || (cols as number) < 1) throw bad('cols, a positive integer');
+    const transformer = new TfidfTransformer((options ?? {}) as TfidfOptions);
+    transformer.cols = cols as number;
+    if (!transformer.options.useIdf) return transformer;
+    if (!Number.isInteger(rows) || (rows as number) < 0 || !Array.isArray(df) || df.length % 2 !== 0)
+      throw bad('rows and df ([column, count] pairs) when it uses idf');
+    const counts = new Float64Array(cols as number);
+    for (let k = 0; k < df.length; k += 2) {
+      const j = df[k];
+      const d = df[k + 1];
+      if (
+        !Number.isInteger(j) ||
+        j < 0 ||
+        j >= (cols as number) ||
+        !Number.isInteger(d) ||
+        d < 1 ||
+        d > (rows as number)
+      )
+        throw bad(`df pairs within [0, ${cols}) × [1, rows]`);
+      counts[j] = d;
+    }
+    return transformer.fromCounts(rows as number, counts);
   }
 
   transform(X: SparseMatrix): SparseMatrix {

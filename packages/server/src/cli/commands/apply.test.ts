@@ -101,6 +101,23 @@ describe('steward apply', () => {
     expect(readFileSync(out, 'utf8')).toContain(
       'learner: { kind: GradientBoostingRegressor, params: { maxDepth: 3, maxLeafNodes: 8 } }',
     );
+    // A text column: the text learner in a pipeline of hashed words, so the file applies as it is.
+    const mail = tempFile(
+      'mail.csv',
+      `time,label,body\n${Array.from({ length: 20 }, (_, i) => `2024-01-01T${String(i).padStart(2, '0')}:00:00Z,${i % 2 ? 'spam' : 'ham'},"message number ${i}, about the meeting agenda and lunch"`).join('\n')}\n`,
+    );
+    expect(
+      (await steward('init', '--from', mail, '--label', 'label', '--time', 'time', '--out', out, '--force'))
+        .code,
+    ).toBe(0);
+    const textConfig = readFileSync(out, 'utf8');
+    expect(textConfig).toContain('      - { name: body, type: text }');
+    expect(textConfig).toMatch(
+      /learner: \{ kind: SGDClassifier, params: \{ loss: log_loss, alpha: 0\.00001 \}, pipeline: \{ text: \{\} \} \}/,
+    );
+    expect((await steward('apply', out, '--db', tempFile('x', '').replace(/x$/, 'mail.db'))).stdout).toBe(
+      'created model mail\n',
+    );
   });
 
   it('names the model and field of a mistake, and refuses a file without models', async () => {

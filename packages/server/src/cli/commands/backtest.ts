@@ -19,6 +19,7 @@ interface BacktestFlags {
   start?: string;
   features?: string;
   categorical?: string;
+  text?: string;
   timeFeatures?: string;
   id?: string;
   task?: 'binary' | 'multiclass' | 'regression';
@@ -100,6 +101,7 @@ export function backtestOptions(flags: BacktestFlags): BacktestOptions {
   }
   const features = list(flags.features);
   const categorical = list(flags.categorical);
+  const text = list(flags.text);
   return {
     data: flags.data,
     history: {
@@ -109,6 +111,7 @@ export function backtestOptions(flags: BacktestFlags): BacktestOptions {
       ...(start !== undefined ? { start } : {}),
       ...(features ? { features } : {}),
       ...(categorical ? { categorical } : {}),
+      ...(text ? { text } : {}),
       ...(timeFeatures ? { timeFeatures: timeFeatures as TimeFeature[] } : {}),
       ...(flags.id !== undefined ? { id: flags.id } : {}),
       ...(flags.task ? { task: flags.task } : {}),
@@ -154,6 +157,10 @@ export function registerBacktest(program: Command, io: CliIo): void {
     .option('--start <date>', 'with --step: the first row’s time (default 1970-01-01)')
     .option('--features <columns>', 'comma-separated feature columns (default: all but label, time and id)')
     .option('--categorical <columns>', 'columns to read as categories even when they hold numbers')
+    .option(
+      '--text <columns>',
+      'columns to read as text, learnt as hashed n-grams (default: string columns of long values)',
+    )
     .option('--time-features <names>', `derived from the time: ${TIME_FEATURES.join(', ')}`)
     .option('--id <column>', 'a column of unique row ids (default the row number)')
     .addOption(

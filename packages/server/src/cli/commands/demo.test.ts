@@ -46,6 +46,31 @@ describe('steward demo', () => {
     expect(stdout).toMatch(/\| drift-retrain \| policy \| 0\.\d{4} .*\| \d+ \([1-9]\d* promoted/);
   });
 
+  it('--dataset spam replays SpamAssassin through the server: a text filter served, judged and retrained', async () => {
+    const store = join(mkdtempSync(join(tmpdir(), 'steward-demo-spam-')), 'demo');
+    const { code, stdout, stderr } = await steward(
+      'demo',
+      '--dataset',
+      'spam',
+      '--store',
+      store,
+      '--port',
+      '0',
+      '--days',
+      '12',
+      '--exit',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/SpamAssassin: [\d,]+ e-mails \(June 2002 – July 2003\) replayed as they arrived/);
+    expect(stdout).toContain('Version 1: SGDClassifier on the first 42 days. Policy daily:');
+    expect(stdout).toMatch(/update run \w{8} \(schedule: every 86400000 ms\) promoted/);
+    const row = stdout.split('\n').find((l) => l.startsWith('| daily |')) as string;
+    const f1 = Number(row.split('|')[5]);
+    const staticRow = stdout.split('\n').find((l) => l.startsWith('| static |')) as string;
+    expect(f1).toBeGreaterThan(Number(staticRow.split('|')[5]));
+  });
+
   it('refuses a bad day count, data file or policy with a message saying what to pass', async () => {
     const days = await steward('demo', '--days', '-3', '--exit');
     expect(days.code).toBe(2);

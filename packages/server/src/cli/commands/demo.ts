@@ -1,16 +1,19 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { BacktestInputError } from '../../backtest/backtest-error.js';
+import type { HistoryOptions } from '../../backtest/history.js';
 import type { ReplayEvent } from '../../backtest/replay.js';
 import { backtest } from '../../backtest/run-backtest.js';
+import { SPAM_STREAM_START, spamAssassin, spamAssassinCsv } from '../../datasets/spam-assassin.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 import { ReplayBars } from '../replay-bars.js';
 import { backtestSummary } from './backtest.js';
 
 interface DemoFlags {
-  data: string;
-  policy: string;
+  dataset: DemoDataset;
+  data?: string;
+  policy?: string;
   store: string;
   port: string;
   days?: string;
@@ -19,8 +22,44 @@ interface DemoFlags {
 }
 
 const DAY = 86_400_000;
-const ROWS_PER_DAY = 48;
-const TRAIN_DAYS = 28;
+
+type DemoDataset = 'elec2' | 'spam';
+
+/** What each demo replays: its data, its policy, how its history is read and what the intro says. */
+const DEMOS: Record<
+  DemoDataset,
+  {
+    data: () => string;
+    policy: string;
+    history: Omit<HistoryOptions, 'limit'>;
+    trainDays: number;
+    /** Rows of the first `days` days after the training span. */
+    rowsFor(days: number): number;
+    intro(rows: number): string;
+  }
+> = {
+  elec2: {
+    data: () => 'data/elec2.csv',
+    policy: 'examples/elec2/scheduled.yaml',
+    history: { label: 'class', step: 30 * 60_000, start: Date.UTC(1996, 4, 7) },
+    trainDays: 28,
+    rowsFor: (days) => (28 + days) * 48,
+    intro: (rows) =>
+      `Elec2: ${rows.toLocaleString('en')} half-hours of the NSW electricity market (May 1996 – Dec 1998) replayed on a simulated clock through a Steward server; labels arrive a day late.`,
+  },
+  spam: {
+    data: () => spamAssassinCsv(),
+    policy: 'examples/spam/daily.yaml',
+    history: { label: 'label', time: 'time' },
+    trainDays: 42,
+    rowsFor: (days) => {
+      const end = SPAM_STREAM_START + (42 + days) * DAY;
+      return spamAssassin().filter((e) => e.time >= SPAM_STREAM_START && e.time < end).length;
+    },
+    intro: (rows) =>
+      `SpamAssassin: ${rows.toLocaleString('en')} e-mails (June 2002 – July 2003) replayed as they arrived through a Steward server, each scored spam or ham from its subject and body; labels arrive a day late.`,
+  },
+};
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -41,17 +80,28 @@ export function registerDemo(program: Command, io: CliIo): void {
   program
     .command('demo')
     .description(
-      'backtest a maintenance policy on Elec2 through a live Steward server and dashboard: checks, updates, gate, promotions',
+      'backtest a maintenance policy on Elec2 (or SpamAssassin, --dataset spam) through a live Steward server and dashboard: checks, updates, gate, promotions',
     )
-    .option('--data <csv>', 'the Elec2 CSV', 'data/elec2.csv')
-    .option('--policy <steward.yaml>', 'the maintenance policy', 'examples/elec2/scheduled.yaml')
+    .addOption(
+      new Option('--dataset <name>', 'the stream: Elec2 (tabular) or SpamAssassin (text)')
+        .choices(['elec2', 'spam'])
+        .default('elec2'),
+    )
+    .option(
+      '--data <csv>',
+      "the dataset's CSV (default data/elec2.csv; spam: written from the dev dependency)",
+    )
+    .option(
+      '--policy <steward.yaml>',
+      'the maintenance policy (default examples/elec2/scheduled.yaml, spam: examples/spam/daily.yaml)',
+    )
     .option('--store <dir>', "the replays' stores (recreated)", '.steward/demo')
     .option(
       '--port <n>',
       'port of the server and dashboard (0: any free one)',
       process.env.STEWARD_PORT ?? '8080',
     )
-    .option('--days <n>', 'replay only this many days after the 28 training days (default: all)')
+    .option('--days <n>', 'replay only this many days after the training days (default: all)')
     .option('--pace <ms>', 'pause after each replayed day, to watch the dashboard', '0')
     .option('--exit', 'stop the server after the summary (for scripts and CI)')
     .action(async (flags: DemoFlags) => {
@@ -64,6 +114,8 @@ export function registerDemo(program: Command, io: CliIo): void {
       const pace = Number(flags.pace);
       if (!(pace >= 0)) throw new CliError(`--pace must be a number of milliseconds, got ${flags.pace}`);
 
+      const demo = DEMOS[flags.dataset];
+      const policy = flags.policy ?? demo.policy;
       const out = (line: string) => io.stdout.write(`${line}\n`);
       const bars = io.progress?.isTTY ? new ReplayBars(io.progress, 'days') : undefined;
       const lastTenth = new Map<string, number>();
@@ -72,17 +124,15 @@ export function registerDemo(program: Command, io: CliIo): void {
       let result: Awaited<ReturnType<typeof backtest>>;
       try {
         result = await backtest({
-          data: flags.data,
+          data: flags.data ?? demo.data(),
           history: {
-            label: 'class',
-            step: 30 * 60_000,
-            start: Date.UTC(1996, 4, 7),
-            ...(days !== undefined ? { limit: (TRAIN_DAYS + days) * ROWS_PER_DAY } : {}),
+            ...demo.history,
+            ...(days !== undefined ? { limit: demo.rowsFor(days) } : {}),
           },
           delay: { ms: DAY },
           cadence: { ms: DAY },
-          train: { ms: TRAIN_DAYS * DAY },
-          policies: [flags.policy],
+          train: { ms: demo.trainDays * DAY },
+          policies: [policy],
           storeDir: resolve(flags.store),
           jobs: 2,
           serve: {
@@ -95,11 +145,9 @@ export function registerDemo(program: Command, io: CliIo): void {
           },
           onPrepared: (prepared) => {
             primary = prepared.policies[0]?.name ?? '';
+            intro.push(demo.intro(prepared.history.rows));
             intro.push(
-              `Elec2: ${prepared.history.rows.toLocaleString('en')} half-hours of the NSW electricity market (May 1996 – Dec 1998) replayed on a simulated clock through a Steward server; labels arrive a day late.`,
-            );
-            intro.push(
-              `Version 1: ${prepared.policies[0]?.initial.kind} on the first ${TRAIN_DAYS} days. Policy ${primary}: ${prepared.policies[0]?.description}.`,
+              `Version 1: ${prepared.policies[0]?.initial.kind} on the first ${demo.trainDays} days. Policy ${primary}: ${prepared.policies[0]?.description}.`,
             );
             intro.push(
               'Each day: the labels that arrived, the maintenance loop (checks on closed windows, due update runs, gate), then the day’s rows through POST /predict. Beside it, "retrain weekly without a gate" replays in a second process.\n',

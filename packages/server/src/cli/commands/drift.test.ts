@@ -90,6 +90,42 @@ describe('steward drift', () => {
     expect(page).not.toMatch(/<script|<link|src="http/);
   });
 
+  test('--text judges a column of texts by the domain classifier and names the words that moved', async () => {
+    const energy = ['price', 'market', 'demand', 'supply', 'energy', 'grid', 'load', 'peak'];
+    const weather = ['weather', 'rain', 'cloud', 'storm', 'wind', 'sun', 'cold', 'heat'];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const file = (name: string, vocab: string[]) =>
+      tempFile(
+        name,
+        `body\n${Array.from({ length: 200 }, () =>
+          Array.from({ length: 8 }, () => vocab[Math.floor(next() * vocab.length)]).join(' '),
+        ).join('\n')}\n`,
+      );
+    const html = tempFile('text-report.html', '');
+    const { code, stdout } = await steward(
+      'drift',
+      '--reference',
+      file('notes-ref.csv', energy),
+      '--current',
+      file('notes-cur.csv', [...energy.slice(4), ...weather]),
+      '--text',
+      'body',
+      '--html',
+      html,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('HTML report written to');
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('domain classifier ROC AUC');
+    const current = /more in current: (.*)<\/p>/.exec(page)?.[1] ?? '';
+    const named = [...current.matchAll(/<code>(\w+)<\/code>/g)].map((m) => m[1] as string);
+    expect(named.slice(0, 4).every((w) => weather.includes(w))).toBe(true);
+  });
+
   const cases: [string, () => string[], RegExp][] = [
     [
       'a missing file',

@@ -1,6 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { DEFAULT_DETECTOR, DEFAULT_LEARNER, DEFAULT_LEARNER_PARAMS } from '@steward/core';
+import {
+  DEFAULT_DETECTOR,
+  DEFAULT_LEARNER,
+  DEFAULT_LEARNER_PARAMS,
+  DEFAULT_TEXT_LEARNER,
+  DEFAULT_TEXT_LEARNER_PARAMS,
+} from '@steward/core';
 import { type Command, Option } from 'commander';
 import { BacktestInputError } from '../../backtest/backtest-error.js';
 import { type History, readFeature, toHistory } from '../../backtest/history.js';
@@ -21,6 +27,17 @@ interface InitFlags {
 
 const yamlValue = (v: unknown) =>
   typeof v === 'string' && /^[A-Za-z_][\w.-]*$/.test(v) ? v : JSON.stringify(v);
+
+/** The update policy's learner: shallow gradient boosting, or over text features the text learner in a pipeline. */
+function learnerLine(model: { task: string; features: ReadonlyArray<{ type: string }> }): string {
+  const params = (p: Readonly<Record<string, unknown>>) =>
+    Object.entries(p)
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join(', ');
+  if (model.task !== 'regression' && model.features.some((f) => f.type === 'text'))
+    return `learner: { kind: ${DEFAULT_TEXT_LEARNER}, params: { ${params(DEFAULT_TEXT_LEARNER_PARAMS)} }, pipeline: { text: {} } }   # hashed words (docs/text.md)`;
+  return `learner: { kind: ${DEFAULT_LEARNER[model.task === 'regression' ? 'regression' : 'classification']}, params: { ${params(DEFAULT_LEARNER_PARAMS)} } }   # shallow trees: windows are small`;
+}
 
 /** A commented steward.yaml for one model: its schema read from a data file when there is one, a default policy. */
 export function starterConfig(model: {
@@ -58,11 +75,7 @@ ${
       window: 28d                     # on the labelled predictions of the last 4 weeks
       minRows: 200
       strategy: retrain               # retrain | fineTune | incremental | ensemble | tune | external
-      learner: { kind: ${DEFAULT_LEARNER[classification ? 'classification' : 'regression']}, params: { ${Object.entries(
-        DEFAULT_LEARNER_PARAMS,
-      )
-        .map(([k, v]) => `${k}: ${String(v)}`)
-        .join(', ')} } }   # shallow trees: windows are small
+      ${learnerLine(model)}
       # Promote unless the candidate is shown worse than production, on recent rows it has not seen, by more than
       # the margin (mode superiority: only a candidate shown better); a candidate that passes is refitted on them.
       gate: { mode: notWorse, margin: ${classification ? '0.01' : '0.05'}, primary: ${metric}, alpha: 0.05 }
@@ -106,7 +119,7 @@ export function registerInit(program: Command, io: CliIo): void {
           const names = table.names.filter((n) => n !== flags.label && n !== flags.time);
           features = names.map((name) => {
             const column = table.column(name) as ArrayLike<unknown>;
-            return { name, type: readFeature(table, name, column, false).type };
+            return { name, type: readFeature(table, name, column).type };
           });
           if (flags.label)
             history = toHistory(table, {

@@ -2,6 +2,7 @@ import { modelParams, requests as req, responses as res } from '@steward/api';
 import { detectDrift } from '@steward/core';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import { driftColumns } from '../../monitor/drift-columns.js';
 import { driftTimeline } from '../../monitor/drift-timeline.js';
 import type { LoadedModel } from '../../monitor/model-catalog.js';
 import { type ReferenceSpec, resolveReference } from '../../monitor/references.js';
@@ -104,6 +105,7 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
         await currentRows(context, model, query),
         {
           columns: model.spec.features.map((f) => f.name),
+          perColumn: driftColumns(model.spec),
         },
       );
     },
@@ -190,6 +192,7 @@ export function driftRoutes(app: FastifyInstance, context: ApiContext): void {
         await currentRows(context, model, query),
         {
           columns: [feature],
+          perColumn: driftColumns(model.spec),
         },
       );
       return report.columns[0];

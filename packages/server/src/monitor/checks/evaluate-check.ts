@@ -8,6 +8,7 @@ import {
 } from '@steward/core';
 import type { CheckSpec, ModelSpec } from '../../spec/model-spec.js';
 import type { JoinedPrediction } from '../../spec/records.js';
+import { driftColumns } from '../drift-columns.js';
 import type { EstimatedMetrics } from '../estimation/estimate-state.js';
 import type { WindowSummary } from '../windows.js';
 import { type CheckResult, skipped, tripped } from './check-result.js';
@@ -124,9 +125,18 @@ async function driftCheck(
   const report = detectDrift(reference as Array<Record<string, never>>, current, {
     columns,
     driftShare: check.driftShare,
+    perColumn: driftColumns(input.spec),
   });
-  const drifted = report.columns.filter((c) => c.drifted).map((c) => c.column);
-  const message = `${report.driftedColumns} of ${report.columnCount} columns drifted${drifted.length ? ` (${drifted.join(', ')})` : ''}`;
+  const drifted = report.columns.filter((c) => c.drifted);
+  // A drifted text column says which terms moved: the ones that most tell this window from the reference.
+  const named = (c: (typeof drifted)[number]) =>
+    c.tokens?.current.length
+      ? `${c.column}: more ${c.tokens.current
+          .slice(0, 5)
+          .map((t) => `"${t.token}"`)
+          .join(', ')}`
+      : c.column;
+  const message = `${report.driftedColumns} of ${report.columnCount} columns drifted${drifted.length ? ` (${drifted.map(named).join('; ')})` : ''}`;
   return {
     status: report.datasetDrift ? tripped(check.severity) : 'ok',
     value: report.driftShare,
