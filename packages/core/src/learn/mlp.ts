@@ -7,8 +7,43 @@ import { argmaxClasses } from './classes.js';
 import { defineLearner } from './definition.js';
 import { type Dense, type FeatureRows, toDense, toTarget } from './matrix.js';
 import { checkModelFile, type ModelFile, modelFile, numbersField } from './model-file.js';
+import { checkSparseMatrix, isSparseMatrix, type SparseMatrix } from './text/sparse-matrix.js';
 
 export type Activation = 'relu' | 'tanh' | 'logistic' | 'identity';
+
+/** Rows the network takes: dense, or sparse (hashed text) for the first layer. */
+type Input = Dense | SparseMatrix;
+
+function asInput(X: FeatureRows | SparseMatrix): Input {
+  return isSparseMatrix(X) ? checkSparseMatrix(X) : toDense(X as FeatureRows);
+}
+
+/** The rows `rows` of X, in that order. */
+function selectRows(X: Input, rows: ArrayLike<number>): Input {
+  if (!isSparseMatrix(X)) {
+    const data = new Float64Array(rows.length * X.cols);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as number;
+      data.set(X.data.subarray(row * X.cols, (row + 1) * X.cols), r * X.cols);
+    }
+    return { rows: rows.length, cols: X.cols, data };
+  }
+  const indptr = new Int32Array(rows.length + 1);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as number;
+    indptr[r + 1] = (indptr[r] as number) + (X.indptr[row + 1] as number) - (X.indptr[row] as number);
+  }
+  const indices = new Int32Array(indptr[rows.length] as number);
+  const data = new Float64Array(indices.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as number;
+    const from = X.indptr[row] as number;
+    const to = X.indptr[row + 1] as number;
+    indices.set(X.indices.subarray(from, to), indptr[r] as number);
+    data.set(X.data.subarray(from, to), indptr[r] as number);
+  }
+  return { rows: rows.length, cols: X.cols, indptr, indices, data };
+}
 
 export interface MLPOptions {
   /** Units of each hidden layer (default [100], scikit-learn's). */
@@ -163,7 +198,10 @@ abstract class MLPBase {
   /** The output layer's transformation and loss: softmax/logistic with cross-entropy, or identity with squared error. */
   protected abstract outputKind(): 'softmax' | 'logistic' | 'identity';
   /** Score on held-out rows for early stopping (higher is better). */
-  protected abstract score(X: Dense, targets: Float64Array): number;
+  protected abstract score(X: Input, targets: Float64Array): number;
+
+  /** Takes sparse rows (hashed text): only the first layer's rows that a row's entries pick are read. */
+  readonly sparseInput = true;
 
   protected init(inputs: number, outputs: number): void {
     const sizes = [inputs, ...this.options.hiddenLayers, outputs];
@@ -183,16 +221,21 @@ abstract class MLPBase {
     this.adamStep = 0;
   }
 
-  /** Forward pass on rows `index` of X; returns every layer's output (the first is the input itself). */
-  protected forward(X: Dense, index: ArrayLike<number>): Float64Array[] {
+  /**
+   * Forward pass on rows `index` of X; returns every layer's output (the first is the input itself, left empty for
+   * sparse rows, whose first layer sums only the rows of W their stored entries pick).
+   */
+  protected forward(X: Input, index: ArrayLike<number>): Float64Array[] {
     const layers = this.layers as Layer[];
     const n = index.length;
-    let input = new Float64Array(n * X.cols);
-    for (let r = 0; r < n; r++)
-      input.set(
-        X.data.subarray((index[r] as number) * X.cols, ((index[r] as number) + 1) * X.cols),
-        r * X.cols,
-      );
+    const sparse = isSparseMatrix(X);
+    let input = new Float64Array(sparse ? 0 : n * X.cols);
+    if (!sparse)
+      for (let r = 0; r < n; r++)
+        input.set(
+          X.data.subarray((index[r] as number) * X.cols, ((index[r] as number) + 1) * X.cols),
+          r * X.cols,
+        );
     const outputs = [input];
     for (let l = 0; l < layers.length; l++) {
       const L = layers[l] as Layer;
@@ -200,6 +243,16 @@ abstract class MLPBase {
       for (let r = 0; r < n; r++) {
         const o = r * L.outputs;
         out.set(L.b, o);
+        if (sparse && l === 0) {
+          const row = index[r] as number;
+          for (let k = X.indptr[row] as number; k < (X.indptr[row + 1] as number); k++) {
+            const x = X.data[k] as number;
+            const w = (X.indices[k] as number) * L.outputs;
+            for (let j = 0; j < L.outputs; j++)
+              out[o + j] = (out[o + j] as number) + x * (L.W[w + j] as number);
+          }
+          continue;
+        }
         for (let i = 0; i < L.inputs; i++) {
           const x = input[r * L.inputs + i] as number;
           if (x === 0) continue;
@@ -235,7 +288,7 @@ abstract class MLPBase {
   }
 
   /** One pass of mini-batch Adam over `order`; returns the mean loss, penalty included. */
-  protected epoch(X: Dense, targets: Float64Array, order: ArrayLike<number>): number {
+  protected epoch(X: Input, targets: Float64Array, order: ArrayLike<number>): number {
     const layers = this.layers as Layer[];
     const { alpha, learningRate, frozenLayers } = this.options;
     const batchSize = Math.max(1, Math.min(this.options.batchSize, order.length));
@@ -262,12 +315,25 @@ abstract class MLPBase {
       this.adamStep += 1;
       const t = this.adamStep;
       const stepSize = (learningRate * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t);
-      for (let l = layers.length - 1; l >= 0; l--) {
+      // Frozen layers are the lowest: below the first of them nothing learns, so the pass back stops there.
+      for (let l = layers.length - 1; l >= frozenLayers; l--) {
         const L = layers[l] as Layer;
         const input = acts[l] as Float64Array;
         const gW = new Float64Array(L.W.length);
         const gb = new Float64Array(L.b.length);
         for (let r = 0; r < n; r++) {
+          if (l === 0 && isSparseMatrix(X)) {
+            const row = index[r] as number;
+            for (let k = X.indptr[row] as number; k < (X.indptr[row + 1] as number); k++) {
+              const x = X.data[k] as number;
+              const w = (X.indices[k] as number) * L.outputs;
+              for (let j = 0; j < L.outputs; j++)
+                gW[w + j] = (gW[w + j] as number) + x * (delta[r * L.outputs + j] as number);
+            }
+            for (let j = 0; j < L.outputs; j++)
+              gb[j] = (gb[j] as number) + (delta[r * L.outputs + j] as number);
+            continue;
+          }
           for (let i = 0; i < L.inputs; i++) {
             const x = input[r * L.inputs + i] as number;
             if (x === 0) continue;
@@ -280,7 +346,7 @@ abstract class MLPBase {
         }
         for (let i = 0; i < gW.length; i++) gW[i] = ((gW[i] as number) + alpha * (L.W[i] as number)) / n;
         for (let j = 0; j < gb.length; j++) gb[j] = (gb[j] as number) / n;
-        if (l > 0) {
+        if (l > frozenLayers) {
           const next = new Float64Array(n * L.inputs);
           for (let r = 0; r < n; r++) {
             for (let i = 0; i < L.inputs; i++) {
@@ -293,10 +359,8 @@ abstract class MLPBase {
           activationDerivative(this.options.activation, input, next);
           delta = next;
         }
-        if (l >= frozenLayers) {
-          this.adam(L.W, gW, 2 * l, stepSize);
-          this.adam(L.b, gb, 2 * l + 1, stepSize);
-        }
+        this.adam(L.W, gW, 2 * l, stepSize);
+        this.adam(L.b, gb, 2 * l + 1, stepSize);
       }
       let penalty = 0;
       for (const L of layers) for (const w of L.W) penalty += w * w;
@@ -317,22 +381,20 @@ abstract class MLPBase {
   }
 
   /** Epochs over X (targets one row per sample), with the stopping rules of scikit-learn's MLP. */
-  protected train(X: Dense, targets: Float64Array, kOut: number): void {
+  protected train(X: Input, targets: Float64Array, kOut: number): void {
     const { maxIter, tol, nIterNoChange, earlyStopping, validationFraction } = this.options;
     let trainIndex = Int32Array.from({ length: X.rows }, (_, i) => i);
-    let validation: { X: Dense; targets: Float64Array } | undefined;
+    let validation: { X: Input; targets: Float64Array } | undefined;
     if (earlyStopping) {
       shuffleInPlace(trainIndex, this.random);
       const nValidation = Math.max(1, Math.round(X.rows * validationFraction));
       const held = trainIndex.subarray(0, nValidation);
       trainIndex = trainIndex.slice(nValidation);
-      const data = new Float64Array(held.length * X.cols);
       const t = new Float64Array(held.length * kOut);
       held.forEach((row, r) => {
-        data.set(X.data.subarray(row * X.cols, (row + 1) * X.cols), r * X.cols);
         t.set(targets.subarray(row * kOut, (row + 1) * kOut), r * kOut);
       });
-      validation = { X: { rows: held.length, cols: X.cols, data }, targets: t };
+      validation = { X: selectRows(X, held), targets: t };
     }
     this.lossCurve = [];
     this.validationScores = [];
@@ -370,16 +432,16 @@ abstract class MLPBase {
     return order;
   }
 
-  protected checkInputs(X: Dense): void {
+  protected checkInputs(X: Input): void {
     const first = (this.layers as Layer[])[0] as Layer;
     if (X.cols !== first.inputs)
       throw new StewardInputError(`X has ${X.cols} features but the network takes ${first.inputs}`, 'X');
   }
 
-  protected outputsFor(X: FeatureRows): { dense: Dense; out: Float64Array; k: number } {
+  protected outputsFor(X: FeatureRows | SparseMatrix): { dense: Input; out: Float64Array; k: number } {
     if (!this.layers)
       throw new StewardInputError('the network is not fitted yet: call fit or partialFit first', 'model');
-    const dense = toDense(X);
+    const dense = asInput(X);
     this.checkInputs(dense);
     const acts = this.forward(
       dense,
@@ -452,7 +514,7 @@ export class MLPClassifier extends MLPBase {
     return (this.classes?.length ?? 0) === 2 ? ('logistic' as const) : ('softmax' as const);
   }
 
-  protected score(X: Dense, targets: Float64Array): number {
+  protected score(X: Input, targets: Float64Array): number {
     const layers = this.layers as Layer[];
     const k = (layers[layers.length - 1] as Layer).outputs;
     const out = this.forward(
@@ -472,22 +534,22 @@ export class MLPClassifier extends MLPBase {
     return right / X.rows;
   }
 
-  fit(X: FeatureRows, y: Labels, options: { warmStart?: boolean } = {}): this {
-    const dense = toDense(X);
+  fit(X: FeatureRows | SparseMatrix, y: Labels, options: { warmStart?: boolean } = {}): this {
+    const dense = asInput(X);
     const classes = this.labelsOf(y, dense.rows);
     if (!options.warmStart || !this.layers) {
       if (classes.length < 2)
         throw new StewardInputError('y has only one class: a classifier needs two or more', 'y');
       this.classes = classes;
       this.init(dense.cols, classes.length === 2 ? 1 : classes.length);
-    } else this.checkClasses(classes, dense);
+    } else this.checkClasses(classes, dense, true); // a warm start keeps the classes: a batch may hold some of them
     this.train(dense, this.targets(y), this.kOut());
     return this;
   }
 
   /** One epoch over a batch; the first call fixes the classes (pass `classes` if the batch may lack some). */
-  partialFit(X: FeatureRows, y: Labels, classes?: readonly Label[]): this {
-    const dense = toDense(X);
+  partialFit(X: FeatureRows | SparseMatrix, y: Labels, classes?: readonly Label[]): this {
+    const dense = asInput(X);
     const seen = this.labelsOf(y, dense.rows);
     if (!this.layers) {
       const all = sortedUnique([...(classes ?? []), ...seen]);
@@ -500,14 +562,14 @@ export class MLPClassifier extends MLPBase {
     return this;
   }
 
-  predictProba(X: FeatureRows): Float64Array[] {
+  predictProba(X: FeatureRows | SparseMatrix): Float64Array[] {
     const { dense, out, k } = this.outputsFor(X);
     return Array.from({ length: dense.rows }, (_, r) =>
       k === 1 ? Float64Array.of(1 - (out[r] as number), out[r] as number) : out.slice(r * k, (r + 1) * k),
     );
   }
 
-  predict(X: FeatureRows): Label[] {
+  predict(X: FeatureRows | SparseMatrix): Label[] {
     return argmaxClasses(this.predictProba(X), this.classes as Label[]);
   }
 
@@ -523,7 +585,7 @@ export class MLPClassifier extends MLPBase {
     return sortedUnique(Array.from(y));
   }
 
-  private checkClasses(seen: Label[], X: Dense, subset = false): void {
+  private checkClasses(seen: Label[], X: Input, subset = false): void {
     this.checkInputs(X);
     const known = this.classes as Label[];
     const unknown = seen.find((c) => !known.includes(c));
@@ -589,7 +651,7 @@ export class MLPRegressor extends MLPBase {
     return 'identity' as const;
   }
 
-  protected score(X: Dense, targets: Float64Array): number {
+  protected score(X: Input, targets: Float64Array): number {
     const out = this.forward(
       X,
       Int32Array.from({ length: X.rows }, (_, i) => i),
@@ -606,8 +668,8 @@ export class MLPRegressor extends MLPBase {
     return ssTot > 0 ? 1 - ssRes / ssTot : 0;
   }
 
-  fit(X: FeatureRows, y: ArrayLike<number>, options: { warmStart?: boolean } = {}): this {
-    const dense = toDense(X);
+  fit(X: FeatureRows | SparseMatrix, y: ArrayLike<number>, options: { warmStart?: boolean } = {}): this {
+    const dense = asInput(X);
     const target = toTarget(y, dense.rows);
     if (!options.warmStart || !this.layers) this.init(dense.cols, 1);
     else this.checkInputs(dense);
@@ -615,8 +677,8 @@ export class MLPRegressor extends MLPBase {
     return this;
   }
 
-  partialFit(X: FeatureRows, y: ArrayLike<number>): this {
-    const dense = toDense(X);
+  partialFit(X: FeatureRows | SparseMatrix, y: ArrayLike<number>): this {
+    const dense = asInput(X);
     const target = toTarget(y, dense.rows);
     if (!this.layers) this.init(dense.cols, 1);
     else this.checkInputs(dense);
@@ -624,7 +686,7 @@ export class MLPRegressor extends MLPBase {
     return this;
   }
 
-  predict(X: FeatureRows): Float64Array {
+  predict(X: FeatureRows | SparseMatrix): Float64Array {
     return this.outputsFor(X).out;
   }
 
@@ -660,6 +722,7 @@ export const mlpClassifier = defineLearner({
   options: MLP_OPTIONS,
   defaults: MLP_DEFAULTS,
   online: true,
+  sparse: true,
   tuning: MLP_TUNING,
   create: (options) => new MLPClassifier(options),
   restore: MLPClassifier.fromJSON,
@@ -672,6 +735,7 @@ export const mlpRegressor = defineLearner({
   options: MLP_OPTIONS,
   defaults: MLP_DEFAULTS,
   online: true,
+  sparse: true,
   tuning: MLP_TUNING,
   create: (options) => new MLPRegressor(options),
   restore: MLPRegressor.fromJSON,

@@ -84,7 +84,7 @@ describe('Pipeline with text columns', () => {
     ).fit(table, fixture.labels);
     const restored = restoreModel(JSON.parse(JSON.stringify(p.toJSON()))) as Pipeline;
     expect(restored.predictProba(testTable)).toEqual(p.predictProba(testTable));
-    const file = p.toJSON() as { state: { text: { body: { tfidf?: unknown } } } };
+    const file = p.toJSON() as unknown as { state: { text: { body: { tfidf?: unknown } } } };
     delete file.state.text.body.tfidf;
     expect(() => restoreModel(file)).toThrow(/weighs by TF-IDF but has no saved idf/);
   });

@@ -33,7 +33,9 @@ describe('Pipeline preprocessing', () => {
       [1, 1, 0, 1, 0],
     ]);
     // An unseen category encodes as all zeros by default.
-    expect(p.transform([{ price: 10, region: 'TAS', load: 1 }])[0]?.slice(2)).toEqual([0, 0, 0]);
+    expect((p.transform([{ price: 10, region: 'TAS', load: 1 }]) as number[][])[0]?.slice(2)).toEqual([
+      0, 0, 0,
+    ]);
   });
 
   test('standard scaling, clipping to training quantiles, and rows with a missing label are dropped', () => {
@@ -44,11 +46,10 @@ describe('Pipeline preprocessing', () => {
     p.fit(rows, [1, null, 3, Number.NaN, 5]);
     expect(p.droppedRows).toBe(2);
     // Kept prices [10, mean-imputed 505, 1000] → clipped at the 75th percentile (752.5).
-    const [a, b, c] = p
-      .transform([rows[0] as never, { price: 505 }, { price: 5000 }])
-      .map((r) => r[0] as number);
+    const dense = (batch: Parameters<typeof p.transform>[0]) => p.transform(batch) as number[][];
+    const [a, b, c] = dense([rows[0] as never, { price: 505 }, { price: 5000 }]).map((r) => r[0] as number);
     expect(a).toBeLessThan(b as number);
-    expect(c).toBeCloseTo(p.transform([{ price: 752.5 }])[0]?.[0] as number, 12);
+    expect(c).toBeCloseTo(dense([{ price: 752.5 }])[0]?.[0] as number, 12);
   });
 
   test('a pipeline with its model is saved in one file and restored to identical predictions', () => {

@@ -110,12 +110,12 @@ export class Pipeline<M extends Learner = Learner> {
   fit(rows: readonly Row[], labels: ArrayLike<RowValue>, options: { warmStart?: boolean } = {}): this {
     const { kept, y, dropped } = this.labelled(rows, labels);
     if (options.warmStart && this.state) {
-      this.model.fit(this.transform(kept) as number[][], y as never, { warmStart: true });
+      this.model.fit(this.transform(kept), y as never, { warmStart: true });
       this.state.droppedRows = dropped;
       return this;
     }
     this.fitPreprocessing(kept, dropped);
-    this.model.fit(this.transform(kept) as number[][], y as never);
+    this.model.fit(this.transform(kept), y as never);
     return this;
   }
 
@@ -132,7 +132,7 @@ export class Pipeline<M extends Learner = Learner> {
     const { kept, y, dropped } = this.labelled(rows, labels);
     if (!this.state) this.fitPreprocessing(kept, dropped);
     else this.state.droppedRows = dropped;
-    this.model.partialFit(this.transform(kept) as number[][], y as never);
+    this.model.partialFit(this.transform(kept), y as never);
     return this;
   }
 
@@ -230,13 +230,13 @@ export class Pipeline<M extends Learner = Learner> {
   }
 
   predict(rows: readonly Row[]): ArrayLike<Label> | ArrayLike<number> {
-    return this.model.predict(this.transform(rows) as number[][]);
+    return this.model.predict(this.transform(rows));
   }
 
   predictProba(rows: readonly Row[]): Float64Array[] {
     if (!this.model.predictProba)
       throw new StewardInputError("this pipeline's model gives no probabilities", 'model');
-    return this.model.predictProba(this.transform(rows) as number[][]);
+    return this.model.predictProba(this.transform(rows));
   }
 
   private fitted(): Omit<PipelineState, 'model'> {

@@ -1,6 +1,5 @@
 import type { OptionsSpec } from '../../options.js';
 import { defineLearner } from '../definition.js';
-import type { Learner } from '../learner.js';
 import { CountNaiveBayes, type CountNaiveBayesOptions, type CountState } from './count-naive-bayes.js';
 import type { SparseMatrix } from './sparse-matrix.js';
 
@@ -83,7 +82,6 @@ export const complementNB = defineLearner({
   defaults: { alpha: 1, fitPrior: true, norm: false },
   online: true,
   sparse: true,
-  // Its rows are sparse (SparseMatrix), which the Learner interface types as rows of numbers.
-  create: (options) => new ComplementNB(options) as unknown as Learner,
-  restore: (json) => ComplementNB.fromJSON(json) as unknown as Learner,
+  create: (options) => new ComplementNB(options),
+  restore: (json) => ComplementNB.fromJSON(json),
 });

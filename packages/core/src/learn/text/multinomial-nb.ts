@@ -1,6 +1,5 @@
 import type { OptionsSpec } from '../../options.js';
 import { defineLearner } from '../definition.js';
-import type { Learner } from '../learner.js';
 import { CountNaiveBayes, type CountNaiveBayesOptions, type CountState } from './count-naive-bayes.js';
 import type { SparseMatrix } from './sparse-matrix.js';
 
@@ -59,7 +58,6 @@ export const multinomialNB = defineLearner({
   defaults: { alpha: 1, fitPrior: true },
   online: true,
   sparse: true,
-  // Its rows are sparse (SparseMatrix), which the Learner interface types as rows of numbers.
-  create: (options) => new MultinomialNB(options) as unknown as Learner,
-  restore: (json) => MultinomialNB.fromJSON(json) as unknown as Learner,
+  create: (options) => new MultinomialNB(options),
+  restore: (json) => MultinomialNB.fromJSON(json),
 });
