@@ -28,7 +28,7 @@ export interface PipelineOptions {
   categorical?: string[];
   /**
    * Text input columns, each hashed into its own block of columns after the categorical ones (`textSteps`); with
-   * any, the model sees a `SparseMatrix` and must take one (SGDClassifier, MultinomialNB, ComplementNB).
+   * any, the model sees a `SparseMatrix` and must take one (SGDClassifier, MultinomialNB, ComplementNB, the MLPs).
    */
   text?: string[];
   numericSteps?: NumericSteps;
@@ -75,7 +75,7 @@ export class Pipeline<M extends Learner = Learner> {
     }
     if (text.length > 0 && !model.sparseInput)
       throw new StewardInputError(
-        `text columns (${text.join(', ')}) become sparse rows of hashed n-grams, which ${model.constructor.name} does not take: use SGDClassifier, MultinomialNB or ComplementNB`,
+        `text columns (${text.join(', ')}) become sparse rows of hashed n-grams, which ${model.constructor.name} does not take: use SGDClassifier, MultinomialNB, ComplementNB or an MLP`,
         'text',
       );
     this.textColumns = text.map((name) => new TextColumn(name, this.options.textSteps ?? {}));

@@ -31,7 +31,14 @@ test('an ONNX classifier joins a weighted average, which saves and loads with it
   expect(await again.predictAsync(X)).toEqual(await fused.predictAsync(X));
   expect(() =>
     onnxMember(
-      { inputs: [], outputs: [], predict: async () => ({}), close: async () => {} },
+      {
+        inputs: [],
+        outputs: [],
+        takes: 'numbers',
+        predict: async () => ({}),
+        predictText: async () => ({}),
+        close: async () => {},
+      },
       { path, probabilities: 'p', classes: [0] },
     ),
   ).toThrow(/has no output 'p'/);

@@ -15,8 +15,16 @@ export type OnnxPredictions = Record<string, (number | number[])[]>;
 export interface OnnxModel {
   inputs: TensorInfo[];
   outputs: TensorInfo[];
+  /**
+   * What the model's one input takes: rows of numbers (float32 [batch, features]), or one text per row (a string
+   * tensor [batch] or [batch, 1]: a text model that tokenizes inside its graph, as scikit-learn's exported text
+   * pipelines do).
+   */
+  takes: 'numbers' | 'text';
   /** Runs rows of features through the model, `batchSize` rows per call to the runtime (default 1024). */
   predict(rows: readonly ArrayLike<number>[], options?: { batchSize?: number }): Promise<OnnxPredictions>;
+  /** Text models: runs one text per row. */
+  predictText(texts: readonly string[], options?: { batchSize?: number }): Promise<OnnxPredictions>;
   close(): Promise<void>;
 }
 
@@ -34,8 +42,8 @@ async function runtime(): Promise<Ort> {
 }
 
 /**
- * Loads an ONNX model with onnxruntime-node (CPU). The model must take one float input of shape [batch, features];
- * every output comes back with one entry per row.
+ * Loads an ONNX model with onnxruntime-node (CPU). The model must take one input: float32 of shape [batch, features],
+ * or string of shape [batch] (a text model); every output comes back with one entry per row.
  */
 export async function loadOnnxModel(path: string): Promise<OnnxModel> {
   const ort = await runtime();
@@ -53,21 +61,66 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
   const inputs = describe(session.inputMetadata as readonly unknown[]);
   const outputs = describe(session.outputMetadata as readonly unknown[]);
   const input = inputs[0];
-  if (inputs.length !== 1 || !input || input.type !== 'float32' || input.shape.length !== 2) {
+  const numbers = input?.type === 'float32' && input.shape.length === 2;
+  const text = input?.type === 'string' && (input.shape.length === 1 || input.shape[1] === 1);
+  if (inputs.length !== 1 || !input || !(numbers || text)) {
     await session.release();
     throw new StewardInputError(
-      `ONNX model ${path} takes ${inputs.map((i) => `${i.name} ${i.type}[${i.shape.join(', ')}]`).join(', ')}: Steward serves models with one float32 input of shape [batch, features]`,
+      `ONNX model ${path} takes ${inputs.map((i) => `${i.name} ${i.type}[${i.shape.join(', ')}]`).join(', ')}: Steward serves models with one input, float32 of shape [batch, features] or string of shape [batch] (one text per row)`,
       'model',
     );
   }
   const width = typeof input.shape[1] === 'number' ? input.shape[1] : undefined;
+  const checkedBatch = (options: { batchSize?: number }) => {
+    const batchSize = options.batchSize ?? 1024;
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new StewardInputError('batchSize must be a positive integer', 'batchSize');
+    return batchSize;
+  };
+  /** Appends a batch's outputs to `result`, one entry per row. */
+  const collect = (
+    out: Record<string, { data: unknown; dims: readonly number[] }>,
+    rows: number,
+    result: OnnxPredictions,
+  ) => {
+    for (const o of outputs) {
+      const tensor = out[o.name];
+      if (!tensor) continue;
+      const values = Array.from(tensor.data as ArrayLike<number | bigint>, (v) => Number(v));
+      const perRow = values.length / rows;
+      const target = result[o.name] as (number | number[])[];
+      for (let r = 0; r < rows; r++) {
+        target.push(
+          perRow === 1 && tensor.dims.length === 1
+            ? (values[r] as number)
+            : values.slice(r * perRow, (r + 1) * perRow),
+        );
+      }
+    }
+  };
   return {
     inputs,
     outputs,
+    takes: text ? 'text' : 'numbers',
+    async predictText(texts, options = {}) {
+      if (!text) throw new StewardInputError(`ONNX model ${path} takes numbers, not text`, 'model');
+      const batchSize = checkedBatch(options);
+      const result: OnnxPredictions = Object.fromEntries(outputs.map((o) => [o.name, []]));
+      for (let start = 0; start < texts.length; start += batchSize) {
+        const batch = texts.slice(start, start + batchSize);
+        const dims = input.shape.length === 1 ? [batch.length] : [batch.length, 1];
+        collect(
+          await session.run({ [input.name]: new ort.Tensor('string', [...batch], dims) }),
+          batch.length,
+          result,
+        );
+      }
+      return result;
+    },
     async predict(rows, options = {}) {
-      const batchSize = options.batchSize ?? 1024;
-      if (!Number.isInteger(batchSize) || batchSize < 1)
-        throw new StewardInputError('batchSize must be a positive integer', 'batchSize');
+      if (text)
+        throw new StewardInputError(`ONNX model ${path} takes one text per row, not numbers`, 'model');
+      const batchSize = checkedBatch(options);
       const cols = width ?? rows[0]?.length ?? 0;
       const result: OnnxPredictions = Object.fromEntries(outputs.map((o) => [o.name, []]));
       for (let start = 0; start < rows.length; start += batchSize) {
@@ -91,21 +144,7 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
           }
         });
         const feeds = { [input.name]: new ort.Tensor('float32', data, [batch.length, cols]) };
-        const out = await session.run(feeds);
-        for (const o of outputs) {
-          const tensor = out[o.name];
-          if (!tensor) continue;
-          const values = Array.from(tensor.data as ArrayLike<number | bigint>, (v) => Number(v));
-          const perRow = values.length / batch.length;
-          const target = result[o.name] as (number | number[])[];
-          for (let r = 0; r < batch.length; r++) {
-            target.push(
-              perRow === 1 && tensor.dims.length === 1
-                ? (values[r] as number)
-                : values.slice(r * perRow, (r + 1) * perRow),
-            );
-          }
-        }
+        collect(await session.run(feeds), batch.length, result);
       }
       return result;
     },

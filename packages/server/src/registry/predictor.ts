@@ -120,10 +120,15 @@ export async function onnxPredictor(
   }
   if (spec.task !== 'regression' && !classes)
     throw new Error('serving an ONNX classifier needs the model to declare its classes');
+  const textFeature = model.takes === 'text' ? onnxTextFeature(spec, model.inputs[0]?.name ?? '') : undefined;
   return {
     version: version.version,
     async predict(rows) {
-      const out = (await model.predict(numericMatrix(spec, rows)))[chosen.name] as number[][];
+      const predictions =
+        textFeature === undefined
+          ? await model.predict(numericMatrix(spec, rows))
+          : await model.predictText(rows.map((row) => textOf(row, textFeature)));
+      const out = predictions[chosen.name] as number[][];
       if (spec.task === 'regression')
         return out.map((row) => ({
           output: (Array.isArray(row) ? row[0] : row) as number,
@@ -133,6 +138,27 @@ export async function onnxPredictor(
       return fromProbabilities(spec, classes as ClassValue[], out);
     },
   };
+}
+
+/**
+ * The text feature an ONNX text model reads: the one named as its input, else the model's only text feature; a
+ * model without one cannot serve it.
+ */
+function onnxTextFeature(spec: ModelSpec, input: string): string {
+  const text = spec.features.filter((f) => f.type === 'text').map((f) => f.name);
+  if (text.includes(input)) return input;
+  if (text.length === 1) return text[0] as string;
+  throw new Error(
+    `this ONNX model takes one text per row (input '${input}'), but model ${spec.name} has ${text.length === 0 ? 'no text feature' : `${text.length} text features (${text.join(', ')}) and none is named '${input}'`}: declare { name: ${input}, type: text }`,
+  );
+}
+
+/** A row's text for a text model: missing is an empty text. */
+function textOf(row: Readonly<Record<string, FeatureValue>>, name: string): string {
+  const v = row[name];
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'string') throw new Error(`feature ${name} is a text feature: got ${typeof v}`);
+  return v;
 }
 
 /** A predictor for any registered version, its artifact verified against its hash first. */

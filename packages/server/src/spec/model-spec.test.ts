@@ -46,7 +46,7 @@ describe('model spec defaults and registry options', () => {
       'text features (body) are learnt through a pipeline of hashed n-grams: add update.learner.pipeline (its text steps are optional)',
     ]);
     expect(problems({ learner: { kind: 'GaussianNB', pipeline: {} } })[0]).toMatch(
-      /GaussianNB does not take them; choose one of SGDClassifier, MultinomialNB, ComplementNB/,
+      /GaussianNB does not take them; choose one of SGDClassifier, MLPClassifier, MultinomialNB, ComplementNB$/,
     );
     expect(
       problems({ learner: { kind: 'MultinomialNB', pipeline: { text: { nFeatures: 0 } } } }),

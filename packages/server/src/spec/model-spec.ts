@@ -489,7 +489,8 @@ export const modelSpec = z
     const text = spec.features.filter((f) => f.type === 'text').map((f) => f.name);
     if (text.length > 0 && update?.learner) {
       const definition = LEARNERS.get(update.learner.kind);
-      const sparse = [...LEARNERS.values()].filter((d) => d.sparse).map((d) => d.name);
+      const task = spec.task === 'regression' ? 'regression' : 'classification';
+      const sparse = [...LEARNERS.values()].filter((d) => d.sparse && d.task === task).map((d) => d.name);
       if (!update.learner.pipeline || (definition && !definition.sparse))
         ctx.addIssue({
           code: 'custom',

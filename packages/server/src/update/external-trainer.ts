@@ -8,7 +8,8 @@ export interface ExternalTrainingInput {
   command: readonly string[];
   timeoutMs: number;
   featureNames: readonly string[];
-  X: readonly (readonly number[])[];
+  /** One row of feature values per training row, in the order of `featureNames` (text as it came; missing empty). */
+  X: readonly (readonly (number | string | null)[])[];
   y: readonly (string | number)[];
   /** The production artifact's path, for fine-tuning scripts (empty when there is none). */
   productionPath: string;
@@ -52,7 +53,7 @@ export async function trainExternally(input: ExternalTrainingInput): Promise<Ext
   const output = join(dir, 'model.out');
   const lines = [[...input.featureNames, 'label'].map(csvCell).join(',')];
   input.X.forEach((row, i) => {
-    lines.push([...row, input.y[i] as string | number].map(csvCell).join(','));
+    lines.push([...row.map((v) => v ?? ''), input.y[i] as string | number].map(csvCell).join(','));
   });
   writeFileSync(dataset, `${lines.join('\n')}\n`);
   const args = input.command.map((a) =>

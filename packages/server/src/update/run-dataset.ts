@@ -181,7 +181,10 @@ export function gateRows(
   data: RunDataset,
   productionTakesRecords: boolean,
 ): { rows: Array<Record<string, FeatureValue>>; labels: ClassValue[] } {
-  if (policy.learner?.pipeline && productionTakesRecords)
+  // A text model (a pipeline, or an external trainer's ONNX that tokenizes in its graph) takes the text itself.
+  const candidateTakesRecords =
+    policy.learner?.pipeline !== undefined || spec.features.some((f) => f.type === 'text');
+  if (candidateTakesRecords && productionTakesRecords)
     return { rows: data.heldRecords as Array<Record<string, FeatureValue>>, labels: data.heldRecordLabels };
   return {
     rows: data.heldX.map((x) => Object.fromEntries(spec.features.map((f, i) => [f.name, x[i] as number]))),

@@ -179,6 +179,14 @@ function singleLearner(production: StewardModel, strategy: string): CoreLearner 
   return production;
 }
 
+function textOrNumber(v: unknown): string | number | null {
+  return typeof v === 'number' || typeof v === 'string'
+    ? v
+    : v === null || v === undefined
+      ? null
+      : String(v);
+}
+
 /** Production's model file as a model to go on from (fineTune, incremental, ensemble). */
 export async function loadTrainable(registry: Registry, version: ModelVersion): Promise<StewardModel> {
   const { bytes } = await registry.artifact(version.model, version.version);
@@ -196,17 +204,26 @@ export async function trainCandidate(
   const trainY = data.trainY;
   if (policy.strategy === 'external') {
     if (!policy.command) throw new Error('the external strategy needs update.command');
+    // A text feature goes to the trainer as the text itself (a Hugging Face script tokenizes it); a model of numbers
+    // gets the rows whose features are all numbers, as before.
+    const text = spec.features.some((f) => f.type === 'text');
+    const names = spec.features.map((f) => f.name);
     const result = await trainExternally({
       command: policy.command,
       timeoutMs: policy.timeout,
-      featureNames: spec.features.map((f) => f.name),
-      X: trainX,
-      y: trainY,
+      featureNames: names,
+      X: text ? data.records.map((r) => names.map((n) => textOrNumber(r[n]))) : trainX,
+      y: text ? data.recordLabels : trainY,
       productionPath: production?.artifactPath ?? '',
     });
     return {
       value: { bytes: result.bytes, curves: {} },
-      detail: { strategy: 'external', rows: trainX.length, seconds: result.seconds, log: result.log },
+      detail: {
+        strategy: 'external',
+        rows: text ? data.records.length : trainX.length,
+        seconds: result.seconds,
+        log: result.log,
+      },
     };
   }
   const trained: { model: StewardModel; detail: Record<string, unknown>; curves?: Curves } = policy.learner

@@ -72,7 +72,10 @@ export async function runUpdate(
       !online && production?.format === 'steward'
         ? await loadTrainable(context.registry, production)
         : undefined;
-    const productionTakesRecords = !production || productionModel instanceof Pipeline;
+    const productionTakesRecords =
+      !production ||
+      productionModel instanceof Pipeline ||
+      (production.format === 'onnx' && model.spec.features.some((f) => f.type === 'text'));
     const heldOut = gateRows(model.spec, policy, data, productionTakesRecords).labels.length;
     if (production && heldOut === 0)
       return await recorder.finish(
