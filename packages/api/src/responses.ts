@@ -19,6 +19,16 @@ export const columnView = z.looseObject({
   quantiles: z.record(z.string(), z.number()).optional(),
   top: z.array(z.tuple([z.string(), z.number()])).optional(),
   other: z.number().optional(),
+  tokens: z
+    .object({
+      top: z.array(z.tuple([z.string(), z.number()])),
+      total: z.number(),
+      maxError: z.number(),
+    })
+    .optional()
+    .describe(
+      "text columns: the window's most frequent words (lower-cased, two letters or more) with their counts, never over-counted and under-counted by at most maxError; total counts every word",
+    ),
 });
 
 export const windowView = z.object({

@@ -1,1 +1,2 @@
+export { HeavyHitters, type HeavyHittersJSON } from './heavy-hitters.js';
 export { QuantileSketch, type QuantileSketchJSON, type QuantileSketchOptions } from './quantile-sketch.js';

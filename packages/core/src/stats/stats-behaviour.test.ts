@@ -62,12 +62,14 @@ describe('tests behave as their definitions say', () => {
     expect(mmd(a, b, { seed: 5 })).toEqual(mmd(a, b, { seed: 5 }));
   });
 
+  // Texts of six words from one vocabulary, or half from another.
+  const words = ['price', 'market', 'demand', 'supply', 'energy', 'grid', 'load', 'peak'];
+  const other = ['weather', 'rain', 'cloud', 'storm', 'wind', 'sun', 'cold', 'heat'];
+  const text = (vocab: string[]) =>
+    Array.from({ length: 6 }, () => vocab[Math.floor(random() * vocab.length)]).join(' ');
+  const sample = (vocab: string[]) => Array.from({ length: 200 }, () => text(vocab));
+
   test('the domain classifier separates different texts and rarely flags same-source texts', () => {
-    const words = ['price', 'market', 'demand', 'supply', 'energy', 'grid', 'load', 'peak'];
-    const other = ['weather', 'rain', 'cloud', 'storm', 'wind', 'sun', 'cold', 'heat'];
-    const text = (vocab: string[]) =>
-      Array.from({ length: 6 }, () => vocab[Math.floor(random() * vocab.length)]).join(' ');
-    const sample = (vocab: string[]) => Array.from({ length: 200 }, () => text(vocab));
     let falseAlarms = 0;
     for (let run = 0; run < 20; run++) {
       const ref = sample(words);
@@ -81,11 +83,6 @@ describe('tests behave as their definitions say', () => {
   });
 
   test('the domain classifier names the words that moved, each way', () => {
-    const words = ['price', 'market', 'demand', 'supply', 'energy', 'grid', 'load', 'peak'];
-    const other = ['weather', 'rain', 'cloud', 'storm', 'wind', 'sun', 'cold', 'heat'];
-    const text = (vocab: string[]) =>
-      Array.from({ length: 6 }, () => vocab[Math.floor(random() * vocab.length)]).join(' ');
-    const sample = (vocab: string[]) => Array.from({ length: 200 }, () => text(vocab));
     const result = domainClassifierTest(sample(words), sample([...words.slice(4), ...other]), {
       topTokens: 6,
     });

@@ -24,6 +24,13 @@ export function columnView(summary: ColumnSummary): ColumnView {
       QUANTILES.map((q, i) => [`p${Math.round(q * 100)}`, values[i] as number]),
     );
   }
+  const words = summary.words;
+  if (words)
+    view.tokens = {
+      top: words.top(20).map((t) => [t.item, t.count]),
+      total: words.total,
+      maxError: words.maxError,
+    };
   const categories = summary.categories;
   if (categories) {
     view.top = categories.slice(0, 20);

@@ -1,14 +1,26 @@
-import { QuantileSketch, type QuantileSketchJSON } from '@steward/core';
+import {
+  buildAnalyzer,
+  HeavyHitters,
+  type HeavyHittersJSON,
+  QuantileSketch,
+  type QuantileSketchJSON,
+} from '@steward/core';
 import type { FeatureSpec, ModelSpec } from '../spec/model-spec.js';
 import type { ClassValue, FeatureValue, PredictionRecord } from '../spec/records.js';
 
 /** Categories beyond this many distinct values per feature and window are counted together as `other`. */
 export const MAX_CATEGORIES = 1000;
 
+/** Words a text column's summary keeps per window (the most frequent, within the sketch's bound). */
+export const TOKENS_KEPT = 100;
+
+/** A text's words as the summary counts them: scikit-learn's default tokens (two or more word characters), lower-cased. */
+const words = buildAnalyzer();
+
 export type ColumnSummaryJSON =
   | { kind: 'numeric'; missing: number; sketch: QuantileSketchJSON }
   | { kind: 'categorical'; missing: number; counts: Record<string, number>; other: number }
-  | { kind: 'text'; missing: number; lengths: QuantileSketchJSON }
+  | { kind: 'text'; missing: number; lengths: QuantileSketchJSON; tokens?: HeavyHittersJSON }
   | { kind: 'embedding'; missing: number; norms: QuantileSketchJSON };
 
 export interface WindowProfileJSON {
@@ -27,6 +39,8 @@ export class ColumnSummary {
   private readonly sketch: QuantileSketch | undefined;
   private readonly counts: Map<string, number> | undefined;
   private other = 0;
+  /** Text columns: the most frequent words (absent in summaries stored before they were kept). */
+  private tokens: HeavyHitters | undefined;
 
   /** `sketch`: the one a stored summary was read with (numeric, text and embedding columns). */
   constructor(
@@ -35,6 +49,7 @@ export class ColumnSummary {
   ) {
     if (kind === 'categorical') this.counts = new Map();
     else this.sketch = sketch ?? new QuantileSketch();
+    if (kind === 'text' && !sketch) this.tokens = new HeavyHitters({ capacity: TOKENS_KEPT });
   }
 
   static fromJSON(json: ColumnSummaryJSON): ColumnSummary {
@@ -49,6 +64,7 @@ export class ColumnSummary {
       json.kind === 'numeric' ? json.sketch : json.kind === 'text' ? json.lengths : json.norms;
     const summary = new ColumnSummary(json.kind, QuantileSketch.fromJSON(sketchJson));
     summary.missing = json.missing;
+    if (json.kind === 'text' && json.tokens) summary.tokens = HeavyHitters.fromJSON(json.tokens);
     return summary;
   }
 
@@ -66,6 +82,7 @@ export class ColumnSummary {
         return;
       case 'text':
         this.sketch?.add((value as string).length);
+        if (this.tokens) for (const word of words(value as string)) this.tokens.add(word);
         return;
       case 'embedding': {
         let sq = 0;
@@ -82,6 +99,9 @@ export class ColumnSummary {
       for (const [k, c] of other.counts) this.addCategory(k, c);
       this.other += other.other;
     } else if (this.sketch && other.sketch) this.sketch.merge(other.sketch);
+    // Words are known only while every part kept them: a part stored before they were kept leaves them unknown.
+    if (this.tokens && other.tokens) this.tokens.merge(other.tokens);
+    else this.tokens = undefined;
   }
 
   /** Values present plus missing. */
@@ -103,6 +123,11 @@ export class ColumnSummary {
     return this.sketch;
   }
 
+  /** A text column's most frequent words, when every part of the window kept them. */
+  get words(): HeavyHitters | undefined {
+    return this.tokens;
+  }
+
   /** Category counts, sorted by count (categorical columns). */
   get categories(): Array<[string, number]> | undefined {
     return this.counts ? [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)) : undefined;
@@ -119,7 +144,13 @@ export class ColumnSummary {
     }
     const sketch = (this.sketch as QuantileSketch).toJSON();
     if (this.kind === 'numeric') return { kind: 'numeric', missing: this.missing, sketch };
-    if (this.kind === 'text') return { kind: 'text', missing: this.missing, lengths: sketch };
+    if (this.kind === 'text')
+      return {
+        kind: 'text',
+        missing: this.missing,
+        lengths: sketch,
+        ...(this.tokens ? { tokens: this.tokens.toJSON() } : {}),
+      };
     return { kind: 'embedding', missing: this.missing, norms: sketch };
   }
 
