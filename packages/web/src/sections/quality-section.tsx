@@ -1,23 +1,12 @@
-import type { ColumnView, FeatureSpecInput } from '@steward/client';
+import type { FeatureSpecInput } from '@steward/client';
 import { apiClient } from '../api';
 import { Sparkline } from '../components/sparkline';
 import { Empty, ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
-import { num, seconds } from '../lib/format';
+import { columnSummary } from '../lib/column-summary';
+import { seconds } from '../lib/format';
 
-function summary(column: ColumnView | undefined): string {
-  if (!column) return '—';
-  if (column.quantiles)
-    return `${num(column.min, 3)} · ${num(column.quantiles.p50, 3)} · ${num(column.max, 3)}`;
-  if (column.top)
-    return column.top
-      .slice(0, 3)
-      .map(([k, n]) => `${k} (${n})`)
-      .join(', ');
-  return '—';
-}
-
-/** Per feature: missing values over the page's time range, and its latest window's range or top categories. */
+/** Per feature: missing values over the page's time range, and its latest window's range, top categories or words. */
 export function QualitySection({
   name,
   features,
@@ -54,7 +43,7 @@ export function QualitySection({
             <th>Type</th>
             <th>Missing (latest)</th>
             <th>Missing share over the range ({recent.length} windows)</th>
-            <th>min · median · max (latest)</th>
+            <th>min · median · max, top categories or words (latest)</th>
           </tr>
         </thead>
         <tbody>
@@ -73,7 +62,7 @@ export function QualitySection({
                     values={recent.map((w) => w.profile?.features[f.name]?.missingShare ?? null)}
                   />
                 </td>
-                <td>{summary(column)}</td>
+                <td>{columnSummary(column)}</td>
               </tr>
             );
           })}
