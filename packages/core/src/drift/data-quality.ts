@@ -1,3 +1,4 @@
+import { buildAnalyzer } from '../learn/text/analyzers.js';
 import { countLabels } from './binning.js';
 
 /** Data quality beside drift: what changed in a column besides its distribution. */
@@ -10,6 +11,11 @@ export interface ColumnQuality {
   newCategories?: { category: string; share: number }[];
   /** Share of current values below the reference minimum or above its maximum (numerical columns). */
   outOfRangeShare?: number;
+  /**
+   * Text columns: the share of current words (lower-cased, two letters or more) that no reference text has, and the
+   * most frequent of them: against a model's training texts, the words it never learnt.
+   */
+  outOfVocabulary?: { share: number; words: { word: string; count: number }[] };
 }
 
 export function missingShares(refMissing: number, refRows: number, curMissing: number, curRows: number) {
@@ -40,4 +46,32 @@ export function newCategories(reference: readonly string[], current: readonly st
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([category, n]) => ({ category, share: n / current.length }));
+}
+
+const words = buildAnalyzer();
+
+/** The share of current words no reference text has, and the ten most frequent of them. */
+export function outOfVocabulary(
+  reference: readonly string[],
+  current: readonly string[],
+): NonNullable<ColumnQuality['outOfVocabulary']> {
+  const known = new Set<string>();
+  for (const text of reference) for (const w of words(text)) known.add(w);
+  const unseen = new Map<string, number>();
+  let total = 0;
+  let missing = 0;
+  for (const text of current)
+    for (const w of words(text)) {
+      total++;
+      if (known.has(w)) continue;
+      missing++;
+      unseen.set(w, (unseen.get(w) ?? 0) + 1);
+    }
+  return {
+    share: total > 0 ? missing / total : 0,
+    words: [...unseen]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 10)
+      .map(([word, count]) => ({ word, count })),
+  };
 }

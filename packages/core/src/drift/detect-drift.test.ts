@@ -119,6 +119,29 @@ describe('per-column options', () => {
     const m = detectDrift({ e: vec(100, 0) }, { e: vec(100, 0) }, { method: 'mmd' });
     expect(m.columns[0]?.drifted).toBe(false);
   });
+
+  test('texts by their words: Jensen–Shannon between word shares (scipy) and the words that moved', () => {
+    // Words aa, bb, cc: reference shares [2/3, 1/3, 0], current [0, 2/3, 1/3].
+    const r = detectDrift(
+      { t: ['AA bb', 'aa x'] },
+      { t: ['bb, bb!', 'cc'] },
+      { perColumn: { t: { type: 'text', method: 'jensenshannon' } } },
+    );
+    const t = r.columns[0];
+    // scipy.spatial.distance.jensenshannon([2/3, 1/3, 0], [0, 2/3, 1/3], base=2)
+    expect(t?.score).toBeCloseTo(0.7354264633345439, 12);
+    expect(t?.drifted).toBe(true);
+    expect(t?.tokens?.current.map((w) => w.token)).toEqual(['bb', 'cc']);
+    expect(t?.tokens?.reference).toEqual([{ token: 'aa', weight: -2 / 3 }]);
+    // Beside drift: cc is the one current word of three the reference never had.
+    expect(t?.quality.outOfVocabulary).toEqual({ share: 1 / 3, words: [{ word: 'cc', count: 1 }] });
+    const same = detectDrift(
+      { t: ['aa bb', 'bb aa'] },
+      { t: ['bb aa'] },
+      { perColumn: { t: { type: 'text', method: 'jensenshannon' } } },
+    );
+    expect(same.columns[0]?.score).toBe(0);
+  });
 });
 
 describe('data quality beside drift', () => {

@@ -2,7 +2,13 @@ import { StewardInputError } from '../errors.js';
 import type { TokenWeight } from '../stats/domain-classifier.js';
 import { sortedCopy } from '../stats/sort.js';
 import { categoryShares, equalEdges, histogramShares } from './binning.js';
-import { type ColumnQuality, missingShares, newCategories, outOfRangeShare } from './data-quality.js';
+import {
+  type ColumnQuality,
+  missingShares,
+  newCategories,
+  outOfRangeShare,
+  outOfVocabulary,
+} from './data-quality.js';
 import {
   type ColumnSamples,
   DRIFT_METHODS,
@@ -189,6 +195,7 @@ function columnDrift(
     quality.outOfRangeShare = outOfRangeShare(samples.reference, samples.current);
   if (samples.type === 'categorical')
     quality.newCategories = newCategories(samples.reference, samples.current);
+  if (samples.type === 'text') quality.outOfVocabulary = outOfVocabulary(samples.reference, samples.current);
   return {
     column,
     type: samples.type,

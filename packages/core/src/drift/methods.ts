@@ -1,4 +1,5 @@
 import { StewardInputError } from '../errors.js';
+import { buildAnalyzer } from '../learn/text/analyzers.js';
 import { andersonDarling } from '../stats/anderson-darling.js';
 import { chiSquareTest } from '../stats/chi-square-test.js';
 import { jensenShannon, klDivergence } from '../stats/divergence.js';
@@ -121,8 +122,9 @@ export const methodSpecs: Record<DriftMethod, MethodSpec> = {
     label: 'Jensen–Shannon distance',
     scoreKind: 'distance',
     defaultThreshold: 0.1,
-    types: numericOrCategorical,
+    types: [...numericOrCategorical, 'text'],
     run: (s) => {
+      if (s.type === 'text') return wordDistance(s.reference, s.current);
       const shares = evidentlyShares(s);
       return { score: jensenShannon(shares.reference, shares.current, { base: 2 }) };
     },
@@ -220,6 +222,46 @@ function evidentlyShares(s: ColumnSamples): Shares {
     };
   }
   return categoryShares(...labelPair(s));
+}
+
+const words = buildAnalyzer();
+
+/**
+ * Texts compared by their words: the Jensen–Shannon distance (base 2) between the shares of each word (scikit-learn's
+ * default tokens, lower-cased) among all words of each side, and the words whose share moved most each way.
+ */
+function wordDistance(reference: readonly string[], current: readonly string[], top = 10): MethodResult {
+  const count = (texts: readonly string[]) => {
+    const counts = new Map<string, number>();
+    let total = 0;
+    for (const text of texts)
+      for (const w of words(text)) {
+        counts.set(w, (counts.get(w) ?? 0) + 1);
+        total++;
+      }
+    return { counts, total };
+  };
+  const ref = count(reference);
+  const cur = count(current);
+  const vocabulary = [...new Set([...ref.counts.keys(), ...cur.counts.keys()])].sort();
+  const share = (side: { counts: Map<string, number>; total: number }, w: string) =>
+    side.total > 0 ? (side.counts.get(w) ?? 0) / side.total : 0;
+  const a = Float64Array.from(vocabulary, (w) => share(ref, w));
+  const b = Float64Array.from(vocabulary, (w) => share(cur, w));
+  if (ref.total === 0 || cur.total === 0)
+    return { score: ref.total === cur.total ? 0 : 1, tokens: { current: [], reference: [] } };
+  const moved = vocabulary.map((token, i) => ({ token, weight: (b[i] as number) - (a[i] as number) }));
+  moved.sort((x, y) => y.weight - x.weight || (x.token < y.token ? -1 : 1));
+  return {
+    score: jensenShannon(a, b, { base: 2 }),
+    tokens: {
+      current: moved.slice(0, top).filter((t) => t.weight > 0),
+      reference: moved
+        .slice(-top)
+        .reverse()
+        .filter((t) => t.weight < 0),
+    },
+  };
 }
 
 /** Whether sorted values hold at least `k` distinct values. */

@@ -74,6 +74,14 @@ function qualityNote(c: ColumnDrift): string {
     const shown = fresh.slice(0, 3).map((n) => `${escapeHtml(n.category)} (${pct(n.share)})`);
     notes.push(`new: ${shown.join(', ')}${fresh.length > 3 ? ` and ${fresh.length - 3} more` : ''}`);
   }
+  const unseen = c.quality.outOfVocabulary;
+  if (unseen && unseen.share > 0)
+    notes.push(
+      `${pct(unseen.share)} of words unseen in reference: ${unseen.words
+        .slice(0, 3)
+        .map((w) => escapeHtml(w.word))
+        .join(', ')}`,
+    );
   return notes.join('; ');
 }
 

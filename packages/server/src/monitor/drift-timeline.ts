@@ -1,7 +1,8 @@
-import { type ColumnDrift, detectDrift } from '@steward/core';
+import { type ColumnDrift, type ColumnDriftOptions, detectDrift } from '@steward/core';
 import type { ModelSpec } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { queryPredictions } from '../store/prediction-reads.js';
+import { driftColumns } from './drift-columns.js';
 import { windowStart } from './ingestion.js';
 import type { RowsRead, ServingReferences } from './serving-references.js';
 
@@ -55,7 +56,7 @@ export async function driftTimeline(
   const size = query.size ?? spec.window;
   const minRows = query.minRows ?? 30;
   const from = windowStart(query.from, size);
-  const features = spec.features.filter((f) => f.type !== 'text').map((f) => f.name);
+  const features = spec.features.map((f) => f.name);
   const buckets = await bucketSignatures(store, spec.name, from, query.to, size);
   const scope = [
     store.location,
@@ -91,7 +92,15 @@ export async function driftTimeline(
           read,
         )
       : undefined;
-    const judged = judgeBuckets(buckets, reference, features, minRows, size, servingRows);
+    const judged = judgeBuckets(
+      buckets,
+      reference,
+      features,
+      driftColumns(spec, 'jensenshannon'),
+      minRows,
+      size,
+      servingRows,
+    );
     starts.forEach((start, i) => {
       const window = judged.get(start);
       if (i >= stale && window) remember(`${scope}\u0000${start}`, { signature: signatureOf(i), window });
@@ -159,6 +168,7 @@ function judgeBuckets(
   buckets: Map<number, Array<Record<string, never>>>,
   reference: DriftAgainst,
   features: string[],
+  perColumn: Record<string, ColumnDriftOptions>,
   minRows: number,
   size: number,
   servingRows?: Map<string, ReadonlyArray<Record<string, unknown>>>,
@@ -182,7 +192,7 @@ function judgeBuckets(
       windows.set(start, { start, end: start + size, rows: current.length, columns: null, ...label });
       continue;
     }
-    const report = detectDrift(against, current, { columns: features });
+    const report = detectDrift(against, current, { columns: features, perColumn });
     windows.set(start, {
       start,
       end: start + size,

@@ -6,6 +6,7 @@ import {
   DEFAULT_ANOMALY_METHOD,
   DETECTOR_KINDS,
   DETECTORS,
+  DRIFT_METHODS,
   LEARNER_KINDS,
   LEARNERS,
   StewardInputError,
@@ -145,6 +146,19 @@ export const checkSpec = z.discriminatedUnion('type', [
     /** Dataset drift when at least this share of the checked columns drifted (Evidently's default 0.5). */
     driftShare: z.number().gt(0).lte(1).default(0.5),
     columns: z.array(z.string()).optional(),
+    /**
+     * Per column, the test and its threshold instead of the default one (for example `{ emb: { method: mmd } }`: an
+     * embedding by MMD with its permutation p-value rather than the domain classifier).
+     */
+    methods: z
+      .record(
+        z.string(),
+        z.strictObject({
+          method: z.enum(DRIFT_METHODS).optional(),
+          threshold: z.number().positive().optional(),
+        }),
+      )
+      .optional(),
     minRows: z.number().int().positive().default(30),
     severity: severity.default('warning'),
   }),

@@ -1,4 +1,5 @@
 import {
+  type ColumnDriftOptions,
   createAnomalyDetector,
   createDetector,
   detectDrift,
@@ -125,17 +126,23 @@ async function driftCheck(
   const report = detectDrift(reference as Array<Record<string, never>>, current, {
     columns,
     driftShare: check.driftShare,
-    perColumn: driftColumns(input.spec),
+    perColumn: withMethods(driftColumns(input.spec), check.methods),
   });
   const drifted = report.columns.filter((c) => c.drifted);
   // A drifted text column says which terms moved: the ones that most tell this window from the reference.
-  const named = (c: (typeof drifted)[number]) =>
-    c.tokens?.current.length
-      ? `${c.column}: more ${c.tokens.current
+  const named = (c: (typeof drifted)[number]) => {
+    const parts: string[] = [];
+    if (c.tokens?.current.length)
+      parts.push(
+        `more ${c.tokens.current
           .slice(0, 5)
           .map((t) => `"${t.token}"`)
-          .join(', ')}`
-      : c.column;
+          .join(', ')}`,
+      );
+    const unseen = c.quality.outOfVocabulary?.share;
+    if (unseen) parts.push(`${(100 * unseen).toFixed(1)}% of words unseen in the reference`);
+    return parts.length > 0 ? `${c.column}: ${parts.join(', ')}` : c.column;
+  };
   const message = `${report.driftedColumns} of ${report.columnCount} columns drifted${drifted.length ? ` (${drifted.map(named).join('; ')})` : ''}`;
   return {
     status: report.datasetDrift ? tripped(check.severity) : 'ok',
@@ -143,6 +150,16 @@ async function driftCheck(
     message,
     detail: report,
   };
+}
+
+/** The spec's column types with the check's own methods and thresholds on top. */
+function withMethods(
+  types: Record<string, ColumnDriftOptions>,
+  methods: Record<string, ColumnDriftOptions> | undefined,
+): Record<string, ColumnDriftOptions> {
+  const merged: Record<string, ColumnDriftOptions> = { ...types };
+  for (const [column, own] of Object.entries(methods ?? {})) merged[column] = { ...types[column], ...own };
+  return merged;
 }
 
 /** Feeds the window's error stream (0/1 misclassification, or absolute error for regression) to a persisted detector. */
