@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { StewardInputError } from '@steward/core';
+import { onnxMetadata } from './onnx-metadata.js';
+import { type TokenEncoder, takesTokenIds, tokenEncoder } from './token-inputs.js';
 
 /** One input or output of an ONNX model, as the runtime reports it. */
 export interface TensorInfo {
@@ -16,11 +19,12 @@ export interface OnnxModel {
   inputs: TensorInfo[];
   outputs: TensorInfo[];
   /**
-   * What the model's one input takes: rows of numbers (float32 [batch, features]), or one text per row (a string
-   * tensor [batch] or [batch, 1]: a text model that tokenizes inside its graph, as scikit-learn's exported text
-   * pipelines do).
+   * What the model takes: rows of numbers (one float32 input [batch, features]); one text per row (one string input
+   * [batch] or [batch, 1]: a graph that tokenizes inside, as scikit-learn's exported text pipelines); or token ids
+   * (`input_ids`, `attention_mask`, `token_type_ids`: a Transformers export, whose tokenizer.json rides in its
+   * metadata_props and is run here). `predictText` serves the last two.
    */
-  takes: 'numbers' | 'text';
+  takes: 'numbers' | 'text' | 'tokens';
   /** Runs rows of features through the model, `batchSize` rows per call to the runtime (default 1024). */
   predict(rows: readonly ArrayLike<number>[], options?: { batchSize?: number }): Promise<OnnxPredictions>;
   /** Text models: runs one text per row. */
@@ -42,8 +46,9 @@ async function runtime(): Promise<Ort> {
 }
 
 /**
- * Loads an ONNX model with onnxruntime-node (CPU). The model must take one input: float32 of shape [batch, features],
- * or string of shape [batch] (a text model); every output comes back with one entry per row.
+ * Loads an ONNX model with onnxruntime-node (CPU). It takes one float32 input of shape [batch, features], one string
+ * input of shape [batch] (a text model), or a Transformers export's token ids (`takes`); every output comes back
+ * with one entry per row.
  */
 export async function loadOnnxModel(path: string): Promise<OnnxModel> {
   const ort = await runtime();
@@ -61,14 +66,25 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
   const inputs = describe(session.inputMetadata as readonly unknown[]);
   const outputs = describe(session.outputMetadata as readonly unknown[]);
   const input = inputs[0];
-  const numbers = input?.type === 'float32' && input.shape.length === 2;
-  const text = input?.type === 'string' && (input.shape.length === 1 || input.shape[1] === 1);
-  if (inputs.length !== 1 || !input || !(numbers || text)) {
+  const numbers = inputs.length === 1 && input?.type === 'float32' && input.shape.length === 2;
+  const text =
+    inputs.length === 1 && input?.type === 'string' && (input.shape.length === 1 || input.shape[1] === 1);
+  const tokens = takesTokenIds(inputs);
+  if (!input || !(numbers || text || tokens)) {
     await session.release();
     throw new StewardInputError(
-      `ONNX model ${path} takes ${inputs.map((i) => `${i.name} ${i.type}[${i.shape.join(', ')}]`).join(', ')}: Steward serves models with one input, float32 of shape [batch, features] or string of shape [batch] (one text per row)`,
+      `ONNX model ${path} takes ${inputs.map((i) => `${i.name} ${i.type}[${i.shape.join(', ')}]`).join(', ')}: Steward serves models with one input, float32 of shape [batch, features] or string of shape [batch] (one text per row), or a Transformers export's int64 input_ids (attention_mask, token_type_ids) with its tokenizer.json in its metadata_props`,
       'model',
     );
+  }
+  let encoder: TokenEncoder | undefined;
+  if (tokens) {
+    try {
+      encoder = tokenEncoder(path, inputs, onnxMetadata(readFileSync(path)));
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
   }
   const width = typeof input.shape[1] === 'number' ? input.shape[1] : undefined;
   const checkedBatch = (options: { batchSize?: number }) => {
@@ -101,24 +117,33 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
   return {
     inputs,
     outputs,
-    takes: text ? 'text' : 'numbers',
+    takes: tokens ? 'tokens' : text ? 'text' : 'numbers',
     async predictText(texts, options = {}) {
-      if (!text) throw new StewardInputError(`ONNX model ${path} takes numbers, not text`, 'model');
+      if (numbers) throw new StewardInputError(`ONNX model ${path} takes numbers, not text`, 'model');
       const batchSize = checkedBatch(options);
       const result: OnnxPredictions = Object.fromEntries(outputs.map((o) => [o.name, []]));
       for (let start = 0; start < texts.length; start += batchSize) {
         const batch = texts.slice(start, start + batchSize);
-        const dims = input.shape.length === 1 ? [batch.length] : [batch.length, 1];
-        collect(
-          await session.run({ [input.name]: new ort.Tensor('string', [...batch], dims) }),
-          batch.length,
-          result,
-        );
+        const feeds = encoder
+          ? Object.fromEntries(
+              Object.entries(encoder.encode(batch)).map(([name, t]) => [
+                name,
+                new ort.Tensor('int64', t.data, t.dims),
+              ]),
+            )
+          : {
+              [input.name]: new ort.Tensor(
+                'string',
+                [...batch],
+                input.shape.length === 1 ? [batch.length] : [batch.length, 1],
+              ),
+            };
+        collect(await session.run(feeds), batch.length, result);
       }
       return result;
     },
     async predict(rows, options = {}) {
-      if (text)
+      if (!numbers)
         throw new StewardInputError(`ONNX model ${path} takes one text per row, not numbers`, 'model');
       const batchSize = checkedBatch(options);
       const cols = width ?? rows[0]?.length ?? 0;

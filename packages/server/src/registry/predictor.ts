@@ -120,7 +120,8 @@ export async function onnxPredictor(
   }
   if (spec.task !== 'regression' && !classes)
     throw new Error('serving an ONNX classifier needs the model to declare its classes');
-  const textFeature = model.takes === 'text' ? onnxTextFeature(spec, model.inputs[0]?.name ?? '') : undefined;
+  const textFeature =
+    model.takes === 'numbers' ? undefined : onnxTextFeature(spec, model.inputs[0]?.name ?? '');
   return {
     version: version.version,
     async predict(rows) {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StewardApp } from '../http/app.js';
+import { onnxMetadata } from '../registry/onnx-metadata.js';
+import { tokenEncoder } from '../registry/token-inputs.js';
 import type { StoreConnection } from '../store/open-store.js';
 import { testApp } from '../testing/test-app.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
@@ -132,5 +134,53 @@ copyFileSync(${JSON.stringify(onnxFile)}, output);
     expect(String(step('train').log)).toContain('rows 32');
     expect(step('evaluate')).toMatchObject({ rows: 8 });
     expect(run.status).toBe('promoted');
+  });
+
+  it('a Transformers-style export (input_ids, attention_mask) is served with the tokenizer.json it carries', async () => {
+    const tokenFile = fileURLToPath(new URL('../registry/fixtures/token-classifier.onnx', import.meta.url));
+    const tokens = JSON.parse(
+      readFileSync(new URL('../registry/fixtures/token-expected.json', import.meta.url), 'utf8'),
+    ) as { texts: string[]; ids: number[][]; probabilities: number[][] };
+    // The tokenizer it carries gives the ids worked out by hand (WordPiece: "meeting" → meet ##ing, "zebra" → [UNK]).
+    const metadata = onnxMetadata(readFileSync(tokenFile));
+    const encoder = tokenEncoder(
+      tokenFile,
+      [{ name: 'input_ids', type: 'int64', shape: ['batch', 'seq'] }],
+      metadata,
+    );
+    const batch = encoder.encode(tokens.texts);
+    const width = batch.input_ids?.dims[1] as number;
+    tokens.ids.forEach((ids, r) => {
+      expect(
+        Array.from(batch.input_ids?.data.subarray(r * width, r * width + ids.length) ?? [], Number),
+      ).toEqual(ids);
+    });
+    expect(encoder.maxLength).toBe(16); // the tokenizer config's model_max_length
+    // A longer text is cut to 16 ids, its closing [SEP] kept.
+    const long = encoder.encode(['free '.repeat(40)]).input_ids;
+    expect(long?.dims).toEqual([1, 16]);
+    expect(Number(long?.data[15])).toBe(3);
+    expect(() => tokenEncoder('m.onnx', [], {})).toThrow(
+      /carries no tokenizer: add the Hugging Face tokenizer\.json/,
+    );
+    expect(onnxMetadata(readFileSync(onnxFile))).toEqual({});
+
+    await api('PUT', '/api/v1/models/mail', MODEL);
+    const uploaded = await steward.app.inject({
+      method: 'POST',
+      url: '/api/v1/models/mail/versions',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: readFileSync(tokenFile),
+    });
+    await api('PUT', '/api/v1/models/mail/aliases/production', { version: uploaded.json().version });
+    const served = await api(
+      'POST',
+      '/api/v1/models/mail/predict',
+      tokens.texts.map((body) => ({ features: { body } })),
+    );
+    expect(served.statusCode).toBe(200);
+    const scores = (served.json().predictions as Array<{ score: number }>).map((p) => p.score);
+    for (const [i, score] of scores.entries())
+      expect(score).toBeCloseTo(tokens.probabilities[i]?.[1] as number, 6);
   });
 });
