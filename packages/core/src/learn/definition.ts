@@ -20,6 +20,11 @@ export interface LearnerDefinition<N extends string = string, O extends object =
   /** Takes a `SparseMatrix` wherever it takes rows: can learn from a pipeline's text columns (hashed n-grams). */
   readonly sparse?: boolean;
   /**
+   * Options that may change on a fitted model before it goes on learning (a fine-tune: freeze layers, a smaller step,
+   * fewer epochs); the others shape what was learnt and stay as the model was saved.
+   */
+  readonly fineTunable?: readonly (keyof O & string)[];
+  /**
    * The search a user of scikit-learn or Optuna would start from (`steward tune`), with options held fixed
    * during the search so that each trial stays short.
    */
@@ -33,4 +38,24 @@ export function defineLearner<const N extends string, O extends object>(
   definition: LearnerDefinition<N, O>,
 ): LearnerDefinition<N, O> {
   return definition;
+}
+
+/**
+ * Sets the fine-tunable options among `params` on a fitted model of this definition (see `fineTunable`); returns the
+ * names set. Other options are left as the model was saved.
+ */
+export function applyFineTuneOptions(
+  definition: { readonly fineTunable?: readonly string[] },
+  model: Learner,
+  params: Readonly<Record<string, unknown>>,
+): string[] {
+  const options = (model as { options?: Record<string, unknown> }).options;
+  if (!options) return [];
+  const set: string[] = [];
+  for (const name of definition.fineTunable ?? [])
+    if (params[name] !== undefined) {
+      options[name] = params[name];
+      set.push(name);
+    }
+  return set;
 }

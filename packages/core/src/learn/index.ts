@@ -4,7 +4,7 @@ export {
   type AdaptiveRandomForestOptions,
 } from './adaptive-random-forest.js';
 export { type BfgsOptions, type BfgsResult, type BfgsStatus, fminBfgs } from './bfgs.js';
-export { defineLearner, type LearnerDefinition } from './definition.js';
+export { applyFineTuneOptions, defineLearner, type LearnerDefinition } from './definition.js';
 export { DummyClassifier, type DummyClassifierOptions } from './dummy.js';
 export { type LearnerFactory, type Member, Stacking, Voting, WeightedAverage } from './ensembles.js';
 export { GaussianNB, type GaussianNBOptions } from './gaussian-nb.js';

@@ -295,6 +295,14 @@ abstract class MLPBase {
     const kOut = (layers[layers.length - 1] as Layer).outputs;
     const outputKind = this.outputKind();
     let lossSum = 0;
+    // Gradients are summed into buffers kept for the epoch (a first layer over 2^18 hashed words is millions of
+    // weights); frozen layers do not move, so their share of the penalty is summed once.
+    const gradients = layers.map((L, l) =>
+      l < frozenLayers ? undefined : { W: new Float64Array(L.W.length), b: new Float64Array(L.b.length) },
+    );
+    let frozenPenalty = 0;
+    for (let l = 0; l < Math.min(frozenLayers, layers.length); l++)
+      for (const w of (layers[l] as Layer).W) frozenPenalty += w * w;
     for (let start = 0; start < order.length; start += batchSize) {
       const index = Array.prototype.slice.call(order, start, start + batchSize) as number[];
       const n = index.length;
@@ -319,8 +327,9 @@ abstract class MLPBase {
       for (let l = layers.length - 1; l >= frozenLayers; l--) {
         const L = layers[l] as Layer;
         const input = acts[l] as Float64Array;
-        const gW = new Float64Array(L.W.length);
-        const gb = new Float64Array(L.b.length);
+        const { W: gW, b: gb } = gradients[l] as { W: Float64Array; b: Float64Array };
+        gW.fill(0);
+        gb.fill(0);
         for (let r = 0; r < n; r++) {
           if (l === 0 && isSparseMatrix(X)) {
             const row = index[r] as number;
@@ -362,8 +371,9 @@ abstract class MLPBase {
         this.adam(L.W, gW, 2 * l, stepSize);
         this.adam(L.b, gb, 2 * l + 1, stepSize);
       }
-      let penalty = 0;
-      for (const L of layers) for (const w of L.W) penalty += w * w;
+      let penalty = frozenPenalty;
+      for (let l = frozenLayers; l < layers.length; l++)
+        for (const w of (layers[l] as Layer).W) penalty += w * w;
       lossSum += (0.5 * alpha * penalty * n) / order.length;
     }
     return lossSum / order.length;
@@ -723,6 +733,7 @@ export const mlpClassifier = defineLearner({
   defaults: MLP_DEFAULTS,
   online: true,
   sparse: true,
+  fineTunable: ['frozenLayers', 'learningRate', 'maxIter', 'alpha', 'tol', 'nIterNoChange', 'earlyStopping'],
   tuning: MLP_TUNING,
   create: (options) => new MLPClassifier(options),
   restore: MLPClassifier.fromJSON,
@@ -736,6 +747,7 @@ export const mlpRegressor = defineLearner({
   defaults: MLP_DEFAULTS,
   online: true,
   sparse: true,
+  fineTunable: ['frozenLayers', 'learningRate', 'maxIter', 'alpha', 'tol', 'nIterNoChange', 'earlyStopping'],
   tuning: MLP_TUNING,
   create: (options) => new MLPRegressor(options),
   restore: MLPRegressor.fromJSON,

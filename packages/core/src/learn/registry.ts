@@ -41,11 +41,12 @@ export type LearnerKind = (typeof DEFINITIONS)[number]['name'];
 
 /** A learner's definition with its options type erased: what code choosing a learner by name sees. */
 export interface RegisteredLearner
-  extends Omit<LearnerDefinition, 'name' | 'options' | 'defaults' | 'tuning' | 'create'> {
+  extends Omit<LearnerDefinition, 'name' | 'options' | 'defaults' | 'tuning' | 'create' | 'fineTunable'> {
   readonly name: LearnerKind;
   readonly options: AnyOptionsSpec;
   readonly defaults: Readonly<Record<string, unknown>>;
   readonly tuning?: LearnerDefinition['tuning'];
+  readonly fineTunable?: readonly string[];
   /** Options already checked against `options` (see `createLearner`). */
   create(options: object): Learner;
 }

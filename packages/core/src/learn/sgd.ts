@@ -644,6 +644,7 @@ export const sgdClassifier = defineLearner({
   defaults: SGD_CLASSIFIER_DEFAULTS,
   online: true,
   sparse: true,
+  fineTunable: ['alpha', 'maxIter', 'tol', 'nIterNoChange', 'eta0', 'learningRate', 'powerT'],
   create: (options) => new SGDClassifier(options),
   restore: SGDClassifier.fromJSON,
 });

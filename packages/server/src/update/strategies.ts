@@ -1,8 +1,10 @@
 // How a candidate is trained: the strategies (retrain, fineTune, incremental, ensemble, tune, external, pipelines)
 // and the model file production is loaded from to go on from it.
 import {
+  applyFineTuneOptions,
   type Learner as CoreLearner,
   createLearner,
+  LEARNERS,
   Pipeline,
   type Row,
   restoreModel,
@@ -63,11 +65,12 @@ function trainPipelineRun(
     throw new Error(
       `the ${strategy} strategy goes on from production's pipeline, but production is a ${production.constructor.name}: use retrain once`,
     );
+  const tuned = fineTuneOptions(policy, production.model);
   if (strategy === 'fineTune') production.fit(records, labels, { warmStart: true });
   else production.partialFit(records, labels);
   return {
     model: production,
-    detail: { wentOnFrom: 'production pipeline', droppedRows: production.droppedRows },
+    detail: { wentOnFrom: 'production pipeline', droppedRows: production.droppedRows, ...tuned },
   };
 }
 
@@ -152,9 +155,10 @@ async function train(
     return { model, detail: {} };
   }
   const single = singleLearner(production, policy.strategy);
+  const tuned = fineTuneOptions(policy, single);
   if (policy.strategy === 'fineTune') {
     single.fit(X, y as never, { warmStart: true });
-    return { model: single, detail: {} };
+    return { model: single, detail: tuned };
   }
   if (!single.partialFit)
     throw new Error(
@@ -162,6 +166,20 @@ async function train(
     );
   single.partialFit(X, y as never);
   return { model: single, detail: {} };
+}
+
+/**
+ * Going on from production's model: the policy's learner params that may change on a fitted model (its definition's
+ * `fineTunable`: frozen layers, step size, epochs) are set on it; the rest stay as production was trained. Only when
+ * the policy names production's own kind of learner.
+ */
+function fineTuneOptions(policy: UpdatePolicy, model: CoreLearner): { fineTuneOptions?: string[] } {
+  const learner = policy.learner;
+  if (!learner) return {};
+  const definition = LEARNERS.get(learner.kind);
+  if (!definition || model.constructor.name !== learner.kind) return {};
+  const set = applyFineTuneOptions(definition, model, learner.params as Record<string, unknown>);
+  return set.length > 0 ? { fineTuneOptions: set } : {};
 }
 
 /** fineTune and incremental go on from production's own state: it must be one learner, not a pipeline or ensemble. */
