@@ -551,6 +551,55 @@ describe.skipIf(!ready)('the dashboard in headless Chromium, on a server seeded 
     await page.close();
   });
 
+  test('a text feature: word-share cells in the heatmap; a drifted one names the words that moved', async () => {
+    const energy = ['price', 'market', 'demand', 'supply', 'energy', 'grid', 'load', 'peak'];
+    const weather = ['weather', 'rain', 'cloud', 'storm', 'wind', 'sun', 'cold', 'heat'];
+    let seed = 11;
+    const pick = (vocab: string[]) => {
+      seed = (seed * 16807) % 2147483647;
+      return vocab[seed % vocab.length] as string;
+    };
+    const text = (vocab: string[]) => Array.from({ length: 8 }, () => pick(vocab)).join(' ');
+    await api('PUT', '/api/v1/models/notes', {
+      name: 'notes',
+      task: 'binary',
+      window: '1d',
+      labelGrace: '1d',
+      features: [{ name: 'body', type: 'text' }],
+      checks: [],
+      notifiers: [],
+    });
+    await api(
+      'PUT',
+      '/api/v1/models/notes/references/training',
+      Array.from({ length: 200 }, () => ({ body: text(energy) })),
+    );
+    const day = 86_400_000;
+    await api(
+      'POST',
+      '/api/v1/models/notes/predictions',
+      Array.from({ length: 200 }, (_, i) => ({
+        id: `t${i}`,
+        time: ELEC2_START + (i < 100 ? 0 : day) + (i % 100) * 600_000,
+        output: 0,
+        features: { body: text(i < 100 ? energy : [...energy.slice(4), ...weather]) },
+      })),
+    );
+    const page = await open('#/models/notes/drift');
+    await page.locator('button.cell').first().waitFor();
+    const cells = page.locator('button.cell[data-feature="body"]');
+    expect(await cells.count()).toBe(2);
+    await cells.nth(1).click();
+    const words = page.locator('.feature-drift[data-feature="body"] .terms p[data-side="current"]');
+    await words.waitFor();
+    const named = (await words.innerText()).replace('More in this window: ', '').split(', ');
+    expect(named.slice(0, 4).every((w) => weather.includes(w))).toBe(true);
+    expect(await page.locator('.feature-drift figcaption').innerText()).toContain(
+      'domain classifier ROC AUC',
+    );
+    await page.close();
+  });
+
   test('the data-quality tab lists every feature with its missing share and latest range', async () => {
     const page = await open('#/models/elec2/quality');
     await page.locator('table.data-quality tbody tr').first().waitFor();

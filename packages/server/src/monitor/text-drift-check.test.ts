@@ -1,16 +1,44 @@
 import { seededRandom } from '@steward/core';
 import { describe, expect, it } from 'vitest';
+import type { FeatureValue } from '../spec/records.js';
+import type { StoreConnection } from '../store/open-store.js';
 import { type TestStore, testStores } from '../testing/test-stores.js';
 import { CheckRunner } from './check-runner.js';
 import { driftTimeline } from './drift-timeline.js';
 import { Ingestion } from './ingestion.js';
-import { ModelCatalog } from './model-catalog.js';
+import { type LoadedModel, ModelCatalog } from './model-catalog.js';
 import { putReference } from './references.js';
 
 const DAY = 86_400_000;
 const FIRST = Date.UTC(2024, 0, 1);
 const energy = ['price', 'market', 'demand', 'supply', 'energy', 'grid', 'load', 'peak'];
 const weather = ['weather', 'rain', 'cloud', 'storm', 'wind', 'sun', 'cold', 'heat'];
+
+/** Logs `perDay` predictions on each of two days (features by day), runs the checks, and returns one check's results. */
+async function twoDays(
+  store: StoreConnection,
+  catalog: ModelCatalog,
+  model: LoadedModel,
+  check: string,
+  perDay: number,
+  features: (day: number) => Record<string, FeatureValue>,
+) {
+  const rows = Array.from({ length: 2 * perDay }, (_, i) => {
+    const day = i < perDay ? 0 : 1;
+    return {
+      id: `p${i}`,
+      time: FIRST + day * DAY + (i % perDay) * 500_000,
+      features: features(day),
+      output: 0,
+    };
+  });
+  const records = model.validator.predictions(rows, FIRST + 3 * DAY);
+  if (!records.ok) throw new Error(JSON.stringify(records.errors));
+  await new Ingestion(store).predictions(model, records.records);
+  const runner = new CheckRunner(store, catalog, { log: () => {}, backoffMs: () => 5 });
+  const { results } = await runner.runOnce(FIRST + 3 * DAY);
+  return results.filter((r) => r.check === check).map((r) => r.result);
+}
 
 describe('a drift check on a text feature', () => {
   it('passes a window of the same language, flags one whose words changed and names them', async () => {
@@ -32,19 +60,9 @@ describe('a drift check on a text feature', () => {
       const reference = Array.from({ length: 300 }, () => ({ body: text(energy) }));
       await putReference(store, model.spec, 'training', reference);
       // Day 1 speaks as the reference does; on day 2 half the words are about the weather.
-      const rows = [
-        ...Array.from({ length: 150 }, (_, i) => ({ time: FIRST + i * 500_000, body: text(energy) })),
-        ...Array.from({ length: 150 }, (_, i) => ({
-          time: FIRST + DAY + i * 500_000,
-          body: text([...energy.slice(4), ...weather]),
-        })),
-      ].map((r, i) => ({ id: `m${i}`, time: r.time, features: { body: r.body }, output: 0 }));
-      const records = model.validator.predictions(rows, FIRST + 3 * DAY);
-      if (!records.ok) throw new Error(JSON.stringify(records.errors));
-      await new Ingestion(store).predictions(model, records.records);
-      const runner = new CheckRunner(store, catalog, { log: () => {}, backoffMs: () => 5 });
-      const { results } = await runner.runOnce(FIRST + 3 * DAY);
-      const drift = results.filter((r) => r.check === 'text-drift').map((r) => r.result);
+      const drift = await twoDays(store, catalog, model, 'text-drift', 150, (day) => ({
+        body: text(day === 0 ? energy : [...energy.slice(4), ...weather]),
+      }));
       expect(drift.map((r) => r.status)).toEqual(['ok', 'warning']);
       const message = drift[1]?.message ?? '';
       expect(message).toMatch(/^1 of 1 columns drifted \(body: more "\w+"/);
@@ -98,16 +116,7 @@ describe('a drift check on a text feature', () => {
         'training',
         Array.from({ length: 150 }, () => ({ emb: vector(0) })),
       );
-      const rows = [
-        ...Array.from({ length: 100 }, (_, i) => ({ time: FIRST + i * 600_000, emb: vector(0) })),
-        ...Array.from({ length: 100 }, (_, i) => ({ time: FIRST + DAY + i * 600_000, emb: vector(1) })),
-      ].map((r, i) => ({ id: `v${i}`, time: r.time, features: { emb: r.emb }, output: 0 }));
-      const records = model.validator.predictions(rows, FIRST + 3 * DAY);
-      if (!records.ok) throw new Error(JSON.stringify(records.errors));
-      await new Ingestion(store).predictions(model, records.records);
-      const runner = new CheckRunner(store, catalog, { log: () => {}, backoffMs: () => 5 });
-      const { results } = await runner.runOnce(FIRST + 3 * DAY);
-      const drift = results.filter((r) => r.check === 'emb-drift').map((r) => r.result);
+      const drift = await twoDays(store, catalog, model, 'emb-drift', 100, (day) => ({ emb: vector(day) }));
       expect(drift.map((r) => r.status)).toEqual(['ok', 'warning']);
       const columns = drift.map(
         (r) =>

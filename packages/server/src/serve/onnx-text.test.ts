@@ -33,6 +33,19 @@ describe('an ONNX text classifier', () => {
   let steward: StewardApp;
   const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
     steward.app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  /** Registers an ONNX file as a version of `mail` and makes it production; returns the version. */
+  const serveAsProduction = async (file: string) => {
+    const version = (
+      await steward.app.inject({
+        method: 'POST',
+        url: '/api/v1/models/mail/versions',
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: readFileSync(file),
+      })
+    ).json() as { version: number; format: string };
+    await api('PUT', '/api/v1/models/mail/aliases/production', { version: version.version });
+    return version;
+  };
   beforeEach(async () => {
     store = await (testStores()[0] as TestStore).open();
     steward = await testApp(store);
@@ -44,14 +57,7 @@ describe('an ONNX text classifier', () => {
 
   it('is served through onnxruntime on raw text, as scikit-learn scores it, and monitored like any model', async () => {
     expect((await api('PUT', '/api/v1/models/mail', MODEL)).statusCode).toBeLessThan(300);
-    const uploaded = await steward.app.inject({
-      method: 'POST',
-      url: '/api/v1/models/mail/versions',
-      headers: { 'content-type': 'application/octet-stream' },
-      payload: readFileSync(onnxFile),
-    });
-    expect(uploaded.json().format).toBe('onnx');
-    await api('PUT', '/api/v1/models/mail/aliases/production', { version: 1 });
+    expect(await serveAsProduction(onnxFile)).toMatchObject({ version: 1, format: 'onnx' });
     const rows = expected.test.map((body, i) => ({ id: `t${i}`, features: { body } }));
     const served = await api('POST', '/api/v1/models/mail/predict', rows);
     expect(served.statusCode).toBe(200);
@@ -104,13 +110,7 @@ copyFileSync(${JSON.stringify(onnxFile)}, output);
         gate: { mode: 'notWorse', margin: 0.05 },
       },
     });
-    const v1 = await steward.app.inject({
-      method: 'POST',
-      url: '/api/v1/models/mail/versions',
-      headers: { 'content-type': 'application/octet-stream' },
-      payload: readFileSync(onnxFile),
-    });
-    await api('PUT', '/api/v1/models/mail/aliases/production', { version: v1.json().version });
+    await serveAsProduction(onnxFile);
     const now = Date.now();
     const texts = Array.from({ length: 40 }, (_, i) =>
       i % 2 ? 'free money, click now' : 'agenda for the project meeting',
@@ -166,13 +166,7 @@ copyFileSync(${JSON.stringify(onnxFile)}, output);
     expect(onnxMetadata(readFileSync(onnxFile))).toEqual({});
 
     await api('PUT', '/api/v1/models/mail', MODEL);
-    const uploaded = await steward.app.inject({
-      method: 'POST',
-      url: '/api/v1/models/mail/versions',
-      headers: { 'content-type': 'application/octet-stream' },
-      payload: readFileSync(tokenFile),
-    });
-    await api('PUT', '/api/v1/models/mail/aliases/production', { version: uploaded.json().version });
+    await serveAsProduction(tokenFile);
     const served = await api(
       'POST',
       '/api/v1/models/mail/predict',

@@ -29,6 +29,10 @@ function binLabels(view: FeatureDriftView): string[] {
   return edges.slice(0, -1).map((e) => num(e, 2));
 }
 
+/** A text feature's words that moved, most first. */
+const wordList = (words: ReadonlyArray<{ token: string }>) =>
+  words.length === 0 ? 'none' : words.map((w) => w.token).join(', ');
+
 function FeatureDetail({
   name,
   selection,
@@ -61,6 +65,11 @@ function FeatureDetail({
           reference={view.distribution.reference}
           current={view.distribution.current}
         />
+      ) : view.tokens ? (
+        <div className="terms">
+          <p data-side="current">More in this window: {wordList(view.tokens.current)}</p>
+          <p data-side="reference">More in the reference: {wordList(view.tokens.reference)}</p>
+        </div>
       ) : (
         <p className="empty">This method has no distribution to draw.</p>
       )}
