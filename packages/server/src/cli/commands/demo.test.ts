@@ -64,6 +64,9 @@ describe('steward demo', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/SpamAssassin: [\d,]+ e-mails \(June 2002 – July 2003\) replayed as they arrived/);
     expect(stdout).toContain('Version 1: SGDClassifier on the first 42 days. Policy daily:');
+    expect(stdout).toContain(
+      'Beside it, SGDClassifier retrained every 1d on the last 6w, promoted without a gate replays in a second process.',
+    );
     expect(stdout).toMatch(/update run \w{8} \(schedule: every 86400000 ms\) promoted/);
     const row = stdout.split('\n').find((l) => l.startsWith('| daily |')) as string;
     const f1 = Number(row.split('|')[5]);

@@ -53,8 +53,10 @@ const DEMOS: Record<
     history: { label: 'label', time: 'time' },
     trainDays: 42,
     rowsFor: (days) => {
-      const end = SPAM_STREAM_START + (42 + days) * DAY;
-      return spamAssassin().filter((e) => e.time >= SPAM_STREAM_START && e.time < end).length;
+      // Days count from the first message of the stream, as the training span does.
+      const stream = spamAssassin().filter((e) => e.time >= SPAM_STREAM_START);
+      const end = (stream[0]?.time ?? SPAM_STREAM_START) + (42 + days) * DAY;
+      return stream.filter((e) => e.time < end).length;
     },
     intro: (rows) =>
       `SpamAssassin: ${rows.toLocaleString('en')} e-mails (June 2002 – July 2003) replayed as they arrived through a Steward server, each scored spam or ham from its subject and body; labels arrive a day late.`,
@@ -149,8 +151,9 @@ export function registerDemo(program: Command, io: CliIo): void {
             intro.push(
               `Version 1: ${prepared.policies[0]?.initial.kind} on the first ${demo.trainDays} days. Policy ${primary}: ${prepared.policies[0]?.description}.`,
             );
+            const ungated = prepared.replays.find((r) => r.name === 'scheduled-ungated');
             intro.push(
-              'Each day: the labels that arrived, the maintenance loop (checks on closed windows, due update runs, gate), then the day’s rows through POST /predict. Beside it, "retrain weekly without a gate" replays in a second process.\n',
+              `Each day: the labels that arrived, the maintenance loop (checks on closed windows, due update runs, gate), then the day’s rows through POST /predict.${ungated ? ` Beside it, ${ungated.description} replays in a second process.` : ''}\n`,
             );
           },
           onEvent: (name, event) => {
