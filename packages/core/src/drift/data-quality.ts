@@ -1,5 +1,5 @@
-import { buildAnalyzer } from '../learn/text/analyzers.js';
 import { countLabels } from './binning.js';
+import { textWords } from './text-words.js';
 
 /** Data quality beside drift: what changed in a column besides its distribution. */
 export interface ColumnQuality {
@@ -48,20 +48,18 @@ export function newCategories(reference: readonly string[], current: readonly st
     .map(([category, n]) => ({ category, share: n / current.length }));
 }
 
-const words = buildAnalyzer();
-
 /** The share of current words no reference text has, and the ten most frequent of them. */
 export function outOfVocabulary(
   reference: readonly string[],
   current: readonly string[],
 ): NonNullable<ColumnQuality['outOfVocabulary']> {
   const known = new Set<string>();
-  for (const text of reference) for (const w of words(text)) known.add(w);
+  for (const words of textWords(reference)) for (const w of words) known.add(w);
   const unseen = new Map<string, number>();
   let total = 0;
   let missing = 0;
-  for (const text of current)
-    for (const w of words(text)) {
+  for (const words of textWords(current))
+    for (const w of words) {
       total++;
       if (known.has(w)) continue;
       missing++;

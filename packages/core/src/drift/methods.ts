@@ -1,5 +1,4 @@
 import { StewardInputError } from '../errors.js';
-import { buildAnalyzer } from '../learn/text/analyzers.js';
 import { andersonDarling } from '../stats/anderson-darling.js';
 import { chiSquareTest } from '../stats/chi-square-test.js';
 import { jensenShannon, klDivergence } from '../stats/divergence.js';
@@ -19,6 +18,7 @@ import {
   sturgesEdges,
 } from './binning.js';
 import type { ColumnType } from './table.js';
+import { textWords } from './text-words.js';
 
 /** The drift methods, named as in Evidently so its users recognise them. */
 export const DRIFT_METHODS = [
@@ -224,8 +224,6 @@ function evidentlyShares(s: ColumnSamples): Shares {
   return categoryShares(...labelPair(s));
 }
 
-const words = buildAnalyzer();
-
 /**
  * Texts compared by their words: the Jensen–Shannon distance (base 2) between the shares of each word (scikit-learn's
  * default tokens, lower-cased) among all words of each side, and the words whose share moved most each way.
@@ -234,8 +232,8 @@ function wordDistance(reference: readonly string[], current: readonly string[], 
   const count = (texts: readonly string[]) => {
     const counts = new Map<string, number>();
     let total = 0;
-    for (const text of texts)
-      for (const w of words(text)) {
+    for (const words of textWords(texts))
+      for (const w of words) {
         counts.set(w, (counts.get(w) ?? 0) + 1);
         total++;
       }

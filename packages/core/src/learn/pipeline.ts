@@ -114,8 +114,8 @@ export class Pipeline<M extends Learner = Learner> {
       this.state.droppedRows = dropped;
       return this;
     }
-    this.fitPreprocessing(kept, dropped);
-    this.model.fit(this.transform(kept), y as never);
+    const text = this.fitPreprocessing(kept, dropped);
+    this.model.fit(this.features(kept, text), y as never);
     return this;
   }
 
@@ -130,9 +130,10 @@ export class Pipeline<M extends Learner = Learner> {
         'model',
       );
     const { kept, y, dropped } = this.labelled(rows, labels);
-    if (!this.state) this.fitPreprocessing(kept, dropped);
+    let text: SparseMatrix[] | undefined;
+    if (!this.state) text = this.fitPreprocessing(kept, dropped);
     else this.state.droppedRows = dropped;
-    this.model.partialFit(this.transform(kept), y as never);
+    this.model.partialFit(this.features(kept, text), y as never);
     return this;
   }
 
@@ -159,7 +160,8 @@ export class Pipeline<M extends Learner = Learner> {
     };
   }
 
-  private fitPreprocessing(kept: readonly Row[], dropped: number): void {
+  /** Fits imputation, scaling, categories and text weighting; returns the text columns' features of `kept`. */
+  private fitPreprocessing(kept: readonly Row[], dropped: number): SparseMatrix[] {
     const n = {
       impute: 'mean' as const,
       fillValue: 0,
@@ -178,16 +180,29 @@ export class Pipeline<M extends Learner = Learner> {
     for (const name of this.options.categorical)
       categorical[name] = fitCategorical(name, categoricalColumn(kept, name), c);
     const text: Record<string, TextState> = {};
-    for (const column of this.textColumns) text[column.name] = column.fit(kept);
+    const blocks = this.textColumns.map((column) => {
+      const { state, features } = column.fit(kept);
+      text[column.name] = state;
+      return features;
+    });
     this.state = { numeric, categorical, text, droppedRows: dropped };
+    return blocks;
   }
 
   /** The rows as the model sees them: dense rows, or a `SparseMatrix` when the pipeline has text columns. */
   transform(rows: readonly Row[]): number[][] | SparseMatrix {
+    return this.features(rows);
+  }
+
+  /** `transform`, with the text columns' features given when fitting just computed them. */
+  private features(rows: readonly Row[], text?: readonly SparseMatrix[]): number[][] | SparseMatrix {
     const dense = this.denseFeatures(rows);
     if (this.textColumns.length === 0) return dense;
     const width = this.options.numeric.length + this.categoricalWidth();
-    return hstack([sparseFromDense(dense, width), ...this.textColumns.map((t) => t.transform(rows))]);
+    return hstack([
+      sparseFromDense(dense, width),
+      ...(text ?? this.textColumns.map((t) => t.transform(rows))),
+    ]);
   }
 
   private categoricalWidth(): number {

@@ -92,10 +92,12 @@ export class TextColumn {
     return this.vectorizer.options.nFeatures;
   }
 
-  fit(rows: readonly Row[]): TextState {
-    if (!this.tfidf) return {};
-    this.tfidf.fit(this.vectorizer.transform(this.documents(rows)));
-    return { tfidf: this.tfidf.toJSON() };
+  /** Learns the column's weighting from training rows; returns it and the rows' features (hashed once). */
+  fit(rows: readonly Row[]): { state: TextState; features: SparseMatrix } {
+    const counts = this.vectorizer.transform(this.documents(rows));
+    if (!this.tfidf) return { state: {}, features: counts };
+    const features = this.tfidf.fitTransform(counts);
+    return { state: { tfidf: this.tfidf.toJSON() }, features };
   }
 
   /** Restores what `fit` learnt. */
