@@ -147,6 +147,16 @@ export const updatesQuery = z.object({
   cursor: z.string().optional().describe('the x-next-cursor header of the page before'),
 });
 
+export const vocabularyBody = z
+  .strictObject({
+    columns: z
+      .record(z.string(), z.array(z.string().max(1_000_000)).min(1))
+      .describe('text column → the words (or texts) the version learnt from, the most frequent first'),
+  })
+  .describe(
+    "a version's training words per text column: each entry is split into words (lower-cased, two letters or more) and the 262,144 most frequent are kept",
+  );
+
 export const uploadQuery = z.object({
   format: z.enum(['steward', 'onnx']).optional(),
   parent: z.string().optional().describe('the version this one was derived from'),

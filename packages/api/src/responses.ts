@@ -29,6 +29,16 @@ export const columnView = z.looseObject({
     .describe(
       "text columns: the window's most frequent words (lower-cased, two letters or more) with their counts, never over-counted and under-counted by at most maxError; total counts every word",
     ),
+  outOfVocabulary: z
+    .object({
+      share: z.number(),
+      checked: z.number(),
+      top: z.array(z.tuple([z.string(), z.number()])),
+    })
+    .optional()
+    .describe(
+      'text columns: of the words checked (those of rows whose serving version has its training words on record), the share that version never learnt, and the most frequent of them with their counts; absent when no word could be checked',
+    ),
 });
 
 export const windowView = z.object({

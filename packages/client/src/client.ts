@@ -192,6 +192,17 @@ export class StewardClient {
     });
   }
 
+  /**
+   * Attaches the words an uploaded version learnt from, per text column (words or whole texts: the server splits
+   * them), so each window counts the words it never saw. Once per version; versions the update loop trains have
+   * theirs already.
+   */
+  putVocabulary(model: string, version: number, columns: Record<string, string[]>): Promise<ModelVersion> {
+    return this.request('PUT', `/api/v1/models/${encodeURIComponent(model)}/versions/${version}/vocabulary`, {
+      columns,
+    });
+  }
+
   /** Versions, newest first: the first page (`limit`, default 100), or the one after `cursor`. */
   async listVersions(model: string, page: PageQuery = {}): Promise<ModelVersion[]> {
     return (await this.versionsPage(model, page)).items;

@@ -1,4 +1,4 @@
-export type { ColumnQuality } from './data-quality.js';
+export { type ColumnQuality, outOfVocabulary } from './data-quality.js';
 export {
   type ColumnDistribution,
   type ColumnDrift,

@@ -5,6 +5,7 @@ import { createApp, type StewardApp } from '../http/app.js';
 import { MAX_REFERENCE_ROWS } from '../monitor/references.js';
 import { stewardPredictor } from '../registry/predictor.js';
 import type { ModelVersion } from '../registry/version-records.js';
+import { buildVocabulary } from '../registry/vocabulary.js';
 import type { ClassValue, FeatureValue } from '../spec/records.js';
 import { windowStart } from '../spec/window-start.js';
 import { openStore, type StoreConnection } from '../store/open-store.js';
@@ -182,6 +183,17 @@ export async function replayPolicy(options: ReplayOptions): Promise<ReplayResult
       description: `version 1: ${policy.initial.kind} on the training span (${training.length} labelled rows)`,
       lineage: { strategy: 'initial', learner: policy.initial.kind, rows: training.length },
     });
+    // As a user who trained outside Steward would: the words version 1 learnt, so windows count the unseen ones.
+    const textColumns = spec.features.filter((f) => f.type === 'text').map((f) => f.name);
+    if (textColumns.length > 0)
+      await client.putVocabulary(
+        model,
+        1,
+        buildVocabulary(
+          textColumns,
+          training.map((r) => r.features),
+        ).columns,
+      );
     await client.promote(model, 1, 'production', 'the backtest starts');
 
     // Label features read the labels in the store: the training span goes in first, as version 1's predictions,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spamAssassinCsv } from '../datasets/spam-assassin.js';
 import { openStore } from '../store/open-store.js';
+import type { WindowProfileJSON } from '../window-state/window-profile.js';
 import { backtest } from './run-backtest.js';
 
 const DAY = 86_400_000;
@@ -11,10 +12,19 @@ const DAY = 86_400_000;
 async function updateRuns(db: string) {
   const store = await openStore({ url: db });
   try {
-    return (await store.db.selectFrom('update_runs').select(['status', 'steps']).execute()).map((r) => ({
-      status: r.status,
-      steps: JSON.parse(r.steps) as Array<{ name: string; detail: Record<string, unknown> }>,
-    }));
+    const runs = (await store.db.selectFrom('update_runs').select(['status', 'steps']).execute()).map(
+      (r) => ({
+        status: r.status,
+        steps: JSON.parse(r.steps) as Array<{ name: string; detail: Record<string, unknown> }>,
+      }),
+    );
+    const versions = (await store.db.selectFrom('versions').select(['lineage']).execute()).map(
+      (v) => JSON.parse(v.lineage) as { vocabulary?: { words: Record<string, number> } },
+    );
+    const profiles = (await store.db.selectFrom('profiles').select(['profile']).execute()).map(
+      (p) => JSON.parse(p.profile) as WindowProfileJSON,
+    );
+    return { runs, versions, profiles };
   } finally {
     await store.close();
   }
@@ -40,7 +50,19 @@ describe('backtest of a text stream (SpamAssassin, labels a day late)', () => {
     expect(policy?.description).toMatch(/^logistic regression \(SGD\) on hashed words retrained every 1d/);
     // The loop ran on text: runs judged by the gate on held-out messages, and some promoted.
     expect(policy?.runs?.promoted).toBeGreaterThan(0);
-    const runs = await updateRuns(join(storeDir, 'default.db'));
+    const { runs, versions, profiles } = await updateRuns(join(storeDir, 'default.db'));
+    // Each version keeps the words it learnt; the windows it served count the words it never saw.
+    expect(versions.length).toBeGreaterThan(1);
+    for (const v of versions) expect(v.vocabulary?.words.text).toBeGreaterThan(5000);
+    const checked = profiles.map((p) => {
+      const text = p.features.text;
+      return text?.kind === 'text' ? text.vocabulary : undefined;
+    });
+    const unseen = checked.reduce((n, c) => n + (c?.unseen.total ?? 0), 0);
+    const words = checked.reduce((n, c) => n + (c?.checked ?? 0), 0);
+    expect(words).toBeGreaterThan(100_000);
+    expect(unseen / words).toBeGreaterThan(0.01);
+    expect(unseen / words).toBeLessThan(0.3);
     const judged = runs.filter((r) => r.steps.some((s) => s.name === 'evaluate'));
     expect(judged.length).toBeGreaterThan(0);
     for (const run of judged) {

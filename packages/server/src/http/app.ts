@@ -80,7 +80,9 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   const notifier: NotifierContext = { log: (line) => process.stdout.write(`${line}\n`), ...options.notifier };
   const artifacts = new ArtifactStore(options.artifactDir ?? defaultArtifactDir(store));
   const registry = new Registry(store, artifacts, clock);
-  const ingestion = new Ingestion(store, options.shard, clock);
+  const ingestion = new Ingestion(store, options.shard, clock, (model, version) =>
+    registry.vocabulary(model, version),
+  );
   const jobs = new JobQueue(store);
   const updates = { store, catalog, registry, artifacts, clock };
   const onResult = async (
@@ -224,7 +226,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
   modelRoutes(app, context);
   ingestRoutes(app, context, bodyLimit);
   tokenRoutes(app, context);
-  registryRoutes(app, context.registry, options.artifactLimit ?? 1024 * 1024 * 1024);
+  registryRoutes(app, context.registry, options.artifactLimit ?? 1024 * 1024 * 1024, context.catalog);
   driftRoutes(app, context);
   estimationRoutes(app, context);
   alertRoutes(app, context);

@@ -1,6 +1,6 @@
 import type { ColumnView, WindowView } from '@steward/api';
 import type { WindowSummary } from '../monitor/windows.js';
-import type { ColumnSummary, WindowProfile } from '../window-state/window-profile.js';
+import { type ColumnSummary, UNSEEN_WORDS_KEPT, type WindowProfile } from '../window-state/window-profile.js';
 
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 
@@ -30,6 +30,13 @@ export function columnView(summary: ColumnSummary): ColumnView {
       top: words.top(20).map((t) => [t.item, t.count]),
       total: words.total,
       maxError: words.maxError,
+    };
+  const unseen = summary.outOfVocabulary;
+  if (unseen)
+    view.outOfVocabulary = {
+      share: unseen.share,
+      checked: unseen.checked,
+      top: unseen.unseen.top(UNSEEN_WORDS_KEPT).map((t) => [t.item, t.count]),
     };
   const categories = summary.categories;
   if (categories) {

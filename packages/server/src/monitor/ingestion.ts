@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { VocabularySets } from '../registry/vocabulary.js';
 import type { LabelRecord, PredictionRecord } from '../spec/records.js';
 import { windowStart } from '../spec/window-start.js';
 import { BatchColumnsCache, foldLabelDeltas, type ShardLog } from '../store/label-states.js';
@@ -12,6 +13,7 @@ import { writeProfiles } from '../store/profile-writes.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { WindowProfile, type WindowProfileJSON } from '../window-state/window-profile.js';
 import type { LoadedModel } from './model-catalog.js';
+import { ServingVocabularies, type VocabularySource } from './serving-vocabularies.js';
 import { WindowReadCache } from './window-read-cache.js';
 
 export interface PredictionIngestResult {
@@ -83,12 +85,17 @@ export class Ingestion {
   /** Batches parsed for label lookups (labels mostly follow recent predictions). */
   private readonly batches = new BatchColumnsCache();
 
+  /** The serving versions' words, for the text columns' out-of-vocabulary counts (none: words go unchecked). */
+  private readonly vocabularies: ServingVocabularies | undefined;
+
   constructor(
     private readonly store: StoreConnection,
     shard: string = randomUUID(),
     private readonly clock: Clock = systemClock,
+    vocabularies?: VocabularySource,
   ) {
     this.shard = shard;
+    this.vocabularies = vocabularies ? new ServingVocabularies(vocabularies) : undefined;
   }
 
   /**
@@ -101,6 +108,7 @@ export class Ingestion {
     records: readonly PredictionRecord[],
     raw?: RawBatch,
   ): Promise<PredictionIngestResult> {
+    await this.vocabularies?.load(model, records);
     const stored = await this.storePredictions(model, records, raw);
     if (stored.inserted > 0)
       await this.matchWaitingLabels(
@@ -127,7 +135,7 @@ export class Ingestion {
       spec: model.spec,
       createdAt: model.createdAt,
       shard: this.shard,
-      partials: batchProfiles(model, records),
+      partials: batchProfiles(model, records, this.vocabularies?.lookup(model)),
     });
     return { inserted, duplicates: records.length - inserted };
   }
@@ -378,9 +386,10 @@ export class Ingestion {
       return { start, late, key: this.profileKey(model, start, late) };
     });
     const loaded = await this.profilesOf(db, model, targets, moved);
+    const vocabulary = this.vocabularies?.lookup(model);
     for (const { start, late, key } of targets) {
       const profile = loaded.get(key) as WindowProfile;
-      for (const r of byStart.get(start) as PredictionRecord[]) profile.add(r);
+      for (const r of byStart.get(start) as PredictionRecord[]) profile.add(r, vocabulary?.(r));
       moved.set(key, { start, shard: late ? lateShard(this.shard) : this.shard, profile, late });
     }
   }
@@ -486,7 +495,11 @@ export class Ingestion {
 }
 
 /** A batch's rows profiled by window, as text: what the writer thread merges into the windows' profiles. */
-function batchProfiles(model: LoadedModel, records: readonly PredictionRecord[]): Array<[number, string]> {
+function batchProfiles(
+  model: LoadedModel,
+  records: readonly PredictionRecord[],
+  vocabulary?: (record: PredictionRecord) => VocabularySets | undefined,
+): Array<[number, string]> {
   const byWindow = new Map<number, WindowProfile>();
   for (const r of records) {
     const start = windowStart(r.time, model.spec.window);
@@ -495,7 +508,7 @@ function batchProfiles(model: LoadedModel, records: readonly PredictionRecord[])
       profile = new WindowProfile(model.spec);
       byWindow.set(start, profile);
     }
-    profile.add(r);
+    profile.add(r, vocabulary?.(r));
   }
   return [...byWindow].map(([start, profile]) => [start, JSON.stringify(profile)]);
 }

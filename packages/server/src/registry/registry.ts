@@ -18,6 +18,13 @@ import {
   type RegisterOptions,
   RegistryError,
 } from './version-records.js';
+import {
+  decodeVocabulary,
+  encodeVocabulary,
+  type VersionVocabulary,
+  type VocabularyLineage,
+  vocabularyLineage,
+} from './vocabulary.js';
 
 /**
  * The model registry: immutable numbered versions whose artifacts are content-addressed, aliases
@@ -48,6 +55,12 @@ export class Registry {
       );
     }
     const { sha256, size } = this.artifacts.put(bytes);
+    const lineage: Lineage = { ...(options.lineage ?? {}) };
+    if (options.vocabulary)
+      lineage.vocabulary = vocabularyLineage(
+        this.artifacts.put(encodeVocabulary(options.vocabulary)).sha256,
+        options.vocabulary,
+      );
     const now = this.clock.now();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -71,7 +84,7 @@ export class Registry {
               size,
               parent: options.parent ?? null,
               description: options.description ?? null,
-              lineage: JSON.stringify(options.lineage ?? {}),
+              lineage: JSON.stringify(lineage),
               created_by: options.actor,
               created_at: now,
             })
@@ -137,6 +150,52 @@ export class Registry {
   async artifact(model: string, version: number): Promise<{ version: ModelVersion; bytes: Buffer }> {
     const found = await this.require(model, version);
     return { version: found, bytes: this.artifacts.get(found.sha256) };
+  }
+
+  /** The words a version learnt from, per text column; null when it has none on record (an uploaded model). */
+  async vocabulary(model: string, version: number): Promise<VersionVocabulary | null> {
+    const found = await this.get(model, version);
+    const sha256 = (found?.lineage.vocabulary as VocabularyLineage | undefined)?.sha256;
+    return sha256 ? decodeVocabulary(this.artifacts.get(sha256)) : null;
+  }
+
+  /**
+   * Attaches the words a version learnt from to a version registered without them (an uploaded model): once, as a
+   * version's record does not change (409 when it has them).
+   */
+  async setVocabulary(
+    model: string,
+    version: number,
+    vocabulary: VersionVocabulary,
+    actor: string,
+  ): Promise<ModelVersion> {
+    const found = await this.require(model, version);
+    if (found.lineage.vocabulary)
+      throw new RegistryError(409, `version ${version} of model "${model}" has its vocabulary already`);
+    const lineage = {
+      ...found.lineage,
+      vocabulary: vocabularyLineage(this.artifacts.put(encodeVocabulary(vocabulary)).sha256, vocabulary),
+    };
+    const now = this.clock.now();
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('versions')
+        .set({ lineage: JSON.stringify(lineage) })
+        .where('model', '=', model)
+        .where('version', '=', version)
+        .execute();
+      await trx
+        .insertInto('audit_events')
+        .values({
+          at: now,
+          actor,
+          action: 'vocabulary',
+          model,
+          detail: JSON.stringify({ version, ...(lineage.vocabulary as VocabularyLineage) }),
+        })
+        .execute();
+    });
+    return { ...found, lineage };
   }
 
   /** The version an alias points at, if any. */

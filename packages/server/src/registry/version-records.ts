@@ -1,4 +1,5 @@
 import { DomainError } from '../spec/domain-error.js';
+import type { VersionVocabulary } from './vocabulary.js';
 // What the registry stores and answers: versions, aliases and their changes, and its errors.
 
 export const ALIASES = ['production', 'candidate', 'shadow'] as const;
@@ -63,5 +64,7 @@ export interface RegisterOptions {
   parent?: number;
   description?: string;
   lineage?: Lineage;
+  /** The words of each text column the version learnt from: stored beside it, named in `lineage.vocabulary`. */
+  vocabulary?: VersionVocabulary;
   actor: string;
 }

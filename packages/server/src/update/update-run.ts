@@ -7,6 +7,7 @@ import type { ModelVersion } from '../registry/version-records.js';
 import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
 import type { StoreConnection } from '../store/open-store.js';
 import type { Clock } from '../time/clock.js';
+import { candidateVocabulary } from './candidate-vocabulary.js';
 import type { GateOutputs } from './gate.js';
 import { startRollout } from './rollouts.js';
 import {
@@ -145,9 +146,18 @@ export async function runUpdate(
         : undefined;
     if (refit) curves = { ...curves, ...refit.curves };
 
+    const vocabulary = await candidateVocabulary(
+      context.registry,
+      model.spec,
+      policy,
+      data,
+      refit !== undefined,
+      base,
+    );
     const version = await recorder.step('register', async () => {
       const registered = await context.registry.register(modelName, refit?.bytes ?? candidateBytes, {
         format: candidateFormat,
+        ...(vocabulary ? { vocabulary } : {}),
         ...(base ? { parent: base.version } : {}),
         description: `update run ${recorder.run.id}`,
         lineage: {

@@ -1,10 +1,5 @@
-import {
-  buildAnalyzer,
-  HeavyHitters,
-  type HeavyHittersJSON,
-  QuantileSketch,
-  type QuantileSketchJSON,
-} from '@steward/core';
+import { HeavyHitters, type HeavyHittersJSON, QuantileSketch, type QuantileSketchJSON } from '@steward/core';
+import { type VocabularySets, profileWords as words } from '../registry/vocabulary.js';
 import type { FeatureSpec, ModelSpec } from '../spec/model-spec.js';
 import type { ClassValue, FeatureValue, PredictionRecord } from '../spec/records.js';
 
@@ -14,13 +9,20 @@ export const MAX_CATEGORIES = 1000;
 /** Words a text column's summary keeps per window (the most frequent, within the sketch's bound). */
 export const TOKENS_KEPT = 100;
 
-/** A text's words as the summary counts them: scikit-learn's default tokens (two or more word characters), lower-cased. */
-const words = buildAnalyzer();
+/** Unseen words a text column's summary keeps per window (the most frequent). */
+export const UNSEEN_WORDS_KEPT = 20;
 
 export type ColumnSummaryJSON =
   | { kind: 'numeric'; missing: number; sketch: QuantileSketchJSON }
   | { kind: 'categorical'; missing: number; counts: Record<string, number>; other: number }
-  | { kind: 'text'; missing: number; lengths: QuantileSketchJSON; tokens?: HeavyHittersJSON }
+  | {
+      kind: 'text';
+      missing: number;
+      lengths: QuantileSketchJSON;
+      tokens?: HeavyHittersJSON;
+      /** Words checked against their serving version's vocabulary, and the unseen ones among them. */
+      vocabulary?: { checked: number; unseen: HeavyHittersJSON };
+    }
   | { kind: 'embedding'; missing: number; norms: QuantileSketchJSON };
 
 export interface WindowProfileJSON {
@@ -41,6 +43,11 @@ export class ColumnSummary {
   private other = 0;
   /** Text columns: the most frequent words (absent in summaries stored before they were kept). */
   private tokens: HeavyHitters | undefined;
+  /**
+   * Text columns: words of rows whose serving version has a vocabulary on record (`checked`), and those it never
+   * learnt (`unseen`); absent in summaries stored before they were kept.
+   */
+  private vocabulary: { checked: number; unseen: HeavyHitters } | undefined;
 
   /** `sketch`: the one a stored summary was read with (numeric, text and embedding columns). */
   constructor(
@@ -49,7 +56,10 @@ export class ColumnSummary {
   ) {
     if (kind === 'categorical') this.counts = new Map();
     else this.sketch = sketch ?? new QuantileSketch();
-    if (kind === 'text' && !sketch) this.tokens = new HeavyHitters({ capacity: TOKENS_KEPT });
+    if (kind === 'text' && !sketch) {
+      this.tokens = new HeavyHitters({ capacity: TOKENS_KEPT });
+      this.vocabulary = { checked: 0, unseen: new HeavyHitters({ capacity: UNSEEN_WORDS_KEPT }) };
+    }
   }
 
   static fromJSON(json: ColumnSummaryJSON): ColumnSummary {
@@ -65,10 +75,16 @@ export class ColumnSummary {
     const summary = new ColumnSummary(json.kind, QuantileSketch.fromJSON(sketchJson));
     summary.missing = json.missing;
     if (json.kind === 'text' && json.tokens) summary.tokens = HeavyHitters.fromJSON(json.tokens);
+    if (json.kind === 'text' && json.vocabulary)
+      summary.vocabulary = {
+        checked: json.vocabulary.checked,
+        unseen: HeavyHitters.fromJSON(json.vocabulary.unseen),
+      };
     return summary;
   }
 
-  add(value: FeatureValue): void {
+  /** `vocabulary`: the words the version that served this value learnt (text columns), when it has them on record. */
+  add(value: FeatureValue, vocabulary?: ReadonlySet<string>): void {
     if (value === null) {
       this.missing++;
       return;
@@ -82,7 +98,15 @@ export class ColumnSummary {
         return;
       case 'text':
         this.sketch?.add((value as string).length);
-        if (this.tokens) for (const word of words(value as string)) this.tokens.add(word);
+        if (this.tokens) {
+          const counts = vocabulary ? this.vocabulary : undefined;
+          for (const word of words(value as string)) {
+            this.tokens.add(word);
+            if (!(counts && vocabulary)) continue;
+            counts.checked++;
+            if (!vocabulary.has(word)) counts.unseen.add(word);
+          }
+        }
         return;
       case 'embedding': {
         let sq = 0;
@@ -102,6 +126,10 @@ export class ColumnSummary {
     // Words are known only while every part kept them: a part stored before they were kept leaves them unknown.
     if (this.tokens && other.tokens) this.tokens.merge(other.tokens);
     else this.tokens = undefined;
+    if (this.vocabulary && other.vocabulary) {
+      this.vocabulary.checked += other.vocabulary.checked;
+      this.vocabulary.unseen.merge(other.vocabulary.unseen);
+    } else this.vocabulary = undefined;
   }
 
   /** Values present plus missing. */
@@ -128,6 +156,17 @@ export class ColumnSummary {
     return this.tokens;
   }
 
+  /**
+   * A text column's words that their serving version never learnt: their share of the words checked (those of rows
+   * whose version has a vocabulary on record) and the most frequent; undefined when no word could be checked.
+   */
+  get outOfVocabulary(): { share: number; checked: number; unseen: HeavyHitters } | undefined {
+    const v = this.vocabulary;
+    return v && v.checked > 0
+      ? { share: v.unseen.total / v.checked, checked: v.checked, unseen: v.unseen }
+      : undefined;
+  }
+
   /** Category counts, sorted by count (categorical columns). */
   get categories(): Array<[string, number]> | undefined {
     return this.counts ? [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)) : undefined;
@@ -150,6 +189,9 @@ export class ColumnSummary {
         missing: this.missing,
         lengths: sketch,
         ...(this.tokens ? { tokens: this.tokens.toJSON() } : {}),
+        ...(this.vocabulary
+          ? { vocabulary: { checked: this.vocabulary.checked, unseen: this.vocabulary.unseen.toJSON() } }
+          : {}),
       };
     return { kind: 'embedding', missing: this.missing, norms: sketch };
   }
@@ -195,9 +237,11 @@ export class WindowProfile {
     return profile;
   }
 
-  add(record: PredictionRecord): void {
+  /** `vocabulary`: the words of each text column the version that served the record learnt, when on record. */
+  add(record: PredictionRecord, vocabulary?: VocabularySets): void {
     this.count++;
-    for (const [name, summary] of this.features) summary.add(record.features[name] ?? null);
+    for (const [name, summary] of this.features)
+      summary.add(record.features[name] ?? null, vocabulary?.get(name));
     this.output.add(record.output as ClassValue);
     if (this.score) this.score.add(record.score);
   }

@@ -40,4 +40,24 @@ describe('columnSummary', () => {
       }),
     ).toBe('12.000 · 240.000 · 900.000; words: listinfo (40), linux (31), the (30)');
   });
+
+  it('shows the share of words the serving version never learnt, and the most frequent of them', () => {
+    expect(
+      columnSummary({
+        ...base,
+        kind: 'text',
+        tokens: { top: [['viagra', 12]], total: 400, maxError: 0 },
+        outOfVocabulary: {
+          share: 0.0725,
+          checked: 400,
+          top: [
+            ['viagra', 12],
+            ['sildenafil', 9],
+            ['rx', 4],
+            ['cialis', 4],
+          ],
+        },
+      }),
+    ).toBe('words: viagra (12); unseen: 7.3% (viagra, sildenafil, rx)');
+  });
 });

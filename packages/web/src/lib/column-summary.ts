@@ -2,8 +2,8 @@ import type { ColumnView } from '@steward/client';
 import { num } from './format';
 
 /**
- * One window's column in a line: min · median · max (a text column's lengths, then its most frequent words), or
- * its top categories.
+ * One window's column in a line: min · median · max (a text column's lengths, then its most frequent words and the
+ * share of words its serving version never learnt), or its top categories.
  */
 export function columnSummary(column: ColumnView | undefined): string {
   if (!column) return '—';
@@ -17,7 +17,18 @@ export function columnSummary(column: ColumnView | undefined): string {
         .map(([w, n]) => `${w} (${n})`)
         .join(', ')}`,
     );
-  else if (column.top)
+  if (column.outOfVocabulary)
+    parts.push(
+      `unseen: ${(100 * column.outOfVocabulary.share).toFixed(1)}%${
+        column.outOfVocabulary.top.length > 0
+          ? ` (${column.outOfVocabulary.top
+              .slice(0, 3)
+              .map(([w]) => w)
+              .join(', ')})`
+          : ''
+      }`,
+    );
+  if (!column.tokens && column.top)
     parts.push(
       column.top
         .slice(0, 3)

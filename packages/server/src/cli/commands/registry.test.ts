@@ -41,6 +41,32 @@ describe('registry over the API, the SDK and the CLI', () => {
     await store.close();
   });
 
+  it("registers a text model's version with the words it learnt, read from a file of its training texts", async () => {
+    await server.context.catalog.put({
+      name: 'mail',
+      task: 'binary',
+      window: '1d',
+      features: [{ name: 'text', type: 'text' }],
+    });
+    const auth = ['--url', url, '--token', admin];
+    const texts = tempFile('train.txt', 'Cheap meds today\n\nMeeting notes: cheap seats\n');
+    const done = await steward('register', 'mail', modelPath, ...auth, '--vocabulary', `text=${texts}`);
+    expect(done.stdout).toMatch(
+      /^registered mail version 1 \(steward, sha256 [0-9a-f]{64}\), with the words of text\n$/,
+    );
+    expect((await server.context.registry.vocabulary('mail', 1))?.columns.text).toEqual([
+      'cheap',
+      'meds',
+      'today',
+      'meeting',
+      'notes',
+      'seats',
+    ]);
+    const bad = await steward('register', 'mail', modelPath, ...auth, '--vocabulary', texts);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--vocabulary takes column=file \(a text column and its training texts\)/);
+  });
+
   it('registers, lists, promotes and rolls back from the CLI, with the token named in the audit trail', async () => {
     const auth = ['--url', url, '--token', admin];
     const first = await steward(

@@ -185,6 +185,11 @@ export function registerRegistry(program: Command, io: CliIo): void {
       .option(
         '--lineage <json>',
         'lineage as a JSON object (strategy, parameters, trainingWindow, evaluation, …)',
+      )
+      .option(
+        '--vocabulary <column=file>',
+        "a text column's training texts (or words), one per line: windows then count the words this version never learnt (repeat for more columns)",
+        (value: string, previous: string[] = []) => [...previous, value],
       ),
   ).action(
     async (
@@ -195,8 +200,10 @@ export function registerRegistry(program: Command, io: CliIo): void {
         parent?: string;
         description?: string;
         lineage?: string;
+        vocabulary?: string[];
       },
     ) => {
+      const vocabulary = vocabularyFiles(flags.vocabulary ?? []);
       let bytes: Buffer;
       try {
         bytes = readFileSync(file);
@@ -219,10 +226,15 @@ export function registerRegistry(program: Command, io: CliIo): void {
           ...(lineage ? { lineage } : {}),
         }),
       );
+      const registered = vocabulary
+        ? await call(() => clientOf(flags).putVocabulary(model, version.version, vocabulary))
+        : version;
       io.stdout.write(
         flags.json
-          ? `${JSON.stringify(version, null, 2)}\n`
-          : `registered ${model} version ${version.version} (${version.format}, sha256 ${version.sha256})\n`,
+          ? `${JSON.stringify(registered, null, 2)}\n`
+          : `registered ${model} version ${version.version} (${version.format}, sha256 ${version.sha256})${
+              vocabulary ? `, with the words of ${Object.keys(vocabulary).join(', ')}` : ''
+            }\n`,
       );
     },
   );
@@ -312,4 +324,28 @@ export function registerUpdates(program: Command, io: CliIo): void {
     }
     io.stdout.write(`${table.toString()}\n${moreLine(`steward runs ${model}`, next)}`);
   });
+}
+
+/** `--vocabulary column=file` flags read: each file's non-empty lines, by column (undefined when none is given). */
+function vocabularyFiles(flags: readonly string[]): Record<string, string[]> | undefined {
+  if (flags.length === 0) return undefined;
+  const columns: Record<string, string[]> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0 || eq === flag.length - 1)
+      throw new CliError(
+        `--vocabulary takes column=file (a text column and its training texts), got "${flag}"`,
+      );
+    const file = flag.slice(eq + 1);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+    const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
+    if (lines.length === 0) throw new CliError(`--vocabulary: ${file} has no text`);
+    columns[flag.slice(0, eq)] = [...(columns[flag.slice(0, eq)] ?? []), ...lines];
+  }
+  return columns;
 }

@@ -171,6 +171,14 @@ describe('every answer is what the OpenAPI document describes', () => {
       { step: -1, metric: 'loss', value: 1 },
     ]);
     expect(steps.json().error).toMatchObject({ code: 'invalid_body', details: [{ field: '[0].step' }] });
+    // A vocabulary names text features: elec2 has none.
+    const words = await call('PUT', '/api/v1/models/elec2/versions/1/vocabulary', {
+      columns: { nswprice: ['a'] },
+    });
+    expect(words.statusCode).toBe(400);
+    expect(words.json().error.message).toBe(
+      '"nswprice" is not a text feature of model "elec2" (it has none)',
+    );
     const query = await call('GET', '/api/v1/alerts?severity=loud');
     expect(query.json().error).toMatchObject({ code: 'bad_query', details: [{ field: 'severity' }] });
   });

@@ -1,7 +1,9 @@
 import { aliasParams, modelParams, requests as req, responses as res, versionParams } from '@steward/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ModelCatalog } from '../../monitor/model-catalog.js';
 import type { Registry } from '../../registry/registry.js';
 import { ALIASES, type Alias, type Lineage } from '../../registry/version-records.js';
+import { vocabularyFromEntries } from '../../registry/vocabulary.js';
 import { parseRequest, routeSchema } from '../api/route-schema.js';
 import { ApiError } from '../api-error.js';
 import { nextCursor, pageCursor, pageDescription, pageLimit } from '../page-params.js';
@@ -41,7 +43,12 @@ export function actorOf(request: FastifyRequest): string {
   return request.tokenName ?? `anonymous@${request.ip}`;
 }
 
-export function registryRoutes(app: FastifyInstance, registry: Registry, artifactLimit: number): void {
+export function registryRoutes(
+  app: FastifyInstance,
+  registry: Registry,
+  artifactLimit: number,
+  catalog: ModelCatalog,
+): void {
   app.addContentTypeParser(
     'application/octet-stream',
     { parseAs: 'buffer', bodyLimit: artifactLimit },
@@ -185,6 +192,42 @@ export function registryRoutes(app: FastifyInstance, registry: Registry, artifac
         parseRequest(req.trainingSteps, request.body, 'body'),
       ),
     }),
+  );
+
+  app.put<{ Params: { name: string; version: string } }>(
+    '/api/v1/models/:name/versions/:version/vocabulary',
+    {
+      config: { scope: 'admin' },
+      schema: routeSchema({
+        summary: "Attach an uploaded version's training words (per text column), once",
+        description:
+          "Versions the update loop trains keep their words themselves; an uploaded one gets them here, so that each window counts the words its serving version never learnt (the profile's outOfVocabulary). 409 when the version has them already.",
+        tags: ['registry'],
+        params: versionParams,
+        body: req.vocabularyBody,
+        response: { 200: res.modelVersion },
+      }),
+    },
+    async (request) => {
+      const version = versionParam(request.params.version);
+      const { columns } = parseRequest(req.vocabularyBody, request.body, 'body');
+      const model = await catalog.get(request.params.name);
+      const text = new Set(model?.spec.features.filter((f) => f.type === 'text').map((f) => f.name));
+      for (const column of Object.keys(columns))
+        if (model && !text.has(column))
+          throw new ApiError(
+            400,
+            'bad_request',
+            `"${column}" is not a text feature of model "${request.params.name}"${text.size > 0 ? ` (its text features: ${[...text].join(', ')})` : ' (it has none)'}`,
+            [{ field: `columns.${column}`, message: 'not a text feature' }],
+          );
+      return registry.setVocabulary(
+        request.params.name,
+        version,
+        vocabularyFromEntries(columns),
+        actorOf(request),
+      );
+    },
   );
 
   app.get<{ Params: { name: string; version: string } }>(
