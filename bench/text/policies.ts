@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backtest } from '../../packages/server/src/backtest/run-backtest.js';
 import { spamAssassinCsv } from '../../packages/server/src/datasets/spam-assassin.js';
+import { ModelCatalog } from '../../packages/server/src/monitor/model-catalog.js';
+import { timeWindows } from '../../packages/server/src/monitor/windows.js';
 import { openStore } from '../../packages/server/src/store/open-store.js';
 import { root, writeResults } from '../lib.js';
 
@@ -74,6 +76,24 @@ const checks = await store.db
   .where('check_name', '=', 'text-drift')
   .orderBy('window_start')
   .execute();
+// The profiles' own count: each day's words that the version serving it never learnt (its vocabulary on record).
+const [model] = await new ModelCatalog(store).list();
+const days = model
+  ? await timeWindows(store, model.spec, { from: Date.UTC(2002, 0, 1), to: Date.UTC(2003, 0, 1) })
+  : [];
+const profileUnseen = days.flatMap((w) => {
+  const unseen = w.profile?.features.get('text')?.outOfVocabulary;
+  return unseen
+    ? [
+        {
+          day: new Date(w.start).toISOString().slice(0, 10),
+          messages: w.count,
+          share: Number(unseen.share.toFixed(4)),
+          words: unseen.unseen.top(3).map((t) => t.item),
+        },
+      ]
+    : [];
+});
 await store.close();
 rmSync(folder, { recursive: true, force: true });
 const judged = checks.filter((c) => c.status !== 'skipped');
@@ -106,5 +126,25 @@ writeResults(
         : null,
       unseenWordsPercent: unseen.length > 0 ? { min: Math.min(...unseen), max: Math.max(...unseen) } : null,
     },
+    profileOutOfVocabulary: {
+      what: "each day's words that the version serving it never learnt, from the window profiles (no rows read)",
+      days: profileUnseen.length,
+      sharePercent: summaryOf(profileUnseen).sharePercent,
+      busyDays: summaryOf(profileUnseen.filter((d) => d.messages >= 30)),
+      perDay: profileUnseen,
+    },
   },
 );
+
+function summaryOf(days: ReadonlyArray<{ share: number }>) {
+  return {
+    days: days.length,
+    sharePercent:
+      days.length > 0
+        ? {
+            min: Number((100 * Math.min(...days.map((d) => d.share))).toFixed(1)),
+            max: Number((100 * Math.max(...days.map((d) => d.share))).toFixed(1)),
+          }
+        : null,
+  };
+}
