@@ -22,6 +22,11 @@ export const kernels: { source: URL; module: URL; variants: Variant[] }[] = [
     variants: [{ constant: 'DETECTOR_KERNELS_WASM' }],
   },
   {
+    source: new URL('predict.wat', learn),
+    module: new URL('predict-wasm.ts', learn),
+    variants: [{ constant: 'PREDICT_KERNELS_WASM' }],
+  },
+  {
     source: new URL('tree.wat', learn),
     module: new URL('tree-wasm.ts', learn),
     variants: [

@@ -84,5 +84,9 @@ describe('DirectLossEstimator (DLE)', () => {
     expect(() => new DirectLossEstimator().estimate([[1]], [1])).toThrow(/not fitted/);
     expect(() => dle.estimate([[1, 2, 3]], [1])).toThrow(/row 0 has 3 features, the reference 2/);
     expect(() => dle.estimate([], [])).toThrow(/at least one row/);
+    expect(() => dle.estimate([[1, Number.NaN]], [1])).toThrow(/X\[0\]\[1\] is not a finite number/);
+    expect(() => dle.estimate([[1, 2]], [Number.POSITIVE_INFINITY])).toThrow(
+      /predicted\[0\] is not a finite/,
+    );
   });
 });

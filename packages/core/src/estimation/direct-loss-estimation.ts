@@ -1,5 +1,6 @@
 import { StewardInputError } from '../errors.js';
 import { type GradientBoostingOptions, GradientBoostingRegressor } from '../learn/gradient-boosting.js';
+import type { Dense } from '../learn/matrix.js';
 import { type CalibrationStrata, quantileStrata, strataError } from './calibration-error.js';
 
 /** A regressor's error estimated without labels. */
@@ -125,7 +126,7 @@ export class DirectLossEstimator {
     if (n === 0) throw new StewardInputError('estimating the error needs at least one row', 'X');
     if (predicted.length !== n)
       throw new StewardInputError(`X has ${n} rows and predicted ${predicted.length}`, 'predicted');
-    const rows = withPrediction(X, predicted, f.features);
+    const rows = denseWithPrediction(X, predicted, f.features);
     // Losses are never negative: a loss model's prediction below zero counts as zero.
     const mean = (values: ArrayLike<number>) => {
       let sum = 0;
@@ -178,6 +179,31 @@ function withPrediction(X: ReadonlyArray<ArrayLike<number>>, predicted: ArrayLik
     out.push(predicted[i] as number);
     return out;
   });
+}
+
+/** The same as a dense row-major matrix, checked finite: what the loss models predict on, built once for both. */
+function denseWithPrediction(
+  X: ReadonlyArray<ArrayLike<number>>,
+  predicted: ArrayLike<number>,
+  features: number,
+): Dense {
+  const cols = features + 1;
+  const data = new Float64Array(X.length * cols);
+  for (let i = 0, at = 0; i < X.length; i++) {
+    const row = X[i] as ArrayLike<number>;
+    if (row.length !== features)
+      throw new StewardInputError(`row ${i} has ${row.length} features, the reference ${features}`, 'X');
+    for (let j = 0; j < features; j++) {
+      const v = row[j] as number;
+      if (!Number.isFinite(v)) throw new StewardInputError(`X[${i}][${j}] is not a finite number`, 'X');
+      data[at++] = v;
+    }
+    const p = predicted[i] as number;
+    if (!Number.isFinite(p))
+      throw new StewardInputError(`predicted[${i}] is not a finite number`, 'predicted');
+    data[at++] = p;
+  }
+  return { rows: X.length, cols, data };
 }
 
 function standardDeviation(values: Float64Array): number {

@@ -7,7 +7,14 @@ import { addTrees, type CompiledTrees, compileTrees } from './compiled-trees.js'
 import { defineLearner } from './definition.js';
 import { binMatrix } from './histogram-binning.js';
 import { HistogramTreeGrower, predictBinnedTree, predictTree, type Tree } from './histogram-tree.js';
-import { type CheckedRows, checkFeatureRows, type FeatureRows, toDense, toTarget } from './matrix.js';
+import {
+  type CheckedRows,
+  checkFeatureRows,
+  type Dense,
+  type FeatureRows,
+  toDense,
+  toTarget,
+} from './matrix.js';
 import { checkModelFile, type ModelFile, modelFile } from './model-file.js';
 
 export interface GradientBoostingOptions {
@@ -190,9 +197,9 @@ abstract class GradientBoostingBase {
   }
 
   /** Raw scores (before the link function) for every row, one array per tree of an iteration. */
-  protected rawScores(X: FeatureRows): Float64Array[] {
+  protected rawScores(X: FeatureRows | Dense): Float64Array[] {
     const s = this.fitted();
-    const dense = toDense(X);
+    const dense = isDense(X) ? X : toDense(X);
     if (dense.cols !== s.features) {
       throw new StewardInputError(
         `X has ${dense.cols} features but the model was fitted on ${s.features}`,
@@ -435,7 +442,8 @@ export class GradientBoostingRegressor extends GradientBoostingBase {
     return total / rows.length;
   }
 
-  predict(X: FeatureRows): Float64Array {
+  /** Predictions for feature rows, or for a dense row-major matrix already checked (finite, the fitted width). */
+  predict(X: FeatureRows | Dense): Float64Array {
     return this.rawScores(X)[0] as Float64Array;
   }
 
@@ -491,3 +499,7 @@ export const gradientBoostingRegressor = defineLearner({
   create: (options) => new GradientBoostingRegressor(options),
   restore: GradientBoostingRegressor.fromJSON,
 });
+
+function isDense(X: FeatureRows | Dense): X is Dense {
+  return (X as Dense).data instanceof Float64Array && typeof (X as Dense).cols === 'number';
+}
