@@ -269,6 +269,12 @@ export const estimatedWindows = z.object({
       from: isoTime,
       to: isoTime,
       method: z.enum(['isotonic', 'isotonic per class', 'loss models']),
+      versions: z
+        .array(z.object({ version: z.string(), rows: z.number().int() }))
+        .optional()
+        .describe(
+          'CBPE: the serving versions calibrated on their own labelled rows (when the rows come from several); rows of other versions are estimated with the calibrator of all rows',
+        ),
     })
     .describe('the labelled predictions the estimator was fitted on: the newest'),
   threshold: z.number().nullable().describe('binary: rows count as predicted positive from this score up'),

@@ -42,7 +42,14 @@ export interface EstimatedWindow {
 export interface EstimatedWindows {
   method: EstimatorInfo['method'];
   /** What the estimator was fitted on (the newest labelled predictions; for kept windows, as of now). */
-  calibration: { rows: number; from: number; to: number; method: EstimatorInfo['fit'] };
+  calibration: {
+    rows: number;
+    from: number;
+    to: number;
+    method: EstimatorInfo['fit'];
+    /** Versions calibrated on their own rows (CBPE, when the rows come from several). */
+    versions?: Array<{ version: string; rows: number }>;
+  };
   /** Binary: rows count as predicted positive from this score. */
   threshold: number | null;
   windows: EstimatedWindow[];
@@ -85,6 +92,7 @@ export async function estimatedWindows(
       from: estimator.info.from,
       to: estimator.info.to,
       method: estimator.info.fit,
+      ...(estimator.info.versions ? { versions: estimator.info.versions } : {}),
     },
     threshold: spec.task === 'binary' ? THRESHOLD : null,
     windows: windows.map((w, i) => {

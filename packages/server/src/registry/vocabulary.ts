@@ -5,7 +5,7 @@ import { buildAnalyzer } from '@steward/core';
 /** Words kept per column, the most frequent first; rarer training words then count as unseen (documented). */
 export const VOCABULARY_WORDS_KEPT = 2 ** 18;
 
-/** The window profiles' words: scikit-learn's default tokens (two or more word characters), lower-cased. */
+/** The words window profiles count (window-state/window-profile.ts): scikit-learn's default tokens, lower-cased. */
 export const profileWords = buildAnalyzer();
 
 /** Each text column's training words, most frequent first. */

@@ -1,5 +1,10 @@
-import { HeavyHitters, type HeavyHittersJSON, QuantileSketch, type QuantileSketchJSON } from '@steward/core';
-import { type VocabularySets, profileWords as words } from '../registry/vocabulary.js';
+import {
+  buildAnalyzer,
+  HeavyHitters,
+  type HeavyHittersJSON,
+  QuantileSketch,
+  type QuantileSketchJSON,
+} from '@steward/core';
 import type { FeatureSpec, ModelSpec } from '../spec/model-spec.js';
 import type { ClassValue, FeatureValue, PredictionRecord } from '../spec/records.js';
 
@@ -8,6 +13,12 @@ export const MAX_CATEGORIES = 1000;
 
 /** Words a text column's summary keeps per window (the most frequent, within the sketch's bound). */
 export const TOKENS_KEPT = 100;
+
+/** A text's words as the summary counts them: scikit-learn's default tokens (two or more word characters), lower-cased. */
+const words = buildAnalyzer();
+
+/** The words a version learnt, per text column (see registry/vocabulary.ts, which splits texts the same way). */
+export type VocabularySets = ReadonlyMap<string, ReadonlySet<string>>;
 
 /** Unseen words a text column's summary keeps per window (the most frequent). */
 export const UNSEEN_WORDS_KEPT = 20;
@@ -31,7 +42,13 @@ export interface WindowProfileJSON {
   features: Record<string, ColumnSummaryJSON>;
   output: ColumnSummaryJSON;
   score: ColumnSummaryJSON | null;
+  /** Binary models: the scores of each serving version ('' for rows naming none); absent in older profiles. */
+  scoreVersions?: Record<string, QuantileSketchJSON>;
 }
+
+/** Serving versions whose scores a window keeps apart; the scores of any more count under OTHER_VERSIONS. */
+export const MAX_SCORE_VERSIONS = 16;
+export const OTHER_VERSIONS = '*';
 
 type ColumnKind = ColumnSummaryJSON['kind'];
 
@@ -219,11 +236,17 @@ export class WindowProfile {
   readonly features = new Map<string, ColumnSummary>();
   readonly output: ColumnSummary;
   readonly score: ColumnSummary | null;
+  /**
+   * Binary models: the scores of each version that served the window, so each is estimated with its own calibrator
+   * (undefined when a part of the window was stored before they were kept apart).
+   */
+  scoreVersions: Map<string, QuantileSketch> | undefined;
 
   constructor(spec: Pick<ModelSpec, 'task' | 'features'>) {
     for (const f of spec.features) this.features.set(f.name, new ColumnSummary(f.type));
     this.output = new ColumnSummary(spec.task === 'regression' ? 'numeric' : 'categorical');
     this.score = spec.task === 'binary' ? new ColumnSummary('numeric') : null;
+    this.scoreVersions = spec.task === 'binary' ? new Map() : undefined;
   }
 
   static fromJSON(spec: Pick<ModelSpec, 'task' | 'features'>, json: WindowProfileJSON): WindowProfile {
@@ -234,6 +257,14 @@ export class WindowProfile {
     }
     profile.output.merge(ColumnSummary.fromJSON(json.output));
     if (json.score && profile.score) profile.score.merge(ColumnSummary.fromJSON(json.score));
+    profile.scoreVersions =
+      profile.score && json.scoreVersions
+        ? new Map(
+            Object.entries(json.scoreVersions).map(([v, sketch]) => [v, QuantileSketch.fromJSON(sketch)]),
+          )
+        : profile.score && json.count === 0
+          ? new Map()
+          : undefined;
     return profile;
   }
 
@@ -244,6 +275,20 @@ export class WindowProfile {
       summary.add(record.features[name] ?? null, vocabulary?.get(name));
     this.output.add(record.output as ClassValue);
     if (this.score) this.score.add(record.score);
+    if (this.scoreVersions && record.score !== null)
+      this.versionScores(record.version ?? '').add(record.score);
+  }
+
+  private versionScores(version: string): QuantileSketch {
+    const versions = this.scoreVersions as Map<string, QuantileSketch>;
+    let sketch = versions.get(version);
+    if (!sketch) {
+      const key =
+        versions.size < MAX_SCORE_VERSIONS - 1 || version === OTHER_VERSIONS ? version : OTHER_VERSIONS;
+      sketch = versions.get(key) ?? new QuantileSketch();
+      versions.set(key, sketch);
+    }
+    return sketch;
   }
 
   merge(other: WindowProfile): this {
@@ -254,6 +299,10 @@ export class WindowProfile {
     }
     this.output.merge(other.output);
     if (this.score && other.score) this.score.merge(other.score);
+    // Scores are known by version only while every part kept them so.
+    if (this.scoreVersions && other.scoreVersions)
+      for (const [version, sketch] of other.scoreVersions) this.versionScores(version).merge(sketch);
+    else this.scoreVersions = undefined;
     return this;
   }
 
@@ -266,6 +315,13 @@ export class WindowProfile {
       features,
       output: this.output.toJSON(),
       score: this.score?.toJSON() ?? null,
+      ...(this.scoreVersions
+        ? {
+            scoreVersions: Object.fromEntries(
+              [...this.scoreVersions].map(([version, sketch]) => [version, sketch.toJSON()]),
+            ),
+          }
+        : {}),
     };
   }
 }

@@ -48,7 +48,7 @@ describe('columnSummary', () => {
         kind: 'text',
         tokens: { top: [['viagra', 12]], total: 400, maxError: 0 },
         outOfVocabulary: {
-          share: 0.0725,
+          share: 0.073,
           checked: 400,
           top: [
             ['viagra', 12],

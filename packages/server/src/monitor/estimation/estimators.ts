@@ -13,7 +13,7 @@ import type { StoreConnection } from '../../store/open-store.js';
 import { latestLabelledTime, queryPredictions } from '../../store/prediction-reads.js';
 import { getReference } from '../references.js';
 import type { WindowSummary } from '../windows.js';
-import { classificationState, type EstimateState } from './estimate-state.js';
+import { classificationState, type EstimateState, mergeStates } from './estimate-state.js';
 import { EstimationError } from './estimation-error.js';
 import { lossModels } from './loss-model-worker.js';
 
@@ -31,12 +31,19 @@ export interface EstimatorInfo {
   rows: number;
   from: number;
   to: number;
+  /**
+   * CBPE: the serving versions with a calibrator of their own (those with MIN_CALIBRATION_ROWS of the rows or more,
+   * when the rows come from more than one); other versions' rows are estimated with the calibrator of all rows.
+   */
+  versions?: Array<{ version: string; rows: number }>;
 }
 
 export interface Estimator {
   info: EstimatorInfo;
   /** Estimates from the window's profile alone (binary: its score sketch). */
   fromProfile?(window: WindowSummary): EstimateState | null;
+  /** Binary: estimates from a score histogram, (value, count) buckets. */
+  fromScores?(buckets: ReadonlyArray<readonly [number, number]>): EstimateState | null;
   /** Estimates from the window's rows (with features for DLE): multiclass and regression (in a worker thread). */
   fromRows?(rows: readonly JoinedPrediction[]): EstimateState | null | Promise<EstimateState | null>;
   /** DLE reads features; CBPE does not. */
@@ -144,11 +151,74 @@ async function fitEstimator(
     from: (rows[0] as JoinedPrediction).time,
     to: (rows.at(-1) as JoinedPrediction).time,
   });
-  return spec.task === 'binary'
-    ? binaryEstimator(spec, rows, info('cbpe', 'isotonic'))
-    : spec.task === 'multiclass'
-      ? multiclassEstimator(spec, rows, info('cbpe', 'isotonic per class'))
-      : regressionEstimator(spec, rows, info('dle', 'loss models'));
+  if (spec.task === 'regression') return regressionEstimator(spec, rows, info('dle', 'loss models'));
+  const fit = spec.task === 'binary' ? binaryEstimator : multiclassEstimator;
+  const pooled = fit(spec, rows, info('cbpe', spec.task === 'binary' ? 'isotonic' : 'isotonic per class'));
+  return perVersion(spec, rows, pooled, fit);
+}
+
+/**
+ * One calibrator per serving version: a version's scores (or class probabilities) mean what its own labelled rows
+ * say, not what a mix of versions says, so a window served mostly by the canary is estimated with the canary's
+ * calibration. Versions with fewer than MIN_CALIBRATION_ROWS of the rows (a version just promoted), and rows naming
+ * none, are estimated with the calibrator of all rows.
+ */
+function perVersion(
+  spec: ModelSpec,
+  rows: readonly JoinedPrediction[],
+  pooled: Estimator,
+  fit: (spec: ModelSpec, rows: readonly JoinedPrediction[], info: EstimatorInfo) => Estimator,
+): Estimator {
+  const groups = new Map<string, JoinedPrediction[]>();
+  for (const r of rows) {
+    const version = r.version ?? '';
+    const group = groups.get(version);
+    if (group) group.push(r);
+    else groups.set(version, [r]);
+  }
+  if (groups.size < 2) return pooled;
+  const own = new Map<string, Estimator>();
+  for (const [version, group] of groups)
+    if (version !== '' && group.length >= MIN_CALIBRATION_ROWS)
+      own.set(version, fit(spec, group, { ...pooled.info, rows: group.length }));
+  if (own.size === 0) return pooled;
+  const of = (version: string | null) => own.get(version ?? '') ?? pooled;
+  const merged = (states: Array<EstimateState | null>) =>
+    mergeStates(states.filter((s): s is EstimateState => s !== null && s.rows > 0));
+  return {
+    info: {
+      ...pooled.info,
+      versions: [...own].map(([version, e]) => ({ version, rows: e.info.rows })),
+    },
+    needsFeatures: pooled.needsFeatures,
+    ...(pooled.fromProfile
+      ? {
+          fromProfile: (window: WindowSummary) => {
+            const versions = window.profile?.scoreVersions;
+            if (!versions) return pooled.fromProfile?.(window) ?? null;
+            return merged(
+              [...versions].map(([version, sketch]) => of(version).fromScores?.(sketch.buckets()) ?? null),
+            );
+          },
+        }
+      : {}),
+    ...(pooled.fromRows
+      ? {
+          fromRows: async (windowRows: readonly JoinedPrediction[]) => {
+            const byVersion = new Map<string, JoinedPrediction[]>();
+            for (const r of windowRows) {
+              const group = byVersion.get(r.version ?? '');
+              if (group) group.push(r);
+              else byVersion.set(r.version ?? '', [r]);
+            }
+            const states: Array<EstimateState | null> = [];
+            for (const [version, group] of byVersion)
+              states.push((await of(version).fromRows?.(group)) ?? null);
+            return merged(states);
+          },
+        }
+      : {}),
+  };
 }
 
 /**
@@ -198,6 +268,7 @@ function binaryEstimator(spec: ModelSpec, rows: readonly JoinedPrediction[], inf
     info,
     needsFeatures: false,
     fromProfile: (window) => fromBuckets(window.profile?.score?.histogram() ?? []),
+    fromScores: fromBuckets,
   };
 }
 
