@@ -225,7 +225,7 @@ describe('steward backtest', () => {
     const policy = report.strategies.find((s) => s.name === 'default');
     const stale = report.strategies.find((s) => s.name === 'static');
     expect(policy?.description).toBe(
-      'adaptive random forest learning every label, a version cut every 30 rows, promoted unless shown worse',
+      'leveraging bagging learning every label, the newest labels as features, a version cut every 30 rows, promoted unless shown worse',
     );
     expect(policy?.runs?.started).toBe(71);
     expect(policy?.productionVersion).toBeGreaterThan(60);

@@ -45,7 +45,8 @@ process.once('message', (request: ReplayRequest) => {
         ...(error instanceof BacktestInputError ? { field: error.field } : {}),
       });
     } finally {
-      process.disconnect?.();
+      // The parent may have let go of the channel already once it had the result.
+      if (process.connected) process.disconnect?.();
     }
   })();
 });

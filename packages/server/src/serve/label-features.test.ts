@@ -137,5 +137,29 @@ describe('label features in a model spec', () => {
     );
     expect(spec({ name: 'l', type: 'numeric', fromLabels: { kind: 'rate', last: 0 } })).toThrow();
     expect(spec({ name: 'l', type: 'numeric', fromLabels: { kind: 'nope' } })).toThrow();
+    expect(
+      spec({ name: 'l', type: 'categorical', fromLabels: { kind: 'last', unknown: -1 } }, 'multiclass'),
+    ).toThrow(/fromLabels.unknown is a number for a numeric label feature; this one is the class itself/);
+    expect(spec({ name: 'l', type: 'numeric', fromLabels: { kind: 'last', unknown: 'none' } })).toThrow();
+  });
+
+  it('take their `unknown` value before a label they read is known, and the label once it is', () => {
+    const withUnknown = parseModelSpec({
+      name: 'm',
+      task: 'binary',
+      features: [
+        { name: 'last', type: 'numeric', fromLabels: { kind: 'last', unknown: -1 } },
+        { name: 'rate3', type: 'numeric', fromLabels: { kind: 'rate', last: 3, unknown: -1 } },
+        {
+          name: 'yesterday',
+          type: 'numeric',
+          fromLabels: { kind: 'samePeriod', period: '1d', unknown: 0.5 },
+        },
+      ],
+    });
+    const labels: KnownLabel[] = [{ time: 0, knownAt: 10, value: 1 }];
+    const [before, after] = computeLabelFeatures(withUnknown, labelFeaturesOf(withUnknown), [5, 20], labels);
+    expect(before).toEqual({ last: -1, rate3: -1, yesterday: 0.5 });
+    expect(after).toEqual({ last: 1, rate3: 1, yesterday: 0.5 });
   });
 });

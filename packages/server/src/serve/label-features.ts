@@ -44,7 +44,8 @@ export function newestNeeded(features: readonly LabelFeature[]): number {
  * prediction came before the row (`label.time < time`), so a feature never sees a label that arrived later: the
  * same function serves (over the store's labels) and builds a backtest's training rows (over the history's).
  * Binary labels read 1 for the positive class, 0 otherwise; regression labels are their value; multiclass `last`
- * and `samePeriod` are the class as a category. A feature with no label to read is null (missing).
+ * and `samePeriod` are the class as a category. A feature with no label to read is its `unknown` value, or null
+ * (missing) without one.
  */
 export function computeLabelFeatures(
   spec: ModelSpec,
@@ -74,11 +75,12 @@ export function computeLabelFeatures(
     const before = lowerBound(knownTimes, t);
     const values: Record<string, FeatureValue> = {};
     features.forEach(({ name, from }, f) => {
+      const unknown = from.unknown ?? null;
       if (from.kind === 'last')
-        values[name] = before > 0 ? encode(knownValues[before - 1] as ClassValue) : null;
+        values[name] = before > 0 ? encode(knownValues[before - 1] as ClassValue) : unknown;
       else if (from.kind === 'rate') {
         const start = Math.max(0, before - from.last);
-        if (start === before) values[name] = null;
+        if (start === before) values[name] = unknown;
         else {
           const score = scores[f] as (value: ClassValue) => number;
           let sum = 0;
@@ -91,7 +93,7 @@ export function computeLabelFeatures(
         values[name] =
           at >= 0 && (knownTimes[at] as number) >= target - from.within
             ? encode(knownValues[at] as ClassValue)
-            : null;
+            : unknown;
       }
     });
     out[row] = values;

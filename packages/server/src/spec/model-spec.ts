@@ -43,15 +43,20 @@ export const ESTIMATED_METRICS: Readonly<Record<'binary' | 'multiclass' | 'regre
     regression: ['mae', 'mse', 'rmse'],
   };
 
+/** The value a numeric label feature takes before any label it reads is known (default: missing). */
+const unknownValue = z.number().finite().optional();
+
 export const labelFeatureSpec = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('last') }),
+  z.strictObject({ kind: z.literal('last'), unknown: unknownValue }),
   z.strictObject({
     kind: z.literal('rate'),
     last: z.number().int().min(1).max(10_000),
     class: className.optional(),
+    unknown: unknownValue,
   }),
   z.strictObject({
     kind: z.literal('samePeriod'),
+    unknown: unknownValue,
     period: duration('fromLabels.period').refine((ms) => ms > 0, {
       message: 'fromLabels.period must be more than 0',
     }),
@@ -549,6 +554,8 @@ function labelFeatureProblem(
   const want = categorical ? 'categorical' : 'numeric';
   if (type !== want)
     return `a ${from.kind} label feature of a ${task} model is ${want} (${categorical ? 'the class itself' : task === 'binary' ? '1 for the positive class, else 0' : 'a number'}): give it type ${want}`;
+  if (categorical && from.unknown !== undefined)
+    return `fromLabels.unknown is a number for a numeric label feature; this one is the class itself: leave it out (a missing class is its own category)`;
   if (from.kind === 'rate') {
     if (task === 'multiclass' && from.class === undefined)
       return 'a rate label feature of a multiclass model needs the class it counts (fromLabels.class)';
