@@ -43,6 +43,7 @@ export { type Learner, Pipeline, type PipelineOptions } from './pipeline.js';
 export type { CategoricalSteps, NumericSteps, Row, RowValue } from './preprocessing.js';
 export {
   createLearner,
+  DEFAULT_BINARY_ONLINE_LEARNER,
   DEFAULT_LEARNER,
   DEFAULT_LEARNER_PARAMS,
   DEFAULT_ONLINE_LEARNER,

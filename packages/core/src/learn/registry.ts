@@ -63,8 +63,15 @@ export const DEFAULT_LEARNER: Readonly<Record<'classification' | 'regression', L
   regression: gradientBoostingRegressor.name,
 };
 
-/** The learner a backtest's default policy learns online with when labels come at once (classification). */
+/** The learner a backtest's default policy learns online with when labels come at once (multiclass). */
 export const DEFAULT_ONLINE_LEARNER: LearnerKind = adaptiveRandomForestClassifier.name;
+
+/**
+ * The same for a binary label, which also reads the newest labels as features: with them the forest's trees grow
+ * large on Elec2 and every cut copies them, where leveraging bagging keeps its models far smaller at about the same
+ * accuracy (measured while choosing; its run is `elec2-at-once` in bench/results/efficacy.json).
+ */
+export const DEFAULT_BINARY_ONLINE_LEARNER: LearnerKind = leveragingBaggingClassifier.name;
 
 /**
  * The learner a model with text features starts with when the user names none: logistic regression by SGD over

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import {
+  DEFAULT_BINARY_ONLINE_LEARNER,
   DEFAULT_DETECTOR,
   DEFAULT_LEARNER,
   DEFAULT_LEARNER_PARAMS,
@@ -238,17 +239,12 @@ function onlineDefault(context: PolicyContext, cadence: number, train: number): 
       window: train,
       minRows: 1,
       strategy: 'online',
-      // Binary: the label features make the forest's trees grow large (a model file of megabytes by the end of
-      // Elec2, copied at every cut); leveraging bagging scores as well with models a tenth of the size.
-      learner: { kind: binary ? BINARY_ONLINE_LEARNER : DEFAULT_ONLINE_LEARNER, params: {} },
+      learner: { kind: binary ? DEFAULT_BINARY_ONLINE_LEARNER : DEFAULT_ONLINE_LEARNER, params: {} },
       gate: { mode: 'notWorse', margin: 0.01 },
     },
   };
   return completePolicy(raw, 'default', 'default', context);
 }
-
-/** The default online learner of a binary stream (with the label features below). */
-export const BINARY_ONLINE_LEARNER = 'LeveragingBaggingClassifier';
 
 /** Known labels a default online policy's label-rate feature counts. */
 export const LABEL_RATE_COUNT = 50;
