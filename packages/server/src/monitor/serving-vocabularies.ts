@@ -11,7 +11,8 @@ const RECHECK_MISSING_MS = 30_000;
 
 /**
  * The vocabularies of the versions that serve a text model, as ingestion's profiles look them up: loaded before a
- * batch is profiled (versions are immutable, so a loaded one never goes stale).
+ * batch is profiled. A version's words never change once on record, so a loaded set never goes stale; a version
+ * without them is asked again after a while (an uploaded one may get them later).
  */
 export class ServingVocabularies {
   private readonly kept = new Map<string, Promise<VocabularySets | null>>();
