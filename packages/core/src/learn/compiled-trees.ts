@@ -46,6 +46,8 @@ const NODE_BYTES = 32;
 interface PredictKernel {
   memory: WasmMemory;
   addTrees(roots: number, trees: number, data: number, rows: number, cols: number, out: number): void;
+  /** The pack whose nodes and roots the memory holds now (a model predicting again needs no copy). */
+  loaded?: CompiledTrees;
 }
 
 let predictModule: object | null | undefined;
@@ -115,22 +117,25 @@ export function addTrees(trees: CompiledTrees, data: Float64Array, cols: number,
     addTreesInJs(trees, data, cols, out);
     return;
   }
-  let records = kernelNodes.get(trees);
-  if (!records) {
-    records = kernelRecords(trees, nodesAt);
-    kernelNodes.set(trees, records);
-  }
   const { buffer } = k.memory;
-  new Uint8Array(buffer, nodesAt, nodeBytes).set(new Uint8Array(records));
-  const roots = new Int32Array(buffer, rootsAt, trees.roots.length);
-  for (let t = 0; t < roots.length; t++) roots[t] = nodesAt + (trees.roots[t] as number) * NODE_BYTES;
+  if (k.loaded !== trees) {
+    let records = kernelNodes.get(trees);
+    if (!records) {
+      records = kernelRecords(trees, nodesAt);
+      kernelNodes.set(trees, records);
+    }
+    new Uint8Array(buffer, nodesAt, nodeBytes).set(new Uint8Array(records));
+    const roots = new Int32Array(buffer, rootsAt, trees.roots.length);
+    for (let t = 0; t < roots.length; t++) roots[t] = nodesAt + (trees.roots[t] as number) * NODE_BYTES;
+    k.loaded = trees;
+  }
   const rowsIn = new Float64Array(buffer, dataAt, chunk * cols);
   const scores = new Float64Array(buffer, outAt, chunk);
   for (let from = 0; from < rows; from += chunk) {
     const n = Math.min(chunk, rows - from);
     rowsIn.set(data.subarray(from * cols, (from + n) * cols));
     scores.set(out.subarray(from, from + n));
-    k.addTrees(rootsAt, roots.length, dataAt, n, cols, outAt);
+    k.addTrees(rootsAt, trees.roots.length, dataAt, n, cols, outAt);
     out.set(scores.subarray(0, n), from);
   }
 }

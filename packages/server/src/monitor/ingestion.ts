@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { VocabularySets } from '../registry/vocabulary.js';
-import type { LabelRecord, PredictionRecord } from '../spec/records.js';
+import type { LabelRecord, PredictionRecord, VocabularySets } from '../spec/records.js';
 import { windowStart } from '../spec/window-start.js';
 import { BatchColumnsCache, foldLabelDeltas, type ShardLog } from '../store/label-states.js';
 import { hasWaitingLabels } from '../store/label-upserts.js';

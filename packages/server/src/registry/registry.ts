@@ -56,11 +56,7 @@ export class Registry {
     }
     const { sha256, size } = this.artifacts.put(bytes);
     const lineage: Lineage = { ...(options.lineage ?? {}) };
-    if (options.vocabulary)
-      lineage.vocabulary = vocabularyLineage(
-        this.artifacts.put(encodeVocabulary(options.vocabulary)).sha256,
-        options.vocabulary,
-      );
+    if (options.vocabulary) lineage.vocabulary = this.storeVocabulary(options.vocabulary);
     const now = this.clock.now();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -172,10 +168,7 @@ export class Registry {
     const found = await this.require(model, version);
     if (found.lineage.vocabulary)
       throw new RegistryError(409, `version ${version} of model "${model}" has its vocabulary already`);
-    const lineage = {
-      ...found.lineage,
-      vocabulary: vocabularyLineage(this.artifacts.put(encodeVocabulary(vocabulary)).sha256, vocabulary),
-    };
+    const lineage = { ...found.lineage, vocabulary: this.storeVocabulary(vocabulary) };
     const now = this.clock.now();
     await this.store.db.transaction().execute(async (trx) => {
       await trx
@@ -191,11 +184,16 @@ export class Registry {
           actor,
           action: 'vocabulary',
           model,
-          detail: JSON.stringify({ version, ...(lineage.vocabulary as VocabularyLineage) }),
+          detail: JSON.stringify({ version, ...lineage.vocabulary }),
         })
         .execute();
     });
     return { ...found, lineage };
+  }
+
+  /** Stores a vocabulary beside the artifacts; what a version's lineage says of it. */
+  private storeVocabulary(vocabulary: VersionVocabulary): VocabularyLineage {
+    return vocabularyLineage(this.artifacts.put(encodeVocabulary(vocabulary)).sha256, vocabulary);
   }
 
   /** The version an alias points at, if any. */

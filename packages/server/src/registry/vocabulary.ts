@@ -1,6 +1,7 @@
 // A version's vocabulary: the words of each text column it learnt from, kept beside its artifact so that every
 // window can count the words its serving version never saw (the out-of-vocabulary share of the window profiles).
 import { buildAnalyzer } from '@steward/core';
+import type { VocabularySets } from '../spec/records.js';
 
 /** Words kept per column, the most frequent first; rarer training words then count as unseen (documented). */
 export const VOCABULARY_WORDS_KEPT = 2 ** 18;
@@ -25,9 +26,6 @@ export interface VocabularyLineage {
   distinct: Record<string, number>;
 }
 
-/** A version's words as the profiles look them up. */
-export type VocabularySets = ReadonlyMap<string, ReadonlySet<string>>;
-
 /**
  * The vocabulary of a version trained on `rows`: each text column's words, and when the version went on from
  * another (a fine-tune or incremental update), that one's words too, which it learnt before.
@@ -39,21 +37,11 @@ export function buildVocabulary(
 ): VersionVocabulary {
   const out: VersionVocabulary = { version: 1, columns: {}, distinct: {} };
   for (const column of columns) {
-    const counts = new Map<string, number>();
-    for (const row of rows) {
-      const text = row[column];
-      if (typeof text !== 'string') continue;
-      for (const word of profileWords(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
-    }
-    // A base's words count as seen, ranked after none of the new ones they tie with.
-    const inherited = base?.columns[column] ?? [];
-    for (let i = 0; i < inherited.length; i++) {
-      const word = inherited[i] as string;
-      if (!counts.has(word)) counts.set(word, 0);
-    }
-    const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    out.columns[column] = ranked.slice(0, VOCABULARY_WORDS_KEPT).map(([word]) => word);
-    out.distinct[column] = Math.max(ranked.length, base?.distinct[column] ?? 0);
+    const counts = countWords(rows.map((row) => row[column]));
+    // A base's words count as seen, ranked after every new one.
+    for (const word of base?.columns[column] ?? []) if (!counts.has(word)) counts.set(word, 0);
+    out.columns[column] = keptWords(counts, (a, b) => (a < b ? -1 : 1));
+    out.distinct[column] = Math.max(counts.size, base?.distinct[column] ?? 0);
   }
   return out;
 }
@@ -67,14 +55,29 @@ export function vocabularyFromEntries(
 ): VersionVocabulary {
   const out: VersionVocabulary = { version: 1, columns: {}, distinct: {} };
   for (const [column, entries] of Object.entries(columns)) {
-    const counts = new Map<string, number>();
-    for (const entry of entries)
-      for (const word of profileWords(entry)) counts.set(word, (counts.get(word) ?? 0) + 1);
-    const ranked = [...counts].sort((a, b) => b[1] - a[1]);
-    out.columns[column] = ranked.slice(0, VOCABULARY_WORDS_KEPT).map(([word]) => word);
-    out.distinct[column] = ranked.length;
+    const counts = countWords(entries);
+    out.columns[column] = keptWords(counts);
+    out.distinct[column] = counts.size;
   }
   return out;
+}
+
+/** How often each word of these texts occurs (values that are not text are skipped). */
+function countWords(texts: Iterable<unknown>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    if (typeof text !== 'string') continue;
+    for (const word of profileWords(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The VOCABULARY_WORDS_KEPT most frequent words, ties by `tie` (default: in the order first seen). */
+function keptWords(counts: ReadonlyMap<string, number>, tie?: (a: string, b: string) => number): string[] {
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (tie ? tie(a[0], b[0]) : 0))
+    .slice(0, VOCABULARY_WORDS_KEPT)
+    .map(([word]) => word);
 }
 
 export function vocabularyLineage(sha256: string, vocabulary: VersionVocabulary): VocabularyLineage {

@@ -31,6 +31,12 @@ export interface LabelRecord {
   time: number;
 }
 
+/**
+ * The words a model version learnt, per text column: what ingestion checks each served text against (the registry
+ * keeps them, window profiles count the unseen ones).
+ */
+export type VocabularySets = ReadonlyMap<string, ReadonlySet<string>>;
+
 /** A stored prediction with its label, if one arrived. */
 export interface JoinedPrediction {
   id: string;

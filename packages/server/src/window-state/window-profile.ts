@@ -6,7 +6,7 @@ import {
   type QuantileSketchJSON,
 } from '@steward/core';
 import type { FeatureSpec, ModelSpec } from '../spec/model-spec.js';
-import type { ClassValue, FeatureValue, PredictionRecord } from '../spec/records.js';
+import type { ClassValue, FeatureValue, PredictionRecord, VocabularySets } from '../spec/records.js';
 
 /** Categories beyond this many distinct values per feature and window are counted together as `other`. */
 export const MAX_CATEGORIES = 1000;
@@ -16,9 +16,6 @@ export const TOKENS_KEPT = 100;
 
 /** A text's words as the summary counts them: scikit-learn's default tokens (two or more word characters), lower-cased. */
 const words = buildAnalyzer();
-
-/** The words a version learnt, per text column (see registry/vocabulary.ts, which splits texts the same way). */
-export type VocabularySets = ReadonlyMap<string, ReadonlySet<string>>;
 
 /** Unseen words a text column's summary keeps per window (the most frequent). */
 export const UNSEEN_WORDS_KEPT = 20;

@@ -169,13 +169,7 @@ function perVersion(
   pooled: Estimator,
   fit: (spec: ModelSpec, rows: readonly JoinedPrediction[], info: EstimatorInfo) => Estimator,
 ): Estimator {
-  const groups = new Map<string, JoinedPrediction[]>();
-  for (const r of rows) {
-    const version = r.version ?? '';
-    const group = groups.get(version);
-    if (group) group.push(r);
-    else groups.set(version, [r]);
-  }
+  const groups = byVersion(rows);
   if (groups.size < 2) return pooled;
   const own = new Map<string, Estimator>();
   for (const [version, group] of groups)
@@ -205,20 +199,25 @@ function perVersion(
     ...(pooled.fromRows
       ? {
           fromRows: async (windowRows: readonly JoinedPrediction[]) => {
-            const byVersion = new Map<string, JoinedPrediction[]>();
-            for (const r of windowRows) {
-              const group = byVersion.get(r.version ?? '');
-              if (group) group.push(r);
-              else byVersion.set(r.version ?? '', [r]);
-            }
             const states: Array<EstimateState | null> = [];
-            for (const [version, group] of byVersion)
+            for (const [version, group] of byVersion(windowRows))
               states.push((await of(version).fromRows?.(group)) ?? null);
             return merged(states);
           },
         }
       : {}),
   };
+}
+
+/** Rows by the version that served them ('' for rows naming none), in the order they come. */
+function byVersion(rows: readonly JoinedPrediction[]): Map<string, JoinedPrediction[]> {
+  const groups = new Map<string, JoinedPrediction[]>();
+  for (const r of rows) {
+    const group = groups.get(r.version ?? '');
+    if (group) group.push(r);
+    else groups.set(r.version ?? '', [r]);
+  }
+  return groups;
 }
 
 /**
