@@ -16,6 +16,7 @@ import {
   LeveragingBaggingClassifier,
   SGDClassifier,
 } from '@steward/core';
+import { LABEL_RATE_COUNT } from '../../packages/server/src/backtest/policy.js';
 import { elec2Matrix } from '../../packages/server/src/testing/datasets.js';
 import { writeResults } from '../lib.js';
 
@@ -60,13 +61,13 @@ type OnlineModel = {
   toJSON(): unknown;
 };
 
-function online(learner: string, model: OnlineModel): Row {
-  model.learnOne(X[0] as number[], y[0] as number);
+function online(learner: string, model: OnlineModel, rows: number[][] = X): Row {
+  model.learnOne(rows[0] as number[], y[0] as number);
   return measure(
     learner,
     (i) => {
-      const predicted = model.predict([X[i] as number[]])[0] as number;
-      model.learnOne(X[i] as number[], y[i] as number);
+      const predicted = model.predict([rows[i] as number[]])[0] as number;
+      model.learnOne(rows[i] as number[], y[i] as number);
       return predicted;
     },
     () => JSON.stringify(model.toJSON()).length,
@@ -87,20 +88,20 @@ function perRow(learner: string, model: GaussianNB | SGDClassifier): Row {
   );
 }
 
-function batchRefit(every: number, window: number): Row {
+function batchRefit(every: number, window: number, rows: number[][] = X, name = ''): Row {
   let model: GradientBoostingClassifier | null = null;
   return measure(
-    `GradientBoosting refit every ${every} rows`,
+    `GradientBoosting refit every ${every} rows${name}`,
     (i) => {
       if (i < SCORE_FROM) return null;
       if ((i - SCORE_FROM) % every === 0 || model === null) {
         const from = Math.max(0, i - window);
         model = new GradientBoostingClassifier({ ...DEFAULT_LEARNER_PARAMS }).fit(
-          X.slice(from, i),
+          rows.slice(from, i),
           y.slice(from, i),
         );
       }
-      return model.predict([X[i] as number[]])[0] as number;
+      return model.predict([rows[i] as number[]])[0] as number;
     },
     () => (model ? JSON.stringify(model.toJSON()).length : null),
   );
@@ -158,7 +159,33 @@ const riverFeatures = [
   withRiverFeatures('LeveragingBagging', new LeveragingBaggingClassifier({ seed: 42 })),
 ];
 
-for (const r of [...rows, ...riverFeatures])
+/**
+ * The six features and the two the backtest's online default computes from the labels (`--delay 0`): the newest
+ * label and the positive share of the newest LABEL_RATE_COUNT, -1 before any is known. Every row is predicted by the
+ * model as it is after learning every earlier row: the ceiling of serving the online model row by row, which the
+ * loop's versions, cut every 30 rows, approach from below.
+ */
+function newestLabels(row: number[], i: number): number[] {
+  let positive = 0;
+  const from = Math.max(0, i - LABEL_RATE_COUNT);
+  for (let k = from; k < i; k++) positive += y[k] as number;
+  return [...row, i > 0 ? (y[i - 1] as number) : -1, i > from ? positive / (i - from) : -1];
+}
+const XL = X.map(newestLabels);
+const start = Date.UTC(1996, 4, 7);
+const XL8 = XL.map((row, i) => [i / X.length, new Date(start + i * 1_800_000).getUTCDay() + 1, ...row]);
+// River's published figures had no label features: no ratio to them here.
+const labelFeatures = [
+  online('LeveragingBagging', new LeveragingBaggingClassifier({ seed: 42 }), XL),
+  online('AdaptiveRandomForest', new AdaptiveRandomForestClassifier({ seed: 42 }), XL),
+  batchRefit(48, 4532, XL),
+  {
+    ...online('LeveragingBagging', new LeveragingBaggingClassifier({ seed: 42 }), XL8),
+    learner: "LeveragingBagging, River's date and day too",
+  },
+].map((r) => ({ ...r, riverPublished: null, ratio: null }));
+
+for (const r of [...rows, ...riverFeatures, ...labelFeatures])
   console.log(
     `${r.learner.padEnd(40)} accuracy ${r.accuracy.toFixed(4)}  ${r.seconds.toFixed(1).padStart(6)} s  ${String(r.rowsPerSecond).padStart(7)} rows/s` +
       (r.ratio === null ? '' : `  ratio to River's published ${r.riverPublished}: ${r.ratio.toFixed(3)}`),
@@ -173,6 +200,10 @@ writeResults(
       stream:
         "elec2 with River's eight features (date and day of week derived from each row's position), every row predicted then learnt and scored: River's protocol",
       rows: riverFeatures,
+    },
+    labelFeatures: {
+      stream: `elec2's six features with the backtest's online default's two label features (the newest label, the positive share of the newest ${LABEL_RATE_COUNT}), every row predicted by the model that learnt every earlier row; accuracy on rows ${SCORE_FROM}–${X.length - 1}`,
+      rows: labelFeatures,
     },
   },
 );

@@ -17,6 +17,8 @@ export interface LearnerDefinition<N extends string = string, O extends object =
   readonly defaults: Readonly<Partial<O>>;
   /** Has `partialFit`: can learn batch by batch (the incremental strategy, online learning). */
   readonly online: boolean;
+  /** `fit` takes `{ sampleWeight }`, one weight per row (recency weighting: `update.halfLife`). */
+  readonly sampleWeight?: boolean;
   /** Takes a `SparseMatrix` wherever it takes rows: can learn from a pipeline's text columns (hashed n-grams). */
   readonly sparse?: boolean;
   /**

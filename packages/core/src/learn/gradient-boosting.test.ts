@@ -48,6 +48,75 @@ describe('GradientBoostingClassifier is within one point of scikit-learn HistGra
   });
 });
 
+describe('sample weights', () => {
+  const weighted = fixture.histGradientBoostingWeighted as {
+    train: [number, number];
+    test: [number, number];
+    halfLife: number;
+    weightedAccuracy: number;
+    unweightedAccuracy: number;
+  };
+
+  test("Elec2 weighted by recency: within one point of scikit-learn's accuracy with the same weights", () => {
+    const rows = numericRows('elec2');
+    const train = rows.slice(...weighted.train);
+    const held = rows.slice(...weighted.test);
+    const last = train.length - 1;
+    const sampleWeight = train.map((_, i) => 0.5 ** ((last - i) / weighted.halfLife));
+    const fit = (options: { sampleWeight?: number[] }) =>
+      new GradientBoostingClassifier({ maxDepth: 3, maxLeafNodes: 8 }).fit(
+        train.map((r) => r.slice(0, 6)),
+        train.map((r) => r[6] as number),
+        options,
+      );
+    const score = (model: GradientBoostingClassifier) =>
+      accuracy(
+        held.map((r) => r[6] as number),
+        model.predict(held.map((r) => r.slice(0, 6))) as number[],
+      );
+    // The weights change the answer by five points here, so matching both is not matching one by chance.
+    expect(Math.abs(weighted.weightedAccuracy - weighted.unweightedAccuracy)).toBeGreaterThan(0.03);
+    expect(Math.abs(score(fit({ sampleWeight })) - weighted.weightedAccuracy)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(score(fit({})) - weighted.unweightedAccuracy)).toBeLessThanOrEqual(0.01);
+  });
+
+  test('a weight of two everywhere fits the same model as none; a weighted baseline is the weighted prior', () => {
+    const diabetes = fixture.data.diabetes as { X: number[][]; y: number[] };
+    const twos = diabetes.y.map(() => 2);
+    const plain = new GradientBoostingRegressor({ maxIter: 20 }).fit(diabetes.X, diabetes.y);
+    const doubled = new GradientBoostingRegressor({ maxIter: 20 }).fit(diabetes.X, diabetes.y, {
+      sampleWeight: twos,
+    });
+    expect(doubled.predict(diabetes.X)).toEqual(plain.predict(diabetes.X));
+    const iris = fixture.data.iris as { X: number[][]; y: number[] };
+    const clf = (sampleWeight?: number[]) =>
+      new GradientBoostingClassifier({ maxIter: 10 }).fit(
+        iris.X,
+        iris.y,
+        sampleWeight ? { sampleWeight } : {},
+      );
+    expect(clf(iris.y.map(() => 2)).predictProba(iris.X)).toEqual(clf().predictProba(iris.X));
+    // One class weighing almost nothing: the baseline (before any tree) all but rules it out.
+    const light = new GradientBoostingClassifier({ maxIter: 1, learningRate: 1e-9 }).fit(iris.X, iris.y, {
+      sampleWeight: iris.y.map((c) => (c === 2 ? 1e-6 : 1)),
+    });
+    const p = light.predictProba([iris.X[0] as number[]])[0] as Float64Array;
+    expect(p[2]).toBeCloseTo(50e-6 / (100 + 50e-6), 12);
+  });
+
+  test('bad weights are refused, naming the row', () => {
+    const X = [[0], [1], [2]];
+    const y = [0, 1, 1];
+    const clf = new GradientBoostingClassifier();
+    expect(() => clf.fit(X, y, { sampleWeight: [1, 1] })).toThrow(
+      /sampleWeight has 2 weights but X has 3 rows/,
+    );
+    expect(() => clf.fit(X, y, { sampleWeight: [1, -1, 1] })).toThrow(/sampleWeight\[1\] is -1/);
+    expect(() => clf.fit(X, y, { sampleWeight: [1, Number.NaN, 1] })).toThrow(/sampleWeight\[1\] is NaN/);
+    expect(() => clf.fit(X, y, { sampleWeight: [0, 0, 0] })).toThrow(/sums to zero/);
+  });
+});
+
 describe('gradient boosting', () => {
   test('multiclass (iris) and regression (diabetes)', () => {
     const iris = fixture.data.iris as { X: number[][]; y: number[] };

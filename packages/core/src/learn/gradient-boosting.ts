@@ -91,6 +91,39 @@ export const GRADIENT_BOOSTING_OPTIONS: OptionsSpec<GradientBoostingOptions> = {
   seed: { type: 'number', integer: true, min: 0, doc: 'seed of the early-stopping split (0)' },
 };
 
+export interface GradientBoostingFitOptions {
+  /** Keep the fitted trees and add iterations up to `maxIter`. */
+  warmStart?: boolean;
+  /** One non-negative weight per row (not all zero); default every row weighs one. */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/** Checks sample weights against the rows; undefined when none are given. */
+export function checkSampleWeight(
+  weights: ArrayLike<number> | undefined,
+  rows: number,
+): Float64Array | undefined {
+  if (weights === undefined) return undefined;
+  if (weights.length !== rows)
+    throw new StewardInputError(
+      `sampleWeight has ${weights.length} weights but X has ${rows} rows`,
+      'sampleWeight',
+    );
+  const out = Float64Array.from(weights);
+  let total = 0;
+  for (const [i, v] of out.entries()) {
+    if (!Number.isFinite(v) || v < 0)
+      throw new StewardInputError(
+        `sampleWeight[${i}] is ${v}: weights must be finite and not negative`,
+        'sampleWeight',
+      );
+    total += v;
+  }
+  if (total <= 0)
+    throw new StewardInputError('sampleWeight sums to zero: at least one row must weigh', 'sampleWeight');
+  return out;
+}
+
 /** Each fitted state's trees packed for prediction, one pack per output, made on first use. */
 const compiledForests = new WeakMap<GBState, CompiledTrees[]>();
 
@@ -114,6 +147,8 @@ abstract class GradientBoostingBase {
   protected state: GBState | undefined;
   /** Iterations kept by the last fit (fewer than maxIter when early stopping). */
   iterations = 0;
+  /** The last fit's sample weights; undefined when every row weighs one. */
+  protected weights: Float64Array | undefined;
 
   constructor(options: GradientBoostingOptions, kind: string) {
     this.options = resolveOptions(kind, GRADIENT_BOOSTING_OPTIONS, GRADIENT_BOOSTING_DEFAULTS, options);
@@ -126,8 +161,37 @@ abstract class GradientBoostingBase {
     g: Float64Array[],
     h: Float64Array[],
   ): void;
-  /** Mean loss on `rows` at the raw scores, for early stopping. */
-  protected abstract loss(raw: Float64Array[], rows: Int32Array): number;
+  /** Loss of row i at the raw scores, for early stopping. */
+  protected abstract rowLoss(raw: Float64Array[], i: number): number;
+
+  /** Mean loss on `rows` (weighted by the sample weights, as scikit-learn's), for early stopping. */
+  private loss(raw: Float64Array[], rows: Int32Array): number {
+    const w = this.weights;
+    let total = 0;
+    let weight = 0;
+    for (let q = 0; q < rows.length; q++) {
+      const i = rows[q] as number;
+      const wi = w ? (w[i] as number) : 1;
+      total += wi * this.rowLoss(raw, i);
+      weight += wi;
+    }
+    return weight > 0 ? total / weight : 0;
+  }
+
+  /** Scales each row's gradient and hessian by its weight: a row of weight 2 counts as two. */
+  private weigh(rows: Int32Array, g: Float64Array[], h: Float64Array[]): void {
+    const w = this.weights;
+    if (!w) return;
+    for (let k = 0; k < g.length; k++) {
+      const gk = g[k] as Float64Array;
+      const hk = h[k] as Float64Array;
+      for (let q = 0; q < rows.length; q++) {
+        const i = rows[q] as number;
+        gk[i] = (gk[i] as number) * (w[i] as number);
+        hk[i] = (hk[i] as number) * (w[i] as number);
+      }
+    }
+  }
 
   /**
    * Boosts until `maxIter` iterations in all. With `previous` trees (warm start), their predictions are the
@@ -168,6 +232,7 @@ abstract class GradientBoostingBase {
     try {
       for (let it = previous.length; it < o.maxIter; it++) {
         this.gradients(raw, train, grower.gradients, grower.hessians);
+        this.weigh(train, grower.gradients, grower.hessians);
         const iteration: Tree[] = [];
         for (let k = 0; k < trees; k++) {
           const grown = grower.grow(k, raw[k] as Float64Array);
@@ -266,8 +331,11 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
     return this.state?.classes;
   }
 
-  /** Fits; with `warmStart`, keeps the fitted trees and adds iterations up to `maxIter` (raise it first). */
-  fit(X: FeatureRows, y: Labels, options: { warmStart?: boolean } = {}): this {
+  /**
+   * Fits; with `warmStart`, keeps the fitted trees and adds iterations up to `maxIter` (raise it first). A row's
+   * `sampleWeight` multiplies its gradient and hessian, as scikit-learn's `sample_weight`.
+   */
+  fit(X: FeatureRows, y: Labels, options: GradientBoostingFitOptions = {}): this {
     const rows = checkFeatureRows(X);
     if (y === null || typeof y !== 'object' || y.length !== rows.rows) {
       throw new StewardInputError(`y has ${y?.length ?? 0} labels but X has ${rows.rows} rows`, 'y');
@@ -277,13 +345,18 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
     if (classes.length < 2)
       throw new StewardInputError('y has only one class: a classifier needs two or more', 'y');
     this.target = target;
+    this.weights = checkSampleWeight(options.sampleWeight, rows.rows);
     const counts = classes.map(() => 0);
-    for (const t of this.target) counts[t] = (counts[t] as number) + 1;
-    const n = rows.rows;
+    const w = this.weights;
+    this.target.forEach((t, i) => {
+      counts[t] = (counts[t] as number) + (w ? (w[i] as number) : 1);
+    });
+    const total = counts.reduce((a, b) => a + b, 0);
+    const least = w ? Number.EPSILON * total : 1;
     const baseline =
       classes.length === 2
-        ? [Math.log((counts[1] as number) / (counts[0] as number))]
-        : counts.map((c) => Math.log(Math.max(c, 1) / n));
+        ? [Math.log(Math.max(counts[1] as number, least) / Math.max(counts[0] as number, least))]
+        : counts.map((c) => Math.log(Math.max(c, least) / total));
     const previous = options.warmStart ? this.warmTrees(classes, rows.cols) : undefined;
     if (previous) {
       this.boost(rows, (this.state as GBState).baseline, (this.state as GBState).baseline.length, previous);
@@ -336,22 +409,16 @@ export class GradientBoostingClassifier extends GradientBoostingBase {
     }
   }
 
-  protected loss(raw: Float64Array[], rows: Int32Array): number {
-    let total = 0;
-    for (let q = 0; q < rows.length; q++) {
-      const i = rows[q] as number;
-      if (raw.length === 1) {
-        const z = (raw[0] as Float64Array)[i] as number;
-        total += (z > 0 ? z : 0) + Math.log1p(Math.exp(-Math.abs(z))) - (this.target[i] as number) * z;
-      } else {
-        let max = Number.NEGATIVE_INFINITY;
-        for (const r of raw) max = Math.max(max, r[i] as number);
-        let sum = 0;
-        for (const r of raw) sum += Math.exp((r[i] as number) - max);
-        total += max + Math.log(sum) - ((raw[this.target[i] as number] as Float64Array)[i] as number);
-      }
+  protected rowLoss(raw: Float64Array[], i: number): number {
+    if (raw.length === 1) {
+      const z = (raw[0] as Float64Array)[i] as number;
+      return (z > 0 ? z : 0) + Math.log1p(Math.exp(-Math.abs(z))) - (this.target[i] as number) * z;
     }
-    return total / rows.length;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const r of raw) max = Math.max(max, r[i] as number);
+    let sum = 0;
+    for (const r of raw) sum += Math.exp((r[i] as number) - max);
+    return max + Math.log(sum) - ((raw[this.target[i] as number] as Float64Array)[i] as number);
   }
 
   predictProba(X: FeatureRows): Float64Array[] {
@@ -408,9 +475,10 @@ export class GradientBoostingRegressor extends GradientBoostingBase {
   private target: Float64Array = new Float64Array(0);
 
   /** Fits; with `warmStart`, keeps the fitted trees and adds iterations up to `maxIter` (raise it first). */
-  fit(X: FeatureRows, y: ArrayLike<number>, options: { warmStart?: boolean } = {}): this {
+  fit(X: FeatureRows, y: ArrayLike<number>, options: GradientBoostingFitOptions = {}): this {
     const rows = checkFeatureRows(X);
     this.target = toTarget(y, rows.rows);
+    this.weights = checkSampleWeight(options.sampleWeight, rows.rows);
     if (options.warmStart && this.state) {
       if (this.state.features !== rows.cols) {
         throw new StewardInputError('warm start needs the same features as the fitted model', 'X');
@@ -418,7 +486,14 @@ export class GradientBoostingRegressor extends GradientBoostingBase {
       this.boost(rows, this.state.baseline, 1, this.state.trees);
       return this;
     }
-    const mean = this.target.reduce((a, b) => a + b, 0) / rows.rows;
+    const w = this.weights;
+    let weighted = 0;
+    let weight = 0;
+    this.target.forEach((t, i) => {
+      weighted += (w ? (w[i] as number) : 1) * t;
+      weight += w ? (w[i] as number) : 1;
+    });
+    const mean = weighted / weight;
     this.state = { kind: 'regressor', baseline: [mean], trees: [], features: rows.cols };
     this.boost(rows, [mean], 1);
     return this;
@@ -433,13 +508,8 @@ export class GradientBoostingRegressor extends GradientBoostingBase {
     }
   }
 
-  protected loss(raw: Float64Array[], rows: Int32Array): number {
-    let total = 0;
-    for (let q = 0; q < rows.length; q++) {
-      const i = rows[q] as number;
-      total += 0.5 * (((raw[0] as Float64Array)[i] as number) - (this.target[i] as number)) ** 2;
-    }
-    return total / rows.length;
+  protected rowLoss(raw: Float64Array[], i: number): number {
+    return 0.5 * (((raw[0] as Float64Array)[i] as number) - (this.target[i] as number)) ** 2;
   }
 
   /** Predictions for feature rows, or for a dense row-major matrix already checked (finite, the fitted width). */
@@ -482,6 +552,7 @@ export const gradientBoostingClassifier = defineLearner({
   options: GRADIENT_BOOSTING_OPTIONS,
   defaults: GRADIENT_BOOSTING_DEFAULTS,
   online: false,
+  sampleWeight: true,
   tuning: GRADIENT_BOOSTING_TUNING,
   create: (options) => new GradientBoostingClassifier(options),
   restore: GradientBoostingClassifier.fromJSON,
@@ -495,6 +566,7 @@ export const gradientBoostingRegressor = defineLearner({
   options: GRADIENT_BOOSTING_OPTIONS,
   defaults: GRADIENT_BOOSTING_DEFAULTS,
   online: false,
+  sampleWeight: true,
   tuning: GRADIENT_BOOSTING_TUNING,
   create: (options) => new GradientBoostingRegressor(options),
   restore: GradientBoostingRegressor.fromJSON,

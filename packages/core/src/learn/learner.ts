@@ -11,7 +11,7 @@ export type LearnerRows = FeatureRows | SparseMatrix;
  * of numbers (optionally from its current state), learn one more batch when it is online, predict, save.
  */
 export interface Learner {
-  fit(X: LearnerRows, y: never, options?: { warmStart?: boolean }): unknown;
+  fit(X: LearnerRows, y: never, options?: { warmStart?: boolean; sampleWeight?: ArrayLike<number> }): unknown;
   /**
    * True for learners that also take a `SparseMatrix` wherever they take rows (hashed text); a pipeline with text
    * columns needs one.

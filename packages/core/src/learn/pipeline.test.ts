@@ -2,7 +2,13 @@ import { describe, expect, test } from 'vitest';
 import { StewardInputError } from '../errors.js';
 import { accuracy } from '../metrics/index.js';
 import { seededRandom } from '../stats/random.js';
-import { LogisticRegression, Pipeline, restoreModel, SGDRegressor } from './index.js';
+import {
+  GradientBoostingClassifier,
+  LogisticRegression,
+  Pipeline,
+  restoreModel,
+  SGDRegressor,
+} from './index.js';
 
 const rows = [
   { price: 10, region: 'NSW', load: 1 },
@@ -91,5 +97,22 @@ describe('Pipeline preprocessing', () => {
     expect(() =>
       restoreModel({ format: 'steward-model', version: 1, kind: 'Magic', params: {}, state: {} }),
     ).toThrow(StewardInputError);
+    expect(() =>
+      new Pipeline({ numeric: ['price'] }, new SGDRegressor()).fit(rows, [1, 2, 3, 4, 5], {
+        sampleWeight: [1],
+      }),
+    ).toThrow(/sampleWeight has 1 weights for 5 rows/);
+  });
+
+  test('sample weights reach the model for the rows it learns from (a row without a label drops its weight)', () => {
+    const X = [{ x: 0 }, { x: 1 }, { x: 2 }, { x: 3 }, { x: 4 }, { x: 5 }];
+    const fit = (labels: Array<number | null>, sampleWeight?: number[]) =>
+      new Pipeline({ numeric: ['x'] }, new GradientBoostingClassifier({ minSamplesLeaf: 1, maxIter: 5 }))
+        .fit(X, labels, sampleWeight ? { sampleWeight } : {})
+        .predictProba([{ x: 2.5 }]);
+    const weighted = fit([0, 0, 1, null, 1, 1], [1, 5, 1, 100, 1, 1]);
+    expect(weighted).not.toEqual(fit([0, 0, 1, null, 1, 1]));
+    // The unlabelled row's weight goes with it: only the kept rows' weights reach the model.
+    expect(fit([0, 0, 1, null, 1, 1], [1, 5, 1, 0.001, 1, 1])).toEqual(weighted);
   });
 });

@@ -105,17 +105,29 @@ export class Pipeline<M extends Learner = Learner> {
   /**
    * Learns the preprocessing and the model from labelled rows. With `warmStart`, a fitted pipeline keeps its
    * preprocessing (imputation, scaling, categories, idf: as a pretrained model keeps its tokenizer) and the model goes
-   * on from its state (fine-tuning).
+   * on from its state (fine-tuning). `sampleWeight` (one per row) goes to the model for the rows it learns from; the
+   * preprocessing is fitted unweighted, as scikit-learn's Pipeline routes `sample_weight` to its last step only.
    */
-  fit(rows: readonly Row[], labels: ArrayLike<RowValue>, options: { warmStart?: boolean } = {}): this {
-    const { kept, y, dropped } = this.labelled(rows, labels);
+  fit(
+    rows: readonly Row[],
+    labels: ArrayLike<RowValue>,
+    options: { warmStart?: boolean; sampleWeight?: ArrayLike<number> } = {},
+  ): this {
+    const { kept, y, dropped, keep } = this.labelled(rows, labels);
+    if (options.sampleWeight !== undefined && options.sampleWeight.length !== rows.length)
+      throw new StewardInputError(
+        `sampleWeight has ${options.sampleWeight.length} weights for ${rows.length} rows: one weight per row`,
+        'sampleWeight',
+      );
+    const weights = options.sampleWeight;
+    const sampleWeight = weights ? { sampleWeight: keep.map((i) => weights[i] as number) } : {};
     if (options.warmStart && this.state) {
-      this.model.fit(this.transform(kept), y as never, { warmStart: true });
+      this.model.fit(this.transform(kept), y as never, { warmStart: true, ...sampleWeight });
       this.state.droppedRows = dropped;
       return this;
     }
     const text = this.fitPreprocessing(kept, dropped);
-    this.model.fit(this.features(kept, text), y as never);
+    this.model.fit(this.features(kept, text), y as never, sampleWeight);
     return this;
   }
 
@@ -140,7 +152,7 @@ export class Pipeline<M extends Learner = Learner> {
   private labelled(
     rows: readonly Row[],
     labels: ArrayLike<RowValue>,
-  ): { kept: Row[]; y: RowValue[]; dropped: number } {
+  ): { kept: Row[]; y: RowValue[]; dropped: number; keep: number[] } {
     if (!Array.isArray(rows) || rows.length === 0)
       throw new StewardInputError('rows must be a non-empty array', 'rows');
     if (labels === null || typeof labels !== 'object' || labels.length !== rows.length) {
@@ -157,6 +169,7 @@ export class Pipeline<M extends Learner = Learner> {
       kept: keep.map((i) => rows[i] as Row),
       y: keep.map((i) => labels[i]),
       dropped: rows.length - keep.length,
+      keep,
     };
   }
 

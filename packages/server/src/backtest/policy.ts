@@ -188,11 +188,15 @@ export function completePolicy(
   };
 }
 
+/** The default policy's rows weigh half as much for every quarter of its training window they are older. */
+export const DEFAULT_HALF_LIVES_PER_WINDOW = 4;
+
 /**
  * The policy a backtest runs when none is given: shallow gradient boosting (DEFAULT_LEARNER_PARAMS) retrained on the last training span's worth
- * of labelled rows every cadence step, promoted unless shown worse than production by more than a point (the
- * `notWorse` gate) and refitted on the whole window; DDM (classification) watching the error stream for alerts.
- * Chosen by backtests on Elec2 (docs/backtest.md): fresher is better there unless a candidate clearly lost.
+ * of labelled rows every cadence step, the rows weighted by recency (a half-life of a quarter of the span), promoted
+ * unless shown worse than production by more than a point (the `notWorse` gate) and refitted on the whole window;
+ * DDM (classification) watching the error stream for alerts. Chosen by backtests on Elec2 (docs/backtest.md):
+ * fresher is better there unless a candidate clearly lost, and the newest weeks count most.
  */
 export function defaultPolicy(context: PolicyContext): BacktestPolicy {
   const { timeline, history } = context;
@@ -204,7 +208,7 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
   // The online learners take numbers: text keeps the batch default when labels come at once.
   if (labelsAtOnce && history.task !== 'regression' && !text) return onlineDefault(context, cadence, train);
   const raw = {
-    description: `${text ? 'logistic regression (SGD) on hashed words' : 'shallow gradient boosting'} retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}, promoted unless shown worse`,
+    description: `${text ? 'logistic regression (SGD) on hashed words' : 'shallow gradient boosting'} retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}${text ? '' : ' (newer rows weigh more)'}, promoted unless shown worse`,
     checks:
       history.task === 'regression'
         ? []
@@ -215,6 +219,8 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
       minRows: Math.max(1, Math.min(200, Math.floor(trainRows / 2))),
       strategy: 'retrain',
       learner: defaultLearner(history.task, text),
+      // Gradient boosting weighs rows by recency; the text default (SGD on hashed words) takes no weights.
+      ...(text ? {} : { halfLife: Math.round(train / DEFAULT_HALF_LIVES_PER_WINDOW) }),
       gate: { mode: 'notWorse', margin: 0.01 },
     },
   };
@@ -276,8 +282,9 @@ function withNewestLabels(history: PolicyContext['history']): Array<Record<strin
 
 /**
  * The "retrain on a schedule, no gate" baseline for a policy: the same learner, training window and data, retrained
- * every `every` (the policy's own schedule, else 7 cadence steps) and promoted whatever the comparison says. Beside
- * the policy it shows what its gate and its trigger are worth.
+ * every `every` (the policy's own schedule, else 7 cadence steps) and promoted whatever the comparison says, every
+ * row weighing the same: plain scheduled retraining. Beside the policy it shows what its gate, its trigger and its
+ * recency weighting (`halfLife`) are worth together.
  */
 export function ungatedPolicy(policy: BacktestPolicy, context: PolicyContext): BacktestPolicy {
   const cadence = spanMs(context.timeline.cadence, context.timeline);
@@ -291,7 +298,7 @@ export function ungatedPolicy(policy: BacktestPolicy, context: PolicyContext): B
     description:
       update?.strategy === 'online'
         ? `${policy.initial.kind} learning online, a version cut every ${describeMs(every, context)}, promoted without a gate`
-        : `${policy.initial.kind} retrained every ${describeMs(every, context)} on the last ${describeMs(window, context)}, promoted without a gate`,
+        : `${policy.initial.kind} retrained every ${describeMs(every, context)} on the last ${describeMs(window, context)}${update?.halfLife !== undefined ? ', every row weighing the same' : ''}, promoted without a gate`,
     checks: [],
     update: {
       every,

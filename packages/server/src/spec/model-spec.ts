@@ -240,6 +240,11 @@ export const updatePolicySpec = z.strictObject({
   window: duration('update.window').default(28 * 86_400_000),
   /** Fewer labelled rows than this and the run stops without training. */
   minRows: z.number().int().positive().default(200),
+  /**
+   * Recency weighting: a training row weighs half as much for every `halfLife` it is older than the newest label
+   * (retrain and tune; learners that take sample weights). Default: every row weighs the same.
+   */
+  halfLife: duration('update.halfLife').optional(),
   /** The most recent share of the dataset is held out to compare candidate and production. */
   holdoutShare: z.number().gt(0).lt(1).default(0.2),
   /**
@@ -515,6 +520,28 @@ export const modelSpec = z
           code: 'custom',
           path: ['update', 'learner'],
           message: `text features (${text.join(', ')}) are learnt through a pipeline of hashed n-grams: ${update.learner.pipeline ? `${update.learner.kind} does not take them; choose one of ${sparse.join(', ')}` : 'add update.learner.pipeline (its text steps are optional)'}`,
+        });
+    }
+    if (update?.halfLife !== undefined) {
+      const definition = update.learner && LEARNERS.get(update.learner.kind);
+      const weighing = [...LEARNERS.values()]
+        .filter(
+          (d) => d.sampleWeight && d.task === (spec.task === 'regression' ? 'regression' : 'classification'),
+        )
+        .map((d) => d.name);
+      const problem =
+        update.strategy !== 'retrain' && update.strategy !== 'tune'
+          ? `the ${update.strategy} strategy`
+          : !update.learner
+            ? 'no update.learner'
+            : !definition?.sampleWeight
+              ? update.learner.kind
+              : undefined;
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['update', 'halfLife'],
+          message: `update.halfLife weighs the rows a retrain or tune strategy fits ${weighing.join(' or ')} on; ${problem} cannot take it`,
         });
     }
     if (update?.strategy === 'online' && update.learner) {

@@ -11,14 +11,19 @@ import { toMatrix } from './train-fresh.js';
 export interface RunDataset {
   trainX: number[][];
   trainY: ClassValue[];
+  /** When each training row (of trainX) was served: recency weights (`update.halfLife`) come from it. */
+  trainTimes: number[];
   heldX: number[][];
   heldY: ClassValue[];
+  heldTimes: number[];
   /** The training rows as records, for pipelines (categorical features, missing values). */
   records: Row[];
   recordLabels: ClassValue[];
+  recordTimes: number[];
   /** The held-out rows as records. */
   heldRecords: Row[];
   heldRecordLabels: ClassValue[];
+  heldRecordTimes: number[];
   /** Labelled rows in the window. */
   rows: number;
   from: number;
@@ -87,12 +92,16 @@ export async function assembleDataset(
     value: {
       trainX: training.X,
       trainY: training.y,
+      trainTimes: training.times,
       heldX: heldOut.X,
       heldY: heldOut.y,
+      heldTimes: heldOut.times,
       records: trainingRows.map((r) => r.features as Row),
       recordLabels: trainingRows.map((r) => r.label as ClassValue),
+      recordTimes: trainingRows.map((r) => r.time),
       heldRecords: rows.slice(cut).map((r) => r.features as Row),
       heldRecordLabels: rows.slice(cut).map((r) => r.label as ClassValue),
+      heldRecordTimes: rows.slice(cut).map((r) => r.time),
       rows: rows.length,
       from,
       to,
@@ -131,16 +140,21 @@ export async function assembleOnlineDataset(
   const matrix = toMatrix(spec, rows);
   const records = rows.map((r) => r.features as Row);
   const labels = rows.map((r) => r.label as ClassValue);
+  const times = rows.map((r) => r.time);
   return {
     value: {
       trainX: matrix.X,
       trainY: matrix.y,
+      trainTimes: matrix.times,
       heldX: matrix.X,
       heldY: matrix.y,
+      heldTimes: matrix.times,
       records,
       recordLabels: labels,
+      recordTimes: times,
       heldRecords: records,
       heldRecordLabels: labels,
+      heldRecordTimes: times,
       rows: rows.length,
       from,
       to,
@@ -161,12 +175,16 @@ export function wholeWindow(data: RunDataset): RunDataset {
     ...data,
     trainX: [...data.trainX, ...data.heldX],
     trainY: [...data.trainY, ...data.heldY],
+    trainTimes: [...data.trainTimes, ...data.heldTimes],
     records: [...data.records, ...data.heldRecords],
     recordLabels: [...data.recordLabels, ...data.heldRecordLabels],
+    recordTimes: [...data.recordTimes, ...data.heldRecordTimes],
     heldX: [],
     heldY: [],
+    heldTimes: [],
     heldRecords: [],
     heldRecordLabels: [],
+    heldRecordTimes: [],
   };
 }
 

@@ -20,7 +20,7 @@ import type { ModelSpec, UpdatePolicy } from '../spec/model-spec.js';
 import type { ClassValue } from '../spec/records.js';
 import { trainExternally } from './external-trainer.js';
 import type { RunDataset } from './run-dataset.js';
-import { type Learner, type StewardModel, trainPipeline } from './train-fresh.js';
+import { type Learner, recencyWeights, type StewardModel, trainPipeline } from './train-fresh.js';
 
 /** The ensemble strategy fuses at most this many models: production's latest members and the new one. */
 export const MAX_ENSEMBLE_MEMBERS = 4;
@@ -53,6 +53,7 @@ function trainPipelineRun(
   records: Row[],
   labels: ClassValue[],
   production: StewardModel | undefined,
+  sampleWeight?: Float64Array,
 ): { model: StewardModel; detail: Record<string, unknown> } {
   const { strategy } = policy;
   if (strategy !== 'retrain' && strategy !== 'fineTune' && strategy !== 'incremental')
@@ -60,7 +61,7 @@ function trainPipelineRun(
       `update.learner.pipeline works with the retrain, fineTune and incremental strategies, not ${strategy}`,
     );
   if (strategy === 'retrain' || !production)
-    return trainPipeline(spec, policy.learner as Learner, records, labels);
+    return trainPipeline(spec, policy.learner as Learner, records, labels, sampleWeight);
   if (!(production instanceof Pipeline))
     throw new Error(
       `the ${strategy} strategy goes on from production's pipeline, but production is a ${production.constructor.name}: use retrain once`,
@@ -80,7 +81,10 @@ async function train(
   X: number[][],
   y: ClassValue[],
   production: StewardModel | undefined,
+  /** Recency weights of the rows (update.halfLife), for retrain and tune. */
+  sampleWeight?: Float64Array,
 ): Promise<{ model: StewardModel; detail: Record<string, unknown>; curves?: Curves }> {
+  const weighted = (rows: Float64Array | undefined) => (rows ? { sampleWeight: rows } : undefined);
   const needLearner = () => {
     if (!policy.learner) throw new Error(`the ${policy.strategy} strategy needs update.learner`);
     return policy.learner;
@@ -114,6 +118,7 @@ async function train(
     const learner = needLearner();
     if (!policy.tune) throw new Error('the tune strategy needs update.tune (space, budget)');
     const { fitX, fitY, valX, valY } = validationSplit(X, y);
+    const fitWeight = sampleWeight?.subarray(0, fitX.length);
     const result = await tune({
       space: policy.tune.space as Space,
       algorithm: policy.tune.algorithm,
@@ -122,7 +127,7 @@ async function train(
       direction: task === 'regression' ? 'minimize' : 'maximize',
       objective: (params) => {
         const model = createLearner(learner.kind, { ...learner.params, ...params });
-        model.fit(fitX, fitY as never);
+        model.fit(fitX, fitY as never, weighted(fitWeight));
         const predicted = Array.from(model.predict(valX)) as ClassValue[];
         if (task === 'regression')
           return (
@@ -133,7 +138,7 @@ async function train(
     });
     if (!result.best) throw new Error('every tuning trial failed');
     const model = createLearner(learner.kind, { ...learner.params, ...result.best.params });
-    model.fit(X, y as never);
+    model.fit(X, y as never, weighted(sampleWeight));
     let best = task === 'regression' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
     const tuning = { 'trial score': [] as number[], 'best score': [] as number[] };
     for (const trial of result.trials) {
@@ -151,8 +156,8 @@ async function train(
   if (policy.strategy === 'retrain' || !production) {
     const learner = needLearner();
     const model = createLearner(learner.kind, learner.params);
-    model.fit(X, y as never);
-    return { model, detail: {} };
+    model.fit(X, y as never, weighted(sampleWeight));
+    return { model, detail: sampleWeight ? { halfLife: policy.halfLife } : {} };
   }
   const single = singleLearner(production, policy.strategy);
   const tuned = fineTuneOptions(policy, single);
@@ -244,10 +249,19 @@ export async function trainCandidate(
       },
     };
   }
+  const weigh = (times: number[]) =>
+    policy.halfLife !== undefined ? recencyWeights(times, data.to - 1, policy.halfLife) : undefined;
   const trained: { model: StewardModel; detail: Record<string, unknown>; curves?: Curves } = policy.learner
     ?.pipeline
-    ? trainPipelineRun(policy, spec, data.records, data.recordLabels, production?.model)
-    : await train(policy, spec.task, trainX, trainY, production?.model);
+    ? trainPipelineRun(
+        policy,
+        spec,
+        data.records,
+        data.recordLabels,
+        production?.model,
+        weigh(data.recordTimes),
+      )
+    : await train(policy, spec.task, trainX, trainY, production?.model, weigh(data.trainTimes));
   return {
     value: {
       bytes: Buffer.from(JSON.stringify(trained.model.toJSON())),

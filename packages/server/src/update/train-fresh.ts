@@ -18,23 +18,33 @@ export type Learner = NonNullable<UpdatePolicy['learner']>;
 /** What an update run trains or loads: a learner, a pipeline or an ensemble (whatever a model file holds). */
 export type StewardModel = ReturnType<typeof restoreModel>;
 
-/** Rows with every feature numeric become a matrix in the model's feature order; the others are left out (counted). */
+/**
+ * Rows with every feature numeric become a matrix in the model's feature order; the others are left out (counted).
+ * `times` are the kept rows' times (0 for a row without one).
+ */
 export function toMatrix(
   spec: ModelSpec,
-  rows: ReadonlyArray<{ features: Readonly<Record<string, unknown>>; label: unknown }>,
-): { X: number[][]; y: ClassValue[]; dropped: number } {
+  rows: ReadonlyArray<{ features: Readonly<Record<string, unknown>>; label: unknown; time?: number }>,
+): { X: number[][]; y: ClassValue[]; times: number[]; dropped: number } {
   const names = spec.features.map((f) => f.name);
   const X: number[][] = [];
   const y: ClassValue[] = [];
+  const times: number[] = [];
   let dropped = 0;
   for (const row of rows) {
     const values = names.map((n) => row.features[n]);
     if (values.every((v) => typeof v === 'number')) {
       X.push(values as number[]);
       y.push(row.label as ClassValue);
+      times.push(row.time ?? 0);
     } else dropped++;
   }
-  return { X, y, dropped };
+  return { X, y, times, dropped };
+}
+
+/** Recency weights: a row weighs half as much for every `halfLife` it is older than `newest`. */
+export function recencyWeights(times: readonly number[], newest: number, halfLife: number): Float64Array {
+  return Float64Array.from(times, (t) => 0.5 ** (Math.max(0, newest - t) / halfLife));
 }
 
 /** A Pipeline: imputation, clipping, scaling and one-hot encoding fitted with the model, so rows with missing values train too. */
@@ -43,6 +53,7 @@ export function trainPipeline(
   learner: Learner,
   records: Row[],
   labels: ClassValue[],
+  sampleWeight?: Float64Array,
 ): { model: Pipeline; detail: Record<string, unknown> } {
   if (!learner.pipeline) throw new Error('no pipeline');
   const numeric = spec.features.filter((f) => f.type === 'numeric').map((f) => f.name);
@@ -61,7 +72,7 @@ export function trainPipeline(
     },
     createLearner(learner.kind, learner.params),
   );
-  pipeline.fit(records, labels);
+  pipeline.fit(records, labels, sampleWeight ? { sampleWeight } : {});
   return {
     model: pipeline,
     detail: { pipeline: { numeric, categorical, text }, droppedRows: pipeline.droppedRows },
