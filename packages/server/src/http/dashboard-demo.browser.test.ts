@@ -35,6 +35,8 @@ describe.skipIf(!ready)('the dashboard on the whole demo (916 days, every run an
     await page.goto(`${url}${hash}`);
     return page;
   };
+  const attribute = async (page: Page, selector: string, name: string): Promise<unknown> =>
+    JSON.parse((await page.locator(selector).getAttribute(name)) as string);
   const screenshot = async (page: Page, name: string) => {
     mkdirSync(new URL('test-artifacts/', repoRoot), { recursive: true });
     writeFileSync(new URL(`test-artifacts/demo-${name}.png`, repoRoot), await page.screenshot());
@@ -154,6 +156,40 @@ describe.skipIf(!ready)('the dashboard on the whole demo (916 days, every run an
     expect(first).toContain(`→ v${history[0]?.toVersion}`);
     expect(first).toContain(new Date(history[0]?.at as number).toISOString().slice(0, 10));
     await screenshot(page, 'versions');
+    await page.close();
+  });
+
+  test("runs: the gate chart pools the listed runs' candidate and production on the gate's rows", async () => {
+    type Run = {
+      startedAt: number;
+      steps: Array<{ name: string; status: string; detail: Record<string, unknown> }>;
+    };
+    const runs = await api<Run[]>('/api/v1/models/elec2/updates?limit=50');
+    const compared = runs
+      .map((r) => {
+        const detail = r.steps.find((s) => s.name === 'evaluate' && s.status === 'done')?.detail;
+        const primary = detail?.primary as { candidate?: unknown; production?: unknown } | undefined;
+        return typeof primary?.candidate === 'number' && typeof primary.production === 'number'
+          ? { time: r.startedAt, rows: detail?.rows as number, c: primary.candidate, p: primary.production }
+          : undefined;
+      })
+      .filter((c) => c !== undefined)
+      .sort((a, b) => a.time - b.time);
+    expect(compared.length).toBeGreaterThan(10);
+    const newest = compared.slice(-10);
+    const rows = newest.reduce((sum, c) => sum + c.rows, 0);
+    const page = await open('#/models/elec2/runs');
+    const chart = '.chart[data-chart="gate-metrics"]';
+    await page.locator(`${chart} canvas`).waitFor();
+    expect(await attribute(page, chart, 'data-x')).toEqual(compared.map((c) => c.time / 1000));
+    const series = (await attribute(page, chart, 'data-series')) as Record<string, number[]>;
+    expect(series.candidate?.at(-1)).toBeCloseTo(newest.reduce((sum, c) => sum + c.c * c.rows, 0) / rows, 12);
+    expect(series['production, same rows']?.at(-1)).toBeCloseTo(
+      newest.reduce((sum, c) => sum + c.p * c.rows, 0) / rows,
+      12,
+    );
+    expect(await page.locator('figcaption', { hasText: 'on the rows the gate compared' }).count()).toBe(1);
+    await screenshot(page, 'runs-gate');
     await page.close();
   });
 

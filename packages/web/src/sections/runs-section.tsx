@@ -1,10 +1,12 @@
 import type { UpdateRunView } from '@steward/client';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { apiClient } from '../api';
+import { Chart } from '../components/chart';
 import { ShowOlder } from '../components/show-older';
 import { ErrorNote, Loading } from '../components/status';
 import { usePolling } from '../hooks/use-polling';
 import { duration, when } from '../lib/format';
+import { GATE_ROLLING_RUNS, gateSeries } from '../lib/gate-series';
 import { firstPages } from '../lib/pages';
 
 export function triggerText(run: UpdateRunView): string {
@@ -12,6 +14,40 @@ export function triggerText(run: UpdateRunView): string {
   if (t.kind === 'check') return `check ${t.check ?? ''}`.trim();
   if (t.kind === 'manual') return `manual${t.actor ? ` (${t.actor})` : ''}`;
   return t.reason ?? 'schedule';
+}
+
+/**
+ * Each listed run's candidate beside production on the rows the gate compared them on, pooled over the last runs. For
+ * an online model: its rolling test-then-train metric beside the served version's, on the same rows.
+ */
+function GateChart({ runs }: { runs: readonly UpdateRunView[] }) {
+  const series = useMemo(() => gateSeries(runs), [runs]);
+  if (!series) return null;
+  const newest = series.rows.at(-1) ?? 0;
+  return (
+    <figure>
+      <figcaption>
+        {series.metric} on the rows the gate compared,{' '}
+        {series.online ? 'the online model (each row predicted before it learnt it)' : 'each candidate'}{' '}
+        beside the version serving; each point pools the last {GATE_ROLLING_RUNS} runs by rows ({newest} rows
+        at the newest) over the runs listed below.
+      </figcaption>
+      <Chart
+        name="gate-metrics"
+        x={series.x}
+        time
+        series={[
+          {
+            label: series.online ? 'online model (test-then-train)' : 'candidate',
+            values: series.candidate,
+            color: '#2563eb',
+          },
+          { label: 'production, same rows', values: series.production, color: '#6b7280', dash: [6, 4] },
+        ]}
+        yLabel={series.metric}
+      />
+    </figure>
+  );
 }
 
 /** Update runs, newest first, with a button to start one. */
@@ -61,6 +97,7 @@ export function RunsSection({ name }: { name: string }) {
         {message}
       </p>
       {startError && <ErrorNote error={startError} />}
+      <GateChart runs={data} />
       {data.length === 0 ? (
         <p className="empty">
           No update runs yet. They start when a check named in the model's <code>update.onFailingChecks</code>{' '}
