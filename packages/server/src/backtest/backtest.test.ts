@@ -206,6 +206,28 @@ describe('steward backtest', () => {
     expect(stdout).toMatch(/\| default \| policy \| 0\.7\d+ /);
   });
 
+  it("the default policy weighs a classifier's rows by recency (a quarter of the span); plain retraining does not", async () => {
+    const plan = (label: string) => ({
+      data: elec2,
+      history: { label, step: 30 * 60_000, start: Date.UTC(1996, 4, 7), limit: 48 * 60 },
+      delay: { ms: DAY },
+      cadence: { ms: DAY },
+      train: { ms: 28 * DAY },
+    });
+    const binary = await prepareBacktest(plan('class'));
+    const [policy, ungated] = binary.replays;
+    expect(policy?.spec.update?.halfLife).toBe(7 * DAY);
+    expect(policy?.description).toContain('(newer rows weigh more)');
+    expect(ungated?.name).toBe('scheduled-ungated');
+    expect(ungated?.spec.update?.halfLife).toBeUndefined();
+    expect(ungated?.description).toContain('every row weighing the same');
+    // No regression stream has measured the weighting: a regressor's rows weigh the same.
+    const regression = await prepareBacktest(plan('nswprice'));
+    expect(regression.history.task).toBe('regression');
+    expect(regression.policies[0]?.spec.update?.strategy).toBe('retrain');
+    expect(regression.policies[0]?.spec.update?.halfLife).toBeUndefined();
+  });
+
   it('with labels at once (--delay 0) the default policy learns online, cutting a version every 30 rows', async () => {
     const { code, stdout } = await steward(
       'backtest',

@@ -188,12 +188,12 @@ export function completePolicy(
   };
 }
 
-/** The default policy's rows weigh half as much for every quarter of its training window they are older. */
+/** A default classification policy's rows weigh half as much for every quarter of its training window they are older. */
 export const DEFAULT_HALF_LIVES_PER_WINDOW = 4;
 
 /**
  * The policy a backtest runs when none is given: shallow gradient boosting (DEFAULT_LEARNER_PARAMS) retrained on the last training span's worth
- * of labelled rows every cadence step, the rows weighted by recency (a half-life of a quarter of the span), promoted
+ * of labelled rows every cadence step, a classifier's rows weighted by recency (a half-life of a quarter of the span), promoted
  * unless shown worse than production by more than a point (the `notWorse` gate) and refitted on the whole window;
  * DDM (classification) watching the error stream for alerts. Chosen by backtests on Elec2 (docs/backtest.md):
  * fresher is better there unless a candidate clearly lost, and the newest weeks count most.
@@ -208,7 +208,7 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
   // The online learners take numbers: text keeps the batch default when labels come at once.
   if (labelsAtOnce && history.task !== 'regression' && !text) return onlineDefault(context, cadence, train);
   const raw = {
-    description: `${text ? 'logistic regression (SGD) on hashed words' : 'shallow gradient boosting'} retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}${text ? '' : ' (newer rows weigh more)'}, promoted unless shown worse`,
+    description: `${text ? 'logistic regression (SGD) on hashed words' : 'shallow gradient boosting'} retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}${text || history.task === 'regression' ? '' : ' (newer rows weigh more)'}, promoted unless shown worse`,
     checks:
       history.task === 'regression'
         ? []
@@ -219,8 +219,11 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
       minRows: Math.max(1, Math.min(200, Math.floor(trainRows / 2))),
       strategy: 'retrain',
       learner: defaultLearner(history.task, text),
-      // Gradient boosting weighs rows by recency; the text default (SGD on hashed words) takes no weights.
-      ...(text ? {} : { halfLife: Math.round(train / DEFAULT_HALF_LIVES_PER_WINDOW) }),
+      // Classifiers weigh rows by recency (chosen on Elec2); the text default (SGD on hashed words) takes no weights,
+      // and no regression stream has measured it yet.
+      ...(text || history.task === 'regression'
+        ? {}
+        : { halfLife: Math.round(train / DEFAULT_HALF_LIVES_PER_WINDOW) }),
       gate: { mode: 'notWorse', margin: 0.01 },
     },
   };
