@@ -36,7 +36,18 @@ interface Group {
 /** A profile row without its profile: what tells whether the parsed copy is current. */
 type ProfileHead = Pick<ProfilesTable, 'window_start' | 'shard' | 'count' | 'updated_at'>;
 
-const profileSignature = (g: Group) => JSON.stringify(g.profiles.sort());
+/**
+ * What a merged window was built from: its shards' keys and signatures in key order. Reads call it for every window
+ * they return, so it is a plain join (keys and signatures hold no \u0001 or \u0002), not JSON.
+ */
+function profileSignature(g: Group): string {
+  if (g.profiles.length === 1) {
+    const [key, signature] = g.profiles[0] as [string, string];
+    return `${key}\u0001${signature}`;
+  }
+  g.profiles.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return g.profiles.map(([key, signature]) => `${key}\u0001${signature}`).join('\u0002');
+}
 
 /** A window's metrics with the label versions they were computed from. */
 interface Metrics {
@@ -131,11 +142,15 @@ export class WindowReadCache {
       g.count += Number(r.count);
     }
 
+    // Each window's signature, computed once per read.
+    const signatures = new Map<number, string>();
     if (withProfiles) {
       // Profile shards to fetch: those whose parsed copy is missing or older than the row.
       const want = new Map<number, Map<string, string>>();
       for (const [start, g] of groups) {
-        if (this.merged.get(`${start}\u0000${size}`)?.signature === profileSignature(g)) continue;
+        const merged = profileSignature(g);
+        signatures.set(start, merged);
+        if (this.merged.get(`${start}\u0000${size}`)?.signature === merged) continue;
         for (const [key, signature] of g.profiles)
           if (this.profiles.get(key)?.signature !== signature) {
             const base = Number(key.split('\u0000')[0]);
@@ -151,7 +166,7 @@ export class WindowReadCache {
       const key = `${start}\u0000${size}`;
       let profile: WindowProfile | undefined;
       if (withProfiles) {
-        const signature = profileSignature(g);
+        const signature = signatures.get(start) as string;
         let window = this.merged.get(key);
         if (window?.signature !== signature) {
           // One shard (one writer process, the model's own window size): it is the window, no merge needed.
