@@ -149,6 +149,17 @@ export class Ingestion {
     const matched = await this.labelsSerialised(model.spec.name, () =>
       this.writeLabels(model, { kind: 'labels', records }, now),
     );
+    // On the store's own connection (PostgreSQL), a label written while its prediction's transaction was still open
+    // waits though the prediction is stored by now: neither transaction saw the other's rows, and the predictions'
+    // match looked before this one committed. Looking again after this commit closes that race within a process
+    // (the maintenance loop matches what other processes leave). The writer thread runs both in one order: no race.
+    if (matched < records.length && !this.store.writer?.available) {
+      const late = await this.matchWaitingLabels(
+        model,
+        records.map((r) => r.predictionId),
+      );
+      return { accepted: records.length, matched: matched + late };
+    }
     return { accepted: records.length, matched };
   }
 
