@@ -305,6 +305,65 @@ for (const target of testStores()) {
         expect(windows.reduce((n, w) => n + w.labelled, 0)).toBe(20);
       });
 
+      it.skipIf(target.name !== 'postgres')(
+        "counts a label whose prediction committed while the label's own transaction was still open",
+        async () => {
+          // The label transaction looks its predictions up (none yet), then is held open until the predictions are
+          // stored and their own match has looked for waiting labels (none committed yet): the race two requests
+          // of one process run into on PostgreSQL.
+          let hold: Promise<void> | undefined;
+          let held: () => void = () => {};
+          const paused = new Promise<void>((resolve) => {
+            held = resolve;
+          });
+          const db = new Proxy(store.db, {
+            get(target, property) {
+              if (property !== 'transaction') {
+                // Kysely keeps its state in private fields: its methods run on the instance itself.
+                const value = Reflect.get(target, property, target);
+                return typeof value === 'function' ? value.bind(target) : value;
+              }
+              return () => {
+                const builder = target.transaction();
+                return {
+                  execute: <T>(fn: (trx: typeof target) => Promise<T>) =>
+                    builder.execute(async (trx) => {
+                      const result = await fn(trx);
+                      const gate = hold;
+                      hold = undefined;
+                      if (gate) {
+                        held();
+                        await gate;
+                      }
+                      return result;
+                    }),
+                };
+              };
+            },
+          });
+          const ingestion = new Ingestion({ ...store, db });
+          const records = validatedRecords(rows.slice(0, 10));
+          const labels = model.validator.labels(
+            elec2Predictions()
+              .slice(0, 10)
+              .map((r) => ({ predictionId: r.id, label: r.label })),
+            Date.now(),
+          );
+          if (!labels.ok) throw new Error('invalid');
+          let release: () => void = () => {};
+          hold = new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          const labelling = ingestion.labels(model, labels.records);
+          await paused;
+          await ingestion.predictions(model, records);
+          release();
+          expect((await labelling).matched).toBe(10);
+          const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+          expect(windows.reduce((n, w) => n + w.labelled, 0)).toBe(10);
+        },
+      );
+
       it('skips the ids a model already has, keeps the first row stored, and reads every id once', async () => {
         const ingestion = new Ingestion(store);
         const a = validated(rows.slice(0, 30));
