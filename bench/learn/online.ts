@@ -17,6 +17,8 @@ import {
   SGDClassifier,
 } from '@steward/core';
 import { LABEL_RATE_COUNT } from '../../packages/server/src/backtest/policy.js';
+import { computeLabelFeatures, labelFeaturesOf } from '../../packages/server/src/serve/label-features.js';
+import { parseModelSpec } from '../../packages/server/src/spec/model-spec.js';
 import { elec2Matrix } from '../../packages/server/src/testing/datasets.js';
 import { writeResults } from '../lib.js';
 
@@ -161,17 +163,35 @@ const riverFeatures = [
 
 /**
  * The six features and the two the backtest's online default computes from the labels (`--delay 0`): the newest
- * label and the positive share of the newest LABEL_RATE_COUNT, -1 before any is known. Every row is predicted by the
- * model as it is after learning every earlier row: the ceiling of serving the online model row by row, which the
- * loop's versions, cut every 30 rows, approach from below.
+ * label and the positive share of the newest LABEL_RATE_COUNT, -1 before any is known, by the function serving uses
+ * (each row's label known at its own time, so a row sees every earlier one). Every row is predicted by the model as
+ * it is after learning every earlier row: the ceiling of serving the online model row by row, which the loop's
+ * versions, cut every 30 rows, approach from below.
  */
-function newestLabels(row: number[], i: number): number[] {
-  let positive = 0;
-  const from = Math.max(0, i - LABEL_RATE_COUNT);
-  for (let k = from; k < i; k++) positive += y[k] as number;
-  return [...row, i > 0 ? (y[i - 1] as number) : -1, i > from ? positive / (i - from) : -1];
-}
-const XL = X.map(newestLabels);
+const labelSpec = parseModelSpec({
+  name: 'elec2',
+  task: 'binary',
+  features: [
+    { name: 'newestLabel', type: 'numeric', fromLabels: { kind: 'last', unknown: -1 } },
+    {
+      name: 'newestLabelRate',
+      type: 'numeric',
+      fromLabels: { kind: 'rate', last: LABEL_RATE_COUNT, unknown: -1 },
+    },
+  ],
+});
+const rowTimes = X.map((_, i) => i);
+const fromLabels = computeLabelFeatures(
+  labelSpec,
+  labelFeaturesOf(labelSpec),
+  rowTimes,
+  rowTimes.map((i) => ({ time: i, knownAt: i, value: y[i] as number })),
+);
+const XL = X.map((row, i) => [
+  ...row,
+  fromLabels[i]?.newestLabel as number,
+  fromLabels[i]?.newestLabelRate as number,
+]);
 const start = Date.UTC(1996, 4, 7);
 const XL8 = XL.map((row, i) => [i / X.length, new Date(start + i * 1_800_000).getUTCDay() + 1, ...row]);
 // River's published figures had no label features: no ratio to them here.

@@ -207,8 +207,11 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
   const text = history.features.some((f) => f.type === 'text');
   // The online learners take numbers: text keeps the batch default when labels come at once.
   if (labelsAtOnce && history.task !== 'regression' && !text) return onlineDefault(context, cadence, train);
+  // Classifiers weigh rows by recency (chosen on Elec2); the text default (SGD on hashed words) takes no weights,
+  // and no regression stream has measured it yet.
+  const weighted = !text && history.task !== 'regression';
   const raw = {
-    description: `${text ? 'logistic regression (SGD) on hashed words' : 'shallow gradient boosting'} retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}${text || history.task === 'regression' ? '' : ' (newer rows weigh more)'}, promoted unless shown worse`,
+    description: `${text ? 'logistic regression (SGD) on hashed words' : 'shallow gradient boosting'} retrained every ${describeSpan(timeline.cadence)} on the last ${describeSpan(timeline.train)}${weighted ? ' (newer rows weigh more)' : ''}, promoted unless shown worse`,
     checks:
       history.task === 'regression'
         ? []
@@ -219,11 +222,7 @@ export function defaultPolicy(context: PolicyContext): BacktestPolicy {
       minRows: Math.max(1, Math.min(200, Math.floor(trainRows / 2))),
       strategy: 'retrain',
       learner: defaultLearner(history.task, text),
-      // Classifiers weigh rows by recency (chosen on Elec2); the text default (SGD on hashed words) takes no weights,
-      // and no regression stream has measured it yet.
-      ...(text || history.task === 'regression'
-        ? {}
-        : { halfLife: Math.round(train / DEFAULT_HALF_LIVES_PER_WINDOW) }),
+      ...(weighted ? { halfLife: Math.round(train / DEFAULT_HALF_LIVES_PER_WINDOW) } : {}),
       gate: { mode: 'notWorse', margin: 0.01 },
     },
   };

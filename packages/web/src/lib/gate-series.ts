@@ -55,9 +55,10 @@ function comparisonOf(run: UpdateRunView): Comparison | undefined {
 
 /**
  * The gate's comparisons over time: each run's candidate and production scored on the same rows, pooled over the
- * last GATE_ROLLING_RUNS runs weighted by their rows (for accuracy, exactly the accuracy on all those rows). For an
- * online model this is its rolling test-then-train metric beside the served version's on the same rows. Runs on
- * another metric than the newest run's are left out; undefined with fewer than two points.
+ * last GATE_ROLLING_RUNS runs weighted by their rows (for accuracy on runs whose rows do not overlap, as an online
+ * model's cuts, exactly the accuracy on all those rows). For an online model this is its rolling test-then-train
+ * metric beside the served version's on the same rows. Runs on another metric than the newest run's are left out;
+ * undefined with fewer than two points.
  */
 export function gateSeries(runs: readonly UpdateRunView[]): GateSeries | undefined {
   const all = runs
