@@ -1,8 +1,37 @@
+import { performance } from 'node:perf_hooks';
+
 /** More requests than this in the last second and the server counts as busy. */
 export const BUSY_REQUESTS_PER_SECOND = 200;
+/**
+ * More requests than this in the last second while the event loop was busy more than BUSY_UTILISATION of that
+ * second also count as busy: when several processes share a model's traffic, each may take fewer than
+ * BUSY_REQUESTS_PER_SECOND and still spend its time recomputing windows for every poll.
+ */
+export const LOADED_REQUESTS_PER_SECOND = 50;
+export const BUSY_UTILISATION = 0.5;
 
 const SLOTS = 10;
 const SLOT_MS = 100;
+
+/** The share of the last second the event loop spent running code (not waiting for I/O), 0–1. */
+export type UtilisationSource = () => number;
+
+/** The event loop's utilisation over the last full second (Node's `eventLoopUtilization`). */
+export function eventLoopUtilisation(now: () => number = () => performance.now()): UtilisationSource {
+  let mark = performance.eventLoopUtilization();
+  let markedAt = now();
+  let last = 0;
+  return () => {
+    const t = now();
+    if (t - markedAt >= 1000) {
+      const current = performance.eventLoopUtilization();
+      last = performance.eventLoopUtilization(current, mark).utilization;
+      mark = current;
+      markedAt = t;
+    }
+    return last;
+  };
+}
 
 /**
  * How many requests came in the last second (wall time, in tenths). While the server is busy, dashboard reads may
@@ -14,7 +43,10 @@ export class RequestLoad {
   private readonly counts = new Array<number>(SLOTS).fill(0);
   private slot = 0;
 
-  constructor(private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    private readonly utilisation: UtilisationSource = eventLoopUtilisation(now),
+  ) {
     this.slot = Math.floor(this.now() / SLOT_MS);
   }
 
@@ -30,7 +62,11 @@ export class RequestLoad {
   }
 
   get busy(): boolean {
-    return this.perSecond > BUSY_REQUESTS_PER_SECOND;
+    const perSecond = this.perSecond;
+    return (
+      perSecond > BUSY_REQUESTS_PER_SECOND ||
+      (perSecond > LOADED_REQUESTS_PER_SECOND && this.utilisation() > BUSY_UTILISATION)
+    );
   }
 
   /** How old a read may let a window's profile and metrics be, now (ms). */
