@@ -278,6 +278,46 @@ for (const target of testStores()) {
         }
       });
 
+      it('reads a window whose side profile was folded away after a busy read cached its heads', async () => {
+        const weekly = { ...ELEC2_MODEL, name: 'weekly', window: '7d' };
+        const rows = all.slice(0, 14 * 48);
+        const start = windowStart((rows[0] as Elec2Prediction).time, 7 * DAY);
+        const older = rows.filter((r) => r.time < start + 7 * DAY);
+        const newer = rows.filter((r) => r.time >= start + 7 * DAY);
+        const late = (await catalog.put(weekly)).model;
+        const ingestion = new Ingestion(store);
+        await ingestion.predictions(late, validated(late, newer));
+        await ingestion.predictions(late, validated(late, older.slice(0, 60)));
+        const range = { from: 0, to: Date.UTC(2000, 0), maxAgeMs: 60_000 };
+        // A busy metrics read: no profiles parsed, the heads (the side profile's among them) kept for a while.
+        await timeWindows(store, late.spec, { ...range, profiles: false });
+        // Ten more late rows: the side profile is folded into the window's own and its row deleted.
+        await ingestion.predictions(late, validated(late, older.slice(60, 70)));
+        const shards = await store.db
+          .selectFrom('profiles')
+          .select('shard')
+          .where('model', '=', 'weekly')
+          .where('window_start', '=', start)
+          .execute();
+        expect(shards.map((r) => r.shard.endsWith('~late'))).toEqual([false]);
+        const windows = await timeWindows(store, late.spec, range);
+        expect(windows[0]?.profile?.count).toBe(70);
+        expect(windows.reduce((n, w) => n + (w.profile?.count ?? 0), 0)).toBe(70 + newer.length);
+      });
+
+      it('reads more windows with their profiles than the read cache keeps', async () => {
+        const hourly = { ...ELEC2_MODEL, name: 'hourly', window: '1h' };
+        const hourlyModel = (await catalog.put(hourly)).model;
+        // 4,500 one-hour windows, two rows each: more than the 4,096 parsed profiles a process keeps.
+        const rows = all.slice(0, 9_000);
+        const ingestion = new Ingestion(store);
+        for (let i = 0; i < rows.length; i += 3_000)
+          await ingestion.predictions(hourlyModel, validated(hourlyModel, rows.slice(i, i + 3_000)));
+        const windows = await timeWindows(store, hourlyModel.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows).toHaveLength(4_500);
+        expect(windows.every((w) => w.profile?.count === 2)).toBe(true);
+      });
+
       it('starts a deleted and re-created model from empty profiles', async () => {
         const rows = firstDays(1);
         const ingestion = new Ingestion(store);

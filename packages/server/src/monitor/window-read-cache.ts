@@ -60,6 +60,8 @@ interface Metrics {
 }
 
 const MAX_ENTRIES = 4096;
+/** Reads that found a shard gone start again from fresh heads, at most this many times in all. */
+const MAX_READ_ATTEMPTS = 3;
 export interface WindowReadOptions {
   /**
    * A window's profile and metrics may be this old (ms) instead of being parsed and recomputed again after every
@@ -115,6 +117,7 @@ export class WindowReadCache {
     size: number,
     metrics: boolean,
     options: WindowReadOptions = {},
+    attempt = 1,
   ): Promise<Array<{ start: number } & MergedWindow>> {
     const maxAgeMs = options.maxAgeMs ?? 0;
     const largeMaxAgeMs = Math.max(maxAgeMs, options.largeMaxAgeMs ?? 0);
@@ -142,22 +145,48 @@ export class WindowReadCache {
       g.count += Number(r.count);
     }
 
-    // Each window's signature, computed once per read.
+    // Each window's signature, computed once per read; what this read merges from, held here (a long read may
+    // push its earliest entries out of the caches before it merges them).
     const signatures = new Map<number, string>();
+    const mergedHeld = new Map<number, Shard<WindowProfile>>();
+    const shardsHeld = new Map<string, Shard<WindowProfile>>();
     if (withProfiles) {
       // Profile shards to fetch: those whose parsed copy is missing or older than the row.
       const want = new Map<number, Map<string, string>>();
       for (const [start, g] of groups) {
         const merged = profileSignature(g);
         signatures.set(start, merged);
-        if (this.merged.get(`${start}\u0000${size}`)?.signature === merged) continue;
-        for (const [key, signature] of g.profiles)
-          if (this.profiles.get(key)?.signature !== signature) {
+        const held = this.merged.get(`${start}\u0000${size}`);
+        if (held?.signature === merged) {
+          mergedHeld.set(start, held);
+          continue;
+        }
+        for (const [key, signature] of g.profiles) {
+          const shard = this.profiles.get(key);
+          if (shard?.signature === signature) shardsHeld.set(key, shard);
+          else {
             const base = Number(key.split('\u0000')[0]);
             want.set(base, (want.get(base) ?? new Map()).set(key, signature));
           }
+        }
       }
-      await this.fetchProfiles(db, want, now);
+      const fetched = await this.fetchProfiles(db, want, now);
+      // A shard the heads listed may be gone when its row is read (a window's side profile of late rows is deleted
+      // once folded into the main one, and heads may be a second old): read again from fresh heads.
+      for (const [base, keys] of want)
+        for (const key of keys.keys()) {
+          const shard = fetched.get(key);
+          if (shard) {
+            shardsHeld.set(key, shard);
+            continue;
+          }
+          if (attempt >= MAX_READ_ATTEMPTS)
+            throw new Error(
+              `window ${base}: a profile shard was deleted while read, ${attempt} times: try again`,
+            );
+          this.heads = undefined;
+          return this.windows(db, from, to, size, metrics, { ...options, maxAgeMs: 0 }, attempt + 1);
+        }
     }
 
     const out: Array<{ start: number } & MergedWindow> = [];
@@ -167,10 +196,10 @@ export class WindowReadCache {
       let profile: WindowProfile | undefined;
       if (withProfiles) {
         const signature = signatures.get(start) as string;
-        let window = this.merged.get(key);
-        if (window?.signature !== signature) {
+        let window = mergedHeld.get(start);
+        if (!window) {
           // One shard (one writer process, the model's own window size): it is the window, no merge needed.
-          const profiles = g.profiles.map(([k]) => (this.profiles.get(k) as Shard<WindowProfile>).value);
+          const profiles = g.profiles.map(([k]) => (shardsHeld.get(k) as Shard<WindowProfile>).value);
           const merged =
             profiles.length === 1
               ? (profiles[0] as WindowProfile)
@@ -264,7 +293,12 @@ export class WindowReadCache {
   }
 
   /** Reads and parses the profile shards wanted (by base window: shard key → the signature the read saw). */
-  private async fetchProfiles(db: Kysely<Database>, want: Map<number, Map<string, string>>, now: number) {
+  private async fetchProfiles(
+    db: Kysely<Database>,
+    want: Map<number, Map<string, string>>,
+    now: number,
+  ): Promise<Map<string, Shard<WindowProfile>>> {
+    const fetched = new Map<string, Shard<WindowProfile>>();
     const starts = [...want.keys()];
     for (let i = 0; i < starts.length; i += 500) {
       const rows = await db
@@ -276,15 +310,18 @@ export class WindowReadCache {
       for (const row of rows) {
         const key = `${row.window_start}\u0000${row.shard}`;
         const signature = want.get(Number(row.window_start))?.get(key);
-        if (signature !== undefined)
-          remember(this.profiles, key, {
-            // The row as read now (it may have moved since the signature was taken).
-            signature: `${row.count}:${row.updated_at}`,
-            value: WindowProfile.fromJSON(this.spec, JSON.parse(row.profile) as WindowProfileJSON),
-            at: now,
-          });
+        if (signature === undefined) continue;
+        const shard = {
+          // The row as read now (it may have moved since the signature was taken).
+          signature: `${row.count}:${row.updated_at}`,
+          value: WindowProfile.fromJSON(this.spec, JSON.parse(row.profile) as WindowProfileJSON),
+          at: now,
+        };
+        fetched.set(key, shard);
+        remember(this.profiles, key, shard);
       }
     }
+    return fetched;
   }
 }
 
