@@ -37,6 +37,8 @@ export class LabelStateCache {
   private readonly pulled = new Map<string, number>();
   /** Versions count up across windows, so a window dropped and read again never repeats one. */
   private versions = 0;
+  /** Windows let go so far: a read that relies on an earlier refresh checks that none went since. */
+  evictions = 0;
 
   constructor(private readonly model: string) {}
 
@@ -62,8 +64,12 @@ export class LabelStateCache {
       for (const d of deltas) this.apply(shard, d.n, d.windows);
       if (deltas.length > 0) this.pulled.set(shard, (deltas.at(-1) as { n: number }).n);
     }
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (await this.catchUp(db, from, to)) return;
+    try {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (await this.catchUp(db, from, to)) return;
+      }
+    } finally {
+      this.trim(from, to);
     }
     throw new Error(`the label states of model ${this.model} kept moving while being read; try again`);
   }
@@ -199,7 +205,20 @@ export class LabelStateCache {
       for (const s of w.shards.values()) w.merged.merge(s.state);
     }
     w.version = ++this.versions;
-    while (this.windows.size > MAX_WINDOWS) this.windows.delete(this.windows.keys().next().value as number);
+  }
+
+  /**
+   * Lets the least recently moved windows go, down to MAX_WINDOWS, but none in [keepFrom, keepTo): a read of more
+   * windows than that keeps them all until it has merged them.
+   */
+  private trim(keepFrom: number, keepTo: number): void {
+    if (this.windows.size <= MAX_WINDOWS) return;
+    for (const start of this.windows.keys()) {
+      if (this.windows.size <= MAX_WINDOWS) break;
+      if (start >= keepFrom && start < keepTo) continue;
+      this.windows.delete(start);
+      this.evictions++;
+    }
   }
 
   private dropShard(shard: string): void {

@@ -313,9 +313,19 @@ for (const target of testStores()) {
         const ingestion = new Ingestion(store);
         for (let i = 0; i < rows.length; i += 3_000)
           await ingestion.predictions(hourlyModel, validated(hourlyModel, rows.slice(i, i + 3_000)));
+        for (let i = 0; i < rows.length; i += 3_000)
+          await ingestion.labels(hourlyModel, labelsOf(hourlyModel, rows.slice(i, i + 3_000)));
         const windows = await timeWindows(store, hourlyModel.spec, { from: 0, to: Date.UTC(2000, 0) });
         expect(windows).toHaveLength(4_500);
         expect(windows.every((w) => w.profile?.count === 2)).toBe(true);
+        // Every window's metrics too: more label states than the process keeps between reads.
+        expect(windows.filter((w) => w.labelled !== 2)).toEqual([]);
+        const accuracies = windows.map((w) => w.metrics.accuracy);
+        const expected = Array.from({ length: 4_500 }, (_, k) => {
+          const pair = rows.slice(2 * k, 2 * k + 2);
+          return pair.filter((r) => r.output === r.label).length / 2;
+        });
+        expect(accuracies).toEqual(expected);
       });
 
       it('starts a deleted and re-created model from empty profiles', async () => {

@@ -59,6 +59,9 @@ interface Metrics {
   computedAt: number;
 }
 
+/** A base window's merged label state as the read took it. */
+type LabelState = NonNullable<ReturnType<LabelStateCache['window']>>;
+
 const MAX_ENTRIES = 4096;
 /** Reads that found a shard gone start again from fresh heads, at most this many times in all. */
 const MAX_READ_ATTEMPTS = 3;
@@ -94,7 +97,7 @@ export class WindowReadCache {
   private readonly metrics = new Map<string, Metrics>();
   /** The last heads read under load, and the range it covered (see profileHeads). */
   private heads?: { from: number; to: number; at: number; rows: readonly ProfileHead[] };
-  private labelsRead?: { from: number; to: number; at: number };
+  private labelsRead?: { from: number; to: number; at: number; evictions: number };
 
   private constructor(private readonly spec: ModelSpec) {
     this.labels = new LabelStateCache(spec.name);
@@ -126,6 +129,7 @@ export class WindowReadCache {
     const profileRows = await this.profileHeads(db, from, to, now, maxAgeMs);
     if (metrics) await this.refreshLabels(db, from, to, now, maxAgeMs);
     const groups = new Map<number, Group>();
+    const labelStates = new Map<number, LabelState | undefined>();
     for (const r of profileRows) {
       const base = Number(r.window_start);
       const start = windowStart(base, size);
@@ -142,6 +146,8 @@ export class WindowReadCache {
       if (held && now - held.at < age) signature = held.signature;
       g.profiles.push([key, signature]);
       g.bases.add(base);
+      // Taken now, before this read waits again: another read's refresh may let the cache's copy go meanwhile.
+      if (metrics && !labelStates.has(base)) labelStates.set(base, this.labels.window(base));
       g.count += Number(r.count);
     }
 
@@ -209,7 +215,9 @@ export class WindowReadCache {
         }
         profile = window.value;
       }
-      const labels = metrics ? this.metricsOf(key, g.bases, now, maxAgeMs, largeMaxAgeMs) : undefined;
+      const labels = metrics
+        ? this.metricsOf(key, g.bases, labelStates, now, maxAgeMs, largeMaxAgeMs)
+        : undefined;
       out.push({
         start,
         count: profile?.count ?? g.count,
@@ -255,23 +263,29 @@ export class WindowReadCache {
     now: number,
     maxAgeMs: number,
   ): Promise<void> {
-    if (this.labelsRead && covers(this.labelsRead, from, to, now, maxAgeMs)) return;
+    if (
+      this.labelsRead &&
+      this.labelsRead.evictions === this.labels.evictions &&
+      covers(this.labelsRead, from, to, now, maxAgeMs)
+    )
+      return;
     const until = reach(to, now, maxAgeMs);
     await this.labels.refresh(db, from, until);
-    this.labelsRead = { from, to: until, at: now };
+    this.labelsRead = { from, to: until, at: now, evictions: this.labels.evictions };
   }
 
   /** A window's metrics from its base windows' label states: kept while they have not moved (or may be old). */
   private metricsOf(
     key: string,
     bases: ReadonlySet<number>,
+    labelStates: ReadonlyMap<number, LabelState | undefined>,
     now: number,
     maxAgeMs: number,
     largeMaxAgeMs: number,
   ): Metrics {
     const states = [...bases]
       .sort((a, b) => a - b)
-      .map((b) => this.labels.window(b))
+      .map((b) => labelStates.get(b))
       .filter((w) => w !== undefined);
     const signature = states.map((w) => w.version).join(',');
     const kept = this.metrics.get(key);
