@@ -161,7 +161,11 @@ async function countWaitingLabels(db: Db, model: string): Promise<number> {
 
 type PreviousLabel = { prediction_id: string; label: string; waiting: number | string };
 
-/** The labels these ids had, then the upsert. */
+/**
+ * The upsert, returning for each label it replaced the label and waiting flag replaced. The update of a conflicting
+ * row reads the row as it stands when locked, so a label another transaction replaced meanwhile is the one taken
+ * out (a read before the write would have missed it).
+ */
 async function readAndUpsert(
   db: Db,
   model: string,
@@ -169,17 +173,7 @@ async function readAndUpsert(
   predictions: ReadonlyMap<string, unknown>,
   now: number,
 ): Promise<PreviousLabel[]> {
-  const previous = await db
-    .selectFrom('labels')
-    .select(['prediction_id', 'label', 'waiting'])
-    .where('model', '=', model)
-    .where(
-      'prediction_id',
-      'in',
-      chunk.map((r) => r.predictionId),
-    )
-    .execute();
-  await db
+  const rows = await db
     .insertInto('labels')
     .values(
       chunk.map((r) => ({
@@ -189,6 +183,8 @@ async function readAndUpsert(
         time: r.time,
         ingested_at: now,
         waiting: predictions.has(r.predictionId) ? 0 : 1,
+        previous_label: null,
+        previous_waiting: null,
       })),
     )
     .onConflict((oc) =>
@@ -197,8 +193,19 @@ async function readAndUpsert(
         time: eb.ref('excluded.time'),
         ingested_at: eb.ref('excluded.ingested_at'),
         waiting: eb.ref('excluded.waiting'),
+        previous_label: eb.ref('labels.label'),
+        previous_waiting: eb.ref('labels.waiting'),
       })),
     )
+    .returning(['prediction_id', 'previous_label', 'previous_waiting'])
     .execute();
+  const previous: PreviousLabel[] = [];
+  for (const row of rows)
+    if (row.previous_label !== null)
+      previous.push({
+        prediction_id: row.prediction_id,
+        label: row.previous_label,
+        waiting: row.previous_waiting ?? 0,
+      });
   return previous;
 }

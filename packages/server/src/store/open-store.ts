@@ -14,6 +14,7 @@ import { windowLabelsMigration } from './migrations/009-window-labels.js';
 import { windowLabelDeltasMigration } from './migrations/010-window-label-deltas.js';
 import { labelHistoryMigration } from './migrations/011-label-history.js';
 import { estimatedWindowsMigration } from './migrations/012-estimated-windows.js';
+import { labelPreviousMigration } from './migrations/013-label-previous.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-connection.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
@@ -156,6 +157,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '010-window-label-deltas': windowLabelDeltasMigration(),
     '011-label-history': labelHistoryMigration(),
     '012-estimated-windows': estimatedWindowsMigration(),
+    '013-label-previous': labelPreviousMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

@@ -311,37 +311,8 @@ for (const target of testStores()) {
           // The label transaction looks its predictions up (none yet), then is held open until the predictions are
           // stored and their own match has looked for waiting labels (none committed yet): the race two requests
           // of one process run into on PostgreSQL.
-          let hold: Promise<void> | undefined;
-          let held: () => void = () => {};
-          const paused = new Promise<void>((resolve) => {
-            held = resolve;
-          });
-          const db = new Proxy(store.db, {
-            get(target, property) {
-              if (property !== 'transaction') {
-                // Kysely keeps its state in private fields: its methods run on the instance itself.
-                const value = Reflect.get(target, property, target);
-                return typeof value === 'function' ? value.bind(target) : value;
-              }
-              return () => {
-                const builder = target.transaction();
-                return {
-                  execute: <T>(fn: (trx: typeof target) => Promise<T>) =>
-                    builder.execute(async (trx) => {
-                      const result = await fn(trx);
-                      const gate = hold;
-                      hold = undefined;
-                      if (gate) {
-                        held();
-                        await gate;
-                      }
-                      return result;
-                    }),
-                };
-              };
-            },
-          });
-          const ingestion = new Ingestion({ ...store, db });
+          const gate = holdingTransactions(store);
+          const ingestion = new Ingestion({ ...store, db: gate.db });
           const records = validatedRecords(rows.slice(0, 10));
           const labels = model.validator.labels(
             elec2Predictions()
@@ -350,17 +321,57 @@ for (const target of testStores()) {
             Date.now(),
           );
           if (!labels.ok) throw new Error('invalid');
-          let release: () => void = () => {};
-          hold = new Promise<void>((resolve) => {
-            release = resolve;
-          });
+          const release = gate.holdNext();
           const labelling = ingestion.labels(model, labels.records);
-          await paused;
+          await gate.paused;
           await ingestion.predictions(model, records);
           release();
           expect((await labelling).matched).toBe(10);
           const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
           expect(windows.reduce((n, w) => n + w.labelled, 0)).toBe(10);
+        },
+      );
+
+      it.skipIf(target.name !== 'postgres')(
+        'takes out the label another process put in while this correction waited for its row',
+        async () => {
+          // Process A corrects ten labels and holds its transaction open; process B corrects the same ten, waits on
+          // A's row locks, and goes on once A commits: B must take out A's labels, not the ones it could read before.
+          const ten = elec2Predictions().slice(0, 10);
+          const labelled = (label: (r: (typeof ten)[number]) => number) => {
+            const result = model.validator.labels(
+              ten.map((r) => ({ predictionId: r.id, label: label(r) })),
+              Date.now(),
+            );
+            if (!result.ok) throw new Error('invalid');
+            return result.records;
+          };
+          const setup = new Ingestion(store);
+          await setup.predictions(model, validatedRecords(rows.slice(0, 10)));
+          await setup.labels(
+            model,
+            labelled((r) => r.label),
+          );
+          const gate = holdingTransactions(store);
+          const a = new Ingestion({ ...store, db: gate.db });
+          const b = new Ingestion(store);
+          const release = gate.holdNext();
+          const flipping = a.labels(
+            model,
+            labelled((r) => 1 - r.label),
+          );
+          await gate.paused;
+          const restoring = b.labels(
+            model,
+            labelled((r) => r.label),
+          );
+          await waitForLockWait(store);
+          release();
+          await Promise.all([flipping, restoring]);
+          const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+          expect(windows.reduce((n, w) => n + w.labelled, 0)).toBe(10);
+          const right = windows.reduce((n, w) => n + (w.metrics.accuracy ?? 0) * w.labelled, 0);
+          expect(right).toBeCloseTo(ten.filter((r) => r.output === r.label).length, 9);
         },
       );
 
@@ -594,4 +605,63 @@ for (const old of oldStores) {
       });
     },
   );
+}
+
+/**
+ * The store's Kysely with its transactions held open after their work, before their commit, when asked: `holdNext`
+ * arms the next transaction and returns its release; `paused` settles once it is held.
+ */
+function holdingTransactions(store: StoreConnection) {
+  let hold: Promise<void> | undefined;
+  let held: () => void = () => {};
+  const paused = new Promise<void>((resolve) => {
+    held = resolve;
+  });
+  const db = new Proxy(store.db, {
+    get(target, property) {
+      if (property !== 'transaction') {
+        // Kysely keeps its state in private fields: its methods run on the instance itself.
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return () => {
+        const builder = target.transaction();
+        return {
+          execute: <T>(fn: (trx: typeof target) => Promise<T>) =>
+            builder.execute(async (trx) => {
+              const result = await fn(trx);
+              const gate = hold;
+              hold = undefined;
+              if (gate) {
+                held();
+                await gate;
+              }
+              return result;
+            }),
+        };
+      };
+    },
+  });
+  return {
+    db,
+    paused,
+    holdNext(): () => void {
+      let release: () => void = () => {};
+      hold = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return release;
+    },
+  };
+}
+
+/** Resolves once a PostgreSQL backend of the store waits for a lock (fails after 5 s). */
+async function waitForLockWait(store: StoreConnection): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { rows: waiting } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+      where wait_event_type = 'Lock' and datname = current_database()`.execute(store.db);
+    if ((waiting[0]?.n ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('no transaction waited for a lock within 5 s');
 }

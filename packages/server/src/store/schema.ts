@@ -39,6 +39,9 @@ export interface LabelsTable {
   ingested_at: number;
   /** 1 while the label's prediction has not arrived (migration 008). */
   waiting: ColumnType<number, number | undefined, number>;
+  /** What the last upsert that replaced this label replaced: the label (JSON) and its `waiting` (migration 013). */
+  previous_label: ColumnType<string | null, string | null | undefined, string | null>;
+  previous_waiting: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** The labels of a model with label features, by prediction (migration 011, store/label-history.ts). */
