@@ -106,7 +106,7 @@ export async function createApp(options: AppOptions): Promise<StewardApp> {
     serving: new Serving(store, registry, artifacts, ingestion, notifier.log),
     jobs,
     worker,
-    load: new RequestLoad(),
+    load: new RequestLoad(undefined, undefined, () => clock.now()),
     loop: new MaintenanceLoop({
       context: updates,
       jobs,

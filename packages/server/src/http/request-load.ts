@@ -46,6 +46,8 @@ export class RequestLoad {
   constructor(
     private readonly now: () => number = () => performance.now(),
     private readonly utilisation: UtilisationSource = eventLoopUtilisation(now),
+    /** The store's clock (a replay's simulated one): reads measure their ages on it. */
+    private readonly storeNow: () => number = () => Date.now(),
   ) {
     this.slot = Math.floor(this.now() / SLOT_MS);
   }
@@ -74,9 +76,12 @@ export class RequestLoad {
     return this.busy ? 1000 : 0;
   }
 
-  /** What an API read of windows allows: any window a second old while busy, a large one always. */
-  get readAges(): { maxAgeMs: number; largeMaxAgeMs: number } {
-    return { maxAgeMs: this.maxAgeMs, largeMaxAgeMs: 1000 };
+  /**
+   * What an API read of windows allows: any window a second old while busy, a large one always; a second on the
+   * store's clock, which a replay moves ahead at every step.
+   */
+  get readAges(): { maxAgeMs: number; largeMaxAgeMs: number; now: number } {
+    return { maxAgeMs: this.maxAgeMs, largeMaxAgeMs: 1000, now: this.storeNow() };
   }
 
   private advance(): void {

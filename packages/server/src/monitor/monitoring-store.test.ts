@@ -328,6 +328,21 @@ for (const target of testStores()) {
         expect(accuracies).toEqual(expected);
       });
 
+      it('measures how old a read may be on the store clock, so a replay a step later sees that step', async () => {
+        const rows = firstDays(2);
+        const ingestion = new Ingestion(store);
+        const first = rows.slice(0, 48);
+        await ingestion.predictions(model, validated(model, first));
+        const at = (r: Elec2Prediction | undefined) => (r as Elec2Prediction).time + 1;
+        // A replay's clock: reads may be a second old on it, and it jumps ahead half an hour a step.
+        const read = (now: number) =>
+          timeWindows(store, model.spec, { from: 0, to: now, maxAgeMs: 1000, now });
+        const before = await read(at(first.at(-1)));
+        await ingestion.predictions(model, validated(model, rows.slice(48, 49)));
+        const after = await read(at(rows[48]));
+        expect(after.reduce((n, w) => n + w.count, 0)).toBe(before.reduce((n, w) => n + w.count, 0) + 1);
+      });
+
       it('starts a deleted and re-created model from empty profiles', async () => {
         const rows = firstDays(1);
         const ingestion = new Ingestion(store);

@@ -79,6 +79,11 @@ export interface WindowReadOptions {
   largeMaxAgeMs?: number;
   /** False: no profiles (counts come from the profile rows); metrics reads need none. */
   profiles?: boolean;
+  /**
+   * Now, on the clock the store's rows are timed by (default: the wall clock). Ages are measured on it, so a
+   * replay on a simulated clock, whose time jumps ahead at every step, never reads a window older than allowed.
+   */
+  now?: number;
 }
 
 /**
@@ -125,7 +130,7 @@ export class WindowReadCache {
     const maxAgeMs = options.maxAgeMs ?? 0;
     const largeMaxAgeMs = Math.max(maxAgeMs, options.largeMaxAgeMs ?? 0);
     const withProfiles = options.profiles !== false;
-    const now = Date.now();
+    const now = options.now ?? Date.now();
     const profileRows = await this.profileHeads(db, from, to, now, maxAgeMs);
     if (metrics) await this.refreshLabels(db, from, to, now, maxAgeMs);
     const groups = new Map<number, Group>();

@@ -32,6 +32,8 @@ export interface TimeWindowQuery {
   largeMaxAgeMs?: number;
   /** False: no profiles (metrics reads): counts still come. */
   profiles?: boolean;
+  /** Now on the store's clock, which ages are measured on (see WindowReadOptions). */
+  now?: number;
 }
 
 /** Clear errors for window queries; the HTTP layer answers 400 with the message. */
@@ -75,6 +77,7 @@ export async function timeWindows(
       ...(query.maxAgeMs !== undefined ? { maxAgeMs: query.maxAgeMs } : {}),
       ...(query.largeMaxAgeMs !== undefined ? { largeMaxAgeMs: query.largeMaxAgeMs } : {}),
       ...(query.profiles !== undefined ? { profiles: query.profiles } : {}),
+      ...(query.now !== undefined ? { now: query.now } : {}),
     },
   );
   return merged.map((w) => ({ ...w, end: w.start + size }));
