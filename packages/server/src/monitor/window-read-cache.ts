@@ -63,8 +63,6 @@ interface Metrics {
 type LabelState = NonNullable<ReturnType<LabelStateCache['window']>>;
 
 const MAX_ENTRIES = 4096;
-/** Reads that found a shard gone start again from fresh heads, at most this many times in all. */
-const MAX_READ_ATTEMPTS = 3;
 export interface WindowReadOptions {
   /**
    * A window's profile and metrics may be this old (ms) instead of being parsed and recomputed again after every
@@ -125,7 +123,6 @@ export class WindowReadCache {
     size: number,
     metrics: boolean,
     options: WindowReadOptions = {},
-    attempt = 1,
   ): Promise<Array<{ start: number } & MergedWindow>> {
     const maxAgeMs = options.maxAgeMs ?? 0;
     const largeMaxAgeMs = Math.max(maxAgeMs, options.largeMaxAgeMs ?? 0);
@@ -163,7 +160,7 @@ export class WindowReadCache {
     const shardsHeld = new Map<string, Shard<WindowProfile>>();
     if (withProfiles) {
       // Profile shards to fetch: those whose parsed copy is missing or older than the row.
-      const want = new Map<number, Map<string, string>>();
+      const want = new Set<number>();
       for (const [start, g] of groups) {
         const merged = profileSignature(g);
         signatures.set(start, merged);
@@ -175,29 +172,23 @@ export class WindowReadCache {
         for (const [key, signature] of g.profiles) {
           const shard = this.profiles.get(key);
           if (shard?.signature === signature) shardsHeld.set(key, shard);
-          else {
-            const base = Number(key.split('\u0000')[0]);
-            want.set(base, (want.get(base) ?? new Map()).set(key, signature));
-          }
+          else want.add(Number(key.split('\u0000')[0]));
         }
       }
-      const fetched = await this.fetchProfiles(db, want, now);
-      // A shard the heads listed may be gone when its row is read (a window's side profile of late rows is deleted
-      // once folded into the main one, and heads may be a second old): read again from fresh heads.
-      for (const [base, keys] of want)
-        for (const key of keys.keys()) {
-          const shard = fetched.get(key);
-          if (shard) {
+      // The fetch reads every shard row of those base windows as they stand, which is what they merge from: a
+      // shard the heads listed may be gone by now (a window's side profile of late rows is deleted once folded into
+      // the main one, and heads may be a second old), and the main one then holds its rows.
+      const fetched = await this.fetchProfiles(db, [...want], now);
+      for (const [start, g] of groups) {
+        if (mergedHeld.has(start) || ![...g.bases].some((b) => want.has(b))) continue;
+        g.profiles = g.profiles.filter(([key]) => !want.has(Number(key.split('\u0000')[0])));
+        for (const base of g.bases)
+          for (const [key, shard] of fetched.get(base) ?? []) {
+            g.profiles.push([key, shard.signature]);
             shardsHeld.set(key, shard);
-            continue;
           }
-          if (attempt >= MAX_READ_ATTEMPTS)
-            throw new Error(
-              `window ${base}: a profile shard was deleted while read, ${attempt} times: try again`,
-            );
-          this.heads = undefined;
-          return this.windows(db, from, to, size, metrics, { ...options, maxAgeMs: 0 }, attempt + 1);
-        }
+        signatures.set(start, profileSignature(g));
+      }
     }
 
     const out: Array<{ start: number } & MergedWindow> = [];
@@ -208,6 +199,7 @@ export class WindowReadCache {
       if (withProfiles) {
         const signature = signatures.get(start) as string;
         let window = mergedHeld.get(start);
+        if (!window && g.profiles.length === 0) continue;
         if (!window) {
           // One shard (one writer process, the model's own window size): it is the window, no merge needed.
           const profiles = g.profiles.map(([k]) => (shardsHeld.get(k) as Shard<WindowProfile>).value);
@@ -311,14 +303,13 @@ export class WindowReadCache {
     return computed;
   }
 
-  /** Reads and parses the profile shards wanted (by base window: shard key → the signature the read saw). */
+  /** Reads and parses every shard row of the base windows `starts`, by base window and shard key. */
   private async fetchProfiles(
     db: Kysely<Database>,
-    want: Map<number, Map<string, string>>,
+    starts: readonly number[],
     now: number,
-  ): Promise<Map<string, Shard<WindowProfile>>> {
-    const fetched = new Map<string, Shard<WindowProfile>>();
-    const starts = [...want.keys()];
+  ): Promise<Map<number, Map<string, Shard<WindowProfile>>>> {
+    const fetched = new Map<number, Map<string, Shard<WindowProfile>>>();
     for (let i = 0; i < starts.length; i += 500) {
       const rows = await db
         .selectFrom('profiles')
@@ -327,16 +318,24 @@ export class WindowReadCache {
         .where('window_start', 'in', starts.slice(i, i + 500))
         .execute();
       for (const row of rows) {
-        const key = `${row.window_start}\u0000${row.shard}`;
-        const signature = want.get(Number(row.window_start))?.get(key);
-        if (signature === undefined) continue;
-        const shard = {
-          // The row as read now (it may have moved since the signature was taken).
-          signature: `${row.count}:${row.updated_at}`,
-          value: WindowProfile.fromJSON(this.spec, JSON.parse(row.profile) as WindowProfileJSON),
-          at: now,
-        };
-        fetched.set(key, shard);
+        const base = Number(row.window_start);
+        const key = `${base}\u0000${row.shard}`;
+        const signature = `${row.count}:${row.updated_at}`;
+        const held = this.profiles.get(key);
+        const shard =
+          held?.signature === signature
+            ? held
+            : {
+                signature,
+                value: WindowProfile.fromJSON(this.spec, JSON.parse(row.profile) as WindowProfileJSON),
+                at: now,
+              };
+        let byKey = fetched.get(base);
+        if (!byKey) {
+          byKey = new Map();
+          fetched.set(base, byKey);
+        }
+        byKey.set(key, shard);
         remember(this.profiles, key, shard);
       }
     }
