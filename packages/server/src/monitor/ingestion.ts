@@ -81,8 +81,13 @@ export class Ingestion {
   >();
   /** Batches waiting to be written on the store's own connection, by model (see writeHereGrouped). */
   private readonly waitingBatches = new Map<string, WaitingBatch[]>();
-  /** Batches parsed for label lookups (labels mostly follow recent predictions). */
-  private readonly batches = new BatchColumnsCache();
+  /**
+   * Batches parsed for label lookups (labels mostly follow recent predictions), as many as the SQLite writer thread
+   * keeps: with 512, a PostgreSQL server whose labels reached over a few minutes of batches parsed most of them
+   * again at every label write, and slowed down as the minutes went by (soak: 674–690 requests/s, falling to ~500
+   * by the end; with 2048, 856 and level).
+   */
+  private readonly batches = new BatchColumnsCache(2048);
 
   /** The serving versions' words, for the text columns' out-of-vocabulary counts (none: words go unchecked). */
   private readonly vocabularies: ServingVocabularies | undefined;
