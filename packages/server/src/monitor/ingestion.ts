@@ -84,8 +84,7 @@ export class Ingestion {
   /**
    * Batches parsed for label lookups (labels mostly follow recent predictions), as many as the SQLite writer thread
    * keeps: with 512, a PostgreSQL server whose labels reached over a few minutes of batches parsed most of them
-   * again at every label write, and slowed down as the minutes went by (soak: 674–690 requests/s, falling to ~500
-   * by the end; with 2048, 856 and level).
+   * again at every label write, and slowed down as the minutes went by (seen in the soak's requests every 5 s).
    */
   private readonly batches = new BatchColumnsCache(2048);
 
