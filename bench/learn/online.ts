@@ -203,6 +203,27 @@ const labelFeatures = [
     ...online('LeveragingBagging', new LeveragingBaggingClassifier({ seed: 42 }), XL8),
     learner: "LeveragingBagging, River's date and day too",
   },
+  // Which of the two: `date` is the row's position in the stream (any row order has it), `day` needs real times.
+  {
+    ...online(
+      'LeveragingBagging',
+      new LeveragingBaggingClassifier({ seed: 42 }),
+      XL.map((row, i) => [...row, i / X.length]),
+    ),
+    learner: "LeveragingBagging, River's date too (the row's position)",
+  },
+  {
+    ...online(
+      'LeveragingBagging',
+      new LeveragingBaggingClassifier({ seed: 42 }),
+      XL.map((row, i) => [...row, XL8[i]?.[1] as number]),
+    ),
+    learner: "LeveragingBagging, River's day of the week too",
+  },
+  {
+    ...online('LeveragingBagging', new LeveragingBaggingClassifier({ seed: 42, nModels: 20 }), XL),
+    learner: 'LeveragingBagging, 20 members',
+  },
 ].map((r) => ({ ...r, riverPublished: null, ratio: null }));
 
 for (const r of [...rows, ...riverFeatures, ...labelFeatures])
