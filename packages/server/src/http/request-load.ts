@@ -16,7 +16,10 @@ const SLOT_MS = 100;
 /** The share of the last second the event loop spent running code (not waiting for I/O), 0–1. */
 export type UtilisationSource = () => number;
 
-/** The event loop's utilisation over the last full second (Node's `eventLoopUtilization`). */
+/**
+ * The event loop's utilisation (Node's `eventLoopUtilization`) between the last two measurements, taken at most once a
+ * second, when asked: over the last second while the server is read often, over a longer span after a quiet spell.
+ */
 export function eventLoopUtilisation(now: () => number = () => performance.now()): UtilisationSource {
   let mark = performance.eventLoopUtilization();
   let markedAt = now();

@@ -55,9 +55,8 @@ export async function upsertLabels(
   );
   for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
     const chunk = ordered.slice(start, start + INSERT_CHUNK);
-    const rows = await readAndUpsert(db, model, chunk, predictions, now);
-    for (const row of rows)
-      previous.set(row.prediction_id, { label: row.label, waiting: Number(row.waiting) });
+    for (const replaced of await upsertReturningReplaced(db, model, chunk, predictions, now))
+      previous.set(replaced.prediction_id, { label: replaced.label, waiting: replaced.waiting });
   }
   const changes: LabelChange[] = [];
   for (const r of records) {
@@ -159,20 +158,21 @@ async function countWaitingLabels(db: Db, model: string): Promise<number> {
   return Number(n);
 }
 
-type PreviousLabel = { prediction_id: string; label: string; waiting: number | string };
+/** A label an upsert replaced: the label (JSON) and whether it was waiting for its prediction. */
+type ReplacedLabel = { prediction_id: string; label: string; waiting: number };
 
 /**
  * The upsert, returning for each label it replaced the label and waiting flag replaced. The update of a conflicting
  * row reads the row as it stands when locked, so a label another transaction replaced meanwhile is the one taken
  * out (a read before the write would have missed it).
  */
-async function readAndUpsert(
+async function upsertReturningReplaced(
   db: Db,
   model: string,
   chunk: readonly LabelRecord[],
   predictions: ReadonlyMap<string, unknown>,
   now: number,
-): Promise<PreviousLabel[]> {
+): Promise<ReplacedLabel[]> {
   const rows = await db
     .insertInto('labels')
     .values(
@@ -199,13 +199,13 @@ async function readAndUpsert(
     )
     .returning(['prediction_id', 'previous_label', 'previous_waiting'])
     .execute();
-  const previous: PreviousLabel[] = [];
+  const replaced: ReplacedLabel[] = [];
   for (const row of rows)
     if (row.previous_label !== null)
-      previous.push({
+      replaced.push({
         prediction_id: row.prediction_id,
         label: row.previous_label,
-        waiting: row.previous_waiting ?? 0,
+        waiting: Number(row.previous_waiting ?? 0),
       });
-  return previous;
+  return replaced;
 }
