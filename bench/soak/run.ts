@@ -4,7 +4,7 @@
 // what a dashboard reads (two days of windows, six hours of metrics, versions, alerts). Per route: requests, errors,
 // p50/p95; requests/s; the server's RSS after warm-up and at the end. SQLite (one server), then with STEWARD_TEST_PG
 // PostgreSQL (two servers behind the clients). Results: bench/results/soak.json.     npx tsx bench/soak/run.ts
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -297,6 +297,7 @@ function printServerErrors(server: ServerProcess): void {
 
 // For working on one store: SOAK_ONLY=sqlite|postgres runs that one (and records nothing); SOAK_PG_TEMPLATE=NAME
 // preloads PostgreSQL database NAME on the first run and soaks a fresh copy of it on every run.
+// SOAK_SQLITE_TEMPLATE=FILE does the same for SQLite with a database file.
 const only = process.env.SOAK_ONLY;
 // SOAK_PROFILE=DIR writes the servers' CPU profiles there.
 const profiling = process.env.SOAK_PROFILE
@@ -314,11 +315,16 @@ try {
 
 async function soakSqlite(): Promise<void> {
   const db = join(dir, 'soak.db');
-  const t = performance.now();
-  await preload(db);
-  console.log(
-    `SQLite: ${ROWS} labelled predictions preloaded in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-  );
+  const template = process.env.SOAK_SQLITE_TEMPLATE;
+  if (template && existsSync(template)) copyFileSync(template, db);
+  else {
+    const t = performance.now();
+    await preload(db);
+    console.log(
+      `SQLite: ${ROWS} labelled predictions preloaded in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+    if (template) copyFileSync(db, template);
+  }
   const server = await startServer(['--db', db, '--check-interval', '5s'], {}, profiling);
   try {
     results.sqlite = { servers: 1, ...(await soak([server])) };

@@ -112,6 +112,19 @@ export class Ingestion {
     raw?: RawBatch,
   ): Promise<PredictionIngestResult> {
     await this.vocabularies?.load(model, records);
+    if (this.store.writer?.available) {
+      // The writer thread runs requests in the order they came: a match posted right behind the batch (usually in
+      // its transaction group) sees the batch's rows and every label written before it. One turn of the thread
+      // instead of two (the batch, then a look for waiting labels, then the match).
+      const ids = records.map((r) => r.id);
+      const [stored, matched] = await Promise.allSettled([
+        this.storePredictions(model, records, raw),
+        this.writeLabels(model, { kind: 'match', ids }, this.clock.now()),
+      ]);
+      if (stored.status === 'rejected') throw stored.reason;
+      if (matched.status === 'rejected') throw matched.reason;
+      return stored.value;
+    }
     const stored = await this.storePredictions(model, records, raw);
     if (stored.inserted > 0)
       await this.matchWaitingLabels(
@@ -207,7 +220,10 @@ export class Ingestion {
       const writer = this.store.writer;
       written = writer?.available
         ? await writer.labels({ model: labelModel, shard: this.shard, write, now })
-        : await writeLabelsHere(this.store.db, labelModel, this.shard, log, write, now, this.batches);
+        : await writeLabelsHere(this.store.db, labelModel, this.shard, log, write, now, {
+            batches: this.batches,
+            ...(this.store.sqlite ? { sqlite: this.store.sqlite } : {}),
+          });
     } catch (error) {
       // It may hold a number or windows of what was rolled back.
       this.shardLogs.delete(key);

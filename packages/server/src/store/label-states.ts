@@ -5,6 +5,8 @@ import { decodeLabelDelta, encodeLabelDelta } from '../window-state/window-label
 import { WindowLabels, type WindowLabelsJSON } from '../window-state/window-labels.js';
 import { columnRows, recordAt } from './prediction-batch.js';
 import type { Db } from './schema.js';
+import type { SqliteDatabase } from './sqlite-connection.js';
+import { idValuesSqlite } from './sqlite-label-statements.js';
 
 const CHUNK = 500;
 /** Every stored id is in one of these (see sqlite-batches.ts: SQLite moves ids from the second to the first). */
@@ -32,36 +34,78 @@ export class BatchColumnsCache {
   }
 }
 
-/** The stored predictions of `ids` (without features), by id; ids not stored are left out. */
+/** What a label write may use beside its connection. */
+export interface LabelLookups {
+  /** Batches kept parsed, for ids stored before their values were kept beside them. */
+  batches?: BatchColumnsCache;
+  /** The SQLite connection the write's `db` runs on: its hot statements run prepared. */
+  sqlite?: SqliteDatabase;
+}
+
+/** What a label needs of its prediction: which window it falls in, and what it predicted. */
+export type LabelledPrediction = Pick<PredictionRecord, 'id' | 'time' | 'output' | 'score' | 'proba'>;
+
+/**
+ * The stored predictions of `ids` as labels need them, by id; ids not stored are left out. One query of the id keys,
+ * which hold these values beside each id; ids stored before they did (migration 014) are read from their batches.
+ */
 export async function predictionsById(
   db: Db,
   model: string,
   ids: readonly string[],
-  cache?: BatchColumnsCache,
-): Promise<Map<string, PredictionRecord>> {
+  { batches, sqlite }: LabelLookups = {},
+): Promise<Map<string, LabelledPrediction>> {
+  const found = new Map<string, LabelledPrediction>();
   const batchOf = new Map<string, number>();
-  const signatures = new Map<number, string>();
   for (let start = 0; start < ids.length; start += CHUNK) {
     const chunk = ids.slice(start, start + CHUNK);
     const stored = (table: (typeof ID_TABLES)[number]) =>
-      db.selectFrom(table).select(['id', 'batch']).where('model', '=', model).where('id', 'in', chunk);
-    // One round trip for both id tables and their batches' signatures (small columns only): on PostgreSQL each
-    // query costs a turn of a busy event loop.
-    const rows = await db
-      .selectFrom(stored('prediction_ids').unionAll(stored('prediction_ids_recent')).as('i'))
-      .innerJoin('prediction_batches as b', 'b.seq', 'i.batch')
-      .select(['i.id', 'i.batch', 'b.model', 'b.count', 'b.min_time', 'b.max_time'])
-      .execute();
+      db
+        .selectFrom(table)
+        .select(['id', 'batch', 'time', 'output', 'score', 'proba'])
+        .where('model', '=', model)
+        .where('id', 'in', chunk);
+    const rows = sqlite
+      ? idValuesSqlite(sqlite, model, chunk)
+      : await stored('prediction_ids').unionAll(stored('prediction_ids_recent')).execute();
     for (const row of rows) {
-      batchOf.set(row.id, Number(row.batch));
-      signatures.set(
-        Number(row.batch),
-        `${row.model}\u0000${row.count}\u0000${row.min_time}\u0000${row.max_time}`,
-      );
+      if (row.time === null || row.output === null) batchOf.set(row.id, Number(row.batch));
+      else
+        found.set(row.id, {
+          id: row.id,
+          time: Number(row.time),
+          output: JSON.parse(row.output) as ClassValue,
+          score: row.score === null ? null : (JSON.parse(row.score) as number),
+          proba: row.proba === null ? null : (JSON.parse(row.proba) as Record<string, number>),
+        });
     }
   }
-  // This call's batches (the cache may let some go before the end of a large call); then the columns of the
-  // batches not parsed yet.
+  if (batchOf.size > 0) for (const [id, p] of await fromBatches(db, batchOf, batches)) found.set(id, p);
+  return found;
+}
+
+/** Predictions read from their batches' columns (`batchOf`: each id's batch), parsed once a batch a process. */
+async function fromBatches(
+  db: Db,
+  batchOf: ReadonlyMap<string, number>,
+  cache?: BatchColumnsCache,
+): Promise<Map<string, LabelledPrediction>> {
+  // Each batch's signature (small columns only), then the columns of the batches not parsed yet; this call's
+  // batches are held apart (the cache may let some go before the end of a large call).
+  const seqs = [...new Set(batchOf.values())];
+  const signatures = new Map<number, string>();
+  for (let start = 0; start < seqs.length; start += CHUNK) {
+    const rows = await db
+      .selectFrom('prediction_batches')
+      .select(['seq', 'model', 'count', 'min_time', 'max_time'])
+      .where('seq', 'in', seqs.slice(start, start + CHUNK))
+      .execute();
+    for (const row of rows)
+      signatures.set(
+        Number(row.seq),
+        `${row.model}\u0000${row.count}\u0000${row.min_time}\u0000${row.max_time}`,
+      );
+  }
   const parsed = new Map<number, ParsedBatch>();
   const missing: number[] = [];
   for (const [seq, signature] of signatures) {
@@ -84,18 +128,21 @@ export async function predictionsById(
       cache?.remember(Number(batch.seq), entry);
     }
   }
-  const found = new Map<string, PredictionRecord>();
+  const found = new Map<string, LabelledPrediction>();
   for (const [id, seq] of batchOf) {
     const batch = parsed.get(seq);
     const i = batch?.rowOf.get(id);
-    if (batch && i !== undefined) found.set(id, recordAt(batch.columns, i));
+    if (batch && i !== undefined) {
+      const { time, output, score, proba } = recordAt(batch.columns, i);
+      found.set(id, { id, time, output, score, proba });
+    }
   }
   return found;
 }
 
 /** A change to one prediction's label: the label the window's state counts now (null: none), and the new one. */
 export interface LabelChange {
-  prediction: PredictionRecord;
+  prediction: LabelledPrediction;
   before: ClassValue | null;
   after: ClassValue | null;
   /** When the new label reached Steward: the later of its time and its ingestion. */

@@ -1,10 +1,17 @@
 // Labels as they arrive: stored against their prediction, or kept waiting (bounded, with a time to live) until it comes.
 
 import { DomainError } from '../spec/domain-error.js';
-import type { ClassValue, LabelRecord, PredictionRecord } from '../spec/records.js';
-import { type BatchColumnsCache, type LabelChange, predictionsById } from './label-states.js';
+import type { ClassValue, LabelRecord } from '../spec/records.js';
+import {
+  type LabelChange,
+  type LabelLookups,
+  type LabelledPrediction,
+  predictionsById,
+} from './label-states.js';
 import { INSERT_CHUNK } from './prediction-writes.js';
 import type { Db } from './schema.js';
+import type { SqliteDatabase } from './sqlite-connection.js';
+import { upsertLabelsSqlite, waitingLabelsSqlite } from './sqlite-label-statements.js';
 
 /** At most this many labels of a model may wait for predictions that have not arrived. */
 export const MAX_WAITING_LABELS = 1_000_000;
@@ -38,11 +45,11 @@ export async function upsertLabels(
   model: string,
   records: readonly LabelRecord[],
   now: number,
-  options: { maxWaiting?: number; batches?: BatchColumnsCache } = {},
+  options: LabelLookups & { maxWaiting?: number } = {},
 ): Promise<{ matched: number; changes: LabelChange[] }> {
-  const { maxWaiting = MAX_WAITING_LABELS, batches } = options;
+  const { maxWaiting = MAX_WAITING_LABELS, ...lookups } = options;
   const ids = records.map((r) => r.predictionId);
-  const predictions = await predictionsById(db, model, ids, batches);
+  const predictions = await predictionsById(db, model, ids, lookups);
   const unmatched = records.length - predictions.size;
   if (unmatched > 0) {
     const waiting = await countWaitingLabels(db, model);
@@ -55,7 +62,7 @@ export async function upsertLabels(
   );
   for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
     const chunk = ordered.slice(start, start + INSERT_CHUNK);
-    for (const replaced of await upsertReturningReplaced(db, model, chunk, predictions, now))
+    for (const replaced of await upsertReturningReplaced(db, model, chunk, predictions, now, lookups.sqlite))
       previous.set(replaced.prediction_id, { label: replaced.label, waiting: replaced.waiting });
   }
   const changes: LabelChange[] = [];
@@ -79,7 +86,7 @@ export async function matchWaitingLabels(
   db: Db,
   model: string,
   ids?: readonly string[],
-  batches?: BatchColumnsCache,
+  lookups: LabelLookups = {},
 ): Promise<LabelChange[]> {
   let waiting = db
     .selectFrom('labels')
@@ -87,13 +94,15 @@ export async function matchWaitingLabels(
     .where('model', '=', model)
     .where('waiting', '=', 1);
   if (ids) waiting = waiting.where('prediction_id', 'in', ids.length > 0 ? ids : ['']);
-  const rows = await waiting.execute();
+  // Every batch a SQLite writer thread stores is followed by a match of its ids: prepared once.
+  const rows =
+    ids && lookups.sqlite ? waitingLabelsSqlite(lookups.sqlite, model, ids) : await waiting.execute();
   if (rows.length === 0) return [];
   const predictions = await predictionsById(
     db,
     model,
     rows.map((r) => r.prediction_id),
-    batches,
+    lookups,
   );
   const found = rows.filter((r) => predictions.has(r.prediction_id));
   const changes: LabelChange[] = [];
@@ -113,7 +122,7 @@ export async function matchWaitingLabels(
       .execute();
     for (const row of flipped)
       changes.push({
-        prediction: predictions.get(row.prediction_id) as PredictionRecord,
+        prediction: predictions.get(row.prediction_id) as LabelledPrediction,
         before: null,
         after: JSON.parse(row.label) as ClassValue,
         knownAt: Math.max(Number(row.time), Number(row.ingested_at)),
@@ -172,7 +181,20 @@ async function upsertReturningReplaced(
   chunk: readonly LabelRecord[],
   predictions: ReadonlyMap<string, unknown>,
   now: number,
+  sqlite?: SqliteDatabase,
 ): Promise<ReplacedLabel[]> {
+  if (sqlite)
+    return upsertLabelsSqlite(
+      sqlite,
+      model,
+      chunk.map((r) => ({
+        predictionId: r.predictionId,
+        label: JSON.stringify(r.label),
+        time: r.time,
+        waiting: predictions.has(r.predictionId) ? 0 : 1,
+      })),
+      now,
+    ).map(({ predictionId, label, waiting }) => ({ prediction_id: predictionId, label, waiting }));
   const rows = await db
     .insertInto('labels')
     .values(

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { LabelRecord } from '../spec/records.js';
 import type { WindowLabels } from '../window-state/window-labels.js';
 import { writeLabelHistory } from './label-history.js';
-import { appendLabelDelta, type BatchColumnsCache, labelDeltas, type ShardLog } from './label-states.js';
+import { appendLabelDelta, type LabelLookups, labelDeltas, type ShardLog } from './label-states.js';
 import { matchWaitingLabels, upsertLabels } from './label-upserts.js';
 import type { Database } from './schema.js';
 
@@ -39,16 +39,16 @@ export async function writeLabelsIn(
   log: ShardLog,
   write: LabelWrite,
   now: number,
-  batches?: BatchColumnsCache,
+  lookups: LabelLookups = {},
 ): Promise<LabelWritten> {
   let count: number;
   let changes: Parameters<typeof labelDeltas>[1];
   if (write.kind === 'labels') {
-    const stored = await upsertLabels(trx, model.name, write.records, now, batches ? { batches } : {});
+    const stored = await upsertLabels(trx, model.name, write.records, now, lookups);
     count = stored.matched;
     changes = stored.changes;
   } else {
-    changes = await matchWaitingLabels(trx, model.name, write.ids, batches);
+    changes = await matchWaitingLabels(trx, model.name, write.ids, lookups);
     count = changes.length;
   }
   if (model.labelHistory) await writeLabelHistory(trx, model.name, changes);

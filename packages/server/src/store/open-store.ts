@@ -15,6 +15,7 @@ import { windowLabelDeltasMigration } from './migrations/010-window-label-deltas
 import { labelHistoryMigration } from './migrations/011-label-history.js';
 import { estimatedWindowsMigration } from './migrations/012-estimated-windows.js';
 import { labelPreviousMigration } from './migrations/013-label-previous.js';
+import { predictionIdValuesMigration } from './migrations/014-prediction-id-values.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-connection.js';
 import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
@@ -158,6 +159,7 @@ async function migrate(connection: StoreConnection): Promise<void> {
     '011-label-history': labelHistoryMigration(),
     '012-estimated-windows': estimatedWindowsMigration(),
     '013-label-previous': labelPreviousMigration(),
+    '014-prediction-id-values': predictionIdValuesMigration(),
   };
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Kysely finds its bookkeeping tables by name in any schema unless told which one.

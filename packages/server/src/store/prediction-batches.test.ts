@@ -11,6 +11,7 @@ import { timeWindows } from '../monitor/windows.js';
 import type { PredictionRecord } from '../spec/records.js';
 import { ELEC2_MODEL, elec2Predictions } from '../testing/elec2.js';
 import { PG_SKIP_REASON, testStores } from '../testing/test-stores.js';
+import { predictionsById } from './label-states.js';
 import { monitoringMigration } from './migrations/001-monitoring.js';
 import { registryMigration } from './migrations/002-registry.js';
 import { servingMigration } from './migrations/003-serving.js';
@@ -20,6 +21,7 @@ import { alertAcknowledgementMigration } from './migrations/006-alert-acknowledg
 import { openStore, type StoreConnection } from './open-store.js';
 import { batchColumns, columnRows, type RawBatch, recordAt } from './prediction-batch.js';
 import { countPredictions, latestLabelledTime, queryPredictions } from './prediction-reads.js';
+import { insertPredictions } from './prediction-writes.js';
 import { kyselyDatabase, openSqliteFile } from './sqlite-connection.js';
 
 const rows = elec2Predictions()
@@ -183,6 +185,13 @@ for (const target of testStores()) {
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow();
         expect(Number(moved.n)).toBeGreaterThanOrEqual(50_000);
+        // Moved with what labels need of each prediction.
+        const withoutValues = await store.db
+          .selectFrom('prediction_ids')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where((eb) => eb.or([eb('time', 'is', null), eb('output', 'is', null), eb('score', 'is', null)]))
+          .executeTakeFirstOrThrow();
+        expect(Number(withoutValues.n)).toBe(0);
         expect(await countPredictions(store.db, 'elec2')).toEqual({ predictions: 70_000, labels: 0 });
         // A retry mixing ids of the large key and of the small one is recognised whole.
         const retry = [
@@ -305,6 +314,31 @@ for (const target of testStores()) {
         expect(windows.reduce((n, w) => n + w.labelled, 0)).toBe(20);
       });
 
+      it('counts labels sent just before their predictions, both in flight, once both are answered', async () => {
+        const ingestion = new Ingestion(store);
+        const source = elec2Predictions().slice(100, 130);
+        const labels = model.validator.labels(
+          source.map((r) => ({ predictionId: r.id, label: r.label })),
+          Date.now(),
+        );
+        if (!labels.ok) throw new Error('invalid');
+        // Three label batches each posted ahead of its predictions (on SQLite: queued in the writer thread first).
+        await Promise.all(
+          [0, 1, 2].flatMap((k) => [
+            ingestion.labels(model, labels.records.slice(10 * k, 10 * (k + 1))),
+            ingestion.predictions(
+              model,
+              validatedRecords(source.slice(10 * k, 10 * (k + 1)).map(({ label: _l, ...p }) => p)),
+            ),
+          ]),
+        );
+        const windows = await timeWindows(store, model.spec, { from: 0, to: Date.UTC(2000, 0) });
+        expect(windows.reduce((n, w) => n + w.labelled, 0)).toBe(30);
+        const accuracy = windows.reduce((n, w) => n + (w.metrics.accuracy ?? 0) * w.labelled, 0) / 30;
+        const right = source.filter((r) => r.output === r.label).length / 30;
+        expect(accuracy).toBeCloseTo(right, 12);
+      });
+
       it.skipIf(target.name !== 'postgres')(
         "counts a label whose prediction committed while the label's own transaction was still open",
         async () => {
@@ -374,6 +408,41 @@ for (const target of testStores()) {
           expect(right).toBeCloseTo(ten.filter((r) => r.output === r.label).length, 9);
         },
       );
+
+      it('gives a label what its prediction holds, from the id key, and from the batch for ids stored before', async () => {
+        const awkward: PredictionRecord[] = [
+          ['a', 'cat', null, null],
+          ['b', 'dog', 0.1 + 0.2, { cat: 0.3, 'd"og': 0.7 }],
+          ['c', 2.5, 1e-7, null],
+          ['d', 0, 768_833_167_993_708_200, { x: 5e-324 }],
+          ['e', 'é\\"', -0.000_123_456_789_012_345_67, null],
+        ].map(([id, output, score, proba], i) => ({
+          id: id as string,
+          time: 1_700_000_000_123 + i * 3_600_123,
+          version: i % 2 ? '2' : null,
+          segment: null,
+          features: { x: i },
+          output: output as PredictionRecord['output'],
+          score: score as number | null,
+          proba: proba as Record<string, number> | null,
+        }));
+        const now = Date.now();
+        const sqlite = store.sqlite ? { sqlite: store.sqlite } : {};
+        await insertPredictions(store.db, 'm', awkward.slice(0, 3), now, sqlite);
+        // A retry with two new rows: its skipped row still points at the first batch.
+        await insertPredictions(store.db, 'm', awkward.slice(2), now, sqlite);
+        const expected = new Map(
+          awkward.map(({ id, time, output, score, proba }) => [id, { id, time, output, score, proba }]),
+        );
+        const ids = [...awkward.map((r) => r.id), 'not stored'];
+        expect(await predictionsById(store.db, 'm', ids)).toEqual(expected);
+        for (const table of ['prediction_ids', 'prediction_ids_recent'] as const)
+          await store.db
+            .updateTable(table)
+            .set({ time: null, output: null, score: null, proba: null })
+            .execute();
+        expect(await predictionsById(store.db, 'm', ids)).toEqual(expected);
+      });
 
       it('skips the ids a model already has, keeps the first row stored, and reads every id once', async () => {
         const ingestion = new Ingestion(store);

@@ -55,7 +55,9 @@ export async function insertPredictions(
   if (options.sqlite) return insertSqlite(options.sqlite, model, records, now, options.raw);
   const row = batchRow(records, options.raw);
   const ids = records.map((r) => r.id);
-  // One statement (one round trip): the batch record, then a key entry for each id it brings that is new.
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  // One statement (one round trip): the batch record, then a key entry for each id it brings that is new, with
+  // what labels need of the prediction.
   const result = await sql<{ id: string; seq: string | number }>`
     with batch as (
       insert into prediction_batches (model, min_time, max_time, received_at, count, format, body, columns, skip)
@@ -63,8 +65,11 @@ export async function insertPredictions(
         null)
       returning seq
     )
-    insert into prediction_ids (model, id, batch)
-    select ${model}::text, u.id, batch.seq from unnest(${ids}::text[]) as u(id), batch
+    insert into prediction_ids (model, id, batch, time, output, score, proba)
+    select ${model}::text, u.id, batch.seq, u.time, u.output, u.score, u.proba
+    from unnest(${ids}::text[], ${records.map((r) => r.time)}::bigint[], ${records.map((r) => JSON.stringify(r.output))}::text[],
+      ${records.map((r) => json(r.score))}::text[], ${records.map((r) => json(r.proba))}::text[])
+      as u(id, time, output, score, proba), batch
     on conflict (model, id) do nothing
     returning id, batch as seq`.execute(db);
   const seq = await batchSeq(db, result.rows[0]?.seq);

@@ -29,6 +29,12 @@ export interface PredictionIdsTable {
   model: string;
   id: string;
   batch: number;
+  /** What a label needs of the prediction (null for ids stored before migration 014: read from the batch). */
+  time: number | null;
+  /** JSON, as the batch's columns have them; `score` and `proba` are null also when the prediction has none. */
+  output: string | null;
+  score: string | null;
+  proba: string | null;
 }
 
 export interface LabelsTable {

@@ -37,15 +37,21 @@ function statementsOf(database: SqliteDatabase): Statements {
       batch: database.prepare(
         'insert into prediction_batches (model, min_time, max_time, received_at, count, format, body, columns) values (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      // One statement for the whole batch: SQLite reads the ids from a JSON array instead of a call a row.
+      // One statement for the whole batch: SQLite reads the ids, and what labels need beside them, from the batch's
+      // columns instead of a call a row (`->`: each value's JSON text as it is there).
       ids: database.prepare(
-        `insert into prediction_ids_recent (model, id, batch) select @model, value, @batch from json_each(@ids)
-         where not exists (select 1 from prediction_ids m where m.model = @model and m.id = value)
+        `insert into prediction_ids_recent (model, id, batch, time, output, score, proba)
+         select @model, i.value, @batch, @columns ->> ('$.time[' || i.key || ']'),
+           @columns -> ('$.output[' || i.key || ']'), nullif(@columns -> ('$.score[' || i.key || ']'), 'null'),
+           nullif(@columns -> ('$.proba[' || i.key || ']'), 'null')
+         from json_each(@columns, '$.id') i
+         where not exists (select 1 from prediction_ids m where m.model = @model and m.id = i.value)
          on conflict (model, id) do nothing`,
       ),
       recentCount: database.prepare('select count(*) from prediction_ids_recent').pluck(),
       merge: database.prepare(
-        'insert into prediction_ids select model, id, batch from prediction_ids_recent order by model, id',
+        `insert into prediction_ids (model, id, batch, time, output, score, proba)
+         select model, id, batch, time, output, score, proba from prediction_ids_recent order by model, id`,
       ),
       clearRecent: database.prepare('delete from prediction_ids_recent'),
       others: database
@@ -109,7 +115,7 @@ export function insertBatchSqlite(
     batch.body,
     batch.columns,
   ).lastInsertRowid as number;
-  const inserted = statements.ids.run({ model, batch: seq, ids: batch.ids }).changes;
+  const inserted = statements.ids.run({ model, batch: seq, columns: batch.columns }).changes;
   moveRecentIds(database, statements, inserted);
   const skipped = new Set<number>();
   if (inserted === batch.count) return { inserted, skipped };

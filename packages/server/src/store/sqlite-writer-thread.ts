@@ -90,7 +90,10 @@ async function labelled(request: LabelRequest): Promise<WriteReply> {
   logs.set(key, log);
   try {
     const written = await savepoint(() =>
-      writeLabelsIn(db, request.model, request.shard, log, request.write, request.now, batches),
+      writeLabelsIn(db, request.model, request.shard, log, request.write, request.now, {
+        batches,
+        sqlite: database,
+      }),
     );
     // The next write of the group numbers its delta after this one (the whole log goes if the group fails).
     if (written.n !== undefined) {
