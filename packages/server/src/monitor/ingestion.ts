@@ -185,7 +185,9 @@ export class Ingestion {
    * Runs after predictions are stored, and from the maintenance loop for whatever that missed (a crash between).
    */
   async matchWaitingLabels(model: LoadedModel, ids?: readonly string[]): Promise<number> {
-    if (!(await hasWaitingLabels(this.store.db, model.spec.name))) return 0;
+    // Of these ids: while any label of the model waits (one sent ahead of its prediction), a look at the whole model
+    // would start a match for every batch.
+    if (!(await hasWaitingLabels(this.store.db, model.spec.name, ids))) return 0;
     return this.labelsSerialised(model.spec.name, () =>
       this.writeLabels(model, ids ? { kind: 'match', ids } : { kind: 'match' }, this.clock.now()),
     );

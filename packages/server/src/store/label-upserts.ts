@@ -146,15 +146,15 @@ export async function dropStaleWaitingLabels(
   return { waiting: await countWaitingLabels(db, model), dropped: Number(dropped.numDeletedRows) };
 }
 
-export async function hasWaitingLabels(db: Db, model: string): Promise<boolean> {
-  const row = await db
+/** Whether labels of the model (of `ids`, when given) wait for their predictions. */
+export async function hasWaitingLabels(db: Db, model: string, ids?: readonly string[]): Promise<boolean> {
+  let waiting = db
     .selectFrom('labels')
     .select('prediction_id')
     .where('model', '=', model)
-    .where('waiting', '=', 1)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+    .where('waiting', '=', 1);
+  if (ids) waiting = waiting.where('prediction_id', 'in', ids.length > 0 ? ids : ['']);
+  return (await waiting.limit(1).executeTakeFirst()) !== undefined;
 }
 
 async function countWaitingLabels(db: Db, model: string): Promise<number> {
