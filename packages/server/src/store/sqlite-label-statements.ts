@@ -1,16 +1,10 @@
 // A label write's hot statements on SQLite, prepared once a connection (the writer thread's): Kysely compiled the
 // hundred-row upsert anew for every write, a third of the upsert's time.
+import type { PredictionIdsTable } from './schema.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-connection.js';
 
 /** An id key row with what labels need of its prediction (see migration 014). */
-export interface IdValuesRow {
-  id: string;
-  batch: number;
-  time: number | null;
-  output: string | null;
-  score: string | null;
-  proba: string | null;
-}
+export type IdValuesRow = Omit<PredictionIdsTable, 'model'>;
 
 /** A label row as the upsert writes it. */
 export interface LabelRow {
