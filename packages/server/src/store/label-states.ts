@@ -36,7 +36,7 @@ export class BatchColumnsCache {
 
 /** What a label write may use beside its connection. */
 export interface LabelLookups {
-  /** Batches kept parsed, for ids stored before their values were kept beside them. */
+  /** Batches kept parsed, for ids whose values are not beside them (SQLite, or stored before migration 014). */
   batches?: BatchColumnsCache;
   /** The SQLite connection the write's `db` runs on: its hot statements run prepared. */
   sqlite?: SqliteDatabase;
@@ -47,7 +47,8 @@ export type LabelledPrediction = Pick<PredictionRecord, 'id' | 'time' | 'output'
 
 /**
  * The stored predictions of `ids` as labels need them, by id; ids not stored are left out. One query of the id keys,
- * which hold these values beside each id; ids stored before they did (migration 014) are read from their batches.
+ * which on PostgreSQL hold these values beside each id; on SQLite, and for ids stored before migration 014, they are
+ * read from their batches.
  */
 export async function predictionsById(
   db: Db,
