@@ -1,6 +1,6 @@
 import type { BatchFormat } from './prediction-batch.js';
 import type { Database } from './schema.js';
-import type { SqliteDatabase, SqliteStatement } from './sqlite-connection.js';
+import { preparedOnce, type SqliteDatabase, type SqliteStatement } from './sqlite-connection.js';
 
 /** One batch of predictions as the SQLite statements take it. */
 export interface SqliteBatch {
@@ -28,47 +28,40 @@ interface Statements {
   profile: SqliteStatement;
 }
 
-const prepared = new WeakMap<SqliteDatabase, Statements>();
-
-function statementsOf(database: SqliteDatabase): Statements {
-  let statements = prepared.get(database);
-  if (!statements) {
-    statements = {
-      batch: database.prepare(
-        'insert into prediction_batches (model, min_time, max_time, received_at, count, format, body, columns) values (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      // One statement for the whole batch: SQLite reads the ids from a JSON array instead of a call a row. Without
-      // what labels need of each prediction (see migration 014): copying those out of the batch's JSON in SQL costs
-      // a path a value, which grows with the batch (1000-row batches: 43 against 290 k rows/s stored); label
-      // lookups on SQLite read the batch, which the writer thread keeps parsed.
-      ids: database.prepare(
-        `insert into prediction_ids_recent (model, id, batch) select @model, value, @batch from json_each(@ids)
-         where not exists (select 1 from prediction_ids m where m.model = @model and m.id = value)
-         on conflict (model, id) do nothing`,
-      ),
-      recentCount: database.prepare('select count(*) from prediction_ids_recent').pluck(),
-      merge: database.prepare(
-        `insert into prediction_ids (model, id, batch, time, output, score, proba)
-         select model, id, batch, time, output, score, proba from prediction_ids_recent order by model, id`,
-      ),
-      clearRecent: database.prepare('delete from prediction_ids_recent'),
-      others: database
-        .prepare(
-          `select id from prediction_ids where model = @model and id in (select value from json_each(@ids))
-           union all
-           select id from prediction_ids_recent where model = @model and id in (select value from json_each(@ids)) and batch <> @batch`,
-        )
-        .pluck(),
-      skip: database.prepare('update prediction_batches set count = ?, skip = ? where seq = ?'),
-      drop: database.prepare('delete from prediction_batches where seq = ?'),
-      profile: database.prepare(
-        'insert into profiles (model, window_start, shard, count, profile, updated_at) values (?, ?, ?, ?, ?, ?) on conflict (model, window_start, shard) do update set count = excluded.count, profile = excluded.profile, updated_at = excluded.updated_at',
-      ),
-    };
-    prepared.set(database, statements);
-  }
-  return statements;
-}
+const statementsOf = preparedOnce(
+  (database): Statements => ({
+    batch: database.prepare(
+      'insert into prediction_batches (model, min_time, max_time, received_at, count, format, body, columns) values (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    // One statement for the whole batch: SQLite reads the ids from a JSON array instead of a call a row. Without
+    // what labels need of each prediction (see migration 014): copying those out of the batch's JSON in SQL costs
+    // a path a value, which grows with the batch (1000-row batches: 43 against 290 k rows/s stored); label
+    // lookups on SQLite read the batch, which the writer thread keeps parsed.
+    ids: database.prepare(
+      `insert into prediction_ids_recent (model, id, batch) select @model, value, @batch from json_each(@ids)
+       where not exists (select 1 from prediction_ids m where m.model = @model and m.id = value)
+       on conflict (model, id) do nothing`,
+    ),
+    recentCount: database.prepare('select count(*) from prediction_ids_recent').pluck(),
+    merge: database.prepare(
+      `insert into prediction_ids (model, id, batch, time, output, score, proba)
+       select model, id, batch, time, output, score, proba from prediction_ids_recent order by model, id`,
+    ),
+    clearRecent: database.prepare('delete from prediction_ids_recent'),
+    others: database
+      .prepare(
+        `select id from prediction_ids where model = @model and id in (select value from json_each(@ids))
+         union all
+         select id from prediction_ids_recent where model = @model and id in (select value from json_each(@ids)) and batch <> @batch`,
+      )
+      .pluck(),
+    skip: database.prepare('update prediction_batches set count = ?, skip = ? where seq = ?'),
+    drop: database.prepare('delete from prediction_batches where seq = ?'),
+    profile: database.prepare(
+      'insert into profiles (model, window_start, shard, count, profile, updated_at) values (?, ?, ?, ?, ?, ?) on conflict (model, window_start, shard) do update set count = excluded.count, profile = excluded.profile, updated_at = excluded.updated_at',
+    ),
+  }),
+);
 
 /**
  * Random ids (UUIDs) land each on its own page of a large key, and every page a commit touches is written twice (the

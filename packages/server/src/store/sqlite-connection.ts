@@ -24,6 +24,19 @@ import { SQLITE_PRAGMAS } from './sqlite-pragmas.js';
 export type SqliteDatabase = EnhancedDatabaseSync<DatabaseSyncInstance>;
 export type SqliteStatement = ReturnType<SqliteDatabase['prepare']>;
 
+/** `prepare` run once a connection: the statements a hot path keeps, each connection its own. */
+export function preparedOnce<T>(prepare: (database: SqliteDatabase) => T): (database: SqliteDatabase) => T {
+  const prepared = new WeakMap<SqliteDatabase, T>();
+  return (database) => {
+    let statements = prepared.get(database);
+    if (statements === undefined) {
+      statements = prepare(database);
+      prepared.set(database, statements);
+    }
+    return statements;
+  };
+}
+
 /** Opens a SQLite file (created if missing); an unopenable path fails with code `SQLITE_CANTOPEN`. */
 export function openSqliteFile(path: string): SqliteDatabase {
   try {

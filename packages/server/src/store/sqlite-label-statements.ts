@@ -1,7 +1,7 @@
 // A label write's hot statements on SQLite, prepared once a connection (the writer thread's): Kysely compiled the
 // hundred-row upsert anew for every write, a third of the upsert's time.
 import type { PredictionIdsTable } from './schema.js';
-import type { SqliteDatabase, SqliteStatement } from './sqlite-connection.js';
+import { preparedOnce, type SqliteDatabase, type SqliteStatement } from './sqlite-connection.js';
 
 /** An id key row with what labels need of its prediction (see migration 014). */
 export type IdValuesRow = Omit<PredictionIdsTable, 'model'>;
@@ -21,36 +21,29 @@ interface Statements {
   waiting: SqliteStatement;
 }
 
-const prepared = new WeakMap<SqliteDatabase, Statements>();
-
-function statementsOf(database: SqliteDatabase): Statements {
-  let statements = prepared.get(database);
-  if (!statements) {
-    const idValues = (table: string) =>
-      `select id, batch, time, output, score, proba from ${table}
-       where model = @model and id in (select value from json_each(@ids))`;
-    statements = {
-      idValues: database.prepare(
-        `${idValues('prediction_ids')} union all ${idValues('prediction_ids_recent')}`,
-      ),
-      // A conflicting row's label and flag as they stand when the update takes it (see upsertReturningReplaced).
-      upsert: database.prepare(
-        `insert into labels (model, prediction_id, label, time, ingested_at, waiting, previous_label, previous_waiting)
-         values (?, ?, ?, ?, ?, ?, null, null)
-         on conflict (model, prediction_id) do update set label = excluded.label, time = excluded.time,
-           ingested_at = excluded.ingested_at, waiting = excluded.waiting, previous_label = labels.label,
-           previous_waiting = labels.waiting
-         returning previous_label, previous_waiting`,
-      ),
-      waiting: database.prepare(
-        `select prediction_id, label from labels
-         where model = @model and waiting = 1 and prediction_id in (select value from json_each(@ids))`,
-      ),
-    };
-    prepared.set(database, statements);
-  }
-  return statements;
-}
+const statementsOf = preparedOnce((database): Statements => {
+  const idValues = (table: string) =>
+    `select id, batch, time, output, score, proba from ${table}
+     where model = @model and id in (select value from json_each(@ids))`;
+  return {
+    idValues: database.prepare(
+      `${idValues('prediction_ids')} union all ${idValues('prediction_ids_recent')}`,
+    ),
+    // A conflicting row's label and flag as they stand when the update takes it (see upsertReturningReplaced).
+    upsert: database.prepare(
+      `insert into labels (model, prediction_id, label, time, ingested_at, waiting, previous_label, previous_waiting)
+       values (?, ?, ?, ?, ?, ?, null, null)
+       on conflict (model, prediction_id) do update set label = excluded.label, time = excluded.time,
+         ingested_at = excluded.ingested_at, waiting = excluded.waiting, previous_label = labels.label,
+         previous_waiting = labels.waiting
+       returning previous_label, previous_waiting`,
+    ),
+    waiting: database.prepare(
+      `select prediction_id, label from labels
+       where model = @model and waiting = 1 and prediction_id in (select value from json_each(@ids))`,
+    ),
+  };
+});
 
 /** The id key rows of `ids` (each id is in one of the two keys at most). */
 export function idValuesSqlite(
