@@ -6,7 +6,7 @@ import { hasWaitingLabels } from '../store/label-upserts.js';
 import { type LabelWrite, type LabelWritten, writeLabels as writeLabelsHere } from '../store/label-writes.js';
 import { foldsLate, lateShard } from '../store/late-profiles.js';
 import type { StoreConnection } from '../store/open-store.js';
-import { batchRow, type RawBatch } from '../store/prediction-batch.js';
+import { batchRow, idValuesJson, type RawBatch } from '../store/prediction-batch.js';
 import { insertPredictions } from '../store/prediction-writes.js';
 import { writeProfiles } from '../store/profile-writes.js';
 import { type Clock, systemClock } from '../time/clock.js';
@@ -82,9 +82,9 @@ export class Ingestion {
   /** Batches waiting to be written on the store's own connection, by model (see writeHereGrouped). */
   private readonly waitingBatches = new Map<string, WaitingBatch[]>();
   /**
-   * Batches parsed for label lookups (labels mostly follow recent predictions), as many as the SQLite writer thread
-   * keeps: with 512, a PostgreSQL server whose labels reached over a few minutes of batches parsed most of them
-   * again at every label write, and slowed down as the minutes went by (seen in the soak's requests every 5 s).
+   * Batches parsed for the label lookups of ids stored before migration 014 (labels mostly follow recent
+   * predictions), as many as the SQLite writer thread keeps: with 512, a PostgreSQL server whose labels reached over
+   * a few minutes of batches parsed most of them again at every label write (before 014 held the values by the ids).
    */
   private readonly batches = new BatchColumnsCache(2048);
 
@@ -145,6 +145,7 @@ export class Ingestion {
       batch: {
         model: model.spec.name,
         ...batchRow(records, raw),
+        values: idValuesJson(records),
         count: records.length,
         now: this.clock.now(),
       },

@@ -380,9 +380,11 @@ for (const target of testStores()) {
           label: 1,
           time: 1,
         }));
+        // SQLite's statements run on its connection's handle.
+        const onStore = store.sqlite ? { sqlite: store.sqlite } : {};
         const first = await store.db
           .transaction()
-          .execute((trx) => upsertLabels(trx, 'elec2', [...early, ...unknown], 1000));
+          .execute((trx) => upsertLabels(trx, 'elec2', [...early, ...unknown], 1000, onStore));
         expect(first).toEqual({ matched: 0, changes: [] });
         const waiting = async () =>
           Number(
@@ -395,12 +397,17 @@ for (const target of testStores()) {
             ).n,
           );
         expect(await waiting()).toBe(150);
+        // Corrections of labels that wait add none: 150 waiting and 50 sent again fit a cap of 200.
+        await store.db
+          .transaction()
+          .execute((trx) => upsertLabels(trx, 'elec2', unknown, 1000, { ...onStore, maxWaiting: 200 }));
+        expect(await waiting()).toBe(150);
         // One more unmatched label than the cap allows: the whole batch is refused, nothing stored.
         const more = Array.from({ length: 51 }, (_, i) => ({ predictionId: `more-${i}`, label: 0, time: 1 }));
         await expect(
           store.db
             .transaction()
-            .execute((trx) => upsertLabels(trx, 'elec2', more, 1000, { maxWaiting: 200 })),
+            .execute((trx) => upsertLabels(trx, 'elec2', more, 1000, { ...onStore, maxWaiting: 200 })),
         ).rejects.toThrow(TooManyWaitingLabelsError);
         expect(await waiting()).toBe(150);
         // The predictions arrive: their labels stop waiting and count in their windows; the others go after 30 days.

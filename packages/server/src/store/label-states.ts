@@ -4,7 +4,7 @@ import { windowStart } from '../spec/window-start.js';
 import { decodeLabelDelta, encodeLabelDelta } from '../window-state/window-label-delta.js';
 import { WindowLabels, type WindowLabelsJSON } from '../window-state/window-labels.js';
 import { columnRows, recordAt } from './prediction-batch.js';
-import type { Db } from './schema.js';
+import type { Db, IdValuesRow } from './schema.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 import { idValuesSqlite } from './sqlite-label-statements.js';
 
@@ -36,7 +36,7 @@ export class BatchColumnsCache {
 
 /** What a label write may use beside its connection. */
 export interface LabelLookups {
-  /** Batches kept parsed, for ids whose values are not beside them (SQLite, or stored before migration 014). */
+  /** Batches kept parsed, for ids stored before migration 014 (their values are not beside them). */
   batches?: BatchColumnsCache;
   /** The SQLite connection the write's `db` runs on: its hot statements run prepared. */
   sqlite?: SqliteDatabase;
@@ -47,8 +47,7 @@ export type LabelledPrediction = Pick<PredictionRecord, 'id' | 'time' | 'output'
 
 /**
  * The stored predictions of `ids` as labels need them, by id; ids not stored are left out. One query of the id keys,
- * which on PostgreSQL hold these values beside each id; on SQLite, and for ids stored before migration 014, they are
- * read from their batches.
+ * which hold these values beside each id; for ids stored before migration 014 they are read from their batches.
  */
 export async function predictionsById(
   db: Db,
@@ -56,8 +55,7 @@ export async function predictionsById(
   ids: readonly string[],
   { batches, sqlite }: LabelLookups = {},
 ): Promise<Map<string, LabelledPrediction>> {
-  const found = new Map<string, LabelledPrediction>();
-  const batchOf = new Map<string, number>();
+  const rows: IdValuesRow[] = [];
   for (let start = 0; start < ids.length; start += CHUNK) {
     const chunk = ids.slice(start, start + CHUNK);
     const stored = (table: (typeof ID_TABLES)[number]) =>
@@ -66,20 +64,33 @@ export async function predictionsById(
         .select(['id', 'batch', 'time', 'output', 'score', 'proba'])
         .where('model', '=', model)
         .where('id', 'in', chunk);
-    const rows = sqlite
-      ? idValuesSqlite(sqlite, model, chunk)
-      : await stored('prediction_ids').unionAll(stored('prediction_ids_recent')).execute();
-    for (const row of rows) {
-      if (row.time === null || row.output === null) batchOf.set(row.id, Number(row.batch));
-      else
-        found.set(row.id, {
-          id: row.id,
-          time: Number(row.time),
-          output: JSON.parse(row.output) as ClassValue,
-          score: row.score === null ? null : (JSON.parse(row.score) as number),
-          proba: row.proba === null ? null : (JSON.parse(row.proba) as Record<string, number>),
-        });
-    }
+    rows.push(
+      ...(sqlite
+        ? idValuesSqlite(sqlite, model, chunk)
+        : await stored('prediction_ids').unionAll(stored('prediction_ids_recent')).execute()),
+    );
+  }
+  return predictionsOfIdRows(db, rows, batches);
+}
+
+/** The predictions of id key rows, by id: from their values, or from their batches for ids stored before 014. */
+export async function predictionsOfIdRows(
+  db: Db,
+  rows: readonly IdValuesRow[],
+  batches?: BatchColumnsCache,
+): Promise<Map<string, LabelledPrediction>> {
+  const found = new Map<string, LabelledPrediction>();
+  const batchOf = new Map<string, number>();
+  for (const row of rows) {
+    if (row.time === null || row.output === null) batchOf.set(row.id, Number(row.batch));
+    else
+      found.set(row.id, {
+        id: row.id,
+        time: Number(row.time),
+        output: JSON.parse(row.output) as ClassValue,
+        score: row.score === null ? null : (JSON.parse(row.score) as number),
+        proba: row.proba === null ? null : (JSON.parse(row.proba) as Record<string, number>),
+      });
   }
   if (batchOf.size > 0) for (const [id, p] of await fromBatches(db, batchOf, batches)) found.set(id, p);
   return found;

@@ -1,5 +1,6 @@
 // Labels as they arrive: stored against their prediction, or kept waiting (bounded, with a time to live) until it comes.
 
+import { sql } from 'kysely';
 import { DomainError } from '../spec/domain-error.js';
 import type { ClassValue, LabelRecord } from '../spec/records.js';
 import {
@@ -7,9 +8,10 @@ import {
   type LabelLookups,
   type LabelledPrediction,
   predictionsById,
+  predictionsOfIdRows,
 } from './label-states.js';
 import { INSERT_CHUNK } from './prediction-writes.js';
-import type { Db } from './schema.js';
+import type { Db, IdValuesRow } from './schema.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
 import { upsertLabelsSqlite, waitingLabelsSqlite } from './sqlite-label-statements.js';
 
@@ -38,7 +40,8 @@ export class TooManyWaitingLabelsError extends DomainError {
 /**
  * Stores labels; a label for an id that already has one replaces it (a correction). Labels whose prediction is stored
  * come back as changes for the windows' states (the label counted before, if any, and the new one); the others wait
- * for their prediction, up to `maxWaiting` a model.
+ * for their prediction, up to `maxWaiting` a model. Run it in a transaction: a batch over that limit throws after
+ * its upsert, and its rollback stores nothing of it.
  */
 export async function upsertLabels(
   db: Db,
@@ -48,33 +51,129 @@ export async function upsertLabels(
   options: LabelLookups & { maxWaiting?: number } = {},
 ): Promise<{ matched: number; changes: LabelChange[] }> {
   const { maxWaiting = MAX_WAITING_LABELS, ...lookups } = options;
-  const ids = records.map((r) => r.predictionId);
-  const predictions = await predictionsById(db, model, ids, lookups);
-  const unmatched = records.length - predictions.size;
-  if (unmatched > 0) {
-    const waiting = await countWaitingLabels(db, model);
-    if (waiting + unmatched > maxWaiting) throw new TooManyWaitingLabelsError(waiting, unmatched, maxWaiting);
-  }
-  const previous = new Map<string, { label: string; waiting: number }>();
   // In id order: two servers upserting the same labels take their row locks in one order (no deadlock).
   const ordered = [...records].sort((a, b) =>
     a.predictionId < b.predictionId ? -1 : a.predictionId > b.predictionId ? 1 : 0,
   );
-  for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
-    const chunk = ordered.slice(start, start + INSERT_CHUNK);
-    for (const replaced of await upsertReturningReplaced(db, model, chunk, predictions, now, lookups.sqlite))
-      previous.set(replaced.prediction_id, { label: replaced.label, waiting: replaced.waiting });
+  const { predictions, replaced } = lookups.sqlite
+    ? await upsertSqlite(db, lookups.sqlite, model, ordered, now, lookups)
+    : await upsertPostgres(db, model, ordered, now, lookups);
+  const unmatched = records.length - predictions.size;
+  if (unmatched > 0) {
+    // The labels that wait now, less those this batch added (not those it replaced), were waiting before it.
+    let added = 0;
+    for (const r of records)
+      if (!predictions.has(r.predictionId) && replaced.get(r.predictionId)?.waiting !== 1) added++;
+    const waiting = (await countWaitingLabels(db, model)) - added;
+    if (waiting + unmatched > maxWaiting) throw new TooManyWaitingLabelsError(waiting, unmatched, maxWaiting);
   }
   const changes: LabelChange[] = [];
   for (const r of records) {
     const prediction = predictions.get(r.predictionId);
     if (!prediction) continue;
-    const before = previous.get(r.predictionId);
+    const before = replaced.get(r.predictionId);
     // A label that was waiting was never counted: only a counted one is taken out.
     const counted = before && before.waiting === 0 ? (JSON.parse(before.label) as ClassValue) : null;
     changes.push({ prediction, before: counted, after: r.label, knownAt: Math.max(r.time, now) });
   }
   return { matched: predictions.size, changes };
+}
+
+/** A label an upsert replaced: the label (JSON) and whether it was waiting for its prediction, by prediction id. */
+type Replaced = Map<string, { label: string; waiting: number }>;
+
+interface Upserted {
+  predictions: Map<string, LabelledPrediction>;
+  replaced: Replaced;
+}
+
+/** SQLite: the predictions looked up, then the labels upserted a prepared statement a row (no round trips). */
+async function upsertSqlite(
+  db: Db,
+  sqlite: SqliteDatabase,
+  model: string,
+  ordered: readonly LabelRecord[],
+  now: number,
+  lookups: LabelLookups,
+): Promise<Upserted> {
+  const predictions = await predictionsById(
+    db,
+    model,
+    ordered.map((r) => r.predictionId),
+    lookups,
+  );
+  const rows = ordered.map((r) => ({
+    predictionId: r.predictionId,
+    label: JSON.stringify(r.label),
+    time: r.time,
+    waiting: predictions.has(r.predictionId) ? (0 as const) : (1 as const),
+  }));
+  const replaced: Replaced = new Map();
+  for (const { predictionId, label, waiting } of upsertLabelsSqlite(sqlite, model, rows, now))
+    replaced.set(predictionId, { label, waiting });
+  return { predictions, replaced };
+}
+
+/**
+ * PostgreSQL: one statement a chunk looks the predictions up in the id key, upserts the labels (waiting where none
+ * is stored) and returns both: a round trip fewer than a lookup then an upsert. The update of a conflicting row
+ * reads the row as it stands when locked, so a label another transaction replaced meanwhile is the one taken out (a
+ * read before the write would have missed it).
+ */
+async function upsertPostgres(
+  db: Db,
+  model: string,
+  ordered: readonly LabelRecord[],
+  now: number,
+  lookups: LabelLookups,
+): Promise<Upserted> {
+  const found: IdValuesRow[] = [];
+  const replaced: Replaced = new Map();
+  for (let start = 0; start < ordered.length; start += INSERT_CHUNK) {
+    const chunk = ordered.slice(start, start + INSERT_CHUNK);
+    const ids = chunk.map((r) => r.predictionId);
+    const { rows } = await sql<
+      Omit<IdValuesRow, 'id'> & {
+        prediction_id: string;
+        previous_label: string | null;
+        previous_waiting: number | null;
+      }
+    >`
+      with stored as (
+        select id, batch, time, output, score, proba from prediction_ids
+        where model = ${model} and id = any(${ids}::text[])
+      ), upserted as (
+        insert into labels (model, prediction_id, label, time, ingested_at, waiting, previous_label, previous_waiting)
+        select ${model}::text, l.id, l.label, l.time, ${now}::bigint, case when s.id is null then 1 else 0 end, null, null
+        from unnest(${ids}::text[], ${chunk.map((r) => JSON.stringify(r.label))}::text[],
+          ${chunk.map((r) => r.time)}::bigint[]) with ordinality as l(id, label, time, n)
+        left join stored s on s.id = l.id
+        order by l.n
+        on conflict (model, prediction_id) do update set label = excluded.label, time = excluded.time,
+          ingested_at = excluded.ingested_at, waiting = excluded.waiting, previous_label = labels.label,
+          previous_waiting = labels.waiting
+        returning prediction_id, previous_label, previous_waiting
+      )
+      select u.prediction_id, u.previous_label, u.previous_waiting, s.batch, s.time, s.output, s.score, s.proba
+      from upserted u left join stored s on s.id = u.prediction_id`.execute(db);
+    for (const row of rows) {
+      if (row.batch !== null)
+        found.push({
+          id: row.prediction_id,
+          batch: row.batch,
+          time: row.time,
+          output: row.output,
+          score: row.score,
+          proba: row.proba,
+        });
+      if (row.previous_label !== null)
+        replaced.set(row.prediction_id, {
+          label: row.previous_label,
+          waiting: Number(row.previous_waiting ?? 0),
+        });
+    }
+  }
+  return { predictions: await predictionsOfIdRows(db, found, lookups.batches), replaced };
 }
 
 /**
@@ -165,69 +264,4 @@ async function countWaitingLabels(db: Db, model: string): Promise<number> {
     .where('waiting', '=', 1)
     .executeTakeFirstOrThrow();
   return Number(n);
-}
-
-/** A label an upsert replaced: the label (JSON) and whether it was waiting for its prediction. */
-type ReplacedLabel = { prediction_id: string; label: string; waiting: number };
-
-/**
- * The upsert, returning for each label it replaced the label and waiting flag replaced. The update of a conflicting
- * row reads the row as it stands when locked, so a label another transaction replaced meanwhile is the one taken
- * out (a read before the write would have missed it).
- */
-async function upsertReturningReplaced(
-  db: Db,
-  model: string,
-  chunk: readonly LabelRecord[],
-  predictions: ReadonlyMap<string, unknown>,
-  now: number,
-  sqlite?: SqliteDatabase,
-): Promise<ReplacedLabel[]> {
-  if (sqlite)
-    return upsertLabelsSqlite(
-      sqlite,
-      model,
-      chunk.map((r) => ({
-        predictionId: r.predictionId,
-        label: JSON.stringify(r.label),
-        time: r.time,
-        waiting: predictions.has(r.predictionId) ? 0 : 1,
-      })),
-      now,
-    ).map(({ predictionId, label, waiting }) => ({ prediction_id: predictionId, label, waiting }));
-  const rows = await db
-    .insertInto('labels')
-    .values(
-      chunk.map((r) => ({
-        model,
-        prediction_id: r.predictionId,
-        label: JSON.stringify(r.label),
-        time: r.time,
-        ingested_at: now,
-        waiting: predictions.has(r.predictionId) ? 0 : 1,
-        previous_label: null,
-        previous_waiting: null,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['model', 'prediction_id']).doUpdateSet((eb) => ({
-        label: eb.ref('excluded.label'),
-        time: eb.ref('excluded.time'),
-        ingested_at: eb.ref('excluded.ingested_at'),
-        waiting: eb.ref('excluded.waiting'),
-        previous_label: eb.ref('labels.label'),
-        previous_waiting: eb.ref('labels.waiting'),
-      })),
-    )
-    .returning(['prediction_id', 'previous_label', 'previous_waiting'])
-    .execute();
-  const replaced: ReplacedLabel[] = [];
-  for (const row of rows)
-    if (row.previous_label !== null)
-      replaced.push({
-        prediction_id: row.prediction_id,
-        label: row.previous_label,
-        waiting: Number(row.previous_waiting ?? 0),
-      });
-  return replaced;
 }

@@ -59,6 +59,15 @@ export function batchRow(records: readonly PredictionRecord[], raw: RawBatch | u
     : { min, max, format: 'records', body: JSON.stringify(records), ids, columns };
 }
 
+/**
+ * What labels need of each prediction, as a JSON array of `[id, time, output, score, proba]` tuples: SQLite copies
+ * them into its id key from this (a few values a row, read in one pass) rather than from the columns' JSON, where a
+ * path a value costs in proportion to the batch.
+ */
+export function idValuesJson(records: readonly PredictionRecord[]): string {
+  return JSON.stringify(records.map((r) => [r.id, r.time, r.output, r.score, r.proba]));
+}
+
 /** The columns of `records`; `ids` is their ids as a JSON array, already encoded for the key. */
 export function batchColumns(records: readonly PredictionRecord[], ids: string): string {
   const n = records.length;

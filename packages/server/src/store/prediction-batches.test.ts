@@ -429,6 +429,24 @@ for (const target of testStores()) {
         );
         const ids = [...awkward.map((r) => r.id), 'not stored'];
         expect(await predictionsById(store.db, 'm', ids)).toEqual(expected);
+        // Both stores keep the values beside each id, as JSON text exactly as the columns have them.
+        const keyed = [];
+        for (const table of ['prediction_ids', 'prediction_ids_recent'] as const)
+          keyed.push(
+            ...(await store.db
+              .selectFrom(table)
+              .select(['id', 'time', 'output', 'score', 'proba'])
+              .execute()),
+          );
+        expect(keyed.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+          awkward.map(({ id, time, output, score, proba }) => ({
+            id,
+            time,
+            output: JSON.stringify(output),
+            score: score === null ? null : JSON.stringify(score),
+            proba: proba === null ? null : JSON.stringify(proba),
+          })),
+        );
         for (const table of ['prediction_ids', 'prediction_ids_recent'] as const)
           await store.db
             .updateTable(table)

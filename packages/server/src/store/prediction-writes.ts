@@ -2,7 +2,7 @@
 
 import { sql } from 'kysely';
 import type { PredictionRecord } from '../spec/records.js';
-import { batchRow, type RawBatch } from './prediction-batch.js';
+import { batchRow, idValuesJson, type RawBatch } from './prediction-batch.js';
 import type { Db } from './schema.js';
 import { insertBatchSqlite } from './sqlite-batches.js';
 import type { SqliteDatabase } from './sqlite-connection.js';
@@ -28,7 +28,13 @@ export function insertSqlite(
   now: number,
   raw?: RawBatch,
 ): InsertedPredictions {
-  return insertBatchSqlite(database, { model, ...batchRow(records, raw), count: records.length, now });
+  return insertBatchSqlite(database, {
+    model,
+    ...batchRow(records, raw),
+    values: idValuesJson(records),
+    count: records.length,
+    now,
+  });
 }
 
 /** The batch's number: from the ids it inserted, or (none new) the newest batch of the statement's connection. */

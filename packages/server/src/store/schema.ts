@@ -37,6 +37,9 @@ export interface PredictionIdsTable {
   proba: string | null;
 }
 
+/** An id key row with what labels need of its prediction (see migration 014). */
+export type IdValuesRow = Omit<PredictionIdsTable, 'model'>;
+
 export interface LabelsTable {
   model: string;
   prediction_id: string;

@@ -1,10 +1,7 @@
 // A label write's hot statements on SQLite, prepared once a connection (the writer thread's): Kysely compiled the
 // hundred-row upsert anew for every write, a third of the upsert's time.
-import type { PredictionIdsTable } from './schema.js';
+import type { IdValuesRow } from './schema.js';
 import { preparedOnce, type SqliteDatabase, type SqliteStatement } from './sqlite-connection.js';
-
-/** An id key row with what labels need of its prediction (see migration 014). */
-export type IdValuesRow = Omit<PredictionIdsTable, 'model'>;
 
 /** A label row as the upsert writes it. */
 export interface LabelRow {

@@ -58,7 +58,7 @@ const batchWriter = new ProfiledBatchWriter(database);
 
 /** This thread's shard logs (see label-states.ts), by model and creation time. */
 const logs = new Map<string, ShardLog>();
-// Every label write of a SQLite store looks its predictions up here: a larger cache than a server's.
+// Labels of ids stored before migration 014 read their predictions from the batches (see predictionsById).
 const batches = new BatchColumnsCache(2048);
 const logKey = (model: LabelModel, shard: string) => `${model.name}\u0000${model.createdAt}\u0000${shard}`;
 

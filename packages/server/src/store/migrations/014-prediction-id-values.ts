@@ -5,8 +5,8 @@ import type { Kysely, Migration } from 'kysely';
  * and class probabilities. A label write then looks its predictions up in the key alone, instead of reading and
  * parsing the columns of every batch its ids fall in (most of a label write's cost once labels reach back over more
  * batches than a process keeps parsed). Ids stored before this migration have none of these (null `time`): their
- * lookups still read the batch. PostgreSQL fills them as it stores the ids; SQLite leaves them null (see
- * sqlite-batches.ts: in SQL they cost more than the rest of the insert), its writer thread keeping batches parsed.
+ * lookups still read the batch. Both stores fill them as they store the ids (SQLite from a JSON array of small
+ * tuples the receiving thread encodes: see sqlite-batches.ts).
  */
 export function predictionIdValuesMigration(): Migration {
   return {
