@@ -9,7 +9,7 @@ import { ELEC2_FEATURES, ELEC2_MODEL, elec2Rows } from '../testing/elec2.js';
 import { testStores } from '../testing/test-stores.js';
 import { ArtifactStore } from './artifact-store.js';
 import { Registry } from './registry.js';
-import { RegistryError } from './version-records.js';
+import { type ModelVersion, RegistryError } from './version-records.js';
 
 const rows = elec2Rows().slice(0, 1344);
 const X = rows.map((r) => ELEC2_FEATURES.map((f) => r[f]));
@@ -96,6 +96,19 @@ for (const target of testStores()) {
         await registry.promote('elec2', 2, 'production', { actor: 'ops', reason: 'better F1' });
         await registry.promote('elec2', 3, 'production', { actor: 'ops' });
         await registry.promote('elec2', 3, 'shadow', { actor: 'ops' });
+        // A version with two aliases is listed once, with both; a page counts versions, not aliases.
+        const listed = (versions: readonly ModelVersion[]) =>
+          versions.map((v) => [v.version, v.aliases.sort()]);
+        expect(listed(await registry.list('elec2'))).toEqual([
+          [3, ['production', 'shadow']],
+          [2, []],
+          [1, []],
+        ]);
+        expect(listed(await registry.list('elec2', { limit: 2 }))).toEqual([
+          [3, ['production', 'shadow']],
+          [2, []],
+        ]);
+        await expect(registry.list('nope')).rejects.toMatchObject({ status: 404 });
         expect(
           (await registry.rollback('elec2', 'production', { actor: 'ops', reason: 'canary worse' }))
             .toVersion,

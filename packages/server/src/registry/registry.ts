@@ -108,17 +108,36 @@ export class Registry {
 
   /** A model's versions, newest first: `limit` of them (default all) below version `before` (default none). */
   async list(model: string, page: { limit?: number; before?: number } = {}): Promise<ModelVersion[]> {
-    await this.requireModel(model);
-    let query = this.store.db
+    let versions = this.store.db
       .selectFrom('versions')
       .selectAll()
       .where('model', '=', model)
       .orderBy('version', 'desc');
-    if (page.before !== undefined) query = query.where('version', '<', page.before);
-    if (page.limit !== undefined) query = query.limit(page.limit);
-    const rows = await query.execute();
-    const aliases = await this.current(model);
-    return rows.map((r) => toVersion(r, aliases));
+    if (page.before !== undefined) versions = versions.where('version', '<', page.before);
+    if (page.limit !== undefined) versions = versions.limit(page.limit);
+    // One statement, as dashboards poll it: the model (no row: not found), its page of versions (none: a row of
+    // nulls), each with a row per alias that points at it.
+    const rows = await this.store.db
+      .selectFrom('models as m')
+      .leftJoin(versions.as('v'), (join) => join.onTrue())
+      .leftJoin('aliases as a', (join) =>
+        join.onRef('a.model', '=', 'v.model').onRef('a.version', '=', 'v.version'),
+      )
+      .selectAll('v')
+      .select('a.alias')
+      .where('m.name', '=', model)
+      .orderBy('v.version', 'desc')
+      .execute();
+    if (rows.length === 0) throw modelNotFound(model);
+    const aliases = new Map<Alias, number>();
+    const listed = new Map<number, Selectable<VersionsTable>>();
+    for (const { alias, ...row } of rows) {
+      if (row.version === null) continue;
+      const version = Number(row.version);
+      if (alias !== null) aliases.set(alias as Alias, version);
+      if (!listed.has(version)) listed.set(version, row as Selectable<VersionsTable>);
+    }
+    return [...listed.values()].map((r) => toVersion(r, aliases));
   }
 
   /** The newest version registered (whatever its aliases). */
@@ -341,7 +360,7 @@ export class Registry {
       .select('name')
       .where('name', '=', model)
       .executeTakeFirst();
-    if (!row) throw new RegistryError(404, `model "${model}" not found (create it first)`);
+    if (!row) throw modelNotFound(model);
   }
 
   private async require(model: string, version: number): Promise<ModelVersion> {
@@ -351,6 +370,9 @@ export class Registry {
     return found;
   }
 }
+
+const modelNotFound = (model: string) =>
+  new RegistryError(404, `model "${model}" not found (create it first)`);
 
 function toVersion(r: Selectable<VersionsTable>, aliases: Map<Alias, number>): ModelVersion {
   const version = Number(r.version);
