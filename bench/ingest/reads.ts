@@ -41,7 +41,7 @@ try {
     .flat()
     .filter((_, i) => i % 10 === 0)
     .map((r) => ({ predictionId: r.id, label: 1, time: r.time }));
-  await store.db.transaction().execute((trx) => upsertLabels(trx, 'elec2', labels, 0));
+  await store.db.transaction().execute((trx) => upsertLabels(trx, 'elec2', labels, 0, { sqlite: database }));
 
   const results: Record<
     string,

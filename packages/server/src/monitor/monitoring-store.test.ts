@@ -382,6 +382,10 @@ for (const target of testStores()) {
         }));
         // SQLite's statements run on its connection's handle.
         const onStore = store.sqlite ? { sqlite: store.sqlite } : {};
+        if (store.sqlite)
+          await expect(
+            store.db.transaction().execute((trx) => upsertLabels(trx, 'elec2', early, 1000)),
+          ).rejects.toThrow(/pass the connection as `sqlite`/);
         const first = await store.db
           .transaction()
           .execute((trx) => upsertLabels(trx, 'elec2', [...early, ...unknown], 1000, onStore));

@@ -1,6 +1,6 @@
 // Labels as they arrive: stored against their prediction, or kept waiting (bounded, with a time to live) until it comes.
 
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import { DomainError } from '../spec/domain-error.js';
 import type { ClassValue, LabelRecord } from '../spec/records.js';
 import {
@@ -55,6 +55,8 @@ export async function upsertLabels(
   const ordered = [...records].sort((a, b) =>
     a.predictionId < b.predictionId ? -1 : a.predictionId > b.predictionId ? 1 : 0,
   );
+  if (!lookups.sqlite && !(db.getExecutor().adapter instanceof PostgresAdapter))
+    throw new Error('upsertLabels on SQLite runs prepared statements: pass the connection as `sqlite`');
   const { predictions, replaced } = lookups.sqlite
     ? await upsertSqlite(db, lookups.sqlite, model, ordered, now, lookups)
     : await upsertPostgres(db, model, ordered, now, lookups);
