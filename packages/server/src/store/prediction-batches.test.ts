@@ -185,6 +185,13 @@ for (const target of testStores()) {
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow();
         expect(Number(moved.n)).toBeGreaterThanOrEqual(50_000);
+        // Moved with what labels need of each prediction.
+        const withoutValues = await store.db
+          .selectFrom('prediction_ids')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where((eb) => eb.or([eb('time', 'is', null), eb('output', 'is', null), eb('score', 'is', null)]))
+          .executeTakeFirstOrThrow();
+        expect(Number(withoutValues.n)).toBe(0);
         expect(await countPredictions(store.db, 'elec2')).toEqual({ predictions: 70_000, labels: 0 });
         // A retry mixing ids of the large key and of the small one is recognised whole.
         const retry = [

@@ -26,7 +26,7 @@ const statementsOf = preparedOnce((database): Statements => {
     idValues: database.prepare(
       `${idValues('prediction_ids')} union all ${idValues('prediction_ids_recent')}`,
     ),
-    // A conflicting row's label and flag as they stand when the update takes it (see upsertReturningReplaced).
+    // A conflicting row's label and flag as they stand when the update takes it (see upsertPostgres in label-upserts.ts).
     upsert: database.prepare(
       `insert into labels (model, prediction_id, label, time, ingested_at, waiting, previous_label, previous_waiting)
        values (?, ?, ?, ?, ?, ?, null, null)
